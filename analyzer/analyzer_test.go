@@ -1,0 +1,142 @@
+package analyzer
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/tools/txtar"
+
+	"github.com/blastgate/blastgate/internal/gitrepo"
+)
+
+var update = flag.Bool("update", false, "rewrite the want sections of testdata/impact/*.txtar")
+
+// TestImpact runs every testdata/impact/*.txtar case. A case is a module
+// whose changed lines end in a "// changed" comment; a "changed" section
+// lists other changed files (path, or path:deleted). The "want" section
+// is the impacted features, each with its trace.
+func TestImpact(t *testing.T) {
+	files, err := filepath.Glob("testdata/impact/*.txtar")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			require.NoError(t, err)
+			dir := t.TempDir()
+			var diff []gitrepo.FileChange
+			old := map[string][]byte{}
+			var want []byte
+			for _, f := range ar.Files {
+				switch {
+				case f.Name == "want":
+					want = f.Data
+					continue
+				case f.Name == "changed":
+					diff = append(diff, parseChanged(t, f.Data, old)...)
+					continue
+				case strings.HasPrefix(f.Name, "old/"):
+					old[strings.TrimPrefix(f.Name, "old/")] = f.Data
+					continue
+				}
+				path := filepath.Join(dir, filepath.FromSlash(f.Name))
+				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+				require.NoError(t, os.WriteFile(path, f.Data, 0o644))
+				if lines := changedLines(f.Data); len(lines) > 0 {
+					diff = append(diff, gitrepo.FileChange{OldPath: f.Name, NewPath: f.Name, Status: gitrepo.Modified, NewLines: lines})
+				}
+			}
+			got := runImpact(t, dir, diff, old)
+			if *update {
+				for i := range ar.Files {
+					if ar.Files[i].Name == "want" {
+						ar.Files[i].Data = []byte(got)
+					}
+				}
+				require.NoError(t, os.WriteFile(file, txtar.Format(ar), 0o644))
+				return
+			}
+			require.Equal(t, string(want), got)
+		})
+	}
+}
+
+func runImpact(t *testing.T, dir string, diff []gitrepo.FileChange, old map[string][]byte) string {
+	t.Helper()
+	prog, err := Load(context.Background(), dir, dir)
+	require.NoError(t, err)
+	g := BuildGraph(prog)
+	features, err := g.Features(nil)
+	require.NoError(t, err)
+	cs, err := g.MapChanges(diff, func(p string) ([]byte, error) {
+		if data, ok := old[p]; ok {
+			return data, nil
+		}
+		return nil, fmt.Errorf("no old/%s in the case", p)
+	})
+	require.NoError(t, err)
+	result := g.Impact(features, cs)
+	var b strings.Builder
+	for _, c := range cs.Changes {
+		fmt.Fprintf(&b, "changed %s: %s\n", c.File, strings.Join(c.Symbols, " "))
+	}
+	for _, f := range result.Impacted {
+		var steps []string
+		for _, fr := range f.Trace {
+			steps = append(steps, fr.Function)
+		}
+		fmt.Fprintf(&b, "impacted %s: %s\n", f.ID, strings.Join(steps, " -> "))
+	}
+	for _, p := range result.Packages {
+		if p.Precision != "symbol" {
+			fmt.Fprintf(&b, "package-level %s\n", p.Path)
+		}
+	}
+	return b.String()
+}
+
+// changedLines returns the lines of data that end in "// changed".
+func changedLines(data []byte) []gitrepo.LineRange {
+	var out []gitrepo.LineRange
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for n := 1; sc.Scan(); n++ {
+		if strings.HasSuffix(strings.TrimSpace(sc.Text()), "// changed") {
+			out = append(out, gitrepo.LineRange{Start: n, End: n})
+		}
+	}
+	return out
+}
+
+// parseChanged reads "path", "path:deleted" or "path:old:L1-L2" lines.
+func parseChanged(t *testing.T, data []byte, old map[string][]byte) []gitrepo.FileChange {
+	var out []gitrepo.FileChange
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		parts := strings.Split(strings.TrimSpace(line), ":")
+		fc := gitrepo.FileChange{OldPath: parts[0], NewPath: parts[0], Status: gitrepo.Modified, NewLines: []gitrepo.LineRange{{Start: 1, End: 1 << 20}}}
+		if len(parts) > 1 && parts[1] == "deleted" {
+			fc = gitrepo.FileChange{OldPath: parts[0], Status: gitrepo.Deleted}
+		}
+		if len(parts) > 2 && parts[1] == "old" {
+			a, b, _ := strings.Cut(parts[2], "-")
+			start, err1 := strconv.Atoi(a)
+			end, err2 := strconv.Atoi(b)
+			require.NoError(t, err1)
+			require.NoError(t, err2)
+			fc.NewLines = nil
+			fc.OldLines = []gitrepo.LineRange{{Start: start, End: end}}
+		}
+		out = append(out, fc)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path() < out[j].Path() })
+	return out
+}

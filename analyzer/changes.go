@@ -1,0 +1,548 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+
+	"github.com/blastgate/blastgate/internal/gitrepo"
+	"github.com/blastgate/blastgate/report"
+)
+
+// ChangeSet is a diff mapped to the symbol graph.
+type ChangeSet struct {
+	// Changes lists each changed file with the symbols it maps to.
+	Changes []report.Change
+	// Warnings are files whose changes could not be mapped precisely.
+	Warnings []string
+	nodes    map[int]bool
+}
+
+// OldFile returns a file's content at the merge base.
+type OldFile func(path string) ([]byte, error)
+
+// MapChanges maps changed line ranges to the declarations that contain
+// them. Paths are relative to the repository root.
+func (g *Graph) MapChanges(diff []gitrepo.FileChange, old OldFile) (*ChangeSet, error) {
+	cs := &ChangeSet{nodes: map[int]bool{}}
+	for _, fc := range diff {
+		ids, note, err := g.mapFile(fc, old, cs)
+		if err != nil {
+			return nil, err
+		}
+		names := map[string]bool{}
+		for _, id := range ids {
+			cs.nodes[id] = true
+			names[g.nodes[id].name] = true
+		}
+		c := report.Change{File: fc.Path(), Symbols: sortedKeys(names), Note: note}
+		cs.Changes = append(cs.Changes, c)
+	}
+	return cs, nil
+}
+
+// Symbols returns the names of the changed symbols.
+func (cs *ChangeSet) Symbols() int { return len(cs.nodes) }
+
+func (g *Graph) mapFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) ([]int, string, error) {
+	p := fc.Path()
+	rel := g.moduleRel(p)
+	switch {
+	case rel == "go.mod" || rel == "go.sum" || strings.HasPrefix(rel, "vendor/"):
+		return []int{g.module}, "dependencies changed: every package is treated as changed", nil
+	case strings.HasSuffix(p, ".go") && isTestPath(p):
+		return nil, "test code: reaches no feature", nil
+	case strings.HasSuffix(p, ".go"):
+		var ids []int
+		if fc.NewPath != "" {
+			newIDs, err := g.mapNewGo(fc, cs)
+			if err != nil {
+				return nil, "", err
+			}
+			ids = append(ids, newIDs...)
+		}
+		var deleted []string
+		if fc.OldPath != "" && (fc.Status == gitrepo.Deleted || len(fc.OldLines) > 0 || fc.Binary) {
+			oldIDs, gone, err := g.mapOldGo(fc, old)
+			if err != nil {
+				return nil, "", err
+			}
+			ids = append(ids, oldIDs...)
+			deleted = gone
+		}
+		note := ""
+		if len(deleted) > 0 {
+			note = "deleted: " + strings.Join(deleted, ", ")
+		}
+		return ids, note, nil
+	}
+	ids := g.embeddedBy(fc.NewPath)
+	ids = append(ids, g.embeddedBy(fc.OldPath)...)
+	if len(ids) > 0 {
+		return ids, "", nil
+	}
+	if isTestPath(p) {
+		return nil, "test data: reaches no feature", nil
+	}
+	return nil, "not Go code and not embedded: reaches no feature", nil
+}
+
+// moduleRel makes a repository path relative to the module directory.
+func (g *Graph) moduleRel(p string) string {
+	dir, err := filepath.Rel(g.prog.Root, g.prog.ModuleDir)
+	if err != nil || dir == "." {
+		return p
+	}
+	return strings.TrimPrefix(p, filepath.ToSlash(dir)+"/")
+}
+
+func isTestPath(p string) bool {
+	if strings.HasSuffix(p, "_test.go") {
+		return true
+	}
+	for _, seg := range strings.Split(path.Dir(p), "/") {
+		if seg == "testdata" {
+			return true
+		}
+	}
+	return false
+}
+
+// mapNewGo maps the head side of a Go file change.
+func (g *Graph) mapNewGo(fc gitrepo.FileChange, cs *ChangeSet) ([]int, error) {
+	abs := filepath.Join(g.prog.Root, filepath.FromSlash(fc.NewPath))
+	whole := fc.Status == gitrepo.Added || fc.Binary
+	ref, loaded := g.prog.byFile[abs]
+	if !loaded {
+		pkg := g.prog.packageInDir(path.Dir(fc.NewPath))
+		src, err := os.ReadFile(abs)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %v", fc.NewPath, err)
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), abs, src, parser.SkipObjectResolution)
+		if f == nil {
+			return nil, fmt.Errorf("parsing %s: %v", fc.NewPath, err)
+		}
+		cs.Warnings = append(cs.Warnings, fmt.Sprintf("%s is not part of the default build (build constraints or an ignored directory): its declarations were matched by name", fc.NewPath))
+		if pkg == nil {
+			return nil, nil
+		}
+		fset := token.NewFileSet()
+		f, _ = parser.ParseFile(fset, abs, src, parser.SkipObjectResolution)
+		ids, _ := g.byNames(pkg, declKeys(fset, f, fc.NewLines, whole))
+		return ids, nil
+	}
+	if n, broken := g.pkgs[ref.pkg.PkgPath]; broken {
+		return []int{n}, nil
+	}
+	return g.declsIn(ref.pkg, ref.file, fc.NewLines, whole), nil
+}
+
+// declsIn returns the nodes of the declarations of a loaded file that
+// the line ranges touch (all of them when whole). A changed package
+// clause, build constraint, blank or dot import changes the whole file; a
+// changed import changes the declarations that use it.
+func (g *Graph) declsIn(pkg *packages.Package, f *ast.File, ranges []gitrepo.LineRange, whole bool) []int {
+	fset := g.prog.Fset
+	info := pkg.TypesInfo
+	whole = whole || touches(fset, ranges, f.Package, f.Name.End()) || touchesBuildTag(fset, f, ranges)
+	changedImports := map[types.Object]bool{}
+	for _, imp := range f.Imports {
+		if whole || !touches(fset, ranges, imp.Pos(), imp.End()) {
+			continue
+		}
+		if obj := importObj(info, imp); obj != nil {
+			changedImports[obj] = true
+		} else {
+			whole = true
+		}
+	}
+	var ids []int
+	add := func(obj types.Object) {
+		if id, ok := g.byObj[obj]; ok {
+			ids = append(ids, id)
+		}
+	}
+	for _, decl := range f.Decls {
+		switch d := decl.(type) {
+		case *ast.FuncDecl:
+			if whole || touches(fset, ranges, d.Pos(), d.End()) {
+				add(info.Defs[d.Name])
+			}
+		case *ast.GenDecl:
+			restChanged := false
+			for _, spec := range d.Specs {
+				start, end := specRange(d, spec)
+				hit := whole || restChanged || touches(fset, ranges, start, end)
+				if !hit {
+					continue
+				}
+				switch s := spec.(type) {
+				case *ast.TypeSpec:
+					add(info.Defs[s.Name])
+				case *ast.ValueSpec:
+					if d.Tok == token.CONST && len(d.Specs) > 1 {
+						restChanged = true // iota and implicit repetition shift what follows
+					}
+					for _, name := range s.Names {
+						if name.Name == "_" {
+							ids = append(ids, g.inits[pkg.PkgPath])
+							continue
+						}
+						add(info.Defs[name])
+					}
+				}
+			}
+		}
+	}
+	if len(changedImports) > 0 {
+		ids = append(ids, g.usersOf(pkg, f, changedImports)...)
+	}
+	return ids
+}
+
+// usersOf returns the declarations of f that use the given imports.
+func (g *Graph) usersOf(pkg *packages.Package, f *ast.File, imports map[types.Object]bool) []int {
+	var ids []int
+	for _, decl := range f.Decls {
+		uses := false
+		ast.Inspect(decl, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && imports[pkg.TypesInfo.Uses[id]] {
+				uses = true
+			}
+			return !uses
+		})
+		if !uses {
+			continue
+		}
+		switch d := decl.(type) {
+		case *ast.FuncDecl:
+			ids = append(ids, g.declNode(pkg, d))
+		case *ast.GenDecl:
+			for _, spec := range d.Specs {
+				switch s := spec.(type) {
+				case *ast.TypeSpec:
+					if id, ok := g.byObj[pkg.TypesInfo.Defs[s.Name]]; ok {
+						ids = append(ids, id)
+					}
+				case *ast.ValueSpec:
+					for _, name := range s.Names {
+						if id, ok := g.byObj[pkg.TypesInfo.Defs[name]]; ok {
+							ids = append(ids, id)
+						} else if name.Name == "_" {
+							ids = append(ids, g.inits[pkg.PkgPath])
+						}
+					}
+				}
+			}
+		}
+	}
+	return ids
+}
+
+func importObj(info *types.Info, imp *ast.ImportSpec) types.Object {
+	if imp.Name != nil {
+		if imp.Name.Name == "_" || imp.Name.Name == "." {
+			return nil
+		}
+		return info.Defs[imp.Name]
+	}
+	return info.Implicits[imp]
+}
+
+// specRange is the extent of a spec, with its doc comment when that
+// carries a //go:embed directive, and with the keyword of an unparenthesized
+// declaration.
+func specRange(d *ast.GenDecl, spec ast.Spec) (token.Pos, token.Pos) {
+	start, end := spec.Pos(), spec.End()
+	if !d.Lparen.IsValid() {
+		start = d.Pos()
+		if d.Doc != nil && len(embedPatterns(d.Doc)) > 0 {
+			start = d.Doc.Pos()
+		}
+	}
+	if vs, ok := spec.(*ast.ValueSpec); ok && vs.Doc != nil && len(embedPatterns(vs.Doc)) > 0 {
+		start = vs.Doc.Pos()
+	}
+	return start, end
+}
+
+func touches(fset *token.FileSet, ranges []gitrepo.LineRange, start, end token.Pos) bool {
+	if !start.IsValid() || !end.IsValid() {
+		return false
+	}
+	first, last := fset.Position(start).Line, fset.Position(end).Line
+	for _, r := range ranges {
+		if r.Start <= last && r.End >= first {
+			return true
+		}
+	}
+	return false
+}
+
+// touchesBuildTag reports whether a changed line is a //go:build line.
+func touchesBuildTag(fset *token.FileSet, f *ast.File, ranges []gitrepo.LineRange) bool {
+	for _, cg := range f.Comments {
+		if cg.Pos() > f.Package {
+			break
+		}
+		for _, c := range cg.List {
+			if strings.HasPrefix(c.Text, "//go:build") && touches(fset, ranges, c.Pos(), c.End()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// declKey names a declaration independently of type-checking.
+type declKey struct {
+	recv, name string // recv is the receiver type name of a method
+}
+
+// declKeys returns the keys of the declarations of a parsed file that
+// the ranges touch.
+func declKeys(fset *token.FileSet, f *ast.File, ranges []gitrepo.LineRange, whole bool) []declKey {
+	whole = whole || touches(fset, ranges, f.Package, f.Name.End()) || touchesBuildTag(fset, f, ranges)
+	for _, imp := range f.Imports {
+		if touches(fset, ranges, imp.Pos(), imp.End()) {
+			whole = true // without types, an import change touches the whole file
+		}
+	}
+	var keys []declKey
+	for _, decl := range f.Decls {
+		switch d := decl.(type) {
+		case *ast.FuncDecl:
+			if whole || touches(fset, ranges, d.Pos(), d.End()) {
+				keys = append(keys, declKey{recv: recvName(d), name: d.Name.Name})
+			}
+		case *ast.GenDecl:
+			restChanged := false
+			for _, spec := range d.Specs {
+				start, end := specRange(d, spec)
+				if !(whole || restChanged || touches(fset, ranges, start, end)) {
+					continue
+				}
+				switch s := spec.(type) {
+				case *ast.TypeSpec:
+					keys = append(keys, declKey{name: s.Name.Name})
+				case *ast.ValueSpec:
+					if d.Tok == token.CONST && len(d.Specs) > 1 {
+						restChanged = true
+					}
+					for _, name := range s.Names {
+						keys = append(keys, declKey{name: name.Name})
+					}
+				}
+			}
+		}
+	}
+	return keys
+}
+
+func recvName(d *ast.FuncDecl) string {
+	if d.Recv == nil || len(d.Recv.List) == 0 {
+		return ""
+	}
+	t := d.Recv.List[0].Type
+	for {
+		switch x := t.(type) {
+		case *ast.StarExpr:
+			t = x.X
+		case *ast.IndexExpr:
+			t = x.X
+		case *ast.IndexListExpr:
+			t = x.X
+		case *ast.ParenExpr:
+			t = x.X
+		case *ast.Ident:
+			return x.Name
+		default:
+			return ""
+		}
+	}
+}
+
+// byNames resolves declaration keys in a loaded package. A method that
+// no longer exists changes its type's method set; init functions and blank
+// variables change the package's initialization. It also returns the keys
+// that name nothing at head: deleted declarations.
+func (g *Graph) byNames(pkg *packages.Package, keys []declKey) ([]int, []string) {
+	if n, broken := g.pkgs[pkg.PkgPath]; broken {
+		return []int{n}, nil
+	}
+	scope := pkg.Types.Scope()
+	var ids []int
+	var gone []string
+	for _, k := range keys {
+		switch {
+		case k.recv == "" && (k.name == "init" || k.name == "_"):
+			ids = append(ids, g.inits[pkg.PkgPath])
+		case k.recv == "":
+			if id, ok := g.byObj[scope.Lookup(k.name)]; ok {
+				ids = append(ids, id)
+			} else {
+				gone = append(gone, pkg.PkgPath+"."+k.name)
+			}
+		default:
+			tn, ok := scope.Lookup(k.recv).(*types.TypeName)
+			if !ok {
+				gone = append(gone, pkg.PkgPath+"."+k.recv+"."+k.name)
+				continue
+			}
+			sel := types.NewMethodSet(types.NewPointer(tn.Type())).Lookup(pkg.Types, k.name)
+			if sel != nil {
+				if id, ok := g.byObj[sel.Obj().(*types.Func).Origin()]; ok {
+					ids = append(ids, id)
+					continue
+				}
+			}
+			gone = append(gone, pkg.PkgPath+"."+k.recv+"."+k.name)
+			if id, ok := g.byObj[tn]; ok {
+				ids = append(ids, id) // its method set changed
+			}
+		}
+	}
+	return ids, gone
+}
+
+// mapOldGo maps the base side of a Go file change to head symbols.
+func (g *Graph) mapOldGo(fc gitrepo.FileChange, old OldFile) ([]int, []string, error) {
+	pkg := g.prog.packageInDir(path.Dir(fc.OldPath))
+	if pkg == nil {
+		return nil, nil, nil // the package is gone: its users changed too
+	}
+	src, err := old(fc.OldPath)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading %s at the merge base: %v", fc.OldPath, err)
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, fc.OldPath, src, parser.SkipObjectResolution)
+	if f == nil || f.Name == nil {
+		return nil, nil, fmt.Errorf("parsing %s at the merge base: %v", fc.OldPath, err)
+	}
+	if f.Name.Name != pkg.Name && !strings.HasSuffix(f.Name.Name, "_test") {
+		return nil, nil, nil // another package lived here
+	}
+	whole := fc.Status == gitrepo.Deleted || fc.Binary
+	ids, gone := g.byNames(pkg, declKeys(fset, f, fc.OldLines, whole))
+	return ids, gone, nil
+}
+
+// embeddedBy returns the variables whose //go:embed patterns match the
+// repository file p.
+func (g *Graph) embeddedBy(p string) []int {
+	if p == "" {
+		return nil
+	}
+	abs := filepath.Join(g.prog.Root, filepath.FromSlash(p))
+	var ids []int
+	for _, pkg := range g.prog.Packages {
+		if pkg.Dir == "" || !strings.HasPrefix(abs, pkg.Dir+string(filepath.Separator)) {
+			continue
+		}
+		rel := filepath.ToSlash(strings.TrimPrefix(abs, pkg.Dir+string(filepath.Separator)))
+		for _, f := range pkg.Syntax {
+			for _, decl := range f.Decls {
+				d, ok := decl.(*ast.GenDecl)
+				if !ok || d.Tok != token.VAR {
+					continue
+				}
+				for _, spec := range d.Specs {
+					vs := spec.(*ast.ValueSpec)
+					doc := vs.Doc
+					if doc == nil && !d.Lparen.IsValid() {
+						doc = d.Doc
+					}
+					if !embedMatches(embedPatterns(doc), rel) {
+						continue
+					}
+					for _, name := range vs.Names {
+						if id := g.nodeOf(pkg.TypesInfo.Defs[name]); id >= 0 {
+							ids = append(ids, id)
+						} else if id, ok := g.byObj[pkg.TypesInfo.Defs[name]]; ok {
+							ids = append(ids, id)
+						}
+					}
+				}
+			}
+		}
+	}
+	return ids
+}
+
+// embedPatterns returns the patterns of the //go:embed lines of a comment.
+func embedPatterns(doc *ast.CommentGroup) []string {
+	if doc == nil {
+		return nil
+	}
+	var out []string
+	for _, c := range doc.List {
+		rest, ok := strings.CutPrefix(c.Text, "//go:embed")
+		if !ok || (rest != "" && rest[0] != ' ' && rest[0] != '\t') {
+			continue
+		}
+		out = append(out, splitEmbed(rest)...)
+	}
+	return out
+}
+
+// splitEmbed splits a //go:embed argument list, honouring quotes.
+func splitEmbed(s string) []string {
+	var out []string
+	s = strings.TrimSpace(s)
+	for s != "" {
+		if s[0] == '"' || s[0] == '`' {
+			end := strings.IndexByte(s[1:], s[0])
+			if end < 0 {
+				return append(out, s)
+			}
+			if q, err := strconv.Unquote(s[:end+2]); err == nil {
+				out = append(out, q)
+			}
+			s = strings.TrimSpace(s[end+2:])
+			continue
+		}
+		i := strings.IndexAny(s, " \t")
+		if i < 0 {
+			return append(out, s)
+		}
+		out = append(out, s[:i])
+		s = strings.TrimSpace(s[i:])
+	}
+	return out
+}
+
+// embedMatches reports whether the package-relative path rel is embedded
+// by one of the patterns: a pattern names a file, or a directory that is
+// embedded whole. Hidden files are matched too, which over-approximates.
+func embedMatches(patterns []string, rel string) bool {
+	for _, p := range patterns {
+		p = strings.TrimPrefix(p, "all:")
+		for cand := rel; cand != "." && cand != "/"; cand = path.Dir(cand) {
+			if ok, _ := path.Match(p, cand); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,453 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"path"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/blastgate/blastgate/report"
+)
+
+// Feature is a discovered feature and the graph nodes it starts from.
+type Feature struct {
+	report.Feature
+	// roots are the nodes whose reach is the feature's reach: the entry,
+	// the middleware and factories around it, and the init of the
+	// packages that serve it.
+	roots []int
+}
+
+// DeclaredFeature is a feature named in configuration.
+type DeclaredFeature struct {
+	ID, Entry, Tier string
+	Owners          []string
+	// Where is "FILE:LINE" of the declaration, for errors.
+	Where string
+}
+
+// routeFuncs are the net/http registration functions, by their full
+// name as go/types prints it.
+var routeFuncs = map[string]bool{
+	"(*net/http.ServeMux).Handle":     true,
+	"(*net/http.ServeMux).HandleFunc": true,
+	"net/http.Handle":                 true,
+	"net/http.HandleFunc":             true,
+}
+
+// Features discovers the routes, commands and declared features of the
+// program, sorted by kind and id.
+func (g *Graph) Features(declared []DeclaredFeature) ([]Feature, error) {
+	var out []Feature
+	for _, pkg := range g.prog.Packages {
+		out = append(out, g.routes(pkg)...)
+		if cmd, ok := g.command(pkg); ok {
+			out = append(out, cmd)
+		}
+	}
+	for _, d := range declared {
+		f, err := g.declaredFeature(d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	order := map[string]int{report.KindRoute: 0, report.KindCommand: 1, report.KindDeclared: 2}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if order[a.Kind] != order[b.Kind] {
+			return order[a.Kind] < order[b.Kind]
+		}
+		if a.ID != b.ID {
+			return a.ID < b.ID
+		}
+		if a.Position.File != b.Position.File {
+			return a.Position.File < b.Position.File
+		}
+		return a.Position.Line < b.Position.Line
+	})
+	return out, nil
+}
+
+// routes finds the net/http registrations in pkg.
+func (g *Graph) routes(pkg *packages.Package) []Feature {
+	if pkg.TypesInfo == nil {
+		return nil
+	}
+	var out []Feature
+	for _, f := range pkg.Syntax {
+		for _, decl := range f.Decls {
+			encl := g.declNode(pkg, decl)
+			ast.Inspect(decl, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok || len(call.Args) != 2 {
+					return true
+				}
+				fn, ok := typeutil.Callee(pkg.TypesInfo, call).(*types.Func)
+				if !ok || !routeFuncs[fn.FullName()] {
+					return true
+				}
+				out = append(out, g.route(pkg, f, encl, call))
+				return true
+			})
+		}
+	}
+	return out
+}
+
+func (g *Graph) route(pkg *packages.Package, file *ast.File, encl int, call *ast.CallExpr) Feature {
+	file0, line := g.prog.Rel(call.Pos())
+	f := Feature{Feature: report.Feature{Kind: report.KindRoute, Position: report.Position{File: file0, Line: line}, Tests: []report.Test{}}}
+	if tv, ok := pkg.TypesInfo.Types[call.Args[0]]; ok && tv.Value != nil && tv.Value.Kind() == constant.String {
+		f.ID = RouteID(constant.StringVal(tv.Value))
+	} else {
+		// A pattern built at run time: keep the feature, named by place.
+		f.ID = fmt.Sprintf("(dynamic route at %s:%d)", file0, line)
+	}
+	r := handlerResolver{g: g, pkg: pkg, file: file, seen: map[types.Object]bool{}}
+	entry, name := r.resolve(call.Args[1])
+	if entry < 0 && name == "" {
+		entry, name = encl, "(unresolved handler in "+g.nodes[max(encl, 0)].name+")"
+	}
+	f.Entry = name
+	f.roots = append(f.roots, entry)
+	// Middleware, factories and closures around the handler run too.
+	f.roots = append(f.roots, g.referencedIn(pkg, call.Args[1])...)
+	f.roots = append(f.roots, g.inits[pkg.PkgPath])
+	if entry >= 0 && g.nodes[entry].pkg != "" {
+		if init, ok := g.inits[g.nodes[entry].pkg]; ok {
+			f.roots = append(f.roots, init)
+		}
+	}
+	return f
+}
+
+// RouteID turns a net/http pattern into a route id: "POST /token/buy",
+// or "/static/" when the route accepts any method.
+func RouteID(pattern string) string {
+	fields := strings.Fields(pattern)
+	switch len(fields) {
+	case 0:
+		return pattern
+	case 1:
+		return fields[0]
+	default:
+		return strings.ToUpper(fields[0]) + " " + strings.Join(fields[1:], "")
+	}
+}
+
+// referencedIn returns the nodes an expression refers to.
+func (g *Graph) referencedIn(pkg *packages.Package, e ast.Expr) []int {
+	var ids []int
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Ident:
+			if id := g.nodeOf(pkg.TypesInfo.Uses[n]); id >= 0 && isCode(g.nodes[id].kind) {
+				ids = append(ids, id)
+			}
+		case *ast.FuncLit:
+			if id, ok := g.byLit[n]; ok {
+				ids = append(ids, id)
+			}
+			return false // what the closure uses is its own reach
+		}
+		return true
+	})
+	return ids
+}
+
+func isCode(k nodeKind) bool {
+	return k == funcNode || k == closureNode || k == methodNode || k == packageNode
+}
+
+// declNode returns the node of a top-level declaration, or the package's
+// init node for declarations without one.
+func (g *Graph) declNode(pkg *packages.Package, decl ast.Decl) int {
+	if n, broken := g.pkgs[pkg.PkgPath]; broken {
+		return n
+	}
+	switch d := decl.(type) {
+	case *ast.FuncDecl:
+		if id, ok := g.byObj[pkg.TypesInfo.Defs[d.Name]]; ok {
+			return id
+		}
+	case *ast.GenDecl:
+		for _, spec := range d.Specs {
+			if vs, ok := spec.(*ast.ValueSpec); ok {
+				for _, name := range vs.Names {
+					if id, ok := g.byObj[pkg.TypesInfo.Defs[name]]; ok {
+						return id
+					}
+				}
+			}
+		}
+	}
+	return g.inits[pkg.PkgPath]
+}
+
+// handlerResolver finds the innermost handler a route serves.
+type handlerResolver struct {
+	g    *Graph
+	pkg  *packages.Package
+	file *ast.File
+	seen map[types.Object]bool
+}
+
+// resolve returns the node and name of the handler e denotes, or -1 and
+// the name of a dependency's handler, or -1 and "" when unknown.
+func (r *handlerResolver) resolve(e ast.Expr) (int, string) {
+	info := r.pkg.TypesInfo
+	e = ast.Unparen(e)
+	switch x := e.(type) {
+	case *ast.FuncLit:
+		if id, ok := r.g.byLit[x]; ok {
+			return id, r.g.nodes[id].name
+		}
+	case *ast.Ident, *ast.SelectorExpr:
+		id := identOf(x)
+		switch obj := info.Uses[id].(type) {
+		case *types.Func:
+			if n, ok := r.g.byObj[obj.Origin()]; ok {
+				return n, r.g.nodes[n].name
+			}
+			return -1, objName(obj)
+		case *types.Var:
+			if !obj.IsField() && !r.seen[obj] {
+				r.seen[obj] = true
+				if def := r.definition(obj); def != nil {
+					return r.resolve(def)
+				}
+			}
+		}
+	case *ast.CallExpr:
+		tv := info.Types[x.Fun]
+		if tv.IsType() && len(x.Args) == 1 { // http.HandlerFunc(f)
+			return r.resolve(x.Args[0])
+		}
+		// Middleware: the handler is the last handler-typed argument.
+		for i := len(x.Args) - 1; i >= 0; i-- {
+			if isHandlerType(info.TypeOf(x.Args[i])) {
+				return r.resolve(x.Args[i])
+			}
+		}
+		// A factory: the closure it returns is what runs.
+		if fn, ok := typeutil.Callee(info, x).(*types.Func); ok {
+			if id, ok := r.g.byObj[fn.Origin()]; ok {
+				if lit := r.g.returnedClosure(fn.Origin()); lit >= 0 {
+					return lit, r.g.nodes[lit].name
+				}
+				return id, r.g.nodes[id].name
+			}
+			return -1, objName(fn)
+		}
+	case *ast.UnaryExpr:
+		if x.Op == token.AND {
+			return r.resolve(x.X)
+		}
+	}
+	// A value of a type with a ServeHTTP method.
+	if t := info.TypeOf(e); t != nil && !types.IsInterface(t) {
+		sel := types.NewMethodSet(types.NewPointer(derefType(t))).Lookup(nil, "ServeHTTP")
+		if sel != nil {
+			if n, ok := r.g.byObj[sel.Obj().(*types.Func).Origin()]; ok {
+				return n, r.g.nodes[n].name
+			}
+			return -1, objName(sel.Obj())
+		}
+	}
+	return -1, ""
+}
+
+// definition finds the single expression a local variable is given.
+func (r *handlerResolver) definition(v *types.Var) ast.Expr {
+	var def ast.Expr
+	count := 0
+	ast.Inspect(r.file, func(n ast.Node) bool {
+		switch s := n.(type) {
+		case *ast.AssignStmt:
+			for i, lhs := range s.Lhs {
+				if id, ok := lhs.(*ast.Ident); ok && (r.pkg.TypesInfo.Defs[id] == v || r.pkg.TypesInfo.Uses[id] == v) {
+					count++
+					if len(s.Rhs) == len(s.Lhs) {
+						def = s.Rhs[i]
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			for i, id := range s.Names {
+				if r.pkg.TypesInfo.Defs[id] == v && len(s.Values) == len(s.Names) {
+					count++
+					def = s.Values[i]
+				}
+			}
+		}
+		return true
+	})
+	if count != 1 {
+		return nil
+	}
+	return def
+}
+
+// returnedClosure returns the closure node fn returns when every return
+// statement of fn returns the same function literal (directly or
+// converted), or -1.
+func (g *Graph) returnedClosure(fn *types.Func) int {
+	found := -1
+	ok := true
+	for _, pkg := range g.prog.Packages {
+		if pkg.Types != fn.Pkg() {
+			continue
+		}
+		for _, f := range pkg.Syntax {
+			for _, decl := range f.Decls {
+				d, isFunc := decl.(*ast.FuncDecl)
+				if !isFunc || pkg.TypesInfo.Defs[d.Name] != fn || d.Body == nil {
+					continue
+				}
+				ast.Inspect(d.Body, func(n ast.Node) bool {
+					if _, lit := n.(*ast.FuncLit); lit {
+						return false
+					}
+					ret, isRet := n.(*ast.ReturnStmt)
+					if !isRet {
+						return true
+					}
+					if len(ret.Results) != 1 {
+						ok = false
+						return false
+					}
+					e := ast.Unparen(ret.Results[0])
+					if call, isCall := e.(*ast.CallExpr); isCall && len(call.Args) == 1 && pkg.TypesInfo.Types[call.Fun].IsType() {
+						e = ast.Unparen(call.Args[0])
+					}
+					lit, isLit := e.(*ast.FuncLit)
+					id, known := g.byLit[lit]
+					if !isLit || !known || (found >= 0 && found != id) {
+						ok = false
+						return false
+					}
+					found = id
+					return true
+				})
+			}
+		}
+	}
+	if !ok {
+		return -1
+	}
+	return found
+}
+
+// isHandlerType reports whether t is an http.Handler, an
+// http.HandlerFunc or a function taking an http.ResponseWriter first.
+func isHandlerType(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	if n, ok := types.Unalias(t).(*types.Named); ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "net/http" {
+		switch n.Obj().Name() {
+		case "Handler", "HandlerFunc":
+			return true
+		}
+	}
+	if sig, ok := t.Underlying().(*types.Signature); ok && sig.Params().Len() >= 1 {
+		if n, ok := types.Unalias(sig.Params().At(0).Type()).(*types.Named); ok && n.Obj().Pkg() != nil &&
+			n.Obj().Pkg().Path() == "net/http" && n.Obj().Name() == "ResponseWriter" {
+			return true
+		}
+	}
+	if sel := types.NewMethodSet(t).Lookup(nil, "ServeHTTP"); sel != nil && types.IsInterface(t) {
+		return true
+	}
+	return false
+}
+
+func identOf(e ast.Expr) *ast.Ident {
+	switch x := e.(type) {
+	case *ast.Ident:
+		return x
+	case *ast.SelectorExpr:
+		return x.Sel
+	}
+	return nil
+}
+
+func derefType(t types.Type) types.Type {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		return p.Elem()
+	}
+	return t
+}
+
+// command returns the feature of a main package.
+func (g *Graph) command(pkg *packages.Package) (Feature, bool) {
+	if pkg.Name != "main" {
+		return Feature{}, false
+	}
+	rel, _ := filepathRel(g.prog.Root, pkg.Dir)
+	id := rel
+	if id == "." || id == "" {
+		id = path.Base(pkg.PkgPath)
+	}
+	f := Feature{Feature: report.Feature{ID: id, Kind: report.KindCommand, Entry: pkg.PkgPath + ".main", Tests: []report.Test{}}}
+	f.roots = []int{g.inits[pkg.PkgPath]}
+	if n, broken := g.pkgs[pkg.PkgPath]; broken {
+		f.roots = append(f.roots, n)
+		if len(pkg.GoFiles) > 0 {
+			f.Position = report.Position{File: g.prog.relFile(pkg.GoFiles[0]), Line: 1}
+		}
+		return f, true
+	}
+	obj, ok := pkg.Types.Scope().Lookup("main").(*types.Func)
+	if !ok {
+		return Feature{}, false
+	}
+	f.roots = append(f.roots, g.byObj[obj])
+	f.Position.File, f.Position.Line = g.prog.Rel(obj.Pos())
+	return f, true
+}
+
+// declaredFeature resolves a configured entry: a function or method named
+// as in traces, or a package path (every declaration in it is an entry).
+func (g *Graph) declaredFeature(d DeclaredFeature) (Feature, error) {
+	f := Feature{Feature: report.Feature{ID: d.ID, Kind: report.KindDeclared, Entry: d.Entry, Owners: d.Owners, Tier: d.Tier, Tests: []report.Test{}}}
+	if pkg := g.prog.byPath[d.Entry]; pkg != nil {
+		f.roots = append([]int{g.inits[pkg.PkgPath]}, g.declared[pkg.PkgPath]...)
+		if n, broken := g.pkgs[pkg.PkgPath]; broken {
+			f.roots = append(f.roots, n)
+		}
+		if len(pkg.GoFiles) > 0 {
+			f.Position = report.Position{File: g.prog.relFile(pkg.GoFiles[0]), Line: 1}
+		}
+		return f, nil
+	}
+	id, ok := g.byName[d.Entry]
+	if !ok || !isCode(g.nodes[id].kind) || g.nodes[id].kind == methodNode {
+		if pkgPath := g.brokenOwner(d.Entry); pkgPath != "" {
+			f.roots = []int{g.pkgs[pkgPath], g.inits[pkgPath]}
+			return f, nil
+		}
+		return Feature{}, fmt.Errorf("%s: feature %q: entry %q is neither a function nor a package of this module: write it as example.com/mod/pkg.Func, example.com/mod/pkg.(*Type).Method or a package path", d.Where, d.ID, d.Entry)
+	}
+	f.roots = []int{id, g.inits[g.nodes[id].pkg]}
+	f.Position.File, f.Position.Line = g.prog.Rel(g.nodes[id].pos)
+	return f, nil
+}
+
+// brokenOwner returns the broken package a function name belongs to.
+func (g *Graph) brokenOwner(name string) string {
+	for pkgPath := range g.pkgs {
+		if strings.HasPrefix(name, pkgPath+".") && !strings.Contains(strings.TrimPrefix(name, pkgPath+"."), "/") {
+			return pkgPath
+		}
+	}
+	return ""
+}

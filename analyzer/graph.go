@@ -1,0 +1,463 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"sort"
+
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// The symbol graph: a node for every function, method, closure, type,
+// struct field, package variable and constant of the module, plus one init
+// node per package and one node per interface method the module calls. An
+// edge A→B says "A may use B", so a change to B may change what A does.
+// Impact walks the edges backwards from the changed nodes to the entries.
+//
+// Edges that keep impact sound without analysing dependencies:
+//   - references: calls, function and method values, uses of types,
+//     variables, constants and fields;
+//   - writes: a variable or field depends on every function that writes it
+//     (assignment, &x, composite literal, pointer-method call, send);
+//   - interfaces: an interface method depends on the method of every module
+//     type that implements the interface (class hierarchy analysis), and a
+//     function that converts a module type to any interface may run all of
+//     its methods (dependencies call them: fmt, encoding/json, net/http);
+//   - function values: a call through a function value depends on every
+//     function and closure of the same signature used as a value;
+//   - init: a package's init node depends on its init functions, its
+//     blank-variable initializers and the init nodes of what it imports.
+
+type nodeKind int
+
+const (
+	funcNode nodeKind = iota
+	closureNode
+	methodNode   // an interface method
+	typeNode     // a named type
+	fieldNode    // a field of a named struct type
+	varNode      // a package-level variable
+	constNode    // a package-level constant
+	initNode     // a package's initialization
+	packageNode  // a whole package that did not type-check
+	externalNode // something outside the Go code: go.mod
+)
+
+type node struct {
+	name string
+	kind nodeKind
+	pkg  string
+	pos  token.Pos
+	out  []edge
+}
+
+type edge struct {
+	to  int
+	pos token.Pos
+}
+
+// Graph is the symbol graph of a Program.
+type Graph struct {
+	prog  *Program
+	nodes []*node
+
+	byObj   map[types.Object]int
+	byLit   map[*ast.FuncLit]int
+	byName  map[string]int
+	inits   map[string]int // package path -> init node
+	pkgs    map[string]int // broken package path -> package node
+	module  int            // the go.mod node
+	fields  map[*types.Var]int
+	methods typeutil.Map // signature without receiver -> []int, functions used as values
+	dyn     []dynCall
+	convs   map[convKey]bool
+	// decls maps each top-level declaration's nodes, for change mapping.
+	declared  map[string][]int // package path -> nodes declared in it
+	initCount map[string]int
+	held      typeutil.Map // type -> []int, the methods its values hold
+}
+
+type dynCall struct {
+	from int
+	sig  *types.Signature
+	pos  token.Pos
+}
+
+type convKey struct {
+	from int
+	t    string
+}
+
+// BuildGraph builds the symbol graph of prog.
+func BuildGraph(prog *Program) *Graph {
+	g := &Graph{
+		prog:     prog,
+		byObj:    map[types.Object]int{},
+		byLit:    map[*ast.FuncLit]int{},
+		byName:   map[string]int{},
+		inits:    map[string]int{},
+		pkgs:     map[string]int{},
+		fields:   map[*types.Var]int{},
+		convs:    map[convKey]bool{},
+		declared:  map[string][]int{},
+		initCount: map[string]int{},
+	}
+	g.module = g.add(&node{name: "go.mod", kind: externalNode})
+	for _, pkg := range prog.Packages {
+		g.inits[pkg.PkgPath] = g.add(&node{name: pkg.PkgPath + ".init", kind: initNode, pkg: pkg.PkgPath})
+		g.edge(g.inits[pkg.PkgPath], g.module, token.NoPos)
+		if _, broken := prog.Broken[pkg.PkgPath]; broken {
+			n := g.add(&node{name: pkg.PkgPath, kind: packageNode, pkg: pkg.PkgPath})
+			g.pkgs[pkg.PkgPath] = n
+			g.edge(g.inits[pkg.PkgPath], n, token.NoPos)
+		}
+	}
+	for _, pkg := range prog.Packages {
+		g.declare(pkg)
+	}
+	for _, pkg := range prog.Packages {
+		for _, f := range pkg.Syntax {
+			g.walkFile(pkg, f)
+		}
+		init := g.inits[pkg.PkgPath]
+		for _, imp := range sortedImports(pkg) {
+			if to, ok := g.inits[imp]; ok {
+				g.edge(init, to, token.NoPos)
+			}
+			// A broken package may fail to resolve what it uses from the
+			// packages it imports: it depends on all of them.
+			if from, broken := g.pkgs[pkg.PkgPath]; broken {
+				for _, n := range g.declared[imp] {
+					g.edge(from, n, token.NoPos)
+				}
+			}
+		}
+	}
+	g.resolveInterfaces()
+	g.resolveDynamicCalls()
+	return g
+}
+
+func sortedImports(pkg *packages.Package) []string {
+	var paths []string
+	for _, imp := range pkg.Imports {
+		paths = append(paths, imp.PkgPath)
+	}
+	sort.Strings(paths)
+	return paths
+}
+
+func (g *Graph) add(n *node) int {
+	g.nodes = append(g.nodes, n)
+	id := len(g.nodes) - 1
+	if _, dup := g.byName[n.name]; !dup {
+		g.byName[n.name] = id
+	}
+	return id
+}
+
+func (g *Graph) edge(from, to int, pos token.Pos) {
+	if from == to || from < 0 || to < 0 {
+		return
+	}
+	g.nodes[from].out = append(g.nodes[from].out, edge{to: to, pos: pos})
+}
+
+// inModule reports whether obj belongs to one of the loaded packages.
+func (g *Graph) inModule(obj types.Object) bool {
+	return obj != nil && obj.Pkg() != nil && g.prog.byPath[obj.Pkg().Path()] != nil
+}
+
+// declare creates the nodes for the package-level declarations of pkg.
+func (g *Graph) declare(pkg *packages.Package) {
+	if pkg.TypesInfo == nil {
+		return
+	}
+	for _, f := range pkg.Syntax {
+		for _, decl := range f.Decls {
+			switch d := decl.(type) {
+			case *ast.FuncDecl:
+				if obj, ok := pkg.TypesInfo.Defs[d.Name].(*types.Func); ok {
+					g.declareObj(pkg, obj, funcNode)
+				}
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					switch s := spec.(type) {
+					case *ast.TypeSpec:
+						obj, ok := pkg.TypesInfo.Defs[s.Name].(*types.TypeName)
+						if !ok {
+							continue
+						}
+						t := g.declareObj(pkg, obj, typeNode)
+						if st, ok := obj.Type().Underlying().(*types.Struct); ok && !obj.IsAlias() {
+							for i := 0; i < st.NumFields(); i++ {
+								fld := st.Field(i)
+								id := g.add(&node{name: obj.Pkg().Path() + "." + obj.Name() + "." + fld.Name(), kind: fieldNode, pkg: pkg.PkgPath, pos: fld.Pos()})
+								g.fields[fld] = id
+								g.edge(id, t, fld.Pos())
+							}
+						}
+					case *ast.ValueSpec:
+						kind := varNode
+						if d.Tok == token.CONST {
+							kind = constNode
+						}
+						for _, name := range s.Names {
+							if name.Name == "_" {
+								continue
+							}
+							if obj := pkg.TypesInfo.Defs[name]; obj != nil {
+								g.declareObj(pkg, obj, kind)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func (g *Graph) declareObj(pkg *packages.Package, obj types.Object, kind nodeKind) int {
+	if n, broken := g.pkgs[pkg.PkgPath]; broken {
+		g.byObj[obj] = n
+		return n
+	}
+	id := g.add(&node{name: objName(obj), kind: kind, pkg: pkg.PkgPath, pos: obj.Pos()})
+	g.byObj[obj] = id
+	g.declared[pkg.PkgPath] = append(g.declared[pkg.PkgPath], id)
+	if kind == funcNode && obj.Name() == "init" && obj.(*types.Func).Signature().Recv() == nil {
+		g.initCount[pkg.PkgPath]++
+		g.nodes[id].name = fmt.Sprintf("%s.init#%d", obj.Pkg().Path(), g.initCount[pkg.PkgPath])
+		g.edge(g.inits[pkg.PkgPath], id, obj.Pos())
+	}
+	return id
+}
+
+// nodeOf returns the node for a used object, creating nodes for interface
+// methods on first use. It returns -1 for objects the graph does not track:
+// locals, and everything of dependencies but their interface methods.
+func (g *Graph) nodeOf(obj types.Object) int {
+	if obj == nil {
+		return -1
+	}
+	if id, ok := g.byObj[obj]; ok {
+		return id
+	}
+	switch o := obj.(type) {
+	case *types.Func:
+		o = o.Origin()
+		if id, ok := g.byObj[o]; ok {
+			return id
+		}
+		sig := o.Signature()
+		if sig.Recv() != nil && types.IsInterface(sig.Recv().Type()) {
+			id := g.add(&node{name: objName(o), kind: methodNode, pos: o.Pos()})
+			if o.Pkg() != nil {
+				g.nodes[id].pkg = o.Pkg().Path()
+			}
+			g.byObj[o] = id
+			return id
+		}
+		if g.inModule(o) {
+			if n, broken := g.pkgs[o.Pkg().Path()]; broken {
+				return n
+			}
+		}
+	case *types.Var:
+		if o.IsField() {
+			if id, ok := g.fields[o.Origin()]; ok {
+				return id
+			}
+		}
+		if g.inModule(o) {
+			if n, broken := g.pkgs[o.Pkg().Path()]; broken {
+				return n
+			}
+		}
+	case *types.TypeName, *types.Const:
+		if g.inModule(o) {
+			if n, broken := g.pkgs[o.Pkg().Path()]; broken {
+				return n
+			}
+		}
+	}
+	return -1
+}
+
+// objName formats obj the way stack traces and pprof do:
+// example.com/shop/prepaid.(*Handler).BuyToken.
+func objName(obj types.Object) string {
+	pkg := ""
+	if obj.Pkg() != nil {
+		pkg = obj.Pkg().Path() + "."
+	}
+	fn, ok := obj.(*types.Func)
+	if !ok || fn.Signature().Recv() == nil {
+		return pkg + obj.Name()
+	}
+	recv := fn.Signature().Recv().Type()
+	ptr := false
+	if p, ok := recv.(*types.Pointer); ok {
+		recv, ptr = p.Elem(), true
+	}
+	name := types.TypeString(recv, func(*types.Package) string { return "" })
+	if n, ok := recv.(*types.Named); ok {
+		name = n.Obj().Name()
+	}
+	if ptr {
+		return fmt.Sprintf("%s(*%s).%s", pkg, name, fn.Name())
+	}
+	return fmt.Sprintf("%s%s.%s", pkg, name, fn.Name())
+}
+
+// methodsHeldBy returns the method nodes of the module types whose values
+// a value of type t holds: t itself, what it points to, its elements and
+// fields. Code that receives such a value as an interface (fmt,
+// encoding/json, net/http) may call any of them.
+func (g *Graph) methodsHeldBy(t types.Type) []int {
+	if ids, ok := g.held.At(t).([]int); ok {
+		return ids
+	}
+	g.held.Set(t, []int{}) // cycles
+	var ids []int
+	switch t := t.(type) {
+	case *types.Named:
+		if g.inModule(t.Obj()) {
+			mset := types.NewMethodSet(types.NewPointer(t))
+			for i := 0; i < mset.Len(); i++ {
+				if id := g.nodeOf(mset.At(i).Obj()); id >= 0 {
+					ids = append(ids, id)
+				} else if fn, ok := mset.At(i).Obj().(*types.Func); ok {
+					if id, ok := g.byObj[fn.Origin()]; ok {
+						ids = append(ids, id)
+					}
+				}
+			}
+		}
+		for i := 0; i < t.TypeArgs().Len(); i++ {
+			ids = append(ids, g.methodsHeldBy(t.TypeArgs().At(i))...)
+		}
+		if g.inModule(t.Obj()) {
+			ids = append(ids, g.methodsHeldBy(t.Underlying())...)
+		}
+	case *types.Alias:
+		ids = g.methodsHeldBy(types.Unalias(t))
+	case *types.Pointer:
+		ids = g.methodsHeldBy(t.Elem())
+	case *types.Slice:
+		ids = g.methodsHeldBy(t.Elem())
+	case *types.Array:
+		ids = g.methodsHeldBy(t.Elem())
+	case *types.Chan:
+		ids = g.methodsHeldBy(t.Elem())
+	case *types.Map:
+		ids = append(g.methodsHeldBy(t.Key()), g.methodsHeldBy(t.Elem())...)
+	case *types.Struct:
+		for i := 0; i < t.NumFields(); i++ {
+			ids = append(ids, g.methodsHeldBy(t.Field(i).Type())...)
+		}
+	}
+	g.held.Set(t, ids)
+	return ids
+}
+
+// resolveInterfaces links every interface method the module uses to the
+// methods of the module types that implement its interface.
+func (g *Graph) resolveInterfaces() {
+	var named []*types.Named
+	for obj, id := range g.byObj {
+		tn, ok := obj.(*types.TypeName)
+		if !ok || tn.IsAlias() || g.nodes[id].kind != typeNode {
+			continue
+		}
+		if n, ok := tn.Type().(*types.Named); ok && !types.IsInterface(n) {
+			named = append(named, n)
+		}
+	}
+	sort.Slice(named, func(i, j int) bool { return named[i].Obj().Pos() < named[j].Obj().Pos() })
+	var implementers typeutil.Map // interface -> []*types.Named
+	for obj, id := range g.byObj {
+		fn, ok := obj.(*types.Func)
+		if !ok || g.nodes[id].kind != methodNode {
+			continue
+		}
+		iface := fn.Signature().Recv().Type()
+		impls, ok := implementers.At(iface).([]*types.Named)
+		if !ok {
+			impls = implementing(iface, named)
+			implementers.Set(iface, impls)
+		}
+		for _, t := range impls {
+			sel := types.NewMethodSet(types.NewPointer(t)).Lookup(fn.Pkg(), fn.Name())
+			if sel == nil {
+				continue
+			}
+			if m, ok := g.byObj[sel.Obj().(*types.Func).Origin()]; ok {
+				g.edge(id, m, token.NoPos)
+			}
+		}
+	}
+}
+
+// implementing returns the types among named whose values or pointers
+// implement iface. Generic interfaces and types are matched by method
+// names alone, which over-approximates.
+func implementing(iface types.Type, named []*types.Named) []*types.Named {
+	it, ok := iface.Underlying().(*types.Interface)
+	if !ok {
+		return nil
+	}
+	generic := false
+	if n, ok := iface.(*types.Named); ok && n.TypeParams().Len() > 0 {
+		generic = true
+	}
+	var out []*types.Named
+	for _, t := range named {
+		if generic || t.TypeParams().Len() > 0 {
+			if hasMethodNames(t, it) {
+				out = append(out, t)
+			}
+			continue
+		}
+		if types.Implements(t, it) || types.Implements(types.NewPointer(t), it) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func hasMethodNames(t *types.Named, it *types.Interface) bool {
+	mset := types.NewMethodSet(types.NewPointer(t))
+	for i := 0; i < it.NumMethods(); i++ {
+		m := it.Method(i)
+		if mset.Lookup(m.Pkg(), m.Name()) == nil {
+			return false
+		}
+	}
+	return it.NumMethods() > 0
+}
+
+// resolveDynamicCalls links each call through a function value to every
+// function and closure of an identical signature used as a value.
+func (g *Graph) resolveDynamicCalls() {
+	for _, call := range g.dyn {
+		ids, _ := g.methods.At(withoutRecv(call.sig)).([]int)
+		for _, id := range ids {
+			g.edge(call.from, id, call.pos)
+		}
+	}
+}
+
+// Warnings says which packages are analysed at package level and why.
+func (g *Graph) Warnings() []string {
+	var out []string
+	for _, pkg := range g.prog.Packages {
+		if msg, broken := g.prog.Broken[pkg.PkgPath]; broken {
+			out = append(out, fmt.Sprintf("%s does not type-check (%s): its impact is computed at package level", pkg.PkgPath, msg))
+		}
+	}
+	return out
+}

@@ -1,0 +1,120 @@
+package analyzer
+
+import (
+	"go/token"
+	"sort"
+
+	"github.com/blastgate/blastgate/report"
+)
+
+// Impact is what a change reaches.
+type Impact struct {
+	// Impacted are the features a changed symbol is reachable from, each
+	// with its shortest trace.
+	Impacted []report.Feature
+	// Packages are the packages whose code reaches a changed symbol.
+	Packages []report.Package
+}
+
+// Impact walks the graph backwards from the changed symbols, breadth
+// first, so that each node learns its shortest path to a change; the
+// features whose roots it reaches are impacted.
+func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
+	rev := make([][]edgeFrom, len(g.nodes))
+	for from, n := range g.nodes {
+		for _, e := range n.out {
+			rev[e.to] = append(rev[e.to], edgeFrom{from: from, pos: e.pos})
+		}
+	}
+	const unreached = -1
+	next := make([]int, len(g.nodes)) // the next node on the way to a change
+	via := make([]token.Pos, len(g.nodes))
+	dist := make([]int, len(g.nodes))
+	for i := range next {
+		next[i], dist[i] = unreached, -1
+	}
+	var queue []int
+	for _, id := range sortedIDs(cs.nodes) {
+		dist[id], next[id] = 0, id
+		queue = append(queue, id)
+	}
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		for _, e := range rev[id] {
+			if dist[e.from] >= 0 {
+				continue
+			}
+			dist[e.from], next[e.from], via[e.from] = dist[id]+1, id, e.pos
+			queue = append(queue, e.from)
+		}
+	}
+
+	var out Impact
+	for _, f := range features {
+		best := -1
+		for _, r := range f.roots {
+			if r >= 0 && dist[r] >= 0 && (best < 0 || dist[r] < dist[best]) {
+				best = r
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		rf := f.Feature
+		for id := best; ; id = next[id] {
+			frame := report.Frame{Function: g.nodes[id].name}
+			pos := via[id]
+			if dist[id] == 0 || !pos.IsValid() {
+				pos = g.nodes[id].pos
+			}
+			frame.Position.File, frame.Position.Line = g.prog.Rel(pos)
+			if g.nodes[id].kind == externalNode {
+				frame.Position = report.Position{File: g.moduleFile(), Line: 1}
+			}
+			rf.Trace = append(rf.Trace, frame)
+			if dist[id] == 0 {
+				break
+			}
+		}
+		out.Impacted = append(out.Impacted, rf)
+	}
+
+	reached := map[string]bool{}
+	for id, n := range g.nodes {
+		if dist[id] >= 0 && n.pkg != "" && g.prog.byPath[n.pkg] != nil {
+			reached[n.pkg] = true
+		}
+	}
+	for _, p := range sortedKeys(reached) {
+		precision := report.PrecisionSymbol
+		if _, broken := g.prog.Broken[p]; broken {
+			precision = report.PrecisionPackage
+		}
+		out.Packages = append(out.Packages, report.Package{Path: p, Precision: precision})
+	}
+	return out
+}
+
+type edgeFrom struct {
+	from int
+	pos  token.Pos
+}
+
+func (g *Graph) moduleFile() string {
+	return g.moduleRelInverse("go.mod")
+}
+
+// moduleRelInverse makes a module-relative path repository-relative.
+func (g *Graph) moduleRelInverse(p string) string {
+	return g.prog.relFile(g.prog.ModuleDir + "/" + p)
+}
+
+func sortedIDs(m map[int]bool) []int {
+	out := make([]int, 0, len(m))
+	for id := range m {
+		out = append(out, id)
+	}
+	sort.Ints(out)
+	return out
+}

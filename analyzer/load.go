@@ -1,0 +1,183 @@
+package analyzer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// Program is a module's own packages, type-checked from source; its
+// dependencies come from export data and are never analysed in detail.
+type Program struct {
+	Fset *token.FileSet
+	// Root is the directory positions are made relative to: the
+	// repository's top level (or the exported copy of it).
+	Root string
+	// ModuleDir is the directory holding go.mod, inside Root.
+	ModuleDir string
+	// Module is the module path.
+	Module string
+	// Packages are the module's packages, sorted by path.
+	Packages []*packages.Package
+	// Broken holds the packages that did not load or type-check, with
+	// their first error; they are analysed at package level.
+	Broken map[string]string
+
+	byPath map[string]*packages.Package
+	byFile map[string]fileRef // absolute file name -> package and syntax
+}
+
+type fileRef struct {
+	pkg  *packages.Package
+	file *ast.File
+}
+
+// loadMode asks for syntax and types of the module's packages only;
+// without NeedDeps, go/packages reads dependencies from export data.
+const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
+	packages.NeedImports | packages.NeedTypes | packages.NeedTypesInfo |
+	packages.NeedSyntax | packages.NeedEmbedFiles | packages.NeedModule
+
+// Load type-checks every package of the module in moduleDir. root is the
+// repository top level that positions are reported against.
+func Load(ctx context.Context, root, moduleDir string) (*Program, error) {
+	if _, err := os.Stat(filepath.Join(moduleDir, "go.mod")); err != nil {
+		return nil, fmt.Errorf("no go.mod in %s: blastgate analyses a Go module; run it at the module root or pass -C DIR", displayDir(root, moduleDir))
+	}
+	cfg := &packages.Config{
+		Context: ctx,
+		Mode:    loadMode,
+		Dir:     moduleDir,
+		Env:     readOnlyEnv(moduleDir),
+		Logf:    nil,
+	}
+	pkgs, err := packages.Load(cfg, "./...")
+	if err != nil {
+		return nil, fmt.Errorf("loading packages in %s: %v: check that `go list ./...` works there", displayDir(root, moduleDir), firstLine(err.Error()))
+	}
+	if len(pkgs) == 0 {
+		return nil, fmt.Errorf("no Go packages in %s: point -C at a module with Go code", displayDir(root, moduleDir))
+	}
+	p := &Program{
+		Fset:      token.NewFileSet(),
+		Root:      root,
+		ModuleDir: moduleDir,
+		Broken:    map[string]string{},
+		byPath:    map[string]*packages.Package{},
+		byFile:    map[string]fileRef{},
+	}
+	if len(pkgs) > 0 && pkgs[0].Fset != nil {
+		p.Fset = pkgs[0].Fset
+	}
+	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].PkgPath < pkgs[j].PkgPath })
+	for _, pkg := range pkgs {
+		if pkg.Module != nil && pkg.Module.Main && p.Module == "" {
+			p.Module = pkg.Module.Path
+		}
+		if len(pkg.GoFiles) == 0 && len(pkg.CompiledGoFiles) == 0 && len(pkg.Errors) > 0 && pkg.PkgPath == "" {
+			// A pattern that matched nothing useful.
+			continue
+		}
+		p.Packages = append(p.Packages, pkg)
+		p.byPath[pkg.PkgPath] = pkg
+		if len(pkg.Errors) > 0 || pkg.Types == nil || pkg.TypesInfo == nil {
+			msg := "does not type-check"
+			if len(pkg.Errors) > 0 {
+				msg = firstLine(pkg.Errors[0].Error())
+			}
+			p.Broken[pkg.PkgPath] = msg
+		}
+		for i, f := range pkg.Syntax {
+			name := p.Fset.File(f.Pos()).Name()
+			if i < len(pkg.CompiledGoFiles) && name == "" {
+				name = pkg.CompiledGoFiles[i]
+			}
+			p.byFile[filepath.Clean(name)] = fileRef{pkg: pkg, file: f}
+		}
+	}
+	if len(p.Packages) == 0 {
+		return nil, fmt.Errorf("no Go packages in %s: point -C at a module with Go code", displayDir(root, moduleDir))
+	}
+	return p, nil
+}
+
+// Package returns the loaded package with the given import path, or nil.
+func (p *Program) Package(path string) *packages.Package { return p.byPath[path] }
+
+// packageInDir returns the package whose files live in the repository
+// directory dir (slash-separated, relative to Root), or nil.
+func (p *Program) packageInDir(dir string) *packages.Package {
+	abs := filepath.Join(p.Root, filepath.FromSlash(dir))
+	for _, pkg := range p.Packages {
+		if pkg.Dir == abs {
+			return pkg
+		}
+	}
+	return nil
+}
+
+// Rel turns a position into one relative to the repository root.
+func (p *Program) Rel(pos token.Pos) (string, int) {
+	if !pos.IsValid() {
+		return "", 0
+	}
+	position := p.Fset.Position(pos)
+	return p.relFile(position.Filename), position.Line
+}
+
+func (p *Program) relFile(name string) string {
+	rel, err := filepath.Rel(p.Root, name)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(name)
+	}
+	return filepath.ToSlash(rel)
+}
+
+// readOnlyEnv is the environment for `go list`: the module may be read,
+// never written. -mod=mod (which rewrites go.mod) is dropped; -mod=readonly
+// is set unless the module vendors its dependencies.
+func readOnlyEnv(moduleDir string) []string {
+	var flags []string
+	for _, f := range strings.Fields(os.Getenv("GOFLAGS")) {
+		if strings.HasPrefix(f, "-mod=") || strings.HasPrefix(f, "--mod=") {
+			continue
+		}
+		flags = append(flags, f)
+	}
+	if _, err := os.Stat(filepath.Join(moduleDir, "vendor", "modules.txt")); errors.Is(err, os.ErrNotExist) {
+		flags = append(flags, "-mod=readonly")
+	}
+	env := os.Environ()
+	return append(env, "GOFLAGS="+strings.Join(flags, " "))
+}
+
+func displayDir(root, dir string) string {
+	if rel, err := filepath.Rel(root, dir); err == nil && !strings.HasPrefix(rel, "..") {
+		if rel == "." {
+			return "the repository root"
+		}
+		return filepath.ToSlash(rel)
+	}
+	return dir
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return strings.TrimSpace(s[:i])
+	}
+	return s
+}
+
+func filepathRel(root, dir string) (string, error) {
+	rel, err := filepath.Rel(root, dir)
+	return filepath.ToSlash(rel), err
+}

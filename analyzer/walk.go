@@ -1,0 +1,482 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// walker adds the edges of one file's declarations.
+type walker struct {
+	g       *Graph
+	pkg     *packages.Package
+	info    *types.Info
+	cur     int                // the node whose code is being walked
+	sig     *types.Signature   // the enclosing function's signature
+	lits    map[int]int        // closures numbered per enclosing node
+	callees map[*ast.Ident]bool // identifiers in call position
+	called  map[*ast.FuncLit]bool
+}
+
+func (g *Graph) walkFile(pkg *packages.Package, f *ast.File) {
+	if pkg.TypesInfo == nil {
+		return
+	}
+	w := &walker{g: g, pkg: pkg, info: pkg.TypesInfo, lits: map[int]int{}, callees: map[*ast.Ident]bool{}, called: map[*ast.FuncLit]bool{}}
+	broken, isBroken := g.pkgs[pkg.PkgPath]
+	owner := func(obj types.Object) int {
+		if isBroken {
+			return broken
+		}
+		if id, ok := g.byObj[obj]; ok {
+			return id
+		}
+		return g.inits[pkg.PkgPath]
+	}
+	for _, decl := range f.Decls {
+		switch d := decl.(type) {
+		case *ast.FuncDecl:
+			obj, _ := w.info.Defs[d.Name].(*types.Func)
+			if obj == nil {
+				continue
+			}
+			w.cur, w.sig = owner(obj), obj.Signature()
+			if d.Recv != nil {
+				w.walk(d.Recv)
+			}
+			w.walk(d.Type)
+			if d.Body != nil {
+				w.walk(d.Body)
+			}
+		case *ast.GenDecl:
+			for _, spec := range d.Specs {
+				switch s := spec.(type) {
+				case *ast.TypeSpec:
+					w.cur, w.sig = owner(w.info.Defs[s.Name]), nil
+					if s.TypeParams != nil {
+						w.walk(s.TypeParams)
+					}
+					w.walk(s.Type)
+				case *ast.ValueSpec:
+					w.valueSpec(s, d.Tok, owner)
+				}
+			}
+		}
+	}
+}
+
+// valueSpec walks a package-level var or const spec. Blank variables and
+// initializers that call module functions run at init for their side
+// effects, so the package's init node depends on them.
+func (w *walker) valueSpec(s *ast.ValueSpec, tok token.Token, owner func(types.Object) int) {
+	first := -1
+	var named []int
+	for _, name := range s.Names {
+		if name.Name == "_" {
+			continue
+		}
+		id := owner(w.info.Defs[name])
+		named = append(named, id)
+		if first < 0 {
+			first = id
+		}
+	}
+	init := w.g.inits[w.pkg.PkgPath]
+	if n, broken := w.g.pkgs[w.pkg.PkgPath]; broken {
+		init = n
+	}
+	if first < 0 {
+		first = init
+	}
+	w.cur, w.sig = first, nil
+	if s.Type != nil {
+		w.walk(s.Type)
+	}
+	for i, v := range s.Values {
+		w.walk(v)
+		if s.Type != nil {
+			w.conv(w.info.TypeOf(s.Type), w.info.TypeOf(v), v.Pos())
+		}
+		_ = i
+	}
+	for _, id := range named[min(1, len(named)):] {
+		w.g.edge(id, first, s.Pos())
+	}
+	if tok == token.VAR && first != init && callsModule(w, s.Values) {
+		w.g.edge(init, first, s.Pos())
+	}
+}
+
+// callsModule reports whether exprs call a function of the module.
+func callsModule(w *walker, exprs []ast.Expr) bool {
+	found := false
+	for _, e := range exprs {
+		ast.Inspect(e, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if fn, ok := typeutil.Callee(w.info, call).(*types.Func); ok && w.g.inModule(fn) {
+					found = true
+				}
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+func (w *walker) walk(n ast.Node) { ast.Inspect(n, w.visit) }
+
+func (w *walker) visit(n ast.Node) bool {
+	switch n := n.(type) {
+	case *ast.FuncLit:
+		w.funcLit(n)
+		return false
+	case *ast.Ident:
+		w.ident(n)
+	case *ast.SelectorExpr:
+		w.selector(n)
+	case *ast.CallExpr:
+		w.call(n)
+	case *ast.AssignStmt:
+		for i, lhs := range n.Lhs {
+			if n.Tok != token.DEFINE {
+				w.write(lhs)
+			}
+			if n.Tok == token.ASSIGN {
+				w.convAt(w.info.TypeOf(lhs), n.Rhs, i, len(n.Lhs), lhs.Pos())
+			}
+		}
+	case *ast.IncDecStmt:
+		w.write(n.X)
+	case *ast.UnaryExpr:
+		if n.Op == token.AND {
+			w.write(n.X)
+		}
+	case *ast.SendStmt:
+		w.write(n.Chan)
+		if ch, ok := typeUnder[*types.Chan](w.info.TypeOf(n.Chan)); ok {
+			w.conv(ch.Elem(), w.info.TypeOf(n.Value), n.Pos())
+		}
+	case *ast.RangeStmt:
+		if n.Tok == token.ASSIGN {
+			if n.Key != nil {
+				w.write(n.Key)
+			}
+			if n.Value != nil {
+				w.write(n.Value)
+			}
+		}
+		if sig, ok := typeUnder[*types.Signature](w.info.TypeOf(n.X)); ok {
+			w.dynamic(sig, n.X.Pos()) // range over a function iterator calls it
+		}
+	case *ast.ReturnStmt:
+		if w.sig != nil {
+			res := w.sig.Results()
+			if len(n.Results) == res.Len() {
+				for i, r := range n.Results {
+					w.conv(res.At(i).Type(), w.info.TypeOf(r), r.Pos())
+				}
+			} else if len(n.Results) == 1 {
+				w.convTuple(res, n.Results[0])
+			}
+		}
+	case *ast.ValueSpec:
+		if n.Type != nil {
+			t := w.info.TypeOf(n.Type)
+			for _, v := range n.Values {
+				w.conv(t, w.info.TypeOf(v), v.Pos())
+			}
+		}
+	case *ast.CompositeLit:
+		w.compositeLit(n)
+	}
+	return true
+}
+
+func (w *walker) funcLit(lit *ast.FuncLit) {
+	parent := w.g.nodes[w.cur]
+	w.lits[w.cur]++
+	id := w.g.add(&node{
+		name: fmt.Sprintf("%s$%d", parent.name, w.lits[w.cur]),
+		kind: closureNode,
+		pkg:  w.pkg.PkgPath,
+		pos:  lit.Pos(),
+	})
+	if n, broken := w.g.pkgs[w.pkg.PkgPath]; broken {
+		id = n
+	}
+	w.g.byLit[lit] = id
+	w.g.edge(w.cur, id, lit.Pos())
+	if !w.called[lit] {
+		if sig, ok := w.info.TypeOf(lit).(*types.Signature); ok {
+			w.addressTaken(sig, id)
+		}
+	}
+	saveCur, saveSig := w.cur, w.sig
+	w.cur, w.sig = id, w.info.TypeOf(lit).(*types.Signature)
+	w.walk(lit.Type)
+	w.walk(lit.Body)
+	w.cur, w.sig = saveCur, saveSig
+}
+
+func (w *walker) ident(id *ast.Ident) {
+	obj := w.info.Uses[id]
+	if obj == nil {
+		return
+	}
+	if to := w.g.nodeOf(obj); to >= 0 {
+		w.g.edge(w.cur, to, id.Pos())
+		if fn, ok := obj.(*types.Func); ok && !w.callees[id] {
+			w.addressTaken(fn.Signature(), to)
+		}
+	}
+	if inst, ok := w.info.Instances[id]; ok {
+		for i := 0; i < inst.TypeArgs.Len(); i++ {
+			w.convAll(inst.TypeArgs.At(i), id.Pos())
+		}
+	}
+}
+
+func (w *walker) selector(sel *ast.SelectorExpr) {
+	s := w.info.Selections[sel]
+	if s == nil || s.Kind() == types.FieldVal {
+		return
+	}
+	fn, ok := s.Obj().(*types.Func)
+	if !ok {
+		return
+	}
+	// A pointer method called on an addressable value takes its address.
+	if recv := fn.Signature().Recv(); recv != nil {
+		if _, ptrRecv := recv.Type().(*types.Pointer); ptrRecv && !isPointer(w.info.TypeOf(sel.X)) {
+			w.write(sel.X)
+		}
+	}
+}
+
+func (w *walker) call(call *ast.CallExpr) {
+	fun := ast.Unparen(call.Fun)
+	switch f := fun.(type) {
+	case *ast.IndexExpr:
+		fun = ast.Unparen(f.X)
+	case *ast.IndexListExpr:
+		fun = ast.Unparen(f.X)
+	}
+	switch f := fun.(type) {
+	case *ast.Ident:
+		w.callees[f] = true
+	case *ast.SelectorExpr:
+		w.callees[f.Sel] = true
+	case *ast.FuncLit:
+		w.called[f] = true
+	}
+	tv := w.info.Types[call.Fun]
+	if tv.IsType() { // a conversion T(x)
+		if len(call.Args) == 1 {
+			w.conv(tv.Type, w.info.TypeOf(call.Args[0]), call.Pos())
+		}
+		return
+	}
+	sig, ok := typeUnder[*types.Signature](tv.Type)
+	if !ok {
+		return
+	}
+	w.convArgs(sig, call)
+	if tv.IsBuiltin() {
+		return
+	}
+	if _, static := typeutil.Callee(w.info, call).(*types.Func); !static {
+		if _, lit := fun.(*ast.FuncLit); !lit {
+			w.dynamic(sig, call.Lparen)
+		}
+	}
+}
+
+// convArgs records the arguments converted to interface parameters.
+func (w *walker) convArgs(sig *types.Signature, call *ast.CallExpr) {
+	params := sig.Params()
+	if len(call.Args) == 1 && params.Len() > 1 {
+		w.convTuple(params, call.Args[0])
+		return
+	}
+	for i, arg := range call.Args {
+		var pt types.Type
+		switch {
+		case sig.Variadic() && i >= params.Len()-1 && !call.Ellipsis.IsValid():
+			if s, ok := params.At(params.Len() - 1).Type().Underlying().(*types.Slice); ok {
+				pt = s.Elem()
+			}
+		case i < params.Len():
+			pt = params.At(i).Type()
+		}
+		w.conv(pt, w.info.TypeOf(arg), arg.Pos())
+	}
+}
+
+func (w *walker) convTuple(targets *types.Tuple, e ast.Expr) {
+	tuple, ok := w.info.TypeOf(e).(*types.Tuple)
+	if !ok {
+		return
+	}
+	for i := 0; i < tuple.Len() && i < targets.Len(); i++ {
+		w.conv(targets.At(i).Type(), tuple.At(i).Type(), e.Pos())
+	}
+}
+
+// convAt handles the i-th of n targets assigned from rhs.
+func (w *walker) convAt(target types.Type, rhs []ast.Expr, i, n int, pos token.Pos) {
+	if len(rhs) == n && target != nil {
+		w.conv(target, w.info.TypeOf(rhs[i]), pos)
+		return
+	}
+	if len(rhs) == 1 && target != nil {
+		if tuple, ok := w.info.TypeOf(rhs[0]).(*types.Tuple); ok && i < tuple.Len() {
+			w.conv(target, tuple.At(i).Type(), pos)
+		}
+	}
+}
+
+func (w *walker) compositeLit(lit *ast.CompositeLit) {
+	t := w.info.TypeOf(lit)
+	if t == nil {
+		return
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Struct:
+		for i, elt := range lit.Elts {
+			if kv, ok := elt.(*ast.KeyValueExpr); ok {
+				if key, ok := kv.Key.(*ast.Ident); ok {
+					if fld, ok := w.info.Uses[key].(*types.Var); ok {
+						w.writeField(fld, key.Pos())
+						w.conv(fld.Type(), w.info.TypeOf(kv.Value), kv.Value.Pos())
+					}
+				}
+				continue
+			}
+			if i < u.NumFields() {
+				w.writeField(u.Field(i), elt.Pos())
+				w.conv(u.Field(i).Type(), w.info.TypeOf(elt), elt.Pos())
+			}
+		}
+	case *types.Slice, *types.Array, *types.Map:
+		var key, elem types.Type
+		switch u := u.(type) {
+		case *types.Slice:
+			elem = u.Elem()
+		case *types.Array:
+			elem = u.Elem()
+		case *types.Map:
+			key, elem = u.Key(), u.Elem()
+		}
+		for _, elt := range lit.Elts {
+			if kv, ok := elt.(*ast.KeyValueExpr); ok {
+				if key != nil {
+					w.conv(key, w.info.TypeOf(kv.Key), kv.Key.Pos())
+				}
+				elt = kv.Value
+			}
+			w.conv(elem, w.info.TypeOf(elt), elt.Pos())
+		}
+	}
+}
+
+// write records that the current node writes the variables and fields e
+// names: they now depend on it.
+func (w *walker) write(e ast.Expr) {
+	for e != nil {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			if v, ok := w.info.Uses[x].(*types.Var); ok && isPackageVar(v) {
+				if id := w.g.nodeOf(v); id >= 0 {
+					w.g.edge(id, w.cur, x.Pos())
+				}
+			}
+			return
+		case *ast.SelectorExpr:
+			if v, ok := w.info.Uses[x.Sel].(*types.Var); ok {
+				if v.IsField() {
+					w.writeField(v, x.Sel.Pos())
+				} else if isPackageVar(v) {
+					if id := w.g.nodeOf(v); id >= 0 {
+						w.g.edge(id, w.cur, x.Sel.Pos())
+					}
+					return
+				}
+			}
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		case *ast.StarExpr:
+			e = x.X
+		default:
+			return
+		}
+	}
+}
+
+func (w *walker) writeField(fld *types.Var, pos token.Pos) {
+	if id := w.g.nodeOf(fld); id >= 0 {
+		w.g.edge(id, w.cur, pos)
+	}
+}
+
+// dynamic records a call through a function value of type sig.
+func (w *walker) dynamic(sig *types.Signature, pos token.Pos) {
+	w.g.dyn = append(w.g.dyn, dynCall{from: w.cur, sig: sig, pos: pos})
+}
+
+func (w *walker) addressTaken(sig *types.Signature, id int) {
+	key := withoutRecv(sig)
+	ids, _ := w.g.methods.At(key).([]int)
+	w.g.methods.Set(key, append(ids, id))
+}
+
+// conv records that a value of type src is converted to target: when
+// target is an interface, whatever receives it may call src's methods.
+func (w *walker) conv(target, src types.Type, pos token.Pos) {
+	if target == nil || src == nil || !types.IsInterface(target) || types.IsInterface(src) {
+		return
+	}
+	w.convAll(src, pos)
+}
+
+// convAll adds edges from the current node to every method of the module
+// types that values of t hold.
+func (w *walker) convAll(t types.Type, pos token.Pos) {
+	key := convKey{from: w.cur, t: types.TypeString(t, nil)}
+	if w.g.convs[key] {
+		return
+	}
+	w.g.convs[key] = true
+	for _, m := range w.g.methodsHeldBy(t) {
+		w.g.edge(w.cur, m, pos)
+	}
+}
+
+func withoutRecv(sig *types.Signature) *types.Signature {
+	return types.NewSignatureType(nil, nil, nil, sig.Params(), sig.Results(), sig.Variadic())
+}
+
+func isPackageVar(v *types.Var) bool {
+	return v.Pkg() != nil && v.Parent() == v.Pkg().Scope()
+}
+
+func isPointer(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	_, ok := t.Underlying().(*types.Pointer)
+	return ok
+}
+
+func typeUnder[T types.Type](t types.Type) (T, bool) {
+	var zero T
+	if t == nil {
+		return zero, false
+	}
+	u, ok := t.Underlying().(T)
+	return u, ok
+}

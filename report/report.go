@@ -1,0 +1,107 @@
+// Package report defines blastgate's output as data: the schema_version 1 JSON
+// contract of ../DESIGN.md. The analyzer fills a Report, the gate decides on
+// it, and renderers only draw it. Fields may be added; none may change meaning.
+package report
+
+// SchemaVersion is the version of the JSON documents this package describes.
+const SchemaVersion = 1
+
+// Feature kinds.
+const (
+	KindRoute    = "route"    // a page or API endpoint on an HTTP router
+	KindCommand  = "command"  // a main package
+	KindDeclared = "declared" // a feature named in .blastgate.yaml
+)
+
+// Precision of the analysis of one package.
+const (
+	PrecisionSymbol  = "symbol"  // analysed function by function
+	PrecisionPackage = "package" // fell back to the import graph
+)
+
+// Report is one run of blastgate: the features of a repository and, for
+// impact and check, the change and what it reaches.
+type Report struct {
+	// SchemaVersion is always SchemaVersion.
+	SchemaVersion int `json:"schema_version"`
+	// Base and Head are the full commit SHAs compared (impact and check only).
+	Base string `json:"base,omitempty"`
+	Head string `json:"head,omitempty"`
+	// MergeBase is the merge base of Base and Head the diff starts from.
+	MergeBase string `json:"merge_base,omitempty"`
+	// Features lists every feature (features only).
+	Features []Feature `json:"features,omitempty"`
+	// Changes lists the changed files and the symbols they map to.
+	Changes []Change `json:"changes,omitempty"`
+	// Packages lists the packages whose code reaches a changed symbol.
+	Packages []Package `json:"packages,omitempty"`
+	// Impacted lists the features a changed symbol is reachable from.
+	Impacted []Feature `json:"impacted,omitempty"`
+	// Warnings are things the user should know that did not stop the run:
+	// packages analysed at package level, files that could not be mapped.
+	Warnings []string `json:"warnings,omitempty"`
+	// Verdict is "pass" or "fail" (check only).
+	Verdict string `json:"verdict,omitempty"`
+}
+
+// Feature is a unit of user-facing behaviour.
+type Feature struct {
+	// ID is "METHOD /path" for routes (no method when any is accepted), the
+	// command's directory for commands, the configured id for declared ones.
+	ID string `json:"id"`
+	// Kind is KindRoute, KindCommand or KindDeclared.
+	Kind string `json:"kind"`
+	// Entry is the function the feature starts at, as
+	// "example.com/shop/prepaid.(*Handler).BuyToken", or a package path.
+	Entry string `json:"entry"`
+	// Position is where the feature is registered or declared.
+	Position Position `json:"position"`
+	// Owners and Tier come from .blastgate.yaml.
+	Owners []string `json:"owners,omitempty"`
+	Tier   string   `json:"tier,omitempty"`
+	// Trace is the shortest call path from the entry to a changed symbol
+	// (impacted features only), entry first.
+	Trace []Frame `json:"trace,omitempty"`
+	// Tests are the tests credited for this feature.
+	Tests []Test `json:"tests"`
+	// Status is covered, untested, not-run, failed or skipped (check only).
+	Status string `json:"status,omitempty"`
+}
+
+// Position is a place in the repository; File is slash-separated and
+// relative to the repository root.
+type Position struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+}
+
+// Frame is one step of a trace: a function (or the type, variable or
+// constant it uses) and the position of the reference to the next frame; the
+// last frame is the changed symbol at its declaration.
+type Frame struct {
+	Function string   `json:"function"`
+	Position Position `json:"position"`
+}
+
+// Test is a test credited for a feature.
+type Test struct {
+	Package  string `json:"package"`
+	Name     string `json:"name"`
+	Evidence string `json:"evidence"`
+	// Result is pass, fail, skip or not-run (check only).
+	Result string `json:"result,omitempty"`
+}
+
+// Change is one changed file and the symbols its changed lines map to.
+type Change struct {
+	File    string   `json:"file"`
+	Symbols []string `json:"symbols"`
+	// Note says why a file maps to no symbol ("test file", "not embedded").
+	Note string `json:"note,omitempty"`
+}
+
+// Package is a package whose code reaches a changed symbol.
+type Package struct {
+	Path      string `json:"path"`
+	Precision string `json:"precision"`
+}
