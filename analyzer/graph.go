@@ -94,14 +94,14 @@ type convKey struct {
 // BuildGraph builds the symbol graph of prog.
 func BuildGraph(prog *Program) *Graph {
 	g := &Graph{
-		prog:     prog,
-		byObj:    map[types.Object]int{},
-		byLit:    map[*ast.FuncLit]int{},
-		byName:   map[string]int{},
-		inits:    map[string]int{},
-		pkgs:     map[string]int{},
-		fields:   map[*types.Var]int{},
-		convs:    map[convKey]bool{},
+		prog:      prog,
+		byObj:     map[types.Object]int{},
+		byLit:     map[*ast.FuncLit]int{},
+		byName:    map[string]int{},
+		inits:     map[string]int{},
+		pkgs:      map[string]int{},
+		fields:    map[*types.Var]int{},
+		convs:     map[convKey]bool{},
 		declared:  map[string][]int{},
 		initCount: map[string]int{},
 	}

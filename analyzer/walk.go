@@ -15,9 +15,9 @@ type walker struct {
 	g       *Graph
 	pkg     *packages.Package
 	info    *types.Info
-	cur     int                // the node whose code is being walked
-	sig     *types.Signature   // the enclosing function's signature
-	lits    map[int]int        // closures numbered per enclosing node
+	cur     int                 // the node whose code is being walked
+	sig     *types.Signature    // the enclosing function's signature
+	lits    map[int]int         // closures numbered per enclosing node
 	callees map[*ast.Ident]bool // identifiers in call position
 	called  map[*ast.FuncLit]bool
 }
