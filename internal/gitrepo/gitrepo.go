@@ -1,0 +1,292 @@
+// Package gitrepo is a small, read-only wrapper around the git command line.
+//
+// Every invocation runs `git -c core.quotepath=off ...` with LC_ALL=C and
+// GIT_OPTIONAL_LOCKS=0 (so not even `git status` refreshes the index). Nothing
+// here writes to the repository: Export checks a tree out through a temporary
+// index file, never the repository's own.
+package gitrepo
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// Repo is a git working tree, opened read-only.
+type Repo struct {
+	// Root is the absolute top-level directory of the working tree.
+	Root string
+}
+
+// ShallowError reports a revision (or a merge base) that cannot be found
+// because the clone is shallow.
+type ShallowError struct {
+	// Rev is the revision that is missing; for a merge base it is BASE...HEAD.
+	Rev string
+}
+
+// Error says what is missing and how to fetch it.
+func (e *ShallowError) Error() string {
+	return fmt.Sprintf("revision %q is missing from this shallow clone: fetch full history "+
+		"(actions/checkout with fetch-depth: 0, or git fetch --unshallow)", e.Rev)
+}
+
+// Open finds the repository containing dir.
+func Open(ctx context.Context, dir string) (*Repo, error) {
+	if dir == "" {
+		dir = "."
+	}
+	if fi, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("cannot open %s: %w", dir, err)
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("%s is not a directory: pass the directory of a git clone", dir)
+	}
+	out, err := run(ctx, dir, nil, "rev-parse", "--show-toplevel")
+	var ge *gitError
+	switch {
+	case errors.As(err, &ge) && strings.Contains(ge.stderr, "not a git repository"):
+		return nil, fmt.Errorf("%s is not in a git repository: run blastgate inside a clone, or pass -C DIR", dir)
+	case errors.As(err, &ge) && strings.Contains(ge.stderr, "dubious ownership"):
+		return nil, fmt.Errorf("%w (trust it with: git config --global --add safe.directory PATH)", err)
+	case err != nil:
+		return nil, fmt.Errorf("cannot open the git repository at %s: %w", dir, err)
+	}
+	root := strings.TrimSuffix(string(out), "\n")
+	if root == "" {
+		return nil, fmt.Errorf("%s is a bare repository: run blastgate in a clone with a working tree", dir)
+	}
+	return &Repo{Root: filepath.Clean(root)}, nil
+}
+
+// Resolve returns the full commit SHA of rev, which may be anything
+// `git rev-parse` accepts. In a shallow clone a revision that cannot be
+// resolved gives a *ShallowError.
+func (r *Repo) Resolve(ctx context.Context, rev string) (string, error) {
+	if rev == "" {
+		return "", errors.New("empty revision: pass a branch, tag or commit SHA")
+	}
+	out, err := r.git(ctx, nil, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
+	if err == nil {
+		return strings.TrimSpace(string(out)), nil
+	}
+	if !isExit(err, 1) {
+		return "", fmt.Errorf("cannot resolve revision %q: %w", rev, err)
+	}
+	if shallow, err := r.isShallow(ctx); err != nil {
+		return "", err
+	} else if shallow {
+		return "", &ShallowError{Rev: rev}
+	}
+	return "", fmt.Errorf("unknown revision %q: check the name, or git fetch it if it exists only on the remote", rev)
+}
+
+// MergeBase returns the merge base of base and head. When there is none, it
+// gives a *ShallowError in a shallow clone, and an error saying the two share
+// no history otherwise.
+func (r *Repo) MergeBase(ctx context.Context, base, head string) (string, error) {
+	b, err := r.Resolve(ctx, base)
+	if err != nil {
+		return "", err
+	}
+	h, err := r.Resolve(ctx, head)
+	if err != nil {
+		return "", err
+	}
+	out, err := r.git(ctx, nil, "merge-base", b, h)
+	if err == nil {
+		return strings.TrimSpace(string(out)), nil
+	}
+	if !isExit(err, 1) {
+		return "", fmt.Errorf("cannot find the merge base of %q and %q: %w", base, head, err)
+	}
+	if shallow, err := r.isShallow(ctx); err != nil {
+		return "", err
+	} else if shallow {
+		return "", &ShallowError{Rev: base + "..." + head}
+	}
+	return "", fmt.Errorf("%q and %q share no history (no merge base): compare against the branch %q was created from", base, head, head)
+}
+
+// Diff returns the changes from the merge base of base and head to head (what
+// `git diff base...head` shows), sorted by path. Renames are not detected: a
+// rename is a deletion plus an addition.
+func (r *Repo) Diff(ctx context.Context, base, head string) ([]FileChange, error) {
+	h, err := r.Resolve(ctx, head)
+	if err != nil {
+		return nil, err
+	}
+	mb, err := r.MergeBase(ctx, base, head)
+	if err != nil {
+		return nil, err
+	}
+	out, err := r.git(ctx, nil, "diff",
+		"--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--no-relative",
+		"-U0", "--inter-hunk-context=0", "--submodule=short", "--ignore-submodules=none",
+		"--src-prefix=a/", "--dst-prefix=b/", mb, h, "--")
+	if err != nil {
+		return nil, fmt.Errorf("cannot diff %s...%s: %w", base, head, err)
+	}
+	files, err := ParseDiff(bytes.NewReader(out))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the output of git diff %s...%s: %w", base, head, err)
+	}
+	return files, nil
+}
+
+// Show returns the content of path (relative to Root, slash-separated) at rev.
+func (r *Repo) Show(ctx context.Context, rev, path string) ([]byte, error) {
+	sha, err := r.Resolve(ctx, rev)
+	if err != nil {
+		return nil, err
+	}
+	out, err := r.git(ctx, nil, "cat-file", "blob", sha+":"+path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s at %s: %w", path, rev, err)
+	}
+	return out, nil
+}
+
+// Clean reports whether the working tree has no changes to tracked files and
+// no untracked files. Ignored files do not count.
+func (r *Repo) Clean(ctx context.Context) (bool, error) {
+	out, err := r.git(ctx, nil, "status", "--porcelain=v1", "-z", "--untracked-files=normal")
+	if err != nil {
+		return false, fmt.Errorf("cannot check the working tree: %w", err)
+	}
+	return len(out) == 0, nil
+}
+
+// Export writes the tree of rev into dir, which must be empty or not exist.
+// It uses a temporary index file, so the repository's index and working tree
+// are left alone.
+func (r *Repo) Export(ctx context.Context, rev, dir string) error {
+	sha, err := r.Resolve(ctx, rev)
+	if err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return fmt.Errorf("cannot export to %s: %w", dir, err)
+	}
+	if err := emptyDir(abs); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "blastgate-index-")
+	if err != nil {
+		return fmt.Errorf("cannot export %s: %w", rev, err)
+	}
+	defer os.RemoveAll(tmp)
+
+	env := []string{"GIT_INDEX_FILE=" + filepath.Join(tmp, "index")}
+	if _, err := r.git(ctx, env, "read-tree", sha); err != nil {
+		return fmt.Errorf("cannot export %s: %w", rev, err)
+	}
+	prefix := filepath.ToSlash(abs)
+	if !strings.HasSuffix(prefix, "/") {
+		prefix += "/"
+	}
+	if _, err := r.git(ctx, env, "checkout-index", "--all", "--force", "--prefix="+prefix); err != nil {
+		return fmt.Errorf("cannot export %s to %s: %w", rev, dir, err)
+	}
+	return nil
+}
+
+// emptyDir makes sure dir exists and is empty.
+func emptyDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("cannot export: %w", err)
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("cannot export to %s: %w", dir, err)
+	case len(entries) > 0:
+		return fmt.Errorf("cannot export to %s: the directory is not empty: pass an empty or new directory", dir)
+	}
+	return nil
+}
+
+func (r *Repo) isShallow(ctx context.Context) (bool, error) {
+	out, err := r.git(ctx, nil, "rev-parse", "--is-shallow-repository")
+	if err != nil {
+		return false, fmt.Errorf("cannot tell whether the clone is shallow: %w", err)
+	}
+	return strings.TrimSpace(string(out)) == "true", nil
+}
+
+func (r *Repo) git(ctx context.Context, env []string, args ...string) ([]byte, error) {
+	return run(ctx, r.Root, env, args...)
+}
+
+// run runs git in dir and returns its standard output. extraEnv is added to
+// the environment.
+func run(ctx context.Context, dir string, extraEnv []string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "git", append([]string{"-c", "core.quotepath=off"}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(environ(), extraEnv...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	switch {
+	case err == nil:
+		return stdout.Bytes(), nil
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("git %s: %w", args[0], ctx.Err())
+	case errors.Is(err, exec.ErrNotFound):
+		return nil, errors.New("git not found: install git and put it on PATH")
+	}
+	return stdout.Bytes(), &gitError{cmd: args[0], stderr: stderr.String(), err: err}
+}
+
+// environ is the process environment for git: the caller's, without the
+// variables that would point git at another repository or index, plus a
+// fixed locale and no optional locks (no opportunistic index writes).
+func environ() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch name {
+		case "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, "LC_ALL=C", "GIT_OPTIONAL_LOCKS=0", "GIT_TERMINAL_PROMPT=0")
+}
+
+// gitError is a failed git command, summarised by the first line of its
+// standard error.
+type gitError struct {
+	cmd    string
+	stderr string
+	err    error
+}
+
+func (e *gitError) Error() string {
+	msg := strings.TrimSpace(e.stderr)
+	msg, _, _ = strings.Cut(msg, "\n")
+	msg = strings.TrimPrefix(strings.TrimPrefix(msg, "fatal: "), "error: ")
+	if len(msg) > 200 {
+		msg = msg[:200] + "..."
+	}
+	if msg == "" {
+		msg = e.err.Error()
+	}
+	return "git " + e.cmd + ": " + msg
+}
+
+func (e *gitError) Unwrap() error { return e.err }
+
+// isExit reports whether err is a git exit with the given status.
+func isExit(err error, code int) bool {
+	var ee *exec.ExitError
+	return errors.As(err, &ee) && ee.ExitCode() == code
+}
