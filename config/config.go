@@ -1,0 +1,343 @@
+// Package config reads .blastgate.yaml, the declared features of a
+// repository: the user-facing behaviour that discovery cannot see (a
+// scheduled job, a queue consumer), named by its entry function or package.
+//
+//	features:
+//	  - id: nightly-invoices                              # required, unique
+//	    entry: example.com/shop/billing.RunNightlyInvoices # required
+//	    owners: ["@shop/billing"]                          # optional
+//	    tier: critical                                     # critical | standard (default)
+//
+// An entry is a function (pkg.Func, pkg.Type.Method, pkg.(*Type).Method) or a
+// package path; whether it exists is for the analyzer to decide, since only it
+// has loaded the code.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// File is the default config file name at the repository root.
+const File = ".blastgate.yaml"
+
+// Tiers.
+const (
+	TierCritical = "critical"
+	TierStandard = "standard"
+)
+
+// Config is a parsed, valid config file.
+type Config struct {
+	// Path is the file the config was read from.
+	Path     string
+	Features []Feature
+}
+
+// Feature is one declared feature.
+type Feature struct {
+	ID, Entry string
+	Owners    []string
+	// Tier is TierCritical or TierStandard (the default).
+	Tier string
+	// Line is the line of the item in the file.
+	Line int
+}
+
+// Error is a problem in a config file.
+type Error struct {
+	File string
+	// Line is 1-based; 0 when the problem is not on a particular line.
+	Line    int
+	Problem string
+	// Fix says what to do about it.
+	Fix string
+}
+
+// Error is "FILE:LINE: PROBLEM" followed by what to do, on one line.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		b.WriteString(":" + strconv.Itoa(e.Line))
+	}
+	b.WriteString(": " + e.Problem)
+	if e.Fix != "" {
+		b.WriteString("; " + e.Fix)
+	}
+	return b.String()
+}
+
+var (
+	topKeys     = []string{"features"}
+	featureKeys = []string{"id", "entry", "owners", "tier"}
+	tiers       = []string{TierCritical, TierStandard}
+)
+
+// Load reads and validates path. A missing file is NOT an error only when
+// allowMissing is true (returns an empty Config).
+func Load(path string, allowMissing bool) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			if allowMissing {
+				return &Config{Path: path}, nil
+			}
+			return nil, &Error{File: path, Problem: "config file does not exist", Fix: "create it or name an existing file"}
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, &Error{File: path, Problem: "cannot read config file: " + err.Error(), Fix: "make it a readable file"}
+	}
+	return Parse(path, data)
+}
+
+// Parse validates data read from path (path used only in messages).
+func Parse(path string, data []byte) (*Config, error) {
+	p := &parser{file: path}
+	cfg := &Config{Path: path}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if err == io.EOF {
+			return cfg, nil // empty, or only comments
+		}
+		return nil, p.syntax(err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err != io.EOF {
+		if err != nil {
+			return nil, p.syntax(err)
+		}
+		return nil, p.errorf(extra.Line, "delete everything from this '---' on", "a second YAML document")
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			return cfg, nil
+		}
+		root = root.Content[0]
+	}
+	root = deref(root)
+	if isNull(root) {
+		return cfg, nil
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, p.errorf(root.Line, "start the file with 'features:'", "the file must be a mapping with the key %q, not %s", "features", describe(root))
+	}
+	p.mapping(root, topKeys, "top-level", func(key string, k, v *yaml.Node) {
+		cfg.Features = p.features(v)
+	})
+	if p.err != nil {
+		return nil, p.err
+	}
+	return cfg, nil
+}
+
+// parser holds the first problem found.
+type parser struct {
+	file string
+	err  *Error
+}
+
+func (p *parser) errorf(line int, fix, format string, args ...any) *Error {
+	return &Error{File: p.file, Line: line, Problem: fmt.Sprintf(format, args...), Fix: fix}
+}
+
+func (p *parser) fail(e *Error) {
+	if p.err == nil {
+		p.err = e
+	}
+}
+
+// lineRE splits a yaml error message, "yaml: line 3: PROBLEM".
+var lineRE = regexp.MustCompile(`(?s)^line (\d+): (.*)$`)
+
+// syntax turns a yaml parse error into an *Error.
+func (p *parser) syntax(err error) *Error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	return p.errorf(line, `fix the YAML syntax (quote values that start with "@" or contain ": ")`, "invalid YAML: %s", msg)
+}
+
+// mapping calls fn for each key of a mapping, in order, after checking that
+// every key is known and appears once.
+func (p *parser) mapping(m *yaml.Node, allowed []string, what string, fn func(key string, k, v *yaml.Node)) {
+	seen := map[string]int{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := deref(m.Content[i]), deref(m.Content[i+1])
+		if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!str" && k.ShortTag() != "!!merge" {
+			p.fail(p.errorf(k.Line, "use one of "+list(allowed), "%s key must be a name, not %s", what, describe(k)))
+			return
+		}
+		if !slices.Contains(allowed, k.Value) {
+			p.fail(p.errorf(k.Line, "remove it or correct its spelling", "unknown %s key %q (allowed: %s)", what, k.Value, list(allowed)))
+			return
+		}
+		if first, dup := seen[k.Value]; dup {
+			p.fail(p.errorf(k.Line, "keep one of them", "key %q appears twice (first at line %d)", k.Value, first))
+			return
+		}
+		seen[k.Value] = k.Line
+		fn(k.Value, k, v)
+		if p.err != nil {
+			return
+		}
+	}
+}
+
+// features validates the value of the features key.
+func (p *parser) features(v *yaml.Node) []Feature {
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.SequenceNode {
+		p.fail(p.errorf(v.Line, "write each feature as a list item starting with '- id:'", "features must be a list, not %s", describe(v)))
+		return nil
+	}
+	var out []Feature
+	firstID := map[string]int{}
+	for _, item := range v.Content {
+		item = deref(item)
+		if item.Kind != yaml.MappingNode {
+			p.fail(p.errorf(item.Line, "write the feature as 'id:', 'entry:' and so on", "a feature must be a mapping, not %s", describe(item)))
+			return nil
+		}
+		f := Feature{Line: item.Line, Tier: TierStandard}
+		idLine := item.Line
+		p.mapping(item, featureKeys, "feature", func(key string, k, v *yaml.Node) {
+			switch key {
+			case "id":
+				f.ID, idLine = p.str(k, v), v.Line
+			case "entry":
+				f.Entry = p.str(k, v)
+				if strings.ContainsFunc(f.Entry, isSpace) {
+					p.fail(p.errorf(v.Line, "write it as example.com/mod/pkg.Func, example.com/mod/pkg.(*Type).Method or a package path", "entry %q contains a space", f.Entry))
+				}
+			case "owners":
+				f.Owners = p.strings(k, v)
+			case "tier":
+				if isNull(v) {
+					return
+				}
+				f.Tier = p.str(k, v)
+				if p.err == nil && !slices.Contains(tiers, f.Tier) {
+					p.fail(p.errorf(v.Line, "use one of "+list(tiers), "unknown tier %q", f.Tier))
+				}
+			}
+		})
+		switch {
+		case p.err != nil:
+		case f.ID == "":
+			p.fail(p.errorf(item.Line, "give every feature a unique 'id:'", "feature has no id"))
+		case firstID[f.ID] != 0:
+			p.fail(p.errorf(idLine, "give every feature a unique id", "duplicate feature id %q (first at line %d)", f.ID, firstID[f.ID]))
+		case f.Entry == "":
+			p.fail(p.errorf(item.Line, "add 'entry:' with a function such as example.com/mod/pkg.Func or a package path", "feature %q has no entry", f.ID))
+		}
+		if p.err != nil {
+			return nil
+		}
+		firstID[f.ID] = idLine
+		out = append(out, f)
+	}
+	return out
+}
+
+// str is the value of a key that holds a string; null is "".
+func (p *parser) str(k, v *yaml.Node) string {
+	if isNull(v) {
+		return ""
+	}
+	if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" {
+		p.fail(p.errorf(v.Line, "quote the value", "%s must be a string, not %s", k.Value, describe(v)))
+		return ""
+	}
+	return v.Value
+}
+
+// strings is the value of a key that holds a list of strings.
+func (p *parser) strings(k, v *yaml.Node) []string {
+	if isNull(v) {
+		return nil
+	}
+	fix := fmt.Sprintf(`write it as a list: %s: ["@org/team"]`, k.Value)
+	if v.Kind != yaml.SequenceNode {
+		p.fail(p.errorf(v.Line, fix, "%s must be a list of strings, not %s", k.Value, describe(v)))
+		return nil
+	}
+	out := []string{}
+	for _, e := range v.Content {
+		e = deref(e)
+		if e.Kind != yaml.ScalarNode || e.ShortTag() != "!!str" || e.Value == "" {
+			p.fail(p.errorf(e.Line, fix, "%s must be a list of non-empty strings, but has %s", k.Value, describe(e)))
+			return nil
+		}
+		out = append(out, e.Value)
+	}
+	return out
+}
+
+// deref follows an alias to the node it names.
+func deref(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
+// describe names a node's kind for messages.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!str":
+			if n.Value == "" {
+				return "an empty string"
+			}
+			return fmt.Sprintf("the string %q", n.Value)
+		case "!!null":
+			return "null"
+		case "!!int":
+			return "the number " + n.Value
+		case "!!float":
+			return "the number " + n.Value
+		case "!!bool":
+			return "the boolean " + n.Value
+		}
+		return fmt.Sprintf("%s %q", n.ShortTag(), n.Value)
+	}
+	return "nothing"
+}
+
+func list(words []string) string {
+	return strings.Join(words, ", ")
+}
+
+func isSpace(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\n' || r == '\r'
+}

@@ -1,0 +1,246 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/blastgate/blastgate/internal/example"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseValid(t *testing.T) {
+	data := `# Features discovery cannot see.
+features:
+  - id: nightly-invoices
+    entry: example.com/shop/billing.RunNightlyInvoices
+    owners: ["@shop/billing", "@shop/oncall"]
+    tier: critical
+
+  - entry: example.com/shop/meter   # a whole package
+    id: meter-sync
+  - id: rollover
+    entry: example.com/shop/billing.(*Service).Rollover
+    owners: []
+    tier: standard
+`
+	cfg, err := Parse("shop/.blastgate.yaml", []byte(data))
+	require.NoError(t, err)
+	assert.Equal(t, &Config{
+		Path: "shop/.blastgate.yaml",
+		Features: []Feature{
+			{ID: "nightly-invoices", Entry: "example.com/shop/billing.RunNightlyInvoices",
+				Owners: []string{"@shop/billing", "@shop/oncall"}, Tier: "critical", Line: 3},
+			{ID: "meter-sync", Entry: "example.com/shop/meter", Tier: "standard", Line: 8},
+			{ID: "rollover", Entry: "example.com/shop/billing.(*Service).Rollover",
+				Owners: []string{}, Tier: "standard", Line: 10},
+		},
+	}, cfg)
+}
+
+func TestParseEmpty(t *testing.T) {
+	for name, data := range map[string]string{
+		"empty":         "",
+		"blank":         "\n\n",
+		"comments":      "# nothing declared yet\n",
+		"document":      "---\n",
+		"null":          "~\n",
+		"null features": "features:\n",
+		"no features":   "features: []\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := Parse("c.yaml", []byte(data))
+			require.NoError(t, err)
+			assert.Equal(t, "c.yaml", cfg.Path)
+			assert.Empty(t, cfg.Features)
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, data string
+		line       int
+		problem    string
+	}{{
+		name:    "syntax",
+		data:    "features:\n  - id: a\n    owners: [@shop/billing]\n",
+		line:    3,
+		problem: "invalid YAML: found character that cannot start any token",
+	}, {
+		name:    "syntax unclosed quote",
+		data:    "features:\n  - id: a\n    entry: 'x\n",
+		line:    3,
+		problem: "invalid YAML",
+	}, {
+		name:    "second document",
+		data:    "features: []\n---\nfeatures: []\n",
+		line:    2,
+		problem: "a second YAML document",
+	}, {
+		name:    "not a mapping",
+		data:    "- id: a\n",
+		line:    1,
+		problem: `must be a mapping with the key "features", not a list`,
+	}, {
+		name:    "unknown top-level key",
+		data:    "features: []\nfeature:\n  - id: a\n",
+		line:    2,
+		problem: `unknown top-level key "feature" (allowed: features)`,
+	}, {
+		name:    "duplicate top-level key",
+		data:    "features: []\nfeatures: []\n",
+		line:    2,
+		problem: `key "features" appears twice (first at line 1)`,
+	}, {
+		name:    "features not a list",
+		data:    "features:\n  id: a\n",
+		line:    2,
+		problem: "features must be a list, not a mapping",
+	}, {
+		name:    "feature not a mapping",
+		data:    "features:\n  - nightly-invoices\n",
+		line:    2,
+		problem: `a feature must be a mapping, not the string "nightly-invoices"`,
+	}, {
+		name:    "unknown feature key",
+		data:    "features:\n  - id: a\n    entry: example.com/a\n    tiers: critical\n",
+		line:    4,
+		problem: `unknown feature key "tiers" (allowed: id, entry, owners, tier)`,
+	}, {
+		name:    "duplicate feature key",
+		data:    "features:\n  - id: a\n    entry: example.com/a\n    id: b\n",
+		line:    4,
+		problem: `key "id" appears twice (first at line 2)`,
+	}, {
+		name:    "missing id",
+		data:    "features:\n  - id: a\n    entry: example.com/a\n  - entry: example.com/b\n    tier: critical\n",
+		line:    4,
+		problem: "feature has no id",
+	}, {
+		name:    "null id",
+		data:    "features:\n  - id:\n    entry: example.com/a\n",
+		line:    2,
+		problem: "feature has no id",
+	}, {
+		name:    "id not a string",
+		data:    "features:\n  - id: 42\n    entry: example.com/a\n",
+		line:    2,
+		problem: "id must be a string, not the number 42",
+	}, {
+		name: "duplicate id",
+		data: "features:\n  - id: a\n    entry: example.com/a\n" +
+			"  - id: b\n    entry: example.com/b\n" +
+			"  - entry: example.com/c\n    id: a\n",
+		line:    7,
+		problem: `duplicate feature id "a" (first at line 2)`,
+	}, {
+		name:    "missing entry",
+		data:    "features:\n  - id: a\n    owners: [\"@x\"]\n",
+		line:    2,
+		problem: `feature "a" has no entry`,
+	}, {
+		name:    "entry not a string",
+		data:    "features:\n  - id: a\n    entry: [example.com/a]\n",
+		line:    3,
+		problem: "entry must be a string, not a list",
+	}, {
+		name:    "entry with a space",
+		data:    "features:\n  - id: a\n    entry: example.com/a Run\n",
+		line:    3,
+		problem: `entry "example.com/a Run" contains a space`,
+	}, {
+		name:    "bad tier",
+		data:    "features:\n  - id: a\n    entry: example.com/a\n    tier: high\n",
+		line:    4,
+		problem: `unknown tier "high"`,
+	}, {
+		name:    "tier not a string",
+		data:    "features:\n  - id: a\n    entry: example.com/a\n    tier: 1\n",
+		line:    4,
+		problem: "tier must be a string, not the number 1",
+	}, {
+		name:    "owners a string",
+		data:    "features:\n  - id: a\n    entry: example.com/a\n    owners: \"@shop/billing\"\n",
+		line:    4,
+		problem: `owners must be a list of strings, not the string "@shop/billing"`,
+	}, {
+		name:    "owners with a number",
+		data:    "features:\n  - id: a\n    entry: example.com/a\n    owners:\n      - \"@shop/billing\"\n      - 7\n",
+		line:    6,
+		problem: "owners must be a list of non-empty strings, but has the number 7",
+	}, {
+		name:    "owners with a mapping",
+		data:    "features:\n  - id: a\n    entry: example.com/a\n    owners: [{team: billing}]\n",
+		line:    4,
+		problem: "owners must be a list of non-empty strings, but has a mapping",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Parse("repo/.blastgate.yaml", []byte(tt.data))
+			require.Error(t, err)
+			assert.Nil(t, cfg)
+			var ce *Error
+			require.True(t, errors.As(err, &ce), "%T is not *Error", err)
+			assert.Equal(t, "repo/.blastgate.yaml", ce.File)
+			assert.Equal(t, tt.line, ce.Line, ce.Error())
+			assert.Contains(t, ce.Problem, tt.problem)
+			assert.NotEmpty(t, ce.Fix, "the error must say what to do")
+
+			msg := err.Error()
+			assert.True(t, strings.HasPrefix(msg, "repo/.blastgate.yaml:"+strconv.Itoa(tt.line)+": "+ce.Problem+"; "), msg)
+			assert.NotContains(t, msg, "\n")
+		})
+	}
+}
+
+func TestErrorString(t *testing.T) {
+	e := &Error{File: ".blastgate.yaml", Line: 4, Problem: `unknown tier "high"`, Fix: "use one of critical, standard"}
+	assert.Equal(t, `.blastgate.yaml:4: unknown tier "high"; use one of critical, standard`, e.Error())
+	e = &Error{File: "x.yaml", Problem: "config file does not exist"}
+	assert.Equal(t, "x.yaml: config file does not exist", e.Error())
+}
+
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, File)
+
+	cfg, err := Load(missing, true)
+	require.NoError(t, err)
+	assert.Equal(t, &Config{Path: missing}, cfg)
+
+	_, err = Load(missing, false)
+	var ce *Error
+	require.True(t, errors.As(err, &ce), "%v", err)
+	assert.Equal(t, missing, ce.File)
+	assert.Contains(t, ce.Problem, "does not exist")
+
+	_, err = Load(dir, true) // a directory is not a missing file
+	require.True(t, errors.As(err, &ce), "%v", err)
+	assert.Contains(t, ce.Problem, "cannot read")
+
+	data := "features:\n  - id: nightly-invoices\n    entry: example.com/shop/billing.RunNightlyInvoices\n    owners: [\"@shop/billing\"]\n    tier: critical\n"
+	require.NoError(t, os.WriteFile(missing, []byte(data), 0o644))
+	cfg, err = Load(missing, false)
+	require.NoError(t, err)
+	require.Len(t, cfg.Features, 1)
+	assert.Equal(t, Feature{ID: "nightly-invoices", Entry: "example.com/shop/billing.RunNightlyInvoices",
+		Owners: []string{"@shop/billing"}, Tier: TierCritical, Line: 2}, cfg.Features[0])
+
+	require.NoError(t, os.WriteFile(missing, []byte("features:\n  - id: a\n"), 0o644))
+	_, err = Load(missing, true)
+	require.True(t, errors.As(err, &ce), "%v", err)
+	assert.Equal(t, missing+":2: "+ce.Problem+"; "+ce.Fix, err.Error())
+}
+
+// TestShopConfig checks the config of the bundled example.
+func TestShopConfig(t *testing.T) {
+	cfg, err := Parse(File, example.Files()[File])
+	require.NoError(t, err)
+	assert.Equal(t, []Feature{{ID: "nightly-invoices", Entry: "example.com/shop/billing.RunNightlyInvoices",
+		Owners: []string{"@shop/billing"}, Tier: TierCritical, Line: 3}}, cfg.Features)
+}
