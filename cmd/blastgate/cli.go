@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/blastgate/blastgate/gate"
+)
+
+const usage = `blastgate: no pull request should break a page its author never looked at.
+
+Usage:
+  blastgate [-C DIR] [--config FILE] [--format text|json|markdown] COMMAND [flags]
+
+Commands:
+  features                         every feature, its entry and position
+  impact  --base REV [--head REV]  changed symbols, impacted features, traces
+  demo    [--keep DIR]             the postpaid/prepaid story on the bundled shop
+
+Flags:
+  -C DIR           run in DIR (the module root) instead of the current directory
+  --config FILE    the configuration file (default: .blastgate.yaml at the repository root)
+  --format FORMAT  text (default), json or markdown
+
+Exit codes: 0 success, 1 the gate failed, 2 usage error, bad input or failed analysis.
+`
+
+// globals are the flags every command takes, before or after its name.
+type globals struct {
+	dir    string
+	config string
+	format string
+}
+
+func (g *globals) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.dir, "C", g.dir, "run in `DIR`")
+	fs.StringVar(&g.config, "config", g.config, "configuration `FILE`")
+	fs.StringVar(&g.format, "format", g.format, "output format: text, json or markdown")
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	g := &globals{dir: ".", format: "text"}
+	fs := newFlagSet("blastgate", stderr)
+	g.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return flagError(err, stdout)
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprint(stderr, usage)
+		return usagef("no command given")
+	}
+	cmd, rest := fs.Arg(0), fs.Args()[1:]
+	switch cmd {
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "features":
+		return runFeatures(ctx, g, rest, stdout, stderr)
+	case "impact":
+		return runImpact(ctx, g, rest, stdout, stderr)
+	case "demo":
+		return runDemo(ctx, g, rest, stdout, stderr)
+	}
+	return usagef("unknown command %q", cmd)
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+func flagError(err error, stdout io.Writer) error {
+	if err == flag.ErrHelp {
+		fmt.Fprint(stdout, usage)
+		return errHelp
+	}
+	return usagef("%v", err)
+}
+
+// parseCommand parses a command's flags, which may repeat the globals.
+func parseCommand(g *globals, name string, args []string, stderr io.Writer, define func(*flag.FlagSet)) error {
+	fs := newFlagSet(name, stderr)
+	g.register(fs)
+	if define != nil {
+		define(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return usagef("see 'blastgate help'")
+		}
+		return usagef("%s: %v", name, err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s: unexpected argument %q", name, fs.Arg(0))
+	}
+	if !slices.Contains(gate.Formats, g.format) {
+		return usagef("unknown format %q: use %s", g.format, strings.Join(gate.Formats, ", "))
+	}
+	abs, err := filepath.Abs(g.dir)
+	if err != nil {
+		return err
+	}
+	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+		return fmt.Errorf("-C %s: no such directory", g.dir)
+	}
+	g.dir = abs
+	return nil
+}
