@@ -140,3 +140,60 @@ func parseChanged(t *testing.T, data []byte, old map[string][]byte) []gitrepo.Fi
 	sort.Slice(out, func(i, j int) bool { return out[i].Path() < out[j].Path() })
 	return out
 }
+
+// TestFeatures checks discovery on testdata/features/*.txtar: the "want"
+// section lists each feature's kind, id, entry and position.
+func TestFeatures(t *testing.T) {
+	files, err := filepath.Glob("testdata/features/*.txtar")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			require.NoError(t, err)
+			dir := t.TempDir()
+			var want []byte
+			for _, f := range ar.Files {
+				if f.Name == "want" {
+					want = f.Data
+					continue
+				}
+				path := filepath.Join(dir, filepath.FromSlash(f.Name))
+				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+				require.NoError(t, os.WriteFile(path, f.Data, 0o644))
+			}
+			prog, err := Load(context.Background(), dir, dir)
+			require.NoError(t, err)
+			features, err := BuildGraph(prog).Features(nil)
+			require.NoError(t, err)
+			var b strings.Builder
+			for _, f := range features {
+				fmt.Fprintf(&b, "%s %q %s %s:%d\n", f.Kind, f.ID, f.Entry, f.Position.File, f.Position.Line)
+			}
+			got := b.String()
+			if *update {
+				for i := range ar.Files {
+					if ar.Files[i].Name == "want" {
+						ar.Files[i].Data = []byte(got)
+					}
+				}
+				require.NoError(t, os.WriteFile(file, txtar.Format(ar), 0o644))
+				return
+			}
+			require.Equal(t, string(want), got)
+		})
+	}
+}
+
+func TestRouteID(t *testing.T) {
+	for pattern, want := range map[string]string{
+		"POST /token/buy":        "POST /token/buy",
+		"get\t/items/{id}":       "get /items/{id}", // methods are case-sensitive
+		"/static/{path...}":      "/static/{path...}",
+		"/{$}":                   "/{$}",
+		"GET example.com/a/{b}":  "GET example.com/a/{b}",
+		"  DELETE   /items/{id}": "DELETE /items/{id}",
+	} {
+		require.Equal(t, want, RouteID(pattern), pattern)
+	}
+}

@@ -139,7 +139,7 @@ func RouteID(pattern string) string {
 	case 1:
 		return fields[0]
 	default:
-		return strings.ToUpper(fields[0]) + " " + strings.Join(fields[1:], "")
+		return fields[0] + " " + strings.Join(fields[1:], "")
 	}
 }
 

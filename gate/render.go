@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"strconv"
 	"text/tabwriter"
+	"unicode"
 
 	"github.com/blastgate/blastgate/report"
 )
@@ -45,7 +47,7 @@ func WriteText(w io.Writer, r *report.Report) error {
 	if r.Features != nil {
 		tw := tabwriter.NewWriter(ew, 0, 4, 2, ' ', 0)
 		for _, f := range r.Features {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.Kind, f.ID, f.Entry, pos(f.Position))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.Kind, clean(f.ID), clean(f.Entry), pos(f.Position))
 		}
 		tw.Flush()
 		fmt.Fprintf(ew, "%d features\n", len(r.Features))
@@ -61,23 +63,23 @@ func WriteText(w io.Writer, r *report.Report) error {
 	for _, c := range r.Changes {
 		switch {
 		case len(c.Symbols) > 0:
-			fmt.Fprintf(ew, "  %s: %s\n", c.File, strings.Join(c.Symbols, ", "))
+			fmt.Fprintf(ew, "  %s: %s\n", clean(c.File), clean(strings.Join(c.Symbols, ", ")))
 		case c.Note != "":
-			fmt.Fprintf(ew, "  %s: (%s)\n", c.File, c.Note)
+			fmt.Fprintf(ew, "  %s: (%s)\n", clean(c.File), clean(c.Note))
 		default:
-			fmt.Fprintf(ew, "  %s\n", c.File)
+			fmt.Fprintf(ew, "  %s\n", clean(c.File))
 		}
 	}
 	fmt.Fprintf(ew, "\n%d impacted features\n", len(r.Impacted))
 	for _, f := range r.Impacted {
-		fmt.Fprintf(ew, "  %s %s\n", f.Kind, f.ID)
+		fmt.Fprintf(ew, "  %s %s\n", f.Kind, clean(f.ID))
 		tw := tabwriter.NewWriter(ew, 0, 4, 2, ' ', 0)
 		for i, fr := range f.Trace {
 			arrow := "   "
 			if i > 0 {
 				arrow = "-> "
 			}
-			fmt.Fprintf(tw, "      %s%s\t%s\n", arrow, fr.Function, pos(fr.Position))
+			fmt.Fprintf(tw, "      %s%s\t%s\n", arrow, clean(fr.Function), pos(fr.Position))
 		}
 		tw.Flush()
 	}
@@ -86,14 +88,19 @@ func WriteText(w io.Writer, r *report.Report) error {
 }
 
 func writeWarnings(w io.Writer, r *report.Report) {
-	for _, p := range r.Packages {
-		if p.Precision == report.PrecisionPackage {
-			fmt.Fprintf(w, "warning: %s analysed at package level (it does not type-check)\n", p.Path)
-		}
-	}
 	for _, m := range r.Warnings {
-		fmt.Fprintf(w, "warning: %s\n", m)
+		fmt.Fprintf(w, "warning: %s\n", clean(m))
 	}
+}
+
+// clean escapes control characters, so that names from the analysed code
+// cannot move the cursor or forge lines on a terminal.
+func clean(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }
 
 // WriteMarkdown writes r for a pull request comment or step summary.
@@ -137,7 +144,7 @@ func pos(p report.Position) string {
 	if p.File == "" {
 		return "-"
 	}
-	return fmt.Sprintf("%s:%d", p.File, p.Line)
+	return fmt.Sprintf("%s:%d", clean(p.File), p.Line)
 }
 
 func short(sha string) string {
