@@ -7,8 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"unicode"
 
