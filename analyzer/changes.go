@@ -350,6 +350,13 @@ func declKeys(fset *token.FileSet, f *ast.File, ranges []gitrepo.LineRange, whol
 	return keys
 }
 
+func (k declKey) qualified(pkgPath string) string {
+	if k.recv != "" {
+		return pkgPath + "." + k.recv + "." + k.name
+	}
+	return pkgPath + "." + k.name
+}
+
 func recvName(d *ast.FuncDecl) string {
 	if d.Recv == nil || len(d.Recv.List) == 0 {
 		return ""
@@ -392,12 +399,12 @@ func (g *Graph) byNames(pkg *packages.Package, keys []declKey) ([]int, []string)
 			if id, ok := g.byObj[scope.Lookup(k.name)]; ok {
 				ids = append(ids, id)
 			} else {
-				gone = append(gone, pkg.PkgPath+"."+k.name)
+				gone = append(gone, k.qualified(pkg.PkgPath))
 			}
 		default:
 			tn, ok := scope.Lookup(k.recv).(*types.TypeName)
 			if !ok {
-				gone = append(gone, pkg.PkgPath+"."+k.recv+"."+k.name)
+				gone = append(gone, k.qualified(pkg.PkgPath))
 				continue
 			}
 			sel := types.NewMethodSet(types.NewPointer(tn.Type())).Lookup(pkg.Types, k.name)
@@ -407,7 +414,7 @@ func (g *Graph) byNames(pkg *packages.Package, keys []declKey) ([]int, []string)
 					continue
 				}
 			}
-			gone = append(gone, pkg.PkgPath+"."+k.recv+"."+k.name)
+			gone = append(gone, k.qualified(pkg.PkgPath))
 			if id, ok := g.byObj[tn]; ok {
 				ids = append(ids, id) // its method set changed
 			}
@@ -419,9 +426,6 @@ func (g *Graph) byNames(pkg *packages.Package, keys []declKey) ([]int, []string)
 // mapOldGo maps the base side of a Go file change to head symbols.
 func (g *Graph) mapOldGo(fc gitrepo.FileChange, old OldFile) ([]int, []string, error) {
 	pkg := g.prog.packageInDir(path.Dir(fc.OldPath))
-	if pkg == nil {
-		return nil, nil, nil // the package is gone: its users changed too
-	}
 	src, err := old(fc.OldPath)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading %s at the merge base: %v", fc.OldPath, err)
@@ -431,11 +435,19 @@ func (g *Graph) mapOldGo(fc gitrepo.FileChange, old OldFile) ([]int, []string, e
 	if f == nil || f.Name == nil {
 		return nil, nil, fmt.Errorf("parsing %s at the merge base: %v", fc.OldPath, err)
 	}
-	if f.Name.Name != pkg.Name && !strings.HasSuffix(f.Name.Name, "_test") {
-		return nil, nil, nil // another package lived here
-	}
 	whole := fc.Status == gitrepo.Deleted || fc.Binary
-	ids, gone := g.byNames(pkg, declKeys(fset, f, fc.OldLines, whole))
+	keys := declKeys(fset, f, fc.OldLines, whole)
+	if pkg == nil || f.Name.Name != pkg.Name {
+		// The package is gone (or another lives here): its users changed
+		// too, so what it declared is only worth naming.
+		importPath := path.Join(g.prog.Module, path.Dir(g.moduleRel(fc.OldPath)))
+		var gone []string
+		for _, k := range keys {
+			gone = append(gone, k.qualified(importPath))
+		}
+		return nil, gone, nil
+	}
+	ids, gone := g.byNames(pkg, keys)
 	return ids, gone, nil
 }
 

@@ -55,20 +55,23 @@ func WriteText(w io.Writer, r *report.Report) error {
 		return ew.err
 	}
 	fmt.Fprintf(ew, "change %s...%s\n", short(r.Base), short(r.Head))
-	symbols := 0
+	unique := map[string]bool{}
 	for _, c := range r.Changes {
-		symbols += len(c.Symbols)
+		for _, s := range c.Symbols {
+			unique[s] = true
+		}
 	}
+	symbols := len(unique)
 	fmt.Fprintf(ew, "\n%d changed files, %d changed symbols\n", len(r.Changes), symbols)
 	for _, c := range r.Changes {
-		switch {
-		case len(c.Symbols) > 0:
-			fmt.Fprintf(ew, "  %s: %s\n", clean(c.File), clean(strings.Join(c.Symbols, ", ")))
-		case c.Note != "":
-			fmt.Fprintf(ew, "  %s: (%s)\n", clean(c.File), clean(c.Note))
-		default:
-			fmt.Fprintf(ew, "  %s\n", clean(c.File))
+		line := "  " + clean(c.File)
+		if len(c.Symbols) > 0 {
+			line += ": " + clean(strings.Join(c.Symbols, ", "))
 		}
+		if c.Note != "" {
+			line += " (" + clean(c.Note) + ")"
+		}
+		fmt.Fprintln(ew, line)
 	}
 	fmt.Fprintf(ew, "\n%d impacted features\n", len(r.Impacted))
 	for _, f := range r.Impacted {
