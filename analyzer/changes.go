@@ -176,8 +176,11 @@ func (g *Graph) declsIn(pkg *packages.Package, f *ast.File, ranges []gitrepo.Lin
 	for _, decl := range f.Decls {
 		switch d := decl.(type) {
 		case *ast.FuncDecl:
-			if whole || touches(fset, ranges, d.Pos(), d.End()) {
+			switch {
+			case whole:
 				add(info.Defs[d.Name])
+			case touches(fset, ranges, d.Pos(), d.End()):
+				ids = append(ids, g.changedFuncParts(pkg, d, ranges)...)
 			}
 		case *ast.GenDecl:
 			restChanged := false
@@ -207,6 +210,43 @@ func (g *Graph) declsIn(pkg *packages.Package, f *ast.File, ranges []gitrepo.Lin
 	}
 	if len(changedImports) > 0 {
 		ids = append(ids, g.usersOf(pkg, f, changedImports)...)
+	}
+	return ids
+}
+
+// changedFuncParts maps changed lines in a function to the innermost
+// closure that holds them, or to the function itself. A closure's first
+// and last lines belong to the code around it too.
+func (g *Graph) changedFuncParts(pkg *packages.Package, d *ast.FuncDecl, ranges []gitrepo.LineRange) []int {
+	fset := g.prog.Fset
+	outer, ok := g.byObj[pkg.TypesInfo.Defs[d.Name]]
+	if !ok {
+		return nil
+	}
+	var ids []int
+	for _, r := range ranges {
+		if !touches(fset, []gitrepo.LineRange{r}, d.Pos(), d.End()) {
+			continue
+		}
+		owner := outer
+		ast.Inspect(d, func(n ast.Node) bool {
+			lit, ok := n.(*ast.FuncLit)
+			if !ok {
+				return true
+			}
+			first, last := fset.Position(lit.Pos()).Line, fset.Position(lit.End()).Line
+			if r.Start > first && r.End < last {
+				if id, ok := g.byLit[lit]; ok {
+					owner = id // the innermost wins: Inspect goes outside in
+				}
+			} else if touches(fset, []gitrepo.LineRange{r}, lit.Pos(), lit.End()) {
+				if id, ok := g.byLit[lit]; ok {
+					ids = append(ids, id)
+				}
+			}
+			return true
+		})
+		ids = append(ids, owner)
 	}
 	return ids
 }

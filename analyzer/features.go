@@ -3,7 +3,6 @@ package analyzer
 import (
 	"fmt"
 	"go/ast"
-	"go/constant"
 	"go/token"
 	"go/types"
 	"path"
@@ -45,9 +44,8 @@ var routeFuncs = map[string]bool{
 // Features discovers the routes, commands and declared features of the
 // program, sorted by kind and id.
 func (g *Graph) Features(declared []DeclaredFeature) ([]Feature, error) {
-	var out []Feature
+	out := g.routes()
 	for _, pkg := range g.prog.Packages {
-		out = append(out, g.routes(pkg)...)
 		if cmd, ok := g.command(pkg); ok {
 			out = append(out, cmd)
 		}
@@ -74,59 +72,6 @@ func (g *Graph) Features(declared []DeclaredFeature) ([]Feature, error) {
 		return a.Position.Line < b.Position.Line
 	})
 	return out, nil
-}
-
-// routes finds the net/http registrations in pkg.
-func (g *Graph) routes(pkg *packages.Package) []Feature {
-	if pkg.TypesInfo == nil {
-		return nil
-	}
-	var out []Feature
-	for _, f := range pkg.Syntax {
-		for _, decl := range f.Decls {
-			encl := g.declNode(pkg, decl)
-			ast.Inspect(decl, func(n ast.Node) bool {
-				call, ok := n.(*ast.CallExpr)
-				if !ok || len(call.Args) != 2 {
-					return true
-				}
-				fn, ok := typeutil.Callee(pkg.TypesInfo, call).(*types.Func)
-				if !ok || !routeFuncs[fn.FullName()] {
-					return true
-				}
-				out = append(out, g.route(pkg, f, encl, call))
-				return true
-			})
-		}
-	}
-	return out
-}
-
-func (g *Graph) route(pkg *packages.Package, file *ast.File, encl int, call *ast.CallExpr) Feature {
-	file0, line := g.prog.Rel(call.Pos())
-	f := Feature{Feature: report.Feature{Kind: report.KindRoute, Position: report.Position{File: file0, Line: line}, Tests: []report.Test{}}}
-	if tv, ok := pkg.TypesInfo.Types[call.Args[0]]; ok && tv.Value != nil && tv.Value.Kind() == constant.String {
-		f.ID = RouteID(constant.StringVal(tv.Value))
-	} else {
-		// A pattern built at run time: keep the feature, named by place.
-		f.ID = fmt.Sprintf("(dynamic route at %s:%d)", file0, line)
-	}
-	r := handlerResolver{g: g, pkg: pkg, file: file, seen: map[types.Object]bool{}}
-	entry, name := r.resolve(call.Args[1])
-	if entry < 0 && name == "" {
-		entry, name = encl, "(unresolved handler in "+g.nodes[max(encl, 0)].name+")"
-	}
-	f.Entry = name
-	f.roots = append(f.roots, entry)
-	// Middleware, factories and closures around the handler run too.
-	f.roots = append(f.roots, g.referencedIn(pkg, call.Args[1])...)
-	f.roots = append(f.roots, g.inits[pkg.PkgPath])
-	if entry >= 0 && g.nodes[entry].pkg != "" {
-		if init, ok := g.inits[g.nodes[entry].pkg]; ok {
-			f.roots = append(f.roots, init)
-		}
-	}
-	return f
 }
 
 // RouteID turns a net/http pattern into a route id: "POST /token/buy",
