@@ -143,6 +143,9 @@ type handlerResolver struct {
 	pkg  *packages.Package
 	file *ast.File
 	seen map[types.Object]bool
+	// visited are the expressions resolve looked at: the handler
+	// expression and the definitions of the local variables it names.
+	visited []ast.Expr
 }
 
 // resolve returns the node and name of the handler e denotes, or -1 and
@@ -150,6 +153,7 @@ type handlerResolver struct {
 func (r *handlerResolver) resolve(e ast.Expr) (int, string) {
 	info := r.pkg.TypesInfo
 	e = ast.Unparen(e)
+	r.visited = append(r.visited, e)
 	switch x := e.(type) {
 	case *ast.FuncLit:
 		if id, ok := r.g.byLit[x]; ok {

@@ -168,8 +168,8 @@ func (g *Graph) route(cs callSite, id string, handler ast.Expr, inner []int) Fea
 	file, line := g.prog.Rel(cs.call.Pos())
 	f := Feature{Feature: report.Feature{ID: id, Kind: report.KindRoute, Position: report.Position{File: file, Line: line}, Tests: []report.Test{}}}
 	entry, name := -1, ""
+	r := handlerResolver{g: g, pkg: cs.pkg, file: cs.file, seen: map[types.Object]bool{}}
 	if handler != nil {
-		r := handlerResolver{g: g, pkg: cs.pkg, file: cs.file, seen: map[types.Object]bool{}}
 		entry, name = r.resolve(handler)
 	} else if len(inner) > 0 {
 		entry, name = inner[0], g.nodes[inner[0]].name
@@ -179,9 +179,10 @@ func (g *Graph) route(cs callSite, id string, handler ast.Expr, inner []int) Fea
 	}
 	f.Entry = name
 	f.roots = append(f.roots, entry)
-	// Middleware, factories and closures around the handler run too.
-	if handler != nil {
-		f.roots = append(f.roots, g.referencedIn(cs.pkg, handler)...)
+	// Middleware, factories and closures around the handler run too,
+	// including those reached through local variables.
+	for _, e := range r.visited {
+		f.roots = append(f.roots, g.referencedIn(cs.pkg, e)...)
 	}
 	f.roots = append(f.roots, inner...)
 	f.roots = append(f.roots, g.inits[cs.pkg.PkgPath])

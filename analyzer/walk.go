@@ -20,13 +20,14 @@ type walker struct {
 	lits    map[int]int         // closures numbered per enclosing node
 	callees map[*ast.Ident]bool // identifiers in call position
 	called  map[*ast.FuncLit]bool
+	params  map[*types.Var]bool // parameters of the functions walked
 }
 
 func (g *Graph) walkFile(pkg *packages.Package, f *ast.File) {
 	if pkg.TypesInfo == nil {
 		return
 	}
-	w := &walker{g: g, pkg: pkg, info: pkg.TypesInfo, lits: map[int]int{}, callees: map[*ast.Ident]bool{}, called: map[*ast.FuncLit]bool{}}
+	w := &walker{g: g, pkg: pkg, info: pkg.TypesInfo, lits: map[int]int{}, callees: map[*ast.Ident]bool{}, called: map[*ast.FuncLit]bool{}, params: map[*types.Var]bool{}}
 	broken, isBroken := g.pkgs[pkg.PkgPath]
 	owner := func(obj types.Object) int {
 		if isBroken {
@@ -45,6 +46,7 @@ func (g *Graph) walkFile(pkg *packages.Package, f *ast.File) {
 				continue
 			}
 			w.cur, w.sig = owner(obj), obj.Signature()
+			w.addParams(obj.Signature())
 			if d.Recv != nil {
 				w.walk(d.Recv)
 			}
@@ -217,6 +219,7 @@ func (w *walker) funcLit(lit *ast.FuncLit) {
 	}
 	saveCur, saveSig := w.cur, w.sig
 	w.cur, w.sig = id, w.info.TypeOf(lit).(*types.Signature)
+	w.addParams(w.sig)
 	w.walk(lit.Type)
 	w.walk(lit.Body)
 	w.cur, w.sig = saveCur, saveSig
@@ -289,10 +292,34 @@ func (w *walker) call(call *ast.CallExpr) {
 		return
 	}
 	if _, static := typeutil.Callee(w.info, call).(*types.Func); !static {
-		if _, lit := fun.(*ast.FuncLit); !lit {
+		if _, lit := fun.(*ast.FuncLit); !lit && !w.isParam(fun) {
 			w.dynamic(sig, call.Lparen)
 		}
 	}
+}
+
+// addParams records the parameters of a function being walked.
+func (w *walker) addParams(sig *types.Signature) {
+	if sig.Recv() != nil {
+		w.params[sig.Recv()] = true
+	}
+	for i := 0; i < sig.Params().Len(); i++ {
+		w.params[sig.Params().At(i)] = true
+	}
+}
+
+// isParam reports whether e is a parameter of an enclosing function. A
+// call through a parameter runs what the callers passed, and each caller
+// already depends on what it passes, so such a call needs no edges of
+// its own: this keeps middleware (`next(w, r)`) from reaching every
+// handler of the same signature.
+func (w *walker) isParam(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := w.info.Uses[id].(*types.Var)
+	return ok && w.params[v]
 }
 
 // convArgs records the arguments converted to interface parameters.
