@@ -247,6 +247,11 @@ func (g *Graph) changedFuncParts(pkg *packages.Package, d *ast.FuncDecl, ranges 
 			return true
 		})
 		ids = append(ids, owner)
+		for _, s := range g.sites {
+			if s.stmt.Pos() >= d.Pos() && s.stmt.End() <= d.End() && touches(fset, []gitrepo.LineRange{r}, s.stmt.Pos(), s.stmt.End()) {
+				ids = append(ids, s.id)
+			}
+		}
 	}
 	return ids
 }

@@ -170,8 +170,16 @@ func (r *handlerResolver) resolve(e ast.Expr) (int, string) {
 		case *types.Var:
 			if !obj.IsField() && !r.seen[obj] {
 				r.seen[obj] = true
-				if def := r.definition(obj); def != nil {
-					return r.resolve(def)
+				// Every value the variable is given is part of the route
+				// (resolve records them); the first that resolves is the entry.
+				entry, name := -1, ""
+				for _, def := range r.definitions(obj) {
+					if e, n := r.resolve(def); entry < 0 && (e >= 0 || n != "") {
+						entry, name = e, n
+					}
+				}
+				if entry >= 0 || name != "" {
+					return entry, name
 				}
 			}
 		}
@@ -214,35 +222,28 @@ func (r *handlerResolver) resolve(e ast.Expr) (int, string) {
 	return -1, ""
 }
 
-// definition finds the single expression a local variable is given.
-func (r *handlerResolver) definition(v *types.Var) ast.Expr {
-	var def ast.Expr
-	count := 0
+// definitions finds the expressions a local variable is given in its file.
+func (r *handlerResolver) definitions(v *types.Var) []ast.Expr {
+	var defs []ast.Expr
 	ast.Inspect(r.file, func(n ast.Node) bool {
 		switch s := n.(type) {
 		case *ast.AssignStmt:
 			for i, lhs := range s.Lhs {
-				if id, ok := lhs.(*ast.Ident); ok && (r.pkg.TypesInfo.Defs[id] == v || r.pkg.TypesInfo.Uses[id] == v) {
-					count++
-					if len(s.Rhs) == len(s.Lhs) {
-						def = s.Rhs[i]
-					}
+				if id, ok := lhs.(*ast.Ident); ok && len(s.Rhs) == len(s.Lhs) &&
+					(r.pkg.TypesInfo.Defs[id] == v || r.pkg.TypesInfo.Uses[id] == v) {
+					defs = append(defs, s.Rhs[i])
 				}
 			}
 		case *ast.ValueSpec:
 			for i, id := range s.Names {
 				if r.pkg.TypesInfo.Defs[id] == v && len(s.Values) == len(s.Names) {
-					count++
-					def = s.Values[i]
+					defs = append(defs, s.Values[i])
 				}
 			}
 		}
 		return true
 	})
-	if count != 1 {
-		return nil
-	}
-	return def
+	return defs
 }
 
 // returnedClosure returns the closure node fn returns when every return

@@ -43,6 +43,7 @@ const (
 	constNode    // a package-level constant
 	initNode     // a package's initialization
 	packageNode  // a whole package that did not type-check
+	siteNode     // a statement that writes a variable or field
 	externalNode // something outside the Go code: go.mod
 )
 
@@ -77,6 +78,8 @@ type Graph struct {
 	// decls maps each top-level declaration's nodes, for change mapping.
 	declared  map[string][]int // package path -> nodes declared in it
 	initCount map[string]int
+	siteOf    map[ast.Stmt]int
+	sites     []writeSite
 	held      typeutil.Map // type -> []int, the methods its values hold
 }
 
@@ -104,6 +107,7 @@ func BuildGraph(prog *Program) *Graph {
 		convs:     map[convKey]bool{},
 		declared:  map[string][]int{},
 		initCount: map[string]int{},
+		siteOf:    map[ast.Stmt]int{},
 	}
 	g.module = g.add(&node{name: "go.mod", kind: externalNode})
 	for _, pkg := range prog.Packages {
@@ -136,9 +140,37 @@ func BuildGraph(prog *Program) *Graph {
 			}
 		}
 	}
+	g.resolveWriteSites()
 	g.resolveInterfaces()
 	g.resolveDynamicCalls()
 	return g
+}
+
+// writeSite is a statement that writes a variable or field.
+type writeSite struct {
+	id   int
+	stmt ast.Stmt
+	info *types.Info
+}
+
+// resolveWriteSites links each write site to what its statement uses.
+func (g *Graph) resolveWriteSites() {
+	for _, s := range g.sites {
+		ast.Inspect(s.stmt, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.Ident:
+				if id := g.nodeOf(s.info.Uses[n]); id >= 0 {
+					g.edge(s.id, id, n.Pos())
+				}
+			case *ast.FuncLit:
+				if id, ok := g.byLit[n]; ok {
+					g.edge(s.id, id, n.Pos())
+				}
+				return false
+			}
+			return true
+		})
+	}
 }
 
 func sortedImports(pkg *packages.Package) []string {

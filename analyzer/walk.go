@@ -21,6 +21,7 @@ type walker struct {
 	callees map[*ast.Ident]bool // identifiers in call position
 	called  map[*ast.FuncLit]bool
 	params  map[*types.Var]bool // parameters of the functions walked
+	stmt    ast.Stmt            // the simple statement being walked, or nil
 }
 
 func (g *Graph) walkFile(pkg *packages.Package, f *ast.File) {
@@ -45,7 +46,7 @@ func (g *Graph) walkFile(pkg *packages.Package, f *ast.File) {
 			if obj == nil {
 				continue
 			}
-			w.cur, w.sig = owner(obj), obj.Signature()
+			w.cur, w.sig, w.stmt = owner(obj), obj.Signature(), nil
 			w.addParams(obj.Signature())
 			if d.Recv != nil {
 				w.walk(d.Recv)
@@ -132,6 +133,13 @@ func callsModule(w *walker, exprs []ast.Expr) bool {
 func (w *walker) walk(n ast.Node) { ast.Inspect(n, w.visit) }
 
 func (w *walker) visit(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.AssignStmt, *ast.ExprStmt, *ast.IncDecStmt, *ast.SendStmt, *ast.ReturnStmt,
+		*ast.DeclStmt, *ast.GoStmt, *ast.DeferStmt:
+		w.stmt = n.(ast.Stmt)
+	case ast.Stmt:
+		w.stmt = nil // a compound statement is not one write site
+	}
 	switch n := n.(type) {
 	case *ast.FuncLit:
 		w.funcLit(n)
@@ -217,12 +225,12 @@ func (w *walker) funcLit(lit *ast.FuncLit) {
 			w.addressTaken(sig, id)
 		}
 	}
-	saveCur, saveSig := w.cur, w.sig
-	w.cur, w.sig = id, w.info.TypeOf(lit).(*types.Signature)
+	saveCur, saveSig, saveStmt := w.cur, w.sig, w.stmt
+	w.cur, w.sig, w.stmt = id, w.info.TypeOf(lit).(*types.Signature), nil
 	w.addParams(w.sig)
 	w.walk(lit.Type)
 	w.walk(lit.Body)
-	w.cur, w.sig = saveCur, saveSig
+	w.cur, w.sig, w.stmt = saveCur, saveSig, saveStmt
 }
 
 func (w *walker) ident(id *ast.Ident) {
@@ -418,7 +426,7 @@ func (w *walker) write(e ast.Expr) {
 		case *ast.Ident:
 			if v, ok := w.info.Uses[x].(*types.Var); ok && isPackageVar(v) {
 				if id := w.g.nodeOf(v); id >= 0 {
-					w.g.edge(id, w.cur, x.Pos())
+					w.g.edge(id, w.writer(), x.Pos())
 				}
 			}
 			return
@@ -428,7 +436,7 @@ func (w *walker) write(e ast.Expr) {
 					w.writeField(v, x.Sel.Pos())
 				} else if isPackageVar(v) {
 					if id := w.g.nodeOf(v); id >= 0 {
-						w.g.edge(id, w.cur, x.Sel.Pos())
+						w.g.edge(id, w.writer(), x.Sel.Pos())
 					}
 					return
 				}
@@ -446,8 +454,26 @@ func (w *walker) write(e ast.Expr) {
 
 func (w *walker) writeField(fld *types.Var, pos token.Pos) {
 	if id := w.g.nodeOf(fld); id >= 0 {
-		w.g.edge(id, w.cur, pos)
+		w.g.edge(id, w.writer(), pos)
 	}
+}
+
+// writer is the node a write depends on: the statement that performs it,
+// with what that statement uses, rather than the whole function around it
+// (which may be main and reach everything). Outside a simple statement it
+// is the current node.
+func (w *walker) writer() int {
+	if w.stmt == nil {
+		return w.cur
+	}
+	if id, ok := w.g.siteOf[w.stmt]; ok {
+		return id
+	}
+	n := w.g.nodes[w.cur]
+	id := w.g.add(&node{name: n.name, kind: siteNode, pkg: n.pkg, pos: w.stmt.Pos()})
+	w.g.siteOf[w.stmt] = id
+	w.g.sites = append(w.g.sites, writeSite{id: id, stmt: w.stmt, info: w.info})
+	return id
 }
 
 // dynamic records a call through a function value of type sig.
