@@ -193,6 +193,7 @@ func (g *Graph) declsIn(pkg *packages.Package, f *ast.File, ranges []gitrepo.Lin
 				switch s := spec.(type) {
 				case *ast.TypeSpec:
 					add(info.Defs[s.Name])
+					ids = append(ids, g.changedFields(info, s, ranges, whole)...)
 				case *ast.ValueSpec:
 					if d.Tok == token.CONST && len(d.Specs) > 1 {
 						restChanged = true // iota and implicit repetition shift what follows
@@ -250,6 +251,33 @@ func (g *Graph) changedFuncParts(pkg *packages.Package, d *ast.FuncDecl, ranges 
 		for _, s := range g.sites {
 			if s.stmt.Pos() >= d.Pos() && s.stmt.End() <= d.End() && touches(fset, []gitrepo.LineRange{r}, s.stmt.Pos(), s.stmt.End()) {
 				ids = append(ids, s.id)
+			}
+		}
+	}
+	return ids
+}
+
+// changedFields returns the fields of a struct type that the ranges touch,
+// or all of them when the type's header changed (or whole).
+func (g *Graph) changedFields(info *types.Info, s *ast.TypeSpec, ranges []gitrepo.LineRange, whole bool) []int {
+	st, ok := s.Type.(*ast.StructType)
+	if !ok {
+		return nil
+	}
+	whole = whole || touches(g.prog.Fset, ranges, s.Pos(), st.Fields.Opening)
+	var ids []int
+	for _, fld := range st.Fields.List {
+		if !whole && !touches(g.prog.Fset, ranges, fld.Pos(), fld.End()) {
+			continue
+		}
+		vars := []*types.Var{fieldVar(info, fld)}
+		for _, name := range fld.Names[min(1, len(fld.Names)):] {
+			v, _ := info.Defs[name].(*types.Var)
+			vars = append(vars, v)
+		}
+		for _, v := range vars {
+			if id, ok := g.fields[v]; ok {
+				ids = append(ids, id)
 			}
 		}
 	}

@@ -102,6 +102,12 @@ func (g *Graph) referencedIn(pkg *packages.Package, e ast.Expr) []int {
 				ids = append(ids, id)
 			}
 			return false // what the closure uses is its own reach
+		case *ast.CompositeLit, *ast.UnaryExpr, *ast.CallExpr:
+			// A module value handed to the router (or to middleware) will
+			// have its methods called: &Page{}, pageB{}, newPage().
+			if t := pkg.TypesInfo.TypeOf(n.(ast.Expr)); t != nil && !types.IsInterface(t) {
+				ids = append(ids, g.methodsHeldBy(t)...)
+			}
 		}
 		return true
 	})
@@ -314,10 +320,9 @@ func isHandlerType(t types.Type) bool {
 			return true
 		}
 	}
-	if sel := types.NewMethodSet(t).Lookup(nil, "ServeHTTP"); sel != nil && types.IsInterface(t) {
-		return true
-	}
-	return false
+	// An interface with ServeHTTP, or a type whose values have it.
+	return types.NewMethodSet(t).Lookup(nil, "ServeHTTP") != nil ||
+		(!types.IsInterface(t) && types.NewMethodSet(types.NewPointer(derefType(t))).Lookup(nil, "ServeHTTP") != nil)
 }
 
 func identOf(e ast.Expr) *ast.Ident {

@@ -223,13 +223,12 @@ func (g *Graph) declare(pkg *packages.Package) {
 						if !ok {
 							continue
 						}
-						t := g.declareObj(pkg, obj, typeNode)
+						g.declareObj(pkg, obj, typeNode)
 						if st, ok := obj.Type().Underlying().(*types.Struct); ok && !obj.IsAlias() {
 							for i := 0; i < st.NumFields(); i++ {
 								fld := st.Field(i)
 								id := g.add(&node{name: obj.Pkg().Path() + "." + obj.Name() + "." + fld.Name(), kind: fieldNode, pkg: pkg.PkgPath, pos: fld.Pos()})
 								g.fields[fld] = id
-								g.edge(id, t, fld.Pos())
 							}
 						}
 					case *ast.ValueSpec:
@@ -345,10 +344,11 @@ func objName(obj types.Object) string {
 	return fmt.Sprintf("%s%s.%s", pkg, name, fn.Name())
 }
 
-// methodsHeldBy returns the method nodes of the module types whose values
-// a value of type t holds: t itself, what it points to, its elements and
-// fields. Code that receives such a value as an interface (fmt,
-// encoding/json, net/http) may call any of them.
+// methodsHeldBy returns the type and method nodes of the module types
+// whose values a value of type t holds: t itself, what it points to, its
+// elements and fields. Code that receives such a value as an interface
+// (fmt, encoding/json, net/http) may call any of the methods and read the
+// layout of every type by reflection.
 func (g *Graph) methodsHeldBy(t types.Type) []int {
 	if ids, ok := g.held.At(t).([]int); ok {
 		return ids
@@ -357,6 +357,9 @@ func (g *Graph) methodsHeldBy(t types.Type) []int {
 	var ids []int
 	switch t := t.(type) {
 	case *types.Named:
+		if id, ok := g.byObj[t.Obj()]; ok {
+			ids = append(ids, id) // reflection reads its layout
+		}
 		if g.inModule(t.Obj()) {
 			mset := types.NewMethodSet(types.NewPointer(t))
 			for i := 0; i < mset.Len(); i++ {

@@ -22,13 +22,14 @@ type walker struct {
 	called  map[*ast.FuncLit]bool
 	params  map[*types.Var]bool // parameters of the functions walked
 	stmt    ast.Stmt            // the simple statement being walked, or nil
+	skip    map[*ast.Ident]bool // method identifiers that need no edge
 }
 
 func (g *Graph) walkFile(pkg *packages.Package, f *ast.File) {
 	if pkg.TypesInfo == nil {
 		return
 	}
-	w := &walker{g: g, pkg: pkg, info: pkg.TypesInfo, lits: map[int]int{}, callees: map[*ast.Ident]bool{}, called: map[*ast.FuncLit]bool{}, params: map[*types.Var]bool{}}
+	w := &walker{g: g, pkg: pkg, info: pkg.TypesInfo, lits: map[int]int{}, callees: map[*ast.Ident]bool{}, called: map[*ast.FuncLit]bool{}, params: map[*types.Var]bool{}, skip: map[*ast.Ident]bool{}}
 	broken, isBroken := g.pkgs[pkg.PkgPath]
 	owner := func(obj types.Object) int {
 		if isBroken {
@@ -59,11 +60,29 @@ func (g *Graph) walkFile(pkg *packages.Package, f *ast.File) {
 			for _, spec := range d.Specs {
 				switch s := spec.(type) {
 				case *ast.TypeSpec:
-					w.cur, w.sig = owner(w.info.Defs[s.Name]), nil
+					w.cur, w.sig, w.stmt = owner(w.info.Defs[s.Name]), nil, nil
 					if s.TypeParams != nil {
 						w.walk(s.TypeParams)
 					}
-					w.walk(s.Type)
+					switch t := s.Type.(type) {
+					case *ast.StructType:
+						// Each field depends on its own type; the struct's
+						// node stands for its layout alone.
+						typeNode := w.cur
+						for _, fld := range t.Fields.List {
+							w.cur = typeNode
+							if id, ok := w.g.fields[fieldVar(w.info, fld)]; ok {
+								w.cur = id
+							}
+							w.walk(fld.Type)
+						}
+					case *ast.InterfaceType:
+						// What an interface's methods mention matters to the
+						// code that calls or implements them, which mentions
+						// it too.
+					default:
+						w.walk(s.Type)
+					}
 				case *ast.ValueSpec:
 					w.valueSpec(s, d.Tok, owner)
 				}
@@ -179,7 +198,7 @@ func (w *walker) visit(n ast.Node) bool {
 				w.write(n.Value)
 			}
 		}
-		if sig, ok := typeUnder[*types.Signature](w.info.TypeOf(n.X)); ok {
+		if sig, ok := typeUnder[*types.Signature](w.info.TypeOf(n.X)); ok && !w.isParam(ast.Unparen(n.X)) {
 			w.dynamic(sig, n.X.Pos()) // range over a function iterator calls it
 		}
 	case *ast.ReturnStmt:
@@ -238,6 +257,9 @@ func (w *walker) ident(id *ast.Ident) {
 	if obj == nil {
 		return
 	}
+	if w.skip[id] {
+		return
+	}
 	if to := w.g.nodeOf(obj); to >= 0 {
 		w.g.edge(w.cur, to, id.Pos())
 		if fn, ok := obj.(*types.Func); ok && !w.callees[id] {
@@ -259,6 +281,11 @@ func (w *walker) selector(sel *ast.SelectorExpr) {
 	fn, ok := s.Obj().(*types.Func)
 	if !ok {
 		return
+	}
+	// An interface method called on a parameter runs the methods of what
+	// the callers passed: each caller depends on those (see passArg).
+	if w.callees[sel.Sel] && w.isParam(ast.Unparen(sel.X)) && isAbstract(fn) {
+		w.skip[sel.Sel] = true
 	}
 	// A pointer method called on an addressable value takes its address.
 	if recv := fn.Signature().Recv(); recv != nil {
@@ -295,7 +322,7 @@ func (w *walker) call(call *ast.CallExpr) {
 	if !ok {
 		return
 	}
-	w.convArgs(sig, call)
+	w.convArgs(sig, call, tv.IsBuiltin())
 	if tv.IsBuiltin() {
 		return
 	}
@@ -331,10 +358,15 @@ func (w *walker) isParam(e ast.Expr) bool {
 }
 
 // convArgs records the arguments converted to interface parameters.
-func (w *walker) convArgs(sig *types.Signature, call *ast.CallExpr) {
+func (w *walker) convArgs(sig *types.Signature, call *ast.CallExpr, builtin bool) {
 	params := sig.Params()
 	if len(call.Args) == 1 && params.Len() > 1 {
 		w.convTuple(params, call.Args[0])
+		if tuple, ok := w.info.TypeOf(call.Args[0]).(*types.Tuple); ok && !builtin {
+			for i := 0; i < tuple.Len(); i++ {
+				w.passValue(tuple.At(i).Type(), call.Args[0].Pos())
+			}
+		}
 		return
 	}
 	for i, arg := range call.Args {
@@ -348,6 +380,96 @@ func (w *walker) convArgs(sig *types.Signature, call *ast.CallExpr) {
 			pt = params.At(i).Type()
 		}
 		w.conv(pt, w.info.TypeOf(arg), arg.Pos())
+		if !builtin {
+			w.passArg(pt, arg)
+		}
+	}
+}
+
+// passArg handles a function or interface value passed as an argument.
+// The callee may call it through its parameter, which adds no edges
+// there (isParam), so the caller answers for it: a function named
+// directly, a closure or a converted concrete value already has its
+// edges; a parameter is its own callers' business; any other value (a
+// field, a variable, a call's result) may hold anything of its type.
+func (w *walker) passArg(param types.Type, arg ast.Expr) {
+	if param == nil {
+		return
+	}
+	e := ast.Unparen(arg)
+	for { // conversions such as http.HandlerFunc(f)
+		call, ok := e.(*ast.CallExpr)
+		if !ok || len(call.Args) != 1 || !w.info.Types[call.Fun].IsType() {
+			break
+		}
+		e = ast.Unparen(call.Args[0])
+	}
+	if w.isParam(e) {
+		return
+	}
+	switch x := e.(type) {
+	case *ast.FuncLit:
+		return
+	case *ast.Ident, *ast.SelectorExpr:
+		if _, ok := w.info.Uses[identOf(x)].(*types.Func); ok {
+			return
+		}
+	}
+	w.passValue(w.info.TypeOf(e), arg.Pos())
+}
+
+// passValue adds the edges for a value of type t, of unknown origin,
+// passed to a function that may call it.
+func (w *walker) passValue(t types.Type, pos token.Pos) {
+	if t == nil {
+		return
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Signature:
+		w.dynamic(u, pos)
+	case *types.Interface:
+		mset := types.NewMethodSet(t)
+		for i := 0; i < mset.Len(); i++ {
+			if id := w.g.nodeOf(mset.At(i).Obj()); id >= 0 {
+				w.g.edge(w.cur, id, pos)
+			}
+		}
+	}
+}
+
+// isAbstract reports whether fn is an interface method (or a method of a
+// type parameter's constraint).
+func isAbstract(fn *types.Func) bool {
+	recv := fn.Signature().Recv()
+	return recv != nil && types.IsInterface(recv.Type())
+}
+
+// fieldVar returns the variable of the first field an ast.Field declares.
+func fieldVar(info *types.Info, fld *ast.Field) *types.Var {
+	if len(fld.Names) > 0 {
+		v, _ := info.Defs[fld.Names[0]].(*types.Var)
+		return v
+	}
+	t := fld.Type
+	for { // an embedded field: its type name defines it
+		switch x := t.(type) {
+		case *ast.StarExpr:
+			t = x.X
+			continue
+		case *ast.SelectorExpr:
+			t = x.Sel
+			continue
+		case *ast.IndexExpr:
+			t = x.X
+			continue
+		case *ast.IndexListExpr:
+			t = x.X
+			continue
+		case *ast.Ident:
+			v, _ := info.Defs[x].(*types.Var)
+			return v
+		}
+		return nil
 	}
 }
 
