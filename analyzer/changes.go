@@ -249,7 +249,7 @@ func (g *Graph) changedFuncParts(pkg *packages.Package, d *ast.FuncDecl, ranges 
 		})
 		ids = append(ids, owner)
 		for _, s := range g.sites {
-			if s.stmt.Pos() >= d.Pos() && s.stmt.End() <= d.End() && touches(fset, []gitrepo.LineRange{r}, s.stmt.Pos(), s.stmt.End()) {
+			if s.node.Pos() >= d.Pos() && s.node.End() <= d.End() && touches(fset, []gitrepo.LineRange{r}, s.node.Pos(), s.node.End()) {
 				ids = append(ids, s.id)
 			}
 		}

@@ -78,7 +78,7 @@ type Graph struct {
 	// decls maps each top-level declaration's nodes, for change mapping.
 	declared  map[string][]int // package path -> nodes declared in it
 	initCount map[string]int
-	siteOf    map[ast.Stmt]int
+	siteOf    map[ast.Node]int
 	sites     []writeSite
 	held      typeutil.Map // type -> []int, the methods its values hold
 }
@@ -107,7 +107,7 @@ func BuildGraph(prog *Program) *Graph {
 		convs:     map[convKey]bool{},
 		declared:  map[string][]int{},
 		initCount: map[string]int{},
-		siteOf:    map[ast.Stmt]int{},
+		siteOf:    map[ast.Node]int{},
 	}
 	g.module = g.add(&node{name: "go.mod", kind: externalNode})
 	for _, pkg := range prog.Packages {
@@ -146,20 +146,26 @@ func BuildGraph(prog *Program) *Graph {
 	return g
 }
 
-// writeSite is a statement that writes a variable or field.
+// writeSite is code that writes a variable or field: a statement, or the
+// value of one element of a composite literal.
 type writeSite struct {
 	id   int
-	stmt ast.Stmt
+	node ast.Node
 	info *types.Info
 }
 
-// resolveWriteSites links each write site to what its statement uses.
+// resolveWriteSites links each write site to the code it runs to compute
+// the value: functions, closures, constants and types it uses. Values it
+// copies from other variables and fields are not followed further: data
+// flow is tracked one write deep, so a changed constructor reaches the
+// handler that reads what it set, without every field copied along the
+// way connecting every page to every change.
 func (g *Graph) resolveWriteSites() {
 	for _, s := range g.sites {
-		ast.Inspect(s.stmt, func(n ast.Node) bool {
+		ast.Inspect(s.node, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.Ident:
-				if id := g.nodeOf(s.info.Uses[n]); id >= 0 {
+				if id := g.nodeOf(s.info.Uses[n]); id >= 0 && g.nodes[id].kind != fieldNode && g.nodes[id].kind != varNode {
 					g.edge(s.id, id, n.Pos())
 				}
 			case *ast.FuncLit:

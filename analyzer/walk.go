@@ -23,13 +23,14 @@ type walker struct {
 	params  map[*types.Var]bool // parameters of the functions walked
 	stmt    ast.Stmt            // the simple statement being walked, or nil
 	skip    map[*ast.Ident]bool // method identifiers that need no edge
+	depVars map[*types.Var]bool // locals defined once by a dependency's call
 }
 
 func (g *Graph) walkFile(pkg *packages.Package, f *ast.File) {
 	if pkg.TypesInfo == nil {
 		return
 	}
-	w := &walker{g: g, pkg: pkg, info: pkg.TypesInfo, lits: map[int]int{}, callees: map[*ast.Ident]bool{}, called: map[*ast.FuncLit]bool{}, params: map[*types.Var]bool{}, skip: map[*ast.Ident]bool{}}
+	w := &walker{g: g, pkg: pkg, info: pkg.TypesInfo, lits: map[int]int{}, callees: map[*ast.Ident]bool{}, called: map[*ast.FuncLit]bool{}, params: map[*types.Var]bool{}, skip: map[*ast.Ident]bool{}, depVars: map[*types.Var]bool{}}
 	broken, isBroken := g.pkgs[pkg.PkgPath]
 	owner := func(obj types.Object) int {
 		if isBroken {
@@ -54,6 +55,7 @@ func (g *Graph) walkFile(pkg *packages.Package, f *ast.File) {
 			}
 			w.walk(d.Type)
 			if d.Body != nil {
+				w.findDepVars(d.Body)
 				w.walk(d.Body)
 			}
 		case *ast.GenDecl:
@@ -198,7 +200,7 @@ func (w *walker) visit(n ast.Node) bool {
 				w.write(n.Value)
 			}
 		}
-		if sig, ok := typeUnder[*types.Signature](w.info.TypeOf(n.X)); ok && !w.isParam(ast.Unparen(n.X)) {
+		if sig, ok := typeUnder[*types.Signature](w.info.TypeOf(n.X)); ok && !w.fromOutside(ast.Unparen(n.X)) {
 			w.dynamic(sig, n.X.Pos()) // range over a function iterator calls it
 		}
 	case *ast.ReturnStmt:
@@ -284,7 +286,7 @@ func (w *walker) selector(sel *ast.SelectorExpr) {
 	}
 	// An interface method called on a parameter runs the methods of what
 	// the callers passed: each caller depends on those (see passArg).
-	if w.callees[sel.Sel] && w.isParam(ast.Unparen(sel.X)) && isAbstract(fn) {
+	if w.callees[sel.Sel] && w.fromOutside(ast.Unparen(sel.X)) && isAbstract(fn) {
 		w.skip[sel.Sel] = true
 	}
 	// A pointer method called on an addressable value takes its address.
@@ -327,7 +329,7 @@ func (w *walker) call(call *ast.CallExpr) {
 		return
 	}
 	if _, static := typeutil.Callee(w.info, call).(*types.Func); !static {
-		if _, lit := fun.(*ast.FuncLit); !lit && !w.isParam(fun) {
+		if _, lit := fun.(*ast.FuncLit); !lit && !w.fromOutside(fun) {
 			w.dynamic(sig, call.Lparen)
 		}
 	}
@@ -340,6 +342,70 @@ func (w *walker) addParams(sig *types.Signature) {
 	}
 	for i := 0; i < sig.Params().Len(); i++ {
 		w.params[sig.Params().At(i)] = true
+	}
+}
+
+// fromOutside reports whether the function or interface value e comes
+// from outside the function's own reach: a parameter (its callers answer
+// for it, see passArg) or a dependency's result (a dependency reaches
+// module code only through what the module handed it, and the hand-off
+// site answers for that; see Known limits).
+func (w *walker) fromOutside(e ast.Expr) bool {
+	return w.isParam(e) || w.isDepValue(e)
+}
+
+// isDepValue reports whether e is the result of a call to a dependency's
+// function or concrete method, or a local variable defined once by one.
+func (w *walker) isDepValue(e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.CallExpr:
+		return w.isDepCall(x)
+	case *ast.Ident:
+		v, ok := w.info.Uses[x].(*types.Var)
+		return ok && w.depVars[v]
+	}
+	return false
+}
+
+func (w *walker) isDepCall(call *ast.CallExpr) bool {
+	fn, ok := typeutil.Callee(w.info, call).(*types.Func)
+	return ok && !isAbstract(fn) && !w.g.inModule(fn)
+}
+
+// findDepVars records the local variables of body that are defined by a
+// dependency's call and never assigned again.
+func (w *walker) findDepVars(body *ast.BlockStmt) {
+	defined := map[*types.Var]bool{}
+	assigned := map[*types.Var]bool{}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch s := n.(type) {
+		case *ast.AssignStmt:
+			call, isCall := ast.Unparen(s.Rhs[0]).(*ast.CallExpr)
+			fromDep := len(s.Rhs) == 1 && isCall && w.isDepCall(call)
+			for _, lhs := range s.Lhs {
+				id, ok := ast.Unparen(lhs).(*ast.Ident)
+				if !ok {
+					continue
+				}
+				if v, ok := w.info.Defs[id].(*types.Var); ok && s.Tok == token.DEFINE {
+					defined[v] = fromDep
+				} else if v, ok := w.info.Uses[id].(*types.Var); ok {
+					assigned[v] = true
+				}
+			}
+		case *ast.UnaryExpr:
+			if id, ok := ast.Unparen(s.X).(*ast.Ident); ok && s.Op == token.AND {
+				if v, ok := w.info.Uses[id].(*types.Var); ok {
+					assigned[v] = true
+				}
+			}
+		}
+		return true
+	})
+	for v, fromDep := range defined {
+		if fromDep && !assigned[v] {
+			w.depVars[v] = true
+		}
 	}
 }
 
@@ -404,7 +470,7 @@ func (w *walker) passArg(param types.Type, arg ast.Expr) {
 		}
 		e = ast.Unparen(call.Args[0])
 	}
-	if w.isParam(e) {
+	if w.fromOutside(e) {
 		return
 	}
 	switch x := e.(type) {
@@ -507,14 +573,14 @@ func (w *walker) compositeLit(lit *ast.CompositeLit) {
 			if kv, ok := elt.(*ast.KeyValueExpr); ok {
 				if key, ok := kv.Key.(*ast.Ident); ok {
 					if fld, ok := w.info.Uses[key].(*types.Var); ok {
-						w.writeField(fld, key.Pos())
+						w.writeField(fld, key.Pos(), kv.Value)
 						w.conv(fld.Type(), w.info.TypeOf(kv.Value), kv.Value.Pos())
 					}
 				}
 				continue
 			}
 			if i < u.NumFields() {
-				w.writeField(u.Field(i), elt.Pos())
+				w.writeField(u.Field(i), elt.Pos(), elt)
 				w.conv(u.Field(i).Type(), w.info.TypeOf(elt), elt.Pos())
 			}
 		}
@@ -548,17 +614,17 @@ func (w *walker) write(e ast.Expr) {
 		case *ast.Ident:
 			if v, ok := w.info.Uses[x].(*types.Var); ok && isPackageVar(v) {
 				if id := w.g.nodeOf(v); id >= 0 {
-					w.g.edge(id, w.writer(), x.Pos())
+					w.g.edge(id, w.writer(nil), x.Pos())
 				}
 			}
 			return
 		case *ast.SelectorExpr:
 			if v, ok := w.info.Uses[x.Sel].(*types.Var); ok {
 				if v.IsField() {
-					w.writeField(v, x.Sel.Pos())
+					w.writeField(v, x.Sel.Pos(), nil)
 				} else if isPackageVar(v) {
 					if id := w.g.nodeOf(v); id >= 0 {
-						w.g.edge(id, w.writer(), x.Sel.Pos())
+						w.g.edge(id, w.writer(nil), x.Sel.Pos())
 					}
 					return
 				}
@@ -574,27 +640,33 @@ func (w *walker) write(e ast.Expr) {
 	}
 }
 
-func (w *walker) writeField(fld *types.Var, pos token.Pos) {
+// writeField records a write of fld; value is the element of a composite
+// literal that writes it, or nil for the current statement.
+func (w *walker) writeField(fld *types.Var, pos token.Pos, value ast.Expr) {
 	if id := w.g.nodeOf(fld); id >= 0 {
-		w.g.edge(id, w.writer(), pos)
+		w.g.edge(id, w.writer(value), pos)
 	}
 }
 
-// writer is the node a write depends on: the statement that performs it,
-// with what that statement uses, rather than the whole function around it
-// (which may be main and reach everything). Outside a simple statement it
-// is the current node.
-func (w *walker) writer() int {
-	if w.stmt == nil {
+// writer is the node a write depends on: the code that performs it, with
+// what that code uses (the statement, or the literal element given),
+// rather than the whole function around it, which may be main and reach
+// everything. Outside a simple statement it is the current node.
+func (w *walker) writer(value ast.Expr) int {
+	var site ast.Node = w.stmt
+	if value != nil {
+		site = value
+	}
+	if site == nil {
 		return w.cur
 	}
-	if id, ok := w.g.siteOf[w.stmt]; ok {
+	if id, ok := w.g.siteOf[site]; ok {
 		return id
 	}
 	n := w.g.nodes[w.cur]
-	id := w.g.add(&node{name: n.name, kind: siteNode, pkg: n.pkg, pos: w.stmt.Pos()})
-	w.g.siteOf[w.stmt] = id
-	w.g.sites = append(w.g.sites, writeSite{id: id, stmt: w.stmt, info: w.info})
+	id := w.g.add(&node{name: n.name, kind: siteNode, pkg: n.pkg, pos: site.Pos()})
+	w.g.siteOf[site] = id
+	w.g.sites = append(w.g.sites, writeSite{id: id, node: site, info: w.info})
 	return id
 }
 
