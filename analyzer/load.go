@@ -91,7 +91,7 @@ func Load(ctx context.Context, root, moduleDir string) (*Program, error) {
 		if len(pkg.Errors) > 0 || pkg.Types == nil || pkg.TypesInfo == nil {
 			msg := "does not type-check"
 			if len(pkg.Errors) > 0 {
-				msg = firstLine(pkg.Errors[0].Error())
+				msg = strings.ReplaceAll(firstLine(pkg.Errors[0].Error()), root+string(filepath.Separator), "")
 			}
 			p.Broken[pkg.PkgPath] = msg
 		}
