@@ -102,6 +102,9 @@ func runImpact(t *testing.T, dir string, diff []gitrepo.FileChange, old map[stri
 			fmt.Fprintf(&b, "package-level %s\n", p.Path)
 		}
 	}
+	for _, w := range cs.Warnings {
+		fmt.Fprintf(&b, "warning %s\n", strings.ReplaceAll(w, dir, "$WORK"))
+	}
 	return b.String()
 }
 

@@ -51,9 +51,6 @@ func (g *Graph) MapChanges(diff []gitrepo.FileChange, old OldFile) (*ChangeSet, 
 	return cs, nil
 }
 
-// Symbols returns the names of the changed symbols.
-func (cs *ChangeSet) Symbols() int { return len(cs.nodes) }
-
 func (g *Graph) mapFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) ([]int, string, error) {
 	p := fc.Path()
 	rel := g.moduleRel(p)
@@ -129,7 +126,8 @@ func (g *Graph) mapNewGo(fc gitrepo.FileChange, cs *ChangeSet) ([]int, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %v", fc.NewPath, err)
 		}
-		f, err := parser.ParseFile(token.NewFileSet(), abs, src, parser.SkipObjectResolution)
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, abs, src, parser.SkipObjectResolution)
 		if f == nil {
 			return nil, fmt.Errorf("parsing %s: %v", fc.NewPath, err)
 		}
@@ -137,8 +135,6 @@ func (g *Graph) mapNewGo(fc gitrepo.FileChange, cs *ChangeSet) ([]int, error) {
 		if pkg == nil {
 			return nil, nil
 		}
-		fset := token.NewFileSet()
-		f, _ = parser.ParseFile(fset, abs, src, parser.SkipObjectResolution)
 		ids, _ := g.byNames(pkg, declKeys(fset, f, fc.NewLines, whole))
 		return ids, nil
 	}

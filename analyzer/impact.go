@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"go/token"
+	"path/filepath"
 	"sort"
 
 	"github.com/blastgate/blastgate/report"
@@ -70,7 +71,7 @@ func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
 			}
 			frame.Position.File, frame.Position.Line = g.prog.Rel(pos)
 			if g.nodes[id].kind == externalNode {
-				frame.Position = report.Position{File: g.moduleFile(), Line: 1}
+				frame.Position = report.Position{File: g.prog.relFile(filepath.Join(g.prog.ModuleDir, "go.mod")), Line: 1}
 			}
 			rf.Trace = append(rf.Trace, frame)
 			if dist[id] == 0 {
@@ -99,15 +100,6 @@ func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
 type edgeFrom struct {
 	from int
 	pos  token.Pos
-}
-
-func (g *Graph) moduleFile() string {
-	return g.moduleRelInverse("go.mod")
-}
-
-// moduleRelInverse makes a module-relative path repository-relative.
-func (g *Graph) moduleRelInverse(p string) string {
-	return g.prog.relFile(g.prog.ModuleDir + "/" + p)
 }
 
 func sortedIDs(m map[int]bool) []int {
