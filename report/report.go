@@ -13,6 +13,43 @@ const (
 	KindDeclared = "declared" // a feature named in .blastgate.yaml
 )
 
+// Evidence kinds: why a test counts for a feature (DESIGN.md).
+const (
+	EvidenceStatic   = "static"   // the test reaches the entry through static calls
+	EvidenceRequest  = "request"  // the test sends a request matching the route, through the router that registers it
+	EvidenceDeclared = "declared" // .blastgate.yaml or t.Attr("feature", ID) says so
+	EvidenceCoverage = "coverage" // a coverage profile of the test shows the entry ran
+)
+
+// Test results.
+const (
+	ResultPass   = "pass"
+	ResultFail   = "fail"
+	ResultSkip   = "skip"
+	ResultNotRun = "not-run"
+)
+
+// Feature statuses, from check.
+const (
+	StatusCovered  = "covered"  // a credited test ran and passed
+	StatusUntested = "untested" // no credited test exists
+	StatusNotRun   = "not-run"  // credited tests exist but none ran
+	StatusFailed   = "failed"   // a credited test failed and none passed
+	StatusSkipped  = "skipped"  // credited tests were skipped and none passed
+)
+
+// Verdicts.
+const (
+	VerdictPass = "pass"
+	VerdictFail = "fail"
+)
+
+// Tiers.
+const (
+	TierCritical = "critical"
+	TierStandard = "standard"
+)
+
 // Precision of the analysis of one package.
 const (
 	PrecisionSymbol  = "symbol"  // analysed function by function
@@ -66,6 +103,20 @@ type Feature struct {
 	Tests []Test `json:"tests"`
 	// Status is covered, untested, not-run, failed or skipped (check only).
 	Status string `json:"status,omitempty"`
+	// Reason says why the status is what it is and what to do (check only).
+	Reason string `json:"reason,omitempty"`
+	// Suggestion says where a test for an untested feature belongs.
+	Suggestion string `json:"suggestion,omitempty"`
+	// Waiver is the configured waiver that lets this feature pass.
+	Waiver *Waiver `json:"waiver,omitempty"`
+}
+
+// Waiver lets a feature pass the gate without a passing test, until it
+// expires.
+type Waiver struct {
+	Reason string `json:"reason"`
+	// Expires is the last day the waiver holds, as YYYY-MM-DD.
+	Expires string `json:"expires"`
 }
 
 // Position is a place in the repository; File is slash-separated and
@@ -90,6 +141,8 @@ type Test struct {
 	Evidence string `json:"evidence"`
 	// Result is pass, fail, skip or not-run (check only).
 	Result string `json:"result,omitempty"`
+	// Flaky is set when the test failed and then passed on a rerun.
+	Flaky bool `json:"flaky,omitempty"`
 }
 
 // Change is one changed file and the symbols its changed lines map to.
