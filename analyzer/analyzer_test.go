@@ -73,7 +73,7 @@ func TestImpact(t *testing.T) {
 
 func runImpact(t *testing.T, dir string, diff []gitrepo.FileChange, old map[string][]byte) string {
 	t.Helper()
-	prog, err := Load(context.Background(), dir, dir)
+	prog, err := Load(context.Background(), dir, dir, false)
 	require.NoError(t, err)
 	g := BuildGraph(prog)
 	features, err := g.Features(nil)
@@ -165,7 +165,7 @@ func TestFeatures(t *testing.T) {
 				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
 				require.NoError(t, os.WriteFile(path, f.Data, 0o644))
 			}
-			prog, err := Load(context.Background(), dir, dir)
+			prog, err := Load(context.Background(), dir, dir, false)
 			require.NoError(t, err)
 			features, err := BuildGraph(prog).Features(nil)
 			require.NoError(t, err)
@@ -198,5 +198,55 @@ func TestRouteID(t *testing.T) {
 		"  DELETE   /items/{id}": "DELETE /items/{id}",
 	} {
 		require.Equal(t, want, RouteID(pattern), pattern)
+	}
+}
+
+// TestEvidence checks test credit on testdata/evidence/*.txtar: the "want"
+// section lists each feature with its credited tests and evidence.
+func TestEvidence(t *testing.T) {
+	files, err := filepath.Glob("testdata/evidence/*.txtar")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			require.NoError(t, err)
+			dir := t.TempDir()
+			var want []byte
+			for _, f := range ar.Files {
+				if f.Name == "want" {
+					want = f.Data
+					continue
+				}
+				path := filepath.Join(dir, filepath.FromSlash(f.Name))
+				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+				require.NoError(t, os.WriteFile(path, f.Data, 0o644))
+			}
+			prog, err := Load(context.Background(), dir, dir, true)
+			require.NoError(t, err)
+			g := BuildGraph(prog)
+			features, err := g.Features(nil)
+			require.NoError(t, err)
+			require.NoError(t, g.Credit(features, EvidenceOptions{}))
+			var b strings.Builder
+			for _, f := range features {
+				var tests []string
+				for _, tt := range f.Tests {
+					tests = append(tests, tt.Package+"."+tt.Name+"="+tt.Evidence)
+				}
+				fmt.Fprintf(&b, "%s: %s\n", f.ID, strings.Join(tests, " "))
+			}
+			got := b.String()
+			if *update {
+				for i := range ar.Files {
+					if ar.Files[i].Name == "want" {
+						ar.Files[i].Data = []byte(got)
+					}
+				}
+				require.NoError(t, os.WriteFile(file, txtar.Format(ar), 0o644))
+				return
+			}
+			require.Equal(t, string(want), got)
+		})
 	}
 }

@@ -22,6 +22,10 @@ type Feature struct {
 	// the middleware and factories around it, and the init of the
 	// packages that serve it.
 	roots []int
+	// entries are the nodes a test must reach to exercise the feature.
+	entries []int
+	// registrar is the function that registers a route on its router, or -1.
+	registrar int
 }
 
 // DeclaredFeature is a feature named in configuration.
@@ -352,7 +356,7 @@ func (g *Graph) command(pkg *packages.Package) (Feature, bool) {
 	if id == "." || id == "" {
 		id = path.Base(pkg.PkgPath)
 	}
-	f := Feature{Feature: report.Feature{ID: id, Kind: report.KindCommand, Entry: pkg.PkgPath + ".main", Tests: []report.Test{}}}
+	f := Feature{Feature: report.Feature{ID: id, Kind: report.KindCommand, Entry: pkg.PkgPath + ".main", Tests: []report.Test{}}, registrar: -1}
 	f.roots = []int{g.inits[pkg.PkgPath]}
 	if n, broken := g.pkgs[pkg.PkgPath]; broken {
 		f.roots = append(f.roots, n)
@@ -366,6 +370,7 @@ func (g *Graph) command(pkg *packages.Package) (Feature, bool) {
 		return Feature{}, false
 	}
 	f.roots = append(f.roots, g.byObj[obj])
+	f.entries = []int{g.byObj[obj]}
 	f.Position.File, f.Position.Line = g.prog.Rel(obj.Pos())
 	return f, true
 }
@@ -373,9 +378,14 @@ func (g *Graph) command(pkg *packages.Package) (Feature, bool) {
 // declaredFeature resolves a configured entry: a function or method named
 // as in traces, or a package path (every declaration in it is an entry).
 func (g *Graph) declaredFeature(d DeclaredFeature) (Feature, error) {
-	f := Feature{Feature: report.Feature{ID: d.ID, Kind: report.KindDeclared, Entry: d.Entry, Owners: d.Owners, Tier: d.Tier, Tests: []report.Test{}}}
+	f := Feature{Feature: report.Feature{ID: d.ID, Kind: report.KindDeclared, Entry: d.Entry, Owners: d.Owners, Tier: d.Tier, Tests: []report.Test{}}, registrar: -1}
 	if pkg := g.prog.byPath[d.Entry]; pkg != nil {
 		f.roots = append([]int{g.inits[pkg.PkgPath]}, g.declared[pkg.PkgPath]...)
+		for _, id := range g.declared[pkg.PkgPath] {
+			if isCode(g.nodes[id].kind) {
+				f.entries = append(f.entries, id)
+			}
+		}
 		if n, broken := g.pkgs[pkg.PkgPath]; broken {
 			f.roots = append(f.roots, n)
 		}
@@ -393,6 +403,7 @@ func (g *Graph) declaredFeature(d DeclaredFeature) (Feature, error) {
 		return Feature{}, fmt.Errorf("%s: feature %q: entry %q is neither a function nor a package of this module: write it as example.com/mod/pkg.Func, example.com/mod/pkg.(*Type).Method or a package path", d.Where, d.ID, d.Entry)
 	}
 	f.roots = []int{id, g.inits[g.nodes[id].pkg]}
+	f.entries = []int{id}
 	f.Position.File, f.Position.Line = g.prog.Rel(g.nodes[id].pos)
 	return f, nil
 }

@@ -79,6 +79,8 @@ type Graph struct {
 	declared  map[string][]int // package path -> nodes declared in it
 	initCount map[string]int
 	siteOf    map[ast.Node]int
+	calls     map[int][]int // static calls, for test evidence
+	tests     []*testFunc
 	sites     []writeSite
 	held      typeutil.Map // type -> []int, the methods its values hold
 }
@@ -108,6 +110,7 @@ func BuildGraph(prog *Program) *Graph {
 		declared:  map[string][]int{},
 		initCount: map[string]int{},
 		siteOf:    map[ast.Node]int{},
+		calls:     map[int][]int{},
 	}
 	g.module = g.add(&node{name: "go.mod", kind: externalNode})
 	for _, pkg := range prog.Packages {

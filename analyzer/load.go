@@ -30,6 +30,9 @@ type Program struct {
 	// Broken holds the packages that did not load or type-check, with
 	// their first error; they are analysed at package level.
 	Broken map[string]string
+	// TestPackages are the test variants of the packages ("p [p.test]"
+	// and "p_test [p.test]"), loaded only when tests were asked for.
+	TestPackages []*packages.Package
 
 	byPath map[string]*packages.Package
 	byFile map[string]fileRef // absolute file name -> package and syntax
@@ -46,9 +49,10 @@ const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledG
 	packages.NeedImports | packages.NeedTypes | packages.NeedTypesInfo |
 	packages.NeedSyntax | packages.NeedEmbedFiles | packages.NeedModule
 
-// Load type-checks every package of the module in moduleDir. root is the
-// repository top level that positions are reported against.
-func Load(ctx context.Context, root, moduleDir string) (*Program, error) {
+// Load type-checks every package of the module in moduleDir, and their
+// tests when tests is set. root is the repository top level that
+// positions are reported against.
+func Load(ctx context.Context, root, moduleDir string, tests bool) (*Program, error) {
 	if _, err := os.Stat(filepath.Join(moduleDir, "go.mod")); err != nil {
 		return nil, fmt.Errorf("no go.mod in %s: blastgate analyses a Go module; run it at the module root or pass -C DIR", displayDir(root, moduleDir))
 	}
@@ -57,7 +61,7 @@ func Load(ctx context.Context, root, moduleDir string) (*Program, error) {
 		Mode:    loadMode,
 		Dir:     moduleDir,
 		Env:     readOnlyEnv(moduleDir),
-		Logf:    nil,
+		Tests:   tests,
 	}
 	pkgs, err := packages.Load(cfg, "./...")
 	if err != nil {
@@ -79,6 +83,15 @@ func Load(ctx context.Context, root, moduleDir string) (*Program, error) {
 	}
 	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].PkgPath < pkgs[j].PkgPath })
 	for _, pkg := range pkgs {
+		switch {
+		case strings.Contains(pkg.ID, " ["): // a test variant
+			if len(pkg.Errors) == 0 && pkg.TypesInfo != nil {
+				p.TestPackages = append(p.TestPackages, pkg)
+			}
+			continue
+		case strings.HasSuffix(pkg.ID, ".test"): // a generated test main
+			continue
+		}
 		if pkg.Module != nil && pkg.Module.Main && p.Module == "" {
 			p.Module = pkg.Module.Path
 		}

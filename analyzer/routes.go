@@ -178,6 +178,10 @@ func (g *Graph) route(cs callSite, id string, handler ast.Expr, inner []int) Fea
 		entry, name = cs.encl, "(unresolved handler in "+g.nodes[max(cs.encl, 0)].name+")"
 	}
 	f.Entry = name
+	f.registrar = cs.encl
+	if entry >= 0 && entry != cs.encl {
+		f.entries = []int{entry}
+	}
 	f.roots = append(f.roots, entry)
 	// Middleware, factories and closures around the handler run too,
 	// including those reached through local variables.

@@ -328,6 +328,11 @@ func (w *walker) call(call *ast.CallExpr) {
 	if tv.IsBuiltin() {
 		return
 	}
+	if fn := typeutil.StaticCallee(w.info, call); fn != nil {
+		if id, ok := w.g.byObj[fn.Origin()]; ok {
+			w.g.calls[w.cur] = append(w.g.calls[w.cur], id)
+		}
+	}
 	if _, static := typeutil.Callee(w.info, call).(*types.Func); !static {
 		if _, lit := fun.(*ast.FuncLit); !lit && !w.fromOutside(fun) {
 			w.dynamic(sig, call.Lparen)

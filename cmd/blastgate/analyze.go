@@ -147,7 +147,7 @@ func analyse(ctx context.Context, g *globals, root, moduleDir string) (*analyzer
 	if err != nil {
 		return nil, nil, err
 	}
-	prog, err := analyzer.Load(ctx, root, moduleDir)
+	prog, err := analyzer.Load(ctx, root, moduleDir, tests)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,0 +1,512 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+	"net/url"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/tools/cover"
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/blastgate/blastgate/report"
+)
+
+// Test credit is a must-analysis: a test counts for a feature only with
+// evidence that it exercises it (DESIGN.md). Never credit a guess.
+//
+//   - static: the test reaches the feature's entry through static calls,
+//     from its own body, its closures and the helpers in test files it
+//     calls;
+//   - request: the test builds a request (httptest.NewRequest,
+//     http.NewRequest, http.Get, ...) with a constant method and path that
+//     the route serves, and statically reaches the function that registers
+//     the route, so it holds the router; the most specific pattern of that
+//     router wins, as in ServeMux;
+//   - declared: .blastgate.yaml names the test for the feature, or the test
+//     calls t.Attr("feature", ID);
+//   - coverage: a coverage profile recorded for the test alone shows a
+//     statement of the entry ran.
+
+// TestRef names a test function as go test reports it.
+type TestRef struct {
+	// Package is the package under test (for an external _test package,
+	// the package it tests), as go test -json reports it.
+	Package string
+	// Name is the test function's name.
+	Name string
+}
+
+func (t TestRef) String() string { return t.Package + "." + t.Name }
+
+// CoverageProfile is a coverage profile recorded while only Test ran.
+type CoverageProfile struct {
+	Test TestRef
+	Path string
+}
+
+// EvidenceOptions adds evidence from outside the code.
+type EvidenceOptions struct {
+	// Declared maps feature ids to the tests configuration names for them.
+	Declared map[string][]TestRef
+	// Coverage are per-test coverage profiles.
+	Coverage []CoverageProfile
+}
+
+// testFunc is a test function and what it was found to do.
+type testFunc struct {
+	ref      TestRef
+	reach    map[int]bool // module nodes reached through static calls
+	requests []request
+	attrs    []string // t.Attr("feature", ID) values
+}
+
+type request struct{ method, host, path string }
+
+// Tests lists the module's test functions, sorted.
+func (g *Graph) Tests() []TestRef {
+	var out []TestRef
+	for _, t := range g.testFuncs() {
+		out = append(out, t.ref)
+	}
+	return out
+}
+
+// Credit fills in the tests credited for each feature, with the strongest
+// evidence each has. It needs a program loaded with tests.
+func (g *Graph) Credit(features []Feature, opts EvidenceOptions) error {
+	tests := g.testFuncs()
+	known := map[TestRef]bool{}
+	for _, t := range tests {
+		known[t.ref] = true
+	}
+	for id, refs := range opts.Declared {
+		for _, ref := range refs {
+			if !known[ref] {
+				return fmt.Errorf("feature %q: configured test %s does not exist: name it as example.com/mod/pkg.TestName", id, ref)
+			}
+		}
+	}
+	covered, err := g.coverageEvidence(features, opts.Coverage)
+	if err != nil {
+		return err
+	}
+	for i := range features {
+		f := &features[i]
+		kinds := map[TestRef]string{}
+		give := func(ref TestRef, kind string) {
+			if evidenceRank[kind] > evidenceRank[kinds[ref]] {
+				kinds[ref] = kind
+			}
+		}
+		for _, t := range tests {
+			for _, e := range f.entries {
+				if t.reach[e] {
+					give(t.ref, report.EvidenceStatic)
+					break
+				}
+			}
+			if g.servesRequest(features, i, t) {
+				give(t.ref, report.EvidenceRequest)
+			}
+			for _, a := range t.attrs {
+				if a == f.ID {
+					give(t.ref, report.EvidenceDeclared)
+				}
+			}
+		}
+		for _, ref := range opts.Declared[f.ID] {
+			give(ref, report.EvidenceDeclared)
+		}
+		for _, ref := range covered[i] {
+			give(ref, report.EvidenceCoverage)
+		}
+		f.Tests = []report.Test{}
+		for ref, kind := range kinds {
+			f.Tests = append(f.Tests, report.Test{Package: ref.Package, Name: ref.Name, Evidence: kind})
+		}
+		sort.Slice(f.Tests, func(a, b int) bool {
+			x, y := f.Tests[a], f.Tests[b]
+			if x.Package != y.Package {
+				return x.Package < y.Package
+			}
+			return x.Name < y.Name
+		})
+	}
+	return nil
+}
+
+// evidenceRank orders evidence from the strongest.
+var evidenceRank = map[string]int{
+	report.EvidenceRequest:  4,
+	report.EvidenceCoverage: 3,
+	report.EvidenceStatic:   2,
+	report.EvidenceDeclared: 1,
+}
+
+// servesRequest reports whether test t sends a request that the router
+// registering features[i] routes to it.
+func (g *Graph) servesRequest(features []Feature, i int, t *testFunc) bool {
+	f := features[i]
+	if f.Kind != report.KindRoute || f.registrar < 0 || !t.reach[f.registrar] {
+		return false
+	}
+	p, ok := parsePattern(f.ID)
+	if !ok {
+		return false
+	}
+	for _, req := range t.requests {
+		if !p.match(req.method, req.host, req.path) {
+			continue
+		}
+		best := true
+		for j, other := range features {
+			if j == i || other.Kind != report.KindRoute || other.registrar != f.registrar {
+				continue
+			}
+			if q, ok := parsePattern(other.ID); ok && q.match(req.method, req.host, req.path) && q.moreSpecific(p) {
+				best = false
+				break
+			}
+		}
+		if best {
+			return true
+		}
+	}
+	return false
+}
+
+// testFuncs finds the test functions of the loaded test packages and what
+// each does.
+func (g *Graph) testFuncs() []*testFunc {
+	if g.tests != nil {
+		return g.tests
+	}
+	g.tests = []*testFunc{}
+	for _, pkg := range g.prog.TestPackages {
+		under := packageUnderTest(pkg)
+		decls := map[types.Object]*ast.FuncDecl{}
+		var tests []*ast.FuncDecl
+		for _, f := range pkg.Syntax {
+			if !strings.HasSuffix(g.prog.Fset.File(f.Pos()).Name(), "_test.go") {
+				continue
+			}
+			for _, decl := range f.Decls {
+				d, ok := decl.(*ast.FuncDecl)
+				if !ok || d.Body == nil {
+					continue
+				}
+				if obj := pkg.TypesInfo.Defs[d.Name]; obj != nil {
+					decls[obj] = d
+				}
+				if d.Recv == nil && isTestName(d.Name.Name) {
+					tests = append(tests, d)
+				}
+			}
+		}
+		for _, d := range tests {
+			t := &testFunc{ref: TestRef{Package: under, Name: d.Name.Name}, reach: map[int]bool{}}
+			g.followTest(pkg, decls, d, t)
+			g.tests = append(g.tests, t)
+		}
+	}
+	sort.Slice(g.tests, func(i, j int) bool {
+		return g.tests[i].ref.String() < g.tests[j].ref.String()
+	})
+	return g.tests
+}
+
+// followTest walks a test's body and the test-file helpers it calls,
+// collecting requests and attributes, then follows static calls into
+// the module.
+func (g *Graph) followTest(pkg *packages.Package, decls map[types.Object]*ast.FuncDecl, d *ast.FuncDecl, t *testFunc) {
+	info := pkg.TypesInfo
+	var queue []int
+	reach := func(fn *types.Func) {
+		if fn == nil {
+			return
+		}
+		if id, ok := g.byName[objName(fn.Origin())]; ok && isCode(g.nodes[id].kind) && !t.reach[id] {
+			t.reach[id] = true
+			queue = append(queue, id)
+		}
+	}
+	seen := map[*ast.FuncDecl]bool{}
+	var walk func(body ast.Node)
+	walk = func(body ast.Node) {
+		ast.Inspect(body, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			fn := typeutil.StaticCallee(info, call)
+			if fn != nil {
+				if helper, ok := decls[fn.Origin()]; ok {
+					if !seen[helper] {
+						seen[helper] = true
+						walk(helper.Body)
+					}
+				} else {
+					reach(fn)
+				}
+				if r, ok := requestOf(info, fn, call); ok {
+					t.requests = append(t.requests, r)
+				}
+				if v, ok := featureAttr(info, fn, call); ok {
+					t.attrs = append(t.attrs, v)
+				}
+			}
+			// factory(args)(w, r): the closure the factory returns.
+			if inner, ok := ast.Unparen(call.Fun).(*ast.CallExpr); ok {
+				if f := typeutil.StaticCallee(info, inner); f != nil {
+					if id, ok := g.byName[objName(f.Origin())]; ok {
+						if obj := g.funcObj(id); obj != nil {
+							if lit := g.returnedClosure(obj); lit >= 0 && !t.reach[lit] {
+								t.reach[lit] = true
+								queue = append(queue, lit)
+							}
+						}
+					}
+				}
+			}
+			// http.HandlerFunc(f).ServeHTTP(w, r): f itself.
+			if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "ServeHTTP" {
+				if conv, ok := ast.Unparen(sel.X).(*ast.CallExpr); ok && len(conv.Args) == 1 && info.Types[conv.Fun].IsType() {
+					if f, ok := info.Uses[identOf(ast.Unparen(conv.Args[0]))].(*types.Func); ok {
+						reach(f)
+					}
+				}
+			}
+			return true
+		})
+	}
+	seen[d] = true
+	walk(d.Body)
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		for _, next := range g.calls[id] {
+			if !t.reach[next] {
+				t.reach[next] = true
+				queue = append(queue, next)
+			}
+		}
+	}
+}
+
+// funcObj returns the function object of a function node.
+func (g *Graph) funcObj(id int) *types.Func {
+	for _, pkg := range g.prog.Packages {
+		if pkg.PkgPath != g.nodes[id].pkg || pkg.Types == nil {
+			continue
+		}
+		for _, name := range pkg.Types.Scope().Names() {
+			if fn, ok := pkg.Types.Scope().Lookup(name).(*types.Func); ok && g.byObj[fn] == id {
+				return fn
+			}
+		}
+	}
+	return nil
+}
+
+// requestOf recognises a call that builds or sends an HTTP request with a
+// constant method and a constant path (or a URL ending in one).
+func requestOf(info *types.Info, fn *types.Func, call *ast.CallExpr) (request, bool) {
+	if fn.Pkg() == nil {
+		return request{}, false
+	}
+	var method string
+	var target ast.Expr
+	switch fn.Pkg().Path() + "." + recvName0(fn) + fn.Name() {
+	case "net/http/httptest.NewRequest", "net/http/httptest.NewRequestWithContext", "net/http.NewRequest", "net/http.NewRequestWithContext":
+		args := call.Args
+		if strings.HasSuffix(fn.Name(), "WithContext") && len(args) > 0 {
+			args = args[1:]
+		}
+		if len(args) < 2 {
+			return request{}, false
+		}
+		m, ok := constString(info, args[0])
+		if !ok {
+			return request{}, false
+		}
+		method, target = m, args[1]
+	case "net/http.Get", "net/http.Client.Get":
+		method, target = "GET", firstArg(call)
+	case "net/http.Head", "net/http.Client.Head":
+		method, target = "HEAD", firstArg(call)
+	case "net/http.Post", "net/http.Client.Post", "net/http.PostForm", "net/http.Client.PostForm":
+		method, target = "POST", firstArg(call)
+	default:
+		return request{}, false
+	}
+	if target == nil {
+		return request{}, false
+	}
+	raw, ok := constString(info, target)
+	if !ok {
+		// srv.URL + "/token/buy": the constant path at the end.
+		bin, isBin := ast.Unparen(target).(*ast.BinaryExpr)
+		if !isBin {
+			return request{}, false
+		}
+		suffix, isConst := constString(info, bin.Y)
+		if !isConst || !strings.HasPrefix(suffix, "/") {
+			return request{}, false
+		}
+		raw = suffix
+	}
+	if method == "" {
+		method = "GET" // http.NewRequest treats "" as GET
+	}
+	host := "example.com" // httptest.NewRequest's default
+	path := raw
+	if u, err := url.Parse(raw); err == nil && u.Host != "" {
+		host, path = u.Host, u.EscapedPath()
+	}
+	if path == "" {
+		path = "/"
+	}
+	return request{method: strings.ToUpper(method), host: host, path: path}, true
+}
+
+func firstArg(call *ast.CallExpr) ast.Expr {
+	if len(call.Args) == 0 {
+		return nil
+	}
+	return call.Args[0]
+}
+
+func recvName0(fn *types.Func) string {
+	recv := fn.Signature().Recv()
+	if recv == nil {
+		return ""
+	}
+	if n, ok := derefType(recv.Type()).(*types.Named); ok {
+		return n.Obj().Name() + "."
+	}
+	return ""
+}
+
+// featureAttr recognises t.Attr("feature", ID).
+func featureAttr(info *types.Info, fn *types.Func, call *ast.CallExpr) (string, bool) {
+	if fn.Name() != "Attr" || fn.Pkg() == nil || fn.Pkg().Path() != "testing" || len(call.Args) != 2 {
+		return "", false
+	}
+	key, ok := constString(info, call.Args[0])
+	if !ok || key != "feature" {
+		return "", false
+	}
+	return constString(info, call.Args[1])
+}
+
+// coverageEvidence returns, per feature, the tests whose coverage profile
+// shows a statement of the feature's entry ran.
+func (g *Graph) coverageEvidence(features []Feature, profiles []CoverageProfile) (map[int][]TestRef, error) {
+	out := map[int][]TestRef{}
+	for _, cp := range profiles {
+		ps, err := cover.ParseProfiles(cp.Path)
+		if err != nil {
+			return nil, fmt.Errorf("coverage profile %s: %v: pass a file written by go test -coverprofile", cp.Path, err)
+		}
+		ran := map[string][][2]int{} // repository file -> line ranges that ran
+		for _, p := range ps {
+			file := g.profileFile(p.FileName)
+			for _, b := range p.Blocks {
+				if b.Count > 0 {
+					ran[file] = append(ran[file], [2]int{b.StartLine, b.EndLine})
+				}
+			}
+		}
+		for i, f := range features {
+			for _, e := range f.entries {
+				if g.nodeRan(e, ran) {
+					out[i] = append(out[i], cp.Test)
+					break
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// profileFile turns a profile's import-path file name into a repository
+// path.
+func (g *Graph) profileFile(name string) string {
+	if rest, ok := strings.CutPrefix(name, g.prog.Module+"/"); ok {
+		return g.prog.relFile(filepath.Join(g.prog.ModuleDir, filepath.FromSlash(rest)))
+	}
+	return name
+}
+
+// nodeRan reports whether a statement inside a function node ran.
+func (g *Graph) nodeRan(id int, ran map[string][][2]int) bool {
+	start, end := g.extent(id)
+	if start == 0 {
+		return false
+	}
+	file, _ := g.prog.Rel(g.nodes[id].pos)
+	for _, r := range ran[file] {
+		if r[0] >= start && r[1] <= end {
+			return true
+		}
+	}
+	return false
+}
+
+// extent returns the first and last line of a function or closure node.
+func (g *Graph) extent(id int) (int, int) {
+	pos := g.nodes[id].pos
+	for _, pkg := range g.prog.Packages {
+		for _, f := range pkg.Syntax {
+			if pos < f.Pos() || pos > f.End() {
+				continue
+			}
+			var s, e int
+			ast.Inspect(f, func(n ast.Node) bool {
+				switch x := n.(type) {
+				case *ast.FuncDecl:
+					if x.Name.Pos() == pos {
+						s, e = g.prog.Fset.Position(x.Pos()).Line, g.prog.Fset.Position(x.End()).Line
+					}
+				case *ast.FuncLit:
+					if x.Pos() == pos {
+						s, e = g.prog.Fset.Position(x.Pos()).Line, g.prog.Fset.Position(x.End()).Line
+					}
+				}
+				return s == 0
+			})
+			return s, e
+		}
+	}
+	return 0, 0
+}
+
+// packageUnderTest is the package go test reports for a test variant:
+// "p" for "p [p.test]" and for "p_test [p.test]".
+func packageUnderTest(pkg *packages.Package) string {
+	if i := strings.Index(pkg.ID, " ["); i >= 0 {
+		return strings.TrimSuffix(strings.TrimSuffix(pkg.ID[i+2:], "]"), ".test")
+	}
+	return pkg.PkgPath
+}
+
+// isTestName reports whether name is a test function's name: Test, or
+// Test followed by a non-lowercase rune.
+func isTestName(name string) bool {
+	rest, ok := strings.CutPrefix(name, "Test")
+	if !ok {
+		return false
+	}
+	if rest == "" {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	return !unicode.IsLower(r)
+}
