@@ -1,12 +1,22 @@
-// Package config reads .blastgate.yaml, the declared features of a
-// repository: the user-facing behaviour that discovery cannot see (a
-// scheduled job, a queue consumer), named by its entry function or package.
+// Package config reads .blastgate.yaml: the features discovery cannot see
+// (a scheduled job, a queue consumer, named by its entry function or
+// package), what the team knows about discovered ones (tier, owners, the
+// tests that cover them), waivers and the evidence policy.
 //
 //	features:
 //	  - id: nightly-invoices                              # required, unique
-//	    entry: example.com/shop/billing.RunNightlyInvoices # required
+//	    entry: example.com/shop/billing.RunNightlyInvoices # declares a feature
 //	    owners: ["@shop/billing"]                          # optional
 //	    tier: critical                                     # critical | standard (default)
+//	    tests: [example.com/shop/billing.TestNightly]      # declared evidence
+//	  - id: POST /token/buy                                # no entry: a discovered feature
+//	    tier: critical
+//	waivers:
+//	  - feature: GET /account
+//	    reason: "manual QA until #123"                     # required
+//	    expires: 2026-12-31                                # required, YYYY-MM-DD
+//	policy:
+//	  critical_evidence: [request, coverage]               # what counts for critical features
 //
 // An entry is a function (pkg.Func, pkg.Type.Method, pkg.(*Type).Method) or a
 // package path; whether it exists is for the analyzer to decide, since only it
@@ -24,6 +34,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -42,12 +53,38 @@ type Config struct {
 	// Path is the file the config was read from.
 	Path     string
 	Features []Feature
+	Waivers  []Waiver
+	// CriticalEvidence lists the evidence kinds that count for critical
+	// features; empty means every kind.
+	CriticalEvidence []string
 }
+
+// Waiver lets a feature pass without a passing test until it expires.
+type Waiver struct {
+	Feature, Reason string
+	// Expires is the last day the waiver holds.
+	Expires time.Time
+	Line    int
+}
+
+// Expired reports whether the waiver no longer holds on day now.
+func (w Waiver) Expired(now time.Time) bool {
+	y, m, d := now.Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return today.After(w.Expires)
+}
+
+// TestRef is a test named in the config: Package is its import path.
+type TestRef struct{ Package, Name string }
 
 // Feature is one declared feature.
 type Feature struct {
+	// ID names the feature; with no Entry, it names a discovered feature
+	// that this item annotates.
 	ID, Entry string
 	Owners    []string
+	// Tests are tests that exercise the feature (declared evidence).
+	Tests []TestRef
 	// Tier is TierCritical or TierStandard (the default).
 	Tier string
 	// Line is the line of the item in the file.
@@ -79,9 +116,12 @@ func (e *Error) Error() string {
 }
 
 var (
-	topKeys     = []string{"features"}
-	featureKeys = []string{"id", "entry", "owners", "tier"}
-	tiers       = []string{TierCritical, TierStandard}
+	topKeys      = []string{"features", "waivers", "policy"}
+	featureKeys  = []string{"id", "entry", "owners", "tier", "tests"}
+	waiverKeys   = []string{"feature", "reason", "expires"}
+	policyKeys   = []string{"critical_evidence"}
+	evidenceKind = []string{"static", "request", "declared", "coverage"}
+	tiers        = []string{TierCritical, TierStandard}
 )
 
 // Load reads and validates path. A missing file is NOT an error only when
@@ -138,7 +178,21 @@ func Parse(path string, data []byte) (*Config, error) {
 		return nil, p.errorf(root.Line, "start the file with 'features:'", "the file must be a mapping with the key %q, not %s", "features", describe(root))
 	}
 	p.mapping(root, topKeys, "top-level", func(key string, k, v *yaml.Node) {
-		cfg.Features = p.features(v)
+		switch key {
+		case "features":
+			cfg.Features = p.features(v)
+		case "waivers":
+			cfg.Waivers = p.waivers(v)
+		case "policy":
+			p.mapping(v, policyKeys, "policy", func(key string, k, v *yaml.Node) {
+				cfg.CriticalEvidence = p.strings(k, v)
+				for _, e := range cfg.CriticalEvidence {
+					if !slices.Contains(evidenceKind, e) {
+						p.fail(p.errorf(v.Line, "use "+list(evidenceKind), "unknown evidence kind %q", e))
+					}
+				}
+			})
+		}
 	})
 	if p.err != nil {
 		return nil, p.err
@@ -232,6 +286,15 @@ func (p *parser) features(v *yaml.Node) []Feature {
 				}
 			case "owners":
 				f.Owners = p.strings(k, v)
+			case "tests":
+				for _, name := range p.strings(k, v) {
+					ref, ok := parseTestRef(name)
+					if !ok {
+						p.fail(p.errorf(v.Line, "write it as example.com/mod/pkg.TestName", "test %q is not a package path and a Test function", name))
+						return
+					}
+					f.Tests = append(f.Tests, ref)
+				}
 			case "tier":
 				if isNull(v) {
 					return
@@ -248,8 +311,6 @@ func (p *parser) features(v *yaml.Node) []Feature {
 			p.fail(p.errorf(item.Line, "give every feature a unique 'id:'", "feature has no id"))
 		case firstID[f.ID] != 0:
 			p.fail(p.errorf(idLine, "give every feature a unique id", "duplicate feature id %q (first at line %d)", f.ID, firstID[f.ID]))
-		case f.Entry == "":
-			p.fail(p.errorf(item.Line, "add 'entry:' with a function such as example.com/mod/pkg.Func or a package path", "feature %q has no entry", f.ID))
 		}
 		if p.err != nil {
 			return nil
@@ -258,6 +319,65 @@ func (p *parser) features(v *yaml.Node) []Feature {
 		out = append(out, f)
 	}
 	return out
+}
+
+// waivers validates the value of the waivers key.
+func (p *parser) waivers(v *yaml.Node) []Waiver {
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.SequenceNode {
+		p.fail(p.errorf(v.Line, "write each waiver as a list item starting with '- feature:'", "waivers must be a list, not %s", describe(v)))
+		return nil
+	}
+	var out []Waiver
+	for _, item := range v.Content {
+		item = deref(item)
+		if item.Kind != yaml.MappingNode {
+			p.fail(p.errorf(item.Line, "write the waiver as 'feature:', 'reason:' and 'expires:'", "a waiver must be a mapping, not %s", describe(item)))
+			return nil
+		}
+		w := Waiver{Line: item.Line}
+		p.mapping(item, waiverKeys, "waiver", func(key string, k, v *yaml.Node) {
+			switch key {
+			case "feature":
+				w.Feature = p.str(k, v)
+			case "reason":
+				w.Reason = strings.TrimSpace(p.str(k, v))
+			case "expires":
+				raw := v.Value
+				t, err := time.Parse(time.DateOnly, raw)
+				if v.Kind != yaml.ScalarNode || err != nil {
+					p.fail(p.errorf(v.Line, "write the last day it holds as YYYY-MM-DD", "expires %q is not a date", raw))
+					return
+				}
+				w.Expires = t
+			}
+		})
+		switch {
+		case p.err != nil:
+		case w.Feature == "":
+			p.fail(p.errorf(item.Line, "name the feature id it waives", "waiver has no feature"))
+		case w.Reason == "":
+			p.fail(p.errorf(item.Line, "say why the feature may ship untested", "waiver for %q has no reason", w.Feature))
+		case w.Expires.IsZero():
+			p.fail(p.errorf(item.Line, "add 'expires: YYYY-MM-DD': a waiver must end", "waiver for %q has no expiry date", w.Feature))
+		}
+		if p.err != nil {
+			return nil
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// parseTestRef splits "example.com/mod/pkg.TestName".
+func parseTestRef(s string) (TestRef, bool) {
+	i := strings.LastIndexByte(s, '.')
+	if i <= 0 || i == len(s)-1 || !strings.HasPrefix(s[i+1:], "Test") || strings.ContainsFunc(s, isSpace) {
+		return TestRef{}, false
+	}
+	return TestRef{Package: s[:i], Name: s[i+1:]}, true
 }
 
 // str is the value of a key that holds a string; null is "".

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/blastgate/blastgate/internal/example"
 	"github.com/stretchr/testify/assert"
@@ -90,7 +91,7 @@ func TestParseErrors(t *testing.T) {
 		name:    "unknown top-level key",
 		data:    "features: []\nfeature:\n  - id: a\n",
 		line:    2,
-		problem: `unknown top-level key "feature" (allowed: features)`,
+		problem: `unknown top-level key "feature" (allowed: features, waivers, policy)`,
 	}, {
 		name:    "duplicate top-level key",
 		data:    "features: []\nfeatures: []\n",
@@ -110,7 +111,7 @@ func TestParseErrors(t *testing.T) {
 		name:    "unknown feature key",
 		data:    "features:\n  - id: a\n    entry: example.com/a\n    tiers: critical\n",
 		line:    4,
-		problem: `unknown feature key "tiers" (allowed: id, entry, owners, tier)`,
+		problem: `unknown feature key "tiers" (allowed: id, entry, owners, tier, tests)`,
 	}, {
 		name:    "duplicate feature key",
 		data:    "features:\n  - id: a\n    entry: example.com/a\n    id: b\n",
@@ -139,10 +140,40 @@ func TestParseErrors(t *testing.T) {
 		line:    7,
 		problem: `duplicate feature id "a" (first at line 2)`,
 	}, {
-		name:    "missing entry",
-		data:    "features:\n  - id: a\n    owners: [\"@x\"]\n",
+		name:    "bad test name",
+		data:    "features:\n  - id: a\n    tests: [example.com/a.Helper]\n",
+		line:    3,
+		problem: `test "example.com/a.Helper" is not a package path and a Test function`,
+	}, {
+		name:    "waiver without reason",
+		data:    "waivers:\n  - feature: GET /x\n    expires: 2026-12-31\n",
 		line:    2,
-		problem: `feature "a" has no entry`,
+		problem: `waiver for "GET /x" has no reason`,
+	}, {
+		name:    "waiver without expiry",
+		data:    "waivers:\n  - feature: GET /x\n    reason: manual QA\n",
+		line:    2,
+		problem: `waiver for "GET /x" has no expiry date`,
+	}, {
+		name:    "waiver with a bad date",
+		data:    "waivers:\n  - feature: GET /x\n    reason: manual QA\n    expires: next week\n",
+		line:    4,
+		problem: `expires "next week" is not a date`,
+	}, {
+		name:    "waiver without feature",
+		data:    "waivers:\n  - reason: manual QA\n    expires: 2026-12-31\n",
+		line:    2,
+		problem: `waiver has no feature`,
+	}, {
+		name:    "unknown waiver key",
+		data:    "waivers:\n  - feature: GET /x\n    reason: r\n    until: 2026-12-31\n",
+		line:    4,
+		problem: `unknown waiver key "until"`,
+	}, {
+		name:    "unknown evidence kind",
+		data:    "policy:\n  critical_evidence: [request, vibes]\n",
+		line:    2,
+		problem: `unknown evidence kind "vibes"`,
 	}, {
 		name:    "entry not a string",
 		data:    "features:\n  - id: a\n    entry: [example.com/a]\n",
@@ -231,7 +262,7 @@ func TestLoad(t *testing.T) {
 	assert.Equal(t, Feature{ID: "nightly-invoices", Entry: "example.com/shop/billing.RunNightlyInvoices",
 		Owners: []string{"@shop/billing"}, Tier: TierCritical, Line: 2}, cfg.Features[0])
 
-	require.NoError(t, os.WriteFile(missing, []byte("features:\n  - id: a\n"), 0o644))
+	require.NoError(t, os.WriteFile(missing, []byte("waivers:\n  - feature: a\n"), 0o644))
 	_, err = Load(missing, true)
 	require.True(t, errors.As(err, &ce), "%v", err)
 	assert.Equal(t, missing+":2: "+ce.Problem+"; "+ce.Fix, err.Error())
@@ -243,4 +274,35 @@ func TestShopConfig(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []Feature{{ID: "nightly-invoices", Entry: "example.com/shop/billing.RunNightlyInvoices",
 		Owners: []string{"@shop/billing"}, Tier: TierCritical, Line: 3}}, cfg.Features)
+}
+
+// TestFullConfig parses every section.
+func TestFullConfig(t *testing.T) {
+	data := `features:
+  - id: nightly
+    entry: example.com/m/billing.Run
+    tests: [example.com/m/billing.TestRun]
+  - id: POST /token/buy
+    tier: critical
+    owners: ["@shop/payments"]
+waivers:
+  - feature: GET /account
+    reason: "covered by manual QA until #123"
+    expires: 2026-12-31
+policy:
+  critical_evidence: [request, coverage]
+`
+	cfg, err := Parse("c.yaml", []byte(data))
+	require.NoError(t, err)
+	require.Len(t, cfg.Features, 2)
+	assert.Equal(t, []TestRef{{Package: "example.com/m/billing", Name: "TestRun"}}, cfg.Features[0].Tests)
+	assert.Equal(t, "", cfg.Features[1].Entry, "an item without entry annotates a discovered feature")
+	assert.Equal(t, TierCritical, cfg.Features[1].Tier)
+	require.Len(t, cfg.Waivers, 1)
+	w := cfg.Waivers[0]
+	assert.Equal(t, "GET /account", w.Feature)
+	assert.Equal(t, "covered by manual QA until #123", w.Reason)
+	assert.False(t, w.Expired(time.Date(2026, 12, 31, 23, 0, 0, 0, time.UTC)), "a waiver holds through its last day")
+	assert.True(t, w.Expired(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)))
+	assert.Equal(t, []string{"request", "coverage"}, cfg.CriticalEvidence)
 }
