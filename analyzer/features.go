@@ -55,6 +55,19 @@ func (g *Graph) Features(declared []DeclaredFeature) ([]Feature, error) {
 		}
 	}
 	for _, d := range declared {
+		if d.Entry == "" { // annotates a discovered feature
+			found := false
+			for i := range out {
+				if out[i].ID == d.ID {
+					found = true
+					out[i].Owners, out[i].Tier = d.Owners, d.Tier
+				}
+			}
+			if !found {
+				return nil, fmt.Errorf("%s: feature %q: no discovered feature has this id: check it against 'blastgate features', or give it an entry to declare it", d.Where, d.ID)
+			}
+			continue
+		}
 		f, err := g.declaredFeature(d)
 		if err != nil {
 			return nil, err
