@@ -127,6 +127,7 @@ func (g *Graph) Credit(features []Feature, opts EvidenceOptions) error {
 		for _, ref := range covered[i] {
 			give(ref, report.EvidenceCoverage)
 		}
+		f.Suggestion = g.suggestion(*f)
 		f.Tests = []report.Test{}
 		for ref, kind := range kinds {
 			f.Tests = append(f.Tests, report.Test{Package: ref.Package, Name: ref.Name, Evidence: kind})
@@ -509,4 +510,30 @@ func isTestName(name string) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(rest)
 	return !unicode.IsLower(r)
+}
+
+// suggestion says where a test for the feature belongs and what it
+// should do to be credited.
+func (g *Graph) suggestion(f Feature) string {
+	var parts []string
+	if len(f.entries) == 1 {
+		e := g.nodes[f.entries[0]]
+		if file, _ := g.prog.Rel(e.pos); file != "" && e.kind != closureNode {
+			parts = append(parts, fmt.Sprintf("a test in %s that calls %s", testFileFor(file), e.name))
+		}
+	}
+	if f.Kind == report.KindRoute && f.registrar >= 0 {
+		if p, ok := parsePattern(f.ID); ok {
+			r := g.nodes[f.registrar]
+			file, _ := g.prog.Rel(r.pos)
+			parts = append(parts, fmt.Sprintf("a test in %s that sends %s through the router %s builds", testFileFor(file), p.example(), r.name))
+		}
+	}
+	parts = append(parts, fmt.Sprintf("a test named under this feature's tests: in .blastgate.yaml, or that calls t.Attr(\"feature\", %q)", f.ID))
+	return "add " + strings.Join(parts, "; or ")
+}
+
+// testFileFor names the test file beside a source file.
+func testFileFor(file string) string {
+	return strings.TrimSuffix(file, ".go") + "_test.go"
 }

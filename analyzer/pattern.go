@@ -116,3 +116,25 @@ func segRank(p routePattern, i int) int {
 	}
 	return 3
 }
+
+// example is a request the pattern serves: "POST /items/1".
+func (p routePattern) example() string {
+	var segs []string
+	for i, s := range p.segs {
+		switch {
+		case s == "" && i == len(p.segs)-1:
+			segs = append(segs, "")
+		case strings.HasSuffix(s, "...}"):
+			segs = append(segs, "x")
+		case strings.HasPrefix(s, "{"):
+			segs = append(segs, "1")
+		default:
+			segs = append(segs, s)
+		}
+	}
+	method := p.method
+	if method == "" {
+		method = "GET"
+	}
+	return method + " " + p.host + "/" + strings.Join(segs, "/")
+}

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -50,5 +51,21 @@ func TestPatternPrecedence(t *testing.T) {
 		l, _ := parsePattern(c.loser)
 		require.True(t, w.moreSpecific(l), "%s should beat %s", c.winner, c.loser)
 		require.False(t, l.moreSpecific(w), "%s should not beat %s", c.loser, c.winner)
+	}
+}
+
+func TestPatternExample(t *testing.T) {
+	for pattern, want := range map[string]string{
+		"POST /token/buy":       "POST /token/buy",
+		"GET /items/{id}":       "GET /items/1",
+		"/static/":              "GET /static/",
+		"/files/{path...}":      "GET /files/x",
+		"GET /{$}":              "GET /",
+		"GET example.com/a/{b}": "GET example.com/a/1",
+	} {
+		p, ok := parsePattern(pattern)
+		require.True(t, ok)
+		require.Equal(t, want, p.example(), pattern)
+		require.True(t, p.match(strings.Fields(want)[0], "example.com", "/"+strings.SplitN(strings.Fields(want)[1], "/", 2)[1]), "the example must match: %s", want)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/blastgate/blastgate/analyzer"
 	"github.com/blastgate/blastgate/config"
@@ -18,54 +19,86 @@ import (
 )
 
 func runFeatures(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
-	if err := parseCommand(g, "features", args, stderr, nil); err != nil {
+	var coverage coverageFlag
+	if err := parseCommand(g, "features", args, stderr, func(fs *flag.FlagSet) {
+		fs.Var(&coverage, "coverage", "a per-test coverage profile, as `PKG.TestName=FILE` (repeatable)")
+	}); err != nil {
 		return err
 	}
 	root := g.dir
 	if repo, err := gitrepo.Open(ctx, g.dir); err == nil {
 		root = repo.Root
 	}
-	graph, features, err := analyse(ctx, g, root, g.dir)
+	a, err := analyse(ctx, g, root, g.dir, true)
 	if err != nil {
 		return err
 	}
+	if err := a.credit(coverage); err != nil {
+		return err
+	}
 	r := &report.Report{SchemaVersion: report.SchemaVersion, Features: []report.Feature{}}
-	for _, f := range features {
+	for _, f := range a.features {
+		if len(f.Tests) > 0 {
+			f.Suggestion = ""
+		}
 		r.Features = append(r.Features, f.Feature)
 	}
-	r.Warnings = graph.Warnings()
+	r.Warnings = a.graph.Warnings()
 	return gate.Write(stdout, r, g.format)
 }
 
 func runImpact(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
-	var base, head string
-	if err := parseCommand(g, "impact", args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&base, "base", "", "the base revision")
-		fs.StringVar(&head, "head", "HEAD", "the head revision")
-	}); err != nil {
+	var rv revisions
+	if err := parseCommand(g, "impact", args, stderr, rv.define); err != nil {
 		return err
 	}
-	if base == "" {
-		return usagef("impact: --base REV is required (the revision the change starts from, e.g. origin/main)")
+	if err := rv.check("impact"); err != nil {
+		return err
 	}
-	r, err := impact(ctx, g, base, head)
+	c, err := openChange(ctx, g, rv, false)
 	if err != nil {
 		return err
 	}
-	return gate.Write(stdout, r, g.format)
+	defer c.close()
+	return gate.Write(stdout, c.report, g.format)
 }
 
-// impact computes the impact report of base...head.
-func impact(ctx context.Context, g *globals, base, head string) (*report.Report, error) {
+// revisions are the --base and --head flags.
+type revisions struct{ base, head string }
+
+func (rv *revisions) define(fs *flag.FlagSet) {
+	fs.StringVar(&rv.base, "base", "", "the base `REV` (what the pull request merges into)")
+	fs.StringVar(&rv.head, "head", "HEAD", "the head `REV`")
+}
+
+func (rv *revisions) check(cmd string) error {
+	if rv.base == "" {
+		return usagef("%s: --base REV is required (the revision the change starts from, e.g. origin/main)", cmd)
+	}
+	return nil
+}
+
+// change is an analysed change: the impact report and what produced it.
+type change struct {
+	*analysis
+	report  *report.Report
+	cleanup func()
+}
+
+func (c *change) close() { c.cleanup() }
+
+// openChange analyses base...head; with tests, it also loads the tests
+// and credits them.
+func openChange(ctx context.Context, g *globals, rv revisions, tests bool) (*change, error) {
 	repo, err := gitrepo.Open(ctx, g.dir)
 	if err != nil {
 		return nil, err
 	}
-	baseSHA, err := repo.Resolve(ctx, base)
+	baseSHA, err := repo.Resolve(ctx, rv.base)
 	if err != nil {
 		return nil, fmt.Errorf("--base: %w", err)
 	}
-	headSHA, err := repo.Resolve(ctx, head)
+	headSHA, err := repo.Resolve(ctx, rv.head)
 	if err != nil {
 		return nil, fmt.Errorf("--head: %w", err)
 	}
@@ -81,22 +114,27 @@ func impact(ctx context.Context, g *globals, base, head string) (*report.Report,
 	if err != nil {
 		return nil, err
 	}
-	defer cleanup()
+	ok := false
+	defer func() {
+		if !ok {
+			cleanup()
+		}
+	}()
 	rel, err := filepath.Rel(repo.Root, g.dir)
 	if err != nil || strings.HasPrefix(rel, "..") {
 		return nil, fmt.Errorf("-C %s is outside the repository at %s", g.dir, repo.Root)
 	}
-	graph, features, err := analyse(ctx, g, root, filepath.Join(root, rel))
+	a, err := analyse(ctx, g, root, filepath.Join(root, rel), tests)
 	if err != nil {
 		return nil, err
 	}
-	changes, err := graph.MapChanges(diff, func(path string) ([]byte, error) {
+	changes, err := a.graph.MapChanges(diff, func(path string) ([]byte, error) {
 		return repo.Show(ctx, mergeBase, path)
 	})
 	if err != nil {
 		return nil, err
 	}
-	result := graph.Impact(features, changes)
+	result := a.graph.Impact(a.features, changes)
 	r := &report.Report{
 		SchemaVersion: report.SchemaVersion,
 		Base:          baseSHA,
@@ -105,9 +143,10 @@ func impact(ctx context.Context, g *globals, base, head string) (*report.Report,
 		Changes:       orEmpty(changes.Changes),
 		Packages:      orEmpty(result.Packages),
 		Impacted:      orEmpty(result.Impacted),
-		Warnings:      append(graph.Warnings(), changes.Warnings...),
+		Warnings:      append(a.graph.Warnings(), changes.Warnings...),
 	}
-	return r, nil
+	ok = true
+	return &change{analysis: a, report: r, cleanup: cleanup}, nil
 }
 
 func orEmpty[T any](s []T) []T {
@@ -140,31 +179,81 @@ func headTree(ctx context.Context, repo *gitrepo.Repo, headSHA string) (string, 
 	return dir, cleanup, nil
 }
 
-// analyse loads the module in moduleDir under root and discovers its
-// features, with the declared ones from the configuration.
-func analyse(ctx context.Context, g *globals, root, moduleDir string) (*analyzer.Graph, []analyzer.Feature, error) {
-	declared, err := loadDeclared(g, root)
+// analysis is a loaded module with its features and configuration.
+type analysis struct {
+	graph     *analyzer.Graph
+	features  []analyzer.Feature
+	cfg       *config.Config
+	moduleDir string
+	module    string
+}
+
+// analyse loads the module in moduleDir under root (with its tests when
+// asked) and discovers its features, with those the configuration adds.
+func analyse(ctx context.Context, g *globals, root, moduleDir string, tests bool) (*analysis, error) {
+	cfg, err := loadConfig(g, root)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	prog, err := analyzer.Load(ctx, root, moduleDir, tests)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	graph := analyzer.BuildGraph(prog)
-	features, err := graph.Features(declared)
+	features, err := graph.Features(declared(g, cfg))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return graph, features, nil
+	return &analysis{graph: graph, features: features, cfg: cfg, moduleDir: moduleDir, module: prog.Module}, nil
 }
 
-// loadDeclared reads the declared features: from --config, else from
-// .blastgate.yaml at the root of the analysed tree, when there is one.
-func loadDeclared(g *globals, root string) ([]analyzer.DeclaredFeature, error) {
+// credit finds the tests that count for each feature.
+func (a *analysis) credit(coverage coverageFlag) error {
+	opts := analyzer.EvidenceOptions{Declared: map[string][]analyzer.TestRef{}, Coverage: coverage}
+	for _, f := range a.cfg.Features {
+		for _, t := range f.Tests {
+			opts.Declared[f.ID] = append(opts.Declared[f.ID], analyzer.TestRef{Package: t.Package, Name: t.Name})
+		}
+	}
+	if err := a.graph.Credit(a.features, opts); err != nil {
+		return fmt.Errorf("%s: %w", configName(a.cfg), err)
+	}
+	return nil
+}
+
+// creditImpacted copies the credited tests onto the impacted features.
+func (c *change) creditImpacted(coverage coverageFlag) error {
+	if err := c.credit(coverage); err != nil {
+		return err
+	}
+	byID := map[string]analyzer.Feature{}
+	for _, f := range c.features {
+		byID[f.Kind+" "+f.ID+" "+f.Entry] = f
+	}
+	for i := range c.report.Impacted {
+		f := &c.report.Impacted[i]
+		if credited, ok := byID[f.Kind+" "+f.ID+" "+f.Entry]; ok {
+			f.Tests, f.Suggestion = credited.Tests, credited.Suggestion
+		}
+	}
+	return nil
+}
+
+// policy is the gate's policy from the configuration.
+func (a *analysis) policy() gate.Policy {
+	p := gate.Policy{CriticalEvidence: a.cfg.CriticalEvidence, Now: time.Now()}
+	for _, w := range a.cfg.Waivers {
+		p.Waivers = append(p.Waivers, gate.Waiver{Feature: w.Feature, Reason: w.Reason, Expires: w.Expires})
+	}
+	return p
+}
+
+// loadConfig reads --config, else .blastgate.yaml at the root of the
+// analysed tree when there is one.
+func loadConfig(g *globals, root string) (*config.Config, error) {
 	path, allowMissing := g.config, false
 	if path == "" {
 		path, allowMissing = filepath.Join(root, config.File), true
@@ -177,16 +266,42 @@ func loadDeclared(g *globals, root string) ([]analyzer.DeclaredFeature, error) {
 		}
 		return nil, err
 	}
-	var out []analyzer.DeclaredFeature
-	name := g.config
-	if name == "" {
-		name = config.File
+	if g.config == "" {
+		cfg.Path = config.File
 	}
+	return cfg, nil
+}
+
+func configName(cfg *config.Config) string {
+	if cfg.Path == "" {
+		return config.File
+	}
+	return cfg.Path
+}
+
+// declared turns the configured features into the analyzer's terms.
+func declared(g *globals, cfg *config.Config) []analyzer.DeclaredFeature {
+	var out []analyzer.DeclaredFeature
 	for _, f := range cfg.Features {
 		out = append(out, analyzer.DeclaredFeature{
 			ID: f.ID, Entry: f.Entry, Tier: f.Tier, Owners: f.Owners,
-			Where: fmt.Sprintf("%s:%d", name, f.Line),
+			Where: fmt.Sprintf("%s:%d", configName(cfg), f.Line),
 		})
 	}
-	return out, nil
+	return out
+}
+
+// coverageFlag collects --coverage PKG.TestName=FILE.
+type coverageFlag []analyzer.CoverageProfile
+
+func (c *coverageFlag) String() string { return "" }
+
+func (c *coverageFlag) Set(v string) error {
+	test, file, ok := strings.Cut(v, "=")
+	i := strings.LastIndexByte(test, '.')
+	if !ok || i <= 0 || file == "" || !strings.HasPrefix(test[i+1:], "Test") {
+		return fmt.Errorf("--coverage %q: write it as example.com/mod/pkg.TestName=cover.out, for a profile recorded while only that test ran", v)
+	}
+	*c = append(*c, analyzer.CoverageProfile{Test: analyzer.TestRef{Package: test[:i], Name: test[i+1:]}, Path: file})
+	return nil
 }

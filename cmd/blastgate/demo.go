@@ -42,9 +42,10 @@ func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	}
 	demo := *g
 	demo.dir = dir
-	r, err := impact(ctx, &demo, "main", "shared-change")
+	c, err := openChange(ctx, &demo, revisions{base: "main", head: "shared-change"}, false)
 	if err != nil {
 		return err
 	}
-	return gate.Write(stdout, r, g.format)
+	defer c.close()
+	return gate.Write(stdout, c.report, g.format)
 }

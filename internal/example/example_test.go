@@ -14,6 +14,7 @@ import (
 
 // scenarioFiles is what each scenario's commit changes.
 var scenarioFiles = map[string][]string{
+	"account-change":        {"account/profile.go"},
 	"page-only":             {"postpaid/bill.go"},
 	"postpaid-only-billing": {"billing/fee.go"},
 	"shared-change":         {"billing/fee.go"},
@@ -22,7 +23,7 @@ var scenarioFiles = map[string][]string{
 }
 
 func TestScenarios(t *testing.T) {
-	want := []string{"page-only", "postpaid-only-billing", "shared-change", "template-change", "test-only"}
+	want := []string{"account-change", "page-only", "postpaid-only-billing", "shared-change", "template-change", "test-only"}
 	assert.Equal(t, want, Scenarios())
 	for _, name := range Scenarios() {
 		_, ok := scenarioFiles[name]
