@@ -1,0 +1,212 @@
+package gate
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/blastgate/blastgate/report"
+)
+
+// Plan is the smallest set of tests that would satisfy the gate, as go
+// test invocations.
+type Plan struct {
+	SchemaVersion int `json:"schema_version"`
+	// Tests are the chosen tests, each with the impacted features it
+	// covers.
+	Tests []PlannedTest `json:"tests"`
+	// Commands run them: one go test invocation, or one per shard.
+	Commands []Command `json:"commands"`
+	// Untested are impacted features no credited test can satisfy; no run
+	// makes the gate pass until they get a test or a waiver.
+	Untested []string `json:"untested"`
+}
+
+// PlannedTest is a test the plan runs.
+type PlannedTest struct {
+	Package  string   `json:"package"`
+	Name     string   `json:"name"`
+	Features []string `json:"features"`
+}
+
+// Command is one go test invocation.
+type Command struct {
+	// Packages are the package arguments, relative to the module root.
+	Packages []string `json:"packages"`
+	// Run is the -run regular expression.
+	Run string `json:"run"`
+	// Tests counts the planned tests it runs.
+	Tests int `json:"tests"`
+}
+
+// Args returns the go command's arguments, with extra flags before the
+// packages.
+func (c Command) Args(extra ...string) []string {
+	args := append([]string{"test"}, extra...)
+	args = append(args, "-run", c.Run)
+	return append(args, c.Packages...)
+}
+
+// String is the command line to type.
+func (c Command) String() string {
+	return "go test -run '" + c.Run + "' " + strings.Join(c.Packages, " ")
+}
+
+// MakePlan chooses tests for the impacted features of r: for each feature
+// that needs one (not covered by a holding waiver), a credited test that
+// counts under the policy, choosing greedily the tests that cover the most
+// features. pkgArg turns an import path into a go test argument. shards
+// splits the tests into that many balanced commands (at least 1).
+func MakePlan(r *report.Report, p Policy, pkgArg func(string) string, shards int) Plan {
+	plan := Plan{SchemaVersion: report.SchemaVersion, Tests: []PlannedTest{}, Commands: []Command{}, Untested: []string{}}
+	type key struct{ pkg, name string }
+	covers := map[key][]string{} // test -> features it counts for
+	need := map[string]bool{}
+	for _, f := range r.Impacted {
+		if w, expired := waiverFor(f.ID, p); w != nil && !expired {
+			continue
+		}
+		counted := false
+		for _, t := range f.Tests {
+			if f.Tier == report.TierCritical && len(p.CriticalEvidence) > 0 && !slices.Contains(p.CriticalEvidence, t.Evidence) {
+				continue
+			}
+			k := key{t.Package, t.Name}
+			covers[k] = append(covers[k], f.ID)
+			counted = true
+		}
+		if counted {
+			need[f.ID] = true
+		} else {
+			plan.Untested = append(plan.Untested, f.ID)
+		}
+	}
+	candidates := make([]key, 0, len(covers))
+	for k := range covers {
+		candidates = append(candidates, k)
+	}
+	sort.Slice(candidates, func(i, j int) bool {
+		if candidates[i].pkg != candidates[j].pkg {
+			return candidates[i].pkg < candidates[j].pkg
+		}
+		return candidates[i].name < candidates[j].name
+	})
+	for len(need) > 0 {
+		best, bestN := -1, 0
+		for i, k := range candidates {
+			n := 0
+			for _, id := range covers[k] {
+				if need[id] {
+					n++
+				}
+			}
+			if n > bestN {
+				best, bestN = i, n
+			}
+		}
+		if best < 0 {
+			break
+		}
+		k := candidates[best]
+		var ids []string
+		for _, id := range covers[k] {
+			if need[id] {
+				ids = append(ids, id)
+				delete(need, id)
+			}
+		}
+		plan.Tests = append(plan.Tests, PlannedTest{Package: k.pkg, Name: k.name, Features: ids})
+	}
+	sort.Slice(plan.Tests, func(i, j int) bool {
+		a, b := plan.Tests[i], plan.Tests[j]
+		if a.Package != b.Package {
+			return a.Package < b.Package
+		}
+		return a.Name < b.Name
+	})
+	plan.Commands = commands(plan.Tests, pkgArg, max(shards, 1))
+	return plan
+}
+
+// commands splits tests into at most n commands of balanced size, each
+// test going to the command with the fewest so far.
+func commands(tests []PlannedTest, pkgArg func(string) string, n int) []Command {
+	groups := make([][]PlannedTest, min(n, len(tests)))
+	for i, t := range tests {
+		if i < len(groups) {
+			groups[i] = append(groups[i], t)
+			continue
+		}
+		lightest := 0
+		for g := range groups {
+			if len(groups[g]) < len(groups[lightest]) {
+				lightest = g
+			}
+		}
+		groups[lightest] = append(groups[lightest], t)
+	}
+	out := []Command{}
+	for _, group := range groups {
+		var names, pkgs []string
+		for _, t := range group {
+			if q := regexp.QuoteMeta(t.Name); !slices.Contains(names, q) {
+				names = append(names, q)
+			}
+			if arg := pkgArg(t.Package); !slices.Contains(pkgs, arg) {
+				pkgs = append(pkgs, arg)
+			}
+		}
+		sort.Strings(names)
+		sort.Strings(pkgs)
+		out = append(out, Command{Packages: pkgs, Run: "^(" + strings.Join(names, "|") + ")$", Tests: len(group)})
+	}
+	return out
+}
+
+// Matrix is a GitHub Actions matrix with one entry per shard.
+type Matrix struct {
+	Include []MatrixEntry `json:"include"`
+}
+
+// MatrixEntry is one shard: its number, packages and -run expression.
+type MatrixEntry struct {
+	Shard    int    `json:"shard"`
+	Packages string `json:"packages"`
+	Run      string `json:"run"`
+	Tests    int    `json:"tests"`
+}
+
+// Matrix returns the plan's commands as a GitHub Actions matrix.
+func (p Plan) Matrix() Matrix {
+	m := Matrix{Include: []MatrixEntry{}}
+	for i, c := range p.Commands {
+		m.Include = append(m.Include, MatrixEntry{Shard: i + 1, Packages: strings.Join(c.Packages, " "), Run: c.Run, Tests: c.Tests})
+	}
+	return m
+}
+
+// WritePlanText writes the plan as commands to type.
+func WritePlanText(w interface{ Write([]byte) (int, error) }, p Plan, impacted int) error {
+	ew := &errWriter{w: w}
+	features := 0
+	for _, t := range p.Tests {
+		features += len(t.Features)
+	}
+	switch {
+	case impacted == 0:
+		fmt.Fprintln(ew, "# no feature is impacted: no test is needed")
+	case len(p.Tests) == 0:
+		fmt.Fprintln(ew, "# no credited test can satisfy the gate")
+	default:
+		fmt.Fprintf(ew, "# %d tests cover %d of %d impacted features\n", len(p.Tests), features, impacted)
+	}
+	for _, c := range p.Commands {
+		fmt.Fprintln(ew, c.String())
+	}
+	for _, id := range p.Untested {
+		fmt.Fprintf(ew, "# untested: %s has no credited test: add one (blastgate check names where)\n", clean(id))
+	}
+	return ew.err
+}

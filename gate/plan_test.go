@@ -1,0 +1,84 @@
+package gate
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/blastgate/blastgate/report"
+)
+
+func rel(pkg string) string { return "./" + strings.TrimPrefix(pkg, "m/") }
+
+func TestPlanChoosesFewestTests(t *testing.T) {
+	r := &report.Report{Impacted: []report.Feature{
+		{ID: "GET /bill", Tests: []report.Test{{Package: "m/post", Name: "TestBill", Evidence: "static"}, {Package: "m/web", Name: "TestRoutes", Evidence: "request"}}},
+		{ID: "cmd/shopd", Tests: []report.Test{{Package: "m/web", Name: "TestRoutes", Evidence: "declared"}}},
+		{ID: "POST /token", Tests: []report.Test{{Package: "m/pre", Name: "TestBuyToken", Evidence: "static"}}},
+		{ID: "GET /account"},
+	}}
+	plan := MakePlan(r, Policy{}, rel, 1)
+	var names []string
+	for _, tt := range plan.Tests {
+		names = append(names, tt.Name)
+	}
+	assert.Equal(t, []string{"TestBuyToken", "TestRoutes"}, names, "TestRoutes covers both the bill page and the command")
+	assert.Equal(t, []string{"GET /account"}, plan.Untested)
+	require.Len(t, plan.Commands, 1)
+	assert.Equal(t, "go test -run '^(TestBuyToken|TestRoutes)$' ./pre ./web", plan.Commands[0].String())
+	assert.Equal(t, []string{"test", "-json", "-run", "^(TestBuyToken|TestRoutes)$", "./pre", "./web"}, plan.Commands[0].Args("-json"))
+
+	var out bytes.Buffer
+	require.NoError(t, WritePlanText(&out, plan, len(r.Impacted)))
+	assert.Equal(t, "# 2 tests cover 3 of 4 impacted features\n"+
+		"go test -run '^(TestBuyToken|TestRoutes)$' ./pre ./web\n"+
+		"# untested: GET /account has no credited test: add one (blastgate check names where)\n", out.String())
+}
+
+func TestPlanPolicyAndWaivers(t *testing.T) {
+	crit := report.Feature{ID: "POST /token", Tier: report.TierCritical, Tests: []report.Test{
+		{Package: "m/pre", Name: "TestBuyToken", Evidence: "static"},
+		{Package: "m/web", Name: "TestTokenRoute", Evidence: "request"},
+	}}
+	waived := report.Feature{ID: "GET /account", Tests: []report.Test{{Package: "m/acc", Name: "TestProfile", Evidence: "static"}}}
+	r := &report.Report{Impacted: []report.Feature{crit, waived}}
+	p := Policy{
+		CriticalEvidence: []string{"request"},
+		Waivers:          []Waiver{{Feature: "GET /account", Reason: "r", Expires: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}},
+		Now:              time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC),
+	}
+	plan := MakePlan(r, p, rel, 1)
+	require.Len(t, plan.Tests, 1)
+	assert.Equal(t, "TestTokenRoute", plan.Tests[0].Name, "critical features need request evidence; waived ones need nothing")
+	assert.Empty(t, plan.Untested)
+}
+
+func TestPlanShards(t *testing.T) {
+	var tests []report.Test
+	for _, n := range []string{"TestA", "TestB", "TestC", "TestD", "TestE"} {
+		tests = append(tests, report.Test{Package: "m/p" + n[4:], Name: n, Evidence: "static"})
+	}
+	var features []report.Feature
+	for i, tt := range tests {
+		features = append(features, report.Feature{ID: string(rune('a' + i)), Tests: []report.Test{tt}})
+	}
+	plan := MakePlan(&report.Report{Impacted: features}, Policy{}, rel, 2)
+	require.Len(t, plan.Commands, 2)
+	assert.Equal(t, 3, plan.Commands[0].Tests)
+	assert.Equal(t, 2, plan.Commands[1].Tests)
+	m := plan.Matrix()
+	require.Len(t, m.Include, 2)
+	assert.Equal(t, MatrixEntry{Shard: 1, Packages: "./pA ./pC ./pE", Run: "^(TestA|TestC|TestE)$", Tests: 3}, m.Include[0])
+
+	// More shards than tests: no empty shard.
+	plan = MakePlan(&report.Report{Impacted: features[:1]}, Policy{}, rel, 4)
+	assert.Len(t, plan.Commands, 1)
+	// Nothing impacted: nothing to run.
+	plan = MakePlan(&report.Report{}, Policy{}, rel, 3)
+	assert.Empty(t, plan.Commands)
+	assert.Empty(t, plan.Matrix().Include)
+}
