@@ -272,8 +272,11 @@ func TestLoad(t *testing.T) {
 func TestShopConfig(t *testing.T) {
 	cfg, err := Parse(File, example.Files()[File])
 	require.NoError(t, err)
-	assert.Equal(t, []Feature{{ID: "nightly-invoices", Entry: "example.com/shop/billing.RunNightlyInvoices",
-		Owners: []string{"@shop/billing"}, Tier: TierCritical, Line: 3}}, cfg.Features)
+	assert.Equal(t, []Feature{
+		{ID: "nightly-invoices", Entry: "example.com/shop/billing.RunNightlyInvoices", Owners: []string{"@shop/billing"}, Tier: TierCritical, Line: 3},
+		{ID: "POST /token/buy", Owners: []string{"@shop/payments"}, Tier: TierCritical, Line: 8},
+		{ID: "cmd/shopd", Tier: TierStandard, Tests: []TestRef{{Package: "example.com/shop/web", Name: "TestRoutes"}}, Line: 11},
+	}, cfg.Features)
 }
 
 // TestFullConfig parses every section.

@@ -1,0 +1,312 @@
+// Package results reads test results: `go test -json` output (test2json
+// events, Go 1.24+ build-fail events included) and JUnit XML as gotestsum
+// writes it, from one file or several shards, detecting the format from
+// the content.
+//
+// The reader fails closed: input it cannot read completely is an error,
+// never a partial result, so a lost "fail" can not leave an earlier "pass"
+// standing.
+package results
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Result values (same strings as the report schema).
+const (
+	Pass = "pass"
+	Fail = "fail"
+	Skip = "skip"
+)
+
+// Test is the outcome of one test function: a top-level test or a subtest,
+// named as go test prints it (spaces become underscores), e.g. "TestX" or
+// "TestX/GET_/items/{id}".
+type Test struct {
+	Package string
+	Name    string
+	// Result is Pass, Fail or Skip: the last terminal result (a rerun decides).
+	Result string
+	// Flaky is set when the test failed (or panicked) at least once and
+	// passed later.
+	Flaky bool
+	// Runs is the number of terminal results seen, after de-duplication.
+	Runs int
+	// Panicked is set when the test's output contained "panic: ".
+	Panicked bool
+}
+
+// Key identifies a test.
+type Key struct{ Package, Name string }
+
+// Set is the merged results of one or more files.
+type Set struct {
+	// Tests holds every test with a terminal event (pass, fail or skip).
+	Tests map[Key]*Test
+	// BuildFailed lists the packages whose test binary (or a package it
+	// needs) failed to build, with the first build error line ("" when the
+	// results do not carry it). Their tests did not pass. Sources: Go 1.24+
+	// build-fail events, FailedBuild on a package's fail event, and a
+	// package fail with "[build failed]" or "[setup failed]" output and no
+	// test events (GODEBUG=gotestjsonbuildtext=1, JUnit TestMain cases).
+	BuildFailed map[string]string
+	// Packages lists every package the results mention, with its
+	// package-level result: Pass, Fail, Skip, or "" when none was seen.
+	Packages map[string]string
+	// Files lists the files read, in order.
+	Files []string
+	// Notes holds the lines of go command output found between the
+	// go test -json events (e.g. "# pkg" and its build errors), as
+	// "FILE:LINE: text".
+	Notes []string
+
+	seq         int               // orders results in reading order
+	seen        map[event]bool    // timed terminal events already read
+	runs        map[Key][]run     // terminal results per test, reading order
+	pkgRuns     map[string][]run  // package-level terminal results
+	panicked    map[Key]bool      // tests whose output contained "panic: "
+	buildErrors map[string]string // build-output ImportPath -> first error line
+}
+
+// run is one terminal result.
+type run struct {
+	result string
+	time   time.Time // zero when the event had no Time
+	seq    int
+	// unordered marks a JUnit case: gotestsum groups a suite's cases by
+	// outcome, not by run, so reruns in JUnit cannot be ordered.
+	unordered bool
+}
+
+// NewSet returns an empty Set.
+func NewSet() *Set {
+	s := &Set{}
+	s.init()
+	return s
+}
+
+// init makes the maps of a Set, so that a zero Set can read too.
+func (s *Set) init() {
+	if s.seen != nil {
+		return
+	}
+	s.Tests = map[Key]*Test{}
+	s.BuildFailed = map[string]string{}
+	s.Packages = map[string]string{}
+	s.seen = map[event]bool{}
+	s.runs = map[Key][]run{}
+	s.pkgRuns = map[string][]run{}
+	s.panicked = map[Key]bool{}
+	s.buildErrors = map[string]string{}
+}
+
+// Result returns the result of test name in package pkg: its own result
+// when it has one, and Fail when its package failed to build (even if
+// another file says the test passed: a build failure anywhere in the
+// results is not evidence that the code works). ok is false when the
+// results never mention the test: it did not run. A subtest's parent is
+// looked up by the caller, not here.
+func (s *Set) Result(pkg, name string) (t Test, ok bool) {
+	own, ok := s.Tests[Key{pkg, name}]
+	if ok {
+		t = *own
+	} else {
+		t = Test{Package: pkg, Name: name}
+	}
+	if _, failed := s.BuildFailed[pkg]; failed {
+		t.Result = Fail
+		return t, true
+	}
+	return t, ok
+}
+
+// ReadFiles reads and merges the files. Each file's format is detected
+// from its content: go test -json output (the first non-blank byte is '{',
+// or the file starts with go command output such as "# pkg") or JUnit XML
+// (the first non-blank byte is '<'). Anything else, an empty file and an
+// unreadable one are errors.
+func ReadFiles(paths ...string) (*Set, error) {
+	s := NewSet()
+	for _, path := range paths {
+		if err := s.readFile(path); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func (s *Set) readFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("reading test results: %w", err)
+	}
+	defer f.Close()
+	return s.Read(path, f)
+}
+
+// Read reads one stream of go test -json output or JUnit XML into s,
+// merging it with what s already holds; name is used in messages and
+// recorded in s.Files. After an error s may hold part of the stream and
+// should be discarded.
+func (s *Set) Read(name string, r io.Reader) error {
+	s.init()
+	s.Files = append(s.Files, name)
+	br := bufio.NewReader(r)
+	first, blankLines, err := skipBlank(br)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", name, err)
+	}
+	switch {
+	case first == endOfInput:
+		return fmt.Errorf("%s is empty: the test run wrote no results", name)
+	case first == '{' || startsWithNote(br):
+		err = s.readJSON(name, br, blankLines+1)
+	case first == '<':
+		err = s.readJUnit(name, br)
+	default:
+		return fmt.Errorf("%s is neither go test -json output nor JUnit XML: pass the file written by go test -json or gotestsum --junitfile", name)
+	}
+	s.update()
+	return err
+}
+
+// endOfInput is what skipBlank returns for input with nothing but blanks.
+const endOfInput = -1
+
+// skipBlank consumes leading white space and a UTF-8 byte order mark. It
+// returns the first other byte (left unread; endOfInput when there is
+// none) and the number of newlines consumed.
+func skipBlank(br *bufio.Reader) (first int, newlines int, err error) {
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
+		br.Discard(3)
+	}
+	for {
+		b, err := br.ReadByte()
+		if errors.Is(err, io.EOF) {
+			return endOfInput, newlines, nil
+		}
+		if err != nil {
+			return endOfInput, newlines, err
+		}
+		switch b {
+		case '\n':
+			newlines++
+		case ' ', '\t', '\r':
+		default:
+			return int(b), newlines, br.UnreadByte()
+		}
+	}
+}
+
+// startsWithNote reports whether the unread input starts with a line of
+// go command output, as when stderr is merged into go test -json output.
+func startsWithNote(br *bufio.Reader) bool {
+	head, _ := br.Peek(8)
+	return isNote(string(head))
+}
+
+// update recomputes the tests and package results from the runs read.
+func (s *Set) update() {
+	for k, runs := range s.runs {
+		runs = ordered(runs)
+		t := &Test{Package: k.Package, Name: k.Name, Runs: len(runs), Panicked: s.panicked[k]}
+		failed, passed, unordered := false, false, false
+		for _, r := range runs {
+			unordered = unordered || r.unordered
+			switch r.result {
+			case Fail:
+				failed = true
+			case Pass:
+				passed = true
+				t.Flaky = t.Flaky || failed
+			}
+		}
+		t.Result = runs[len(runs)-1].result
+		if failed && unordered {
+			// Which JUnit run came last is unknown: a failure decides
+			// (fail closed). go test -json orders reruns by time.
+			t.Result, t.Flaky = Fail, passed
+		}
+		s.Tests[k] = t
+	}
+	for pkg, runs := range s.pkgRuns {
+		runs = ordered(runs)
+		s.Packages[pkg] = runs[len(runs)-1].result
+	}
+}
+
+// ordered returns the runs in the order they happened: by Time when every
+// run has one, by reading order (file order) otherwise and between equal
+// Times.
+func ordered(runs []run) []run {
+	for _, r := range runs {
+		if r.time.IsZero() {
+			return runs
+		}
+	}
+	sorted := append([]run(nil), runs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].time.Before(sorted[j].time) })
+	return sorted
+}
+
+// addRun records a terminal result of test k (a package-level one when
+// k.Name is "").
+func (s *Set) addRun(k Key, result string, t time.Time) {
+	s.addRunOrdered(k, result, t, false)
+}
+
+func (s *Set) addRunOrdered(k Key, result string, t time.Time, unordered bool) {
+	s.seq++
+	r := run{result: result, time: t, seq: s.seq, unordered: unordered}
+	if k.Name == "" {
+		s.pkgRuns[k.Package] = append(s.pkgRuns[k.Package], r)
+		return
+	}
+	s.runs[k] = append(s.runs[k], r)
+}
+
+// mention records that the results mention package pkg.
+func (s *Set) mention(pkg string) {
+	if _, ok := s.Packages[pkg]; !ok && pkg != "" {
+		s.Packages[pkg] = ""
+	}
+}
+
+// buildFailed records that package pkg failed to build, keeping the first
+// error line known.
+func (s *Set) buildFailed(pkg, line string) {
+	if pkg == "" {
+		return
+	}
+	s.mention(pkg)
+	if s.BuildFailed[pkg] == "" {
+		s.BuildFailed[pkg] = line
+	}
+}
+
+// isBuildFailure reports whether text is the go command's summary of a
+// package that could not be built or set up.
+func isBuildFailure(text string) bool {
+	return strings.Contains(text, "[build failed]") || strings.Contains(text, "[setup failed]")
+}
+
+// firstErrorLine returns the first line of build output that says what is
+// wrong: not a "# pkg" header, not a FAIL summary, not blank.
+func firstErrorLine(text string) string {
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "FAIL") {
+			continue
+		}
+		return line
+	}
+	return ""
+}
