@@ -505,3 +505,6 @@ func (g *Graph) Warnings() []string {
 	}
 	return out
 }
+
+// HasPackage reports whether path is one of the module's packages.
+func (g *Graph) HasPackage(path string) bool { return g.prog.byPath[path] != nil }

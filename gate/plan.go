@@ -49,9 +49,9 @@ func (c Command) Args(extra ...string) []string {
 	return append(args, c.Packages...)
 }
 
-// String is the command line to type.
+// String is the command line to type; its output is what check reads.
 func (c Command) String() string {
-	return "go test -run '" + c.Run + "' " + strings.Join(c.Packages, " ")
+	return "go test -json -run '" + c.Run + "' " + strings.Join(c.Packages, " ")
 }
 
 // MakePlan chooses tests for the impacted features of r: for each feature

@@ -29,13 +29,13 @@ func TestPlanChoosesFewestTests(t *testing.T) {
 	assert.Equal(t, []string{"TestBuyToken", "TestRoutes"}, names, "TestRoutes covers both the bill page and the command")
 	assert.Equal(t, []string{"GET /account"}, plan.Untested)
 	require.Len(t, plan.Commands, 1)
-	assert.Equal(t, "go test -run '^(TestBuyToken|TestRoutes)$' ./pre ./web", plan.Commands[0].String())
+	assert.Equal(t, "go test -json -run '^(TestBuyToken|TestRoutes)$' ./pre ./web", plan.Commands[0].String())
 	assert.Equal(t, []string{"test", "-json", "-run", "^(TestBuyToken|TestRoutes)$", "./pre", "./web"}, plan.Commands[0].Args("-json"))
 
 	var out bytes.Buffer
 	require.NoError(t, WritePlanText(&out, plan, len(r.Impacted)))
 	assert.Equal(t, "# 2 tests cover 3 of 4 impacted features\n"+
-		"go test -run '^(TestBuyToken|TestRoutes)$' ./pre ./web\n"+
+		"go test -json -run '^(TestBuyToken|TestRoutes)$' ./pre ./web\n"+
 		"# untested: GET /account has no credited test: add one (blastgate check names where)\n", out.String())
 }
 

@@ -19,9 +19,16 @@ Usage:
   blastgate [-C DIR] [--config FILE] [--format text|json|markdown] COMMAND [flags]
 
 Commands:
-  features                         every feature, its entry and position
+  features                         every feature, its entry, its credited tests
   impact  --base REV [--head REV]  changed symbols, impacted features, traces
-  demo    [--keep DIR]             the postpaid/prepaid story on the bundled shop
+  plan    --base REV [--head REV]  the tests to run (go test command lines)
+          [--shards N]             ... split into N groups, as a GitHub Actions matrix
+  check   --base REV [--head REV] --results FILE...   the verdict
+          [--coverage PKG.TestName=FILE]              per-test coverage evidence
+  run     --base REV [--head REV] [-- GO TEST FLAGS]  plan, run go test -json, check
+          [--results-out FILE]                        where to keep the raw results
+  render  --format F               re-render a saved JSON report from stdin
+  demo    [--keep DIR]             the postpaid/prepaid story, end to end
 
 Flags:
   -C DIR           run in DIR (the module root) instead of the current directory
@@ -66,6 +73,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runImpact(ctx, g, rest, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, g, rest, stdout, stderr)
+	case "plan":
+		return runPlan(ctx, g, rest, stdout, stderr)
+	case "check":
+		return runCheck(ctx, g, rest, stdout, stderr)
+	case "run":
+		return runRun(ctx, g, rest, stdout, stderr)
+	case "render":
+		return runRender(ctx, g, rest, os.Stdin, stdout, stderr)
 	}
 	return usagef("unknown command %q", cmd)
 }
@@ -84,8 +99,22 @@ func flagError(err error, stdout io.Writer) error {
 	return usagef("%v", err)
 }
 
-// parseCommand parses a command's flags, which may repeat the globals.
+// parseCommand parses a command's flags, which may repeat the globals;
+// it takes no arguments.
 func parseCommand(g *globals, name string, args []string, stderr io.Writer, define func(*flag.FlagSet)) error {
+	fs, err := parseCommandArgs(g, name, args, stderr, define)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s: unexpected argument %q", name, fs.Arg(0))
+	}
+	return nil
+}
+
+// parseCommandArgs parses a command's flags and leaves its arguments in
+// the returned flag set.
+func parseCommandArgs(g *globals, name string, args []string, stderr io.Writer, define func(*flag.FlagSet)) (*flag.FlagSet, error) {
 	fs := newFlagSet(name, stderr)
 	g.register(fs)
 	if define != nil {
@@ -93,23 +122,20 @@ func parseCommand(g *globals, name string, args []string, stderr io.Writer, defi
 	}
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
-			return usagef("see 'blastgate help'")
+			return nil, usagef("see 'blastgate help'")
 		}
-		return usagef("%s: %v", name, err)
-	}
-	if fs.NArg() > 0 {
-		return usagef("%s: unexpected argument %q", name, fs.Arg(0))
+		return nil, usagef("%s: %v", name, err)
 	}
 	if !slices.Contains(gate.Formats, g.format) {
-		return usagef("unknown format %q: use %s", g.format, strings.Join(gate.Formats, ", "))
+		return nil, usagef("unknown format %q: use %s", g.format, strings.Join(gate.Formats, ", "))
 	}
 	abs, err := filepath.Abs(g.dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
-		return fmt.Errorf("-C %s: no such directory", g.dir)
+		return nil, fmt.Errorf("-C %s: no such directory", g.dir)
 	}
 	g.dir = abs
-	return nil
+	return fs, nil
 }

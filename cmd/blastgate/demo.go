@@ -2,20 +2,23 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 
-	"github.com/blastgate/blastgate/gate"
 	"github.com/blastgate/blastgate/internal/example"
 )
 
-// runDemo tells the postpaid/prepaid story on the bundled shop: it makes
-// the shop a real git repository in a temporary directory, takes the
-// branch that changes the shared fee code for the postpaid page, and shows
-// every page that change reaches.
+// runDemo tells the postpaid/prepaid story on the bundled shop, for real:
+// it makes the shop a git repository in a temporary directory, takes the
+// branch that edits the shared fee code for the postpaid page, runs the
+// postpaid tests as its author did and checks them (the gate fails, naming
+// the token page and the test that would cover it), then lets blastgate
+// run what the change needs (the gate passes).
 func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
 	var keep string
 	if err := parseCommand(g, "demo", args, stderr, func(fs *flag.FlagSet) {
@@ -23,29 +26,68 @@ func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	}); err != nil {
 		return err
 	}
+	if g.format != "text" {
+		return usagef("demo: tells its story as text; run check or run with --format %s on the kept shop instead", g.format)
+	}
+	work, err := os.MkdirTemp("", "blastgate-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
 	dir := keep
 	if dir == "" {
-		tmp, err := os.MkdirTemp("", "blastgate-demo-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		dir = filepath.Join(tmp, "shop")
+		dir = filepath.Join(work, "shop")
 	}
 	if err := example.Materialize(ctx, dir); err != nil {
 		return err
 	}
-	if g.format == "text" {
-		fmt.Fprintf(stdout, "The shop: a postpaid bill page and a prepaid token page share package billing.\n"+
-			"Branch shared-change edits billing.Fee for the postpaid page. What else does it reach?\n\n"+
-			"$ blastgate impact --base main --head shared-change   (in %s)\n\n", dir)
+	if out, err := exec.CommandContext(ctx, "git", "-C", dir, "checkout", "-q", "shared-change").CombinedOutput(); err != nil {
+		return fmt.Errorf("demo: git checkout: %v: %s", err, out)
 	}
 	demo := *g
 	demo.dir = dir
-	c, err := openChange(ctx, &demo, revisions{base: "main", head: "shared-change"}, false)
+
+	fmt.Fprintf(stdout, "The shop (%s): a postpaid bill page and a prepaid token page share package billing.\n"+
+		"Branch shared-change edits billing.Fee for the postpaid page.\n\n", dir)
+
+	fmt.Fprintf(stdout, "1. Its author runs the postpaid tests, as they did on their machine:\n\n"+
+		"$ go test -json ./postpaid/... > postpaid.json\n"+
+		"$ blastgate check --base main --results postpaid.json\n\n")
+	partial := filepath.Join(work, "postpaid.json")
+	if err := goTestJSON(ctx, dir, partial, "./postpaid/..."); err != nil {
+		return err
+	}
+	err = runCheck(ctx, &demo, []string{"--base", "main", "--results", partial}, stdout, stderr)
+	if !errors.Is(err, errGateFailed) {
+		return fmt.Errorf("demo: the gate should have failed on the postpaid tests alone: %v", err)
+	}
+
+	fmt.Fprintf(stdout, "\n2. blastgate runs the tests the change needs:\n\n"+
+		"$ blastgate run --base main\n\n")
+	demo = *g
+	demo.dir = dir
+	if err := runRun(ctx, &demo, []string{"--base", "main", "--results-out", filepath.Join(work, "run.json")}, stdout, stdout); err != nil {
+		return fmt.Errorf("demo: the gate should pass once the planned tests ran: %w", err)
+	}
+	if keep != "" {
+		fmt.Fprintf(stdout, "\nThe shop is in %s; try blastgate impact --base main there.\n", keep)
+	}
+	return nil
+}
+
+// goTestJSON runs go test -json in dir and writes its output to path; test
+// failures are results, not errors.
+func goTestJSON(ctx context.Context, dir, path string, pkgs ...string) error {
+	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	defer c.close()
-	return gate.Write(stdout, c.report, g.format)
+	defer f.Close()
+	cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-json"}, pkgs...)...)
+	cmd.Dir, cmd.Stdout = dir, f
+	var exitErr *exec.ExitError
+	if err := cmd.Run(); err != nil && !errors.As(err, &exitErr) {
+		return fmt.Errorf("go test: %w", err)
+	}
+	return nil
 }

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/blastgate/blastgate/gate"
+	"github.com/blastgate/blastgate/report"
+	"github.com/blastgate/blastgate/results"
+)
+
+// filesFlag collects repeated file flags.
+type filesFlag []string
+
+func (f *filesFlag) String() string     { return "" }
+func (f *filesFlag) Set(v string) error { *f = append(*f, v); return nil }
+
+func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
+	var rv revisions
+	var files filesFlag
+	var coverage coverageFlag
+	fs, err := parseCommandArgs(g, "check", args, stderr, func(fs *flag.FlagSet) {
+		rv.define(fs)
+		fs.Var(&files, "results", "test results `FILE`: go test -json output or JUnit XML (repeatable; more files may follow the flags)")
+		fs.Var(&coverage, "coverage", "a per-test coverage profile, as `PKG.TestName=FILE` (repeatable)")
+	})
+	if err != nil {
+		return err
+	}
+	files = append(files, fs.Args()...)
+	if err := rv.check("check"); err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return usagef("check: --results FILE is required: the go test -json output (or JUnit XML) of the tests that ran")
+	}
+	set, err := results.ReadFiles(files...)
+	if err != nil {
+		return err
+	}
+	c, err := openChange(ctx, g, rv, true)
+	if err != nil {
+		return err
+	}
+	defer c.close()
+	if err := c.matchResults(set); err != nil {
+		return err
+	}
+	if err := c.creditImpacted(coverage); err != nil {
+		return err
+	}
+	return c.decide(set, g, stdout)
+}
+
+// decide credits tests, applies the results and writes the verdict.
+func (c *change) decide(set *results.Set, g *globals, stdout io.Writer) error {
+	gate.Decide(c.report, resultsOf{set}, c.policy())
+	if err := writeReport(stdout, c.report, g); err != nil {
+		return err
+	}
+	if c.report.Verdict != report.VerdictPass {
+		return errGateFailed
+	}
+	return nil
+}
+
+// matchResults fails when the results mention none of the module's
+// packages: they are probably another repository's.
+func (c *change) matchResults(set *results.Set) error {
+	for pkg := range set.Packages {
+		if c.graph.HasPackage(pkg) {
+			return nil
+		}
+	}
+	return fmt.Errorf("the results in %v mention none of this module's packages (%s): pass the results of this repository's tests", set.Files, c.module)
+}
+
+// resultsOf adapts a results.Set to the gate.
+type resultsOf struct{ set *results.Set }
+
+func (r resultsOf) Result(pkg, name string) (string, bool, bool) {
+	t, ok := r.set.Result(pkg, name)
+	return t.Result, t.Flaky, ok
+}
+
+// writeReport draws a report in the chosen format, with colour on a
+// terminal.
+func writeReport(w io.Writer, r *report.Report, g *globals) error {
+	if g.format == "text" {
+		return gate.WriteTextOptions(w, r, gate.TextOptions{Color: isTerminal(w)})
+	}
+	return gate.Write(w, r, g.format)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func runRender(ctx context.Context, g *globals, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if err := parseCommand(g, "render", args, stderr, nil); err != nil {
+		return err
+	}
+	var r report.Report
+	dec := json.NewDecoder(stdin)
+	if err := dec.Decode(&r); err != nil {
+		if errors.Is(err, io.EOF) {
+			return fmt.Errorf("render: no report on standard input: pipe in the output of a --format json command")
+		}
+		return fmt.Errorf("render: standard input is not a blastgate JSON report: %v", err)
+	}
+	if r.SchemaVersion != report.SchemaVersion {
+		return fmt.Errorf("render: report has schema_version %d, this blastgate reads %d: render it with the blastgate that wrote it", r.SchemaVersion, report.SchemaVersion)
+	}
+	return writeReport(stdout, &r, g)
+}

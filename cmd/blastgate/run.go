@@ -1,0 +1,220 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/blastgate/blastgate/gate"
+	"github.com/blastgate/blastgate/report"
+	"github.com/blastgate/blastgate/results"
+)
+
+func runPlan(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
+	var rv revisions
+	var shards int
+	if err := parseCommand(g, "plan", args, stderr, func(fs *flag.FlagSet) {
+		rv.define(fs)
+		fs.IntVar(&shards, "shards", 0, "split the tests into `N` balanced groups and print a GitHub Actions matrix")
+	}); err != nil {
+		return err
+	}
+	if err := rv.check("plan"); err != nil {
+		return err
+	}
+	if shards < 0 {
+		return usagef("plan: --shards must be positive")
+	}
+	c, err := openChange(ctx, g, rv, true)
+	if err != nil {
+		return err
+	}
+	defer c.close()
+	if err := c.creditImpacted(nil); err != nil {
+		return err
+	}
+	plan := gate.MakePlan(c.report, c.policy(), c.pkgArg, max(shards, 1))
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	switch {
+	case shards > 0:
+		return enc.Encode(plan.Matrix())
+	case g.format == "json":
+		return enc.Encode(plan)
+	}
+	return gate.WritePlanText(stdout, plan, len(c.report.Impacted))
+}
+
+// pkgArg turns an import path into a go test argument relative to the
+// module root: example.com/shop/prepaid -> ./prepaid.
+func (a *analysis) pkgArg(path string) string {
+	if path == a.module {
+		return "."
+	}
+	if rest, ok := strings.CutPrefix(path, a.module+"/"); ok {
+		return "./" + rest
+	}
+	return path
+}
+
+func runRun(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
+	var rv revisions
+	var out string
+	fs, err := parseCommandArgs(g, "run", args, stderr, func(fs *flag.FlagSet) {
+		rv.define(fs)
+		fs.StringVar(&out, "results-out", "", "keep the raw go test -json output in `FILE` (default: a new file in the temporary directory)")
+	})
+	if err != nil {
+		return err
+	}
+	if err := rv.check("run"); err != nil {
+		return err
+	}
+	extra := fs.Args() // go test flags, after --
+	for _, a := range extra {
+		if a == "-json" || strings.HasPrefix(a, "-run") || strings.HasPrefix(a, "-test.run") {
+			return usagef("run: %s is blastgate's to set; pass other go test flags after --", a)
+		}
+	}
+	c, err := openChange(ctx, g, rv, true)
+	if err != nil {
+		return err
+	}
+	defer c.close()
+	if err := c.creditImpacted(nil); err != nil {
+		return err
+	}
+	plan := gate.MakePlan(c.report, c.policy(), c.pkgArg, 1)
+	set := results.NewSet()
+	if len(plan.Tests) > 0 {
+		path, err := c.runTests(ctx, plan, extra, out, stderr)
+		if err != nil {
+			return err
+		}
+		if set, err = results.ReadFiles(path); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "results: %s\n", path)
+	} else {
+		fmt.Fprintln(stderr, "no credited test to run")
+	}
+	return c.decide(set, g, stdout)
+}
+
+// runTests runs the planned tests with go test -json in the analysed
+// tree, showing progress on stderr and keeping the raw output.
+func (c *change) runTests(ctx context.Context, plan gate.Plan, extra []string, out string, stderr io.Writer) (string, error) {
+	var f *os.File
+	var err error
+	if out == "" {
+		f, err = os.CreateTemp("", "blastgate-results-*.json")
+	} else {
+		f, err = os.Create(out)
+	}
+	if err != nil {
+		return "", fmt.Errorf("creating the results file: %w", err)
+	}
+	defer f.Close()
+	cmd := plan.Commands[0]
+	args := cmd.Args(append([]string{"-json"}, extra...)...)
+	fmt.Fprintf(stderr, "$ go %s\n", strings.Join(quoteArgs(args), " "))
+	goCmd := exec.CommandContext(ctx, "go", args...)
+	goCmd.Dir = c.moduleDir
+	goCmd.Stderr = stderr
+	pipe, err := goCmd.StdoutPipe()
+	if err != nil {
+		return "", err
+	}
+	if err := goCmd.Start(); err != nil {
+		return "", fmt.Errorf("starting go test: %w", err)
+	}
+	p := newProgress(stderr, len(plan.Tests))
+	sc := bufio.NewScanner(pipe)
+	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
+	for sc.Scan() {
+		line := sc.Bytes()
+		if _, err := f.Write(append(line, '\n')); err != nil {
+			return "", fmt.Errorf("writing %s: %w", f.Name(), err)
+		}
+		p.event(line)
+	}
+	waitErr := goCmd.Wait()
+	p.done()
+	if ctx.Err() != nil {
+		return "", ctx.Err()
+	}
+	var exitErr *exec.ExitError
+	if waitErr != nil && !asExitError(waitErr, &exitErr) {
+		return "", fmt.Errorf("go test: %w", waitErr)
+	}
+	abs, _ := filepath.Abs(f.Name())
+	return abs, f.Sync()
+}
+
+func asExitError(err error, target **exec.ExitError) bool {
+	e, ok := err.(*exec.ExitError)
+	if ok {
+		*target = e
+	}
+	return ok
+}
+
+func quoteArgs(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if strings.ContainsAny(a, "^$|() *") {
+			a = "'" + a + "'"
+		}
+		out[i] = a
+	}
+	return out
+}
+
+// progress shows test results as go test reports them: each finished
+// top-level test, a count and the elapsed time.
+type progress struct {
+	w                  io.Writer
+	start              time.Time
+	planned            int
+	passed, failed, sk int
+}
+
+func newProgress(w io.Writer, planned int) *progress {
+	return &progress{w: w, start: time.Now(), planned: planned}
+}
+
+func (p *progress) event(line []byte) {
+	var e struct{ Action, Package, Test string }
+	if json.Unmarshal(line, &e) != nil || e.Test == "" || strings.Contains(e.Test, "/") {
+		return
+	}
+	mark := ""
+	switch e.Action {
+	case "pass":
+		p.passed++
+		mark = "ok  "
+	case "fail":
+		p.failed++
+		mark = "FAIL"
+	case "skip":
+		p.sk++
+		mark = "skip"
+	default:
+		return
+	}
+	fmt.Fprintf(p.w, "%s %s (%s)  [%d done, %s]\n", mark, e.Test, e.Package, p.passed+p.failed+p.sk, time.Since(p.start).Round(100*time.Millisecond))
+}
+
+func (p *progress) done() {
+	fmt.Fprintf(p.w, "%d passed, %d failed, %d skipped in %s\n", p.passed, p.failed, p.sk, time.Since(p.start).Round(100*time.Millisecond))
+}
+
+var _ = report.SchemaVersion
