@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -249,4 +250,89 @@ func TestEvidence(t *testing.T) {
 			require.Equal(t, string(want), got)
 		})
 	}
+}
+
+// TestCoverageEvidence records real per-test coverage profiles: the test
+// whose profile shows the handler ran gets coverage evidence, the other
+// does not, although both build the same router.
+func TestCoverageEvidence(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/m\n\ngo 1.22\n",
+		"web/web.go": `package web
+
+import "net/http"
+
+func token(w http.ResponseWriter, r *http.Request) {
+	w.Write([]byte("token"))
+}
+
+func other(w http.ResponseWriter, r *http.Request) {
+	w.Write([]byte("other"))
+}
+
+func NewMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /token/buy", token)
+	mux.HandleFunc("GET /other", other)
+	return mux
+}
+`,
+		"web/web_test.go": `package web
+
+import (
+	"net/http/httptest"
+	"testing"
+)
+
+func serve(method, path string) {
+	NewMux().ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(method, path, nil))
+}
+
+func TestTable(t *testing.T) {
+	for _, c := range []struct{ method, path string }{{"POST", "/token/buy"}} {
+		serve(c.method, c.path)
+	}
+}
+
+func TestOther(t *testing.T) { serve("GET", "/other") }
+`,
+	}
+	for name, data := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(data), 0o644))
+	}
+	var profiles []CoverageProfile
+	for _, name := range []string{"TestTable", "TestOther"} {
+		out := filepath.Join(t.TempDir(), name+".out")
+		cmd := exec.Command("go", "test", "-run", "^"+name+"$", "-coverprofile="+out, "./web")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+		b, err := cmd.CombinedOutput()
+		require.NoError(t, err, string(b))
+		profiles = append(profiles, CoverageProfile{Test: TestRef{Package: "example.com/m/web", Name: name}, Path: out})
+	}
+	prog, err := Load(context.Background(), dir, dir, true)
+	require.NoError(t, err)
+	g := BuildGraph(prog)
+	features, err := g.Features(nil)
+	require.NoError(t, err)
+	require.NoError(t, g.Credit(features, EvidenceOptions{Coverage: profiles}))
+	got := map[string][]string{}
+	for _, f := range features {
+		for _, tt := range f.Tests {
+			got[f.ID] = append(got[f.ID], tt.Name+"="+tt.Evidence)
+		}
+	}
+	// The table-driven test's request is not a constant: only its
+	// coverage shows it reached the token page.
+	require.Equal(t, []string{"TestTable=coverage"}, got["POST /token/buy"])
+	require.Equal(t, []string{"TestOther=request"}, got["GET /other"], "request evidence outranks the coverage it also has")
+
+	err = g.Credit(features, EvidenceOptions{Coverage: []CoverageProfile{{Test: TestRef{Package: "example.com/m/web", Name: "TestTable"}, Path: filepath.Join(dir, "go.mod")}}})
+	require.ErrorContains(t, err, "pass a file written by go test -coverprofile")
+
+	err = g.Credit(features, EvidenceOptions{Declared: map[string][]TestRef{"GET /other": {{Package: "example.com/m/web", Name: "TestGhost"}}}})
+	require.ErrorContains(t, err, `configured test example.com/m/web.TestGhost does not exist`)
 }

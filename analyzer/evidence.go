@@ -238,9 +238,22 @@ func (g *Graph) followTest(pkg *packages.Package, decls map[types.Object]*ast.Fu
 			queue = append(queue, id)
 		}
 	}
-	seen := map[*ast.FuncDecl]bool{}
-	var walk func(body ast.Node)
-	walk = func(body ast.Node) {
+	// Helpers in test files are walked once per call site, with the
+	// constant arguments bound to their parameters, a few calls deep.
+	const maxDepth = 4
+	walked := map[*ast.CallExpr]bool{}
+	var walk func(body ast.Node, bound map[types.Object]string, depth int)
+	walk = func(body ast.Node, bound map[types.Object]string, depth int) {
+		str := func(e ast.Expr) (string, bool) {
+			if s, ok := constString(info, e); ok {
+				return s, true
+			}
+			if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+				s, ok := bound[info.Uses[id]]
+				return s, ok
+			}
+			return "", false
+		}
 		ast.Inspect(body, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
@@ -249,17 +262,17 @@ func (g *Graph) followTest(pkg *packages.Package, decls map[types.Object]*ast.Fu
 			fn := typeutil.StaticCallee(info, call)
 			if fn != nil {
 				if helper, ok := decls[fn.Origin()]; ok {
-					if !seen[helper] {
-						seen[helper] = true
-						walk(helper.Body)
+					if !walked[call] && depth < maxDepth {
+						walked[call] = true
+						walk(helper.Body, bindParams(fn, call, str), depth+1)
 					}
 				} else {
 					reach(fn)
 				}
-				if r, ok := requestOf(info, fn, call); ok {
+				if r, ok := requestOf(str, fn, call); ok {
 					t.requests = append(t.requests, r)
 				}
-				if v, ok := featureAttr(info, fn, call); ok {
+				if v, ok := featureAttr(str, fn, call); ok {
 					t.attrs = append(t.attrs, v)
 				}
 			}
@@ -287,8 +300,7 @@ func (g *Graph) followTest(pkg *packages.Package, decls map[types.Object]*ast.Fu
 			return true
 		})
 	}
-	seen[d] = true
-	walk(d.Body)
+	walk(d.Body, nil, 0)
 	for len(queue) > 0 {
 		id := queue[0]
 		queue = queue[1:]
@@ -316,9 +328,26 @@ func (g *Graph) funcObj(id int) *types.Func {
 	return nil
 }
 
+// bindParams binds a helper's parameters to the constant arguments of a
+// call to it.
+func bindParams(fn *types.Func, call *ast.CallExpr, str func(ast.Expr) (string, bool)) map[types.Object]string {
+	bound := map[types.Object]string{}
+	params := fn.Signature().Params()
+	for i, arg := range call.Args {
+		if i >= params.Len() || (fn.Signature().Variadic() && i >= params.Len()-1) {
+			break
+		}
+		if v, ok := str(arg); ok {
+			bound[params.At(i)] = v
+		}
+	}
+	return bound
+}
+
 // requestOf recognises a call that builds or sends an HTTP request with a
-// constant method and a constant path (or a URL ending in one).
-func requestOf(info *types.Info, fn *types.Func, call *ast.CallExpr) (request, bool) {
+// constant method and a constant path (or a URL ending in one); str reads
+// constants, and parameters bound to them.
+func requestOf(str func(ast.Expr) (string, bool), fn *types.Func, call *ast.CallExpr) (request, bool) {
 	if fn.Pkg() == nil {
 		return request{}, false
 	}
@@ -333,7 +362,7 @@ func requestOf(info *types.Info, fn *types.Func, call *ast.CallExpr) (request, b
 		if len(args) < 2 {
 			return request{}, false
 		}
-		m, ok := constString(info, args[0])
+		m, ok := str(args[0])
 		if !ok {
 			return request{}, false
 		}
@@ -350,14 +379,14 @@ func requestOf(info *types.Info, fn *types.Func, call *ast.CallExpr) (request, b
 	if target == nil {
 		return request{}, false
 	}
-	raw, ok := constString(info, target)
+	raw, ok := str(target)
 	if !ok {
 		// srv.URL + "/token/buy": the constant path at the end.
 		bin, isBin := ast.Unparen(target).(*ast.BinaryExpr)
 		if !isBin {
 			return request{}, false
 		}
-		suffix, isConst := constString(info, bin.Y)
+		suffix, isConst := str(bin.Y)
 		if !isConst || !strings.HasPrefix(suffix, "/") {
 			return request{}, false
 		}
@@ -396,15 +425,15 @@ func recvName0(fn *types.Func) string {
 }
 
 // featureAttr recognises t.Attr("feature", ID).
-func featureAttr(info *types.Info, fn *types.Func, call *ast.CallExpr) (string, bool) {
+func featureAttr(str func(ast.Expr) (string, bool), fn *types.Func, call *ast.CallExpr) (string, bool) {
 	if fn.Name() != "Attr" || fn.Pkg() == nil || fn.Pkg().Path() != "testing" || len(call.Args) != 2 {
 		return "", false
 	}
-	key, ok := constString(info, call.Args[0])
+	key, ok := str(call.Args[0])
 	if !ok || key != "feature" {
 		return "", false
 	}
-	return constString(info, call.Args[1])
+	return str(call.Args[1])
 }
 
 // coverageEvidence returns, per feature, the tests whose coverage profile
