@@ -10,6 +10,8 @@ require (
 )
 
 require (
+	github.com/google/go-github/v60 v60.0.0 // indirect
+	github.com/hmarr/codeowners v1.2.1 // indirect
 	golang.org/x/mod v0.42.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
