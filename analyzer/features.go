@@ -430,3 +430,13 @@ func (g *Graph) brokenOwner(name string) string {
 	}
 	return ""
 }
+
+// EntryFile returns the repository file that holds the feature's entry,
+// or "" when it has none of the module's code.
+func (g *Graph) EntryFile(f Feature) string {
+	if len(f.entries) == 0 {
+		return ""
+	}
+	file, _ := g.prog.Rel(g.nodes[f.entries[0]].pos)
+	return file
+}

@@ -17,6 +17,7 @@
 //	    expires: 2026-12-31                                # required, YYYY-MM-DD
 //	policy:
 //	  critical_evidence: [request, coverage]               # what counts for critical features
+//	monitor: "https://grafana.example.com/d/shop?var-feature={id}"  # dashboards; features may set their own monitor:
 //
 // An entry is a function (pkg.Func, pkg.Type.Method, pkg.(*Type).Method) or a
 // package path; whether it exists is for the analyzer to decide, since only it
@@ -29,6 +30,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -57,6 +59,23 @@ type Config struct {
 	// CriticalEvidence lists the evidence kinds that count for critical
 	// features; empty means every kind.
 	CriticalEvidence []string
+	// Monitor is a dashboard URL template for every feature: "{id}" is
+	// replaced by the feature's id, query-escaped.
+	Monitor string
+}
+
+// MonitorFor returns the dashboard to watch for a feature: its own, else
+// the template's.
+func (c *Config) MonitorFor(id string) string {
+	for _, f := range c.Features {
+		if f.ID == id && f.Monitor != "" {
+			return f.Monitor
+		}
+	}
+	if c.Monitor == "" {
+		return ""
+	}
+	return strings.ReplaceAll(c.Monitor, "{id}", url.QueryEscape(id))
 }
 
 // Waiver lets a feature pass without a passing test until it expires.
@@ -85,6 +104,8 @@ type Feature struct {
 	Owners    []string
 	// Tests are tests that exercise the feature (declared evidence).
 	Tests []TestRef
+	// Monitor is the dashboard to watch after deploy.
+	Monitor string
 	// Tier is TierCritical or TierStandard (the default).
 	Tier string
 	// Line is the line of the item in the file.
@@ -116,8 +137,8 @@ func (e *Error) Error() string {
 }
 
 var (
-	topKeys      = []string{"features", "waivers", "policy"}
-	featureKeys  = []string{"id", "entry", "owners", "tier", "tests"}
+	topKeys      = []string{"features", "waivers", "policy", "monitor"}
+	featureKeys  = []string{"id", "entry", "owners", "tier", "tests", "monitor"}
 	waiverKeys   = []string{"feature", "reason", "expires"}
 	policyKeys   = []string{"critical_evidence"}
 	evidenceKind = []string{"static", "request", "declared", "coverage"}
@@ -183,6 +204,8 @@ func Parse(path string, data []byte) (*Config, error) {
 			cfg.Features = p.features(v)
 		case "waivers":
 			cfg.Waivers = p.waivers(v)
+		case "monitor":
+			cfg.Monitor = p.url(k, v)
 		case "policy":
 			p.mapping(v, policyKeys, "policy", func(key string, k, v *yaml.Node) {
 				cfg.CriticalEvidence = p.strings(k, v)
@@ -286,6 +309,8 @@ func (p *parser) features(v *yaml.Node) []Feature {
 				}
 			case "owners":
 				f.Owners = p.strings(k, v)
+			case "monitor":
+				f.Monitor = p.url(k, v)
 			case "tests":
 				for _, name := range p.strings(k, v) {
 					ref, ok := parseTestRef(name)
@@ -369,6 +394,19 @@ func (p *parser) waivers(v *yaml.Node) []Waiver {
 		out = append(out, w)
 	}
 	return out
+}
+
+// url is the value of a key that holds an http(s) URL.
+func (p *parser) url(k, v *yaml.Node) string {
+	s := p.str(k, v)
+	if p.err != nil || s == "" {
+		return s
+	}
+	if u, err := url.Parse(strings.ReplaceAll(s, "{id}", "x")); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		p.fail(p.errorf(v.Line, "write a full http(s) URL; {id} stands for the feature id", "%s %q is not an http(s) URL", k.Value, s))
+		return ""
+	}
+	return s
 }
 
 // parseTestRef splits "example.com/mod/pkg.TestName".

@@ -91,7 +91,7 @@ func TestParseErrors(t *testing.T) {
 		name:    "unknown top-level key",
 		data:    "features: []\nfeature:\n  - id: a\n",
 		line:    2,
-		problem: `unknown top-level key "feature" (allowed: features, waivers, policy)`,
+		problem: `unknown top-level key "feature" (allowed: features, waivers, policy, monitor)`,
 	}, {
 		name:    "duplicate top-level key",
 		data:    "features: []\nfeatures: []\n",
@@ -111,7 +111,7 @@ func TestParseErrors(t *testing.T) {
 		name:    "unknown feature key",
 		data:    "features:\n  - id: a\n    entry: example.com/a\n    tiers: critical\n",
 		line:    4,
-		problem: `unknown feature key "tiers" (allowed: id, entry, owners, tier, tests)`,
+		problem: `unknown feature key "tiers" (allowed: id, entry, owners, tier, tests, monitor)`,
 	}, {
 		name:    "duplicate feature key",
 		data:    "features:\n  - id: a\n    entry: example.com/a\n    id: b\n",
@@ -288,12 +288,14 @@ func TestFullConfig(t *testing.T) {
   - id: POST /token/buy
     tier: critical
     owners: ["@shop/payments"]
+    monitor: https://grafana.example.com/d/tokens
 waivers:
   - feature: GET /account
     reason: "covered by manual QA until #123"
     expires: 2026-12-31
 policy:
   critical_evidence: [request, coverage]
+monitor: "https://grafana.example.com/d/shop?var-feature={id}"
 `
 	cfg, err := Parse("c.yaml", []byte(data))
 	require.NoError(t, err)
@@ -308,4 +310,10 @@ policy:
 	assert.False(t, w.Expired(time.Date(2026, 12, 31, 23, 0, 0, 0, time.UTC)), "a waiver holds through its last day")
 	assert.True(t, w.Expired(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)))
 	assert.Equal(t, []string{"request", "coverage"}, cfg.CriticalEvidence)
+	assert.Equal(t, "https://grafana.example.com/d/tokens", cfg.MonitorFor("POST /token/buy"), "a feature's own monitor wins")
+	assert.Equal(t, "https://grafana.example.com/d/shop?var-feature=GET+%2Faccount", cfg.MonitorFor("GET /account"))
+	assert.Equal(t, "", (&Config{}).MonitorFor("x"))
+
+	_, err = Parse("c.yaml", []byte("monitor: grafana/d/x\n"))
+	require.ErrorContains(t, err, `c.yaml:1: monitor "grafana/d/x" is not an http(s) URL`)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -153,6 +154,12 @@ func writeCheckText(w io.Writer, r *report.Report, opts TextOptions) {
 		}
 		if f.Waiver != nil {
 			fmt.Fprintf(w, "%s%s\n", indent, clean(waiverText(f.Waiver)))
+		}
+		if len(f.Owners) > 0 {
+			fmt.Fprintf(w, "%sowners: %s\n", indent, clean(strings.Join(f.Owners, " ")))
+		}
+		if f.Monitor != "" {
+			fmt.Fprintf(w, "%swatch: %s\n", indent, clean(f.Monitor))
 		}
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, t := range f.Tests {
@@ -384,15 +391,48 @@ func writeImpactMarkdown(b *strings.Builder, r *report.Report) {
 		}
 		var cells []string
 		if check {
-			cells = append(cells, mdStatus(f), code(f.ID))
+			cells = append(cells, mdStatus(f), mdFeatureCell(f))
 		} else {
-			cells = append(cells, code(f.ID), mdText(f.Kind))
+			cells = append(cells, mdFeatureCell(f), mdText(f.Kind))
 		}
 		cells = append(cells, mdTier(f.Tier), mdTestsCell(f, check), mdTrace(f.Trace))
 		t.add(mdRow(cells...))
 	}
 	t.writeTo(b, 5)
 	b.WriteString(tail)
+}
+
+// mdFeatureCell is the feature's id, its owners (mentioned, so that they
+// are pulled in) and the dashboard to watch after deploy.
+func mdFeatureCell(f report.Feature) string {
+	cell := code(f.ID)
+	var owners []string
+	for _, o := range f.Owners {
+		if ownerRE.MatchString(o) {
+			owners = append(owners, o) // a team or user: mention it
+		} else {
+			owners = append(owners, mdText(o))
+		}
+	}
+	if len(owners) > 0 {
+		cell += "<br>owners: " + strings.Join(owners, " ")
+	}
+	if safeURL(f.Monitor) {
+		cell += "<br>[📈 dashboard](" + f.Monitor + ")"
+	}
+	return cell
+}
+
+// ownerRE matches the owners GitHub mentions: @user or @org/team.
+var ownerRE = regexp.MustCompile(`^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9][A-Za-z0-9_.-]*)?$`)
+
+// safeURL reports whether u is an http(s) URL that can sit in a markdown
+// link as it is.
+func safeURL(u string) bool {
+	if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return false
+	}
+	return !strings.ContainsAny(u, " \t\r\n()<>[]`|\"'")
 }
 
 // mdTable gathers whole rows while they fit in the budget, then counts

@@ -93,7 +93,8 @@ type Feature struct {
 	Entry string `json:"entry"`
 	// Position is where the feature is registered or declared.
 	Position Position `json:"position"`
-	// Owners and Tier come from .blastgate.yaml.
+	// Owners come from .blastgate.yaml and from the CODEOWNERS rules for
+	// the feature's files; Tier from .blastgate.yaml.
 	Owners []string `json:"owners,omitempty"`
 	Tier   string   `json:"tier,omitempty"`
 	// Trace is the shortest call path from the entry to a changed symbol
@@ -109,6 +110,8 @@ type Feature struct {
 	Suggestion string `json:"suggestion,omitempty"`
 	// Waiver is the configured waiver that lets this feature pass.
 	Waiver *Waiver `json:"waiver,omitempty"`
+	// Monitor is the dashboard to watch after deploy, from configuration.
+	Monitor string `json:"monitor,omitempty"`
 }
 
 // Waiver lets a feature pass the gate without a passing test, until it

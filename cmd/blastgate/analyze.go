@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/blastgate/blastgate/config"
 	"github.com/blastgate/blastgate/gate"
 	"github.com/blastgate/blastgate/internal/gitrepo"
+	"github.com/blastgate/blastgate/internal/owners"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -36,11 +38,18 @@ func runFeatures(ctx context.Context, g *globals, args []string, stdout, stderr 
 	if err := a.credit(coverage); err != nil {
 		return err
 	}
+	rules, err := owners.Load(func(path string) ([]byte, error) {
+		return os.ReadFile(filepath.Join(root, filepath.FromSlash(path)))
+	})
+	if err != nil {
+		return err
+	}
 	r := &report.Report{SchemaVersion: report.SchemaVersion, Features: []report.Feature{}}
 	for _, f := range a.features {
 		if len(f.Tests) > 0 {
 			f.Suggestion = ""
 		}
+		a.annotate(&f.Feature, rules, a.graph.EntryFile(f))
 		r.Features = append(r.Features, f.Feature)
 	}
 	r.Warnings = a.graph.Warnings()
@@ -135,6 +144,21 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool) (*cha
 		return nil, err
 	}
 	result := a.graph.Impact(a.features, changes)
+	// CODEOWNERS as the base revision has it, as GitHub reads it.
+	rules, err := owners.Load(func(path string) ([]byte, error) {
+		return repo.Show(ctx, baseSHA, path)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range result.Impacted {
+		f := &result.Impacted[i]
+		entryFile := ""
+		if len(f.Trace) > 0 {
+			entryFile = f.Trace[0].Position.File
+		}
+		a.annotate(f, rules, entryFile)
+	}
 	r := &report.Report{
 		SchemaVersion: report.SchemaVersion,
 		Base:          baseSHA,
@@ -208,6 +232,17 @@ func analyse(ctx context.Context, g *globals, root, moduleDir string, tests bool
 		return nil, err
 	}
 	return &analysis{graph: graph, features: features, cfg: cfg, moduleDir: moduleDir, module: prog.Module}, nil
+}
+
+// annotate adds what the team needs to a feature: the owners of its
+// files and the dashboard to watch.
+func (a *analysis) annotate(f *report.Feature, rules *owners.Rules, entryFile string) {
+	for _, o := range rules.For(f.Position.File, entryFile) {
+		if !slices.Contains(f.Owners, o) {
+			f.Owners = append(f.Owners, o)
+		}
+	}
+	f.Monitor = a.cfg.MonitorFor(f.ID)
 }
 
 // credit finds the tests that count for each feature.
