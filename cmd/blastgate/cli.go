@@ -28,6 +28,7 @@ Commands:
   run     --base REV [--head REV] [-- GO TEST FLAGS]  plan, run go test -json, check
           [--results-out FILE]                        where to keep the raw results
   render  --format F               re-render a saved JSON report from stdin
+  annotate [--report FILE] [--outputs FILE]   GitHub annotations (and action outputs) for a saved report
   demo    [--keep DIR]             the postpaid/prepaid story, end to end
 
 Flags:
@@ -81,6 +82,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runRun(ctx, g, rest, stdout, stderr)
 	case "render":
 		return runRender(ctx, g, rest, os.Stdin, stdout, stderr)
+	case "annotate":
+		return runAnnotate(ctx, g, rest, os.Stdin, stdout, stderr)
 	}
 	return usagef("unknown command %q", cmd)
 }

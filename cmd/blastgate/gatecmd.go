@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -110,16 +108,9 @@ func runRender(ctx context.Context, g *globals, args []string, stdin io.Reader, 
 	if err := parseCommand(g, "render", args, stderr, nil); err != nil {
 		return err
 	}
-	var r report.Report
-	dec := json.NewDecoder(stdin)
-	if err := dec.Decode(&r); err != nil {
-		if errors.Is(err, io.EOF) {
-			return fmt.Errorf("render: no report on standard input: pipe in the output of a --format json command")
-		}
-		return fmt.Errorf("render: standard input is not a blastgate JSON report: %v", err)
+	r, err := readReport("", stdin)
+	if err != nil {
+		return fmt.Errorf("render: %w", err)
 	}
-	if r.SchemaVersion != report.SchemaVersion {
-		return fmt.Errorf("render: report has schema_version %d, this blastgate reads %d: render it with the blastgate that wrote it", r.SchemaVersion, report.SchemaVersion)
-	}
-	return writeReport(stdout, &r, g)
+	return writeReport(stdout, r, g)
 }
