@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The blastgate action's entry: gate the pull request, write the step
+# summary, annotate the changed code, comment on the pull request, and exit
+# with the gate's exit code (0 pass, 1 the gate failed, 2 error). The exit
+# code and the step summary are the contract; the comment is extra.
+#
+# Environment: BLASTGATE (the binary), INPUT_RESULTS, INPUT_RUN_TESTS,
+# INPUT_BASE, INPUT_CONFIG, INPUT_COMMENT, INPUT_ARGS, and what GitHub
+# Actions sets: GITHUB_STEP_SUMMARY, GITHUB_OUTPUT, RUNNER_TEMP,
+# GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_TOKEN.
+set -uo pipefail
+
+bg="${BLASTGATE:-blastgate}"
+tmp="${RUNNER_TEMP:-${TMPDIR:-/tmp}}"
+report="$tmp/blastgate-report.json"
+errors="$tmp/blastgate-errors.txt"
+summary="${GITHUB_STEP_SUMMARY:-/dev/null}"
+outputs="${GITHUB_OUTPUT:-/dev/null}"
+
+fail() { # fail CODE MESSAGE: an error annotation, a summary line, exit
+  echo "::error title=blastgate::$2"
+  printf '### ❌ blastgate could not decide\n\n%s\n' "$2" >> "$summary"
+  exit "$1"
+}
+
+base="${INPUT_BASE:-}"
+[ -n "$base" ] || fail 2 "no base revision: run the action on pull_request events, or set its base input"
+
+global=()
+[ -n "${INPUT_CONFIG:-}" ] && global+=(--config "$INPUT_CONFIG")
+read -r -a extra <<< "${INPUT_ARGS:-}"
+
+if [ "${INPUT_RUN_TESTS:-false}" = true ]; then
+  echo "::group::blastgate run"
+  "$bg" "${global[@]}" --format json run --base "$base" "${extra[@]}" > "$report" 2> >(tee "$errors" >&2)
+  code=$?
+  echo "::endgroup::"
+else
+  shopt -s nullglob
+  files=()
+  for pattern in ${INPUT_RESULTS:-}; do
+    matched=($pattern)
+    files+=("${matched[@]}")
+  done
+  shopt -u nullglob
+  [ ${#files[@]} -gt 0 ] || fail 2 "no test results match '${INPUT_RESULTS:-}': set results to your go test -json output (or JUnit XML), or set run-tests: true"
+  "$bg" "${global[@]}" --format json check --base "$base" --results "${files[@]}" "${extra[@]}" > "$report" 2> >(tee "$errors" >&2)
+  code=$?
+fi
+wait # for tee
+
+if [ "$code" -ge 2 ] || [ ! -s "$report" ]; then
+  message="$(grep -v '^run .blastgate help' "$errors" | tail -n 1)"
+  fail 2 "${message:-blastgate failed without a report (exit $code)}"
+fi
+
+echo "report=$report" >> "$outputs"
+"$bg" annotate --report "$report" --outputs "$outputs" || fail 2 "could not annotate the report"
+"$bg" --format markdown render < "$report" >> "$summary" || fail 2 "could not render the report"
+
+case "${INPUT_COMMENT:-true}" in
+  true | required)
+    if ! "$bg" comment --report "$report"; then
+      [ "${INPUT_COMMENT}" = required ] && fail 2 "the pull request comment failed (comment: required)"
+      echo "::warning title=blastgate::the pull request comment failed; the verdict stands in the exit code and the step summary"
+    fi
+    ;;
+  false) ;;
+  *) fail 2 "comment must be true, required or false, not '${INPUT_COMMENT}'" ;;
+esac
+
+exit "$code"
