@@ -29,6 +29,9 @@ Commands:
           [--results-out FILE]                        where to keep the raw results
   render  --format F               re-render a saved JSON report from stdin
   annotate [--report FILE] [--outputs FILE]   GitHub annotations (and action outputs) for a saved report
+  comment --report FILE            post or update the pull request's impact comment
+  hook    install [--force] | uninstall        the local pre-push check
+          run pre-push REMOTE [URL]            what the installed hook runs
   demo    [--keep DIR]             the postpaid/prepaid story, end to end
 
 Flags:
@@ -84,6 +87,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runRender(ctx, g, rest, os.Stdin, stdout, stderr)
 	case "annotate":
 		return runAnnotate(ctx, g, rest, os.Stdin, stdout, stderr)
+	case "comment":
+		return runComment(ctx, g, rest, os.Stdin, stdout, stderr)
+	case "hook":
+		return runHook(ctx, g, rest, os.Stdin, stdout, stderr)
 	}
 	return usagef("unknown command %q", cmd)
 }

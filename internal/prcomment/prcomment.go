@@ -70,9 +70,6 @@ func (e Env) validate() (owner, repo, apiURL string, err error) {
 	if strings.TrimSpace(e.Token) == "" {
 		return "", "", "", errors.New("GITHUB_TOKEN is not set: pass github-token to the action, or set GITHUB_TOKEN")
 	}
-	if e.EventPath == "" {
-		return "", "", "", errors.New("GITHUB_EVENT_PATH is not set: run the action on pull_request events, or set it to a pull_request event payload")
-	}
 	apiURL = strings.TrimSpace(e.APIURL)
 	if apiURL == "" || strings.TrimRight(apiURL, "/") == defaultAPIURL {
 		return owner, repo, "", nil
@@ -192,6 +189,7 @@ func checkPR(path string, pr PullRequest) (PullRequest, error) {
 // Options configure Post.
 type Options struct {
 	Env
+	Number     int                 // the pull request; 0 means read it from EventPath
 	Body       string              // the comment, WITHOUT the marker (Post prepends Marker + "\n")
 	Sleep      func(time.Duration) // nil means time.Sleep (cut short when ctx ends); tests pass a fake
 	MaxRetries int                 // per request, for rate limits and 5xx; 0 means 3, negative means none
@@ -242,14 +240,21 @@ func post(ctx context.Context, opts Options) (Outcome, int64, error) {
 	if err != nil {
 		return Created, 0, err
 	}
-	pr, err := ReadEvent(opts.EventPath)
-	if err != nil {
-		return Created, 0, err
+	number := opts.Number
+	if number <= 0 {
+		if opts.EventPath == "" {
+			return Created, 0, errors.New("GITHUB_EVENT_PATH is not set: run the action on pull_request events, or set it to a pull_request event payload")
+		}
+		pr, err := ReadEvent(opts.EventPath)
+		if err != nil {
+			return Created, 0, err
+		}
+		number = pr.Number
 	}
 	p := &poster{
 		owner:      owner,
 		repo:       repo,
-		number:     pr.Number,
+		number:     number,
 		apiURL:     apiURL,
 		token:      strings.TrimSpace(opts.Token),
 		httpClient: opts.HTTPClient,

@@ -50,17 +50,17 @@ func parseUpdate(line string) (Update, error) {
 	if len(f) != 4 {
 		return Update{}, fmt.Errorf("want 4 fields (<local ref> <local oid> <remote ref> <remote oid>), got %d", len(f))
 	}
-	u := Update{LocalRef: f[0], LocalOID: strings.ToLower(f[1]), RemoteRef: f[2], RemoteOID: strings.ToLower(f[3])}
-	if err := checkOID(u.LocalOID); err != nil {
+	if err := checkOID(f[1]); err != nil {
 		return Update{}, fmt.Errorf("local oid: %w", err)
 	}
-	if err := checkOID(u.RemoteOID); err != nil {
+	if err := checkOID(f[3]); err != nil {
 		return Update{}, fmt.Errorf("remote oid: %w", err)
 	}
-	if len(u.LocalOID) != len(u.RemoteOID) {
-		return Update{}, fmt.Errorf("the local oid has %d digits but the remote oid has %d", len(u.LocalOID), len(u.RemoteOID))
+	if len(f[1]) != len(f[3]) {
+		return Update{}, fmt.Errorf("the local oid has %d digits but the remote oid has %d", len(f[1]), len(f[3]))
 	}
-	return u, nil
+	// checkOID let only ASCII hex through, so ToLower keeps the lengths.
+	return Update{LocalRef: f[0], LocalOID: strings.ToLower(f[1]), RemoteRef: f[2], RemoteOID: strings.ToLower(f[3])}, nil
 }
 
 // checkOID checks that oid is a hex object id of SHA-1 or SHA-256 length.
@@ -69,7 +69,7 @@ func checkOID(oid string) error {
 		return fmt.Errorf("%s has %d digits, want 40 (SHA-1) or 64 (SHA-256)", quote(oid), len(oid))
 	}
 	for i := 0; i < len(oid); i++ {
-		if c := oid[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+		if c := oid[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
 			return fmt.Errorf("%s is not hex", quote(oid))
 		}
 	}

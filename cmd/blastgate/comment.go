@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/blastgate/blastgate/gate"
+	"github.com/blastgate/blastgate/internal/prcomment"
+)
+
+// runComment posts the report as the pull request's sticky comment.
+func runComment(ctx context.Context, g *globals, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var path string
+	if err := parseCommand(g, "comment", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&path, "report", "", "the saved JSON report to post (- for standard input)")
+	}); err != nil {
+		return err
+	}
+	if path == "" {
+		return usagef("comment: --report FILE is required: the output of check (or impact) with --format json")
+	}
+	r, err := readReport(path, stdin)
+	if err != nil {
+		return err
+	}
+	env := prcomment.EnvFromOS()
+	pr, err := prcomment.ReadEvent(env.EventPath)
+	if err != nil {
+		return err
+	}
+	var body strings.Builder
+	if err := gate.WriteMarkdown(&body, r); err != nil {
+		return err
+	}
+	if r.Head != "" {
+		fmt.Fprintf(&body, "\n<sub>blastgate · %s...%s</sub>\n", short(r.Base), short(r.Head))
+	}
+	outcome, id, err := prcomment.Post(ctx, prcomment.Options{Env: env, Body: body.String()})
+	if err != nil {
+		return fmt.Errorf("comment: %w", err)
+	}
+	switch outcome {
+	case prcomment.Forbidden:
+		fmt.Fprintf(stderr, "::warning title=blastgate::the token may not comment on pull request #%d (a fork's read-only token?): the report is in the step summary\n", pr.Number)
+	case prcomment.Created:
+		fmt.Fprintf(stderr, "blastgate: commented on pull request #%d (comment %d)\n", pr.Number, id)
+	case prcomment.Updated:
+		fmt.Fprintf(stderr, "blastgate: updated the comment on pull request #%d (comment %d)\n", pr.Number, id)
+	case prcomment.Unchanged:
+		fmt.Fprintf(stderr, "blastgate: the comment on pull request #%d is up to date\n", pr.Number)
+	}
+	return nil
+}
+
+func short(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
+}
