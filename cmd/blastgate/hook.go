@@ -55,4 +55,3 @@ func runHook(ctx context.Context, g *globals, args []string, stdin io.Reader, st
 	}
 	return usagef("hook: unknown subcommand %q: use install, uninstall or run", sub)
 }
-
