@@ -53,7 +53,7 @@ func runFeatures(ctx context.Context, g *globals, args []string, stdout, stderr 
 		r.Features = append(r.Features, f.Feature)
 	}
 	r.Warnings = a.graph.Warnings()
-	return gate.Write(stdout, r, g.format)
+	return writeReport(ctx, stdout, r, g)
 }
 
 func runImpact(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
@@ -69,7 +69,7 @@ func runImpact(ctx context.Context, g *globals, args []string, stdout, stderr io
 		return err
 	}
 	defer c.close()
-	return gate.Write(stdout, c.report, g.format)
+	return writeReport(ctx, stdout, c.report, g)
 }
 
 // revisions are the --base and --head flags.

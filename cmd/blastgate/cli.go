@@ -1,6 +1,9 @@
 package main
 
 import (
+	"errors"
+	"sync/atomic"
+	"time"
 	"context"
 	"flag"
 	"fmt"
@@ -38,21 +41,26 @@ Flags:
   -C DIR           run in DIR (the module root) instead of the current directory
   --config FILE    the configuration file (default: .blastgate.yaml at the repository root)
   --format FORMAT  text (default), json or markdown
+  --timeout D      give up after D (e.g. 10m): exit 2
 
 Exit codes: 0 success, 1 the gate failed, 2 usage error, bad input or failed analysis.
 `
 
 // globals are the flags every command takes, before or after its name.
 type globals struct {
-	dir    string
-	config string
-	format string
+	dir     string
+	config  string
+	format  string
+	timeout time.Duration
+	// onTimeout starts the --timeout clock (set by withTimeout).
+	onTimeout func(time.Duration)
 }
 
 func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.dir, "C", g.dir, "run in `DIR`")
 	fs.StringVar(&g.config, "config", g.config, "configuration `FILE`")
 	fs.StringVar(&g.format, "format", g.format, "output format: text, json or markdown")
+	fs.DurationVar(&g.timeout, "timeout", g.timeout, "give up after `DURATION` (exit 2), e.g. 10m")
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -67,6 +75,38 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usagef("no command given")
 	}
 	cmd, rest := fs.Arg(0), fs.Args()[1:]
+	// Command flags may set --timeout too: the deadline is applied by
+	// withTimeout once they are parsed.
+	return withTimeout(ctx, g, func(ctx context.Context) error {
+		return dispatch(ctx, g, cmd, rest, stdout, stderr)
+	})
+}
+
+// withTimeout runs fn under --timeout, and says so when it ran out.
+func withTimeout(ctx context.Context, g *globals, fn func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var timedOut atomic.Bool
+	var timer *time.Timer
+	g.onTimeout = func(d time.Duration) {
+		if timer == nil && d > 0 {
+			timer = time.AfterFunc(d, func() { timedOut.Store(true); cancel() })
+		}
+	}
+	if g.timeout > 0 {
+		g.onTimeout(g.timeout)
+	}
+	err := fn(ctx)
+	if timer != nil {
+		timer.Stop()
+	}
+	if err != nil && timedOut.Load() && !errors.Is(err, errGateFailed) {
+		return fmt.Errorf("timed out after %s (--timeout): raise it, or see what is slow with a smaller change: %w", g.timeout, err)
+	}
+	return err
+}
+
+func dispatch(ctx context.Context, g *globals, cmd string, rest []string, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
@@ -147,5 +187,8 @@ func parseCommandArgs(g *globals, name string, args []string, stderr io.Writer, 
 		return nil, fmt.Errorf("-C %s: no such directory", g.dir)
 	}
 	g.dir = abs
+	if g.onTimeout != nil {
+		g.onTimeout(g.timeout)
+	}
 	return fs, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -52,13 +53,13 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if err := c.creditImpacted(coverage); err != nil {
 		return err
 	}
-	return c.decide(set, g, stdout)
+	return c.decide(ctx, set, g, stdout)
 }
 
 // decide credits tests, applies the results and writes the verdict.
-func (c *change) decide(set *results.Set, g *globals, stdout io.Writer) error {
+func (c *change) decide(ctx context.Context, set *results.Set, g *globals, stdout io.Writer) error {
 	gate.Decide(c.report, resultsOf{set}, c.policy())
-	if err := writeReport(stdout, c.report, g); err != nil {
+	if err := writeReport(ctx, stdout, c.report, g); err != nil {
 		return err
 	}
 	if c.report.Verdict != report.VerdictPass {
@@ -87,12 +88,24 @@ func (r resultsOf) Result(pkg, name string) (string, bool, bool) {
 }
 
 // writeReport draws a report in the chosen format, with colour on a
-// terminal.
-func writeReport(w io.Writer, r *report.Report, g *globals) error {
+// terminal. It draws the whole report first and writes it at once, and
+// not at all once the run was interrupted: a report is whole or absent.
+func writeReport(ctx context.Context, w io.Writer, r *report.Report, g *globals) error {
+	var buf bytes.Buffer
+	var err error
 	if g.format == "text" {
-		return gate.WriteTextOptions(w, r, gate.TextOptions{Color: isTerminal(w)})
+		err = gate.WriteTextOptions(&buf, r, gate.TextOptions{Color: isTerminal(w)})
+	} else {
+		err = gate.Write(&buf, r, g.format)
 	}
-	return gate.Write(w, r, g.format)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
 }
 
 func isTerminal(w io.Writer) bool {
@@ -112,5 +125,5 @@ func runRender(ctx context.Context, g *globals, args []string, stdin io.Reader, 
 	if err != nil {
 		return fmt.Errorf("render: %w", err)
 	}
-	return writeReport(stdout, r, g)
+	return writeReport(ctx, stdout, r, g)
 }

@@ -106,7 +106,7 @@ func runRun(ctx context.Context, g *globals, args []string, stdout, stderr io.Wr
 	} else {
 		fmt.Fprintln(stderr, "no credited test to run")
 	}
-	return c.decide(set, g, stdout)
+	return c.decide(ctx, set, g, stdout)
 }
 
 // runTests runs the planned tests with go test -json in the analysed
@@ -149,6 +149,9 @@ func (c *change) runTests(ctx context.Context, plan gate.Plan, extra []string, o
 	waitErr := goCmd.Wait()
 	p.done()
 	if ctx.Err() != nil {
+		// Interrupted: no half-written results are left to be checked.
+		f.Close()
+		os.Remove(f.Name())
 		return "", ctx.Err()
 	}
 	var exitErr *exec.ExitError
