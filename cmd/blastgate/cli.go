@@ -1,10 +1,8 @@
 package main
 
 import (
-	"errors"
-	"sync/atomic"
-	"time"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/blastgate/blastgate/gate"
 )

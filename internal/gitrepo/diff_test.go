@@ -1,6 +1,7 @@
 package gitrepo
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -204,20 +205,54 @@ func TestParseDiffErrors(t *testing.T) {
 }
 
 func FuzzParseDiff(f *testing.F) {
-	f.Add("diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,2 +1 @@\n-a\n-b\n+c\n")
-	f.Add("diff --git \"a/caf\\303\\251\" \"b/caf\\303\\251\"\nnew file mode 100644\n")
-	f.Add("diff --git a/b b/b\nBinary files /dev/null and b/b differ\n")
-	f.Add("diff --git a/x b/x\n@@ -0,0 +1 @@\n+a\n\\ No newline at end of file\n")
+	for _, seed := range []string{
+		"",
+		"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,2 +1 @@\n-a\n-b\n+c\n",
+		"diff --git \"a/caf\\303\\251\" \"b/caf\\303\\251\"\nnew file mode 100644\n",
+		"diff --git a/b b/b\nBinary files /dev/null and b/b differ\n",
+		"diff --git a/b b/b\ndeleted file mode 100644\nBinary files a/b and /dev/null differ\n",
+		"diff --git a/x b/x\n@@ -0,0 +1 @@\n+a\n\\ No newline at end of file\n",
+		"diff --git a/old b/new\nsimilarity index 90%\nrename from old\nrename to new\n@@ -1 +1 @@\n-a\n+b\n",
+		"diff --git a/a b c b/a b c\nnew file mode 100644\n--- /dev/null\n+++ b/a b c\t\n@@ -0,0 +1,2 @@\n+x\n+y\n",
+		"diff --git a/d b/d\ndeleted file mode 100644\n--- a/d\n+++ /dev/null\n@@ -1,3 +0,0 @@\n-a\n-b\n-c\n",
+		"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@ func f() {\n a\n-b\n+c\n \n@@ -10 +10,0 @@\n-z\n",
+		"diff --git a/x b/x\nold mode 100644\nnew mode 100755\ndiff --git a/y b/y\nGIT binary patch\nliteral 0\n",
+		"diff --git a/x b/x\n@@ -1,2 +1 @@\n-a\n",
+		"diff --git a/x b/x\n@@ -1073741824,1 +1 @@\n-a\n+b\n",
+		"diff --git a/ b/\n",
+		"not a diff\n",
+	} {
+		f.Add(seed)
+	}
 	f.Fuzz(func(t *testing.T, diff string) {
 		files, err := ParseDiff(strings.NewReader(diff))
 		if err != nil {
+			if files != nil {
+				t.Fatalf("files %+v with error %v", files, err)
+			}
 			return
 		}
-		for _, fc := range files {
+		for i, fc := range files {
 			if fc.Path() == "" {
 				t.Fatalf("file without a path: %+v", fc)
 			}
-			for _, r := range append(fc.OldLines, fc.NewLines...) {
+			if i > 0 && files[i-1].Path() > fc.Path() {
+				t.Fatalf("files not sorted by path: %q before %q", files[i-1].Path(), fc.Path())
+			}
+			switch fc.Status {
+			case Added:
+				if fc.OldPath != "" {
+					t.Fatalf("added file with an old path: %+v", fc)
+				}
+			case Deleted:
+				if fc.NewPath != "" {
+					t.Fatalf("deleted file with a new path: %+v", fc)
+				}
+			case Modified:
+			default:
+				t.Fatalf("unknown status: %+v", fc)
+			}
+			for _, r := range append(slices.Clip(fc.OldLines), fc.NewLines...) {
 				if r.Start < 1 || r.End < r.Start {
 					t.Fatalf("bad range %+v in %+v", r, fc)
 				}
