@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"context"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -26,6 +27,9 @@ type ChangeSet struct {
 	// Warnings are files whose changes could not be mapped precisely.
 	Warnings []string
 	nodes    map[int]bool
+
+	deps       []*depChange // changes to go.mod, go.sum and vendor/
+	depChanges []int        // their indexes in Changes
 }
 
 // OldFile returns a file's content at the merge base.
@@ -48,7 +52,28 @@ func (g *Graph) MapChanges(diff []gitrepo.FileChange, old OldFile) (*ChangeSet, 
 		c := report.Change{File: fc.Path(), Symbols: sortedKeys(names), Note: note}
 		cs.Changes = append(cs.Changes, c)
 	}
+	g.mapDependencies(cs)
 	return cs, nil
+}
+
+// mapDependencies turns the dependency changes into the dependency
+// packages the module uses, named under the first dependency file.
+func (g *Graph) mapDependencies(cs *ChangeSet) {
+	if len(cs.deps) == 0 {
+		return
+	}
+	ids, ok := g.dependencyNodes(context.Background(), cs.deps)
+	if !ok {
+		cs.nodes[g.module] = true
+		cs.Warnings = append(cs.Warnings, "the build list could not be listed (go list -deps): every package is treated as changed by the dependency change")
+		return
+	}
+	c := &cs.Changes[cs.depChanges[0]]
+	for _, id := range ids {
+		cs.nodes[id] = true
+		c.Symbols = append(c.Symbols, g.nodes[id].name)
+	}
+	sort.Strings(c.Symbols)
 }
 
 func (g *Graph) mapFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) ([]int, string, error) {
@@ -56,7 +81,16 @@ func (g *Graph) mapFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) ([]in
 	rel := g.moduleRel(p)
 	switch {
 	case rel == "go.mod" || rel == "go.sum" || strings.HasPrefix(rel, "vendor/"):
-		return []int{g.module}, "dependencies changed: every package is treated as changed", nil
+		dc, err := g.mapDependencyFile(fc, rel, old)
+		if err != nil {
+			return nil, "", err
+		}
+		cs.deps = append(cs.deps, dc)
+		cs.depChanges = append(cs.depChanges, len(cs.Changes))
+		if dc.all {
+			return []int{g.module}, strings.Join(dc.why, "; ") + ": every package is treated as changed", nil
+		}
+		return nil, strings.Join(dc.why, "; "), nil
 	case strings.HasSuffix(p, ".go") && isTestPath(p):
 		return nil, "test code: reaches no feature", nil
 	case strings.HasSuffix(p, ".go"):

@@ -45,6 +45,7 @@ const (
 	packageNode  // a whole package that did not type-check
 	siteNode     // a statement that writes a variable or field
 	externalNode // something outside the Go code: go.mod
+	depNode      // a package of a dependency (or of the standard library)
 )
 
 type node struct {
@@ -79,7 +80,9 @@ type Graph struct {
 	declared  map[string][]int // package path -> nodes declared in it
 	initCount map[string]int
 	siteOf    map[ast.Node]int
-	calls     map[int][]int // static calls, for test evidence
+	calls     map[int][]int   // static calls, for test evidence
+	deps      map[string]int  // dependency package path -> its node
+	depUses   map[[2]int]bool // (user, dependency) edges already made
 	tests     []*testFunc
 	sites     []writeSite
 	held      typeutil.Map // type -> []int, the methods its values hold
@@ -111,6 +114,8 @@ func BuildGraph(prog *Program) *Graph {
 		initCount: map[string]int{},
 		siteOf:    map[ast.Node]int{},
 		calls:     map[int][]int{},
+		deps:      map[string]int{},
+		depUses:   map[[2]int]bool{},
 	}
 	g.module = g.add(&node{name: "go.mod", kind: externalNode})
 	for _, pkg := range prog.Packages {
@@ -508,3 +513,18 @@ func (g *Graph) Warnings() []string {
 
 // HasPackage reports whether path is one of the module's packages.
 func (g *Graph) HasPackage(path string) bool { return g.prog.byPath[path] != nil }
+
+// useDependency records that node from uses the dependency package path:
+// a change to the module that provides it (a version bump, a replace)
+// reaches from.
+func (g *Graph) useDependency(from int, path string, pos token.Pos) {
+	id, ok := g.deps[path]
+	if !ok {
+		id = g.add(&node{name: path, kind: depNode})
+		g.deps[path] = id
+	}
+	if key := [2]int{from, id}; !g.depUses[key] {
+		g.depUses[key] = true
+		g.edge(from, id, pos)
+	}
+}

@@ -36,6 +36,9 @@ type Program struct {
 
 	byPath map[string]*packages.Package
 	byFile map[string]fileRef // absolute file name -> package and syntax
+
+	depList []depPackage // go list -deps, when a dependency changed
+	depErr  error
 }
 
 type fileRef struct {

@@ -262,6 +262,9 @@ func (w *walker) ident(id *ast.Ident) {
 	if w.skip[id] {
 		return
 	}
+	if pkg := obj.Pkg(); pkg != nil && !w.g.inModule(obj) {
+		w.g.useDependency(w.cur, pkg.Path(), id.Pos())
+	}
 	if to := w.g.nodeOf(obj); to >= 0 {
 		w.g.edge(w.cur, to, id.Pos())
 		if fn, ok := obj.(*types.Func); ok && !w.callees[id] {
