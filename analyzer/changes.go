@@ -165,12 +165,16 @@ func (g *Graph) mapNewGo(fc gitrepo.FileChange, cs *ChangeSet) ([]int, error) {
 		if f == nil {
 			return nil, fmt.Errorf("parsing %s: %v", fc.NewPath, err)
 		}
-		cs.Warnings = append(cs.Warnings, fmt.Sprintf("%s is not part of the default build (build constraints or an ignored directory): its declarations were matched by name", fc.NewPath))
 		if pkg == nil {
+			cs.Warnings = append(cs.Warnings, fmt.Sprintf("%s is not part of the default build (build constraints or an ignored directory) and no analysed package lives beside it: not analysed", fc.NewPath))
 			return nil, nil
 		}
+		// Not analysed under the default build: its declarations are
+		// matched by name, and its package is treated as changed (through
+		// its init, which every program using the package runs).
+		cs.Warnings = append(cs.Warnings, fmt.Sprintf("%s is not part of the default build (build constraints): not analysed; its declarations were matched by name and package %s is treated as changed", fc.NewPath, pkg.PkgPath))
 		ids, _ := g.byNames(pkg, declKeys(fset, f, fc.NewLines, whole))
-		return ids, nil
+		return append(ids, g.inits[pkg.PkgPath]), nil
 	}
 	if n, broken := g.pkgs[ref.pkg.PkgPath]; broken {
 		return []int{n}, nil
