@@ -107,7 +107,9 @@ func (g *Graph) Credit(features []Feature, opts EvidenceOptions) error {
 		}
 		for _, t := range tests {
 			for _, e := range f.entries {
-				if t.reach[e] {
+				// A package that does not type-check is one node: reaching
+				// it shows no particular handler ran (never credit a guess).
+				if t.reach[e] && g.nodes[e].kind != packageNode {
 					give(t.ref, report.EvidenceStatic)
 					break
 				}

@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"unicode"
 
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
@@ -101,7 +102,17 @@ func RouteID(pattern string) string {
 	case 1:
 		return fields[0]
 	default:
-		return fields[0] + " " + strings.Join(fields[1:], "")
+		rest := strings.Join(fields[1:], "")
+		// Joining the pieces of broken UTF-8 can make a new space
+		// ("\xc2" and "\xa0"): remove it too, so that RouteID(RouteID(p))
+		// is RouteID(p).
+		for strings.ContainsFunc(rest, unicode.IsSpace) {
+			rest = strings.Join(strings.Fields(rest), "")
+		}
+		if rest == "" {
+			return fields[0]
+		}
+		return fields[0] + " " + rest
 	}
 }
 
@@ -320,10 +331,14 @@ func (g *Graph) returnedClosure(fn *types.Func) int {
 }
 
 // isHandlerType reports whether t is an http.Handler, an
-// http.HandlerFunc or a function taking an http.ResponseWriter first.
+// http.HandlerFunc or a function taking an http.ResponseWriter first, or
+// the handler type of a supported router library.
 func isHandlerType(t types.Type) bool {
 	if t == nil {
 		return false
+	}
+	if isRouterHandler(t) { // gin's, echo's... (routers.go)
+		return true
 	}
 	if n, ok := types.Unalias(t).(*types.Named); ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "net/http" {
 		switch n.Obj().Name() {

@@ -1,12 +1,15 @@
 package analyzer
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"go/ast"
 	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -68,7 +71,7 @@ func Load(ctx context.Context, root, moduleDir string, tests bool) (*Program, er
 	}
 	pkgs, err := packages.Load(cfg, "./...")
 	if err != nil {
-		return nil, fmt.Errorf("loading packages in %s: %v: check that `go list ./...` works there", displayDir(root, moduleDir), firstLine(err.Error()))
+		return nil, loadError(displayDir(root, moduleDir), err)
 	}
 	if len(pkgs) == 0 {
 		return nil, fmt.Errorf("no Go packages in %s: point -C at a module with Go code", displayDir(root, moduleDir))
@@ -105,11 +108,7 @@ func Load(ctx context.Context, root, moduleDir string, tests bool) (*Program, er
 		p.Packages = append(p.Packages, pkg)
 		p.byPath[pkg.PkgPath] = pkg
 		if len(pkg.Errors) > 0 || pkg.Types == nil || pkg.TypesInfo == nil {
-			msg := "does not type-check"
-			if len(pkg.Errors) > 0 {
-				msg = strings.ReplaceAll(firstLine(pkg.Errors[0].Error()), root+string(filepath.Separator), "")
-			}
-			p.Broken[pkg.PkgPath] = msg
+			p.Broken[pkg.PkgPath] = strings.ReplaceAll(brokenMessage(pkg.Errors), root+string(filepath.Separator), "")
 		}
 		for i, f := range pkg.Syntax {
 			name := p.Fset.File(f.Pos()).Name()
@@ -122,6 +121,7 @@ func Load(ctx context.Context, root, moduleDir string, tests bool) (*Program, er
 	if len(p.Packages) == 0 {
 		return nil, fmt.Errorf("no Go packages in %s: point -C at a module with Go code", displayDir(root, moduleDir))
 	}
+	p.explainImportErrors(ctx)
 	return p, nil
 }
 
@@ -183,6 +183,103 @@ func displayDir(root, dir string) string {
 		return filepath.ToSlash(rel)
 	}
 	return dir
+}
+
+// loadError says why go list failed, without go/packages' wrapping
+// ("err: exit status 1: stderr: go: ..."), and what to do.
+func loadError(dir string, err error) error {
+	msg := firstLine(err.Error())
+	if i := strings.Index(msg, "stderr: "); i >= 0 && strings.HasPrefix(msg, "err: ") {
+		msg = msg[i+len("stderr: "):]
+	}
+	if strings.Contains(msg, "requires go >= ") {
+		return fmt.Errorf("loading packages in %s: %s: run blastgate with that Go version or newer "+
+			"(actions/setup-go with go-version-file: go.mod), or let GOTOOLCHAIN=auto switch to it", dir, msg)
+	}
+	return fmt.Errorf("loading packages in %s: %s: check that `go list ./...` works there", dir, msg)
+}
+
+// brokenMessage says why a package did not load or type-check: the first
+// type error (its position is absolute, so it can be made relative to the
+// repository), else the first line of the other errors that is not the go
+// command's "# pkg" header (go list reports a build failure as
+// "-: # pkg\nfile:line: message").
+func brokenMessage(errs []packages.Error) string {
+	for _, e := range errs {
+		if e.Kind == packages.TypeError {
+			return firstLine(e.Error())
+		}
+	}
+	for _, e := range errs {
+		for _, line := range strings.Split(e.Error(), "\n") {
+			line = strings.TrimSpace(line)
+			if rest, ok := strings.CutPrefix(line, "-: "); ok {
+				line = rest
+			}
+			if line != "" && !strings.HasPrefix(line, "#") {
+				return line
+			}
+		}
+	}
+	return "does not type-check"
+}
+
+// explainImportErrors replaces "could not import X" in the messages of
+// broken packages with why X could not be loaded (a missing go.sum entry,
+// a module that is not in the cache and may not be downloaded...), which
+// go/packages does not report without loading dependencies: one go list
+// call, only when such packages exist.
+func (p *Program) explainImportErrors(ctx context.Context) {
+	var paths []string
+	for pkgPath, msg := range p.Broken {
+		if strings.Contains(msg, "could not import ") {
+			paths = append(paths, pkgPath)
+		}
+	}
+	if len(paths) == 0 {
+		return
+	}
+	sort.Strings(paths)
+	args := append([]string{"list", "-e", "-json=ImportPath,DepsErrors", "--"}, paths...)
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = p.ModuleDir
+	cmd.Env = readOnlyEnv(p.ModuleDir)
+	out, err := cmd.Output()
+	if err != nil {
+		return // keep the type checker's message
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for {
+		var lp struct {
+			ImportPath string
+			DepsErrors []struct{ Pos, Err string }
+		}
+		if err := dec.Decode(&lp); err != nil {
+			return
+		}
+		if _, ok := p.Broken[lp.ImportPath]; !ok || len(lp.DepsErrors) == 0 {
+			continue
+		}
+		// "FILE:L:C: could not import X (invalid package name: "")"
+		// becomes "FILE:L:C: could not import X: why".
+		msg := p.Broken[lp.ImportPath]
+		i := strings.Index(msg, "could not import ") + len("could not import ")
+		if j := strings.IndexByte(msg[i:], ' '); j >= 0 {
+			msg = msg[:i+j]
+		}
+		imported := msg[i:]
+		pos, _, _ := strings.Cut(msg, ": could not import ")
+		for _, e := range lp.DepsErrors {
+			// The error about this import names it, or sits at its
+			// position (relative to the module, not the repository).
+			samePos := e.Pos != "" && (pos == e.Pos || strings.HasSuffix(pos, "/"+e.Pos))
+			if strings.Contains(e.Err, imported) || samePos {
+				why := strings.ReplaceAll(strings.Join(strings.Fields(e.Err), " "), p.Root+string(filepath.Separator), "")
+				p.Broken[lp.ImportPath] = msg + ": " + why
+				break
+			}
+		}
+	}
 }
 
 func firstLine(s string) string {

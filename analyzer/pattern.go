@@ -9,11 +9,14 @@ import (
 type routePattern struct {
 	method string
 	host   string
-	segs   []string // path segments; "" for a trailing slash (subtree)
-	exact  bool     // ends in {$}
+	segs   []string          // path segments; "" for a trailing slash (subtree)
+	exact  bool              // ends in {$}
+	router map[int]routerSeg // segments in a router's own syntax (routers_pattern.go)
 }
 
-// parsePattern parses a route id as RouteID writes it.
+// parsePattern parses a route id as RouteID writes it. A path with '?' or
+// '#' is refused: match compares request targets, where those characters
+// start the query or fragment, so no request would match it.
 func parsePattern(id string) (routePattern, bool) {
 	var p routePattern
 	rest := id
@@ -25,6 +28,9 @@ func parsePattern(id string) (routePattern, bool) {
 		return p, false
 	}
 	p.host, rest = rest[:slash], rest[slash+1:]
+	if strings.ContainsAny(rest, "?#") {
+		return p, false
+	}
 	if rest == "" {
 		p.segs = []string{""}
 		return p, true
@@ -34,7 +40,7 @@ func parsePattern(id string) (routePattern, bool) {
 		p.segs, p.exact = p.segs[:len(p.segs)-1], true
 		p.segs = append(p.segs, "")
 	}
-	return p, true
+	return p, p.routerSyntax()
 }
 
 // match reports whether the pattern serves a request, as ServeMux would
@@ -59,17 +65,24 @@ func (p routePattern) match(method, host, path string) bool {
 	segs := strings.Split(path[1:], "/")
 	for i, ps := range p.segs {
 		last := i == len(p.segs)-1
+		if _, ok := p.router[i]; ok { // a router's own syntax (routers_pattern.go)
+			ok, done := p.matchRouterSeg(i, segs)
+			if !ok || done {
+				return ok
+			}
+			continue
+		}
 		switch {
 		case ps == "" && last: // a trailing slash
 			if p.exact {
 				return len(segs) == i+1 && segs[i] == ""
 			}
 			return len(segs) > i // a subtree: anything below
-		case strings.HasPrefix(ps, "{") && strings.HasSuffix(ps, "...}"):
+		case isMultiWildcard(ps):
 			return len(segs) >= i
 		case i >= len(segs):
 			return false
-		case strings.HasPrefix(ps, "{") && strings.HasSuffix(ps, "}"):
+		case isWildcard(ps):
 			if segs[i] == "" {
 				return false
 			}
@@ -106,27 +119,45 @@ func (p routePattern) moreSpecific(q routePattern) bool {
 // segRank orders the kinds of segment by how much they narrow a match.
 func segRank(p routePattern, i int) int {
 	s := p.segs[i]
+	if rs, ok := p.router[i]; ok { // a router's own syntax (routers_pattern.go)
+		return rs.rank
+	}
 	switch {
 	case s == "" && i == len(p.segs)-1 && !p.exact:
 		return 0 // a subtree
-	case strings.HasSuffix(s, "...}"):
+	case isMultiWildcard(s):
 		return 1
-	case strings.HasPrefix(s, "{"):
+	case isWildcard(s):
 		return 2
 	}
 	return 3
+}
+
+// isWildcard reports whether a path segment is a wildcard: {name},
+// {name...} or {$}.
+func isWildcard(s string) bool {
+	return len(s) >= 2 && s[0] == '{' && s[len(s)-1] == '}'
+}
+
+// isMultiWildcard reports whether a path segment is a {name...} wildcard.
+func isMultiWildcard(s string) bool {
+	return isWildcard(s) && strings.HasSuffix(s, "...}")
 }
 
 // example is a request the pattern serves: "POST /items/1".
 func (p routePattern) example() string {
 	var segs []string
 	for i, s := range p.segs {
+		if rs, ok := p.router[i]; ok { // a router's own syntax (routers_pattern.go)
+			segs = append(segs, rs.example)
+			continue
+		}
 		switch {
 		case s == "" && i == len(p.segs)-1:
 			segs = append(segs, "")
-		case strings.HasSuffix(s, "...}"):
+		case isMultiWildcard(s):
 			segs = append(segs, "x")
-		case strings.HasPrefix(s, "{"):
+		case isWildcard(s):
 			segs = append(segs, "1")
 		default:
 			segs = append(segs, s)

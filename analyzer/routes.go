@@ -124,7 +124,8 @@ func (g *Graph) routes() []Feature {
 			out = append(out, g.route(w.site, dynamicID(g, w.site.call), nil, w.inner))
 		}
 	}
-	return out
+	// Routes of third-party routers (routers.go).
+	return append(out, g.routerRoutes()...)
 }
 
 // asRegistrar returns the registrar that cs's enclosing function is when

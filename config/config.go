@@ -37,6 +37,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -487,7 +488,11 @@ func describe(n *yaml.Node) string {
 		case "!!bool":
 			return "the boolean " + n.Value
 		}
-		return fmt.Sprintf("%s %q", n.ShortTag(), n.Value)
+		tag := n.ShortTag()
+		if strings.ContainsFunc(tag, func(r rune) bool { return !unicode.IsPrint(r) }) {
+			tag = strconv.Quote(tag) // a %-escaped tag may hold a newline
+		}
+		return fmt.Sprintf("%s %q", tag, n.Value)
 	}
 	return "nothing"
 }

@@ -87,8 +87,10 @@ func (s *Set) jsonLine(st *jsonStream, line int, text string, complete bool) err
 	}
 	var e event
 	err := errNotObject
-	if strings.HasPrefix(trimmed, "{") {
-		err = json.Unmarshal([]byte(trimmed), &e)
+	// An event indented by blanks is still an event: read as a note
+	// after a "# pkg" line, a fail would be lost.
+	if body := strings.TrimSpace(trimmed); strings.HasPrefix(body, "{") {
+		err = json.Unmarshal([]byte(body), &e)
 		if err == nil && e.Action == "" {
 			err = errors.New("no Action")
 		}

@@ -33,8 +33,22 @@ type ShallowError struct {
 
 // Error says what is missing and how to fetch it.
 func (e *ShallowError) Error() string {
-	return fmt.Sprintf("revision %q is missing from this shallow clone: fetch full history "+
-		"(actions/checkout with fetch-depth: 0, or git fetch --unshallow)", e.Rev)
+	what := fmt.Sprintf("revision %q is", e.Rev)
+	if base, head, ok := strings.Cut(e.Rev, "..."); ok {
+		// Both revisions are present: what is missing is the history
+		// between them, down to their merge base.
+		what = fmt.Sprintf("the merge base of %s and %s is", shortRev(base), shortRev(head))
+	}
+	return what + " missing from this shallow clone: fetch full history " +
+		"(actions/checkout with fetch-depth: 0, or git fetch --unshallow)"
+}
+
+// shortRev shortens a full commit SHA for a message; names are kept.
+func shortRev(rev string) string {
+	if len(rev) == 40 && strings.Trim(rev, "0123456789abcdef") == "" {
+		return rev[:12]
+	}
+	return rev
 }
 
 // Open finds the repository containing dir.

@@ -169,6 +169,8 @@ func TestShallow(t *testing.T) {
 	_, err = r.MergeBase(ctx, "origin/main", "origin/feature")
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, "origin/main...origin/feature", se.Rev)
+	assert.Contains(t, err.Error(), "the merge base of origin/main and origin/feature is missing from this shallow clone")
+	assert.Contains(t, err.Error(), "fetch-depth: 0")
 
 	_, err = r.Diff(ctx, "origin/main", "origin/feature")
 	require.ErrorAs(t, err, &se)

@@ -113,6 +113,12 @@ func ReadEvent(path string) (PullRequest, error) {
 	if err != nil {
 		return PullRequest{}, fmt.Errorf("reading the event payload (GITHUB_EVENT_PATH): %v", err)
 	}
+	return parseEvent(path, data)
+}
+
+// parseEvent reads the pull request from the event payload data, read
+// from path (used in messages).
+func parseEvent(path string, data []byte) (PullRequest, error) {
 	var ev github.PullRequestEvent
 	if err := json.Unmarshal(data, &ev); err != nil {
 		var typeErr *json.UnmarshalTypeError

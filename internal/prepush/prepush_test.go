@@ -468,6 +468,14 @@ func FuzzParseUpdates(f *testing.F) {
 		"refs/heads/a " + sha1A + " refs/heads/a\n",
 		"refs/heads/a " + sha1A + " refs/heads/a " + sha256Z,
 		"a b c d\n\n e f g h",
+		"refs/heads/main " + sha1A + " refs/heads/main " + sha1B,
+		"refs/heads/main\t" + strings.ToUpper(sha1A) + "\trefs/heads/main\t" + sha1B + "\n",
+		"refs/heads/a " + sha1A + "0 refs/heads/a " + sha1B + "\n",
+		"refs/heads/a " + sha1A[:39] + "g refs/heads/a " + sha1B + "\n",
+		"refs/heads/a " + sha1A + " refs/heads/a " + sha1B + " extra\n",
+		"refs/heads/a\u00a0" + sha1A + "\u00a0refs/heads/a\u00a0" + sha1B + "\n",
+		"\r\n\v\f\n",
+		"(delete) " + sha256Z + " refs/heads/x " + sha256A + "\n" + "refs/heads/y " + sha1A + " refs/heads/y " + sha1Z + "\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -482,6 +490,9 @@ func FuzzParseUpdates(f *testing.F) {
 		for _, u := range updates {
 			if u.LocalRef == "" || u.RemoteRef == "" {
 				t.Fatalf("empty ref in %+v", u)
+			}
+			if n := len(u.LocalOID); n != 40 && n != 64 || len(u.RemoteOID) != n {
+				t.Fatalf("oids of lengths %d and %d in %+v", len(u.LocalOID), len(u.RemoteOID), u)
 			}
 			if checkOID(u.LocalOID) != nil || checkOID(u.RemoteOID) != nil || len(u.LocalOID) != len(u.RemoteOID) {
 				t.Fatalf("bad oids in %+v", u)

@@ -1,0 +1,1184 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// Route discovery for third-party routers (chi, gin, gorilla/mux, echo).
+//
+// Each router library has a detector (routers_<name>.go) that looks at a
+// call, identified by the function it calls (typeutil.Callee and
+// FullName, interface methods included), and says what it does: register
+// a route, derive a router (a group, a sub-router, a Route closure),
+// add middleware, or mount a handler. The machinery here does the rest
+// for every library alike:
+//
+//   - it follows the router a call acts on back to where that router
+//     comes from: through local and package variables, struct fields,
+//     the closures a derived router is passed to (chi's Route and Group),
+//     the parameters of functions (to every caller's argument), and the
+//     functions that return a router; the result is a chain of steps from
+//     the root router to the router of the call, each with the prefix,
+//     middleware and method constraint it adds;
+//   - it composes each chain's static prefixes with the route's path
+//     (the detector's join, the way the router itself does), so the id is
+//     the path the router serves; a sub-router mounted somewhere gets the
+//     mount's prefix;
+//   - a registration whose path, method or handler comes from the
+//     parameters of the function around it (a wrapper) is registered once
+//     per call of that function, with the call's arguments, and reported
+//     at the call, as net/http wrappers are (routes.go);
+//   - it makes the same Feature as a net/http route (route in routes.go),
+//     with the middleware of the route, of its groups and of the Use calls
+//     on them as roots.
+//
+// Router values are followed flow-insensitively and without telling
+// callers apart (a function called with two groups registers on both),
+// which over-approximates ids only where code reassigns a router
+// variable. A prefix that is not static makes the route dynamic, as a
+// net/http pattern that is not a constant does.
+
+// routerDetector recognises the calls of one router library. A new router
+// is one file: a detector, registered in an init function.
+type routerDetector interface {
+	// pkgs are the import paths of the library's packages that declare
+	// the functions op recognises.
+	pkgs() []string
+	// op says what a call does to routes, or false when nothing.
+	op(c routerCall) (routerOp, bool)
+	// join composes a prefix and a path the way the router does.
+	join(prefix, path string) string
+	// clean is the path the router registers for a composed path.
+	clean(path string) string
+	// isHandler reports whether t is the library's own handler type (for
+	// finding the innermost handler under wrappers).
+	isHandler(t types.Type) bool
+}
+
+// routerDetectors are the detectors of every supported router library.
+var routerDetectors []routerDetector
+
+// routerCall is a call a detector looks at.
+type routerCall struct {
+	fn   *types.Func
+	name string // fn.FullName()
+	call *ast.CallExpr
+	info *types.Info
+	scan *routerScan
+}
+
+// method returns the name of the method called when the callee is a
+// method of one of the receivers, written as FullName writes them:
+// "(*example.com/r.Mux)" or "(example.com/r.Router)".
+func (c routerCall) method(receivers ...string) (string, bool) {
+	for _, r := range receivers {
+		if rest, ok := strings.CutPrefix(c.name, r+"."); ok {
+			return rest, true
+		}
+	}
+	return "", false
+}
+
+// recv is the receiver expression of a method call.
+func (c routerCall) recv() ast.Expr {
+	if sel, ok := ast.Unparen(c.call.Fun).(*ast.SelectorExpr); ok {
+		return sel.X
+	}
+	return nil
+}
+
+func (c routerCall) arg(i int) ast.Expr {
+	if i < len(c.call.Args) {
+		return c.call.Args[i]
+	}
+	return nil
+}
+
+// one is the argument i as a list of one, or none.
+func (c routerCall) one(i int) []ast.Expr {
+	if i < len(c.call.Args) {
+		return c.call.Args[i : i+1]
+	}
+	return nil
+}
+
+func (c routerCall) args(from int) []ast.Expr {
+	if from < len(c.call.Args) {
+		return c.call.Args[from:]
+	}
+	return nil
+}
+
+// chainParent returns the call that calls a method on the result of
+// call (call.M(...)), or nil.
+func (c routerCall) chainParent(call *ast.CallExpr) *ast.CallExpr {
+	return c.scan.parent[call]
+}
+
+// callee returns the full name of the function a call calls, or "".
+func (c routerCall) callee(call *ast.CallExpr) string {
+	if fn, ok := typeutil.Callee(c.info, call).(*types.Func); ok {
+		return fn.FullName()
+	}
+	return ""
+}
+
+type routerOpKind int
+
+const (
+	opNone  routerOpKind = iota
+	opRoute              // registers routes on recv
+	opGroup              // derives a router from recv: the call's result, and the first parameter of closure
+	opUse                // adds middleware to the routes of recv
+	opMount              // serves handler under path on recv; a router mounted there gets the prefix
+	opSame               // returns recv (a configuration call)
+)
+
+// routerOp is what a call does.
+type routerOp struct {
+	kind routerOpKind
+	recv ast.Expr // the router the call acts on; nil when unknown
+	// paths are constant path expressions composed in order with join;
+	// none is "".
+	paths []ast.Expr
+	// methods are constant method expressions; none (and no fixed) is
+	// any method.
+	methods []ast.Expr
+	fixed   []string // methods known from the function called
+	upper   bool     // the router upper-cases methods
+	// rewrite turns the constant relative path into the registered one,
+	// and may set the methods (chi's Handle("GET /x", h)).
+	rewrite func(path string) (methods []string, rel string)
+	handler ast.Expr   // the route's handler (its entry), or the mounted handler
+	mws     []ast.Expr // middleware of the route or the derived router
+	closure ast.Expr   // the function a derived router is passed to
+	chain   bool       // a route or use call that returns its receiver
+	dynamic bool       // the detector could not read the route's shape
+}
+
+// exprRef is an expression with the package and file it is in.
+type exprRef struct {
+	pkg  *packages.Package
+	file *ast.File
+	expr ast.Expr
+}
+
+// routerStep is one router on the way from a root router to the router a
+// call acts on.
+type routerStep struct {
+	id      any    // what makes the router value: a call, or an object for a router of unknown origin
+	prefix  string // the path it adds
+	dynamic bool   // the prefix is not static
+	methods []string
+	mws     []exprRef
+	det     routerDetector
+}
+
+// routerChain is a router's steps, the root first.
+type routerChain []*routerStep
+
+// paramOwner says which function a parameter belongs to: the keys the
+// function is known by (its *types.Func, the *ast.FuncLit, the variable a
+// literal is assigned to) and the parameter's index.
+type paramOwner struct {
+	keys     []any
+	index    int
+	variadic bool
+}
+
+// argUse is a function passed as an argument: calls[call].Args[arg].
+type argUse struct{ call, arg int }
+
+type declRef struct {
+	pkg  *packages.Package
+	file *ast.File
+	decl *ast.FuncDecl
+}
+
+const (
+	maxRouterDepth  = 16  // how far router values are followed
+	maxRouterChains = 256 // chains kept per router expression
+)
+
+// routerScan holds the indexes the walking machinery uses.
+type routerScan struct {
+	g          *Graph
+	byPkg      map[string][]routerDetector
+	calls      []callSite
+	site       map[*ast.CallExpr]int
+	byCallee   map[types.Object][]int
+	parent     map[*ast.CallExpr]*ast.CallExpr
+	defs       map[types.Object][]exprRef
+	funcArgs   map[any][]argUse
+	litCalls   map[*ast.FuncLit][]int // literals called where they are written
+	ifaceCalls map[string][]int       // calls of interface methods, by method name
+	params     map[*types.Var]paramOwner
+	decls      map[*types.Func]declRef
+	rets       map[*types.Func][]exprRef
+
+	ops      map[*ast.CallExpr]*routerOpAt
+	memo     map[ast.Expr][]routerChain
+	busy     map[ast.Expr]bool
+	noMounts bool
+	mounts   map[any][]int // root step id -> the mount calls that mount it
+}
+
+type routerOpAt struct {
+	routerOp
+	det routerDetector
+}
+
+// routerRoutes finds the routes registered on third-party routers.
+func (g *Graph) routerRoutes() []Feature {
+	s := newRouterScan(g)
+	if s == nil {
+		return nil
+	}
+	// Where routers are mounted (chi's Mount): a router of known origin
+	// mounted under a prefix serves its routes there.
+	s.noMounts = true
+	mounted := map[int][]any{} // mount call -> the roots it mounts
+	for i, cs := range s.calls {
+		if op := s.opOf(i); op != nil && op.kind == opMount && op.handler != nil {
+			for _, c := range s.chains(s.ref(cs, op.handler), 0) {
+				if len(c) == 1 && s.sameRouter(op.det, cs, op.handler, c[0].id) {
+					mounted[i] = append(mounted[i], c[0].id)
+					s.mounts[c[0].id] = append(s.mounts[c[0].id], i)
+				}
+			}
+		}
+	}
+	s.noMounts = false
+	s.memo = map[ast.Expr][]routerChain{}
+
+	type reg struct {
+		call   int
+		op     *routerOpAt
+		chains []routerChain
+	}
+	var regs []reg
+	uses := map[any][]exprRef{}
+	routed := map[any]bool{}
+	for i, cs := range s.calls {
+		op := s.opOf(i)
+		if op == nil {
+			continue
+		}
+		switch op.kind {
+		case opRoute, opMount:
+			var chains []routerChain
+			if op.recv != nil {
+				chains = s.chains(s.ref(cs, op.recv), 0)
+			}
+			if len(chains) == 0 {
+				chains = []routerChain{{{id: cs.call, dynamic: op.recv == nil}}}
+			}
+			if op.kind == opRoute {
+				for _, c := range chains {
+					for _, st := range c {
+						routed[st.id] = true
+					}
+				}
+			}
+			regs = append(regs, reg{call: i, op: op, chains: chains})
+		case opUse:
+			if op.recv == nil {
+				continue
+			}
+			for _, c := range s.chains(s.ref(cs, op.recv), 0) {
+				last := c[len(c)-1].id
+				for _, mw := range op.mws {
+					uses[last] = append(uses[last], s.ref(cs, mw))
+				}
+			}
+		}
+	}
+
+	var out []Feature
+	for _, r := range regs {
+		cs, op := s.calls[r.call], r.op
+		if op.kind == opMount {
+			skip := false
+			for _, id := range mounted[r.call] {
+				skip = skip || routed[id] // the mounted router's routes stand for it
+			}
+			if skip {
+				continue
+			}
+		}
+		for _, inst := range s.instances(cs, op) {
+			chains := r.chains
+			if op.recv != nil {
+				if recv := s.bind(s.ref(cs, op.recv), inst.env); recv.expr != op.recv {
+					if cs := s.chains(recv.exprRef, 0); len(cs) > 0 {
+						chains = cs
+					}
+				}
+			}
+			seen := map[string]bool{}
+			for _, chain := range chains {
+				for _, id := range s.routeIDs(cs, inst, op, chain) {
+					if seen[id] {
+						continue
+					}
+					seen[id] = true
+					out = append(out, s.feature(cs, inst, op, chain, id, uses))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// feature makes the route feature of one registration: reported where
+// the registration is (or the outermost call of the wrappers it is
+// in), with the handler as its entry and the middleware of the route,
+// of its groups and of the Use calls on them as roots.
+func (s *routerScan) feature(cs callSite, inst regInstance, op *routerOpAt, chain routerChain, id string, uses map[any][]exprRef) Feature {
+	var f Feature
+	if op.handler == nil {
+		f = s.g.route(inst.site, id, nil, nil)
+	} else {
+		h := s.bind(s.ref(cs, op.handler), inst.env)
+		// The handler is resolved where it is written; the route is
+		// registered at the site.
+		hs := callSite{pkg: h.pkg, file: h.file, encl: inst.site.encl, call: inst.site.call}
+		f = s.g.route(hs, id, h.expr, nil)
+		f.roots = append(f.roots, s.g.inits[inst.site.pkg.PkgPath])
+	}
+	mws := make([]exprRef, 0, len(op.mws))
+	for _, mw := range op.mws {
+		mws = append(mws, s.ref(cs, mw))
+	}
+	for _, st := range chain {
+		mws = append(mws, st.mws...)
+		mws = append(mws, uses[st.id]...)
+	}
+	for _, mw := range mws {
+		f.roots = append(f.roots, s.reach(mw)...)
+	}
+	return f
+}
+
+// sameRouter reports whether a mounted handler is a router of the
+// mounting library (only those serve their routes under the mount's
+// prefix: chi's Mount hands a chi sub-router the rest of the path, any
+// other handler the whole path): the handler's type, or the type of the
+// root it comes from, is one of the library's.
+func (s *routerScan) sameRouter(det routerDetector, cs callSite, handler ast.Expr, root any) bool {
+	own := func(t types.Type) bool {
+		if t == nil {
+			return false
+		}
+		n, ok := types.Unalias(derefType(t)).(*types.Named)
+		if !ok || n.Obj().Pkg() == nil {
+			return false
+		}
+		for _, p := range det.pkgs() {
+			if n.Obj().Pkg().Path() == p {
+				return true
+			}
+		}
+		return false
+	}
+	if own(cs.pkg.TypesInfo.TypeOf(handler)) {
+		return true
+	}
+	switch x := root.(type) {
+	case *ast.CallExpr:
+		if i, ok := s.site[x]; ok {
+			return own(s.calls[i].pkg.TypesInfo.TypeOf(x))
+		}
+	case types.Object:
+		return own(x.Type())
+	}
+	return false
+}
+
+// routeIDs are the ids of the routes a registration makes on a router.
+func (s *routerScan) routeIDs(cs callSite, inst regInstance, op *routerOpAt, chain routerChain) []string {
+	dynamic := op.dynamic
+	prefix := ""
+	var constraint []string
+	for _, st := range chain {
+		dynamic = dynamic || st.dynamic
+		if st.prefix != "" {
+			prefix = op.det.join(prefix, st.prefix)
+		}
+		if st.methods != nil {
+			constraint = st.methods
+		}
+	}
+	rel := ""
+	for i, p := range op.paths {
+		c, ok := s.str(s.ref(cs, p), inst.env, 0)
+		if !ok {
+			dynamic = true
+			break
+		}
+		if i == 0 {
+			rel = c
+		} else {
+			rel = op.det.join(rel, c)
+		}
+	}
+	methods := append([]string(nil), op.fixed...)
+	for _, m := range op.methods {
+		c, ok := s.str(s.ref(cs, m), inst.env, 0)
+		if !ok {
+			dynamic = true
+			break
+		}
+		methods = append(methods, c)
+	}
+	if op.rewrite != nil {
+		if ms, r := op.rewrite(rel); ms != nil {
+			methods, rel = ms, r
+		} else {
+			rel = r
+		}
+	}
+	if dynamic {
+		return []string{dynamicID(s.g, inst.site.call)}
+	}
+	path := rel
+	if op.kind == opMount {
+		if strings.HasSuffix(path, "/") {
+			path += "*"
+		} else {
+			path += "/*"
+		}
+	}
+	path = op.det.clean(op.det.join(prefix, path))
+	if len(methods) == 0 {
+		methods = constraint
+	}
+	if len(methods) == 0 {
+		return []string{path}
+	}
+	var ids []string
+	for _, m := range methods {
+		if op.upper {
+			m = strings.ToUpper(m)
+		}
+		ids = append(ids, m+" "+path)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// Wrappers. A registration whose path, method or handler comes from the
+// parameters of the function around it (func (s *Server) get(path
+// string, h http.HandlerFunc) { s.r.Get(path, h) }) registers what each
+// call of that function gives it: one instance per call, reported at the
+// call, wrappers of wrappers followed to maxWrapperDepth.
+
+// binding maps a wrapper's parameters to the arguments of one call.
+type binding map[*types.Var]boundArg
+
+// boundArg is an argument, with the binding of the function it is in.
+type boundArg struct {
+	exprRef
+	env binding
+}
+
+// regInstance is a registration as one call of its wrappers makes it.
+type regInstance struct {
+	site callSite // where the route is reported
+	env  binding
+}
+
+// instances returns the instances of a registration: itself, or one per
+// call of the wrapper it is in.
+func (s *routerScan) instances(cs callSite, op *routerOpAt) []regInstance {
+	uses := append(append([]ast.Expr{}, op.paths...), op.methods...)
+	if op.handler != nil {
+		if _, isParam := s.params[s.paramOf(cs.pkg.TypesInfo, op.handler)]; isParam {
+			uses = append(uses, op.handler)
+		}
+	}
+	out := s.wrapperInstances(cs, uses, 0)
+	if len(out) == 0 {
+		return []regInstance{{site: cs}}
+	}
+	return out
+}
+
+// wrapperInstances binds the parameters the expressions at cs use to the
+// arguments of each call of the function they belong to, or returns nil
+// when they use none (or nobody calls it).
+func (s *routerScan) wrapperInstances(cs callSite, exprs []ast.Expr, depth int) []regInstance {
+	info := cs.pkg.TypesInfo
+	var owner *paramOwner
+	var params []*types.Var
+	for _, e := range exprs {
+		if _, ok := constString(info, e); ok {
+			continue
+		}
+		ast.Inspect(e, func(n ast.Node) bool {
+			id, ok := n.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			v, ok := info.Uses[id].(*types.Var)
+			if !ok {
+				return true
+			}
+			if p, ok := s.params[v]; ok && (owner == nil || owner.keys[0] == p.keys[0]) {
+				owner = &p
+				params = append(params, v)
+			}
+			return true
+		})
+	}
+	if owner == nil || depth >= maxWrapperDepth {
+		return nil
+	}
+	var callers []int
+	for _, key := range owner.keys {
+		if obj, ok := key.(types.Object); ok {
+			callers = append(callers, s.byCallee[obj]...)
+		}
+	}
+	if lit, ok := owner.keys[0].(*ast.FuncLit); ok {
+		callers = append(callers, s.litCalls[lit]...)
+	}
+	var out []regInstance
+	for _, i := range callers {
+		caller := s.calls[i]
+		env := binding{}
+		var args []ast.Expr
+		for _, v := range params {
+			if p := s.params[v]; !p.variadic && p.index < len(caller.call.Args) {
+				idx := p.index
+				env[v] = boundArg{exprRef: s.ref(caller, caller.call.Args[idx])}
+				args = append(args, caller.call.Args[idx])
+			}
+		}
+		outer := s.wrapperInstances(caller, args, depth+1)
+		if len(outer) == 0 {
+			out = append(out, regInstance{site: caller, env: env})
+			continue
+		}
+		for _, o := range outer {
+			e := binding{}
+			for v, b := range env {
+				e[v] = boundArg{exprRef: b.exprRef, env: o.env}
+			}
+			out = append(out, regInstance{site: o.site, env: e})
+		}
+	}
+	return out
+}
+
+// paramOf is the variable an expression names, or nil.
+func (s *routerScan) paramOf(info *types.Info, e ast.Expr) *types.Var {
+	if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+		v, _ := info.Uses[id].(*types.Var)
+		return v
+	}
+	return nil
+}
+
+// bind follows an expression naming a bound parameter to the argument.
+func (s *routerScan) bind(r exprRef, env binding) boundArg {
+	b := boundArg{exprRef: r, env: env}
+	for i := 0; i < maxWrapperDepth; i++ {
+		arg, ok := b.env[s.paramOf(b.pkg.TypesInfo, b.expr)]
+		if !ok {
+			break
+		}
+		b = arg
+	}
+	return b
+}
+
+// str evaluates a string: a constant, a sum of strings, a bound
+// parameter, or a local variable whose definitions all give the same
+// string.
+func (s *routerScan) str(r exprRef, env binding, depth int) (string, bool) {
+	info := r.pkg.TypesInfo
+	if c, ok := constString(info, r.expr); ok {
+		return c, true
+	}
+	if depth > maxRouterDepth {
+		return "", false
+	}
+	switch x := ast.Unparen(r.expr).(type) {
+	case *ast.BinaryExpr:
+		if x.Op != token.ADD {
+			return "", false
+		}
+		a, ok := s.str(exprRef{pkg: r.pkg, file: r.file, expr: x.X}, env, depth+1)
+		if !ok {
+			return "", false
+		}
+		b, ok := s.str(exprRef{pkg: r.pkg, file: r.file, expr: x.Y}, env, depth+1)
+		return a + b, ok
+	case *ast.Ident:
+		v, ok := info.Uses[x].(*types.Var)
+		if !ok {
+			return "", false
+		}
+		if b, ok := env[v]; ok {
+			return s.str(b.exprRef, b.env, depth+1)
+		}
+		if _, isParam := s.params[v]; isParam || v.IsField() {
+			return "", false
+		}
+		defs := s.defs[v]
+		out := ""
+		for i, d := range defs {
+			c, ok := s.str(d, nil, depth+1)
+			if !ok || (i > 0 && c != out) {
+				return "", false
+			}
+			out = c
+		}
+		return out, len(defs) > 0
+	}
+	return "", false
+}
+
+// newRouterScan indexes the module for the detectors of the router
+// libraries it imports, or returns nil when it imports none.
+func newRouterScan(g *Graph) *routerScan {
+	s := &routerScan{
+		g:          g,
+		byPkg:      map[string][]routerDetector{},
+		site:       map[*ast.CallExpr]int{},
+		byCallee:   map[types.Object][]int{},
+		parent:     map[*ast.CallExpr]*ast.CallExpr{},
+		defs:       map[types.Object][]exprRef{},
+		funcArgs:   map[any][]argUse{},
+		litCalls:   map[*ast.FuncLit][]int{},
+		ifaceCalls: map[string][]int{},
+		params:     map[*types.Var]paramOwner{},
+		decls:      map[*types.Func]declRef{},
+		rets:       map[*types.Func][]exprRef{},
+		ops:        map[*ast.CallExpr]*routerOpAt{},
+		memo:       map[ast.Expr][]routerChain{},
+		busy:       map[ast.Expr]bool{},
+		mounts:     map[any][]int{},
+	}
+	all := map[string][]routerDetector{}
+	for _, d := range routerDetectors {
+		for _, p := range d.pkgs() {
+			all[p] = append(all[p], d)
+		}
+	}
+	// Only a module that imports a router library can build its routers.
+	found := false
+	for _, pkg := range g.prog.Packages {
+		for path := range pkg.Imports {
+			_, ok := all[path]
+			found = found || ok
+		}
+	}
+	if !found {
+		return nil
+	}
+	s.byPkg = all
+	for _, pkg := range g.prog.Packages {
+		if pkg.TypesInfo == nil {
+			continue
+		}
+		for _, f := range pkg.Syntax {
+			s.index(pkg, f)
+		}
+	}
+	return s
+}
+
+// index records a file's calls, assignments, parameters and functions.
+func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
+	info := pkg.TypesInfo
+	for _, decl := range f.Decls {
+		encl := s.g.declNode(pkg, decl)
+		var stack []ast.Node
+		ast.Inspect(decl, func(n ast.Node) bool {
+			if n == nil {
+				stack = stack[:len(stack)-1]
+				return true
+			}
+			switch x := n.(type) {
+			case *ast.FuncDecl:
+				if fn, ok := info.Defs[x.Name].(*types.Func); ok {
+					s.decls[fn] = declRef{pkg: pkg, file: f, decl: x}
+					s.addParams(info, x.Type, []any{fn})
+				}
+			case *ast.FuncLit:
+				keys := []any{x}
+				if v := litVar(info, stack, x); v != nil {
+					keys = append(keys, v)
+				}
+				s.addParams(info, x.Type, keys)
+			case *ast.CallExpr:
+				i := len(s.calls)
+				s.calls = append(s.calls, callSite{pkg: pkg, file: f, encl: encl, call: x})
+				s.site[x] = i
+				if obj := calleeObj(info, x); obj != nil {
+					s.byCallee[obj] = append(s.byCallee[obj], i)
+					if fn, ok := obj.(*types.Func); ok && isAbstract(fn) {
+						s.ifaceCalls[fn.Name()] = append(s.ifaceCalls[fn.Name()], i)
+					}
+				}
+				switch fun := ast.Unparen(x.Fun).(type) {
+				case *ast.SelectorExpr:
+					if inner, ok := ast.Unparen(fun.X).(*ast.CallExpr); ok {
+						s.parent[inner] = x
+					}
+				case *ast.FuncLit:
+					s.litCalls[fun] = append(s.litCalls[fun], i)
+				}
+				for a, arg := range x.Args {
+					if key := funcKey(info, arg); key != nil {
+						s.funcArgs[key] = append(s.funcArgs[key], argUse{call: i, arg: a})
+					}
+				}
+			case *ast.AssignStmt:
+				if len(x.Lhs) == len(x.Rhs) && (x.Tok == token.DEFINE || x.Tok == token.ASSIGN) {
+					for i, lhs := range x.Lhs {
+						if obj := assignee(info, lhs); obj != nil {
+							s.defs[obj] = append(s.defs[obj], exprRef{pkg: pkg, file: f, expr: x.Rhs[i]})
+						}
+					}
+				}
+			case *ast.ValueSpec:
+				if len(x.Values) == len(x.Names) {
+					for i, name := range x.Names {
+						if obj := info.Defs[name]; obj != nil {
+							s.defs[obj] = append(s.defs[obj], exprRef{pkg: pkg, file: f, expr: x.Values[i]})
+						}
+					}
+				}
+			case *ast.CompositeLit:
+				for _, el := range x.Elts {
+					if kv, ok := el.(*ast.KeyValueExpr); ok {
+						if id, ok := kv.Key.(*ast.Ident); ok {
+							if v, ok := info.Uses[id].(*types.Var); ok && v.IsField() {
+								s.defs[v.Origin()] = append(s.defs[v.Origin()], exprRef{pkg: pkg, file: f, expr: kv.Value})
+							}
+						}
+					}
+				}
+			}
+			stack = append(stack, n)
+			return true
+		})
+	}
+}
+
+func (s *routerScan) addParams(info *types.Info, ft *ast.FuncType, keys []any) {
+	if ft.Params == nil {
+		return
+	}
+	i := 0
+	for _, field := range ft.Params.List {
+		if len(field.Names) == 0 {
+			i++
+			continue
+		}
+		_, variadic := field.Type.(*ast.Ellipsis)
+		for _, name := range field.Names {
+			if v, ok := info.Defs[name].(*types.Var); ok {
+				s.params[v] = paramOwner{keys: keys, index: i, variadic: variadic}
+			}
+			i++
+		}
+	}
+}
+
+// funcKey is the function an argument denotes: a literal, a function or
+// method (value), or a variable that may hold one.
+func funcKey(info *types.Info, arg ast.Expr) any {
+	switch x := ast.Unparen(arg).(type) {
+	case *ast.FuncLit:
+		return x
+	case *ast.Ident, *ast.SelectorExpr:
+		switch obj := info.Uses[identOf(x)].(type) {
+		case *types.Func:
+			return obj.Origin()
+		case *types.Var:
+			if _, isFunc := obj.Type().Underlying().(*types.Signature); isFunc {
+				return obj
+			}
+		}
+	}
+	return nil
+}
+
+// assignee is the variable or field an assignment writes.
+func assignee(info *types.Info, lhs ast.Expr) types.Object {
+	switch x := ast.Unparen(lhs).(type) {
+	case *ast.Ident:
+		if obj := info.Defs[x]; obj != nil {
+			return obj
+		}
+		if v, ok := info.Uses[x].(*types.Var); ok {
+			return v
+		}
+	case *ast.SelectorExpr:
+		if sel := info.Selections[x]; sel != nil {
+			if sel.Kind() == types.FieldVal {
+				return sel.Obj().(*types.Var).Origin()
+			}
+			return nil
+		}
+		if v, ok := info.Uses[x.Sel].(*types.Var); ok { // pkg.Var
+			return v
+		}
+	}
+	return nil
+}
+
+func (s *routerScan) ref(cs callSite, e ast.Expr) exprRef {
+	return exprRef{pkg: cs.pkg, file: cs.file, expr: e}
+}
+
+// opOf classifies calls[i], or returns nil.
+func (s *routerScan) opOf(i int) *routerOpAt {
+	cs := s.calls[i]
+	return s.opOfCall(cs.pkg.TypesInfo, cs.call)
+}
+
+func (s *routerScan) opOfCall(info *types.Info, call *ast.CallExpr) *routerOpAt {
+	if op, ok := s.ops[call]; ok {
+		return op
+	}
+	s.ops[call] = nil
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok || fn.Pkg() == nil {
+		return nil
+	}
+	dets := s.byPkg[fn.Pkg().Path()]
+	if len(dets) == 0 {
+		return nil
+	}
+	c := routerCall{fn: fn, name: fn.FullName(), call: call, info: info, scan: s}
+	for _, d := range dets {
+		if op, ok := d.op(c); ok && op.kind != opNone {
+			at := &routerOpAt{routerOp: op, det: d}
+			s.ops[call] = at
+			return at
+		}
+	}
+	return nil
+}
+
+// chains returns where the router an expression denotes comes from.
+func (s *routerScan) chains(r exprRef, depth int) []routerChain {
+	e := ast.Unparen(r.expr)
+	if cs, ok := s.memo[e]; ok {
+		return cs
+	}
+	if s.busy[e] || depth > maxRouterDepth {
+		return nil
+	}
+	s.busy[e] = true
+	out := dedupeChains(s.chains0(r, e, depth))
+	delete(s.busy, e)
+	if len(out) > maxRouterChains {
+		out = out[:maxRouterChains]
+	}
+	s.memo[e] = out
+	return out
+}
+
+// dedupeChains drops the chains that repeat an earlier one, step for
+// step (a function called many times with the same router).
+func dedupeChains(chains []routerChain) []routerChain {
+	out := chains[:0:0]
+next:
+	for _, c := range chains {
+		for _, o := range out {
+			if sameChain(c, o) {
+				continue next
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func sameChain(a, b routerChain) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].id != b[i].id {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *routerScan) chains0(r exprRef, e ast.Expr, depth int) []routerChain {
+	info := r.pkg.TypesInfo
+	switch x := e.(type) {
+	case *ast.CallExpr:
+		if op := s.opOfCall(info, x); op != nil {
+			switch {
+			case op.kind == opGroup:
+				return s.derived(r, x, op, depth)
+			case (op.kind == opSame || op.chain) && op.recv != nil:
+				return s.chains(exprRef{pkg: r.pkg, file: r.file, expr: op.recv}, depth+1)
+			}
+		}
+		// A function of the module that returns a router.
+		if fn, ok := typeutil.Callee(info, x).(*types.Func); ok {
+			var out []routerChain
+			for _, ret := range s.returns(fn.Origin()) {
+				out = append(out, s.chains(ret, depth+1)...)
+			}
+			if len(out) > 0 {
+				return out
+			}
+		}
+		return s.root(x, depth)
+	case *ast.Ident, *ast.SelectorExpr:
+		v, ok := assignee(info, x).(*types.Var)
+		if !ok {
+			return s.root(e, depth)
+		}
+		if p, ok := s.params[v]; ok {
+			return s.paramChains(v, p, depth)
+		}
+		var out []routerChain
+		for _, def := range s.defs[v] {
+			out = append(out, s.chains(def, depth+1)...)
+		}
+		if len(out) > 0 {
+			return out
+		}
+		return s.root(v, depth)
+	case *ast.UnaryExpr:
+		if x.Op == token.AND {
+			return s.chains(exprRef{pkg: r.pkg, file: r.file, expr: x.X}, depth+1)
+		}
+	case *ast.StarExpr:
+		return s.chains(exprRef{pkg: r.pkg, file: r.file, expr: x.X}, depth+1)
+	case *ast.TypeAssertExpr:
+		return s.chains(exprRef{pkg: r.pkg, file: r.file, expr: x.X}, depth+1)
+	}
+	return s.root(e, depth)
+}
+
+// root is a router made by something the detectors do not derive (a
+// constructor, say), identified by id; mounted somewhere, it serves its
+// routes under the mount's prefix.
+func (s *routerScan) root(id any, depth int) []routerChain {
+	if s.noMounts || len(s.mounts[id]) == 0 {
+		return []routerChain{{{id: id}}}
+	}
+	var out []routerChain
+	for _, i := range s.mounts[id] {
+		cs, op := s.calls[i], s.opOf(i)
+		step := &routerStep{id: id, det: op.det}
+		step.prefix, step.dynamic = s.constPath(cs, op.paths, op.det)
+		for _, parent := range s.chains(s.ref(cs, op.recv), depth+1) {
+			out = append(out, append(append(routerChain{}, parent...), step))
+		}
+	}
+	if len(out) == 0 {
+		return []routerChain{{{id: id}}}
+	}
+	return out
+}
+
+// derived is the router a group call returns (or passes to its closure).
+func (s *routerScan) derived(r exprRef, call *ast.CallExpr, op *routerOpAt, depth int) []routerChain {
+	step := &routerStep{id: call, det: op.det}
+	cs := callSite{pkg: r.pkg, file: r.file, call: call}
+	step.prefix, step.dynamic = s.constPath(cs, op.paths, op.det)
+	for _, mw := range op.mws {
+		step.mws = append(step.mws, s.ref(cs, mw))
+	}
+	for _, m := range op.methods {
+		c, ok := s.str(exprRef{pkg: r.pkg, file: r.file, expr: m}, nil, 0)
+		if !ok {
+			step.dynamic = true
+			continue
+		}
+		if op.upper {
+			c = strings.ToUpper(c)
+		}
+		step.methods = append(step.methods, c)
+	}
+	step.methods = append(step.methods, op.fixed...)
+	var parents []routerChain
+	if op.recv != nil {
+		parents = s.chains(exprRef{pkg: r.pkg, file: r.file, expr: op.recv}, depth+1)
+	}
+	if len(parents) == 0 {
+		parents = []routerChain{{{id: op.recv, dynamic: op.recv == nil}}}
+	}
+	out := make([]routerChain, 0, len(parents))
+	for _, p := range parents {
+		out = append(out, append(append(routerChain{}, p...), step))
+	}
+	return out
+}
+
+// constPath composes constant path expressions, or reports them dynamic.
+func (s *routerScan) constPath(cs callSite, paths []ast.Expr, det routerDetector) (string, bool) {
+	out := ""
+	for i, p := range paths {
+		c, ok := s.str(s.ref(cs, p), nil, 0)
+		if !ok {
+			return "", true
+		}
+		if i == 0 {
+			out = c
+		} else {
+			out = det.join(out, c)
+		}
+	}
+	return out, false
+}
+
+// paramChains follows a parameter to what the function is given: the
+// router a group call passes to it as its closure, and the arguments of
+// the calls of the function.
+func (s *routerScan) paramChains(v *types.Var, p paramOwner, depth int) []routerChain {
+	var out []routerChain
+	for _, key := range p.keys {
+		for _, use := range s.funcArgs[key] {
+			cs := s.calls[use.call]
+			op := s.opOf(use.call)
+			if op != nil && op.kind == opGroup && p.index == 0 && op.closure == cs.call.Args[use.arg] {
+				out = append(out, s.derived(s.ref(cs, cs.call), cs.call, op, depth+1)...)
+			}
+		}
+		obj, ok := key.(types.Object)
+		if !ok {
+			continue
+		}
+		for _, i := range append(s.byCallee[obj], s.dispatched(obj)...) {
+			cs := s.calls[i]
+			if p.index < len(cs.call.Args) {
+				out = append(out, s.chains(s.ref(cs, cs.call.Args[p.index]), depth+1)...)
+			}
+		}
+	}
+	if lit, ok := p.keys[0].(*ast.FuncLit); ok { // func(r Router){...}(router)
+		for _, i := range s.litCalls[lit] {
+			cs := s.calls[i]
+			if p.index < len(cs.call.Args) {
+				out = append(out, s.chains(s.ref(cs, cs.call.Args[p.index]), depth+1)...)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return s.root(v, depth)
+	}
+	return out
+}
+
+// dispatched returns the calls of interface methods that a method may
+// be running: for modules registering their routes through an interface
+// (for _, m := range modules { m.Register(api) }).
+func (s *routerScan) dispatched(obj types.Object) []int {
+	fn, ok := obj.(*types.Func)
+	if !ok || fn.Signature().Recv() == nil || isAbstract(fn) {
+		return nil
+	}
+	recv := fn.Signature().Recv().Type()
+	var out []int
+	for _, i := range s.ifaceCalls[fn.Name()] {
+		cs := s.calls[i]
+		m, ok := typeutil.Callee(cs.pkg.TypesInfo, cs.call).(*types.Func)
+		if !ok {
+			continue
+		}
+		iface, ok := m.Signature().Recv().Type().Underlying().(*types.Interface)
+		if ok && (types.Implements(recv, iface) || types.Implements(types.NewPointer(derefType(recv)), iface)) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// returns lists what a function of the module returns, when it returns
+// one value.
+func (s *routerScan) returns(fn *types.Func) []exprRef {
+	if rets, ok := s.rets[fn]; ok {
+		return rets
+	}
+	s.rets[fn] = nil
+	d, ok := s.decls[fn]
+	if !ok || d.decl.Body == nil || fn.Signature().Results().Len() != 1 {
+		return nil
+	}
+	var rets []exprRef
+	ast.Inspect(d.decl.Body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if len(x.Results) == 1 {
+				rets = append(rets, exprRef{pkg: d.pkg, file: d.file, expr: x.Results[0]})
+			}
+		}
+		return true
+	})
+	s.rets[fn] = rets
+	return rets
+}
+
+// reach returns the nodes a middleware expression runs: what it refers
+// to, and the definitions of the local variables it names.
+func (s *routerScan) reach(mw exprRef) []int {
+	r := handlerResolver{g: s.g, pkg: mw.pkg, file: mw.file, seen: map[types.Object]bool{}}
+	r.resolve(mw.expr)
+	var out []int
+	for _, e := range r.visited {
+		out = append(out, s.g.referencedIn(mw.pkg, e)...)
+	}
+	return out
+}
+
+// isRouterHandler reports whether t is the handler type of a supported
+// router library (isHandlerType asks, for wrappers around handlers).
+func isRouterHandler(t types.Type) bool {
+	for _, d := range routerDetectors {
+		if d.isHandler(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// namedFrom reports whether t is the named type pkg.name (through
+// aliases).
+func namedFrom(t types.Type, pkg, name string) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkg && n.Obj().Name() == name
+}
+
+// pointerTo reports whether t is *pkg.name.
+func pointerTo(t types.Type, pkg, name string) bool {
+	p, ok := types.Unalias(t).(*types.Pointer)
+	return ok && namedFrom(p.Elem(), pkg, name)
+}
+
+// stringElems returns the elements of a []string{...} literal, or false.
+func stringElems(e ast.Expr) ([]ast.Expr, bool) {
+	lit, ok := ast.Unparen(e).(*ast.CompositeLit)
+	if !ok {
+		return nil, false
+	}
+	for _, el := range lit.Elts {
+		if _, kv := el.(*ast.KeyValueExpr); kv {
+			return nil, false
+		}
+	}
+	return lit.Elts, true
+}
