@@ -28,8 +28,9 @@ type ChangeSet struct {
 	Warnings []string
 	nodes    map[int]bool
 
-	deps       []*depChange // changes to go.mod, go.sum and vendor/
-	depChanges []int        // their indexes in Changes
+	deps       []*depChange      // changes to go.mod, go.sum and vendor/
+	depChanges []int             // their indexes in Changes
+	locals     map[string]string // replace directories -> the modules they replace
 }
 
 // OldFile returns a file's content at the merge base.
@@ -93,6 +94,8 @@ func (g *Graph) mapFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) ([]in
 		return nil, strings.Join(dc.why, "; "), nil
 	case strings.HasSuffix(p, ".go") && isTestPath(p):
 		return nil, "test code: reaches no feature", nil
+	case g.replacedModule(cs, p) != "":
+		return nil, g.mapReplaced(cs, g.replacedModule(cs, p)), nil
 	case strings.HasSuffix(p, ".go"):
 		var ids []int
 		if fc.NewPath != "" {
@@ -166,6 +169,11 @@ func (g *Graph) mapNewGo(fc gitrepo.FileChange, cs *ChangeSet) ([]int, error) {
 			return nil, fmt.Errorf("parsing %s: %v", fc.NewPath, err)
 		}
 		if pkg == nil {
+			importPath, importers := g.importersOfDir(path.Dir(fc.NewPath))
+			if len(importers) > 0 {
+				cs.Warnings = append(cs.Warnings, fmt.Sprintf("%s is not part of the default build (build constraints or an ignored directory) and no analysed package lives beside it: not analysed; the packages importing %s are treated as changed", fc.NewPath, importPath))
+				return importers, nil
+			}
 			cs.Warnings = append(cs.Warnings, fmt.Sprintf("%s is not part of the default build (build constraints or an ignored directory) and no analysed package lives beside it: not analysed", fc.NewPath))
 			return nil, nil
 		}
@@ -544,6 +552,11 @@ func (g *Graph) mapOldGo(fc gitrepo.FileChange, old OldFile) ([]int, []string, e
 	}
 	whole := fc.Status == gitrepo.Deleted || fc.Binary
 	keys := declKeys(fset, f, fc.OldLines, whole)
+	if pkg == nil && fc.Status == gitrepo.Modified {
+		// The file is still there, outside this build: its head side
+		// answers for it (mapNewGo); nothing it declared is gone.
+		return nil, nil, nil
+	}
 	if pkg == nil || f.Name.Name != pkg.Name {
 		// The package is gone (or another lives here): its users changed
 		// too, so what it declared is only worth naming.

@@ -93,8 +93,11 @@ func (dc *depChange) addSumLine(line string) {
 // compareGoMod finds the modules whose requirement or replacement differs
 // between two go.mod files.
 func compareGoMod(dc *depChange, oldData, newData []byte) {
-	oldF, errOld := modfile.ParseLax("go.mod", oldData, nil)
-	newF, errNew := modfile.ParseLax("go.mod", newData, nil)
+	// Parse, not ParseLax: ParseLax drops replace and exclude directives
+	// (it is meant for dependencies' go.mod files), so changes to them
+	// would go unseen.
+	oldF, errOld := modfile.Parse("go.mod", oldData, nil)
+	newF, errNew := modfile.Parse("go.mod", newData, nil)
 	if errOld != nil || errNew != nil || oldF == nil || newF == nil {
 		dc.all = true
 		dc.why = append(dc.why, "go.mod does not parse")

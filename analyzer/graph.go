@@ -147,6 +147,16 @@ func BuildGraph(prog *Program) *Graph {
 				}
 			}
 		}
+		// It also depends on the dependency packages it imports: a
+		// dependency change may be what broke it. (Without NeedDeps, an
+		// import outside the module is known by its path only.)
+		if from, broken := g.pkgs[pkg.PkgPath]; broken {
+			for _, imp := range sortedKeys(importPaths(pkg)) {
+				if prog.byPath[imp] == nil {
+					g.useDependency(from, imp, token.NoPos)
+				}
+			}
+		}
 	}
 	g.resolveWriteSites()
 	g.resolveInterfaces()
@@ -185,6 +195,15 @@ func (g *Graph) resolveWriteSites() {
 			return true
 		})
 	}
+}
+
+// importPaths returns the paths pkg imports, as keys.
+func importPaths(pkg *packages.Package) map[string]bool {
+	paths := map[string]bool{}
+	for path := range pkg.Imports {
+		paths[path] = true
+	}
+	return paths
 }
 
 func sortedImports(pkg *packages.Package) []string {
