@@ -446,6 +446,7 @@ func (g *Graph) resolveInterfaces() {
 		}
 	}
 	sort.Slice(named, func(i, j int) bool { return named[i].Obj().Pos() < named[j].Obj().Pos() })
+	idx := newMethodIndex(named)
 	var implementers typeutil.Map // interface -> []*types.Named
 	for obj, id := range g.byObj {
 		fn, ok := obj.(*types.Func)
@@ -455,7 +456,7 @@ func (g *Graph) resolveInterfaces() {
 		iface := fn.Signature().Recv().Type()
 		impls, ok := implementers.At(iface).([]*types.Named)
 		if !ok {
-			impls = implementing(iface, named)
+			impls = implementing(iface, idx.candidates(iface, named))
 			implementers.Set(iface, impls)
 		}
 		for _, t := range impls {
@@ -468,6 +469,75 @@ func (g *Graph) resolveInterfaces() {
 			}
 		}
 	}
+}
+
+// methodIndex maps each method (its name, and its signature up to
+// types.Identical, receiver left out) to the non-generic types whose
+// pointer method set has it, so that an interface is checked against the
+// types having its rarest method rather than against every type of the
+// module.
+type methodIndex struct {
+	byName  map[string]*typeutil.Map // method name -> signature -> []*types.Named
+	generic []*types.Named           // matched by method names alone, always candidates
+}
+
+func newMethodIndex(named []*types.Named) *methodIndex {
+	idx := &methodIndex{byName: map[string]*typeutil.Map{}}
+	for _, t := range named {
+		if t.TypeParams().Len() > 0 {
+			idx.generic = append(idx.generic, t)
+			continue
+		}
+		mset := types.NewMethodSet(types.NewPointer(t))
+		for i := 0; i < mset.Len(); i++ {
+			fn := mset.At(i).Obj().(*types.Func)
+			sigs := idx.byName[fn.Name()]
+			if sigs == nil {
+				sigs = &typeutil.Map{}
+				idx.byName[fn.Name()] = sigs
+			}
+			sig := withoutRecv(fn.Signature())
+			ts, _ := sigs.At(sig).([]*types.Named)
+			sigs.Set(sig, append(ts, t))
+		}
+	}
+	return idx
+}
+
+func (idx *methodIndex) having(m *types.Func) []*types.Named {
+	sigs := idx.byName[m.Name()]
+	if sigs == nil {
+		return nil
+	}
+	ts, _ := sigs.At(withoutRecv(m.Signature())).([]*types.Named)
+	return ts
+}
+
+// candidates returns the types that may implement iface: those having
+// its rarest method, and the generic ones; every type for a generic or
+// empty interface.
+func (idx *methodIndex) candidates(iface types.Type, all []*types.Named) []*types.Named {
+	it, ok := iface.Underlying().(*types.Interface)
+	if !ok || it.NumMethods() == 0 {
+		return all
+	}
+	if n, ok := iface.(*types.Named); ok && n.TypeParams().Len() > 0 {
+		return all
+	}
+	var best []*types.Named
+	for i := 0; i < it.NumMethods(); i++ {
+		m := it.Method(i)
+		c := idx.having(m)
+		if i == 0 || len(c) < len(best) {
+			best = c
+		}
+	}
+	if len(idx.generic) == 0 {
+		return best
+	}
+	out := append(append([]*types.Named{}, best...), idx.generic...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Obj().Pos() < out[j].Obj().Pos() })
+	return out
 }
 
 // implementing returns the types among named whose values or pointers

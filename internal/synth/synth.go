@@ -6,8 +6,8 @@
 //
 //	cmd/server/main.go              the server command
 //	internal/web                    wiring: one service per domain, one
-//	                                mount function per domain registering
-//	                                its routes on an http.ServeMux
+//	                                mount function per domain (<d>_mount.go)
+//	                                registering its routes on an http.ServeMux
 //	internal/middleware             Logged, Auth, Recover, RequestID, Chain
 //	internal/render                 JSON, HTML (the Page interface), Error
 //	internal/format                 display helpers; Price is the one Edit changes
@@ -21,7 +21,8 @@
 //	                                services of up to two earlier domains
 //	internal/pages/<d>page          the Handler: one method per route
 //
-// Every package is filled with helper functions up to
+// Every package is filled with helper functions (in helpers.go for the
+// domain packages) up to
 // Size.FuncsPerPackage; helpers call each other within the package and
 // across the packages it imports, and a few use closures (called locally
 // or handed to the standard library), function values and method values.
@@ -57,8 +58,8 @@ type Size struct {
 	Domains int
 	// Utils is the number of generic util packages.
 	Utils int
-	// Routes is the number of routes registered, spread over the domains
-	// (at most eight per domain).
+	// Routes is the number of routes registered, spread evenly over the
+	// domains: between one and eight per domain.
 	Routes int
 	// FuncsPerPackage is the number of functions and methods each
 	// package is filled up to (the wiring packages excepted).
