@@ -37,11 +37,9 @@ func TestImpact(t *testing.T) {
 			dir := t.TempDir()
 			var diff []gitrepo.FileChange
 			old := map[string][]byte{}
-			var want []byte
 			for _, f := range ar.Files {
 				switch {
 				case f.Name == "want":
-					want = f.Data
 					continue
 				case f.Name == "changed":
 					diff = append(diff, parseChanged(t, f.Data, old)...)
@@ -50,24 +48,13 @@ func TestImpact(t *testing.T) {
 					old[strings.TrimPrefix(f.Name, "old/")] = f.Data
 					continue
 				}
-				path := filepath.Join(dir, filepath.FromSlash(f.Name))
-				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-				require.NoError(t, os.WriteFile(path, f.Data, 0o644))
+				writeFile(t, dir, f.Name, f.Data)
 				if lines := changedLines(f.Data); len(lines) > 0 {
 					diff = append(diff, gitrepo.FileChange{OldPath: f.Name, NewPath: f.Name, Status: gitrepo.Modified, NewLines: lines})
 				}
 			}
 			got := runImpact(t, dir, diff, old)
-			if *update {
-				for i := range ar.Files {
-					if ar.Files[i].Name == "want" {
-						ar.Files[i].Data = []byte(got)
-					}
-				}
-				require.NoError(t, os.WriteFile(file, txtar.Format(ar), 0o644))
-				return
-			}
-			require.Equal(t, string(want), got)
+			checkWant(t, file, ar, got)
 		})
 	}
 }
@@ -156,15 +143,11 @@ func TestFeatures(t *testing.T) {
 			ar, err := txtar.ParseFile(file)
 			require.NoError(t, err)
 			dir := t.TempDir()
-			var want []byte
 			for _, f := range ar.Files {
 				if f.Name == "want" {
-					want = f.Data
 					continue
 				}
-				path := filepath.Join(dir, filepath.FromSlash(f.Name))
-				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-				require.NoError(t, os.WriteFile(path, f.Data, 0o644))
+				writeFile(t, dir, f.Name, f.Data)
 			}
 			prog, err := Load(context.Background(), dir, dir, false)
 			require.NoError(t, err)
@@ -175,16 +158,7 @@ func TestFeatures(t *testing.T) {
 				fmt.Fprintf(&b, "%s %q %s %s:%d\n", f.Kind, f.ID, f.Entry, f.Position.File, f.Position.Line)
 			}
 			got := b.String()
-			if *update {
-				for i := range ar.Files {
-					if ar.Files[i].Name == "want" {
-						ar.Files[i].Data = []byte(got)
-					}
-				}
-				require.NoError(t, os.WriteFile(file, txtar.Format(ar), 0o644))
-				return
-			}
-			require.Equal(t, string(want), got)
+			checkWant(t, file, ar, got)
 		})
 	}
 }
@@ -213,15 +187,11 @@ func TestEvidence(t *testing.T) {
 			ar, err := txtar.ParseFile(file)
 			require.NoError(t, err)
 			dir := t.TempDir()
-			var want []byte
 			for _, f := range ar.Files {
 				if f.Name == "want" {
-					want = f.Data
 					continue
 				}
-				path := filepath.Join(dir, filepath.FromSlash(f.Name))
-				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-				require.NoError(t, os.WriteFile(path, f.Data, 0o644))
+				writeFile(t, dir, f.Name, f.Data)
 			}
 			prog, err := Load(context.Background(), dir, dir, true)
 			require.NoError(t, err)
@@ -238,16 +208,7 @@ func TestEvidence(t *testing.T) {
 				fmt.Fprintf(&b, "%s: %s\n", f.ID, strings.Join(tests, " "))
 			}
 			got := b.String()
-			if *update {
-				for i := range ar.Files {
-					if ar.Files[i].Name == "want" {
-						ar.Files[i].Data = []byte(got)
-					}
-				}
-				require.NoError(t, os.WriteFile(file, txtar.Format(ar), 0o644))
-				return
-			}
-			require.Equal(t, string(want), got)
+			checkWant(t, file, ar, got)
 		})
 	}
 }
@@ -299,9 +260,7 @@ func TestOther(t *testing.T) { serve("GET", "/other") }
 `,
 	}
 	for name, data := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(data), 0o644))
+		writeFile(t, dir, name, []byte(data))
 	}
 	var profiles []CoverageProfile
 	for _, name := range []string{"TestTable", "TestOther"} {
@@ -335,4 +294,34 @@ func TestOther(t *testing.T) { serve("GET", "/other") }
 
 	err = g.Credit(features, EvidenceOptions{Declared: map[string][]TestRef{"GET /other": {{Package: "example.com/m/web", Name: "TestGhost"}}}})
 	require.ErrorContains(t, err, `configured test example.com/m/web.TestGhost does not exist`)
+}
+
+// writeFile writes a case's file under dir.
+func writeFile(t *testing.T, dir, name string, data []byte) {
+	t.Helper()
+	path := filepath.Join(dir, filepath.FromSlash(name))
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+}
+
+// checkWant compares got with the case's "want" section, or rewrites
+// the section with -update.
+func checkWant(t *testing.T, file string, ar *txtar.Archive, got string) {
+	t.Helper()
+	if *update {
+		for i := range ar.Files {
+			if ar.Files[i].Name == "want" {
+				ar.Files[i].Data = []byte(got)
+			}
+		}
+		require.NoError(t, os.WriteFile(file, txtar.Format(ar), 0o644))
+		return
+	}
+	var want []byte
+	for _, f := range ar.Files {
+		if f.Name == "want" {
+			want = f.Data
+		}
+	}
+	require.Equal(t, string(want), got)
 }

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -33,16 +32,12 @@ func TestRouters(t *testing.T) {
 			ar, err := txtar.ParseFile(file)
 			require.NoError(t, err)
 			dir := t.TempDir()
-			var want []byte
 			tagged := map[string][]gitrepo.FileChange{}
 			for _, f := range ar.Files {
 				if f.Name == "want" {
-					want = f.Data
 					continue
 				}
-				path := filepath.Join(dir, filepath.FromSlash(f.Name))
-				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-				require.NoError(t, os.WriteFile(path, f.Data, 0o644))
+				writeFile(t, dir, f.Name, f.Data)
 				for tag, lines := range taggedLines(f.Data) {
 					tagged[tag] = append(tagged[tag], gitrepo.FileChange{OldPath: f.Name, NewPath: f.Name, Status: gitrepo.Modified, NewLines: lines})
 				}
@@ -90,16 +85,7 @@ func TestRouters(t *testing.T) {
 				}
 			}
 			got := b.String()
-			if *update {
-				for i := range ar.Files {
-					if ar.Files[i].Name == "want" {
-						ar.Files[i].Data = []byte(got)
-					}
-				}
-				require.NoError(t, os.WriteFile(file, txtar.Format(ar), 0o644))
-				return
-			}
-			require.Equal(t, string(want), got)
+			checkWant(t, file, ar, got)
 		})
 	}
 }
