@@ -240,6 +240,12 @@ func (r *Repo) git(ctx context.Context, env []string, args ...string) ([]byte, e
 	return run(ctx, r.Root, env, args...)
 }
 
+// Run runs git in dir, with the environment of every git command here,
+// and returns its standard output; errors are one line.
+func Run(ctx context.Context, dir string, args ...string) ([]byte, error) {
+	return run(ctx, dir, nil, args...)
+}
+
 // run runs git in dir and returns its standard output. extraEnv is added to
 // the environment.
 func run(ctx context.Context, dir string, extraEnv []string, args ...string) ([]byte, error) {
@@ -267,8 +273,7 @@ func environ() []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		switch name {
-		case "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX":
+		if IsLocalEnvVar(name) || name == "LC_ALL" {
 			continue
 		}
 		env = append(env, kv)
@@ -299,8 +304,41 @@ func (e *gitError) Error() string {
 
 func (e *gitError) Unwrap() error { return e.err }
 
+// NotARepository reports whether git failed because its directory is not
+// in a git repository.
+func NotARepository(err error) bool {
+	var ge *gitError
+	return errors.As(err, &ge) && strings.Contains(ge.stderr, "not a git repository")
+}
+
+// IsExit reports whether err is a git exit with the given status.
+func IsExit(err error, code int) bool { return isExit(err, code) }
+
 // isExit reports whether err is a git exit with the given status.
 func isExit(err error, code int) bool {
 	var ee *exec.ExitError
 	return errors.As(err, &ee) && ee.ExitCode() == code
+}
+
+// localEnvVars are the variables git exports to hooks (or a user may set)
+// that point git at another repository, index or object store. It is the
+// list `git rev-parse --local-env-vars` prints in git 2.39; Run adds
+// whatever the installed git prints.
+var localEnvVars = []string{
+	"GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS",
+	"GIT_CONFIG_COUNT", "GIT_OBJECT_DIRECTORY", "GIT_DIR", "GIT_WORK_TREE",
+	"GIT_IMPLICIT_WORK_TREE", "GIT_GRAFT_FILE", "GIT_INDEX_FILE",
+	"GIT_NO_REPLACE_OBJECTS", "GIT_REPLACE_REF_BASE", "GIT_PREFIX",
+	"GIT_INTERNAL_SUPER_PREFIX", "GIT_SHALLOW_FILE", "GIT_COMMON_DIR",
+}
+
+// IsLocalEnvVar reports whether name is one of localEnvVars, or one of the
+// GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n pairs that GIT_CONFIG_COUNT counts.
+func IsLocalEnvVar(name string) bool {
+	for _, v := range localEnvVars {
+		if name == v {
+			return true
+		}
+	}
+	return strings.HasPrefix(name, "GIT_CONFIG_KEY_") || strings.HasPrefix(name, "GIT_CONFIG_VALUE_")
 }

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/blastgate/blastgate/internal/gitrepo"
 )
 
 // marker is the line that identifies a hook blastgate wrote.
@@ -170,10 +172,9 @@ func hooksDir(ctx context.Context, dir string) (string, error) {
 	} else if !fi.IsDir() {
 		return "", fmt.Errorf("%s is not a directory: pass the directory of a git clone", dir)
 	}
-	out, err := run(ctx, dir, "rev-parse", "--git-path", "hooks")
+	out, err := gitrepo.Run(ctx, dir, "rev-parse", "--git-path", "hooks")
 	if err != nil {
-		var ge *gitError
-		if errors.As(err, &ge) && strings.Contains(ge.stderr, "not a git repository") {
+		if gitrepo.NotARepository(err) {
 			return "", fmt.Errorf("%s is not in a git repository: run blastgate hook install inside a clone, or pass -C DIR", dir)
 		}
 		return "", fmt.Errorf("cannot find the hooks directory of %s: %w", dir, err)

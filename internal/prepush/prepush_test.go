@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/blastgate/blastgate/internal/gitrepo"
 )
 
 // TestMain isolates every git command (the tests' and the package's) from
@@ -28,8 +30,10 @@ func TestMain(m *testing.M) {
 	os.Setenv("GIT_CONFIG_NOSYSTEM", "1")
 	os.Unsetenv("XDG_CONFIG_HOME")
 	os.Unsetenv("GIT_CONFIG_GLOBAL")
-	for _, name := range localEnvVars {
-		os.Unsetenv(name)
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); gitrepo.IsLocalEnvVar(name) {
+			os.Unsetenv(name)
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(home)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/blastgate/blastgate/internal/gitrepo"
 )
 
 // Range is the commits one pushed ref adds: the gate checks Base...Head.
@@ -69,7 +71,7 @@ func rangeOf(ctx context.Context, dir, remote string, u Update) (Range, string, 
 		return Range{}, "", err
 	}
 	if !ok {
-		out, err := run(ctx, dir, "cat-file", "-t", u.LocalOID)
+		out, err := gitrepo.Run(ctx, dir, "cat-file", "-t", u.LocalOID)
 		if err != nil {
 			return Range{}, "", fmt.Errorf("cannot find the pushed object %s here: %w", u.LocalOID, err)
 		}
@@ -89,12 +91,12 @@ func rangeOf(ctx context.Context, dir, remote string, u Update) (Range, string, 
 			if old == head {
 				return Range{}, "the remote has this commit already: nothing to check", nil
 			}
-			_, err := run(ctx, dir, "merge-base", "--is-ancestor", old, head)
+			_, err := gitrepo.Run(ctx, dir, "merge-base", "--is-ancestor", old, head)
 			switch {
 			case err == nil:
 				r.Base = old
 				return r, "", nil
-			case !isExit(err, 1):
+			case !gitrepo.IsExit(err, 1):
 				return Range{}, "", fmt.Errorf("cannot tell whether %s is an ancestor of %s: %w", short(old), short(head), err)
 			}
 		}
@@ -105,7 +107,7 @@ func rangeOf(ctx context.Context, dir, remote string, u Update) (Range, string, 
 	if remote != "" {
 		not = "--remotes=" + remote
 	}
-	out, err := run(ctx, dir, "rev-list", head, "--topo-order", "--reverse", "--not", not)
+	out, err := gitrepo.Run(ctx, dir, "rev-list", head, "--topo-order", "--reverse", "--not", not)
 	if err != nil {
 		return Range{}, "", fmt.Errorf("cannot list the commits %s is missing: %w", remoteName(remote), err)
 	}
@@ -114,7 +116,7 @@ func rangeOf(ctx context.Context, dir, remote string, u Update) (Range, string, 
 		return Range{}, fmt.Sprintf("every commit is on %s already: nothing to check", remoteName(remote)), nil
 	}
 	commit := string(bytes.TrimSpace(first))
-	out, err = run(ctx, dir, "rev-list", "--parents", "-n", "1", commit)
+	out, err = gitrepo.Run(ctx, dir, "rev-list", "--parents", "-n", "1", commit)
 	if err != nil {
 		return Range{}, "", fmt.Errorf("cannot find the parent of %s: %w", short(commit), err)
 	}
@@ -130,11 +132,11 @@ func rangeOf(ctx context.Context, dir, remote string, u Update) (Range, string, 
 // peel returns the commit oid names (itself, or what an annotated tag
 // points to). ok is false when there is no such commit here.
 func peel(ctx context.Context, dir, oid string) (commit string, ok bool, err error) {
-	out, err := run(ctx, dir, "rev-parse", "--verify", "--quiet", "--end-of-options", oid+"^{commit}")
+	out, err := gitrepo.Run(ctx, dir, "rev-parse", "--verify", "--quiet", "--end-of-options", oid+"^{commit}")
 	switch {
 	case err == nil:
 		return strings.TrimSpace(string(out)), true, nil
-	case isExit(err, 1):
+	case gitrepo.IsExit(err, 1):
 		return "", false, nil
 	}
 	return "", false, fmt.Errorf("cannot look up %s: %w", short(oid), err)
