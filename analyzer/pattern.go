@@ -19,6 +19,9 @@ type routePattern struct {
 // start the query or fragment, so no request would match it.
 func parsePattern(id string) (routePattern, bool) {
 	var p routePattern
+	if strings.ContainsAny(id, "<>") { // a placeholder for a run-time value
+		return p, false
+	}
 	rest := id
 	if i := strings.IndexByte(id, ' '); i >= 0 {
 		p.method, rest = id[:i], id[i+1:]

@@ -419,6 +419,11 @@ func (s *routerScan) routeIDs(cs callSite, inst regInstance, op *routerOpAt, cha
 	rel := ""
 	for i, p := range op.paths {
 		c, ok := s.str(s.ref(cs, p), inst.env, 0)
+		if !ok && len(op.paths) == 1 && op.kind != opMount {
+			// Constant text around a run-time value: <config.Webroot>api/x.
+			ref := s.ref(cs, p)
+			c, ok = placeholderPath(ref.pkg.TypesInfo, ref.expr)
+		}
 		if !ok {
 			dynamic = true
 			break
@@ -1032,6 +1037,10 @@ func (s *routerScan) constPath(cs callSite, paths []ast.Expr, det routerDetector
 	out := ""
 	for i, p := range paths {
 		c, ok := s.str(s.ref(cs, p), nil, 0)
+		if !ok && len(paths) == 1 {
+			ref := s.ref(cs, p)
+			c, ok = placeholderPath(ref.pkg.TypesInfo, ref.expr)
+		}
 		if !ok {
 			return "", true
 		}

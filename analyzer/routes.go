@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
@@ -58,7 +59,13 @@ type registrar struct {
 func (g *Graph) routes() []Feature {
 	calls := g.callSites()
 	var out []Feature
-	wrappers := map[types.Object]*registrar{}
+	// One wrapper per function and registration inside it: a function
+	// may register several routes through its parameters.
+	type wrapperKey struct {
+		obj  types.Object
+		call *ast.CallExpr
+	}
+	wrappers := map[wrapperKey]*registrar{}
 	var queue []*registrar
 	for _, cs := range calls {
 		fn, ok := typeutil.Callee(cs.pkg.TypesInfo, cs.call).(*types.Func)
@@ -71,13 +78,13 @@ func (g *Graph) routes() []Feature {
 			continue
 		}
 		if w := g.asRegistrar(cs, cs.call.Args[0], cs.call.Args[1], "", "", 1); w != nil {
-			if wrappers[w.obj] == nil {
-				wrappers[w.obj] = w
+			if k := (wrapperKey{w.obj, w.site.call}); wrappers[k] == nil {
+				wrappers[k] = w
 				queue = append(queue, w)
 			}
 			continue
 		}
-		out = append(out, g.route(cs, dynamicID(g, cs.call), cs.call.Args[1], nil))
+		out = append(out, g.route(cs, partialID(g, info, cs.call, cs.call.Args[0]), cs.call.Args[1], nil))
 	}
 	for len(queue) > 0 {
 		w := queue[0]
@@ -87,10 +94,10 @@ func (g *Graph) routes() []Feature {
 			// A wrapper handed to another function as a value: calls of
 			// that function's parameter are calls of the wrapper.
 			for _, alias := range passedAs(cs, w.obj) {
-				if wrappers[alias] == nil {
+				if k := (wrapperKey{alias, w.site.call}); wrappers[k] == nil {
 					a := *w
 					a.obj = alias
-					wrappers[alias] = &a
+					wrappers[k] = &a
 					queue = append(queue, &a)
 				}
 				found = true
@@ -111,14 +118,18 @@ func (g *Graph) routes() []Feature {
 			if w.depth < maxWrapperDepth {
 				if outer := g.asRegistrar(cs, patternArg, handler, w.before, w.after, w.depth+1); outer != nil {
 					outer.inner = append(outer.inner, w.inner...)
-					if wrappers[outer.obj] == nil {
-						wrappers[outer.obj] = outer
+					if k := (wrapperKey{outer.obj, outer.site.call}); wrappers[k] == nil {
+						wrappers[k] = outer
 						queue = append(queue, outer)
 					}
 					continue
 				}
 			}
-			out = append(out, g.route(cs, dynamicID(g, cs.call), handler, w.inner))
+			id := dynamicID(g, cs.call)
+			if w.before == "" && w.after == "" {
+				id = partialID(g, cs.pkg.TypesInfo, cs.call, patternArg)
+			}
+			out = append(out, g.route(cs, id, handler, w.inner))
 		}
 		if !found { // a wrapper nobody calls: keep its registration
 			out = append(out, g.route(w.site, dynamicID(g, w.site.call), nil, w.inner))
@@ -203,6 +214,52 @@ func (g *Graph) route(cs callSite, id string, handler ast.Expr, inner []int) Fea
 func dynamicID(g *Graph, call *ast.CallExpr) string {
 	file, line := g.prog.Rel(call.Pos())
 	return fmt.Sprintf("(dynamic route at %s:%d)", file, line)
+}
+
+// partialID names a route whose pattern joins constant text with values
+// known only at run time, `config.Webroot + "api/v1/messages"`, as
+// "<config.Webroot>api/v1/messages"; without constant text, it falls
+// back to dynamicID. Such ids never match a request
+// (parsePattern refuses '<'), so they get no request evidence.
+func partialID(g *Graph, info *types.Info, call *ast.CallExpr, e ast.Expr) string {
+	if p, ok := placeholderPath(info, e); ok {
+		return RouteID(p)
+	}
+	return dynamicID(g, call)
+}
+
+// placeholderPath renders a string concatenation with its non-constant
+// operands as <expression>, when at least one operand is constant text.
+func placeholderPath(info *types.Info, e ast.Expr) (string, bool) {
+	var b strings.Builder
+	text := false
+	var walk func(e ast.Expr) bool
+	walk = func(e ast.Expr) bool {
+		if c, ok := constString(info, e); ok {
+			text = text || c != ""
+			b.WriteString(c)
+			return true
+		}
+		switch x := ast.Unparen(e).(type) {
+		case *ast.BinaryExpr:
+			if x.Op != token.ADD {
+				return false
+			}
+			return walk(x.X) && walk(x.Y)
+		case *ast.Ident, *ast.SelectorExpr, *ast.CallExpr, *ast.IndexExpr:
+			s := types.ExprString(x)
+			if len(s) > 60 || strings.ContainsAny(s, "<> \t\n") {
+				return false
+			}
+			b.WriteString("<" + s + ">")
+			return true
+		}
+		return false
+	}
+	if !walk(e) || !text {
+		return "", false
+	}
+	return b.String(), true
 }
 
 // callSites lists every call of the module with its context.
