@@ -11,7 +11,8 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 )
 
-// Route discovery for third-party routers (chi, gin, gorilla/mux, echo).
+// Route discovery for third-party routers (chi, gin, gorilla/mux, echo,
+// fiber).
 //
 // Each router library has a detector (routers_<name>.go) that looks at a
 // call, identified by the function it calls (typeutil.Callee and
