@@ -325,3 +325,57 @@ func checkWant(t *testing.T, file string, ar *txtar.Archive, got string) {
 	}
 	require.Equal(t, string(want), got)
 }
+
+// TestRegistrationTrace checks that a route impacted through its
+// registration is traced to the line the registration starts on.
+func TestRegistrationTrace(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "go.mod", []byte("module example.com/m\n\ngo 1.22\n"))
+	src := `package web
+
+import "net/http"
+
+func logged(next http.Handler) http.Handler { return next }
+func a(w http.ResponseWriter, r *http.Request) {}
+func b(w http.ResponseWriter, r *http.Request) {}
+
+func Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /a", a)
+	mux.Handle("GET /b",
+		logged(http.HandlerFunc(b)))
+}
+`
+	writeFile(t, dir, "web/web.go", []byte(src))
+	prog, err := Load(context.Background(), dir, dir, false)
+	require.NoError(t, err)
+	g := BuildGraph(prog)
+	features, err := g.Features(nil)
+	require.NoError(t, err)
+	cs, err := g.MapChanges([]gitrepo.FileChange{{OldPath: "web/web.go", NewPath: "web/web.go", Status: gitrepo.Modified, NewLines: []gitrepo.LineRange{{Start: 12, End: 12}}}}, nil)
+	require.NoError(t, err)
+	got := g.Impact(features, cs).Impacted
+	require.Len(t, got, 1)
+	require.Equal(t, "GET /b", got[0].ID)
+	require.Len(t, got[0].Trace, 1)
+	require.Equal(t, "example.com/m/web.Routes", got[0].Trace[0].Function)
+	require.Equal(t, "web/web.go", got[0].Trace[0].Position.File)
+	require.Equal(t, 11, got[0].Trace[0].Position.Line)
+}
+
+func TestRemovalPoints(t *testing.T) {
+	r := func(a, b int) gitrepo.LineRange { return gitrepo.LineRange{Start: a, End: b} }
+	for _, c := range []struct {
+		old, new []gitrepo.LineRange
+		want     []int
+	}{
+		{nil, []gitrepo.LineRange{r(3, 4)}, nil},
+		// old line 5 removed: new line 5 follows where it was
+		{[]gitrepo.LineRange{r(5, 5)}, nil, []int{5}},
+		// two lines added at 2-3, then old line 7 (new 9) removed
+		{[]gitrepo.LineRange{r(7, 7)}, []gitrepo.LineRange{r(2, 3)}, []int{9}},
+		// old 4-5 replaced by new 4-6, old 10 removed (new 11)
+		{[]gitrepo.LineRange{r(4, 5), r(10, 10)}, []gitrepo.LineRange{r(4, 6)}, []int{4, 11}},
+	} {
+		require.Equal(t, c.want, removalPoints(c.old, c.new), "%v %v", c.old, c.new)
+	}
+}

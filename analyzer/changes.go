@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,6 +28,9 @@ type ChangeSet struct {
 	// Warnings are files whose changes could not be mapped precisely.
 	Warnings []string
 	nodes    map[int]bool
+	// touched are the changed lines of the new version of each Go file
+	// (by absolute path), for the registrations they touch.
+	touched map[string]touchedLines
 
 	deps       []*depChange      // changes to go.mod, go.sum and vendor/
 	depChanges []int             // their indexes in Changes
@@ -39,8 +43,15 @@ type OldFile func(path string) ([]byte, error)
 // MapChanges maps changed line ranges to the declarations that contain
 // them. Paths are relative to the repository root.
 func (g *Graph) MapChanges(diff []gitrepo.FileChange, old OldFile) (*ChangeSet, error) {
-	cs := &ChangeSet{nodes: map[int]bool{}}
+	cs := &ChangeSet{nodes: map[int]bool{}, touched: map[string]touchedLines{}}
 	for _, fc := range diff {
+		if p := fc.NewPath; p != "" && strings.HasSuffix(p, ".go") && !isTestPath(p) {
+			abs := filepath.Join(g.prog.Root, filepath.FromSlash(p))
+			t := cs.touched[abs]
+			t.lines = append(t.lines, fc.NewLines...)
+			t.removed = append(t.removed, removalPoints(fc.OldLines, fc.NewLines)...)
+			cs.touched[abs] = t
+		}
 		ids, note, err := g.mapFile(fc, old, cs)
 		if err != nil {
 			return nil, err
@@ -677,4 +688,89 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// touchedLines are the lines a change touches in the new version of a
+// file: the added or changed lines, and the places where lines were
+// removed.
+type touchedLines struct {
+	lines []gitrepo.LineRange
+	// removed are the new lines before which old lines were removed.
+	removed []int
+}
+
+// touches reports whether the change touches the lines from..to of the
+// new file: changes one of them, or removes a line between two of them.
+func (t touchedLines) touches(from, to int) bool {
+	for _, r := range t.lines {
+		if r.Start <= to && from <= r.End {
+			return true
+		}
+	}
+	for _, n := range t.removed {
+		if from < n && n <= to {
+			return true
+		}
+	}
+	return false
+}
+
+// removalPoints returns, for the removed or changed lines of the old
+// file, the line of the new file before which they were: the old and the
+// new file pair their unchanged lines in order.
+func removalPoints(old, new []gitrepo.LineRange) []int {
+	if len(old) == 0 {
+		return nil
+	}
+	old = sortedRanges(old)
+	new = sortedRanges(new)
+	in := func(rs []gitrepo.LineRange, i *int, l int) bool {
+		for *i < len(rs) && rs[*i].End < l {
+			*i++
+		}
+		return *i < len(rs) && rs[*i].Start <= l
+	}
+	var out []int
+	last := old[len(old)-1].End
+	o, n, oi, ni := 1, 1, 0, 0
+	for o <= last {
+		switch {
+		case in(old, &oi, o):
+			if len(out) == 0 || out[len(out)-1] != n {
+				out = append(out, n)
+			}
+			o++
+		case in(new, &ni, n):
+			// Skip the whole added range at once.
+			n = new[ni].End + 1
+		default:
+			// Skip to the next changed line of either side at once.
+			step := last + 1 - o
+			if oi < len(old) && old[oi].Start > o {
+				step = min(step, old[oi].Start-o)
+			}
+			if ni < len(new) && new[ni].Start > n {
+				step = min(step, new[ni].Start-n)
+			}
+			o, n = o+step, n+step
+		}
+	}
+	return out
+}
+
+func sortedRanges(rs []gitrepo.LineRange) []gitrepo.LineRange {
+	rs = slices.Clone(rs)
+	slices.SortFunc(rs, func(a, b gitrepo.LineRange) int { return a.Start - b.Start })
+	return rs
+}
+
+// touchedReg returns a registration span of f that the change touches.
+func (g *Graph) touchedReg(cs *ChangeSet, f Feature) (regSpan, bool) {
+	for _, sp := range f.regs {
+		from, to := g.prog.Fset.Position(sp.from), g.prog.Fset.Position(sp.to)
+		if t, ok := cs.touched[from.Filename]; ok && t.touches(from.Line, to.Line) {
+			return sp, true
+		}
+	}
+	return regSpan{}, false
 }

@@ -27,6 +27,44 @@ type Feature struct {
 	entries []int
 	// registrar is the function that registers a route on its router, or -1.
 	registrar int
+	// regs are the source spans that register a route: a change that
+	// touches one impacts the route even when it changes none of its
+	// roots (a path, a method, a middleware swapped in the registration).
+	regs []regSpan
+}
+
+// regSpan is a stretch of source that registers a route: the
+// registration call with its handler chain, a wrapper's call, or the
+// calls that make the route's groups, mount its router and add its
+// middleware (without the closures they are handed, which are code of
+// their own).
+type regSpan struct {
+	from, to token.Pos
+	encl     int // the node of the declaration the span is in
+}
+
+// callSpan is the span of a registering call: from its method's name
+// when it is called on the result of another call (r.Group("/v2").Get:
+// the Get), else from its start; to its end, or to the closure it is
+// handed; widened to the expressions the registration reads (a mux
+// route's path, written earlier in its chain).
+func callSpan(call *ast.CallExpr, closure ast.Expr, encl int, exprs ...ast.Expr) regSpan {
+	sp := regSpan{from: call.Pos(), to: call.End(), encl: encl}
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if _, chained := ast.Unparen(sel.X).(*ast.CallExpr); chained {
+			sp.from = sel.Sel.Pos()
+		}
+	}
+	if closure != nil {
+		sp.to = closure.Pos()
+	}
+	for _, e := range exprs {
+		if e == nil || e == closure || e == call.Fun {
+			continue
+		}
+		sp.from, sp.to = min(sp.from, e.Pos()), max(sp.to, e.End())
+	}
+	return sp
 }
 
 // DeclaredFeature is a feature named in configuration.

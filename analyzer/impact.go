@@ -59,10 +59,22 @@ func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
 				best = r
 			}
 		}
+		rf := f.Feature
+		// A change of the registration itself (its path, method or
+		// middleware) impacts the route, traced to where it is
+		// registered, unless the change is one of the route's roots.
+		if best < 0 || dist[best] > 0 {
+			if sp, ok := g.touchedReg(cs, f); ok {
+				frame := report.Frame{Function: g.nodes[max(sp.encl, 0)].name}
+				frame.Position.File, frame.Position.Line = g.prog.Rel(sp.from)
+				rf.Trace = []report.Frame{frame}
+				out.Impacted = append(out.Impacted, rf)
+				continue
+			}
+		}
 		if best < 0 {
 			continue
 		}
-		rf := f.Feature
 		for id := best; ; id = next[id] {
 			frame := report.Frame{Function: g.nodes[id].name}
 			pos := via[id]

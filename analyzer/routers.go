@@ -11,7 +11,8 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 )
 
-// Route discovery for third-party routers (chi, gin, gorilla/mux, echo).
+// Route discovery for third-party routers (chi, gin, gorilla/mux, echo,
+// fiber).
 //
 // Each router library has a detector (routers_<name>.go) that looks at a
 // call, identified by the function it calls (typeutil.Callee and
@@ -37,7 +38,9 @@ import (
 //     at the call, as net/http wrappers are (routes.go);
 //   - it makes the same Feature as a net/http route (route in routes.go),
 //     with the middleware of the route, of its groups and of the Use calls
-//     on them as roots.
+//     on them as roots, and the registering call, the calls making its
+//     groups and mounts and the Use calls as its registration (regSpan): a
+//     change touching them impacts the route.
 //
 // Router values are followed flow-insensitively and without telling
 // callers apart (a function called with two groups registers on both),
@@ -179,6 +182,7 @@ type routerStep struct {
 	methods []string
 	mws     []exprRef
 	det     routerDetector
+	sites   []regSpan // the call that makes it (a group, a mount)
 }
 
 // routerChain is a router's steps, the root first.
@@ -265,6 +269,7 @@ func (g *Graph) routerRoutes() []Feature {
 	}
 	var regs []reg
 	uses := map[any][]exprRef{}
+	useSites := map[any][]regSpan{}
 	routed := map[any]bool{}
 	for i, cs := range s.calls {
 		op := s.opOf(i)
@@ -297,6 +302,7 @@ func (g *Graph) routerRoutes() []Feature {
 				for _, mw := range op.mws {
 					uses[last] = append(uses[last], s.ref(cs, mw))
 				}
+				useSites[last] = append(useSites[last], callSpan(cs.call, nil, cs.encl, op.mws...))
 			}
 		}
 	}
@@ -329,7 +335,7 @@ func (g *Graph) routerRoutes() []Feature {
 						continue
 					}
 					seen[id] = true
-					out = append(out, s.feature(cs, inst, op, chain, id, uses))
+					out = append(out, s.feature(cs, inst, op, chain, id, uses, useSites))
 				}
 			}
 		}
@@ -341,7 +347,7 @@ func (g *Graph) routerRoutes() []Feature {
 // the registration is (or the outermost call of the wrappers it is
 // in), with the handler as its entry and the middleware of the route,
 // of its groups and of the Use calls on them as roots.
-func (s *routerScan) feature(cs callSite, inst regInstance, op *routerOpAt, chain routerChain, id string, uses map[any][]exprRef) Feature {
+func (s *routerScan) feature(cs callSite, inst regInstance, op *routerOpAt, chain routerChain, id string, uses map[any][]exprRef, useSites map[any][]regSpan) Feature {
 	var f Feature
 	if op.handler == nil {
 		f = s.g.route(inst.site, id, nil, nil)
@@ -364,7 +370,22 @@ func (s *routerScan) feature(cs callSite, inst regInstance, op *routerOpAt, chai
 	for _, mw := range mws {
 		f.roots = append(f.roots, s.reach(mw)...)
 	}
+	// Where it is registered: besides the call it is reported at (route
+	// adds it), the registration inside wrappers, its groups, mounts and
+	// Use calls.
+	f.regs = append(f.regs, s.opSpan(cs, op.routerOp))
+	for _, st := range chain {
+		f.regs = append(f.regs, st.sites...)
+		f.regs = append(f.regs, useSites[st.id]...)
+	}
 	return f
+}
+
+// opSpan is the span of a registering call: the call, widened to the
+// expressions the detector read from it, without its closure.
+func (s *routerScan) opSpan(cs callSite, op routerOp) regSpan {
+	exprs := append(append(append([]ast.Expr{op.handler}, op.paths...), op.methods...), op.mws...)
+	return callSpan(cs.call, op.closure, cs.encl, exprs...)
 }
 
 // sameRouter reports whether a mounted handler is a router of the
@@ -986,7 +1007,7 @@ func (s *routerScan) root(id any, depth int) []routerChain {
 	var out []routerChain
 	for _, i := range s.mounts[id] {
 		cs, op := s.calls[i], s.opOf(i)
-		step := &routerStep{id: id, det: op.det}
+		step := &routerStep{id: id, det: op.det, sites: []regSpan{s.opSpan(cs, op.routerOp)}}
 		step.prefix, step.dynamic = s.constPath(cs, op.paths, op.det)
 		for _, parent := range s.chains(s.ref(cs, op.recv), depth+1) {
 			out = append(out, append(append(routerChain{}, parent...), step))
@@ -1001,7 +1022,11 @@ func (s *routerScan) root(id any, depth int) []routerChain {
 // derived is the router a group call returns (or passes to its closure).
 func (s *routerScan) derived(r exprRef, call *ast.CallExpr, op *routerOpAt, depth int) []routerChain {
 	step := &routerStep{id: call, det: op.det}
-	cs := callSite{pkg: r.pkg, file: r.file, call: call}
+	cs := callSite{pkg: r.pkg, file: r.file, call: call, encl: -1}
+	if i, ok := s.site[call]; ok {
+		cs.encl = s.calls[i].encl
+	}
+	step.sites = []regSpan{s.opSpan(cs, op.routerOp)}
 	step.prefix, step.dynamic = s.constPath(cs, op.paths, op.det)
 	for _, mw := range op.mws {
 		step.mws = append(step.mws, s.ref(cs, mw))

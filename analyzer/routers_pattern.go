@@ -12,11 +12,17 @@ import (
 // way); on top of them:
 //
 //   - :name, a whole segment (gin, echo): one non-empty segment;
-//   - *name or * as the last segment (gin, echo, chi): the rest of the
-//     path after the slash, possibly empty;
+//   - *name or * as the last segment (gin, echo, chi, fiber): the rest of
+//     the path after the slash, possibly empty;
+//   - + or +name as the last segment (fiber): the rest of the path after
+//     the slash, not empty;
 //   - {name:regexp} (chi, gorilla/mux), and segments that mix text and
 //     {params} (chi's /{month}-{day}, mux's /file.{ext}): the segment must
 //     match, a {name} alone standing for [^/]+.
+//
+// A segment with a fiber constraint (:id<int>), or with more than one
+// parameter (fiber's /:from-:to), is not matched: no request is taken to
+// reach it.
 //
 // ServeMux rejects all of these (a '{' that is not a whole-segment
 // wildcard panics), except for ':' and '*' segments, which it would take
@@ -25,7 +31,8 @@ import (
 
 // routerSeg is a path segment in a router's own syntax.
 type routerSeg struct {
-	multi   bool           // *name at the end
+	multi   bool           // *name or +name at the end
+	some    bool           // +name: the rest is not empty
 	re      *regexp.Regexp // nil: any non-empty segment
 	example string
 	rank    int // for moreSpecific: like segRank's
@@ -39,9 +46,14 @@ func (p *routePattern) routerSyntax() bool {
 		last := i == len(p.segs)-1
 		switch {
 		case len(s) > 1 && s[0] == ':':
+			if strings.ContainsAny(s[1:], ":<") {
+				return false
+			}
 			p.setRouterSeg(i, routerSeg{example: "1", rank: 2})
 		case len(s) >= 1 && s[0] == '*' && last:
 			p.setRouterSeg(i, routerSeg{multi: true, example: "x", rank: 1})
+		case len(s) >= 1 && s[0] == '+' && last:
+			p.setRouterSeg(i, routerSeg{multi: true, some: true, example: "x", rank: 1})
 		case strings.ContainsAny(s, "{}") && !isPlainWildcard(s):
 			re, ok := segmentRegexp(s)
 			if !ok {
@@ -79,6 +91,8 @@ func (p *routePattern) setRouterSeg(i int, s routerSeg) {
 func (p routePattern) matchRouterSeg(i int, segs []string) (ok, done bool) {
 	rs := p.router[i]
 	switch {
+	case rs.multi && rs.some:
+		return len(segs) > i+1 || len(segs) == i+1 && segs[i] != "", true
 	case rs.multi:
 		return len(segs) > i, true
 	case i >= len(segs):

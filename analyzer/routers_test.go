@@ -118,6 +118,11 @@ func TestRouterPatterns(t *testing.T) {
 		{"GET /files/*filepath", "GET", "/files/", true},
 		{"GET /files/*filepath", "GET", "/files", false},
 		{"/static/*", "POST", "/static/x", true},
+		// fiber
+		{"GET /files/+", "GET", "/files/a/b.txt", true},
+		{"GET /files/+", "GET", "/files/a", true},
+		{"GET /files/+", "GET", "/files/", false},
+		{"GET /files/+", "GET", "/files", false},
 		// chi and gorilla/mux
 		{"GET /users/{id}", "GET", "/users/42", true},
 		{"DELETE /items/{id:[0-9]+}", "DELETE", "/items/7", true},
@@ -151,4 +156,8 @@ func TestRouterPatterns(t *testing.T) {
 	}
 	_, ok := parsePattern("GET /items/{id:[0-9+}")
 	require.False(t, ok, "a regexp that does not compile matches nothing")
+	for _, id := range []string{"GET /users/:id<int>", "GET /flights/:from-:to"} {
+		_, ok := parsePattern(id)
+		require.False(t, ok, "%s: a fiber constraint or a segment of two parameters matches nothing", id)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
@@ -52,6 +53,7 @@ type registrar struct {
 	after   string       // constant text after it
 	handler int          // index of the handler parameter, or -1
 	inner   []int        // nodes of the wrapper's own handler expression
+	sites   []regSpan    // the registrations inside the wrappers
 	depth   int
 }
 
@@ -112,12 +114,13 @@ func (g *Graph) routes() []Feature {
 			}
 			patternArg := cs.call.Args[w.pattern]
 			if c, ok := constString(cs.pkg.TypesInfo, patternArg); ok {
-				out = append(out, g.route(cs, RouteID(w.before+c+w.after), handler, w.inner))
+				out = append(out, w.withSites(g.route(cs, RouteID(w.before+c+w.after), handler, w.inner)))
 				continue
 			}
 			if w.depth < maxWrapperDepth {
 				if outer := g.asRegistrar(cs, patternArg, handler, w.before, w.after, w.depth+1); outer != nil {
 					outer.inner = append(outer.inner, w.inner...)
+					outer.sites = append(outer.sites, w.sites...)
 					if k := (wrapperKey{outer.obj, outer.site.call}); wrappers[k] == nil {
 						wrappers[k] = outer
 						queue = append(queue, outer)
@@ -129,10 +132,10 @@ func (g *Graph) routes() []Feature {
 			if w.before == "" && w.after == "" {
 				id = partialID(g, cs.pkg.TypesInfo, cs.call, patternArg)
 			}
-			out = append(out, g.route(cs, id, handler, w.inner))
+			out = append(out, w.withSites(g.route(cs, id, handler, w.inner)))
 		}
 		if !found { // a wrapper nobody calls: keep its registration
-			out = append(out, g.route(w.site, dynamicID(g, w.site.call), nil, w.inner))
+			out = append(out, w.withSites(g.route(w.site, dynamicID(g, w.site.call), nil, w.inner)))
 		}
 	}
 	// Routes of third-party routers (routers.go).
@@ -154,6 +157,7 @@ func (g *Graph) asRegistrar(cs callSite, pattern, handler ast.Expr, before, afte
 	if w.pattern < 0 {
 		return nil
 	}
+	w.sites = []regSpan{callSpan(cs.call, nil, cs.encl)}
 	if handler != nil {
 		ast.Inspect(handler, func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok {
@@ -174,6 +178,17 @@ func (g *Graph) asRegistrar(cs callSite, pattern, handler ast.Expr, before, afte
 	return w
 }
 
+// withSites adds the registrations inside the wrappers to a route made
+// by a call of the wrapper.
+func (w *registrar) withSites(f Feature) Feature {
+	for _, sp := range w.sites {
+		if !slices.Contains(f.regs, sp) {
+			f.regs = append(f.regs, sp)
+		}
+	}
+	return f
+}
+
 // route makes the route feature registered at cs; handler is resolved in
 // cs's package, inner are nodes a wrapper adds around it.
 func (g *Graph) route(cs callSite, id string, handler ast.Expr, inner []int) Feature {
@@ -191,6 +206,7 @@ func (g *Graph) route(cs callSite, id string, handler ast.Expr, inner []int) Fea
 	}
 	f.Entry = name
 	f.registrar = cs.encl
+	f.regs = append([]regSpan{callSpan(cs.call, nil, cs.encl)}, g.handlerDefs(cs, r.visited)...)
 	if entry >= 0 && entry != cs.encl {
 		f.entries = []int{entry}
 	}
@@ -208,6 +224,25 @@ func (g *Graph) route(cs callSite, id string, handler ast.Expr, inner []int) Fea
 		}
 	}
 	return f
+}
+
+// handlerDefs are the spans of the definitions of local variables a
+// route's handler names (guarded := auth(h); mux.Handle(p, guarded)) in
+// the declaration of the registration: part of the registration too.
+func (g *Graph) handlerDefs(cs callSite, visited []ast.Expr) []regSpan {
+	var decl ast.Decl
+	for _, d := range cs.file.Decls {
+		if d.Pos() <= cs.call.Pos() && cs.call.End() <= d.End() {
+			decl = d
+		}
+	}
+	var out []regSpan
+	for _, e := range visited {
+		if decl != nil && decl.Pos() <= e.Pos() && e.End() <= decl.End() && (e.End() <= cs.call.Pos() || cs.call.End() <= e.Pos()) {
+			out = append(out, regSpan{from: e.Pos(), to: e.End(), encl: cs.encl})
+		}
+	}
+	return out
 }
 
 // dynamicID names a route whose pattern is only known at run time.

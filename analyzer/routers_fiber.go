@@ -1,0 +1,136 @@
+package analyzer
+
+import (
+	"go/types"
+	"net/http"
+	"strings"
+)
+
+// fiber v2: routes on *fiber.App, *fiber.Group and the fiber.Router
+// interface (what Group and Route hand out).
+//
+//	app.Get("/users/:id", auth, h)    GET /users/:id (fiber adds HEAD, as GET does in
+//	                                  ServeMux), entry h, auth a middleware root
+//	app.Add("PATCH", "/x", h)         PATCH /x
+//	app.All("/x", h)                  /x (any method)
+//	api := app.Group("/api", mw)      prefix /api and middleware mw
+//	app.Route("/v2", func(r fiber.Router) {...})   prefix /v2 inside
+//	app.Mount("/admin", sub)          sub's routes under /admin; an app
+//	                                  whose routes are not seen: /admin/*
+//	app.Use(mw), app.Use("/p", mw)    middleware of every route of app (the
+//	                                  prefix is not read: every route)
+//	app.Static("/assets", dir)        GET and HEAD /assets/*
+//
+// Every call returns a router (the receiver, or the derived router for
+// Group and Route), so calls chain.
+type fiberDetector struct{}
+
+const fiberPkg = "github.com/gofiber/fiber/v2"
+
+func init() { routerDetectors = append(routerDetectors, fiberDetector{}) }
+
+func (fiberDetector) pkgs() []string { return []string{fiberPkg} }
+
+var fiberMethods = map[string]bool{
+	"Connect": true, "Delete": true, "Get": true, "Head": true, "Options": true,
+	"Patch": true, "Post": true, "Put": true, "Trace": true,
+}
+
+func (fiberDetector) op(c routerCall) (routerOp, bool) {
+	m, ok := c.method("(*"+fiberPkg+".App)", "(*"+fiberPkg+".Group)", "("+fiberPkg+".Router)")
+	if !ok {
+		return routerOp{}, false
+	}
+	op := routerOp{recv: c.recv(), upper: true, chain: true}
+	// A chain of handlers: the last is the route's handler, the others
+	// run before it (each calls c.Next()).
+	handlers := func(from int) {
+		hs := c.args(from)
+		if len(hs) > 0 {
+			op.handler, op.mws = hs[len(hs)-1], hs[:len(hs)-1]
+		}
+	}
+	switch {
+	case fiberMethods[m]:
+		op.kind, op.paths, op.fixed = opRoute, c.one(0), []string{strings.ToUpper(m)}
+		handlers(1)
+	case m == "All":
+		op.kind, op.paths = opRoute, c.one(0)
+		handlers(1)
+	case m == "Add":
+		op.kind, op.methods, op.paths = opRoute, c.one(0), c.one(1)
+		handlers(2)
+	case m == "Group":
+		op.kind, op.paths, op.mws, op.chain = opGroup, c.one(0), c.args(1), false
+	case m == "Route":
+		op.kind, op.paths, op.closure, op.chain = opGroup, c.one(0), c.arg(1), false
+	case m == "Mount":
+		op.kind, op.paths, op.handler = opMount, c.one(0), c.arg(1)
+	case m == "Use":
+		// Use takes prefixes (string, []string) and handlers in any order.
+		op.kind = opUse
+		for _, a := range c.args(0) {
+			if t := c.info.TypeOf(a); t != nil && fiberIsPathArg(t) {
+				continue
+			}
+			op.mws = append(op.mws, a)
+		}
+	case m == "Static":
+		op.kind, op.paths, op.fixed = opRoute, c.one(0), []string{http.MethodGet, http.MethodHead}
+		op.rewrite = func(p string) ([]string, string) { return nil, fiberDetector{}.join(p, "/*") }
+		op.handler = c.call.Fun // the file server is fiber's own
+	case m == "Name":
+		op.kind = opSame
+	default:
+		return routerOp{}, false
+	}
+	return op, true
+}
+
+// fiberIsPathArg reports whether a Use argument is a prefix: a string or
+// a []string.
+func fiberIsPathArg(t types.Type) bool {
+	if s, ok := t.Underlying().(*types.Slice); ok {
+		t = s.Elem()
+	}
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsString != 0
+}
+
+// join is fiber's getGroupPath: the prefix without its trailing slashes,
+// then the path with a leading slash.
+func (fiberDetector) join(prefix, path string) string {
+	if path == "" {
+		return prefix
+	}
+	if path[0] != '/' {
+		path = "/" + path
+	}
+	return strings.TrimRight(prefix, "/") + path
+}
+
+// clean is what register does to a path before it keeps it as the
+// route's Path (what app.GetRoutes reports): "" is "/", and a path
+// starts with a slash. Fiber matches case-insensitively and ignores a
+// trailing slash by default (Config.CaseSensitive, StrictRouting); the
+// id keeps the path as written.
+func (fiberDetector) clean(path string) string {
+	if path == "" {
+		return "/"
+	}
+	if path[0] != '/' {
+		return "/" + path
+	}
+	return path
+}
+
+// isHandler: fiber.Handler, which is func(*fiber.Ctx) error.
+func (fiberDetector) isHandler(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	sig, ok := t.Underlying().(*types.Signature)
+	return ok && sig.Params().Len() == 1 && sig.Results().Len() == 1 &&
+		pointerTo(sig.Params().At(0).Type(), fiberPkg, "Ctx") &&
+		types.Identical(sig.Results().At(0).Type(), types.Universe.Lookup("error").Type())
+}
