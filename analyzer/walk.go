@@ -292,10 +292,13 @@ func (w *walker) selector(sel *ast.SelectorExpr) {
 	if w.callees[sel.Sel] && w.fromOutside(ast.Unparen(sel.X)) && isAbstract(fn) {
 		w.skip[sel.Sel] = true
 	}
-	// A pointer method called on an addressable value takes its address.
+	// A pointer method called on an addressable value takes its address:
+	// the method writes it, so the value depends on this selection (the
+	// method and its receiver), not on the whole statement around it,
+	// which may be a loop or an if.
 	if recv := fn.Signature().Recv(); recv != nil {
 		if _, ptrRecv := recv.Type().(*types.Pointer); ptrRecv && !isPointer(w.info.TypeOf(sel.X)) {
-			w.write(sel.X)
+			w.writeBy(sel.X, sel)
 		}
 	}
 }
@@ -380,38 +383,75 @@ func (w *walker) isDepCall(call *ast.CallExpr) bool {
 	return ok && !isAbstract(fn) && !w.g.inModule(fn)
 }
 
-// findDepVars records the local variables of body that are defined by a
-// dependency's call and never assigned again.
+// findDepVars records the local variables of body whose every value
+// comes from a dependency's call (or is the zero value of a `var`
+// declaration), and whose address is never taken.
 func (w *walker) findDepVars(body *ast.BlockStmt) {
 	defined := map[*types.Var]bool{}
-	assigned := map[*types.Var]bool{}
+	other := map[*types.Var]bool{} // given a value that is not a dependency's result
+	set := func(id *ast.Ident, value ast.Expr) {
+		v, ok := w.info.Defs[id].(*types.Var)
+		if ok {
+			defined[v] = true
+		} else if v, ok = w.info.Uses[id].(*types.Var); !ok {
+			return
+		}
+		if value != nil {
+			call, isCall := ast.Unparen(value).(*ast.CallExpr)
+			if !isCall || !w.isDepCall(call) {
+				other[v] = true
+			}
+		}
+	}
+	// valueOf is the expression giving the i-th of n names its value.
+	valueOf := func(values []ast.Expr, i, n int) ast.Expr {
+		switch {
+		case len(values) == n:
+			return values[i]
+		case len(values) == 1:
+			return values[0] // a call with several results
+		}
+		return nil
+	}
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch s := n.(type) {
 		case *ast.AssignStmt:
-			call, isCall := ast.Unparen(s.Rhs[0]).(*ast.CallExpr)
-			fromDep := len(s.Rhs) == 1 && isCall && w.isDepCall(call)
-			for _, lhs := range s.Lhs {
-				id, ok := ast.Unparen(lhs).(*ast.Ident)
-				if !ok {
-					continue
+			for i, lhs := range s.Lhs {
+				if id, ok := ast.Unparen(lhs).(*ast.Ident); ok {
+					value := valueOf(s.Rhs, i, len(s.Lhs))
+					if value == nil || (s.Tok != token.DEFINE && s.Tok != token.ASSIGN) {
+						value = lhs // any other operator: not a dependency's value
+					}
+					set(id, value)
 				}
-				if v, ok := w.info.Defs[id].(*types.Var); ok && s.Tok == token.DEFINE {
-					defined[v] = fromDep
-				} else if v, ok := w.info.Uses[id].(*types.Var); ok {
-					assigned[v] = true
+			}
+		case *ast.ValueSpec:
+			for i, id := range s.Names {
+				if len(s.Values) == 0 {
+					set(id, nil) // the zero value
+				} else if value := valueOf(s.Values, i, len(s.Names)); value != nil {
+					set(id, value)
+				} else {
+					set(id, id)
+				}
+			}
+		case *ast.RangeStmt:
+			for _, e := range []ast.Expr{s.Key, s.Value} {
+				if id, ok := e.(*ast.Ident); ok {
+					set(id, id)
 				}
 			}
 		case *ast.UnaryExpr:
 			if id, ok := ast.Unparen(s.X).(*ast.Ident); ok && s.Op == token.AND {
 				if v, ok := w.info.Uses[id].(*types.Var); ok {
-					assigned[v] = true
+					other[v] = true
 				}
 			}
 		}
 		return true
 	})
-	for v, fromDep := range defined {
-		if fromDep && !assigned[v] {
+	for v := range defined {
+		if !other[v] {
 			w.depVars[v] = true
 		}
 	}
@@ -616,23 +656,27 @@ func (w *walker) compositeLit(lit *ast.CompositeLit) {
 
 // write records that the current node writes the variables and fields e
 // names: they now depend on it.
-func (w *walker) write(e ast.Expr) {
+func (w *walker) write(e ast.Expr) { w.writeBy(e, nil) }
+
+// writeBy is write with the expression that performs the write (nil: the
+// current statement).
+func (w *walker) writeBy(e, by ast.Expr) {
 	for e != nil {
 		switch x := ast.Unparen(e).(type) {
 		case *ast.Ident:
 			if v, ok := w.info.Uses[x].(*types.Var); ok && isPackageVar(v) {
 				if id := w.g.nodeOf(v); id >= 0 {
-					w.g.edge(id, w.writer(nil), x.Pos())
+					w.g.edge(id, w.writer(by), x.Pos())
 				}
 			}
 			return
 		case *ast.SelectorExpr:
 			if v, ok := w.info.Uses[x.Sel].(*types.Var); ok {
 				if v.IsField() {
-					w.writeField(v, x.Sel.Pos(), nil)
+					w.writeField(v, x.Sel.Pos(), by)
 				} else if isPackageVar(v) {
 					if id := w.g.nodeOf(v); id >= 0 {
-						w.g.edge(id, w.writer(nil), x.Sel.Pos())
+						w.g.edge(id, w.writer(by), x.Sel.Pos())
 					}
 					return
 				}
