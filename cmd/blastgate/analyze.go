@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/mod/modfile"
 
 	"github.com/blastgate/blastgate/analyzer"
 	"github.com/blastgate/blastgate/config"
@@ -246,7 +249,38 @@ func keyOf(ctx context.Context, g *globals, repo *gitrepo.Repo, in changeInputs,
 		return cache.Key{}, err
 	}
 	in.baseTree, in.mergeBaseTree, in.headTree = trees[0], trees[1], trees[2]
+	gomod := path.Join(in.rel, "go.mod")
+	data, err := repo.Show(ctx, head, gomod)
+	if err != nil {
+		return cache.Key{}, err
+	}
+	if err := localReplacesInside(gomod, data, in.rel); err != nil {
+		return cache.Key{}, err
+	}
 	return changeKey(ctx, g, in)
+}
+
+// localReplacesInside fails when go.mod (at rel in the repository)
+// replaces a module with a directory outside the repository: code that no
+// tree in the key holds.
+func localReplacesInside(name string, data []byte, rel string) error {
+	f, err := modfile.Parse(name, data, nil)
+	if err != nil {
+		return err
+	}
+	for _, r := range f.Replace {
+		if r.New.Version != "" || !modfile.IsDirectoryPath(r.New.Path) {
+			continue
+		}
+		dir := filepath.ToSlash(r.New.Path)
+		if !path.IsAbs(dir) && !filepath.IsAbs(r.New.Path) {
+			dir = path.Join(rel, dir)
+		}
+		if path.IsAbs(dir) || filepath.IsAbs(r.New.Path) || dir == ".." || strings.HasPrefix(dir, "../") {
+			return fmt.Errorf("%s replaces %s with %s, outside the repository", name, r.Old.Path, r.New.Path)
+		}
+	}
+	return nil
 }
 
 func orEmpty[T any](s []T) []T {
