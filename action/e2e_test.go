@@ -194,6 +194,22 @@ func TestAction(t *testing.T) {
 		assert.Equal(t, writes, api.writes)
 	})
 
+	t.Run("cache-dir: the second run reads the analysis and says the same", func(t *testing.T) {
+		workspace := t.TempDir()
+		inputs := map[string]string{"INPUT_RESULTS": postpaid, "INPUT_CACHE_DIR": "blastgate-cache", "GITHUB_WORKSPACE": workspace, "BLASTGATE_DEBUG": "cache"}
+		first := gate(t, shop, inputs)
+		require.Equal(t, 1, first.code, first.stdout)
+		assert.Contains(t, first.stdout, "blastgate: cache: put")
+		entries, err := filepath.Glob(filepath.Join(workspace, "blastgate-cache", "??", "*"))
+		require.NoError(t, err)
+		assert.Len(t, entries, 1, "the analysis is kept in the workspace's blastgate-cache")
+		second := gate(t, shop, inputs)
+		require.Equal(t, 1, second.code, second.stdout)
+		assert.Contains(t, second.stdout, "blastgate: cache: hit")
+		assert.Equal(t, first.summary, second.summary)
+		assert.Equal(t, first.output[strings.Index(first.output, "verdict="):], second.output[strings.Index(second.output, "verdict="):])
+	})
+
 	t.Run("a fork's read-only token: a warning, and the verdict stands", func(t *testing.T) {
 		api.mu.Lock()
 		api.status = http.StatusForbidden

@@ -5,9 +5,10 @@
 # code and the step summary are the contract; the comment is extra.
 #
 # Environment: BLASTGATE (the binary), INPUT_RESULTS, INPUT_RUN_TESTS,
-# INPUT_BASE, INPUT_CONFIG, INPUT_COMMENT, INPUT_ARGS, and what GitHub
-# Actions sets: GITHUB_STEP_SUMMARY, GITHUB_OUTPUT, RUNNER_TEMP,
-# GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_TOKEN.
+# INPUT_BASE, INPUT_CONFIG, INPUT_CACHE_DIR, INPUT_COMMENT, INPUT_ARGS, and
+# what GitHub Actions sets: GITHUB_STEP_SUMMARY, GITHUB_OUTPUT, RUNNER_TEMP,
+# GITHUB_WORKSPACE, GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_API_URL,
+# GITHUB_TOKEN.
 set -uo pipefail
 
 bg="${BLASTGATE:-blastgate}"
@@ -28,6 +29,18 @@ base="${INPUT_BASE:-}"
 
 global=()
 [ -n "${INPUT_CONFIG:-}" ] && global+=(--config "$INPUT_CONFIG")
+if [ -n "${INPUT_CACHE_DIR:-}" ]; then
+  # As actions/cache reads its path: ~ is the home directory, and a
+  # relative path is relative to the workspace, not working-directory.
+  cache_dir="$INPUT_CACHE_DIR"
+  case "$cache_dir" in
+    "~") cache_dir="$HOME" ;;
+    "~/"*) cache_dir="$HOME/${cache_dir#"~/"}" ;;
+    /*) ;;
+    *) cache_dir="${GITHUB_WORKSPACE:-$PWD}/$cache_dir" ;;
+  esac
+  global+=(--cache-dir "$cache_dir")
+fi
 read -r -a extra <<< "${INPUT_ARGS:-}"
 
 if [ "${INPUT_RUN_TESTS:-false}" = true ]; then

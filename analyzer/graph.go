@@ -603,6 +603,16 @@ func (g *Graph) Warnings() []string {
 // HasPackage reports whether path is one of the module's packages.
 func (g *Graph) HasPackage(path string) bool { return g.prog.byPath[path] != nil }
 
+// PackagePaths lists the import paths of the module's packages, sorted.
+func (g *Graph) PackagePaths() []string {
+	out := make([]string, 0, len(g.prog.byPath))
+	for path := range g.prog.byPath {
+		out = append(out, path)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // useDependency records that node from uses the dependency package path:
 // a change to the module that provides it (a version bump, a replace)
 // reaches from.

@@ -7,14 +7,18 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"golang.org/x/mod/modfile"
+
 	"github.com/blastgate/blastgate/analyzer"
 	"github.com/blastgate/blastgate/config"
 	"github.com/blastgate/blastgate/gate"
+	"github.com/blastgate/blastgate/internal/cache"
 	"github.com/blastgate/blastgate/internal/gitrepo"
 	"github.com/blastgate/blastgate/internal/owners"
 	"github.com/blastgate/blastgate/report"
@@ -64,7 +68,7 @@ func runImpact(ctx context.Context, g *globals, args []string, stdout, stderr io
 	if err := rv.check("impact"); err != nil {
 		return err
 	}
-	c, err := openChange(ctx, g, rv, false)
+	c, err := openChange(ctx, g, rv, false, nil)
 	if err != nil {
 		return err
 	}
@@ -87,18 +91,50 @@ func (rv *revisions) check(cmd string) error {
 	return nil
 }
 
-// change is an analysed change: the impact report and what produced it.
+// change is an analysed change: the impact report (with its credited
+// tests when the tests were loaded), and what plan, check and run need
+// besides. All of it can come from the cache.
 type change struct {
-	*analysis
-	report  *report.Report
+	report *report.Report
+	// module is the module path; packages its packages, sorted.
+	module   string
+	packages []string
+	// rules is the configuration's policy; policy adds the day.
+	rules gate.Policy
+
+	// repo, head and rel locate the head's module for go test.
+	repo      *gitrepo.Repo
+	head, rel string
+	// dir is that module's directory once there is one; cleanup removes
+	// it when it was exported.
+	dir     string
 	cleanup func()
 }
 
-func (c *change) close() { c.cleanup() }
+func (c *change) close() {
+	if c.cleanup != nil {
+		c.cleanup()
+	}
+}
+
+// moduleDir is the directory of the head's module: the analysed tree, or
+// (after a cache hit) the working tree or an export of head.
+func (c *change) moduleDir(ctx context.Context) (string, error) {
+	if c.dir == "" {
+		root, cleanup, err := headTree(ctx, c.repo, c.head, false)
+		if err != nil {
+			return "", err
+		}
+		c.dir, c.cleanup = filepath.Join(root, c.rel), cleanup
+	}
+	return c.dir, nil
+}
 
 // openChange analyses base...head; with tests, it also loads the tests
-// and credits them.
-func openChange(ctx context.Context, g *globals, rv revisions, tests bool) (*change, error) {
+// and credits them, with the coverage profiles as evidence. With
+// --cache-dir it reads the analysis from the cache when the same inputs
+// were analysed before, and keeps it there otherwise.
+func openChange(ctx context.Context, g *globals, rv revisions, tests bool, coverage coverageFlag) (*change, error) {
 	repo, err := gitrepo.Open(ctx, g.dir)
 	if err != nil {
 		return nil, err
@@ -115,11 +151,32 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool) (*cha
 	if err != nil {
 		return nil, err
 	}
+	rel, err := filepath.Rel(repo.Root, g.dir)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return nil, fmt.Errorf("-C %s is outside the repository at %s", g.dir, repo.Root)
+	}
+
+	ac := openCache(g)
+	var key cache.Key
+	if ac != nil {
+		key, err = keyOf(ctx, g, repo, changeInputs{rel: filepath.ToSlash(rel), tests: tests, coverage: coverage}, baseSHA, mergeBase, headSHA)
+		if err != nil {
+			ac.debugf("not cached: %v", err)
+			ac = nil
+		} else if c, ok := ac.get(key); ok {
+			c.report.Base, c.report.Head, c.report.MergeBase = baseSHA, headSHA, mergeBase
+			c.repo, c.head, c.rel = repo, headSHA, rel
+			return c, nil
+		}
+	}
+
 	diff, err := repo.Diff(ctx, baseSHA, headSHA)
 	if err != nil {
 		return nil, err
 	}
-	root, cleanup, err := headTree(ctx, repo, headSHA)
+	// A cached analysis must be of the commit alone: no ignored file of
+	// the working tree may take part.
+	root, cleanup, err := headTree(ctx, repo, headSHA, ac != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -129,10 +186,6 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool) (*cha
 			cleanup()
 		}
 	}()
-	rel, err := filepath.Rel(repo.Root, g.dir)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return nil, fmt.Errorf("-C %s is outside the repository at %s", g.dir, repo.Root)
-	}
 	a, err := analyse(ctx, g, root, filepath.Join(root, rel), tests)
 	if err != nil {
 		return nil, err
@@ -169,8 +222,65 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool) (*cha
 		Impacted:      orEmpty(result.Impacted),
 		Warnings:      append(a.graph.Warnings(), changes.Warnings...),
 	}
+	if tests {
+		if err := a.creditImpacted(r, coverage); err != nil {
+			return nil, err
+		}
+	}
+	c := &change{
+		report:   r,
+		module:   a.module,
+		packages: a.graph.PackagePaths(),
+		rules:    a.policy(),
+		repo:     repo, head: headSHA, rel: rel,
+		dir: a.moduleDir, cleanup: cleanup,
+	}
+	if ac != nil {
+		ac.put(key, c)
+	}
 	ok = true
-	return &change{analysis: a, report: r, cleanup: cleanup}, nil
+	return c, nil
+}
+
+// keyOf is the cache key of the change base...head.
+func keyOf(ctx context.Context, g *globals, repo *gitrepo.Repo, in changeInputs, base, mergeBase, head string) (cache.Key, error) {
+	trees, err := repo.Trees(ctx, base, mergeBase, head)
+	if err != nil {
+		return cache.Key{}, err
+	}
+	in.baseTree, in.mergeBaseTree, in.headTree = trees[0], trees[1], trees[2]
+	gomod := path.Join(in.rel, "go.mod")
+	data, err := repo.Show(ctx, head, gomod)
+	if err != nil {
+		return cache.Key{}, err
+	}
+	if err := localReplacesInside(gomod, data, in.rel); err != nil {
+		return cache.Key{}, err
+	}
+	return changeKey(ctx, g, in)
+}
+
+// localReplacesInside fails when go.mod (at rel in the repository)
+// replaces a module with a directory outside the repository: code that no
+// tree in the key holds.
+func localReplacesInside(name string, data []byte, rel string) error {
+	f, err := modfile.Parse(name, data, nil)
+	if err != nil {
+		return err
+	}
+	for _, r := range f.Replace {
+		if r.New.Version != "" || !modfile.IsDirectoryPath(r.New.Path) {
+			continue
+		}
+		dir := filepath.ToSlash(r.New.Path)
+		if !path.IsAbs(dir) && !filepath.IsAbs(r.New.Path) {
+			dir = path.Join(rel, dir)
+		}
+		if path.IsAbs(dir) || filepath.IsAbs(r.New.Path) || dir == ".." || strings.HasPrefix(dir, "../") {
+			return fmt.Errorf("%s replaces %s with %s, outside the repository", name, r.Old.Path, r.New.Path)
+		}
+	}
+	return nil
 }
 
 func orEmpty[T any](s []T) []T {
@@ -181,13 +291,20 @@ func orEmpty[T any](s []T) []T {
 }
 
 // headTree returns the directory holding the head tree: the working tree
-// itself when it is clean and at head, else a temporary export of head
-// (the repository's index and files are never touched).
-func headTree(ctx context.Context, repo *gitrepo.Repo, headSHA string) (string, func(), error) {
+// itself when it is clean and at head (and, when exact, holds no ignored
+// file either), else a temporary export of head (the repository's index
+// and files are never touched).
+func headTree(ctx context.Context, repo *gitrepo.Repo, headSHA string, exact bool) (string, func(), error) {
 	current, err := repo.Resolve(ctx, "HEAD")
 	if err == nil && current == headSHA {
 		if clean, err := repo.Clean(ctx); err == nil && clean {
-			return repo.Root, func() {}, nil
+			ignored, err := false, error(nil)
+			if exact {
+				ignored, err = repo.HasIgnored(ctx)
+			}
+			if err == nil && !ignored {
+				return repo.Root, func() {}, nil
+			}
 		}
 	}
 	tmp, err := os.MkdirTemp("", "blastgate-head-")
@@ -259,17 +376,18 @@ func (a *analysis) credit(coverage coverageFlag) error {
 	return nil
 }
 
-// creditImpacted copies the credited tests onto the impacted features.
-func (c *change) creditImpacted(coverage coverageFlag) error {
-	if err := c.credit(coverage); err != nil {
+// creditImpacted credits tests and copies them onto the impacted
+// features of r.
+func (a *analysis) creditImpacted(r *report.Report, coverage coverageFlag) error {
+	if err := a.credit(coverage); err != nil {
 		return err
 	}
 	byID := map[string]analyzer.Feature{}
-	for _, f := range c.features {
+	for _, f := range a.features {
 		byID[f.Kind+" "+f.ID+" "+f.Entry] = f
 	}
-	for i := range c.report.Impacted {
-		f := &c.report.Impacted[i]
+	for i := range r.Impacted {
+		f := &r.Impacted[i]
 		if credited, ok := byID[f.Kind+" "+f.ID+" "+f.Entry]; ok {
 			f.Tests, f.Suggestion = credited.Tests, credited.Suggestion
 		}
@@ -277,12 +395,19 @@ func (c *change) creditImpacted(coverage coverageFlag) error {
 	return nil
 }
 
-// policy is the gate's policy from the configuration.
+// policy is the gate's policy from the configuration, without the day.
 func (a *analysis) policy() gate.Policy {
-	p := gate.Policy{CriticalEvidence: a.cfg.CriticalEvidence, Now: time.Now()}
+	p := gate.Policy{CriticalEvidence: a.cfg.CriticalEvidence}
 	for _, w := range a.cfg.Waivers {
 		p.Waivers = append(p.Waivers, gate.Waiver{Feature: w.Feature, Reason: w.Reason, Expires: w.Expires})
 	}
+	return p
+}
+
+// policy is the gate's policy, today.
+func (c *change) policy() gate.Policy {
+	p := c.rules
+	p.Now = time.Now()
 	return p
 }
 

@@ -19,7 +19,7 @@ import (
 const usage = `blastgate: no pull request should break a page its author never looked at.
 
 Usage:
-  blastgate [-C DIR] [--config FILE] [--format text|json|markdown] COMMAND [flags]
+  blastgate [-C DIR] [--config FILE] [--format text|json|markdown] [--cache-dir DIR] COMMAND [flags]
 
 Commands:
   features                         every feature, its entry, its credited tests
@@ -42,6 +42,8 @@ Flags:
   --config FILE    the configuration file (default: .blastgate.yaml at the repository root)
   --format FORMAT  text (default), json or markdown
   --timeout D      give up after D (e.g. 10m): exit 2
+  --cache-dir DIR  keep analysed changes in DIR: a re-run on the same commits reads them
+                   (default $BLASTGATE_CACHE_DIR; empty: no cache)
 
 Exit codes: 0 success, 1 the gate failed, 2 usage error, bad input or failed analysis.
 `
@@ -52,6 +54,11 @@ type globals struct {
 	config  string
 	format  string
 	timeout time.Duration
+	// cacheDir is --cache-dir: where analysed changes are kept; "" keeps
+	// none.
+	cacheDir string
+	// stderr is where warnings go.
+	stderr io.Writer
 	// onTimeout starts the --timeout clock (set by withTimeout).
 	onTimeout func(time.Duration)
 }
@@ -61,10 +68,11 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.config, "config", g.config, "configuration `FILE`")
 	fs.StringVar(&g.format, "format", g.format, "output format: text, json or markdown")
 	fs.DurationVar(&g.timeout, "timeout", g.timeout, "give up after `DURATION` (exit 2), e.g. 10m")
+	fs.StringVar(&g.cacheDir, "cache-dir", g.cacheDir, "keep analysed changes in `DIR` (default $"+cacheDirEnv+"; empty: no cache)")
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	g := &globals{dir: ".", format: "text"}
+	g := &globals{dir: ".", format: "text", cacheDir: os.Getenv(cacheDirEnv), stderr: stderr}
 	fs := newFlagSet("blastgate", stderr)
 	g.register(fs)
 	if err := fs.Parse(args); err != nil {

@@ -42,15 +42,12 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	c, err := openChange(ctx, g, rv, true)
+	c, err := openChange(ctx, g, rv, true, coverage)
 	if err != nil {
 		return err
 	}
 	defer c.close()
 	if err := c.matchResults(set); err != nil {
-		return err
-	}
-	if err := c.creditImpacted(coverage); err != nil {
 		return err
 	}
 	return c.decide(ctx, set, g, stdout)
@@ -72,7 +69,7 @@ func (c *change) decide(ctx context.Context, set *results.Set, g *globals, stdou
 // packages: they are probably another repository's.
 func (c *change) matchResults(set *results.Set) error {
 	for pkg := range set.Packages {
-		if c.graph.HasPackage(pkg) {
+		if c.hasPackage(pkg) {
 			return nil
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -64,6 +65,23 @@ func TestScripts(t *testing.T) {
 				err := example.Materialize(context.Background(), ts.MkAbs(args[0]))
 				if neg != (err != nil) {
 					ts.Fatalf("shop: %v", err)
+				}
+			},
+			// cachecorrupt DIR damages every entry of the cache in DIR
+			// (cuts each in half) and fails when there is none.
+			"cachecorrupt": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: cachecorrupt DIR")
+				}
+				entries, err := filepath.Glob(filepath.Join(ts.MkAbs(args[0]), "??", "*"))
+				ts.Check(err)
+				if len(entries) == 0 {
+					ts.Fatalf("no cache entry in %s", args[0])
+				}
+				for _, e := range entries {
+					data, err := os.ReadFile(e)
+					ts.Check(err)
+					ts.Check(os.WriteFile(e, data[:len(data)/2], 0o644))
 				}
 			},
 		},

@@ -33,14 +33,11 @@ func runPlan(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	if shards < 0 {
 		return usagef("plan: --shards must be positive")
 	}
-	c, err := openChange(ctx, g, rv, true)
+	c, err := openChange(ctx, g, rv, true, nil)
 	if err != nil {
 		return err
 	}
 	defer c.close()
-	if err := c.creditImpacted(nil); err != nil {
-		return err
-	}
 	plan := gate.MakePlan(c.report, c.policy(), c.pkgArg, max(shards, 1))
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
@@ -55,11 +52,11 @@ func runPlan(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 
 // pkgArg turns an import path into a go test argument relative to the
 // module root: example.com/shop/prepaid -> ./prepaid.
-func (a *analysis) pkgArg(path string) string {
-	if path == a.module {
+func (c *change) pkgArg(path string) string {
+	if path == c.module {
 		return "."
 	}
-	if rest, ok := strings.CutPrefix(path, a.module+"/"); ok {
+	if rest, ok := strings.CutPrefix(path, c.module+"/"); ok {
 		return "./" + rest
 	}
 	return path
@@ -84,14 +81,11 @@ func runRun(ctx context.Context, g *globals, args []string, stdout, stderr io.Wr
 			return usagef("run: %s is blastgate's to set; pass other go test flags after --", a)
 		}
 	}
-	c, err := openChange(ctx, g, rv, true)
+	c, err := openChange(ctx, g, rv, true, nil)
 	if err != nil {
 		return err
 	}
 	defer c.close()
-	if err := c.creditImpacted(nil); err != nil {
-		return err
-	}
 	plan := gate.MakePlan(c.report, c.policy(), c.pkgArg, 1)
 	set := results.NewSet()
 	if len(plan.Tests) > 0 {
@@ -126,8 +120,12 @@ func (c *change) runTests(ctx context.Context, plan gate.Plan, extra []string, o
 	cmd := plan.Commands[0]
 	args := cmd.Args(append([]string{"-json"}, extra...)...)
 	fmt.Fprintf(stderr, "$ go %s\n", strings.Join(quoteArgs(args), " "))
+	dir, err := c.moduleDir(ctx)
+	if err != nil {
+		return "", err
+	}
 	goCmd := exec.CommandContext(ctx, "go", args...)
-	goCmd.Dir = c.moduleDir
+	goCmd.Dir = dir
 	goCmd.Stderr = stderr
 	pipe, err := goCmd.StdoutPipe()
 	if err != nil {

@@ -176,6 +176,42 @@ func (r *Repo) Clean(ctx context.Context) (bool, error) {
 	return len(out) == 0, nil
 }
 
+// HasIgnored reports whether the working tree holds files git ignores
+// (build outputs, generated code): files no commit has.
+func (r *Repo) HasIgnored(ctx context.Context) (bool, error) {
+	out, err := r.git(ctx, nil, "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory", "--no-empty-directory")
+	if err != nil {
+		return false, fmt.Errorf("cannot list the ignored files: %w", err)
+	}
+	return len(out) > 0, nil
+}
+
+// Trees returns the tree ids of commits, full commit SHAs as Resolve
+// returns them, in one git command.
+func (r *Repo) Trees(ctx context.Context, commits ...string) ([]string, error) {
+	args := []string{"rev-parse"} // full SHAs only: no option can slip in
+	for _, c := range commits {
+		if !isObjectID(c) {
+			return nil, fmt.Errorf("cannot read the tree of %q: not a full commit SHA", c)
+		}
+		args = append(args, c+"^{tree}")
+	}
+	out, err := r.git(ctx, nil, args...)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the trees of %s: %w", strings.Join(commits, " "), err)
+	}
+	trees := strings.Fields(string(out))
+	if len(trees) != len(commits) {
+		return nil, fmt.Errorf("cannot read the trees of %s: git rev-parse printed %q", strings.Join(commits, " "), out)
+	}
+	return trees, nil
+}
+
+// isObjectID reports whether s is a full SHA-1 or SHA-256 object id.
+func isObjectID(s string) bool {
+	return (len(s) == 40 || len(s) == 64) && strings.Trim(s, "0123456789abcdef") == ""
+}
+
 // Export writes the tree of rev into dir, which must be empty or not exist.
 // It uses a temporary index file, so the repository's index and working tree
 // are left alone.

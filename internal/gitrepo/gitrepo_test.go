@@ -449,3 +449,52 @@ func TestExport(t *testing.T) {
 	err = r.Export(ctx, "nope", filepath.Join(t.TempDir(), "x"))
 	assert.ErrorContains(t, err, `unknown revision "nope"`)
 }
+
+func TestTrees(t *testing.T) {
+	ctx := context.Background()
+	dir := newRepo(t)
+	write(t, dir, map[string]string{"a.txt": "a\n"})
+	c1 := commit(t, dir, "one")
+	c2 := commit(t, dir, "empty") // same tree, another commit
+	write(t, dir, map[string]string{"a.txt": "b\n"})
+	c3 := commit(t, dir, "two")
+	r := open(t, dir)
+
+	trees, err := r.Trees(ctx, c1, c2, c3)
+	require.NoError(t, err)
+	require.Len(t, trees, 3)
+	assert.Equal(t, git(t, dir, "rev-parse", c1+"^{tree}"), trees[0])
+	assert.Equal(t, trees[0], trees[1], "commits with the same content have the same tree")
+	assert.NotEqual(t, trees[0], trees[2])
+
+	_, err = r.Trees(ctx, "HEAD")
+	assert.ErrorContains(t, err, "not a full commit SHA")
+	_, err = r.Trees(ctx, "--output=x")
+	assert.Error(t, err)
+	_, err = r.Trees(ctx, strings.Repeat("0", 40))
+	assert.Error(t, err, "an unknown object")
+}
+
+func TestHasIgnored(t *testing.T) {
+	ctx := context.Background()
+	dir := newRepo(t)
+	write(t, dir, map[string]string{".gitignore": "gen/\n*.out\n", "a.go": "package a\n"})
+	commit(t, dir, "one")
+	r := open(t, dir)
+	ignored, err := r.HasIgnored(ctx)
+	require.NoError(t, err)
+	assert.False(t, ignored)
+
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "gen"), 0o755))
+	ignored, err = r.HasIgnored(ctx)
+	require.NoError(t, err)
+	assert.False(t, ignored, "an empty ignored directory holds nothing")
+
+	write(t, dir, map[string]string{"gen/z.go": "package gen\n"})
+	ignored, err = r.HasIgnored(ctx)
+	require.NoError(t, err)
+	assert.True(t, ignored)
+	clean, err := r.Clean(ctx)
+	require.NoError(t, err)
+	assert.True(t, clean, "ignored files leave the tree clean")
+}
