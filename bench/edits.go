@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// editScore compares the routes blastgate impacts with those whose
+// handler reached the edited code while the tests ran.
+type editScore struct {
+	Edit         edit
+	True         []string // routes whose handler was on a recorded stack
+	Impacted     []string // routes blastgate impacts
+	Recalled     int      // true routes blastgate impacts
+	Missed       []string
+	PackageLevel int // routes a package-level tool impacts
+}
+
+// applyEdit commits the edit on top of the base and returns which
+// packages it changes.
+func applyEdit(ctx context.Context, src, modPath string, e edit) (func(string) bool, error) {
+	if e.Require != "" {
+		mod, _, _ := strings.Cut(e.Require, "@")
+		if _, err := runIn(ctx, src, []string{"GOFLAGS=-mod=mod"}, "go", "get", e.Require); err != nil {
+			return nil, err
+		}
+		if err := git(ctx, src, "commit", "-q", "-am", "bump "+e.Require); err != nil {
+			return nil, err
+		}
+		return func(p string) bool { return p == mod || strings.HasPrefix(p, mod+"/") }, nil
+	}
+	path := filepath.Join(src, filepath.FromSlash(e.File))
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	edited, err := insertInFunc(path, data, map[string]string{e.Func: `_ = "blastgate bench edit"`})
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, edited, 0o644); err != nil {
+		return nil, err
+	}
+	if err := git(ctx, src, "commit", "-q", "-am", "edit "+e.Name); err != nil {
+		return nil, err
+	}
+	pkg := modPath + "/" + filepath.ToSlash(filepath.Dir(e.File))
+	return func(p string) bool { return p == pkg }, nil
+}
+
+// insertInFunc inserts a statement at the start of each named function
+// (Name, or Recv.Name for a method); "*" names every function.
+func insertInFunc(path string, data []byte, stmts map[string]string) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, data, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, err
+	}
+	type insertion struct {
+		at   int
+		stmt string
+	}
+	var ins []insertion
+	found := map[string]bool{}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Body == nil {
+			continue
+		}
+		name := fd.Name.Name
+		if fd.Recv != nil && len(fd.Recv.List) > 0 {
+			name = recvType(fd.Recv.List[0].Type) + "." + name
+		}
+		stmt, ok := stmts[name]
+		if !ok {
+			stmt, ok = stmts["*"]
+		}
+		if !ok {
+			continue
+		}
+		found[name] = true
+		ins = append(ins, insertion{fset.Position(fd.Body.Lbrace).Offset + 1, stmt})
+	}
+	for name := range stmts {
+		if name != "*" && !found[name] {
+			return nil, fmt.Errorf("%s: no function %s", path, name)
+		}
+	}
+	out := append([]byte(nil), data...)
+	for i := len(ins) - 1; i >= 0; i-- {
+		at := ins[i].at
+		out = append(out[:at], append([]byte(" "+ins[i].stmt+";"), out[at:]...)...)
+	}
+	return out, nil
+}
+
+func recvType(e ast.Expr) string {
+	switch x := e.(type) {
+	case *ast.StarExpr:
+		return recvType(x.X)
+	case *ast.IndexExpr:
+		return recvType(x.X)
+	case *ast.IndexListExpr:
+		return recvType(x.X)
+	case *ast.Ident:
+		return x.Name
+	}
+	return ""
+}
+
+const recorderSource = `package %s
+
+import (
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+)
+
+var blastgateSeen sync.Map
+
+// blastgateRecord appends its caller's stack, once per distinct stack, to
+// $BLASTGATE_RECORD.
+func blastgateRecord(tag string) {
+	pcs := make([]uintptr, 256)
+	n := runtime.Callers(2, pcs)
+	frames := runtime.CallersFrames(pcs[:n])
+	var b strings.Builder
+	b.WriteString(tag)
+	for {
+		f, more := frames.Next()
+		b.WriteString("\t" + f.Function)
+		if !more {
+			break
+		}
+	}
+	line := b.String()
+	if _, dup := blastgateSeen.LoadOrStore(line, true); dup {
+		return
+	}
+	f, err := os.OpenFile(os.Getenv("BLASTGATE_RECORD"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return
+	}
+	f.WriteString(line + "\n")
+	f.Close()
+}
+`
+
+// record runs the application's tests with the edited functions (or
+// every function of a bumped dependency) recording their callers, through
+// -overlay, and returns the recorded stacks by edit name.
+func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *edit, timeout time.Duration) (map[string][][]string, error) {
+	files := map[string]string{} // real path -> instrumented content
+	pkgDirs := map[string]bool{} // directories that need the recorder
+	byFile := map[string]map[string]string{}
+	for _, e := range fnEdits {
+		path := filepath.Join(src, filepath.FromSlash(e.File))
+		if byFile[path] == nil {
+			byFile[path] = map[string]string{}
+		}
+		byFile[path][e.Func] = fmt.Sprintf("blastgateRecord(%q)", e.Name)
+	}
+	name := "functions"
+	if dep != nil {
+		name = "dependency"
+		mod, _, _ := strings.Cut(dep.Require, "@")
+		out, err := runIn(ctx, src, nil, "go", "list", "-deps", "-test", "-f",
+			"{{if .Module}}{{.Module.Path}}|{{.Dir}}|{{join .GoFiles \"|\"}}{{end}}", "./...")
+		if err != nil {
+			return nil, err
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			parts := strings.Split(line, "|")
+			if len(parts) < 3 || parts[0] != mod {
+				continue
+			}
+			for _, f := range parts[2:] {
+				byFile[filepath.Join(parts[1], f)] = map[string]string{"*": fmt.Sprintf("blastgateRecord(%q)", dep.Name)}
+			}
+		}
+		if len(byFile) == 0 {
+			return nil, fmt.Errorf("no package of %s is built with the application", mod)
+		}
+	}
+	for path, stmts := range byFile {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		edited, err := insertInFunc(path, data, stmts)
+		if err != nil {
+			return nil, err
+		}
+		files[path] = string(edited)
+		pkgDirs[filepath.Dir(path)] = true
+	}
+	for d := range pkgDirs {
+		pkg, err := packageName(d)
+		if err != nil {
+			return nil, err
+		}
+		files[filepath.Join(d, "zz_blastgate_record.go")] = fmt.Sprintf(recorderSource, pkg)
+	}
+	overlay, err := writeOverlay(dir, name, files)
+	if err != nil {
+		return nil, err
+	}
+	out := filepath.Join(dir, "record-"+name+".txt")
+	os.Remove(out)
+	start := time.Now()
+	_, err = runIn(ctx, src, append([]string{"BLASTGATE_RECORD=" + out}, a.Env...), "go", "test", "-overlay", overlay,
+		"-count=1", "-timeout", timeout.String(), "./...")
+	if cerr := git(ctx, src, "clean", "-fdq"); cerr != nil { // what the tests wrote
+		return nil, cerr
+	}
+	if err != nil {
+		// Some tests need services this machine does not run; the
+		// stacks recorded by the others still count.
+		logf("some tests failed (recorded stacks still count): %.300s", strings.ReplaceAll(err.Error(), "\n", " | "))
+	}
+	logf("tests ran in %s", time.Since(start).Round(time.Second))
+	stacks := map[string][][]string{}
+	f, err := os.Open(out)
+	if os.IsNotExist(err) {
+		return stacks, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		fields := strings.Split(sc.Text(), "\t")
+		stacks[fields[0]] = append(stacks[fields[0]], fields[1:])
+	}
+	return stacks, sc.Err()
+}
+
+// scoreEdit finds the routes whose entry was on a recorded stack and
+// compares them with what blastgate impacts.
+func scoreEdit(e edit, routes, impacted []feature, stacks [][]string, packageLevel int) editScore {
+	onStack := map[string]bool{}
+	for _, st := range stacks {
+		for _, fn := range st {
+			onStack[normFunc(fn)] = true
+		}
+	}
+	trueSet, impactedSet := map[string]bool{}, map[string]bool{}
+	for _, r := range routes {
+		if onStack[normFunc(r.Entry)] {
+			trueSet[r.ID] = true
+		}
+	}
+	for _, r := range impacted {
+		impactedSet[r.ID] = true
+	}
+	s := editScore{Edit: e, True: sortedSet(trueSet), Impacted: sortedSet(impactedSet), PackageLevel: packageLevel}
+	for _, id := range s.True {
+		if impactedSet[id] {
+			s.Recalled++
+		} else {
+			s.Missed = append(s.Missed, id)
+		}
+	}
+	return s
+}

@@ -1,0 +1,266 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// feature is the part of blastgate's JSON report the benchmark reads.
+type feature struct {
+	ID    string `json:"id"`
+	Kind  string `json:"kind"`
+	Entry string `json:"entry"`
+}
+
+type reportJSON struct {
+	Features []feature `json:"features"`
+	Impacted []feature `json:"impacted"`
+}
+
+// measure runs every measurement on one application.
+func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost bool, testTimeout time.Duration) (*appResult, error) {
+	src := filepath.Join(dir, "src")
+	if err := fetch(ctx, a, dir, src); err != nil {
+		return nil, err
+	}
+	res := &appResult{app: a}
+	features, err := blastgateReport(ctx, tools, src, "features")
+	if err != nil {
+		return nil, err
+	}
+	routes := routesOf(features.Features)
+	truth, err := routeTruth(ctx, a, dir, src)
+	if err != nil {
+		return nil, err
+	}
+	regs, err := registrations(src)
+	if err != nil {
+		return nil, err
+	}
+	res.routes = scoreRoutes(a, truth, routes, regs)
+	logf("routes: %d listed by the router, %d found, %d with the right entry (%d not checkable)",
+		res.routes.Truth, res.routes.Found, res.routes.RightEntry, res.routes.Unverifiable)
+
+	modPath, err := runIn(ctx, src, nil, "go", "list", "-m")
+	if err != nil {
+		return nil, err
+	}
+	deps, err := reverseDeps(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	// Callers recorded while the application's tests run, at the base
+	// for the function edits.
+	var fnEdits []edit
+	for _, e := range a.Edits {
+		if e.Func != "" {
+			fnEdits = append(fnEdits, e)
+		}
+	}
+	logf("running the application's tests with %d edited functions recording their callers", len(fnEdits))
+	recorded, err := record(ctx, a, dir, src, fnEdits, nil, testTimeout)
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range a.Edits {
+		changedPkgs, err := applyEdit(ctx, src, strings.TrimSpace(string(modPath)), e)
+		if err != nil {
+			return nil, fmt.Errorf("edit %s: %w", e.Name, err)
+		}
+		impact, err := blastgateReport(ctx, tools, src, "impact", "--base", "HEAD~1")
+		if err != nil {
+			return nil, fmt.Errorf("edit %s: %w", e.Name, err)
+		}
+		stacks := recorded[e.Name]
+		if e.Require != "" {
+			// The new version's code records its callers, at the head.
+			dep, err := record(ctx, a, dir, src, nil, &e, testTimeout)
+			if err != nil {
+				return nil, err
+			}
+			stacks = dep[e.Name]
+		}
+		s := scoreEdit(e, routes, routesOf(impact.Impacted), stacks, packageLevel(routes, deps, changedPkgs))
+		logf("edit %s: %d routes reach it in the tests, blastgate impacts %d (recall %d/%d), package level %d",
+			e.Name, len(s.True), len(s.Impacted), s.Recalled, len(s.True), s.PackageLevel)
+		res.edits = append(res.edits, s)
+		if i == 0 && !skipCost {
+			if res.cost, err = measureCost(ctx, dir, src, tools); err != nil {
+				return nil, err
+			}
+		}
+		if err := git(ctx, src, "reset", "-q", "--hard", "HEAD~1"); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// fetch downloads the module and commits it as the base of a new git
+// repository in src.
+func fetch(ctx context.Context, a app, dir, src string) error {
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	out, err := runIn(ctx, dir, []string{"GOFLAGS=-mod=mod"}, "go", "mod", "download", "-json", a.Module)
+	if err != nil {
+		return err
+	}
+	var info struct{ Dir, Error string }
+	if err := json.Unmarshal(out, &info); err != nil || info.Dir == "" {
+		return fmt.Errorf("go mod download %s: %s", a.Module, info.Error)
+	}
+	if _, err := runIn(ctx, dir, nil, "cp", "-R", info.Dir, src); err != nil {
+		return err
+	}
+	if _, err := runIn(ctx, dir, nil, "chmod", "-R", "u+w", src); err != nil {
+		return err
+	}
+	for _, p := range a.Prepare {
+		f := filepath.Join(src, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(f, []byte("<!-- built by npm in the real application -->\n"), 0o644); err != nil {
+			return err
+		}
+	}
+	if err := git(ctx, src, "init", "-q"); err != nil {
+		return err
+	}
+	if err := git(ctx, src, "add", "-A"); err != nil {
+		return err
+	}
+	return git(ctx, src, "commit", "-q", "-m", "base: "+a.Module)
+}
+
+func blastgateReport(ctx context.Context, tools *toolset, src string, args ...string) (*reportJSON, error) {
+	out, err := runIn(ctx, src, nil, tools.blastgate, append([]string{"--format", "json"}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	var r reportJSON
+	if err := json.Unmarshal(out, &r); err != nil {
+		return nil, fmt.Errorf("blastgate %s: %v", args[0], err)
+	}
+	return &r, nil
+}
+
+func routesOf(fs []feature) []feature {
+	var out []feature
+	for _, f := range fs {
+		if f.Kind == "route" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// reverseDeps maps each package of the module to the packages it
+// depends on, tests included, as `go list -deps -test` sees them.
+func reverseDeps(ctx context.Context, src string) (map[string]map[string]bool, error) {
+	out, err := runIn(ctx, src, nil, "go", "list", "-test", "-f", "{{.ImportPath}}{{range .Deps}} {{.}}{{end}}", "./...")
+	if err != nil {
+		return nil, err
+	}
+	deps := map[string]map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
+			continue
+		}
+		p := fields[0]
+		if i := strings.Index(p, " ["); i >= 0 {
+			p = p[:i]
+		}
+		if deps[p] == nil {
+			deps[p] = map[string]bool{}
+		}
+		for _, d := range fields[1:] {
+			deps[p][d] = true
+		}
+	}
+	return deps, nil
+}
+
+// packageLevel counts the routes a package-level tool (gta, ripples)
+// reports: those whose handler's package is a changed package or
+// imports one, directly or not.
+func packageLevel(routes []feature, deps map[string]map[string]bool, changed func(string) bool) int {
+	n := 0
+	for _, r := range routes {
+		p := entryPackage(r.Entry)
+		if changed(p) {
+			n++
+			continue
+		}
+		for d := range deps[p] {
+			if changed(d) {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// entryPackage is the import path of a function name as blastgate and
+// the runtime print it: example.com/m/pkg.(*T).M -> example.com/m/pkg.
+func entryPackage(name string) string {
+	slash := strings.LastIndex(name, "/")
+	dot := strings.Index(name[slash+1:], ".")
+	if dot < 0 {
+		return name
+	}
+	return name[:slash+1+dot]
+}
+
+// normFunc writes a function name the way blastgate does: closures as
+// F$1 rather than F.func1, method values without their -fm wrapper.
+func normFunc(name string) string {
+	name = strings.TrimSuffix(name, "-fm")
+	parts := strings.Split(name, ".")
+	for i := 1; i < len(parts); i++ {
+		if n, ok := strings.CutPrefix(parts[i], "func"); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+			parts[i] = "$" + n
+		} else if parts[i] != "" && strings.Trim(parts[i], "0123456789") == "" && i > 1 && strings.HasPrefix(parts[i-1], "$") {
+			parts[i] = "$" + parts[i]
+		}
+	}
+	out := parts[0]
+	for _, p := range parts[1:] {
+		if strings.HasPrefix(p, "$") {
+			out += p
+		} else {
+			out += "." + p
+		}
+	}
+	return out
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,393 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// truthRoute is a route as the router lists it at run time (or as its
+// registration literal writes it, for net/http).
+type truthRoute struct {
+	ID      string
+	Handler string // the runtime's function name, or the literal's last name
+	Literal bool   // Handler is only the name a registration literal uses
+}
+
+// routeScore compares the routes blastgate finds with the truth.
+type routeScore struct {
+	Truth, Found, RightEntry, Unverifiable, Reported int
+	Missing                                          []string
+	WrongEntry                                       []string
+}
+
+func routeTruth(ctx context.Context, a app, dir, src string) ([]truthRoute, error) {
+	if a.Lister == nil {
+		return literalRoutes(src)
+	}
+	return listRoutes(ctx, a, dir, src)
+}
+
+const listerPrelude = `
+func emitRoute(method, path, handler string) {
+	f, err := os.OpenFile(os.Getenv("BLASTGATE_ROUTES"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		panic(err)
+	}
+	defer f.Close()
+	if err := json.NewEncoder(f).Encode([3]string{method, path, handler}); err != nil {
+		panic(err)
+	}
+}
+
+func handlerName(h any) string {
+	v := reflect.ValueOf(h)
+	if v.Kind() == reflect.Func {
+		return runtime.FuncForPC(v.Pointer()).Name()
+	}
+	return reflect.TypeOf(h).String()
+}
+`
+
+// listRoutes adds a test to the router's package through -overlay (the
+// tree is not touched) and runs it: the router lists its own routes.
+func listRoutes(ctx context.Context, a app, dir, src string) ([]truthRoute, error) {
+	l := a.Lister
+	pkgDir := filepath.Join(src, filepath.FromSlash(l.Package))
+	name, err := packageName(pkgDir)
+	if err != nil {
+		return nil, err
+	}
+	imports := append([]string{"encoding/json", "os", "reflect", "runtime", "testing"}, l.Imports...)
+	var b strings.Builder
+	fmt.Fprintf(&b, "package %s\n\nimport (\n", name)
+	for _, imp := range imports {
+		fmt.Fprintf(&b, "\t%q\n", imp)
+	}
+	fmt.Fprintf(&b, ")\n%s\nfunc TestBlastgateListRoutes(t *testing.T) {\n\t%s\n}\n", listerPrelude, l.Code)
+	overlay, err := writeOverlay(dir, "routes", map[string]string{
+		filepath.Join(pkgDir, "zz_blastgate_routes_test.go"): b.String(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := filepath.Join(dir, "routes.jsonl")
+	os.Remove(out)
+	defer git(ctx, src, "clean", "-fdq") // what the tests wrote
+	if _, err := runIn(ctx, src, append([]string{"BLASTGATE_ROUTES=" + out}, a.Env...), "go", "test", "-overlay", overlay,
+		"-count=1", "-run", "^TestBlastgateListRoutes$", "./"+filepath.ToSlash(l.Package)); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		return nil, fmt.Errorf("the route lister wrote nothing: %w", err)
+	}
+	defer f.Close()
+	var routes []truthRoute
+	seen := map[string]bool{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var r [3]string
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			return nil, err
+		}
+		id := strings.TrimSpace(r[0] + " " + r[1])
+		if !seen[id] {
+			seen[id] = true
+			routes = append(routes, truthRoute{ID: id, Handler: r[2]})
+		}
+	}
+	return routes, sc.Err()
+}
+
+// literalRoutes reads net/http registrations with a literal pattern:
+// X.HandleFunc("GET /x", h) and X.Handle("GET /x", h).
+func literalRoutes(src string) ([]truthRoute, error) {
+	var routes []truthRoute
+	seen := map[string]bool{}
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "vendor" || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) != 2 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok || (sel.Sel.Name != "HandleFunc" && sel.Sel.Name != "Handle") {
+				return true
+			}
+			lit, ok := call.Args[0].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			pattern, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				return true
+			}
+			id := strings.Join(strings.Fields(pattern), " ")
+			if !seen[id] {
+				seen[id] = true
+				routes = append(routes, truthRoute{ID: id, Handler: lastName(call.Args[1]), Literal: true})
+			}
+			return true
+		})
+		return nil
+	})
+	return routes, err
+}
+
+// lastName is the innermost function a handler expression names:
+// withAuth(h.token) -> token.
+func lastName(e ast.Expr) string {
+	switch x := e.(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.SelectorExpr:
+		return x.Sel.Name
+	case *ast.CallExpr:
+		for i := len(x.Args) - 1; i >= 0; i-- {
+			if n := lastName(x.Args[i]); n != "" {
+				return n
+			}
+		}
+		return lastName(x.Fun)
+	case *ast.ParenExpr:
+		return lastName(x.X)
+	}
+	return ""
+}
+
+func packageName(dir string) (string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", err
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".go") && !strings.HasSuffix(e.Name(), "_test.go") {
+			f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(dir, e.Name()), nil, parser.PackageClauseOnly)
+			if err == nil {
+				return f.Name.Name, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("no Go package in %s", dir)
+}
+
+// writeOverlay writes the files' contents under dir and the -overlay
+// JSON that maps their real paths to them.
+func writeOverlay(dir, name string, files map[string]string) (string, error) {
+	odir := filepath.Join(dir, "overlay-"+name)
+	if err := os.RemoveAll(odir); err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(odir, 0o755); err != nil {
+		return "", err
+	}
+	replace := map[string]string{}
+	i := 0
+	for real, content := range files {
+		i++
+		p := filepath.Join(odir, fmt.Sprintf("%d_%s", i, filepath.Base(real)))
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			return "", err
+		}
+		replace[real] = p
+	}
+	data, err := json.Marshal(map[string]any{"Replace": replace})
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(odir, "overlay.json")
+	return path, os.WriteFile(path, data, 0o644)
+}
+
+// scoreRoutes counts the listed routes blastgate finds, and those whose
+// entry is the handler the router runs.
+func scoreRoutes(a app, truth []truthRoute, found []feature, regs []registration) routeScore {
+	byID := map[string][]feature{}
+	for _, f := range found {
+		id := f.ID
+		for ph, v := range a.Placeholders {
+			id = strings.ReplaceAll(id, ph, v)
+		}
+		byID[id] = append(byID[id], f)
+	}
+	s := routeScore{Truth: len(truth), Reported: len(found)}
+	for _, t := range truth {
+		fs := byID[t.ID]
+		if len(fs) == 0 {
+			s.Missing = append(s.Missing, t.ID)
+			continue
+		}
+		s.Found++
+		switch {
+		case entryMatches(t, fs):
+			s.RightEntry++
+		case strings.Contains(normFunc(t.Handler), "$") || t.Handler == "":
+			// The router holds a closure some middleware made: the
+			// handler inside it is not visible at run time; the
+			// registration's literal names it.
+			lit := truthRoute{ID: t.ID, Handler: literalHandler(regs, t.ID), Literal: true}
+			switch {
+			case lit.Handler == "":
+				s.Unverifiable++
+			case entryMatches(lit, fs):
+				s.RightEntry++
+			default:
+				s.WrongEntry = append(s.WrongEntry, fmt.Sprintf("%s: registers %s, blastgate says %s", t.ID, lit.Handler, fs[0].Entry))
+			}
+		default:
+			s.WrongEntry = append(s.WrongEntry, fmt.Sprintf("%s: runs %s, blastgate says %s", t.ID, t.Handler, fs[0].Entry))
+		}
+	}
+	return s
+}
+
+func entryMatches(t truthRoute, fs []feature) bool {
+	for _, f := range fs {
+		if t.Literal {
+			if t.Handler != "" && (strings.HasSuffix(f.Entry, "."+t.Handler) || strings.HasSuffix(f.Entry, ")."+t.Handler)) {
+				return true
+			}
+			continue
+		}
+		if normFunc(t.Handler) == normFunc(f.Entry) {
+			return true
+		}
+	}
+	return false
+}
+
+// registration is what a router registration chain's literals say:
+// r.HandleFunc(config.Webroot+"api/v1/tags", mw(apiv1.GetAllTags)).Methods("GET").
+type registration struct {
+	suffix  string // the constant end of the path
+	methods []string
+	handler string // the innermost function named
+}
+
+// registrations reads the registration chains of a module's source, to
+// name the handler inside a closure that middleware made, which the
+// router cannot show at run time.
+func registrations(src string) ([]registration, error) {
+	var regs []registration
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "vendor" || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			stmt, ok := n.(*ast.ExprStmt)
+			if !ok {
+				return true
+			}
+			var reg registration
+			for e := stmt.X; ; {
+				call, ok := e.(*ast.CallExpr)
+				if !ok {
+					break
+				}
+				sel, ok := call.Fun.(*ast.SelectorExpr)
+				if !ok {
+					break
+				}
+				switch sel.Sel.Name {
+				case "HandleFunc", "Handle", "Path", "PathPrefix":
+					if len(call.Args) > 0 {
+						reg.suffix = constSuffix(call.Args[0])
+					}
+					if len(call.Args) > 1 {
+						reg.handler = lastName(call.Args[1])
+					}
+				case "Handler", "HandlerFunc":
+					if len(call.Args) > 0 {
+						reg.handler = lastName(call.Args[0])
+					}
+				case "Methods":
+					for _, a := range call.Args {
+						if lit, ok := a.(*ast.BasicLit); ok {
+							if m, err := strconv.Unquote(lit.Value); err == nil {
+								reg.methods = append(reg.methods, m)
+							}
+						}
+					}
+				}
+				e = sel.X
+			}
+			if reg.suffix != "" && reg.handler != "" {
+				regs = append(regs, reg)
+			}
+			return true
+		})
+		return nil
+	})
+	return regs, err
+}
+
+// constSuffix is the constant text a path expression ends with.
+func constSuffix(e ast.Expr) string {
+	switch x := e.(type) {
+	case *ast.BasicLit:
+		if s, err := strconv.Unquote(x.Value); err == nil {
+			return s
+		}
+	case *ast.BinaryExpr:
+		if x.Op == token.ADD {
+			return constSuffix(x.Y)
+		}
+	}
+	return ""
+}
+
+// literalHandler names the handler the registration of a listed route
+// passes, matched by method and the longest constant path suffix.
+func literalHandler(regs []registration, id string) string {
+	method, path, ok := strings.Cut(id, " ")
+	if !ok {
+		method, path = "", id
+	}
+	best, name := -1, ""
+	for _, r := range regs {
+		if !strings.HasSuffix(path, r.suffix) || len(r.suffix) <= best {
+			continue
+		}
+		if len(r.methods) > 0 && !slices.Contains(r.methods, method) {
+			continue
+		}
+		best, name = len(r.suffix), r.handler
+	}
+	return name
+}
