@@ -25,7 +25,9 @@ var update = flag.Bool("update", false, "rewrite the want sections of testdata/i
 // TestImpact runs every testdata/impact/*.txtar case. A case is a module
 // whose changed lines end in a "// changed" comment; a "changed" section
 // lists other changed files (path, or path:deleted). The "want" section
-// is the impacted features, each with its trace.
+// is the impacted features, each with its trace. An "env" section sets
+// environment variables (GOWORK=off: the module alone, its local
+// replacements as dependencies).
 func TestImpact(t *testing.T) {
 	files, err := filepath.Glob("testdata/impact/*.txtar")
 	require.NoError(t, err)
@@ -40,6 +42,12 @@ func TestImpact(t *testing.T) {
 			for _, f := range ar.Files {
 				switch {
 				case f.Name == "want":
+					continue
+				case f.Name == "env":
+					for _, kv := range strings.Fields(string(f.Data)) {
+						k, v, _ := strings.Cut(kv, "=")
+						t.Setenv(k, v)
+					}
 					continue
 				case f.Name == "changed":
 					diff = append(diff, parseChanged(t, f.Data, old)...)

@@ -209,7 +209,8 @@ type analysis struct {
 	features  []analyzer.Feature
 	cfg       *config.Config
 	moduleDir string
-	module    string
+	module    string   // the module in moduleDir, or "" (a workspace's directory)
+	modules   []string // every module analysed
 }
 
 // analyse loads the module in moduleDir under root (with its tests when
@@ -231,7 +232,15 @@ func analyse(ctx context.Context, g *globals, root, moduleDir string, tests bool
 	if err != nil {
 		return nil, err
 	}
-	return &analysis{graph: graph, features: features, cfg: cfg, moduleDir: moduleDir, module: prog.Module}, nil
+	module := prog.Module
+	if _, err := os.Stat(filepath.Join(moduleDir, "go.mod")); err != nil {
+		module = "" // a workspace's directory: no module to make paths relative to
+	}
+	var modules []string
+	for _, m := range prog.Modules {
+		modules = append(modules, m.Path)
+	}
+	return &analysis{graph: graph, features: features, cfg: cfg, moduleDir: moduleDir, module: module, modules: modules}, nil
 }
 
 // annotate adds what the team needs to a feature: the owners of its

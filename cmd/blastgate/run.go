@@ -54,8 +54,13 @@ func runPlan(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 }
 
 // pkgArg turns an import path into a go test argument relative to the
-// module root: example.com/shop/prepaid -> ./prepaid.
+// module root: example.com/shop/prepaid -> ./prepaid. A package of
+// another module of a workspace keeps its import path (go test finds it
+// through the repository's go.work).
 func (a *analysis) pkgArg(path string) string {
+	if a.module == "" {
+		return path
+	}
 	if path == a.module {
 		return "."
 	}
