@@ -37,6 +37,8 @@ type Program struct {
 	Workspace string
 	// Warnings say where the load was less precise than asked.
 	Warnings []string
+	// Build is the build configuration loaded (zero: the default).
+	Build BuildConfig
 	// Packages are the modules' packages, sorted by path.
 	Packages []*packages.Package
 	// Broken holds the packages that did not load or type-check, with
@@ -71,6 +73,11 @@ const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledG
 // findWorkspace) when it has one. root is the repository top level that
 // positions are reported against.
 func Load(ctx context.Context, root, moduleDir string, tests bool) (*Program, error) {
+	return LoadBuild(ctx, root, moduleDir, tests, BuildConfig{})
+}
+
+// LoadBuild is Load under a build configuration.
+func LoadBuild(ctx context.Context, root, moduleDir string, tests bool, bc BuildConfig) (*Program, error) {
 	ws, err := findWorkspace(root, moduleDir)
 	if err != nil {
 		return nil, err
@@ -80,12 +87,12 @@ func Load(ctx context.Context, root, moduleDir string, tests bool) (*Program, er
 			return nil, fmt.Errorf("no go.mod in %s: blastgate analyses a Go module; run it at the module root or pass -C DIR", displayDir(root, moduleDir))
 		}
 	}
-	p, err := load(ctx, root, moduleDir, tests, ws)
+	p, err := load(ctx, root, moduleDir, tests, ws, bc)
 	if err != nil && ws != nil && ws.file == "" && ctx.Err() == nil {
 		// Modules joined by replace directives that the go command cannot
 		// load as one workspace (conflicting replacements, say): the
 		// module alone, the others as dependencies, as before.
-		alone, errAlone := load(ctx, root, moduleDir, tests, nil)
+		alone, errAlone := load(ctx, root, moduleDir, tests, nil, bc)
 		if errAlone != nil {
 			return nil, errAlone
 		}
@@ -99,7 +106,7 @@ func Load(ctx context.Context, root, moduleDir string, tests bool) (*Program, er
 	return p, err
 }
 
-func load(ctx context.Context, root, moduleDir string, tests bool, ws *workspace) (*Program, error) {
+func load(ctx context.Context, root, moduleDir string, tests bool, ws *workspace, bc BuildConfig) (*Program, error) {
 	p := &Program{
 		Fset:      token.NewFileSet(),
 		Root:      root,
@@ -108,6 +115,7 @@ func load(ctx context.Context, root, moduleDir string, tests bool, ws *workspace
 		byPath:    map[string]*packages.Package{},
 		byFile:    map[string]fileRef{},
 		ws:        ws,
+		Build:     bc,
 	}
 	patterns := []string{"./..."}
 	if ws != nil {
@@ -118,11 +126,12 @@ func load(ctx context.Context, root, moduleDir string, tests bool, ws *workspace
 	var pkgs []*packages.Package
 	err := ws.withWork(p.env(), func(env []string) error {
 		cfg := &packages.Config{
-			Context: ctx,
-			Mode:    loadMode,
-			Dir:     moduleDir,
-			Env:     env,
-			Tests:   tests,
+			Context:    ctx,
+			Mode:       loadMode,
+			Dir:        moduleDir,
+			Env:        env,
+			BuildFlags: bc.flags(),
+			Tests:      tests,
 		}
 		var err error
 		pkgs, err = packages.Load(cfg, patterns...)
@@ -195,10 +204,10 @@ func (p *Program) buildFile() string {
 // env is the environment of the go command for this program.
 func (p *Program) env() []string {
 	if p.ws != nil {
-		return readOnlyEnv(p.ws.vendor != "")
+		return append(readOnlyEnv(p.ws.vendor != ""), p.Build.env()...)
 	}
 	_, err := os.Stat(filepath.Join(p.ModuleDir, "vendor", "modules.txt"))
-	return readOnlyEnv(err == nil)
+	return append(readOnlyEnv(err == nil), p.Build.env()...)
 }
 
 // moduleOf returns the innermost analysed module holding the repository

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -352,9 +353,11 @@ func (ws *workspace) withWork(env []string, f func(env []string) error) error {
 	return f(append(env, "GOWORK="+file))
 }
 
-// goCommand runs go with the program's environment and workspace, in
-// its module directory, and returns its standard output.
+// goCommand runs go with the program's environment, build flags and
+// workspace, in its module directory, and returns its standard output.
+// args[0] is the go subcommand.
 func (p *Program) goCommand(ctx context.Context, args ...string) ([]byte, error) {
+	args = slices.Concat(args[:1], p.Build.flags(), args[1:])
 	var out []byte
 	err := p.ws.withWork(p.env(), func(env []string) error {
 		cmd := exec.CommandContext(ctx, "go", args...)

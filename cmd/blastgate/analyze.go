@@ -133,17 +133,32 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool) (*cha
 	if err != nil || strings.HasPrefix(rel, "..") {
 		return nil, fmt.Errorf("-C %s is outside the repository at %s", g.dir, repo.Root)
 	}
-	a, err := analyse(ctx, g, root, filepath.Join(root, rel), tests)
+	moduleDir := filepath.Join(root, rel)
+	a, err := analyse(ctx, g, root, moduleDir, tests)
 	if err != nil {
 		return nil, err
 	}
-	changes, err := a.graph.MapChanges(diff, func(path string) ([]byte, error) {
-		return repo.Show(ctx, mergeBase, path)
-	})
+	// The default build, and each configured build that includes a
+	// changed file the default one leaves out.
+	_, hostArch := analyzer.HostPlatform()
+	var builds []analyzer.BuildConfig
+	for _, b := range a.cfg.Builds(hostArch) {
+		builds = append(builds, analyzer.BuildConfig{GOOS: b.GOOS, GOARCH: b.GOARCH, Tags: b.Tags})
+	}
+	loadBuild := func(bc analyzer.BuildConfig) (analyzer.Analysed, error) {
+		prog, err := analyzer.LoadBuild(ctx, root, moduleDir, false, bc)
+		if err != nil {
+			return analyzer.Analysed{}, err
+		}
+		graph := analyzer.BuildGraph(prog)
+		features, err := graph.Features(declared(g, a.cfg))
+		return analyzer.Analysed{Graph: graph, Features: features}, err
+	}
+	changes, result, err := analyzer.Builds(ctx, analyzer.Analysed{Graph: a.graph, Features: a.features}, builds, diff,
+		func(path string) ([]byte, error) { return repo.Show(ctx, mergeBase, path) }, loadBuild)
 	if err != nil {
 		return nil, err
 	}
-	result := a.graph.Impact(a.features, changes)
 	// CODEOWNERS as the base revision has it, as GitHub reads it.
 	rules, err := owners.Load(func(path string) ([]byte, error) {
 		return repo.Show(ctx, baseSHA, path)
