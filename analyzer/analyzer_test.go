@@ -25,7 +25,10 @@ var update = flag.Bool("update", false, "rewrite the want sections of testdata/i
 // TestImpact runs every testdata/impact/*.txtar case. A case is a module
 // whose changed lines end in a "// changed" comment; a "changed" section
 // lists other changed files (path, or path:deleted). The "want" section
-// is the impacted features, each with its trace.
+// is the impacted features, each with its trace. An "env" section sets
+// environment variables (GOWORK=off: the module alone, its local
+// replacements as dependencies). A "builds" section lists build
+// configurations, one a line ("GOOS=windows", "tags=integration,x").
 func TestImpact(t *testing.T) {
 	files, err := filepath.Glob("testdata/impact/*.txtar")
 	require.NoError(t, err)
@@ -36,10 +39,20 @@ func TestImpact(t *testing.T) {
 			require.NoError(t, err)
 			dir := t.TempDir()
 			var diff []gitrepo.FileChange
+			var builds []BuildConfig
 			old := map[string][]byte{}
 			for _, f := range ar.Files {
 				switch {
 				case f.Name == "want":
+					continue
+				case f.Name == "builds":
+					builds = parseBuilds(t, f.Data)
+					continue
+				case f.Name == "env":
+					for _, kv := range strings.Fields(string(f.Data)) {
+						k, v, _ := strings.Cut(kv, "=")
+						t.Setenv(k, v)
+					}
 					continue
 				case f.Name == "changed":
 					diff = append(diff, parseChanged(t, f.Data, old)...)
@@ -53,30 +66,63 @@ func TestImpact(t *testing.T) {
 					diff = append(diff, gitrepo.FileChange{OldPath: f.Name, NewPath: f.Name, Status: gitrepo.Modified, NewLines: lines})
 				}
 			}
-			got := runImpact(t, dir, diff, old)
+			got := runImpact(t, dir, diff, old, builds)
 			checkWant(t, file, ar, got)
 		})
 	}
 }
 
-func runImpact(t *testing.T, dir string, diff []gitrepo.FileChange, old map[string][]byte) string {
+// parseBuilds reads build configurations, one a line: GOOS=, GOARCH=
+// and tags= fields.
+func parseBuilds(t *testing.T, data []byte) []BuildConfig {
+	var out []BuildConfig
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var c BuildConfig
+		for _, field := range strings.Fields(line) {
+			k, v, _ := strings.Cut(field, "=")
+			switch k {
+			case "GOOS":
+				c.GOOS = v
+			case "GOARCH":
+				c.GOARCH = v
+			case "tags":
+				c.Tags = strings.Split(v, ",")
+			default:
+				t.Fatalf("builds: unknown field %q", field)
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func runImpact(t *testing.T, dir string, diff []gitrepo.FileChange, old map[string][]byte, builds []BuildConfig) string {
 	t.Helper()
-	prog, err := Load(context.Background(), dir, dir, false)
+	ctx := context.Background()
+	analyse := func(c BuildConfig) (Analysed, error) {
+		prog, err := LoadBuild(ctx, dir, dir, false, c)
+		if err != nil {
+			return Analysed{}, err
+		}
+		g := BuildGraph(prog)
+		features, err := g.Features(nil)
+		return Analysed{Graph: g, Features: features}, err
+	}
+	def, err := analyse(BuildConfig{})
 	require.NoError(t, err)
-	g := BuildGraph(prog)
-	features, err := g.Features(nil)
-	require.NoError(t, err)
-	cs, err := g.MapChanges(diff, func(p string) ([]byte, error) {
+	cs, result, err := Builds(ctx, def, builds, diff, func(p string) ([]byte, error) {
 		if data, ok := old[p]; ok {
 			return data, nil
 		}
 		return nil, fmt.Errorf("no old/%s in the case", p)
-	})
+	}, analyse)
 	require.NoError(t, err)
-	result := g.Impact(features, cs)
 	var b strings.Builder
 	for _, c := range cs.Changes {
 		fmt.Fprintf(&b, "changed %s: %s\n", c.File, strings.Join(c.Symbols, " "))
+		if strings.Contains(c.Note, "analysed under") {
+			fmt.Fprintf(&b, "note %s: %s\n", c.File, c.Note)
+		}
 	}
 	for _, f := range result.Impacted {
 		var steps []string

@@ -90,23 +90,30 @@ func (g *Graph) mapDependencies(cs *ChangeSet) {
 
 func (g *Graph) mapFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) ([]int, string, error) {
 	p := fc.Path()
-	rel := g.moduleRel(p)
+	mod, rel := g.prog.moduleOf(p)
+	work := g.prog.Workspace != "" && (p == g.prog.Workspace || p == g.prog.Workspace+".sum")
+	if work {
+		rel = strings.TrimPrefix(path.Base(p), "go.work") // "" or ".sum"
+		rel = "go.work" + rel
+	}
 	switch {
-	case rel == "go.mod" || rel == "go.sum" || strings.HasPrefix(rel, "vendor/"):
+	case work || (mod != nil && (rel == "go.mod" || rel == "go.sum" || strings.HasPrefix(rel, "vendor/"))):
 		dc, err := g.mapDependencyFile(fc, rel, old)
 		if err != nil {
 			return nil, "", err
 		}
 		cs.deps = append(cs.deps, dc)
 		cs.depChanges = append(cs.depChanges, len(cs.Changes))
+		ids := g.mainModuleNodes(dc)
 		if dc.all {
-			return []int{g.module}, strings.Join(dc.why, "; ") + ": every package is treated as changed", nil
+			return append(ids, g.module), strings.Join(dc.why, "; ") + ": every package is treated as changed", nil
 		}
-		return nil, strings.Join(dc.why, "; "), nil
+		return ids, strings.Join(dc.why, "; "), nil
 	case strings.HasSuffix(p, ".go") && isTestPath(p):
 		return nil, "test code: reaches no feature", nil
 	case g.replacedModule(cs, p) != "":
-		return nil, g.mapReplaced(cs, g.replacedModule(cs, p)), nil
+		ids, note := g.mapReplaced(cs, g.replacedModule(cs, p))
+		return ids, note, nil
 	case strings.HasSuffix(p, ".go"):
 		var ids []int
 		if fc.NewPath != "" {
@@ -140,15 +147,6 @@ func (g *Graph) mapFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) ([]in
 		return nil, "test data: reaches no feature", nil
 	}
 	return nil, "not Go code and not embedded: reaches no feature", nil
-}
-
-// moduleRel makes a repository path relative to the module directory.
-func (g *Graph) moduleRel(p string) string {
-	dir, err := filepath.Rel(g.prog.Root, g.prog.ModuleDir)
-	if err != nil || dir == "." {
-		return p
-	}
-	return strings.TrimPrefix(p, filepath.ToSlash(dir)+"/")
 }
 
 func isTestPath(p string) bool {
@@ -571,7 +569,7 @@ func (g *Graph) mapOldGo(fc gitrepo.FileChange, old OldFile) ([]int, []string, e
 	if pkg == nil || f.Name.Name != pkg.Name {
 		// The package is gone (or another lives here): its users changed
 		// too, so what it declared is only worth naming.
-		importPath := path.Join(g.prog.Module, path.Dir(g.moduleRel(fc.OldPath)))
+		importPath := g.prog.importPathOf(path.Dir(fc.OldPath))
 		var gone []string
 		for _, k := range keys {
 			gone = append(gone, k.qualified(importPath))

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"sort"
@@ -30,13 +29,14 @@ import (
 type depChange struct {
 	modules  map[string]bool // changed module paths
 	packages map[string]bool // changed packages (vendored files)
+	replaced map[string]bool // modules whose replacement changed
 	all      bool            // everything changed
 	why      []string
 }
 
 // mapDependencyFile maps a change to go.mod, go.sum or a vendored file.
 func (g *Graph) mapDependencyFile(fc gitrepo.FileChange, rel string, old OldFile) (*depChange, error) {
-	dc := &depChange{modules: map[string]bool{}, packages: map[string]bool{}}
+	dc := &depChange{modules: map[string]bool{}, packages: map[string]bool{}, replaced: map[string]bool{}}
 	if strings.HasPrefix(rel, "vendor/") && rel != "vendor/modules.txt" {
 		// vendor/<package path>/<file>
 		dc.packages[path.Dir(strings.TrimPrefix(rel, "vendor/"))] = true
@@ -63,9 +63,14 @@ func (g *Graph) mapDependencyFile(fc gitrepo.FileChange, rel string, old OldFile
 		return nil, err
 	}
 	switch {
+	case rel == "go.mod" && (fc.OldPath == "" || fc.NewPath == ""):
+		dc.all = true
+		dc.why = append(dc.why, "a module was added or removed")
 	case rel == "go.mod":
 		compareGoMod(dc, oldData, newData)
-	case rel == "go.sum":
+	case rel == "go.work":
+		compareGoWork(dc, oldData, newData)
+	case rel == "go.sum" || rel == "go.work.sum":
 		for _, line := range linesInRanges(oldData, fc.OldLines) {
 			dc.addSumLine(line)
 		}
@@ -131,18 +136,25 @@ func compareGoMod(dc *depChange, oldData, newData []byte) {
 			dc.why = append(dc.why, fmt.Sprintf("%s %s removed", p, v))
 		}
 	}
-	rep := func(f *modfile.File) map[string]string {
+	compareReplaces(dc, oldF.Replace, newF.Replace)
+	sort.Strings(dc.why)
+}
+
+// compareReplaces finds the modules whose replacement differs.
+func compareReplaces(dc *depChange, oldReplace, newReplace []*modfile.Replace) {
+	rep := func(rs []*modfile.Replace) map[string]string {
 		m := map[string]string{}
-		for _, r := range f.Replace {
+		for _, r := range rs {
 			m[r.Old.Path+"@"+r.Old.Version] = r.New.Path + "@" + r.New.Version
 		}
 		return m
 	}
-	oldRep, newRep := rep(oldF), rep(newF)
+	oldRep, newRep := rep(oldReplace), rep(newReplace)
 	for k, v := range newRep {
 		if oldRep[k] != v {
 			p := strings.SplitN(k, "@", 2)[0]
 			dc.modules[p] = true
+			dc.replaced[p] = true
 			dc.why = append(dc.why, fmt.Sprintf("replace %s => %s", p, strings.TrimSuffix(v, "@")))
 		}
 	}
@@ -150,9 +162,62 @@ func compareGoMod(dc *depChange, oldData, newData []byte) {
 		if _, ok := newRep[k]; !ok {
 			p := strings.SplitN(k, "@", 2)[0]
 			dc.modules[p] = true
+			dc.replaced[p] = true
 			dc.why = append(dc.why, fmt.Sprintf("replace of %s removed", p))
 		}
 	}
+}
+
+// compareGoWork finds what a change to go.work changes: a module used or
+// no longer used, or a changed go, toolchain or godebug line, changes
+// everything; a changed replace changes the replaced module.
+func compareGoWork(dc *depChange, oldData, newData []byte) {
+	oldF, errOld := modfile.ParseWork("go.work", oldData, nil)
+	newF, errNew := modfile.ParseWork("go.work", newData, nil)
+	if errOld != nil || errNew != nil || oldF == nil || newF == nil {
+		dc.all = true
+		dc.why = append(dc.why, "go.work does not parse")
+		return
+	}
+	version := func(f *modfile.WorkFile) string {
+		v := ""
+		if f.Go != nil {
+			v = f.Go.Version
+		}
+		if f.Toolchain != nil {
+			v += " " + f.Toolchain.Name
+		}
+		return v
+	}
+	if version(oldF) != version(newF) {
+		dc.all = true
+		dc.why = append(dc.why, "the go or toolchain line of go.work changed")
+	}
+	if fmt.Sprint(oldF.Godebug) != fmt.Sprint(newF.Godebug) {
+		dc.all = true
+		dc.why = append(dc.why, "godebug in go.work changed")
+	}
+	uses := func(f *modfile.WorkFile) map[string]string {
+		m := map[string]string{}
+		for _, u := range f.Use {
+			m[path.Clean(u.Path)] = u.Path
+		}
+		return m
+	}
+	oldUse, newUse := uses(oldF), uses(newF)
+	for u, written := range newUse {
+		if _, ok := oldUse[u]; !ok {
+			dc.all = true
+			dc.why = append(dc.why, "go.work uses "+written)
+		}
+	}
+	for u, written := range oldUse {
+		if _, ok := newUse[u]; !ok {
+			dc.all = true
+			dc.why = append(dc.why, "go.work no longer uses "+written)
+		}
+	}
+	compareReplaces(dc, oldF.Replace, newF.Replace)
 	sort.Strings(dc.why)
 }
 
@@ -254,10 +319,13 @@ func (p *Program) listDeps(ctx context.Context) ([]depPackage, error) {
 	if p.depList != nil || p.depErr != nil {
 		return p.depList, p.depErr
 	}
-	cmd := exec.CommandContext(ctx, "go", "list", "-e", "-deps", "-json=ImportPath,Standard,Imports,Module", "./...")
-	cmd.Dir = p.ModuleDir
-	cmd.Env = readOnlyEnv(p.ModuleDir)
-	out, err := cmd.Output()
+	args := []string{"list", "-e", "-deps", "-json=ImportPath,Standard,Imports,Module"}
+	if p.ws != nil {
+		args = append(args, p.ws.patterns(p.Root)...)
+	} else {
+		args = append(args, "./...")
+	}
+	out, err := p.goCommand(ctx, args...)
 	if err != nil {
 		p.depErr = fmt.Errorf("go list -deps: %v", err)
 		return nil, p.depErr

@@ -5,7 +5,7 @@ import (
 	"go/ast"
 	"go/types"
 	"net/url"
-	"path/filepath"
+	"path"
 	"sort"
 	"strings"
 	"unicode"
@@ -471,10 +471,17 @@ func (g *Graph) coverageEvidence(features []Feature, profiles []CoverageProfile)
 // profileFile turns a profile's import-path file name into a repository
 // path.
 func (g *Graph) profileFile(name string) string {
-	if rest, ok := strings.CutPrefix(name, g.prog.Module+"/"); ok {
-		return g.prog.relFile(filepath.Join(g.prog.ModuleDir, filepath.FromSlash(rest)))
+	best := -1
+	for i, m := range g.prog.Modules {
+		if strings.HasPrefix(name, m.Path+"/") && (best < 0 || len(m.Path) > len(g.prog.Modules[best].Path)) {
+			best = i
+		}
 	}
-	return name
+	if best < 0 {
+		return name
+	}
+	m := g.prog.Modules[best]
+	return path.Join(m.Dir, strings.TrimPrefix(name, m.Path+"/"))
 }
 
 // nodeRan reports whether a statement inside a function node ran.

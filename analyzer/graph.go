@@ -591,7 +591,7 @@ func (g *Graph) resolveDynamicCalls() {
 
 // Warnings says which packages are analysed at package level and why.
 func (g *Graph) Warnings() []string {
-	var out []string
+	out := append([]string(nil), g.prog.Warnings...)
 	for _, pkg := range g.prog.Packages {
 		if msg, broken := g.prog.Broken[pkg.PkgPath]; broken {
 			out = append(out, fmt.Sprintf("%s does not type-check (%s): its impact is computed at package level", pkg.PkgPath, msg))

@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"go/token"
-	"path/filepath"
 	"sort"
 
 	"github.com/blastgate/blastgate/report"
@@ -83,7 +82,7 @@ func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
 			}
 			frame.Position.File, frame.Position.Line = g.prog.Rel(pos)
 			if g.nodes[id].kind == externalNode {
-				frame.Position = report.Position{File: g.prog.relFile(filepath.Join(g.prog.ModuleDir, "go.mod")), Line: 1}
+				frame.Position = report.Position{File: g.prog.buildFile(), Line: 1}
 			}
 			rf.Trace = append(rf.Trace, frame)
 			if dist[id] == 0 {

@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"go/ast"
 	"go/token"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -24,11 +22,24 @@ type Program struct {
 	// Root is the directory positions are made relative to: the
 	// repository's top level (or the exported copy of it).
 	Root string
-	// ModuleDir is the directory holding go.mod, inside Root.
+	// ModuleDir is the analysed directory, inside Root: the directory
+	// holding go.mod, or a workspace's directory.
 	ModuleDir string
-	// Module is the module path.
+	// Module is the module path of the analysed module (the first of
+	// the workspace when ModuleDir holds no go.mod).
 	Module string
-	// Packages are the module's packages, sorted by path.
+	// Modules are the main modules analysed: Module alone, or every
+	// module of the workspace, sorted by directory.
+	Modules []Module
+	// Workspace is the repository's go.work that joined the modules
+	// (relative to Root), or "" (one module, or modules joined by
+	// replace directives).
+	Workspace string
+	// Warnings say where the load was less precise than asked.
+	Warnings []string
+	// Build is the build configuration loaded (zero: the default).
+	Build BuildConfig
+	// Packages are the modules' packages, sorted by path.
 	Packages []*packages.Package
 	// Broken holds the packages that did not load or type-check, with
 	// their first error; they are analysed at package level.
@@ -42,6 +53,8 @@ type Program struct {
 
 	depList []depPackage // go list -deps, when a dependency changed
 	depErr  error
+
+	ws *workspace // the modules loaded together, or nil
 }
 
 type fileRef struct {
@@ -56,26 +69,44 @@ const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledG
 	packages.NeedSyntax | packages.NeedEmbedFiles | packages.NeedModule
 
 // Load type-checks every package of the module in moduleDir, and their
-// tests when tests is set. root is the repository top level that
+// tests when tests is set; with the other modules of its workspace (see
+// findWorkspace) when it has one. root is the repository top level that
 // positions are reported against.
 func Load(ctx context.Context, root, moduleDir string, tests bool) (*Program, error) {
-	if _, err := os.Stat(filepath.Join(moduleDir, "go.mod")); err != nil {
-		return nil, fmt.Errorf("no go.mod in %s: blastgate analyses a Go module; run it at the module root or pass -C DIR", displayDir(root, moduleDir))
-	}
-	cfg := &packages.Config{
-		Context: ctx,
-		Mode:    loadMode,
-		Dir:     moduleDir,
-		Env:     readOnlyEnv(moduleDir),
-		Tests:   tests,
-	}
-	pkgs, err := packages.Load(cfg, "./...")
+	return LoadBuild(ctx, root, moduleDir, tests, BuildConfig{})
+}
+
+// LoadBuild is Load under a build configuration.
+func LoadBuild(ctx context.Context, root, moduleDir string, tests bool, bc BuildConfig) (*Program, error) {
+	ws, err := findWorkspace(root, moduleDir)
 	if err != nil {
-		return nil, loadError(displayDir(root, moduleDir), err)
+		return nil, err
 	}
-	if len(pkgs) == 0 {
-		return nil, fmt.Errorf("no Go packages in %s: point -C at a module with Go code", displayDir(root, moduleDir))
+	if ws == nil {
+		if _, err := os.Stat(filepath.Join(moduleDir, "go.mod")); err != nil {
+			return nil, fmt.Errorf("no go.mod in %s: blastgate analyses a Go module; run it at the module root or pass -C DIR", displayDir(root, moduleDir))
+		}
 	}
+	p, err := load(ctx, root, moduleDir, tests, ws, bc)
+	if err != nil && ws != nil && ws.file == "" && ctx.Err() == nil {
+		// Modules joined by replace directives that the go command cannot
+		// load as one workspace (conflicting replacements, say): the
+		// module alone, the others as dependencies, as before.
+		alone, errAlone := load(ctx, root, moduleDir, tests, nil, bc)
+		if errAlone != nil {
+			return nil, errAlone
+		}
+		var dirs []string
+		for _, m := range ws.modules {
+			dirs = append(dirs, m.Dir)
+		}
+		alone.Warnings = append(alone.Warnings, fmt.Sprintf("the modules joined by replace directives (%s) do not load as one workspace (%s): %s is analysed alone, and a change in the others is a dependency change; add a go.work to analyse them together", strings.Join(dirs, ", "), strings.TrimPrefix(err.Error(), "loading packages in "), displayDir(root, moduleDir)))
+		return alone, nil
+	}
+	return p, err
+}
+
+func load(ctx context.Context, root, moduleDir string, tests bool, ws *workspace, bc BuildConfig) (*Program, error) {
 	p := &Program{
 		Fset:      token.NewFileSet(),
 		Root:      root,
@@ -83,6 +114,34 @@ func Load(ctx context.Context, root, moduleDir string, tests bool) (*Program, er
 		Broken:    map[string]string{},
 		byPath:    map[string]*packages.Package{},
 		byFile:    map[string]fileRef{},
+		ws:        ws,
+		Build:     bc,
+	}
+	patterns := []string{"./..."}
+	if ws != nil {
+		patterns = ws.patterns(root)
+		p.Modules = ws.modules
+		p.Workspace = ws.file
+	}
+	var pkgs []*packages.Package
+	err := ws.withWork(p.env(), func(env []string) error {
+		cfg := &packages.Config{
+			Context:    ctx,
+			Mode:       loadMode,
+			Dir:        moduleDir,
+			Env:        env,
+			BuildFlags: bc.flags(),
+			Tests:      tests,
+		}
+		var err error
+		pkgs, err = packages.Load(cfg, patterns...)
+		return err
+	})
+	if err != nil {
+		return nil, loadError(displayDir(root, moduleDir), err)
+	}
+	if len(pkgs) == 0 {
+		return nil, fmt.Errorf("no Go packages in %s: point -C at a module with Go code", displayDir(root, moduleDir))
 	}
 	if len(pkgs) > 0 && pkgs[0].Fset != nil {
 		p.Fset = pkgs[0].Fset
@@ -98,7 +157,7 @@ func Load(ctx context.Context, root, moduleDir string, tests bool) (*Program, er
 		case strings.HasSuffix(pkg.ID, ".test"): // a generated test main
 			continue
 		}
-		if pkg.Module != nil && pkg.Module.Main && p.Module == "" {
+		if pkg.Module != nil && pkg.Module.Main && p.Module == "" && ws == nil {
 			p.Module = pkg.Module.Path
 		}
 		if len(pkg.GoFiles) == 0 && len(pkg.CompiledGoFiles) == 0 && len(pkg.Errors) > 0 && pkg.PkgPath == "" {
@@ -121,8 +180,59 @@ func Load(ctx context.Context, root, moduleDir string, tests bool) (*Program, er
 	if len(p.Packages) == 0 {
 		return nil, fmt.Errorf("no Go packages in %s: point -C at a module with Go code", displayDir(root, moduleDir))
 	}
+	if ws != nil {
+		p.Module = ws.modules[0].Path
+		if m := ws.moduleIn(relSlash(root, moduleDir)); m != nil {
+			p.Module = m.Path
+		}
+	} else {
+		p.Modules = []Module{{Path: p.Module, Dir: relSlash(root, moduleDir)}}
+	}
 	p.explainImportErrors(ctx)
 	return p, nil
+}
+
+// buildFile is the file that stands for the build as a whole in traces:
+// the analysed module's go.mod, else the workspace's go.work.
+func (p *Program) buildFile() string {
+	if _, err := os.Stat(filepath.Join(p.ModuleDir, "go.mod")); err != nil && p.Workspace != "" {
+		return p.Workspace
+	}
+	return p.relFile(filepath.Join(p.ModuleDir, "go.mod"))
+}
+
+// env is the environment of the go command for this program.
+func (p *Program) env() []string {
+	if p.ws != nil {
+		return append(readOnlyEnv(p.ws.vendor != ""), p.Build.env()...)
+	}
+	_, err := os.Stat(filepath.Join(p.ModuleDir, "vendor", "modules.txt"))
+	return append(readOnlyEnv(err == nil), p.Build.env()...)
+}
+
+// moduleOf returns the innermost analysed module holding the repository
+// path rel (slash-separated), and rel made relative to that module's
+// directory; nil and rel when no module holds it.
+func (p *Program) moduleOf(rel string) (*Module, string) {
+	var best *Module
+	for i := range p.Modules {
+		m := &p.Modules[i]
+		if m.Dir == "." || rel == m.Dir || strings.HasPrefix(rel, m.Dir+"/") {
+			if best == nil || best.Dir == "." || len(m.Dir) > len(best.Dir) {
+				best = m
+			}
+		}
+	}
+	if best == nil {
+		return nil, rel
+	}
+	if best.Dir == "." {
+		return best, rel
+	}
+	if rel == best.Dir {
+		return best, "."
+	}
+	return best, strings.TrimPrefix(rel, best.Dir+"/")
 }
 
 // Package returns the loaded package with the given import path, or nil.
@@ -159,8 +269,8 @@ func (p *Program) relFile(name string) string {
 
 // readOnlyEnv is the environment for `go list`: the module may be read,
 // never written. -mod=mod (which rewrites go.mod) is dropped; -mod=readonly
-// is set unless the module vendors its dependencies.
-func readOnlyEnv(moduleDir string) []string {
+// is set unless the module (or workspace) vendors its dependencies.
+func readOnlyEnv(vendored bool) []string {
 	var flags []string
 	for _, f := range strings.Fields(os.Getenv("GOFLAGS")) {
 		if strings.HasPrefix(f, "-mod=") || strings.HasPrefix(f, "--mod=") {
@@ -168,7 +278,7 @@ func readOnlyEnv(moduleDir string) []string {
 		}
 		flags = append(flags, f)
 	}
-	if _, err := os.Stat(filepath.Join(moduleDir, "vendor", "modules.txt")); errors.Is(err, os.ErrNotExist) {
+	if !vendored {
 		flags = append(flags, "-mod=readonly")
 	}
 	env := os.Environ()
@@ -241,10 +351,7 @@ func (p *Program) explainImportErrors(ctx context.Context) {
 	}
 	sort.Strings(paths)
 	args := append([]string{"list", "-e", "-json=ImportPath,DepsErrors", "--"}, paths...)
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = p.ModuleDir
-	cmd.Env = readOnlyEnv(p.ModuleDir)
-	out, err := cmd.Output()
+	out, err := p.goCommand(ctx, args...)
 	if err != nil {
 		return // keep the type checker's message
 	}

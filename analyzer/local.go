@@ -17,60 +17,140 @@ import (
 // whose every file is excluded from this build (cgo files under
 // CGO_ENABLED=0).
 
-// replacedModule returns the module that the main module's go.mod
-// replaces with the repository directory holding p (or p itself: a
-// submodule's pointer), or "".
+// replacedModule returns the module that a go.mod (or the go.work) of
+// the analysis replaces with the repository directory holding p, or "".
+// A directory whose module is analysed from source (a module of the
+// workspace) answers only for itself, a submodule's pointer: the files
+// inside it are mapped like any other.
 func (g *Graph) replacedModule(cs *ChangeSet, p string) string {
 	if cs.locals == nil {
 		cs.locals = map[string]string{}
-		data, err := os.ReadFile(filepath.Join(g.prog.ModuleDir, "go.mod"))
-		if err != nil {
-			return ""
+		files := []string{}
+		for _, m := range g.prog.Modules {
+			files = append(files, path.Join(m.Dir, "go.mod"))
 		}
-		f, err := modfile.Parse("go.mod", data, nil)
-		if err != nil {
-			return ""
+		if g.prog.Workspace != "" {
+			files = append(files, g.prog.Workspace)
 		}
-		for _, r := range f.Replace {
-			if !modfile.IsDirectoryPath(r.New.Path) {
-				continue
+		for _, file := range files {
+			for dir, mod := range g.prog.directoryReplaces(file) {
+				cs.locals[dir] = mod
 			}
-			dir := filepath.FromSlash(r.New.Path)
-			if !filepath.IsAbs(dir) {
-				dir = filepath.Join(g.prog.ModuleDir, dir)
-			}
-			rel, err := filepath.Rel(g.prog.Root, dir)
-			if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
-				continue
-			}
-			cs.locals[filepath.ToSlash(rel)] = r.Old.Path
 		}
 	}
 	for dir, mod := range cs.locals {
-		if p == dir || strings.HasPrefix(p, dir+"/") {
+		if p == dir || (strings.HasPrefix(p, dir+"/") && !g.prog.isModuleDir(dir)) {
 			return mod
 		}
 	}
 	return ""
 }
 
+// directoryReplaces returns the repository directories that the replace
+// directives of a go.mod or go.work (a repository path) point at, with
+// the modules they replace.
+func (p *Program) directoryReplaces(file string) map[string]string {
+	data, err := os.ReadFile(filepath.Join(p.Root, filepath.FromSlash(file)))
+	if err != nil {
+		return nil
+	}
+	var replaces []*modfile.Replace
+	if path.Base(file) == "go.work" {
+		f, err := modfile.ParseWork(file, data, nil)
+		if err != nil {
+			return nil
+		}
+		replaces = f.Replace
+	} else {
+		f, err := modfile.Parse(file, data, nil)
+		if err != nil {
+			return nil
+		}
+		replaces = f.Replace
+	}
+	out := map[string]string{}
+	for _, r := range replaces {
+		if !modfile.IsDirectoryPath(r.New.Path) {
+			continue
+		}
+		dir := filepath.FromSlash(r.New.Path)
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(p.Root, filepath.FromSlash(path.Dir(file)), dir)
+		}
+		rel, err := filepath.Rel(p.Root, dir)
+		if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+			continue
+		}
+		out[filepath.ToSlash(rel)] = r.Old.Path
+	}
+	return out
+}
+
+// isModuleDir reports whether the repository directory dir holds one of
+// the modules analysed from source.
+func (p *Program) isModuleDir(dir string) bool {
+	for _, m := range p.Modules {
+		if m.Dir == dir {
+			return true
+		}
+	}
+	return false
+}
+
 // mapReplaced records a change inside the local replacement of module mod
-// as a change to that module, like a version bump.
-func (g *Graph) mapReplaced(cs *ChangeSet, mod string) string {
-	dc := &depChange{modules: map[string]bool{mod: true}, packages: map[string]bool{}}
+// as a change to that module, like a version bump; when the module is
+// analysed from source (a submodule's pointer moved), every declaration
+// of it is changed.
+func (g *Graph) mapReplaced(cs *ChangeSet, mod string) ([]int, string) {
+	dc := &depChange{modules: map[string]bool{mod: true}, packages: map[string]bool{}, replaced: map[string]bool{mod: true}}
 	// When the directory is missing from the analysed tree (a submodule
 	// that is not checked out), go list knows its packages by path only,
 	// without their module.
 	if pkgs, err := g.prog.listDeps(context.Background()); err == nil {
 		for _, dp := range pkgs {
-			if dp.ImportPath == mod || strings.HasPrefix(dp.ImportPath, mod+"/") {
+			if (dp.ImportPath == mod || strings.HasPrefix(dp.ImportPath, mod+"/")) && g.prog.byPath[dp.ImportPath] == nil {
 				dc.packages[dp.ImportPath] = true
 			}
 		}
 	}
 	cs.deps = append(cs.deps, dc)
 	cs.depChanges = append(cs.depChanges, len(cs.Changes))
-	return fmt.Sprintf("in the local replacement of %s: a dependency change", mod)
+	if ids := g.mainModuleNodes(dc); len(ids) > 0 {
+		return ids, fmt.Sprintf("in the local replacement of %s, analysed from source: every declaration of it is treated as changed", mod)
+	}
+	return nil, fmt.Sprintf("in the local replacement of %s: a dependency change", mod)
+}
+
+// mainModuleNodes returns the nodes declared in the packages, analysed
+// from source, of the modules whose replacement a dependency change
+// moved (a replace directive, a submodule's pointer): such a module
+// changed as a whole. A changed requirement on such a module changes
+// nothing: the workspace's copy is what builds.
+func (g *Graph) mainModuleNodes(dc *depChange) []int {
+	var ids []int
+	for _, pkg := range g.prog.Packages {
+		if pkg.Module == nil || !dc.replaced[pkg.Module.Path] {
+			continue
+		}
+		if n, broken := g.pkgs[pkg.PkgPath]; broken {
+			ids = append(ids, n)
+		}
+		ids = append(ids, g.declared[pkg.PkgPath]...)
+	}
+	return ids
+}
+
+// importPathOf returns the import path of the package in the repository
+// directory dir, from the analysed module holding it, or "".
+func (p *Program) importPathOf(dir string) string {
+	mod, rel := p.moduleOf(dir)
+	switch {
+	case mod == nil:
+		return ""
+	case rel == ".":
+		return mod.Path
+	}
+	return path.Join(mod.Path, rel)
 }
 
 // importersOfDir returns the nodes standing for the analysed packages that
@@ -79,17 +159,9 @@ func (g *Graph) mapReplaced(cs *ChangeSet, mod string) string {
 // when it does not type-check (it cannot without that package), else its
 // init, which every feature it serves reaches.
 func (g *Graph) importersOfDir(dir string) (string, []int) {
-	md, err := filepath.Rel(g.prog.Root, g.prog.ModuleDir)
-	if err != nil {
-		return "", nil
-	}
-	md = filepath.ToSlash(md)
-	if md != "." && dir != md && !strings.HasPrefix(dir, md+"/") {
-		return "", nil // outside the module's directory
-	}
-	importPath := path.Join(g.prog.Module, g.moduleRel(dir))
-	if dir == md {
-		importPath = g.prog.Module
+	importPath := g.prog.importPathOf(dir)
+	if importPath == "" {
+		return "", nil // outside the analysed modules
 	}
 	var ids []int
 	for _, pkg := range g.prog.Packages {

@@ -412,7 +412,7 @@ func scaleGo(b *testing.B, dir string, args ...string) (wall, cpu time.Duration)
 	for i := 0; i < 3; i++ {
 		cmd := exec.Command("go", args...)
 		cmd.Dir = dir
-		cmd.Env = readOnlyEnv(dir)
+		cmd.Env = append(readOnlyEnv(false), "GOWORK=off")
 		cmd.Stdout = io.Discard
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr

@@ -18,6 +18,8 @@
 //	policy:
 //	  critical_evidence: [request, coverage]               # what counts for critical features
 //	monitor: "https://grafana.example.com/d/shop?var-feature={id}"  # dashboards; features may set their own monitor:
+//	goos: [windows, darwin/arm64]                      # other builds to analyse: GOOS or GOOS/GOARCH
+//	build_tags: [integration, "netgo,osusergo"]        # and tag sets, one build each (tags of a set comma-separated)
 //
 // An entry is a function (pkg.Func, pkg.Type.Method, pkg.(*Type).Method) or a
 // package path; whether it exists is for the analyzer to decide, since only it
@@ -63,6 +65,53 @@ type Config struct {
 	// Monitor is a dashboard URL template for every feature: "{id}" is
 	// replaced by the feature's id, query-escaped.
 	Monitor string
+	// Platforms are the other targets to analyse a change under, as
+	// "GOOS" or "GOOS/GOARCH", each a known pair of go tool dist list.
+	Platforms []string
+	// BuildTags are the tag sets to analyse a change under, each a
+	// build of its own.
+	BuildTags [][]string
+}
+
+// Build is one build configuration besides the default: GOOS and
+// GOARCH ("" keeps the default's) and tags.
+type Build struct {
+	GOOS, GOARCH string
+	Tags         []string
+}
+
+// Builds returns the configured builds: every configured platform and
+// the default one, each with no tags and with every tag set, less the
+// default build itself. hostArch is the default GOARCH: a bare GOOS
+// builds for it when go supports the pair, else for the GOOS's first
+// architecture.
+func (c *Config) Builds(hostArch string) []Build {
+	platforms := []Build{{}}
+	for _, p := range c.Platforms {
+		goos, goarch, ok := strings.Cut(p, "/")
+		if !ok {
+			goarch = hostArch
+			if !slices.Contains(platformList, goos+"/"+hostArch) {
+				for _, known := range platformList {
+					if strings.HasPrefix(known, goos+"/") {
+						goarch = strings.TrimPrefix(known, goos+"/")
+						break
+					}
+				}
+			}
+		}
+		platforms = append(platforms, Build{GOOS: goos, GOARCH: goarch})
+	}
+	var out []Build
+	for _, p := range platforms {
+		if p.GOOS != "" {
+			out = append(out, p)
+		}
+		for _, tags := range c.BuildTags {
+			out = append(out, Build{GOOS: p.GOOS, GOARCH: p.GOARCH, Tags: tags})
+		}
+	}
+	return out
 }
 
 // MonitorFor returns the dashboard to watch for a feature: its own, else
@@ -138,7 +187,7 @@ func (e *Error) Error() string {
 }
 
 var (
-	topKeys      = []string{"features", "waivers", "policy", "monitor"}
+	topKeys      = []string{"features", "waivers", "policy", "monitor", "goos", "build_tags"}
 	featureKeys  = []string{"id", "entry", "owners", "tier", "tests", "monitor"}
 	waiverKeys   = []string{"feature", "reason", "expires"}
 	policyKeys   = []string{"critical_evidence"}
@@ -207,6 +256,10 @@ func Parse(path string, data []byte) (*Config, error) {
 			cfg.Waivers = p.waivers(v)
 		case "monitor":
 			cfg.Monitor = p.url(k, v)
+		case "goos":
+			cfg.Platforms = p.platforms(k, v)
+		case "build_tags":
+			cfg.BuildTags = p.buildTags(k, v)
 		case "policy":
 			p.mapping(v, policyKeys, "policy", func(key string, k, v *yaml.Node) {
 				cfg.CriticalEvidence = p.strings(k, v)
@@ -395,6 +448,103 @@ func (p *parser) waivers(v *yaml.Node) []Waiver {
 		out = append(out, w)
 	}
 	return out
+}
+
+// platformList is `go tool dist list` (Go 1.26).
+var platformList = strings.Fields(`aix/ppc64 android/386 android/amd64 android/arm android/arm64
+darwin/amd64 darwin/arm64 dragonfly/amd64 freebsd/386 freebsd/amd64 freebsd/arm freebsd/arm64
+illumos/amd64 ios/amd64 ios/arm64 js/wasm linux/386 linux/amd64 linux/arm linux/arm64
+linux/loong64 linux/mips linux/mips64 linux/mips64le linux/mipsle linux/ppc64 linux/ppc64le
+linux/riscv64 linux/s390x netbsd/386 netbsd/amd64 netbsd/arm netbsd/arm64 openbsd/386
+openbsd/amd64 openbsd/arm openbsd/arm64 openbsd/ppc64 openbsd/riscv64 plan9/386 plan9/amd64
+plan9/arm solaris/amd64 wasip1/wasm windows/386 windows/amd64 windows/arm64`)
+
+// platforms validates the value of goos: GOOS or GOOS/GOARCH values
+// that go tool dist list knows, each once.
+func (p *parser) platforms(k, v *yaml.Node) []string {
+	var goosList []string
+	for _, pl := range platformList {
+		if goos, _, _ := strings.Cut(pl, "/"); !slices.Contains(goosList, goos) {
+			goosList = append(goosList, goos)
+		}
+	}
+	out, lines := p.stringList(k, v, "goos: [windows, darwin/arm64]")
+	for i, s := range out {
+		line := lines[i]
+		goos, _, pair := strings.Cut(s, "/")
+		switch {
+		case pair && !slices.Contains(platformList, s):
+			p.fail(p.errorf(line, "use a pair that go tool dist list shows, such as windows/amd64 or linux/arm64", "unknown GOOS/GOARCH %q", s))
+		case !pair && !slices.Contains(goosList, goos):
+			p.fail(p.errorf(line, "use one of "+list(goosList)+" (go tool dist list), optionally as GOOS/GOARCH", "unknown GOOS %q", s))
+		case slices.Contains(out[:i], s):
+			p.fail(p.errorf(line, "keep one of them", "goos lists %q twice", s))
+		}
+		if p.err != nil {
+			return nil
+		}
+	}
+	return out
+}
+
+// tagRE is a build tag: what //go:build accepts.
+var tagRE = regexp.MustCompile(`^[A-Za-z0-9_.]+$`)
+
+// buildTags validates the value of build_tags: a list of tag sets, each
+// a string of comma-separated tags, as go build -tags takes them.
+func (p *parser) buildTags(k, v *yaml.Node) [][]string {
+	var out [][]string
+	var seen []string
+	sets, lines := p.stringList(k, v, `build_tags: [integration, "netgo,osusergo"]`)
+	for i, set := range sets {
+		line := lines[i]
+		tags := strings.Split(set, ",")
+		for _, tag := range tags {
+			switch {
+			case strings.ContainsFunc(tag, isSpace):
+				p.fail(p.errorf(line, "separate the tags of one build with commas (\"netgo,osusergo\"), and give each build its own list item", "build tag set %q has a space", set))
+			case !tagRE.MatchString(tag):
+				p.fail(p.errorf(line, "a tag is letters, digits, '_' and '.', and the tags of one build are separated by single commas", "build tag set %q has an invalid tag %q", set, tag))
+			}
+			if p.err != nil {
+				return nil
+			}
+		}
+		key := strings.Join(slices.Sorted(slices.Values(tags)), ",")
+		if slices.Contains(seen, key) {
+			p.fail(p.errorf(line, "keep one of them", "build_tags lists the tag set %q twice", set))
+			return nil
+		}
+		seen = append(seen, key)
+		out = append(out, tags)
+	}
+	return out
+}
+
+// stringList is the value of a key that holds a non-empty list of
+// non-empty strings; example shows the shape in messages.
+// The lines are those of the items.
+func (p *parser) stringList(k, v *yaml.Node, example string) ([]string, []int) {
+	if isNull(v) {
+		return nil, nil
+	}
+	fix := "write it as a list: " + example
+	if v.Kind != yaml.SequenceNode {
+		p.fail(p.errorf(v.Line, fix, "%s must be a list of strings, not %s", k.Value, describe(v)))
+		return nil, nil
+	}
+	var out []string
+	var lines []int
+	for _, e := range v.Content {
+		e = deref(e)
+		if e.Kind != yaml.ScalarNode || e.ShortTag() != "!!str" || strings.TrimSpace(e.Value) == "" {
+			p.fail(p.errorf(e.Line, fix, "%s must be a list of non-empty strings, but has %s", k.Value, describe(e)))
+			return nil, nil
+		}
+		out = append(out, e.Value)
+		lines = append(lines, e.Line)
+	}
+	return out, lines
 }
 
 // url is the value of a key that holds an http(s) URL.

@@ -91,7 +91,7 @@ func TestParseErrors(t *testing.T) {
 		name:    "unknown top-level key",
 		data:    "features: []\nfeature:\n  - id: a\n",
 		line:    2,
-		problem: `unknown top-level key "feature" (allowed: features, waivers, policy, monitor)`,
+		problem: `unknown top-level key "feature" (allowed: features, waivers, policy, monitor, goos, build_tags)`,
 	}, {
 		name:    "duplicate top-level key",
 		data:    "features: []\nfeatures: []\n",
@@ -209,6 +209,56 @@ func TestParseErrors(t *testing.T) {
 		data:    "features:\n  - id: a\n    entry: example.com/a\n    owners: [{team: billing}]\n",
 		line:    4,
 		problem: "owners must be a list of non-empty strings, but has a mapping",
+	}, {
+		name:    "goos not a list",
+		data:    "goos: windows\n",
+		line:    1,
+		problem: `goos must be a list of strings, not the string "windows"`,
+	}, {
+		name:    "unknown goos",
+		data:    "goos:\n  - windows\n  - win64\n",
+		line:    3,
+		problem: `unknown GOOS "win64"`,
+	}, {
+		name:    "unknown goos/goarch",
+		data:    "goos: [windows/arm]\n",
+		line:    1,
+		problem: `unknown GOOS/GOARCH "windows/arm"`,
+	}, {
+		name:    "goos twice",
+		data:    "goos: [windows, darwin, windows]\n",
+		line:    1,
+		problem: `goos lists "windows" twice`,
+	}, {
+		name:    "goos empty item",
+		data:    "goos: [\"\"]\n",
+		line:    1,
+		problem: "goos must be a list of non-empty strings, but has an empty string",
+	}, {
+		name:    "build_tags not a list",
+		data:    "build_tags: integration\n",
+		line:    1,
+		problem: `build_tags must be a list of strings, not the string "integration"`,
+	}, {
+		name:    "build_tags with a space",
+		data:    "build_tags:\n  - integration\n  - netgo osusergo\n",
+		line:    3,
+		problem: `build tag set "netgo osusergo" has a space`,
+	}, {
+		name:    "build_tags with a bad tag",
+		data:    "build_tags: [\"netgo,,osusergo\"]\n",
+		line:    1,
+		problem: `build tag set "netgo,,osusergo" has an invalid tag ""`,
+	}, {
+		name:    "build_tags with a nested list",
+		data:    "build_tags: [[netgo, osusergo]]\n",
+		line:    1,
+		problem: "build_tags must be a list of non-empty strings, but has a list",
+	}, {
+		name:    "build_tags twice",
+		data:    "build_tags: [\"a,b\", \"b,a\"]\n",
+		line:    1,
+		problem: `build_tags lists the tag set "b,a" twice`,
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -227,6 +277,30 @@ func TestParseErrors(t *testing.T) {
 			assert.NotContains(t, msg, "\n")
 		})
 	}
+}
+
+func TestBuilds(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte("goos: [windows, js, linux/arm64]\nbuild_tags: [integration, \"netgo,osusergo\"]\n"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"windows", "js", "linux/arm64"}, cfg.Platforms)
+	assert.Equal(t, [][]string{{"integration"}, {"netgo", "osusergo"}}, cfg.BuildTags)
+	assert.Equal(t, []Build{
+		{Tags: []string{"integration"}},
+		{Tags: []string{"netgo", "osusergo"}},
+		{GOOS: "windows", GOARCH: "amd64"},
+		{GOOS: "windows", GOARCH: "amd64", Tags: []string{"integration"}},
+		{GOOS: "windows", GOARCH: "amd64", Tags: []string{"netgo", "osusergo"}},
+		{GOOS: "js", GOARCH: "wasm"}, // js has no amd64: its only architecture
+		{GOOS: "js", GOARCH: "wasm", Tags: []string{"integration"}},
+		{GOOS: "js", GOARCH: "wasm", Tags: []string{"netgo", "osusergo"}},
+		{GOOS: "linux", GOARCH: "arm64"},
+		{GOOS: "linux", GOARCH: "arm64", Tags: []string{"integration"}},
+		{GOOS: "linux", GOARCH: "arm64", Tags: []string{"netgo", "osusergo"}},
+	}, cfg.Builds("amd64"))
+
+	cfg, err = Parse("c.yaml", []byte("features: []\n"))
+	require.NoError(t, err)
+	assert.Empty(t, cfg.Builds("amd64"), "no configuration: the default build only")
 }
 
 func TestErrorString(t *testing.T) {

@@ -96,8 +96,10 @@ func (rv *revisions) check(cmd string) error {
 // besides. All of it can come from the cache.
 type change struct {
 	report *report.Report
-	// module is the module path; packages its packages, sorted.
+	// module is the module path, modules every module analysed (a
+	// workspace has several); packages their packages, sorted.
 	module   string
+	modules  []string
 	packages []string
 	// rules is the configuration's policy; policy adds the day.
 	rules gate.Policy
@@ -186,17 +188,32 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 			cleanup()
 		}
 	}()
-	a, err := analyse(ctx, g, root, filepath.Join(root, rel), tests)
+	moduleDir := filepath.Join(root, rel)
+	a, err := analyse(ctx, g, root, moduleDir, tests)
 	if err != nil {
 		return nil, err
 	}
-	changes, err := a.graph.MapChanges(diff, func(path string) ([]byte, error) {
-		return repo.Show(ctx, mergeBase, path)
-	})
+	// The default build, and each configured build that includes a
+	// changed file the default one leaves out.
+	_, hostArch := analyzer.HostPlatform()
+	var builds []analyzer.BuildConfig
+	for _, b := range a.cfg.Builds(hostArch) {
+		builds = append(builds, analyzer.BuildConfig{GOOS: b.GOOS, GOARCH: b.GOARCH, Tags: b.Tags})
+	}
+	loadBuild := func(bc analyzer.BuildConfig) (analyzer.Analysed, error) {
+		prog, err := analyzer.LoadBuild(ctx, root, moduleDir, false, bc)
+		if err != nil {
+			return analyzer.Analysed{}, err
+		}
+		graph := analyzer.BuildGraph(prog)
+		features, err := graph.Features(declared(g, a.cfg))
+		return analyzer.Analysed{Graph: graph, Features: features}, err
+	}
+	changes, result, err := analyzer.Builds(ctx, analyzer.Analysed{Graph: a.graph, Features: a.features}, builds, diff,
+		func(path string) ([]byte, error) { return repo.Show(ctx, mergeBase, path) }, loadBuild)
 	if err != nil {
 		return nil, err
 	}
-	result := a.graph.Impact(a.features, changes)
 	// CODEOWNERS as the base revision has it, as GitHub reads it.
 	rules, err := owners.Load(func(path string) ([]byte, error) {
 		return repo.Show(ctx, baseSHA, path)
@@ -230,6 +247,7 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 	c := &change{
 		report:   r,
 		module:   a.module,
+		modules:  a.modules,
 		packages: a.graph.PackagePaths(),
 		rules:    a.policy(),
 		repo:     repo, head: headSHA, rel: rel,
@@ -326,7 +344,8 @@ type analysis struct {
 	features  []analyzer.Feature
 	cfg       *config.Config
 	moduleDir string
-	module    string
+	module    string   // the module in moduleDir, or "" (a workspace's directory)
+	modules   []string // every module analysed
 }
 
 // analyse loads the module in moduleDir under root (with its tests when
@@ -348,7 +367,15 @@ func analyse(ctx context.Context, g *globals, root, moduleDir string, tests bool
 	if err != nil {
 		return nil, err
 	}
-	return &analysis{graph: graph, features: features, cfg: cfg, moduleDir: moduleDir, module: prog.Module}, nil
+	module := prog.Module
+	if _, err := os.Stat(filepath.Join(moduleDir, "go.mod")); err != nil {
+		module = "" // a workspace's directory: no module to make paths relative to
+	}
+	var modules []string
+	for _, m := range prog.Modules {
+		modules = append(modules, m.Path)
+	}
+	return &analysis{graph: graph, features: features, cfg: cfg, moduleDir: moduleDir, module: module, modules: modules}, nil
 }
 
 // annotate adds what the team needs to a feature: the owners of its

@@ -80,6 +80,7 @@ func (ac *analysisCache) debugf(format string, args ...any) {
 type cachedChange struct {
 	Report           *report.Report `json:"report"`
 	Module           string         `json:"module"`
+	Modules          []string       `json:"modules,omitempty"`
 	Packages         []string       `json:"packages"`
 	CriticalEvidence []string       `json:"critical_evidence,omitempty"`
 	Waivers          []gate.Waiver  `json:"waivers,omitempty"`
@@ -104,6 +105,7 @@ func (ac *analysisCache) get(k cache.Key) (*change, bool) {
 	return &change{
 		report:   r,
 		module:   e.Module,
+		modules:  e.Modules,
 		packages: e.Packages,
 		rules:    gate.Policy{CriticalEvidence: e.CriticalEvidence, Waivers: e.Waivers},
 	}, true
@@ -114,6 +116,7 @@ func (ac *analysisCache) put(k cache.Key, c *change) {
 	data, err := json.Marshal(cachedChange{
 		Report:           c.report,
 		Module:           c.module,
+		Modules:          c.modules,
 		Packages:         c.packages,
 		CriticalEvidence: c.rules.CriticalEvidence,
 		Waivers:          c.rules.Waivers,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/blastgate/blastgate/gate"
 	"github.com/blastgate/blastgate/report"
@@ -73,7 +74,7 @@ func (c *change) matchResults(set *results.Set) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("the results in %v mention none of this module's packages (%s): pass the results of this repository's tests", set.Files, c.module)
+	return fmt.Errorf("the results in %v mention none of this module's packages (%s): pass the results of this repository's tests", set.Files, strings.Join(c.modules, ", "))
 }
 
 // resultsOf adapts a results.Set to the gate.

@@ -51,8 +51,13 @@ func runPlan(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 }
 
 // pkgArg turns an import path into a go test argument relative to the
-// module root: example.com/shop/prepaid -> ./prepaid.
+// module root: example.com/shop/prepaid -> ./prepaid. A package of
+// another module of a workspace keeps its import path (go test finds it
+// through the repository's go.work).
 func (c *change) pkgArg(path string) string {
+	if c.module == "" {
+		return path
+	}
 	if path == c.module {
 		return "."
 	}

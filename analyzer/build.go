@@ -1,0 +1,293 @@
+package analyzer
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"go/build"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/blastgate/blastgate/internal/gitrepo"
+	"github.com/blastgate/blastgate/report"
+)
+
+// Build configurations: a changed file that the default build leaves out
+// (//go:build windows, a tag the build does not set) is analysed under
+// each configured build that includes it, and the impacts are merged.
+// A file no configured build includes keeps the conservative treatment
+// of changes.go (its package is treated as changed, with a warning).
+
+// BuildConfig is a build other than the default one: a target platform
+// and build tags. Its zero value is the default build.
+type BuildConfig struct {
+	// GOOS and GOARCH are the target; "" keeps the environment's.
+	GOOS, GOARCH string
+	// Tags are the build tags set (go build -tags).
+	Tags []string
+}
+
+// String names the configuration as the go command would be told it:
+// "GOOS=windows GOARCH=amd64 -tags=integration".
+func (c BuildConfig) String() string {
+	var parts []string
+	if c.GOOS != "" {
+		parts = append(parts, "GOOS="+c.GOOS)
+	}
+	if c.GOARCH != "" {
+		parts = append(parts, "GOARCH="+c.GOARCH)
+	}
+	if len(c.Tags) > 0 {
+		parts = append(parts, "-tags="+strings.Join(c.Tags, ","))
+	}
+	if len(parts) == 0 {
+		return "the default build"
+	}
+	return strings.Join(parts, " ")
+}
+
+func (c BuildConfig) env() []string {
+	var env []string
+	if c.GOOS != "" {
+		env = append(env, "GOOS="+c.GOOS)
+	}
+	if c.GOARCH != "" {
+		env = append(env, "GOARCH="+c.GOARCH)
+	}
+	return env
+}
+
+func (c BuildConfig) flags() []string {
+	if len(c.Tags) == 0 {
+		return nil
+	}
+	return []string{"-tags=" + strings.Join(c.Tags, ",")}
+}
+
+// HostPlatform is the GOOS and GOARCH of the default build.
+func HostPlatform() (goos, goarch string) {
+	goos, goarch = os.Getenv("GOOS"), os.Getenv("GOARCH")
+	if goos == "" {
+		goos = runtime.GOOS
+	}
+	if goarch == "" {
+		goarch = runtime.GOARCH
+	}
+	return goos, goarch
+}
+
+// includes reports whether the build includes the Go file (absolute
+// path), by its name and build constraints, as the go command decides.
+func (c BuildConfig) includes(file string) bool {
+	ctx := build.Default
+	hostOS, hostArch := HostPlatform()
+	ctx.GOOS, ctx.GOARCH = hostOS, hostArch
+	if c.GOOS != "" {
+		ctx.GOOS = c.GOOS
+	}
+	if c.GOARCH != "" {
+		ctx.GOARCH = c.GOARCH
+	}
+	switch os.Getenv("CGO_ENABLED") {
+	case "1":
+		ctx.CgoEnabled = true
+	case "0":
+		ctx.CgoEnabled = false
+	default: // the go command turns cgo off when cross-compiling
+		ctx.CgoEnabled = build.Default.CgoEnabled && ctx.GOOS == hostOS && ctx.GOARCH == hostArch
+	}
+	ctx.BuildTags = c.Tags
+	ok, err := ctx.MatchFile(filepath.Dir(file), filepath.Base(file))
+	return err == nil && ok
+}
+
+// Excluded returns the changed Go files (head side, tests left out) in
+// the analysed modules that this build leaves out, sorted.
+func (g *Graph) Excluded(diff []gitrepo.FileChange) []string {
+	var out []string
+	for _, fc := range diff {
+		p := fc.NewPath
+		if p == "" || !strings.HasSuffix(p, ".go") || isTestPath(p) || fc.Binary {
+			continue
+		}
+		if mod, _ := g.prog.moduleOf(p); mod == nil {
+			continue
+		}
+		if _, ok := g.prog.byFile[filepath.Join(g.prog.Root, filepath.FromSlash(p))]; !ok {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Analysed is a change analysed under one build.
+type Analysed struct {
+	Graph    *Graph
+	Features []Feature
+}
+
+// Builds analyses a change under the default build (def) and under each
+// configured build that includes a changed file the default build leaves
+// out; load loads the module under a configuration. A file is mapped only
+// under the builds that include it, when one does; the others keep the
+// default build's conservative treatment. Impacted features are merged
+// by kind, id and entry, each keeping its shortest trace.
+func Builds(ctx context.Context, def Analysed, configs []BuildConfig, diff []gitrepo.FileChange, old OldFile,
+	load func(BuildConfig) (Analysed, error)) (*ChangeSet, Impact, error) {
+	excluded := def.Graph.Excluded(diff)
+	covered := map[string][]BuildConfig{} // excluded file -> the builds that include it
+	var needed []BuildConfig
+	for _, c := range configs {
+		use := false
+		for _, p := range excluded {
+			if c.includes(filepath.Join(def.Graph.prog.Root, filepath.FromSlash(p))) {
+				covered[p] = append(covered[p], c)
+				use = true
+			}
+		}
+		if use {
+			needed = append(needed, c)
+		}
+	}
+	cs, err := def.Graph.MapChanges(without(diff, covered), old)
+	if err != nil {
+		return nil, Impact{}, err
+	}
+	impact := def.Graph.Impact(def.Features, cs)
+	for _, c := range needed {
+		if err := ctx.Err(); err != nil {
+			return nil, Impact{}, err
+		}
+		a, err := load(c)
+		if err != nil {
+			return nil, Impact{}, fmt.Errorf("under %s (build configuration of the config file): %w", c, err)
+		}
+		// This build maps only the files it includes: what it leaves out
+		// is mapped by the default build or another configuration.
+		out := map[string][]BuildConfig{}
+		for _, p := range a.Graph.Excluded(diff) {
+			out[p] = nil
+		}
+		ccs, err := a.Graph.MapChanges(without(diff, out), old)
+		if err != nil {
+			return nil, Impact{}, fmt.Errorf("under %s: %w", c, err)
+		}
+		mergeImpact(&impact, a.Graph.Impact(a.Features, ccs))
+		mergeChanges(cs, ccs, c, covered)
+		for _, w := range a.Graph.Warnings() {
+			addWarning(cs, fmt.Sprintf("under %s: %s", c, w))
+		}
+	}
+	for _, p := range excluded {
+		if cfgs := covered[p]; len(cfgs) > 0 {
+			var names []string
+			for _, c := range cfgs {
+				names = append(names, c.String())
+			}
+			addWarning(cs, fmt.Sprintf("%s is not part of the default build: analysed under %s", p, strings.Join(names, "; ")))
+		}
+	}
+	return cs, impact, nil
+}
+
+// without returns diff less the head side of the named files (their base
+// side is kept when the change deleted lines there).
+func without(diff []gitrepo.FileChange, files map[string][]BuildConfig) []gitrepo.FileChange {
+	var out []gitrepo.FileChange
+	for _, fc := range diff {
+		if _, ok := files[fc.NewPath]; ok && fc.NewPath != "" {
+			continue
+		}
+		out = append(out, fc)
+	}
+	return out
+}
+
+// mergeImpact adds src's features and packages to dst: a feature already
+// there keeps the shorter trace; a package keeps the coarser precision.
+func mergeImpact(dst *Impact, src Impact) {
+	key := func(f report.Feature) string { return f.Kind + "\x00" + f.ID + "\x00" + f.Entry }
+	at := map[string]int{}
+	for i, f := range dst.Impacted {
+		at[key(f)] = i
+	}
+	for _, f := range src.Impacted {
+		i, ok := at[key(f)]
+		switch {
+		case !ok:
+			at[key(f)] = len(dst.Impacted)
+			dst.Impacted = append(dst.Impacted, f)
+		case len(f.Trace) < len(dst.Impacted[i].Trace):
+			dst.Impacted[i] = f
+		}
+	}
+	pkgAt := map[string]int{}
+	for i, p := range dst.Packages {
+		pkgAt[p.Path] = i
+	}
+	for _, p := range src.Packages {
+		i, ok := pkgAt[p.Path]
+		switch {
+		case !ok:
+			pkgAt[p.Path] = len(dst.Packages)
+			dst.Packages = append(dst.Packages, p)
+		case p.Precision == report.PrecisionPackage:
+			dst.Packages[i].Precision = report.PrecisionPackage
+		}
+	}
+	sort.Slice(dst.Packages, func(i, j int) bool { return dst.Packages[i].Path < dst.Packages[j].Path })
+}
+
+// mergeChanges adds what a configured build mapped: the symbols of files
+// the default build maps too, and the files only configured builds
+// include, noting the build.
+func mergeChanges(dst, src *ChangeSet, c BuildConfig, covered map[string][]BuildConfig) {
+	at := map[string]int{}
+	for i, ch := range dst.Changes {
+		at[ch.File] = i
+	}
+	for _, ch := range src.Changes {
+		note := ch.Note
+		if _, ok := covered[ch.File]; ok {
+			note = joinNote(note, "analysed under "+c.String())
+		}
+		i, ok := at[ch.File]
+		if !ok {
+			at[ch.File] = len(dst.Changes)
+			dst.Changes = append(dst.Changes, report.Change{File: ch.File, Symbols: ch.Symbols, Note: note})
+			continue
+		}
+		d := &dst.Changes[i]
+		for _, s := range ch.Symbols {
+			if !slices.Contains(d.Symbols, s) {
+				d.Symbols = append(d.Symbols, s)
+			}
+		}
+		sort.Strings(d.Symbols)
+		if _, ok := covered[ch.File]; ok {
+			d.Note = joinNote(d.Note, "analysed under "+c.String())
+		}
+	}
+	sort.SliceStable(dst.Changes, func(i, j int) bool { return dst.Changes[i].File < dst.Changes[j].File })
+	for _, w := range src.Warnings {
+		addWarning(dst, fmt.Sprintf("under %s: %s", c, w))
+	}
+}
+
+func joinNote(a, b string) string {
+	if a == "" || strings.Contains(a, b) {
+		return cmp.Or(a, b)
+	}
+	return a + "; " + b
+}
+
+func addWarning(cs *ChangeSet, w string) {
+	if !slices.Contains(cs.Warnings, w) {
+		cs.Warnings = append(cs.Warnings, w)
+	}
+}
