@@ -92,6 +92,9 @@ type dynCall struct {
 	from int
 	sig  *types.Signature
 	pos  token.Pos
+	// factory is the module function whose result is called
+	// (`wrap(h)(w, r)`), or nil.
+	factory *types.Func
 }
 
 type convKey struct {
@@ -581,7 +584,21 @@ func hasMethodNames(t *types.Named, it *types.Interface) bool {
 // resolveDynamicCalls links each call through a function value to every
 // function and closure of an identical signature used as a value.
 func (g *Graph) resolveDynamicCalls() {
+	closures := map[*types.Func]int{}
 	for _, call := range g.dyn {
+		// The result of a factory that always returns the same closure
+		// runs that closure.
+		if call.factory != nil {
+			id, seen := closures[call.factory]
+			if !seen {
+				id = g.returnedClosure(call.factory)
+				closures[call.factory] = id
+			}
+			if id >= 0 {
+				g.edge(call.from, id, call.pos)
+				continue
+			}
+		}
 		ids, _ := g.methods.At(withoutRecv(call.sig)).([]int)
 		for _, id := range ids {
 			g.edge(call.from, id, call.pos)

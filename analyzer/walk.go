@@ -342,6 +342,11 @@ func (w *walker) call(call *ast.CallExpr) {
 	if _, static := typeutil.Callee(w.info, call).(*types.Func); !static {
 		if _, lit := fun.(*ast.FuncLit); !lit && !w.fromOutside(fun) {
 			w.dynamic(sig, call.Lparen)
+			if inner, ok := fun.(*ast.CallExpr); ok {
+				if f := typeutil.StaticCallee(w.info, inner); f != nil && w.g.inModule(f) {
+					w.g.dyn[len(w.g.dyn)-1].factory = f.Origin()
+				}
+			}
 		}
 	}
 }

@@ -24,9 +24,9 @@ type app struct {
 // lister is a test file added to Package (through -overlay, the tree
 // stays clean) that writes one JSON route per line to $BLASTGATE_ROUTES.
 type lister struct {
-	Package string // directory, relative to the module root
-	Code    string // the body of TestBlastgateListRoutes
-	Imports []string
+	Package string   // directory, relative to the module root
+	Code    string   // the body of TestBlastgateListRoutes
+	Imports []string // "path", or "alias path"
 }
 
 // edit is a realistic change: a function body edited, or a requirement
@@ -103,6 +103,41 @@ var apps = []app{
 			{Name: "apiv1.GetAllTags", Kind: "handler", File: "server/apiv1/tags.go", Func: "GetAllTags"},
 			{Name: "storage.AttachmentSummary", Kind: "model", File: "internal/storage/messages.go", Func: "AttachmentSummary"},
 			{Name: "imaging v1.8.17", Kind: "dependency", Require: "github.com/kovidgoyal/imaging@v1.8.17"},
+		},
+	},
+	{
+		Name:   "pkgsite",
+		Module: "golang.org/x/pkgsite@v0.6.0",
+		Router: "net/http",
+		// Install registers the frontend's routes through the function it
+		// is given: the lister hands it one that records them.
+		Lister: &lister{
+			Package: "internal/frontend",
+			Imports: []string{"context", "net/http", "strings", "github.com/google/safehtml/template",
+				"golang.org/x/pkgsite/internal", "golang.org/x/pkgsite/internal/testing/fakedatasource",
+				"golang.org/x/pkgsite/static", "thirdparty golang.org/x/pkgsite/third_party"},
+			Code: `s, err := NewServer(ServerConfig{
+		DataSourceGetter: func(context.Context) internal.DataSource { return fakedatasource.New() },
+		TemplateFS:       template.TrustedFSFromEmbed(static.FS),
+		StaticFS:         static.FS,
+		ThirdPartyFS:     thirdparty.FS,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Install(func(pattern string, h http.Handler) {
+		method, path, ok := strings.Cut(pattern, " ")
+		if !ok {
+			method, path = "", pattern
+		}
+		emitRoute(method, path, handlerName(h))
+	}, nil, nil)`,
+		},
+		Edits: []edit{
+			{Name: "frontend.servePage", Kind: "helper", File: "internal/frontend/server.go", Func: "Server.servePage"},
+			{Name: "frontend.serveSearch", Kind: "handler", File: "internal/frontend/search.go", Func: "Server.serveSearch"},
+			{Name: "internal.UnitMeta.IsPackage", Kind: "model", File: "internal/unit.go", Func: "UnitMeta.IsPackage"},
+			{Name: "blackfriday v2.0.1", Kind: "dependency", Require: "github.com/russross/blackfriday/v2@v2.0.1"},
 		},
 	},
 	{

@@ -16,12 +16,16 @@ import (
 // editScore compares the routes blastgate impacts with those whose
 // handler reached the edited code while the tests ran.
 type editScore struct {
-	Edit         edit
-	True         []string // routes whose handler was on a recorded stack
-	Impacted     []string // routes blastgate impacts
-	Recalled     int      // true routes blastgate impacts
-	Missed       []string
-	PackageLevel int // routes a package-level tool impacts
+	Edit      edit
+	True      []string // routes whose handler was on a recorded stack
+	Impacted  []string // routes blastgate impacts
+	ByRequest []string // those whose trace does not pass a package init
+	Recalled  int      // true routes blastgate impacts
+	Missed    []string
+	// PackageLevel counts the routes a package-level tool impacts, taking
+	// a route's package to be where it is registered (as gta's package
+	// list is read); HandlerPackageLevel, where its handler is (stricter).
+	PackageLevel, HandlerPackageLevel int
 }
 
 // applyEdit commits the edit on top of the base and returns which
@@ -170,10 +174,30 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 		byFile[path][e.Func] = fmt.Sprintf("blastgateRecord(%q)", e.Name)
 	}
 	name := "functions"
+	// The go command refuses overlays of the module cache: a bumped
+	// dependency is copied, replaced by its copy through -modfile (the
+	// tree's go.mod is untouched), and instrumented there.
+	var modfile string
 	if dep != nil {
 		name = "dependency"
 		mod, _, _ := strings.Cut(dep.Require, "@")
-		out, err := runIn(ctx, src, nil, "go", "list", "-deps", "-test", "-f",
+		out, err := runIn(ctx, src, nil, "go", "list", "-m", "-f", "{{.Dir}}", mod)
+		if err != nil {
+			return nil, err
+		}
+		modDir := strings.TrimSpace(string(out))
+		copyDir := filepath.Join(dir, "dependency-copy")
+		os.RemoveAll(copyDir)
+		if _, err := runIn(ctx, dir, nil, "cp", "-R", modDir, copyDir); err != nil {
+			return nil, err
+		}
+		if _, err := runIn(ctx, dir, nil, "chmod", "-R", "u+w", copyDir); err != nil {
+			return nil, err
+		}
+		if modfile, err = replacingModfile(dir, src, mod, copyDir); err != nil {
+			return nil, err
+		}
+		out, err = runIn(ctx, src, nil, "go", "list", "-deps", "-test", "-f",
 			"{{if .Module}}{{.Module.Path}}|{{.Dir}}|{{join .GoFiles \"|\"}}{{end}}", "./...")
 		if err != nil {
 			return nil, err
@@ -183,8 +207,12 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 			if len(parts) < 3 || parts[0] != mod {
 				continue
 			}
+			rel, err := filepath.Rel(modDir, parts[1])
+			if err != nil {
+				return nil, err
+			}
 			for _, f := range parts[2:] {
-				byFile[filepath.Join(parts[1], f)] = map[string]string{"*": fmt.Sprintf("blastgateRecord(%q)", dep.Name)}
+				byFile[filepath.Join(copyDir, rel, f)] = map[string]string{"*": fmt.Sprintf("blastgateRecord(%q)", dep.Name)}
 			}
 		}
 		if len(byFile) == 0 {
@@ -210,15 +238,25 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 		}
 		files[filepath.Join(d, "zz_blastgate_record.go")] = fmt.Sprintf(recorderSource, pkg)
 	}
-	overlay, err := writeOverlay(dir, name, files)
-	if err != nil {
-		return nil, err
+	args := []string{"test", "-count=1", "-timeout", timeout.String()}
+	if modfile != "" {
+		for path, content := range files {
+			if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+				return nil, err
+			}
+		}
+		args = append(args, "-modfile", modfile)
+	} else {
+		overlay, err := writeOverlay(dir, name, files)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, "-overlay", overlay)
 	}
 	out := filepath.Join(dir, "record-"+name+".txt")
 	os.Remove(out)
 	start := time.Now()
-	_, err = runIn(ctx, src, append([]string{"BLASTGATE_RECORD=" + out}, a.Env...), "go", "test", "-overlay", overlay,
-		"-count=1", "-timeout", timeout.String(), "./...")
+	_, err := runIn(ctx, src, append([]string{"BLASTGATE_RECORD=" + out}, a.Env...), "go", append(args, "./...")...)
 	if cerr := git(ctx, src, "clean", "-fdq"); cerr != nil { // what the tests wrote
 		return nil, cerr
 	}
@@ -248,14 +286,14 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 
 // scoreEdit finds the routes whose entry was on a recorded stack and
 // compares them with what blastgate impacts.
-func scoreEdit(e edit, routes, impacted []feature, stacks [][]string, packageLevel int) editScore {
+func scoreEdit(e edit, routes, impacted []feature, stacks [][]string) editScore {
 	onStack := map[string]bool{}
 	for _, st := range stacks {
 		for _, fn := range st {
 			onStack[normFunc(fn)] = true
 		}
 	}
-	trueSet, impactedSet := map[string]bool{}, map[string]bool{}
+	trueSet, impactedSet, byRequest := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, r := range routes {
 		if onStack[normFunc(r.Entry)] {
 			trueSet[r.ID] = true
@@ -263,8 +301,11 @@ func scoreEdit(e edit, routes, impacted []feature, stacks [][]string, packageLev
 	}
 	for _, r := range impacted {
 		impactedSet[r.ID] = true
+		if !r.throughInit() {
+			byRequest[r.ID] = true
+		}
 	}
-	s := editScore{Edit: e, True: sortedSet(trueSet), Impacted: sortedSet(impactedSet), PackageLevel: packageLevel}
+	s := editScore{Edit: e, True: sortedSet(trueSet), Impacted: sortedSet(impactedSet), ByRequest: sortedSet(byRequest)}
 	for _, id := range s.True {
 		if impactedSet[id] {
 			s.Recalled++
@@ -273,4 +314,23 @@ func scoreEdit(e edit, routes, impacted []feature, stacks [][]string, packageLev
 		}
 	}
 	return s
+}
+
+// replacingModfile writes a copy of the tree's go.mod (and go.sum) that
+// replaces mod with dir, for -modfile.
+func replacingModfile(work, src, mod, dir string) (string, error) {
+	data, err := os.ReadFile(filepath.Join(src, "go.mod"))
+	if err != nil {
+		return "", err
+	}
+	sum, err := os.ReadFile(filepath.Join(src, "go.sum"))
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(work, "replacing.mod")
+	data = append(data, fmt.Sprintf("\nreplace %s => %s\n", mod, dir)...)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return "", err
+	}
+	return path, os.WriteFile(strings.TrimSuffix(path, ".mod")+".sum", sum, 0o644)
 }

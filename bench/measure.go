@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -13,9 +14,28 @@ import (
 
 // feature is the part of blastgate's JSON report the benchmark reads.
 type feature struct {
-	ID    string `json:"id"`
-	Kind  string `json:"kind"`
-	Entry string `json:"entry"`
+	ID       string `json:"id"`
+	Kind     string `json:"kind"`
+	Entry    string `json:"entry"`
+	Position struct {
+		File string `json:"file"`
+	} `json:"position"`
+	Trace []struct {
+		Function string `json:"function"`
+	} `json:"trace"`
+}
+
+// throughInit reports whether an impacted feature's trace passes through
+// a package's initialisation: the change runs at start-up, before any
+// request (a route's roots include the inits of its packages).
+func (f feature) throughInit() bool {
+	for _, t := range f.Trace {
+		name := t.Function[strings.LastIndex(t.Function, "/")+1:]
+		if _, fn, ok := strings.Cut(name, "."); ok && (fn == "init" || strings.HasPrefix(fn, "init#")) {
+			return true
+		}
+	}
+	return false
 }
 
 type reportJSON struct {
@@ -35,15 +55,15 @@ func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost bo
 		return nil, err
 	}
 	routes := routesOf(features.Features)
-	truth, err := routeTruth(ctx, a, dir, src)
+	ms, err := parseModule(src)
 	if err != nil {
 		return nil, err
 	}
-	regs, err := registrations(src)
+	truth, err := routeTruth(ctx, a, dir, src, ms)
 	if err != nil {
 		return nil, err
 	}
-	res.routes = scoreRoutes(a, truth, routes, regs)
+	res.routes = scoreRoutes(a, truth, routes, registrations(ms))
 	logf("routes: %d listed by the router, %d found, %d with the right entry (%d not checkable)",
 		res.routes.Truth, res.routes.Found, res.routes.RightEntry, res.routes.Unverifiable)
 
@@ -86,7 +106,17 @@ func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost bo
 			}
 			stacks = dep[e.Name]
 		}
-		s := scoreEdit(e, routes, routesOf(impact.Impacted), stacks, packageLevel(routes, deps, changedPkgs))
+		mod := strings.TrimSpace(string(modPath))
+		registeredIn := func(f feature) string {
+			if dir := path.Dir(f.Position.File); dir != "." {
+				return mod + "/" + dir
+			}
+			return mod
+		}
+		handledIn := func(f feature) string { return entryPackage(f.Entry) }
+		s := scoreEdit(e, routes, routesOf(impact.Impacted), stacks)
+		s.PackageLevel = packageLevel(routes, deps, changedPkgs, registeredIn)
+		s.HandlerPackageLevel = packageLevel(routes, deps, changedPkgs, handledIn)
 		logf("edit %s: %d routes reach it in the tests, blastgate impacts %d (recall %d/%d), package level %d",
 			e.Name, len(s.True), len(s.Impacted), s.Recalled, len(s.True), s.PackageLevel)
 		res.edits = append(res.edits, s)
@@ -193,12 +223,13 @@ func reverseDeps(ctx context.Context, src string) (map[string]map[string]bool, e
 }
 
 // packageLevel counts the routes a package-level tool (gta, ripples)
-// reports: those whose handler's package is a changed package or
-// imports one, directly or not.
-func packageLevel(routes []feature, deps map[string]map[string]bool, changed func(string) bool) int {
+// reports: those whose package (pkgOf: where the route is registered,
+// or where its handler is) is a changed package or imports one, directly
+// or not.
+func packageLevel(routes []feature, deps map[string]map[string]bool, changed func(string) bool, pkgOf func(feature) string) int {
 	n := 0
 	for _, r := range routes {
-		p := entryPackage(r.Entry)
+		p := pkgOf(r)
 		if changed(p) {
 			n++
 			continue

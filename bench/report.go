@@ -21,15 +21,23 @@ func printReport(w io.Writer, results []*appResult) {
 			s.Truth, s.Found, pct(s.Found, s.Truth), s.RightEntry, pct(s.RightEntry, s.Found-s.Unverifiable), s.Unverifiable, s.Reported)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| application | edit | kind | routes reaching it in tests | impacted | recall | impacted / true | package level | impacted / package level |")
-	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| application | edit | kind | true routes (in tests) | impacted | not through init | recall | impacted / true | package level: registering pkg / handler pkg | impacted / package level |")
+	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+	var sumImpacted, sumByRequest, sumPackage, sumHandlerPackage int
 	for _, r := range results {
 		for _, e := range r.edits {
-			fmt.Fprintf(w, "| %s | %s | %s | %d | %d | %s | %s | %d | %s |\n", r.app.Name, e.Edit.Name, e.Edit.Kind,
-				len(e.True), len(e.Impacted), pct(e.Recalled, len(e.True)), ratio(len(e.Impacted), len(e.True)),
-				e.PackageLevel, ratio(len(e.Impacted), e.PackageLevel))
+			fmt.Fprintf(w, "| %s | %s | %s | %d | %d | %d | %s | %s | %d / %d | %s / %s |\n", r.app.Name, e.Edit.Name, e.Edit.Kind,
+				len(e.True), len(e.Impacted), len(e.ByRequest), pct(e.Recalled, len(e.True)),
+				ratio(len(e.Impacted), len(e.True)), e.PackageLevel, e.HandlerPackageLevel,
+				ratio(len(e.Impacted), e.PackageLevel), ratio(len(e.Impacted), e.HandlerPackageLevel))
+			sumImpacted += len(e.Impacted)
+			sumByRequest += len(e.ByRequest)
+			sumPackage += e.PackageLevel
+			sumHandlerPackage += e.HandlerPackageLevel
 		}
 	}
+	fmt.Fprintf(w, "| all | | | | %d | %d | | | %d / %d | %s / %s |\n", sumImpacted, sumByRequest, sumPackage, sumHandlerPackage,
+		ratio(sumImpacted, sumPackage), ratio(sumImpacted, sumHandlerPackage))
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| application | go list -deps -test | blastgate impact | cached re-run | callgraph -algo=vta | time vs VTA | memory vs VTA | cached vs go list |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|")

@@ -31,9 +31,9 @@ type routeScore struct {
 	WrongEntry                                       []string
 }
 
-func routeTruth(ctx context.Context, a app, dir, src string) ([]truthRoute, error) {
+func routeTruth(ctx context.Context, a app, dir, src string, ms *moduleSource) ([]truthRoute, error) {
 	if a.Lister == nil {
-		return literalRoutes(src)
+		return literalRoutes(ms), nil
 	}
 	return listRoutes(ctx, a, dir, src)
 }
@@ -72,7 +72,11 @@ func listRoutes(ctx context.Context, a app, dir, src string) ([]truthRoute, erro
 	var b strings.Builder
 	fmt.Fprintf(&b, "package %s\n\nimport (\n", name)
 	for _, imp := range imports {
-		fmt.Fprintf(&b, "\t%q\n", imp)
+		if alias, path, ok := strings.Cut(imp, " "); ok {
+			fmt.Fprintf(&b, "\t%s %q\n", alias, path)
+		} else {
+			fmt.Fprintf(&b, "\t%q\n", imp)
+		}
 	}
 	fmt.Fprintf(&b, ")\n%s\nfunc TestBlastgateListRoutes(t *testing.T) {\n\t%s\n}\n", listerPrelude, l.Code)
 	overlay, err := writeOverlay(dir, "routes", map[string]string{
@@ -110,11 +114,15 @@ func listRoutes(ctx context.Context, a app, dir, src string) ([]truthRoute, erro
 	return routes, sc.Err()
 }
 
-// literalRoutes reads net/http registrations with a literal pattern:
-// X.HandleFunc("GET /x", h) and X.Handle("GET /x", h).
-func literalRoutes(src string) ([]truthRoute, error) {
-	var routes []truthRoute
-	seen := map[string]bool{}
+// moduleSource is the module's non-test Go files, parsed, and the names
+// of its top-level functions.
+type moduleSource struct {
+	files []*ast.File
+	funcs map[string]bool
+}
+
+func parseModule(src string) (*moduleSource, error) {
+	ms := &moduleSource{funcs: map[string]bool{}}
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -130,6 +138,23 @@ func literalRoutes(src string) ([]truthRoute, error) {
 		if err != nil {
 			return err
 		}
+		ms.files = append(ms.files, f)
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+				ms.funcs[fd.Name.Name] = true
+			}
+		}
+		return nil
+	})
+	return ms, err
+}
+
+// literalRoutes reads net/http registrations with a literal pattern:
+// X.HandleFunc("GET /x", h) and X.Handle("GET /x", h).
+func literalRoutes(ms *moduleSource) []truthRoute {
+	var routes []truthRoute
+	seen := map[string]bool{}
+	for _, f := range ms.files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok || len(call.Args) != 2 {
@@ -150,32 +175,35 @@ func literalRoutes(src string) ([]truthRoute, error) {
 			id := strings.Join(strings.Fields(pattern), " ")
 			if !seen[id] {
 				seen[id] = true
-				routes = append(routes, truthRoute{ID: id, Handler: lastName(call.Args[1]), Literal: true})
+				routes = append(routes, truthRoute{ID: id, Handler: ms.lastName(call.Args[1]), Literal: true})
 			}
 			return true
 		})
-		return nil
-	})
-	return routes, err
+	}
+	return routes
 }
 
 // lastName is the innermost function a handler expression names:
-// withAuth(h.token) -> token.
-func lastName(e ast.Expr) string {
+// withAuth(h.token) -> token, http.HandlerFunc(plain) -> plain,
+// api.NewHandler(store, pool) -> NewHandler. A local variable names no
+// function it can be checked against: "".
+func (ms *moduleSource) lastName(e ast.Expr) string {
 	switch x := e.(type) {
 	case *ast.Ident:
-		return x.Name
+		if ms.funcs[x.Name] {
+			return x.Name
+		}
 	case *ast.SelectorExpr:
 		return x.Sel.Name
 	case *ast.CallExpr:
 		for i := len(x.Args) - 1; i >= 0; i-- {
-			if n := lastName(x.Args[i]); n != "" {
+			if n := ms.lastName(x.Args[i]); n != "" {
 				return n
 			}
 		}
-		return lastName(x.Fun)
+		return ms.lastName(x.Fun)
 	case *ast.ParenExpr:
-		return lastName(x.X)
+		return ms.lastName(x.X)
 	}
 	return ""
 }
@@ -244,6 +272,8 @@ func scoreRoutes(a app, truth []truthRoute, found []feature, regs []registration
 		}
 		s.Found++
 		switch {
+		case t.Literal && t.Handler == "":
+			s.Unverifiable++ // a local variable: its value is not in the literal
 		case entryMatches(t, fs):
 			s.RightEntry++
 		case strings.Contains(normFunc(t.Handler), "$") || t.Handler == "":
@@ -269,7 +299,8 @@ func scoreRoutes(a app, truth []truthRoute, found []feature, regs []registration
 func entryMatches(t truthRoute, fs []feature) bool {
 	for _, f := range fs {
 		if t.Literal {
-			if t.Handler != "" && (strings.HasSuffix(f.Entry, "."+t.Handler) || strings.HasSuffix(f.Entry, ")."+t.Handler)) {
+			// The function itself, or a closure it returns (a factory).
+			if t.Handler != "" && (strings.HasSuffix(f.Entry, "."+t.Handler) || strings.Contains(f.Entry, "."+t.Handler+"$")) {
 				return true
 			}
 			continue
@@ -292,23 +323,9 @@ type registration struct {
 // registrations reads the registration chains of a module's source, to
 // name the handler inside a closure that middleware made, which the
 // router cannot show at run time.
-func registrations(src string) ([]registration, error) {
+func registrations(ms *moduleSource) []registration {
 	var regs []registration
-	fset := token.NewFileSet()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (d.Name() == "vendor" || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return err
-		}
+	for _, f := range ms.files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			stmt, ok := n.(*ast.ExprStmt)
 			if !ok {
@@ -330,11 +347,11 @@ func registrations(src string) ([]registration, error) {
 						reg.suffix = constSuffix(call.Args[0])
 					}
 					if len(call.Args) > 1 {
-						reg.handler = lastName(call.Args[1])
+						reg.handler = ms.lastName(call.Args[1])
 					}
 				case "Handler", "HandlerFunc":
 					if len(call.Args) > 0 {
-						reg.handler = lastName(call.Args[0])
+						reg.handler = ms.lastName(call.Args[0])
 					}
 				case "Methods":
 					for _, a := range call.Args {
@@ -352,9 +369,8 @@ func registrations(src string) ([]registration, error) {
 			}
 			return true
 		})
-		return nil
-	})
-	return regs, err
+	}
+	return regs
 }
 
 // constSuffix is the constant text a path expression ends with.
