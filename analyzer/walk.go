@@ -367,6 +367,21 @@ func (w *walker) addParams(sig *types.Signature) {
 // module code only through what the module handed it, and the hand-off
 // site answers for that; see Known limits).
 func (w *walker) fromOutside(e ast.Expr) bool {
+	// A field of a dependency's struct reached from such a value (r.Body
+	// of an *http.Request, resp.Body of http.Get's response) holds what
+	// the callers, or the dependency, put there: a module value got there
+	// through a conversion, whose site answers for its methods (convAll).
+	for {
+		sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+		if !ok {
+			break
+		}
+		v, ok := w.info.Uses[sel.Sel].(*types.Var)
+		if !ok || !v.IsField() || w.g.inModule(v) {
+			break
+		}
+		e = sel.X
+	}
 	return w.isParam(e) || w.isDepValue(e)
 }
 
@@ -468,7 +483,7 @@ func (w *walker) findDepVars(body *ast.BlockStmt) {
 // its own: this keeps middleware (`next(w, r)`) from reaching every
 // handler of the same signature.
 func (w *walker) isParam(e ast.Expr) bool {
-	id, ok := e.(*ast.Ident)
+	id, ok := ast.Unparen(e).(*ast.Ident)
 	if !ok {
 		return false
 	}

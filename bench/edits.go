@@ -286,7 +286,7 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 
 // scoreEdit finds the routes whose entry was on a recorded stack and
 // compares them with what blastgate impacts.
-func scoreEdit(e edit, routes, impacted []feature, stacks [][]string) editScore {
+func scoreEdit(e edit, module string, routes, impacted []feature, stacks [][]string) editScore {
 	onStack := map[string]bool{}
 	for _, st := range stacks {
 		for _, fn := range st {
@@ -295,8 +295,13 @@ func scoreEdit(e edit, routes, impacted []feature, stacks [][]string) editScore 
 	}
 	trueSet, impactedSet, byRequest := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, r := range routes {
-		if onStack[normFunc(r.Entry)] {
-			trueSet[r.ID] = true
+		// A dependency's function (a ServeMux, a file server) is on the
+		// stack of requests to other routes too: only the module's own
+		// entries tell which route a stack served.
+		if strings.HasPrefix(r.Entry, module+"/") || strings.HasPrefix(r.Entry, module+".") {
+			if onStack[normFunc(r.Entry)] {
+				trueSet[r.ID] = true
+			}
 		}
 	}
 	for _, r := range impacted {

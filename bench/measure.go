@@ -114,7 +114,7 @@ func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost bo
 			return mod
 		}
 		handledIn := func(f feature) string { return entryPackage(f.Entry) }
-		s := scoreEdit(e, routes, routesOf(impact.Impacted), stacks)
+		s := scoreEdit(e, mod, routes, routesOf(impact.Impacted), stacks)
 		s.PackageLevel = packageLevel(routes, deps, changedPkgs, registeredIn)
 		s.HandlerPackageLevel = packageLevel(routes, deps, changedPkgs, handledIn)
 		logf("edit %s: %d routes reach it in the tests, blastgate impacts %d (recall %d/%d), package level %d",
