@@ -80,6 +80,27 @@ func run(only, work string, skipCost bool, testTimeout time.Duration) error {
 		return fmt.Errorf("-apps %q names no application", only)
 	}
 	printReport(os.Stdout, results)
+	return regressions(results)
+}
+
+// regressions fails the run on what must never regress: a route the
+// router lists that blastgate misses (below 95%), and a route that
+// reached an edit in the tests that blastgate does not impact.
+func regressions(results []*appResult) error {
+	var bad []string
+	for _, r := range results {
+		if r.routes.Truth > 0 && r.routes.Found*100 < 95*r.routes.Truth {
+			bad = append(bad, fmt.Sprintf("%s: %d of %d routes found", r.app.Name, r.routes.Found, r.routes.Truth))
+		}
+		for _, e := range r.edits {
+			if len(e.Missed) > 0 {
+				bad = append(bad, fmt.Sprintf("%s: %s misses %s", r.app.Name, e.Edit.Name, strings.Join(e.Missed, ", ")))
+			}
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("regression:\n  %s", strings.Join(bad, "\n  "))
+	}
 	return nil
 }
 
