@@ -310,7 +310,7 @@ func scoreEdit(e edit, module string, routes, impacted []feature, stacks [][]str
 			byRequest[r.ID] = true
 		}
 	}
-	s := editScore{Edit: e, True: sortedSet(trueSet), Impacted: sortedSet(impactedSet), ByRequest: sortedSet(byRequest)}
+	s := editScore{Edit: e, True: sortedKeys(trueSet), Impacted: sortedKeys(impactedSet), ByRequest: sortedKeys(byRequest)}
 	for _, id := range s.True {
 		if impactedSet[id] {
 			s.Recalled++
