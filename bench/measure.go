@@ -278,7 +278,6 @@ func normFunc(name string) string {
 	return out
 }
 
-
 // sortedKeys returns the keys of m, sorted.
 func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
