@@ -15,10 +15,11 @@ type walker struct {
 	g       *Graph
 	pkg     *packages.Package
 	info    *types.Info
-	cur     int                 // the node whose code is being walked
-	sig     *types.Signature    // the enclosing function's signature
-	lits    map[int]int         // closures numbered per enclosing node
-	callees map[*ast.Ident]bool // identifiers in call position
+	cur     int                                 // the node whose code is being walked
+	sig     *types.Signature                    // the enclosing function's signature
+	lits    map[int]int                         // closures numbered per enclosing node
+	callees map[*ast.Ident]bool                 // identifiers in call position
+	callOf  map[*ast.SelectorExpr]*ast.CallExpr // method selections in call position, and their call
 	called  map[*ast.FuncLit]bool
 	params  map[*types.Var]bool // parameters of the functions walked
 	stmt    ast.Stmt            // the simple statement being walked, or nil
@@ -30,7 +31,7 @@ func (g *Graph) walkFile(pkg *packages.Package, f *ast.File) {
 	if pkg.TypesInfo == nil {
 		return
 	}
-	w := &walker{g: g, pkg: pkg, info: pkg.TypesInfo, lits: map[int]int{}, callees: map[*ast.Ident]bool{}, called: map[*ast.FuncLit]bool{}, params: map[*types.Var]bool{}, skip: map[*ast.Ident]bool{}, depVars: map[*types.Var]bool{}}
+	w := &walker{g: g, pkg: pkg, info: pkg.TypesInfo, lits: map[int]int{}, callees: map[*ast.Ident]bool{}, callOf: map[*ast.SelectorExpr]*ast.CallExpr{}, called: map[*ast.FuncLit]bool{}, params: map[*types.Var]bool{}, skip: map[*ast.Ident]bool{}, depVars: map[*types.Var]bool{}}
 	broken, isBroken := g.pkgs[pkg.PkgPath]
 	owner := func(obj types.Object) int {
 		if isBroken {
@@ -293,12 +294,16 @@ func (w *walker) selector(sel *ast.SelectorExpr) {
 		w.skip[sel.Sel] = true
 	}
 	// A pointer method called on an addressable value takes its address:
-	// the method writes it, so the value depends on this selection (the
-	// method and its receiver), not on the whole statement around it,
-	// which may be a loop or an if.
+	// the method writes it, with what the call passes it
+	// (registry.Add(handler)), so the value depends on that call, not on
+	// the whole statement around it, which may be a loop or an if.
 	if recv := fn.Signature().Recv(); recv != nil {
 		if _, ptrRecv := recv.Type().(*types.Pointer); ptrRecv && !isPointer(w.info.TypeOf(sel.X)) {
-			w.writeBy(sel.X, sel)
+			var by ast.Expr = sel
+			if call, ok := w.callOf[sel]; ok {
+				by = call
+			}
+			w.writeBy(sel.X, by)
 		}
 	}
 }
@@ -316,6 +321,7 @@ func (w *walker) call(call *ast.CallExpr) {
 		w.callees[f] = true
 	case *ast.SelectorExpr:
 		w.callees[f.Sel] = true
+		w.callOf[f] = call
 	case *ast.FuncLit:
 		w.called[f] = true
 	}
