@@ -441,9 +441,7 @@ func (s *routerScan) routeIDs(cs callSite, inst regInstance, op *routerOpAt, cha
 	for i, p := range op.paths {
 		c, ok := s.str(s.ref(cs, p), inst.env, 0)
 		if !ok && len(op.paths) == 1 && op.kind != opMount {
-			// Constant text around a run-time value: <config.Webroot>api/x.
-			ref := s.ref(cs, p)
-			c, ok = placeholderPath(ref.pkg.TypesInfo, ref.expr)
+			c, ok = s.placeholder(cs, p) // <config.Webroot>api/x
 		}
 		if !ok {
 			dynamic = true
@@ -1057,14 +1055,20 @@ func (s *routerScan) derived(r exprRef, call *ast.CallExpr, op *routerOpAt, dept
 	return out
 }
 
+// placeholder renders a path of constant text around a run-time value
+// (placeholderPath in routes.go).
+func (s *routerScan) placeholder(cs callSite, p ast.Expr) (string, bool) {
+	ref := s.ref(cs, p)
+	return placeholderPath(ref.pkg.TypesInfo, ref.expr)
+}
+
 // constPath composes constant path expressions, or reports them dynamic.
 func (s *routerScan) constPath(cs callSite, paths []ast.Expr, det routerDetector) (string, bool) {
 	out := ""
 	for i, p := range paths {
 		c, ok := s.str(s.ref(cs, p), nil, 0)
 		if !ok && len(paths) == 1 {
-			ref := s.ref(cs, p)
-			c, ok = placeholderPath(ref.pkg.TypesInfo, ref.expr)
+			c, ok = s.placeholder(cs, p)
 		}
 		if !ok {
 			return "", true
