@@ -202,16 +202,33 @@ func scaleBench(b *testing.B, size synth.Size, cli string) {
 	if res.impacted != last.impacted {
 		b.Errorf("the CLI reports %d impacted features, the in-process analysis %d", res.impacted, last.impacted)
 	}
-	// The budgets the README states: memory within 64 MB plus 32 KB per
-	// function (measured: about 22 KB), and CPU within 500 µs per
-	// function at every size (measured: 150 to 250 µs), so that growth
-	// stays linear.
-	if budgetKB := int64(64*1024 + 32*stats.Funcs); res.ownRSS > budgetKB {
-		b.Errorf("impact used %d MB at %d functions; the README promises at most %d MB", res.ownRSS/1024, stats.Funcs, budgetKB/1024)
+	for _, msg := range scaleOverBudget(stats.Funcs, res.ownRSS, last.totalCPU()) {
+		b.Error(msg)
 	}
-	if perFunc := float64(last.totalCPU().Nanoseconds()) / float64(stats.Funcs); perFunc > 500_000 {
-		b.Errorf("impact took %.0f µs of CPU per function; the README promises at most 500", perFunc/1000)
+}
+
+// The budgets the README states, checked by .ci/run at the small size:
+// memory within 64 MB plus 32 KB per function (measured: about 22 KB),
+// and CPU within 500 µs per function at every size (measured: 150 to
+// 250 µs), so that growth stays linear.
+const (
+	scaleBaseKB          = 64 * 1024
+	scalePerFuncKB       = 32
+	scaleCPUPerFuncLimit = 500 * time.Microsecond
+)
+
+// scaleOverBudget returns one message per budget that the CLI's peak
+// resident set (rssKB) or the analysis' CPU time exceeds at funcs
+// functions.
+func scaleOverBudget(funcs int, rssKB int64, cpu time.Duration) []string {
+	var out []string
+	if budgetKB := int64(scaleBaseKB + scalePerFuncKB*funcs); rssKB > budgetKB {
+		out = append(out, fmt.Sprintf("impact used %d MB at %d functions; the README promises at most %d MB", rssKB/1024, funcs, budgetKB/1024))
 	}
+	if perFunc := cpu / time.Duration(max(funcs, 1)); perFunc > scaleCPUPerFuncLimit {
+		out = append(out, fmt.Sprintf("impact took %d µs of CPU per function; the README promises at most %d", perFunc.Microseconds(), scaleCPUPerFuncLimit.Microseconds()))
+	}
+	return out
 }
 
 // scaleAnalyse runs the analysis `blastgate impact --base BASE` runs on
@@ -440,5 +457,25 @@ func scaleGit(b *testing.B, dir string, args ...string) {
 		"GIT_COMMITTER_NAME=synth", "GIT_COMMITTER_EMAIL=synth@example.com")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// TestScaleOverBudget checks the budget check the load benchmark applies
+// in CI: within both ceilings nothing, over either a message naming it.
+func TestScaleOverBudget(t *testing.T) {
+	const funcs = 2000 // budget: 64 MB + 2000 * 32 KB = 126 MB; CPU 1 s
+	if got := scaleOverBudget(funcs, 120*1024, 900*time.Millisecond); len(got) != 0 {
+		t.Errorf("within budget: got %q", got)
+	}
+	got := scaleOverBudget(funcs, 130*1024, 900*time.Millisecond)
+	if len(got) != 1 || !strings.Contains(got[0], "impact used 130 MB at 2000 functions; the README promises at most 126 MB") {
+		t.Errorf("over the memory budget: got %q", got)
+	}
+	got = scaleOverBudget(funcs, 120*1024, 1100*time.Millisecond)
+	if len(got) != 1 || !strings.Contains(got[0], "550 µs of CPU per function") {
+		t.Errorf("over the CPU budget: got %q", got)
+	}
+	if got := scaleOverBudget(funcs, 200*1024, 2*time.Second); len(got) != 2 {
+		t.Errorf("over both: got %q", got)
 	}
 }

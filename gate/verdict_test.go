@@ -38,7 +38,9 @@ func TestDecideStatuses(t *testing.T) {
 		reason  string
 	}{
 		{"a credited test passed", feature("A", test("TestA", "static")), fakeResults{"p.TestA": "pass"}, report.StatusCovered, ""},
-		{"one of two passed", feature("A", test("TestA", "static"), test("TestB", "request")), fakeResults{"p.TestA": "fail", "p.TestB": "pass"}, report.StatusCovered, ""},
+		{"one of two failed, one passed", feature("A", test("TestA", "static"), test("TestB", "request")), fakeResults{"p.TestA": "fail", "p.TestB": "pass"}, report.StatusFailed, "TestA failed"},
+		{"one passed, one did not run", feature("A", test("TestA", "static"), test("TestB", "request")), fakeResults{"p.TestB": "pass"}, report.StatusCovered, ""},
+		{"one passed, one skipped", feature("A", test("TestA", "static"), test("TestB", "request")), fakeResults{"p.TestA": "skip", "p.TestB": "pass"}, report.StatusCovered, ""},
 		{"no credited test", feature("A"), fakeResults{"p.TestOther": "pass"}, report.StatusUntested, "no test exercises it"},
 		{"credited test did not run", feature("A", test("TestA", "static")), fakeResults{"p.TestOther": "pass"}, report.StatusNotRun, "TestA did not run"},
 		{"credited test failed", feature("A", test("TestA", "static")), fakeResults{"p.TestA": "fail"}, report.StatusFailed, "TestA failed"},
