@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blastgate/blastgate/internal/testenv"
+
 	"github.com/blastgate/blastgate/internal/gitrepo"
 	"github.com/blastgate/blastgate/internal/synth"
 	"github.com/blastgate/blastgate/report"
@@ -59,9 +61,7 @@ import (
 //
 //	BLASTGATE_BENCH_LARGE=1 go test ./analyzer -run='^$' -bench=BenchmarkImpactScale -benchtime=1x
 func BenchmarkImpactScale(b *testing.B) {
-	if _, err := exec.LookPath("git"); err != nil {
-		b.Skip("git not installed")
-	}
+	testenv.NeedTool(b, "the benchmark commits its repositories", "git")
 	cli := scaleBuildCLI(b)
 	for _, size := range []synth.Size{synth.Small, synth.Medium, synth.Large} {
 		b.Run(size.Name, func(b *testing.B) {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blastgate/blastgate/internal/testenv"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -101,9 +103,7 @@ func TestFlaky(t *testing.T) {
 // writeModule writes the test module to a new directory.
 func writeModule(t *testing.T) string {
 	t.Helper()
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command in PATH")
-	}
+	testenv.NeedTool(t, "runs go test -json", "go")
 	dir := t.TempDir()
 	for name, content := range module {
 		path := filepath.Join(dir, name)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blastgate/blastgate/internal/testenv"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -51,9 +53,7 @@ func TestFiles(t *testing.T) {
 }
 
 func TestMaterialize(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
+	testenv.NeedTool(t, "the shop is a git repository", "git")
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "shop")
 	require.NoError(t, Materialize(ctx, dir))
@@ -99,9 +99,7 @@ func TestBuilds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go vet and go test on the shop")
 	}
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
+	testenv.NeedTool(t, "the shop is a git repository", "git")
 	dir := t.TempDir()
 	require.NoError(t, Materialize(context.Background(), dir))
 	for _, branch := range append([]string{"main"}, Scenarios()...) {

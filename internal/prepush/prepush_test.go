@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blastgate/blastgate/internal/testenv"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -278,9 +280,7 @@ exit "${LEGACY_EXIT:-0}"
 	})
 
 	t.Run("blastgate not on PATH", func(t *testing.T) {
-		if _, err := os.Stat("/bin/sh"); err != nil {
-			t.Skip("no /bin/sh")
-		}
+		testenv.NeedTool(t, "the hook is a shell script", "sh")
 		f := newFixture(t, "")
 		path, err := Install(ctx, f.work, false)
 		require.NoError(t, err)
