@@ -17,11 +17,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/blastgate/blastgate/internal/testenv"
-
 	"github.com/blastgate/blastgate/internal/gitrepo"
 	"github.com/blastgate/blastgate/internal/synth"
 	"github.com/blastgate/blastgate/report"
+	"github.com/blastgate/blastgate/internal/testenv"
 )
 
 // BenchmarkImpactScale measures `impact` on synthetic web applications

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blastgate/blastgate/internal/testenv"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/blastgate/blastgate/internal/testenv"
 )
 
 // ---- real go test -json output ----

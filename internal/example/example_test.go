@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blastgate/blastgate/internal/testenv"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/blastgate/blastgate/internal/testenv"
 )
 
 // scenarioFiles is what each scenario's commit changes.

@@ -11,12 +11,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blastgate/blastgate/internal/testenv"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/blastgate/blastgate/internal/gitrepo"
+	"github.com/blastgate/blastgate/internal/testenv"
 )
 
 // TestMain isolates every git command (the tests' and the package's) from
