@@ -19,8 +19,8 @@ import (
 
 	"github.com/blastgate/blastgate/internal/gitrepo"
 	"github.com/blastgate/blastgate/internal/synth"
-	"github.com/blastgate/blastgate/report"
 	"github.com/blastgate/blastgate/internal/testenv"
+	"github.com/blastgate/blastgate/report"
 )
 
 // BenchmarkImpactScale measures `impact` on synthetic web applications
