@@ -111,9 +111,12 @@ func (s *Set) init() {
 // Result returns the result of test name in package pkg: its own result
 // when it has one, and Fail when its package failed to build (even if
 // another file says the test passed: a build failure anywhere in the
-// results is not evidence that the code works). ok is false when the
-// results never mention the test: it did not run. A subtest's parent is
-// looked up by the caller, not here.
+// results is not evidence that the code works). A test that passed or
+// skipped is Fail too when its package's test binary failed for no test's
+// failure (TestMain exited non-zero, the binary crashed after the tests
+// ran): DESIGN.md counts that as failed. ok is false when the results
+// never mention the test: it did not run. A subtest's parent is looked up
+// by the caller, not here.
 func (s *Set) Result(pkg, name string) (t Test, ok bool) {
 	own, ok := s.Tests[Key{pkg, name}]
 	if ok {
@@ -125,7 +128,24 @@ func (s *Set) Result(pkg, name string) (t Test, ok bool) {
 		t.Result = Fail
 		return t, true
 	}
+	if ok && s.binaryFailed(pkg) {
+		t.Result = Fail
+	}
 	return t, ok
+}
+
+// binaryFailed reports whether package pkg's last package-level result is
+// a failure that no failed test of the package explains.
+func (s *Set) binaryFailed(pkg string) bool {
+	if s.Packages[pkg] != Fail {
+		return false
+	}
+	for k, t := range s.Tests {
+		if k.Package == pkg && t.Result == Fail {
+			return false
+		}
+	}
+	return true
 }
 
 // ReadFiles reads and merges the files. Each file's format is detected

@@ -33,6 +33,8 @@ func TestPass(t *testing.T) {
 import "testing"
 
 func TestFail(t *testing.T) { t.Fatal("boom") }
+
+func TestAlsoRuns(t *testing.T) {}
 `,
 	"skip/skip_test.go": `package skip
 
@@ -76,6 +78,22 @@ import (
 )
 
 func TestSetup(t *testing.T) {}
+`,
+	// mainexit's tests pass, then its TestMain exits 1: the test binary
+	// failed.
+	"mainexit/mainexit_test.go": `package mainexit
+
+import (
+	"os"
+	"testing"
+)
+
+func TestMain(m *testing.M) {
+	m.Run()
+	os.Exit(1)
+}
+
+func TestOK(t *testing.T) {}
 `,
 	// flaky fails until the marker file exists.
 	"flaky/flaky_test.go": `package flaky
@@ -226,6 +244,12 @@ func TestRealGoTestJSON(t *testing.T) {
 		assert.False(t, ok, "the test after a panic never ran")
 		assert.Equal(t, Fail, s.Packages[r+"panics"])
 		assert.NotContains(t, s.BuildFailed, r+"panics")
+	})
+	t.Run("test binary failed after its tests passed", func(t *testing.T) {
+		assert.Equal(t, Pass, s.Tests[Key{r + "mainexit", "TestOK"}].Result, "the test itself passed")
+		assert.Equal(t, Fail, s.Packages[r+"mainexit"])
+		assert.Equal(t, Fail, result(t, s, r+"mainexit", "TestOK").Result, "its package's test binary failed")
+		assert.Equal(t, Pass, result(t, s, r+"fail", "TestAlsoRuns").Result, "a test failure explains its package's failure")
 	})
 	t.Run("unknown", func(t *testing.T) {
 		_, ok := s.Result(r+"pass", "TestNothing")
