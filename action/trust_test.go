@@ -82,12 +82,8 @@ func TestTrustModel(t *testing.T) {
 // TestForkCommentStep runs the comment step of fork-safe-comment.yml
 // against a fake GitHub API, with the artifact the gate workflow leaves.
 func TestForkCommentStep(t *testing.T) {
-	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("needs bash")
-	}
-	if _, err := exec.LookPath("jq"); err != nil {
-		t.Skip("needs jq, as on GitHub's runners")
-	}
+	needTool(t, "bash", "the workflow's run steps are bash")
+	needTool(t, "jq", "the comment step reads the event with jq, as on GitHub's runners")
 	var script string
 	for _, job := range loadWorkflow(t, "../examples/workflows/fork-safe-comment.yml").Jobs {
 		for _, s := range job.Steps {
@@ -113,7 +109,7 @@ func TestForkCommentStep(t *testing.T) {
 	step := func(headSHA string) (string, error) {
 		cmd := exec.Command("bash", "-e", "-c", script)
 		cmd.Dir = work
-		cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		cmd.Env = append(hostEnv(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
 			"GITHUB_TOKEN="+token, "HEAD_SHA="+headSHA, "GITHUB_API_URL="+srv.URL, "GITHUB_REPOSITORY=shop/shop")
 		out, err := cmd.CombinedOutput()
 		return string(out), err
@@ -121,11 +117,16 @@ func TestForkCommentStep(t *testing.T) {
 
 	out2, err := step("someone-else")
 	require.Error(t, err, "an artifact for another commit is refused")
-	assert.Contains(t, out2, "refusing to comment")
-	assert.Empty(t, api.comments)
+	assert.Contains(t, out2, "::error title=blastgate::the artifact's event is not the run's pull request: refusing to comment")
+	assert.Empty(t, api.auth, "refused before blastgate asked the API anything")
+
+	// The same step with the right commit: so jq did read the event, and
+	// the refusal above was the comparison, not a jq that failed (an empty
+	// answer differs from any commit too).
 
 	out2, err = step("h1")
 	require.NoError(t, err, out2)
+	assert.Contains(t, out2, "blastgate: commented on pull request #1")
 	require.Len(t, api.comments, 1)
 	for _, body := range api.comments {
 		assert.True(t, strings.HasPrefix(body, "<!-- blastgate:report -->"))
