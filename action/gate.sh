@@ -71,15 +71,19 @@ echo "report=$report" >> "$outputs"
 "$bg" annotate --report "$report" --outputs "$outputs" || fail 2 "could not annotate the report"
 "$bg" --format markdown render < "$report" >> "$summary" || fail 2 "could not render the report"
 
-case "${INPUT_COMMENT:-true}" in
+# blastgate comment exits 0, with its own warning, when the token may not
+# comment (a fork's): that is not a failure, even under required. Any other
+# failure is a warning (true) or fails the step (required).
+comment="${INPUT_COMMENT:-true}"
+case "$comment" in
   true | required)
     if ! "$bg" comment --report "$report"; then
-      [ "${INPUT_COMMENT}" = required ] && fail 2 "the pull request comment failed (comment: required)"
+      [ "$comment" = required ] && fail 2 "the pull request comment failed (comment: required)"
       echo "::warning title=blastgate::the pull request comment failed; the verdict stands in the exit code and the step summary"
     fi
     ;;
   false) ;;
-  *) fail 2 "comment must be true, required or false, not '${INPUT_COMMENT}'" ;;
+  *) fail 2 "comment must be true, required or false, not '$comment'" ;;
 esac
 
 exit "$code"
