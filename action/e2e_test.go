@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -75,6 +76,32 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// What the comment step prints on each of its paths. blastgate comment
+// warns by itself, and exits 0, when the token may not comment (a fork's);
+// gate.sh warns when blastgate comment failed (comment: true) or fails the
+// step (comment: required).
+const (
+	forkWarning     = "::warning title=blastgate::the token may not comment on pull request #1 (a fork's read-only token?): the report is in the step summary"
+	fallbackWarning = "::warning title=blastgate::the pull request comment failed; the verdict stands in the exit code and the step summary"
+	requiredError   = "::error title=blastgate::the pull request comment failed (comment: required)"
+	commentError    = "blastgate: comment: " // blastgate's own error line when the comment fails
+)
+
+// unset, as an input's value, removes the variable from the script's
+// environment.
+const unset = "\x00unset"
+
+// errorAnnotation is the ::error title=blastgate:: line gate.sh printed, or
+// "".
+func errorAnnotation(stdout string) string {
+	for line := range strings.Lines(stdout) {
+		if strings.HasPrefix(line, "::error title=blastgate::") {
+			return line
+		}
+	}
+	return ""
+}
+
 type run struct {
 	code                    int
 	stdout, summary, output string
@@ -83,9 +110,7 @@ type run struct {
 // TestAction runs the action's entry script on the bundled shop, as GitHub
 // Actions would on a pull_request event, against a fake GitHub API.
 func TestAction(t *testing.T) {
-	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("the action's entry script needs bash")
-	}
+	needTool(t, "bash", "the action's entry script is bash")
 	work := t.TempDir()
 	bin := filepath.Join(work, "blastgate")
 	build := exec.Command("go", "build", "-o", bin, "../cmd/blastgate")
@@ -114,6 +139,13 @@ func TestAction(t *testing.T) {
 	data, err := cmd.Output()
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(postpaid, data, 0o644))
+	// All the tests: the gate passes.
+	all := filepath.Join(work, "all.json")
+	cmd = exec.Command("go", "test", "-json", "./...")
+	cmd.Dir = shop
+	data, err = cmd.Output()
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(all, data, 0o644))
 
 	api := &fakeGitHub{comments: map[int64]string{}}
 	srv := httptest.NewServer(api)
@@ -127,7 +159,7 @@ func TestAction(t *testing.T) {
 		require.NoError(t, err)
 		cmd := exec.Command("bash", script)
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(),
+		cmd.Env = append(hostEnv(),
 			"BLASTGATE="+bin, "RUNNER_TEMP="+tmp,
 			"GITHUB_STEP_SUMMARY="+summary, "GITHUB_OUTPUT="+output,
 			"GITHUB_EVENT_PATH="+event, "GITHUB_REPOSITORY=shop/shop",
@@ -136,6 +168,9 @@ func TestAction(t *testing.T) {
 		)
 		for k, v := range inputs {
 			cmd.Env = append(cmd.Env, k+"="+v)
+			if v == unset {
+				cmd.Env = slices.DeleteFunc(cmd.Env, func(kv string) bool { return strings.HasPrefix(kv, k+"=") })
+			}
 		}
 		var stdout strings.Builder
 		cmd.Stdout = &stdout
@@ -164,6 +199,8 @@ func TestAction(t *testing.T) {
 		assert.Contains(t, r.output, "verdict=fail\nimpacted=4\n")
 		assert.Contains(t, r.output, "report=")
 		assert.Contains(t, r.stdout, "::error file=billing/fee.go,line=10,title=blastgate::billing.Fee reaches features that lack a passing test:")
+		assert.Contains(t, r.stdout, "blastgate: commented on pull request #1")
+		assert.NotContains(t, r.stdout, fallbackWarning)
 		require.Len(t, api.comments, 1)
 		for _, body := range api.comments {
 			assert.True(t, strings.HasPrefix(body, "<!-- blastgate:report -->"))
@@ -181,6 +218,8 @@ func TestAction(t *testing.T) {
 		require.Equal(t, 0, r.code, r.stdout)
 		assert.Contains(t, r.summary, "✅ blastgate: pass")
 		assert.Contains(t, r.output, "verdict=pass\n")
+		assert.Contains(t, r.stdout, "blastgate: updated the comment on pull request #1")
+		assert.NotContains(t, r.stdout, fallbackWarning)
 		require.Len(t, api.comments, 1, "one sticky comment")
 		for _, body := range api.comments {
 			assert.Contains(t, body, "blastgate: pass")
@@ -192,6 +231,10 @@ func TestAction(t *testing.T) {
 		r := gate(t, shop, map[string]string{"INPUT_RUN_TESTS": "true"})
 		require.Equal(t, 0, r.code, r.stdout)
 		assert.Equal(t, writes, api.writes)
+		// No write is also what a comment that failed before writing
+		// leaves: blastgate must have found the comment up to date.
+		assert.Contains(t, r.stdout, "blastgate: the comment on pull request #1 is up to date")
+		assert.NotContains(t, r.stdout, fallbackWarning)
 	})
 
 	t.Run("cache-dir: the second run reads the analysis and says the same", func(t *testing.T) {
@@ -210,28 +253,79 @@ func TestAction(t *testing.T) {
 		assert.Equal(t, first.output[strings.Index(first.output, "verdict="):], second.output[strings.Index(second.output, "verdict="):])
 	})
 
-	t.Run("a fork's read-only token: a warning, and the verdict stands", func(t *testing.T) {
-		api.mu.Lock()
-		api.status = http.StatusForbidden
-		api.comments = map[int64]string{}
-		api.mu.Unlock()
-		r := gate(t, shop, map[string]string{"INPUT_RESULTS": postpaid})
-		assert.Equal(t, 1, r.code, r.stdout)
-		assert.Contains(t, r.stdout, "::warning")
-		assert.Contains(t, r.summary, "❌ blastgate: fail")
-	})
-
-	t.Run("comment required and the API down: exit 2", func(t *testing.T) {
-		api.mu.Lock()
-		api.status = http.StatusBadGateway
-		api.mu.Unlock()
-		r := gate(t, shop, map[string]string{"INPUT_RUN_TESTS": "true", "INPUT_COMMENT": "required"})
-		assert.Equal(t, 2, r.code, r.stdout)
-		assert.Contains(t, r.stdout, "::error title=blastgate::the pull request comment failed")
-		api.mu.Lock()
-		api.status = 0
-		api.mu.Unlock()
-	})
+	// The comment's paths. Where the gate passes, an exit code the comment
+	// changed would show; the failing gate shows that the verdict is the
+	// gate's. Each text the cases look for or rule out is printed by one
+	// path, and some case sees it printed, so no "not printed" is vacuous.
+	for _, c := range []struct {
+		name    string
+		status  int    // GitHub's answer to every write
+		results string // the test results the gate reads
+		comment string // the comment input
+		code    int    // the step's exit code: its outcome
+		want    []string
+		wantNot []string
+	}{
+		{
+			name:   "a fork's read-only token: blastgate warns and exits 0, the failing verdict stands",
+			status: http.StatusForbidden, results: postpaid, comment: "true", code: 1,
+			want: []string{forkWarning}, wantNot: []string{fallbackWarning, commentError},
+		},
+		{
+			name:   "a fork's read-only token on a passing gate: the step passes with the warning",
+			status: http.StatusForbidden, results: all, comment: "true", code: 0,
+			want: []string{forkWarning}, wantNot: []string{fallbackWarning, commentError, "::error"},
+		},
+		{
+			name:   "a fork's read-only token under comment: required: a warning, not a failure (DESIGN: exit 0)",
+			status: http.StatusForbidden, results: all, comment: "required", code: 0,
+			want: []string{forkWarning}, wantNot: []string{fallbackWarning, commentError, "::error"},
+		},
+		{
+			name:   "the API fails (500) under comment: true: blastgate comment fails, gate.sh warns, the step passes",
+			status: http.StatusInternalServerError, results: all, comment: "true", code: 0,
+			want: []string{commentError, fallbackWarning}, wantNot: []string{forkWarning, "::error"},
+		},
+		{
+			name:   "the API fails (500) under comment: required: the step fails",
+			status: http.StatusInternalServerError, results: all, comment: "required", code: 2,
+			want: []string{commentError, requiredError}, wantNot: []string{forkWarning, fallbackWarning},
+		},
+		{
+			// gate.sh run by hand, outside the action; 422 is not retried.
+			name:   "no comment input and the comment refused (422): best effort, as comment: true",
+			status: http.StatusUnprocessableEntity, results: all, comment: unset, code: 0,
+			want: []string{commentError, fallbackWarning}, wantNot: []string{forkWarning, "::error", "unbound variable"},
+		},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			api.mu.Lock()
+			api.status = c.status
+			api.comments = map[int64]string{}
+			writes := api.writes
+			api.mu.Unlock()
+			defer func() {
+				api.mu.Lock()
+				api.status = 0
+				api.mu.Unlock()
+			}()
+			r := gate(t, shop, map[string]string{"INPUT_RESULTS": c.results, "INPUT_COMMENT": c.comment})
+			assert.Equal(t, c.code, r.code, r.stdout)
+			for _, w := range c.want {
+				assert.Contains(t, r.stdout, w)
+			}
+			for _, w := range c.wantNot {
+				assert.NotContains(t, r.stdout, w)
+			}
+			api.mu.Lock()
+			defer api.mu.Unlock()
+			assert.Greater(t, api.writes, writes, "blastgate tried to write the comment: the API's answer to the write decided")
+			assert.Empty(t, api.comments)
+			verdict := map[string]string{postpaid: "fail", all: "pass"}[c.results]
+			assert.Contains(t, r.output, "verdict="+verdict+"\n", "the outputs carry the gate's verdict")
+			assert.Contains(t, r.summary, "blastgate: "+verdict, "the step summary carries the report")
+		})
+	}
 
 	t.Run("a shallow clone without the base says fetch-depth: 0", func(t *testing.T) {
 		clone := filepath.Join(t.TempDir(), "clone")
@@ -239,15 +333,18 @@ func TestAction(t *testing.T) {
 		require.NoError(t, err, string(out))
 		r := gate(t, clone, map[string]string{"INPUT_RESULTS": postpaid})
 		assert.Equal(t, 2, r.code, r.stdout)
-		assert.Contains(t, r.stdout, "::error title=blastgate::")
-		assert.Contains(t, r.stdout, "fetch-depth: 0")
+		// blastgate's own stderr says fetch-depth: 0 too: the annotation
+		// and the summary are where gate.sh must have passed it on.
+		assert.Contains(t, errorAnnotation(r.stdout), "fetch-depth: 0", r.stdout)
 		assert.Contains(t, r.summary, "could not decide")
+		assert.Contains(t, r.summary, "fetch-depth: 0")
 	})
 
 	t.Run("no results and no run-tests: exit 2 with what to do", func(t *testing.T) {
 		r := gate(t, shop, map[string]string{"INPUT_RESULTS": filepath.Join(work, "nothing-*.json")})
 		assert.Equal(t, 2, r.code, r.stdout)
-		assert.Contains(t, r.stdout, "set run-tests: true")
+		assert.Contains(t, errorAnnotation(r.stdout), "set run-tests: true", r.stdout)
+		assert.Contains(t, r.summary, "set run-tests: true")
 	})
 	_ = io.Discard
 }
