@@ -15,10 +15,11 @@ import (
 )
 
 type workflow struct {
-	On          yaml.Node         `yaml:"on"`
-	Permissions map[string]string `yaml:"permissions"`
+	On          yaml.Node `yaml:"on"`
+	Permissions yaml.Node `yaml:"permissions"`
 	Jobs        map[string]struct {
-		Steps []struct {
+		Permissions yaml.Node `yaml:"permissions"`
+		Steps       []struct {
 			Name string            `yaml:"name"`
 			Uses string            `yaml:"uses"`
 			Run  string            `yaml:"run"`
@@ -50,6 +51,25 @@ func triggers(w workflow) []string {
 	return out
 }
 
+// writes lists the scopes a permissions block grants write to ("*" for
+// write-all).
+func writes(perms yaml.Node) []string {
+	var out []string
+	switch perms.Kind {
+	case yaml.ScalarNode:
+		if perms.Value == "write-all" {
+			out = append(out, "*")
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(perms.Content); i += 2 {
+			if perms.Content[i+1].Value == "write" {
+				out = append(out, perms.Content[i].Value)
+			}
+		}
+	}
+	return out
+}
+
 // TestTrustModel checks the workflows the README offers: pull request code
 // is built only under pull_request with no write permission; the comment
 // for forks is posted by a workflow_run job that builds nothing from the
@@ -65,13 +85,20 @@ func TestTrustModel(t *testing.T) {
 
 	gate := loadWorkflow(t, "../examples/workflows/fork-safe-gate.yml")
 	assert.Equal(t, []string{"pull_request"}, triggers(gate))
-	for scope, level := range gate.Permissions {
-		assert.NotEqual(t, "write", level, "the gate of fork code writes nothing (%s)", scope)
+	// No permissions key is the repository's default, which may be write:
+	// the workflow must say read, and no job may say more.
+	require.NotZero(t, gate.Permissions.Kind, "the gate workflow sets its permissions")
+	assert.Empty(t, writes(gate.Permissions), "the gate of fork code writes nothing")
+	require.NotEmpty(t, gate.Jobs)
+	for name, job := range gate.Jobs {
+		assert.Empty(t, writes(job.Permissions), "the gate of fork code writes nothing (job %s)", name)
 	}
 
 	comment := loadWorkflow(t, "../examples/workflows/fork-safe-comment.yml")
 	assert.Equal(t, []string{"workflow_run"}, triggers(comment))
+	require.NotEmpty(t, comment.Jobs)
 	for _, job := range comment.Jobs {
+		require.NotEmpty(t, job.Steps)
 		for _, s := range job.Steps {
 			assert.NotContains(t, s.Uses, "actions/checkout", "the comment job checks out nothing")
 			assert.NotContains(t, s.Run, "go build", "the comment job builds nothing from the pull request")
