@@ -151,16 +151,27 @@ func TestAction(t *testing.T) {
 	srv := httptest.NewServer(api)
 	defer srv.Close()
 
+	var gateRun string
+	for _, s := range loadAction(t).Runs.Steps {
+		if s.ID == "gate" {
+			gateRun = s.Run
+			require.Equal(t, "bash", s.Shell)
+		}
+	}
+	require.NotEmpty(t, gateRun, "action.yml's gate step")
+	actionPath, err := filepath.Abs("..")
+	require.NoError(t, err)
+
 	gate := func(t *testing.T, dir string, inputs map[string]string) run {
 		t.Helper()
 		tmp := t.TempDir()
 		summary, output := filepath.Join(tmp, "summary.md"), filepath.Join(tmp, "output")
-		script, err := filepath.Abs("gate.sh")
-		require.NoError(t, err)
-		cmd := exec.Command("bash", script)
+		// The gate step's run line, as the runner runs a bash step: so
+		// the line, gate.sh's shebang and its executable bit are tested.
+		cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", gateRun)
 		cmd.Dir = dir
 		cmd.Env = append(hostEnv(),
-			"BLASTGATE="+bin, "RUNNER_TEMP="+tmp,
+			"GITHUB_ACTION_PATH="+actionPath, "BLASTGATE="+bin, "RUNNER_TEMP="+tmp,
 			"GITHUB_STEP_SUMMARY="+summary, "GITHUB_OUTPUT="+output,
 			"GITHUB_EVENT_PATH="+event, "GITHUB_REPOSITORY=shop/shop",
 			"GITHUB_API_URL="+srv.URL, "GITHUB_TOKEN="+token,
@@ -175,7 +186,7 @@ func TestAction(t *testing.T) {
 		var stdout strings.Builder
 		cmd.Stdout = &stdout
 		cmd.Stderr = &stdout
-		err = cmd.Run()
+		err := cmd.Run()
 		code := 0
 		if exitErr, ok := err.(*exec.ExitError); ok {
 			code = exitErr.ExitCode()
