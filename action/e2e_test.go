@@ -338,6 +338,26 @@ func TestAction(t *testing.T) {
 		})
 	}
 
+	t.Run("comment: false, as the fork-safe gate sets it: the API is not asked", func(t *testing.T) {
+		api.mu.Lock()
+		requests := len(api.auth)
+		api.mu.Unlock()
+		r := gate(t, shop, map[string]string{"INPUT_RESULTS": postpaid, "INPUT_COMMENT": "false"})
+		assert.Equal(t, 1, r.code, r.stdout)
+		assert.Contains(t, r.summary, "❌ blastgate: fail")
+		assert.NotContains(t, r.stdout, "::warning", r.stdout)
+		assert.NotContains(t, r.stdout, "blastgate: comment", r.stdout)
+		api.mu.Lock()
+		defer api.mu.Unlock()
+		assert.Len(t, api.auth, requests, "no request reached the API")
+	})
+
+	t.Run("comment: yes is an error, not a guess", func(t *testing.T) {
+		r := gate(t, shop, map[string]string{"INPUT_RESULTS": postpaid, "INPUT_COMMENT": "yes"})
+		assert.Equal(t, 2, r.code, r.stdout)
+		assert.Contains(t, errorAnnotation(r.stdout), "comment must be true, required or false, not 'yes'", r.stdout)
+	})
+
 	t.Run("a shallow clone without the base says fetch-depth: 0", func(t *testing.T) {
 		clone := filepath.Join(t.TempDir(), "clone")
 		out, err := exec.Command("git", "clone", "-q", "--depth", "1", "--branch", "shared-change", "file://"+shop, clone).CombinedOutput()
