@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/blastgate/blastgate/internal/example"
+	"github.com/blastgate/blastgate/internal/testenv"
 )
 
 const token = "ghs_s3cr3t-token-value"
@@ -110,7 +111,8 @@ type run struct {
 // TestAction runs the action's entry script on the bundled shop, as GitHub
 // Actions would on a pull_request event, against a fake GitHub API.
 func TestAction(t *testing.T) {
-	needTool(t, "bash", "the action's entry script is bash")
+	testenv.NeedTool(t, "the action's steps are bash", "bash")
+	testenv.NeedTool(t, "the bundled shop is a git repository", "git")
 	work := t.TempDir()
 	bin := filepath.Join(work, "blastgate")
 	build := exec.Command("go", "build", "-o", bin, "../cmd/blastgate")

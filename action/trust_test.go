@@ -1,6 +1,7 @@
 package action
 
 import (
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 
-	"net/http/httptest"
+	"github.com/blastgate/blastgate/internal/testenv"
 )
 
 type workflow struct {
@@ -109,8 +110,8 @@ func TestTrustModel(t *testing.T) {
 // TestForkCommentStep runs the comment step of fork-safe-comment.yml
 // against a fake GitHub API, with the artifact the gate workflow leaves.
 func TestForkCommentStep(t *testing.T) {
-	needTool(t, "bash", "the workflow's run steps are bash")
-	needTool(t, "jq", "the comment step reads the event with jq, as on GitHub's runners")
+	testenv.NeedTool(t, "the workflow's run steps are bash", "bash")
+	testenv.NeedTool(t, "the comment step reads the event with jq, as on GitHub's runners", "jq")
 	var script string
 	for _, job := range loadWorkflow(t, "../examples/workflows/fork-safe-comment.yml").Jobs {
 		for _, s := range job.Steps {
