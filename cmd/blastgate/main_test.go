@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -33,22 +37,30 @@ func TestScripts(t *testing.T) {
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
-			// The go command needs a home and the module cache of the host.
-			for _, k := range []string{"HOME", "GOPATH", "GOMODCACHE", "GOCACHE", "GOPROXY", "GOFLAGS", "PATH", "GOTOOLCHAIN"} {
-				if v, ok := os.LookupEnv(k); ok {
-					env.Setenv(k, v)
-				}
+			goEnv, err := hostGoEnv()
+			if err != nil {
+				return err
 			}
-			if env.Getenv("GOMODCACHE") == "" || env.Getenv("GOCACHE") == "" {
-				for _, k := range []string{"GOMODCACHE", "GOCACHE"} {
-					out, err := exec.Command("go", "env", k).Output()
-					if err != nil {
-						return err
-					}
-					env.Setenv(k, string(trimNL(out)))
-				}
+			for k, v := range goEnv {
+				env.Setenv(k, v)
 			}
+			env.Setenv("PATH", os.Getenv("PATH"))
+			// A home of the script's own: nothing of the host's ~/.gitconfig,
+			// ~/.config/go/env or XDG configuration reaches git or go.
+			home := filepath.Join(env.WorkDir, "home")
+			gitconfig := filepath.Join(home, ".gitconfig")
+			if err := os.MkdirAll(filepath.Join(home, ".config"), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(gitconfig, []byte(scriptGitconfig), 0o644); err != nil {
+				return err
+			}
+			env.Setenv("HOME", home)
+			env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+			env.Setenv("GOENV", "off")
+			env.Setenv("GOTOOLCHAIN", "local")
 			env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+			env.Setenv("GIT_CONFIG_GLOBAL", gitconfig)
 			env.Setenv("GIT_AUTHOR_NAME", "t")
 			env.Setenv("GIT_AUTHOR_EMAIL", "t@example.com")
 			env.Setenv("GIT_COMMITTER_NAME", "t")
@@ -56,6 +68,31 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// exits N PROG [ARGS...] runs PROG as exec does and fails
+			// unless its exit status is exactly N; its stdout and stderr
+			// are kept for the assertions that follow. ("! exec" accepts
+			// any failure: exit 1, the gate failed, as well as exit 2, an
+			// error.)
+			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) < 2 {
+					ts.Fatalf("usage: exits N PROG [ARGS...]")
+				}
+				want, err := strconv.Atoi(args[0])
+				if err != nil {
+					ts.Fatalf("exits: exit status %q is not a number", args[0])
+				}
+				got := 0
+				if err := ts.Exec(args[1], args[2:]...); err != nil {
+					var ee *exec.ExitError
+					if !errors.As(err, &ee) {
+						ts.Fatalf("exits: %v", err)
+					}
+					got = ee.ExitCode()
+				}
+				if got != want {
+					ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+				}
+			},
 			// shop DIR materializes the bundled shop as a git repository
 			// with one branch per scenario.
 			"shop": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -88,12 +125,35 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-func trimNL(b []byte) []byte {
-	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
-		b = b[:len(b)-1]
+// scriptGitconfig is every script's global git configuration: git's
+// defaults, with main as the first branch of a new repository.
+const scriptGitconfig = `[init]
+	defaultBranch = main
+`
+
+// hostGoVars are the go settings scripts take from the host, as the go
+// command there resolves them (environment and go env file): the shared
+// module and build caches (not downloaded again per script), the module
+// proxy and checksum database, GOFLAGS.
+var hostGoVars = []string{"GOPATH", "GOMODCACHE", "GOCACHE", "GOPROXY", "GOSUMDB", "GONOSUMDB", "GOPRIVATE", "GONOPROXY", "GOINSECURE", "GOFLAGS"}
+
+var hostGoEnv = sync.OnceValues(func() (map[string]string, error) {
+	out, err := exec.Command("go", append([]string{"env", "-json"}, hostGoVars...)...).Output()
+	if err != nil {
+		return nil, fmt.Errorf("go env: %w", err)
 	}
-	return b
-}
+	var all map[string]string
+	if err := json.Unmarshal(out, &all); err != nil {
+		return nil, fmt.Errorf("go env -json: %w", err)
+	}
+	env := map[string]string{}
+	for k, v := range all {
+		if v != "" {
+			env[k] = v
+		}
+	}
+	return env, nil
+})
 
 // TestOwnRepository runs features and impact on blastgate itself.
 func TestOwnRepository(t *testing.T) {
