@@ -166,7 +166,7 @@ func ReadFiles(paths ...string) (*Set, error) {
 func (s *Set) readFile(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("reading test results: %w", err)
+		return fmt.Errorf("reading test results: %w: pass the file written by go test -json (or gotestsum --junitfile)", err)
 	}
 	defer f.Close()
 	return s.Read(path, f)
