@@ -3,6 +3,11 @@
 // it, and renderers only draw it. Fields may be added; none may change meaning.
 package report
 
+import (
+	"bytes"
+	"encoding/json"
+)
+
 // SchemaVersion is the version of the JSON documents this package describes.
 const SchemaVersion = 1
 
@@ -67,13 +72,13 @@ type Report struct {
 	// MergeBase is the merge base of Base and Head the diff starts from.
 	MergeBase string `json:"merge_base,omitempty"`
 	// Features lists every feature (features only).
-	Features []Feature `json:"features,omitempty"`
+	Features []Feature `json:"features,omitzero"`
 	// Changes lists the changed files and the symbols they map to.
-	Changes []Change `json:"changes,omitempty"`
+	Changes []Change `json:"changes,omitzero"`
 	// Packages lists the packages whose code reaches a changed symbol.
-	Packages []Package `json:"packages,omitempty"`
+	Packages []Package `json:"packages,omitzero"`
 	// Impacted lists the features a changed symbol is reachable from.
-	Impacted []Feature `json:"impacted,omitempty"`
+	Impacted []Feature `json:"impacted,omitzero"`
 	// Warnings are things the user should know that did not stop the run:
 	// packages analysed at package level, files that could not be mapped.
 	Warnings []string `json:"warnings,omitempty"`
@@ -99,7 +104,7 @@ type Feature struct {
 	Tier   string   `json:"tier,omitempty"`
 	// Trace is the shortest call path from the entry to a changed symbol
 	// (impacted features only), entry first.
-	Trace []Frame `json:"trace,omitempty"`
+	Trace []Frame `json:"trace,omitzero"`
 	// Tests are the tests credited for this feature.
 	Tests []Test `json:"tests"`
 	// Status is covered, untested, not-run, failed or skipped (check only).
@@ -160,4 +165,50 @@ type Change struct {
 type Package struct {
 	Path      string `json:"path"`
 	Precision string `json:"precision"`
+}
+
+// MarshalJSON writes r with every array DESIGN.md shows present, as []
+// when empty, never null or missing: features (and each feature's tests)
+// in a features report; changes (and their symbols), packages and
+// impacted (and each feature's trace and tests) in a report on a change
+// (impact and check: one with a base, head or verdict). Other fields follow
+// their tags. HTML characters are not escaped (route ids and file names are
+// data). r itself is not modified.
+func (r Report) MarshalJSON() ([]byte, error) {
+	type plain Report // without this method
+	p := plain(r)
+	if r.Base != "" || r.Head != "" || r.Verdict != "" {
+		p.Changes = make([]Change, len(r.Changes))
+		for i, c := range r.Changes {
+			c.Symbols = nonNil(c.Symbols)
+			p.Changes[i] = c
+		}
+		p.Packages = nonNil(r.Packages)
+		p.Impacted = make([]Feature, len(r.Impacted))
+		for i, f := range r.Impacted {
+			f.Trace = nonNil(f.Trace)
+			f.Tests = nonNil(f.Tests)
+			p.Impacted[i] = f
+		}
+	} else {
+		p.Features = make([]Feature, len(r.Features))
+		for i, f := range r.Features {
+			f.Tests = nonNil(f.Tests)
+			p.Features[i] = f
+		}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(p); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
