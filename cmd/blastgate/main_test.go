@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -93,6 +94,22 @@ func TestScripts(t *testing.T) {
 					ts.Fatalf("%s exited %d, want %d", args[1], got, want)
 				}
 			},
+			// jsonarrays features|change checks the JSON report on stdout
+			// against DESIGN.md's "every array shown is always present
+			// ([] when empty)": the arrays of a features report, or of an
+			// impact or check report, and no null anywhere.
+			"jsonarrays": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 1 || (args[0] != "features" && args[0] != "change") {
+					ts.Fatalf("usage: jsonarrays features|change")
+				}
+				var doc map[string]any
+				if err := json.Unmarshal([]byte(ts.ReadFile("stdout")), &doc); err != nil {
+					ts.Fatalf("stdout is not a JSON object: %v", err)
+				}
+				if problems := arrayProblems(doc, args[0]); len(problems) > 0 {
+					ts.Fatalf("%s", strings.Join(problems, "\n"))
+				}
+			},
 			// shop DIR materializes the bundled shop as a git repository
 			// with one branch per scenario.
 			"shop": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -123,6 +140,62 @@ func TestScripts(t *testing.T) {
 			},
 		},
 	})
+}
+
+// arrayProblems lists where doc, a JSON report of the given kind
+// ("features", or "change" for impact and check), breaks DESIGN.md's
+// "every array shown is always present ([] when empty)".
+func arrayProblems(doc map[string]any, kind string) []string {
+	var problems []string
+	array := func(where string, obj any, key string) []any {
+		m, ok := obj.(map[string]any)
+		if !ok {
+			problems = append(problems, fmt.Sprintf("%s is not an object", where))
+			return nil
+		}
+		v, ok := m[key]
+		if !ok {
+			problems = append(problems, fmt.Sprintf("%s.%s is missing", where, key))
+			return nil
+		}
+		arr, ok := v.([]any)
+		if !ok {
+			problems = append(problems, fmt.Sprintf("%s.%s is %v, not an array", where, key, v))
+		}
+		return arr
+	}
+	switch kind {
+	case "features":
+		for i, f := range array("$", doc, "features") {
+			array(fmt.Sprintf("$.features[%d]", i), f, "tests")
+		}
+	case "change":
+		for i, c := range array("$", doc, "changes") {
+			array(fmt.Sprintf("$.changes[%d]", i), c, "symbols")
+		}
+		array("$", doc, "packages")
+		for i, f := range array("$", doc, "impacted") {
+			array(fmt.Sprintf("$.impacted[%d]", i), f, "trace")
+			array(fmt.Sprintf("$.impacted[%d]", i), f, "tests")
+		}
+	}
+	var walk func(string, any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case nil:
+			problems = append(problems, path+" is null")
+		case map[string]any:
+			for k, e := range v {
+				walk(path+"."+k, e)
+			}
+		case []any:
+			for i, e := range v {
+				walk(fmt.Sprintf("%s[%d]", path, i), e)
+			}
+		}
+	}
+	walk("$", doc)
+	return problems
 }
 
 // scriptGitconfig is every script's global git configuration: git's
