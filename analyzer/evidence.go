@@ -1,10 +1,12 @@
 package analyzer
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/types"
 	"net/url"
+	"os"
 	"path"
 	"sort"
 	"strings"
@@ -438,14 +440,32 @@ func featureAttr(str func(ast.Expr) (string, bool), fn *types.Func, call *ast.Ca
 	return str(call.Args[1])
 }
 
+// ProfileError is a coverage profile that cannot be read.
+type ProfileError struct {
+	Path string
+	Err  error
+}
+
+func (e *ProfileError) Error() string {
+	return fmt.Sprintf("coverage profile %s: %v: pass a file written by go test -coverprofile", e.Path, e.Err)
+}
+
+func (e *ProfileError) Unwrap() error { return e.Err }
+
 // coverageEvidence returns, per feature, the tests whose coverage profile
 // shows a statement of the feature's entry ran.
 func (g *Graph) coverageEvidence(features []Feature, profiles []CoverageProfile) (map[int][]TestRef, error) {
 	out := map[int][]TestRef{}
 	for _, cp := range profiles {
 		ps, err := cover.ParseProfiles(cp.Path)
+		if err == nil && len(ps) == 0 {
+			// go test -coverprofile always writes a mode line.
+			if fi, statErr := os.Stat(cp.Path); statErr == nil && fi.Size() == 0 {
+				err = errors.New("the file is empty")
+			}
+		}
 		if err != nil {
-			return nil, fmt.Errorf("coverage profile %s: %v: pass a file written by go test -coverprofile", cp.Path, err)
+			return nil, &ProfileError{Path: cp.Path, Err: err}
 		}
 		ran := map[string][][2]int{} // repository file -> line ranges that ran
 		for _, p := range ps {

@@ -398,6 +398,10 @@ func (a *analysis) credit(coverage coverageFlag) error {
 		}
 	}
 	if err := a.graph.Credit(a.features, opts); err != nil {
+		var pe *analyzer.ProfileError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("--coverage: %w", err)
+		}
 		return fmt.Errorf("%s: %w", configName(a.cfg), err)
 	}
 	return nil
