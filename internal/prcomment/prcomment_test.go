@@ -1,14 +1,11 @@
 package prcomment
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/blastgate/blastgate/internal/prcomment/prcommenttest"
 	"github.com/google/go-github/v60/github"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,108 +27,15 @@ const (
 	editPrefix   = "/api/v3/repos/octo-org/shop/issues/comments/"
 )
 
-// request is one request the fake GitHub saw.
-type request struct {
-	Method, Path, Query, Auth string
-	Body                      map[string]any
-}
+// The fake GitHub is shared with the blastgate comment command's tests.
+type fakeGitHub = prcommenttest.GitHub
 
-// fakeGitHub speaks GitHub's REST API (enough of it) under /api/v3/, where
-// go-github's WithEnterpriseURLs puts a GitHub Enterprise Server API.
-type fakeGitHub struct {
-	t    *testing.T
-	srv  *httptest.Server
-	mux  *http.ServeMux
-	mu   sync.Mutex
-	reqs []request
-}
+func newFake(t *testing.T) *fakeGitHub { return prcommenttest.New(t) }
 
-func newFake(t *testing.T) *fakeGitHub {
-	t.Helper()
-	f := &fakeGitHub{t: t, mux: http.NewServeMux()}
-	f.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
-		writeJSON(w, http.StatusNotFound, map[string]any{"message": "Not Found"})
-	})
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req := request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Auth: r.Header.Get("Authorization")}
-		data, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(data))
-		if len(data) > 0 {
-			if err := json.Unmarshal(data, &req.Body); err != nil {
-				t.Errorf("%s %s: body is not a JSON object: %v", r.Method, r.URL.Path, err)
-			}
-		}
-		f.mu.Lock()
-		f.reqs = append(f.reqs, req)
-		f.mu.Unlock()
-		f.mux.ServeHTTP(w, r)
-	}))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-func (f *fakeGitHub) handle(pattern string, h http.HandlerFunc) { f.mux.HandleFunc(pattern, h) }
-
-func (f *fakeGitHub) requests() []request {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]request(nil), f.reqs...)
-}
-
-// calls lists "METHOD path" of every request.
-func (f *fakeGitHub) calls() []string {
-	var out []string
-	for _, r := range f.requests() {
-		out = append(out, r.Method+" "+r.Path)
-	}
-	return out
-}
-
-func (f *fakeGitHub) count(method string) int {
-	n := 0
-	for _, r := range f.requests() {
-		if r.Method == method {
-			n++
-		}
-	}
-	return n
-}
-
-// comments serves the listing: one page, these comments.
-func (f *fakeGitHub) comments(cs ...map[string]any) {
-	f.handle("GET "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
-		if cs == nil {
-			cs = []map[string]any{}
-		}
-		writeJSON(w, http.StatusOK, cs)
-	})
-}
-
-// created answers POST with a new comment of id 9001, echoing the body.
-func (f *fakeGitHub) created() {
-	f.handle("POST "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
-		var in struct{ Body string }
-		_ = json.NewDecoder(r.Body).Decode(&in)
-		writeJSON(w, http.StatusCreated, comment(9001, "github-actions[bot]", "Bot", in.Body))
-	})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func comment(id int64, login, typ, body string) map[string]any {
-	return map[string]any{
-		"id":         id,
-		"body":       body,
-		"user":       map[string]any{"login": login, "type": typ},
-		"created_at": "2026-03-02T10:00:00Z",
-		"html_url":   fmt.Sprintf("https://github.com/octo-org/shop/pull/7#issuecomment-%d", id),
-	}
-}
+var (
+	writeJSON = prcommenttest.WriteJSON
+	comment   = prcommenttest.Comment
+)
 
 // sleeps records the waits Post asks for, without waiting.
 type sleeps struct {
@@ -153,14 +58,14 @@ func (s *sleeps) all() []time.Duration {
 func options(f *fakeGitHub, s *sleeps, body string) Options {
 	return Options{
 		Env: Env{
-			APIURL:     f.srv.URL,
+			APIURL:     f.URL,
 			Repository: "octo-org/shop",
 			EventPath:  filepath.Join("testdata", "pull_request.json"),
 			Token:      testToken,
 		},
 		Body:       body,
 		Sleep:      s.sleep,
-		HTTPClient: f.srv.Client(),
+		HTTPClient: f.Client,
 	}
 }
 
@@ -168,8 +73,8 @@ const report = "### ✅ blastgate: pass — 1 impacted feature, covered\n\n| sta
 
 func TestPostCreatesWhenNoComment(t *testing.T) {
 	f := newFake(t)
-	f.comments()
-	f.created()
+	f.Comments()
+	f.Created()
 	s := &sleeps{}
 
 	out, id, err := Post(context.Background(), options(f, s, report))
@@ -177,7 +82,7 @@ func TestPostCreatesWhenNoComment(t *testing.T) {
 	assert.Equal(t, Created, out)
 	assert.Equal(t, int64(9001), id)
 
-	reqs := f.requests()
+	reqs := f.Requests()
 	require.Len(t, reqs, 2)
 	assert.Equal(t, "GET", reqs[0].Method)
 	assert.Equal(t, commentsPath, reqs[0].Path)
@@ -195,9 +100,9 @@ func TestPostFindsMarkerAcrossPagesAndEdits(t *testing.T) {
 	f := newFake(t)
 	next := func(page int) string {
 		return fmt.Sprintf(`<%s%s?page=%d&per_page=100>; rel="next", <%s%s?page=3&per_page=100>; rel="last"`,
-			f.srv.URL, commentsPath, page, f.srv.URL, commentsPath)
+			f.URL, commentsPath, page, f.URL, commentsPath)
 	}
-	f.handle("GET "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
+	f.Handle("GET "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Query().Get("page") {
 		case "", "1":
 			w.Header().Set("Link", next(2))
@@ -222,7 +127,7 @@ func TestPostFindsMarkerAcrossPagesAndEdits(t *testing.T) {
 			t.Errorf("unexpected page %q", r.URL.Query().Get("page"))
 		}
 	})
-	f.handle("PATCH "+editPrefix+"{id}", func(w http.ResponseWriter, r *http.Request) {
+	f.Handle("PATCH "+editPrefix+"{id}", func(w http.ResponseWriter, r *http.Request) {
 		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		var in struct{ Body string }
 		_ = json.NewDecoder(r.Body).Decode(&in)
@@ -238,8 +143,8 @@ func TestPostFindsMarkerAcrossPagesAndEdits(t *testing.T) {
 	assert.Equal(t, []string{
 		"GET " + commentsPath, "GET " + commentsPath, "GET " + commentsPath,
 		"PATCH " + editPrefix + "302",
-	}, f.calls())
-	reqs := f.requests()
+	}, f.Calls())
+	reqs := f.Requests()
 	for i, page := range []string{"1", "2", "3"} {
 		assert.Contains(t, reqs[i].Query, "page="+page+"&")
 	}
@@ -260,20 +165,20 @@ func TestPostUnchangedWritesNothing(t *testing.T) {
 			if name == "newest of two" {
 				cs = append([]map[string]any{comment(40, "github-actions[bot]", "Bot", Marker+"\nolder")}, cs...)
 			}
-			f.comments(cs...)
+			f.Comments(cs...)
 			out, id, err := Post(context.Background(), options(f, &sleeps{}, report))
 			require.NoError(t, err)
 			assert.Equal(t, Unchanged, out)
 			assert.Equal(t, int64(55), id)
-			assert.Equal(t, []string{"GET " + commentsPath}, f.calls())
+			assert.Equal(t, []string{"GET " + commentsPath}, f.Calls())
 		})
 	}
 }
 
 func TestPostTruncatesLongBody(t *testing.T) {
 	f := newFake(t)
-	f.comments()
-	f.created()
+	f.Comments()
+	f.Created()
 	var b strings.Builder
 	b.WriteString("### ❌ blastgate: fail\n\n| status | feature |\n|---|---|\n")
 	for i := 0; utf8.RuneCountInString(b.String()) < 2*MaxBody; i++ {
@@ -285,7 +190,7 @@ func TestPostTruncatesLongBody(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Created, out)
 
-	reqs := f.requests()
+	reqs := f.Requests()
 	require.Len(t, reqs, 2)
 	posted, _ := reqs[1].Body["body"].(string)
 	assert.LessOrEqual(t, utf8.RuneCountInString(posted), MaxBody)
@@ -330,8 +235,8 @@ func TestPostForbidden(t *testing.T) {
 	}
 	t.Run("403 on create", func(t *testing.T) {
 		f := newFake(t)
-		f.comments(comment(1, "dev-alice", "User", "hi"))
-		f.handle("POST "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
+		f.Comments(comment(1, "dev-alice", "User", "hi"))
+		f.Handle("POST "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusForbidden, notAccessible)
 		})
 		s := &sleeps{}
@@ -339,34 +244,34 @@ func TestPostForbidden(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, Forbidden, out)
 		assert.Zero(t, id)
-		assert.Equal(t, 1, f.count("POST"), "a 403 is not retried")
+		assert.Equal(t, 1, f.Count("POST"), "a 403 is not retried")
 		assert.Empty(t, s.all())
 	})
 	t.Run("403 on edit", func(t *testing.T) {
 		f := newFake(t)
-		f.comments(comment(5, "github-actions[bot]", "Bot", Marker+"\nold"))
-		f.handle("PATCH "+editPrefix+"5", func(w http.ResponseWriter, r *http.Request) {
+		f.Comments(comment(5, "github-actions[bot]", "Bot", Marker+"\nold"))
+		f.Handle("PATCH "+editPrefix+"5", func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusForbidden, notAccessible)
 		})
 		out, _, err := Post(context.Background(), options(f, &sleeps{}, report))
 		require.NoError(t, err)
 		assert.Equal(t, Forbidden, out)
-		assert.Equal(t, []string{"GET " + commentsPath, "PATCH " + editPrefix + "5"}, f.calls())
+		assert.Equal(t, []string{"GET " + commentsPath, "PATCH " + editPrefix + "5"}, f.Calls())
 	})
 	t.Run("403 on list", func(t *testing.T) {
 		f := newFake(t)
-		f.handle("GET "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
+		f.Handle("GET "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusForbidden, notAccessible)
 		})
 		out, _, err := Post(context.Background(), options(f, &sleeps{}, report))
 		require.NoError(t, err)
 		assert.Equal(t, Forbidden, out)
-		assert.Equal(t, []string{"GET " + commentsPath}, f.calls())
+		assert.Equal(t, []string{"GET " + commentsPath}, f.Calls())
 	})
 	t.Run("404 on create", func(t *testing.T) {
 		f := newFake(t)
-		f.comments()
-		f.handle("POST "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
+		f.Comments()
+		f.Handle("POST "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusNotFound, map[string]any{"message": "Not Found"})
 		})
 		out, _, err := Post(context.Background(), options(f, &sleeps{}, report))
@@ -375,20 +280,20 @@ func TestPostForbidden(t *testing.T) {
 	})
 	t.Run("404 on edit falls back to create", func(t *testing.T) {
 		f := newFake(t)
-		f.comments(comment(5, "github-actions[bot]", "Bot", Marker+"\nold"))
-		f.handle("PATCH "+editPrefix+"5", func(w http.ResponseWriter, r *http.Request) {
+		f.Comments(comment(5, "github-actions[bot]", "Bot", Marker+"\nold"))
+		f.Handle("PATCH "+editPrefix+"5", func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusNotFound, map[string]any{"message": "Not Found"})
 		})
-		f.created()
+		f.Created()
 		out, id, err := Post(context.Background(), options(f, &sleeps{}, report))
 		require.NoError(t, err)
 		assert.Equal(t, Created, out)
 		assert.Equal(t, int64(9001), id)
-		assert.Equal(t, []string{"GET " + commentsPath, "PATCH " + editPrefix + "5", "POST " + commentsPath}, f.calls())
+		assert.Equal(t, []string{"GET " + commentsPath, "PATCH " + editPrefix + "5", "POST " + commentsPath}, f.Calls())
 	})
 	t.Run("404 on list is an error", func(t *testing.T) {
 		f := newFake(t)
-		f.handle("GET "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
+		f.Handle("GET "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusNotFound, map[string]any{"message": "Not Found"})
 		})
 		_, _, err := Post(context.Background(), options(f, &sleeps{}, report))
@@ -443,8 +348,8 @@ func TestPostSecondaryRateLimitWaitsAndRetries(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t)
-			f.comments()
-			f.handle("POST "+commentsPath, failFirst(1, func(w http.ResponseWriter, r *http.Request) {
+			f.Comments()
+			f.Handle("POST "+commentsPath, failFirst(1, func(w http.ResponseWriter, r *http.Request) {
 				if tc.header != "" {
 					w.Header().Set("Retry-After", tc.header)
 				}
@@ -456,8 +361,8 @@ func TestPostSecondaryRateLimitWaitsAndRetries(t *testing.T) {
 			assert.Equal(t, Created, out)
 			assert.Equal(t, int64(9001), id)
 			assert.Equal(t, []time.Duration{tc.want}, s.all())
-			assert.Equal(t, 2, f.count("POST"))
-			assert.Equal(t, 1, f.count("GET"), "a rate-limited write is not re-checked by listing")
+			assert.Equal(t, 2, f.Count("POST"))
+			assert.Equal(t, 1, f.Count("GET"), "a rate-limited write is not re-checked by listing")
 		})
 	}
 }
@@ -474,8 +379,8 @@ func TestPostSecondaryRateLimitTooLong(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := newFake(t)
-			f.comments()
-			f.handle("POST "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
+			f.Comments()
+			f.Handle("POST "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Retry-After", "3600")
 				writeJSON(w, http.StatusForbidden, body)
 			})
@@ -485,7 +390,7 @@ func TestPostSecondaryRateLimitTooLong(t *testing.T) {
 			assert.NotEqual(t, Forbidden, out)
 			assert.Contains(t, err.Error(), "1h0m0s")
 			assert.Empty(t, s.all())
-			assert.Equal(t, 1, f.count("POST"))
+			assert.Equal(t, 1, f.Count("POST"))
 		})
 	}
 }
@@ -507,10 +412,10 @@ func primaryLimited(reset time.Time) http.HandlerFunc {
 func TestPostPrimaryRateLimitWaitsForReset(t *testing.T) {
 	f := newFake(t)
 	reset := time.Now().Add(20 * time.Second)
-	f.handle("GET "+commentsPath, failFirst(1, primaryLimited(reset), func(w http.ResponseWriter, r *http.Request) {
+	f.Handle("GET "+commentsPath, failFirst(1, primaryLimited(reset), func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, []map[string]any{})
 	}))
-	f.created()
+	f.Created()
 	s := &sleeps{}
 
 	out, id, err := Post(context.Background(), options(f, s, report))
@@ -523,12 +428,12 @@ func TestPostPrimaryRateLimitWaitsForReset(t *testing.T) {
 	assert.LessOrEqual(t, waits[0], 21*time.Second)
 	// The retry reached the server: go-github's memory of the limit did
 	// not short-circuit it.
-	assert.Equal(t, []string{"GET " + commentsPath, "GET " + commentsPath, "POST " + commentsPath}, f.calls())
+	assert.Equal(t, []string{"GET " + commentsPath, "GET " + commentsPath, "POST " + commentsPath}, f.Calls())
 }
 
 func TestPostPrimaryRateLimitResetTooFar(t *testing.T) {
 	f := newFake(t)
-	f.handle("GET "+commentsPath, primaryLimited(time.Now().Add(2*time.Hour)))
+	f.Handle("GET "+commentsPath, primaryLimited(time.Now().Add(2*time.Hour)))
 	s := &sleeps{}
 
 	_, _, err := Post(context.Background(), options(f, s, report))
@@ -536,7 +441,7 @@ func TestPostPrimaryRateLimitResetTooFar(t *testing.T) {
 	assert.Contains(t, err.Error(), "rate limit resets at")
 	assert.Contains(t, err.Error(), "re-run the job")
 	assert.Empty(t, s.all())
-	assert.Equal(t, 1, f.count("GET"))
+	assert.Equal(t, 1, f.Count("GET"))
 }
 
 func TestPostServerErrorsExhaustRetries(t *testing.T) {
@@ -551,8 +456,8 @@ func TestPostServerErrorsExhaustRetries(t *testing.T) {
 	} {
 		t.Run(fmt.Sprint("MaxRetries=", tc.maxRetries), func(t *testing.T) {
 			f := newFake(t)
-			f.comments()
-			f.handle("POST "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
+			f.Comments()
+			f.Handle("POST "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
 				writeJSON(w, http.StatusBadGateway, map[string]any{"message": "Server Error"})
 			})
 			s := &sleeps{}
@@ -561,7 +466,7 @@ func TestPostServerErrorsExhaustRetries(t *testing.T) {
 			_, _, err := Post(context.Background(), o)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "502")
-			assert.Equal(t, tc.posts, f.count("POST"))
+			assert.Equal(t, tc.posts, f.Count("POST"))
 			assert.Equal(t, tc.waits, s.all())
 		})
 	}
@@ -569,7 +474,7 @@ func TestPostServerErrorsExhaustRetries(t *testing.T) {
 
 func TestPostServerErrorThenSuccess(t *testing.T) {
 	f := newFake(t)
-	f.handle("GET "+commentsPath, failFirst(2, func(w http.ResponseWriter, r *http.Request) {
+	f.Handle("GET "+commentsPath, failFirst(2, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"message": "Service Unavailable"})
 	}, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, []map[string]any{comment(8, "github-actions[bot]", "Bot", Marker+"\n"+report)})
@@ -586,12 +491,12 @@ func TestPostCreateThatLandedDespite5xxIsNotRepeated(t *testing.T) {
 	f := newFake(t)
 	var mu sync.Mutex
 	var stored []map[string]any
-	f.handle("GET "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
+	f.Handle("GET "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		defer mu.Unlock()
 		writeJSON(w, http.StatusOK, append([]map[string]any{}, stored...))
 	})
-	f.handle("POST "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
+	f.Handle("POST "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
 		var in struct{ Body string }
 		_ = json.NewDecoder(r.Body).Decode(&in)
 		mu.Lock()
@@ -603,7 +508,7 @@ func TestPostCreateThatLandedDespite5xxIsNotRepeated(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Created, out)
 	assert.Equal(t, int64(700), id)
-	assert.Equal(t, []string{"GET " + commentsPath, "POST " + commentsPath, "GET " + commentsPath}, f.calls())
+	assert.Equal(t, []string{"GET " + commentsPath, "POST " + commentsPath, "GET " + commentsPath}, f.Calls())
 }
 
 func TestPostErrorsNeverContainTheToken(t *testing.T) {
@@ -620,14 +525,14 @@ func TestPostErrorsNeverContainTheToken(t *testing.T) {
 		setup  func(f *fakeGitHub)
 		expect string
 	}{
-		{"401 on list", func(f *fakeGitHub) { f.handle("GET "+commentsPath, echo(http.StatusUnauthorized)) }, "401"},
+		{"401 on list", func(f *fakeGitHub) { f.Handle("GET "+commentsPath, echo(http.StatusUnauthorized)) }, "401"},
 		{"422 on create", func(f *fakeGitHub) {
-			f.comments()
-			f.handle("POST "+commentsPath, echo(http.StatusUnprocessableEntity))
+			f.Comments()
+			f.Handle("POST "+commentsPath, echo(http.StatusUnprocessableEntity))
 		}, "422"},
 		{"5xx exhaustion", func(f *fakeGitHub) {
-			f.comments()
-			f.handle("POST "+commentsPath, echo(http.StatusInternalServerError))
+			f.Comments()
+			f.Handle("POST "+commentsPath, echo(http.StatusInternalServerError))
 		}, "500"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -647,7 +552,7 @@ func TestPostErrorsNeverContainTheToken(t *testing.T) {
 	}
 	t.Run("401 says what to check", func(t *testing.T) {
 		f := newFake(t)
-		f.handle("GET "+commentsPath, echo(http.StatusUnauthorized))
+		f.Handle("GET "+commentsPath, echo(http.StatusUnauthorized))
 		_, _, err := Post(context.Background(), options(f, &sleeps{}, report))
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "github-token")
@@ -665,7 +570,7 @@ func TestRedact(t *testing.T) {
 
 func TestPostCanceledWhileWaiting(t *testing.T) {
 	f := newFake(t)
-	f.handle("GET "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
+	f.Handle("GET "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadGateway, map[string]any{"message": "Server Error"})
 	})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -675,12 +580,12 @@ func TestPostCanceledWhileWaiting(t *testing.T) {
 	_, _, err := Post(ctx, o)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.Canceled)
-	assert.Equal(t, 1, f.count("GET"))
+	assert.Equal(t, 1, f.Count("GET"))
 }
 
 func TestPostDefaultSleepHonoursContext(t *testing.T) {
 	f := newFake(t)
-	f.handle("GET "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
+	f.Handle("GET "+commentsPath, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "50")
 		writeJSON(w, http.StatusTooManyRequests, map[string]any{"message": "Too Many Requests"})
 	})
@@ -699,15 +604,15 @@ func TestEnterpriseURLs(t *testing.T) {
 	for _, suffix := range []string{"", "/", "/api/v3", "/api/v3/"} {
 		t.Run("APIURL=srv"+suffix, func(t *testing.T) {
 			f := newFake(t)
-			f.comments()
-			f.created()
+			f.Comments()
+			f.Created()
 			o := options(f, &sleeps{}, report)
-			o.APIURL = f.srv.URL + suffix
+			o.APIURL = f.URL + suffix
 			out, _, err := Post(context.Background(), o)
 			require.NoError(t, err)
 			assert.Equal(t, Created, out)
 			// /api/v3/ appended once, never twice.
-			assert.Equal(t, []string{"GET " + commentsPath, "POST " + commentsPath}, f.calls())
+			assert.Equal(t, []string{"GET " + commentsPath, "POST " + commentsPath}, f.Calls())
 		})
 	}
 	t.Run("github.com keeps the default base URL", func(t *testing.T) {
@@ -753,7 +658,7 @@ func TestEnvValidation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t)
 			env := good
-			env.APIURL = f.srv.URL
+			env.APIURL = f.URL
 			tc.edit(&env)
 			o := options(f, &sleeps{}, report)
 			o.Env = env
@@ -761,17 +666,17 @@ func TestEnvValidation(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 			assert.NotContains(t, err.Error(), "\n")
-			assert.Empty(t, f.requests(), "no request before the environment is valid")
+			assert.Empty(t, f.Requests(), "no request before the environment is valid")
 		})
 	}
 }
 
 func TestPostNumberSkipsTheEvent(t *testing.T) {
 	f := newFake(t)
-	f.handle("GET /api/v3/repos/octo-org/shop/issues/42/comments", func(w http.ResponseWriter, r *http.Request) {
+	f.Handle("GET /api/v3/repos/octo-org/shop/issues/42/comments", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, []map[string]any{})
 	})
-	f.handle("POST /api/v3/repos/octo-org/shop/issues/42/comments", createdOK)
+	f.Handle("POST /api/v3/repos/octo-org/shop/issues/42/comments", createdOK)
 	o := options(f, &sleeps{}, report)
 	o.EventPath = ""
 	o.Number = 42
@@ -779,7 +684,7 @@ func TestPostNumberSkipsTheEvent(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Created, out)
 	assert.Equal(t, int64(9001), id)
-	assert.Len(t, f.requests(), 2)
+	assert.Len(t, f.Requests(), 2)
 }
 
 func TestEnvFromOS(t *testing.T) {
