@@ -114,9 +114,10 @@ func (s *Set) init() {
 // results is not evidence that the code works). A test that passed or
 // skipped is Fail too when its package's test binary failed for no test's
 // failure (TestMain exited non-zero, the binary crashed after the tests
-// ran): DESIGN.md counts that as failed. ok is false when the results
-// never mention the test: it did not run. A subtest's parent is looked up
-// by the caller, not here.
+// ran): DESIGN.md counts that as failed. A test that passed only because
+// every subtest it ran skipped is Skip: DESIGN.md counts it as skipped. ok
+// is false when the results never mention the test: it did not run. A
+// subtest's parent is looked up by the caller, not here.
 func (s *Set) Result(pkg, name string) (t Test, ok bool) {
 	own, ok := s.Tests[Key{pkg, name}]
 	if ok {
@@ -128,24 +129,61 @@ func (s *Set) Result(pkg, name string) (t Test, ok bool) {
 		t.Result = Fail
 		return t, true
 	}
-	if ok && s.binaryFailed(pkg) {
+	switch {
+	case ok && s.binaryFailed(pkg):
 		t.Result = Fail
+	case ok && t.Result == Pass && s.subtestsAllSkipped(pkg, name):
+		t.Result = Skip
 	}
 	return t, ok
 }
 
 // binaryFailed reports whether package pkg's last package-level result is
-// a failure that no failed test of the package explains.
+// a failure that no failed test of the package explains: no run of any of
+// its tests failed (a flaky test's failed run, rerun with -count, explains
+// it too).
 func (s *Set) binaryFailed(pkg string) bool {
 	if s.Packages[pkg] != Fail {
 		return false
 	}
-	for k, t := range s.Tests {
-		if k.Package == pkg && t.Result == Fail {
-			return false
+	for k, runs := range s.runs {
+		if k.Package != pkg {
+			continue
+		}
+		for _, r := range runs {
+			if r.result == Fail {
+				return false
+			}
 		}
 	}
 	return true
+}
+
+// subtestsAllSkipped reports whether test name ran subtests and every
+// innermost one skipped.
+func (s *Set) subtestsAllSkipped(pkg, name string) bool {
+	prefix := name + "/"
+	sub := map[string]string{}
+	for k, t := range s.Tests {
+		if k.Package == pkg && strings.HasPrefix(k.Name, prefix) {
+			sub[k.Name] = t.Result
+		}
+	}
+	parents := map[string]bool{}
+	for n := range sub {
+		parents[n[:strings.LastIndexByte(n, '/')]] = true
+	}
+	leaves := 0
+	for n, result := range sub {
+		if parents[n] {
+			continue
+		}
+		if result != Skip {
+			return false
+		}
+		leaves++
+	}
+	return leaves > 0
 }
 
 // ReadFiles reads and merges the files. Each file's format is detected

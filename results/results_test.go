@@ -79,6 +79,23 @@ import (
 
 func TestSetup(t *testing.T) {}
 `,
+	// subskip's TestAllSkip passes only because every subtest skipped.
+	"subskip/subskip_test.go": `package subskip
+
+import "testing"
+
+func TestAllSkip(t *testing.T) {
+	t.Run("a", func(t *testing.T) { t.Skip("later") })
+	t.Run("b", func(t *testing.T) {
+		t.Run("1", func(t *testing.T) { t.Skip("later") })
+	})
+}
+
+func TestSomeSkip(t *testing.T) {
+	t.Run("a", func(t *testing.T) { t.Skip("later") })
+	t.Run("b", func(t *testing.T) {})
+}
+`,
 	// mainexit's tests pass, then its TestMain exits 1: the test binary
 	// failed.
 	"mainexit/mainexit_test.go": `package mainexit
@@ -251,6 +268,14 @@ func TestRealGoTestJSON(t *testing.T) {
 		assert.Equal(t, Fail, result(t, s, r+"mainexit", "TestOK").Result, "its package's test binary failed")
 		assert.Equal(t, Pass, result(t, s, r+"fail", "TestAlsoRuns").Result, "a test failure explains its package's failure")
 	})
+	t.Run("every subtest skipped", func(t *testing.T) {
+		assert.Equal(t, Pass, s.Tests[Key{r + "subskip", "TestAllSkip"}].Result, "go test says pass")
+		assert.Equal(t, Skip, result(t, s, r+"subskip", "TestAllSkip").Result)
+		assert.Equal(t, Skip, result(t, s, r+"subskip", "TestAllSkip/b").Result)
+		assert.Equal(t, Pass, result(t, s, r+"subskip", "TestSomeSkip").Result)
+		assert.Equal(t, Pass, result(t, s, r+"subskip", "TestSomeSkip/b").Result)
+		assert.Equal(t, Pass, result(t, s, r+"pass", "TestPass").Result, "a passing subtest")
+	})
 	t.Run("unknown", func(t *testing.T) {
 		_, ok := s.Result(r+"pass", "TestNothing")
 		assert.False(t, ok)
@@ -305,6 +330,18 @@ func TestRealFlaky(t *testing.T) {
 		got := result(t, s, pkg, "TestFlaky")
 		assert.Equal(t, Fail, got.Result)
 		assert.False(t, got.Flaky)
+	})
+	t.Run("rerun in one test binary", func(t *testing.T) {
+		// -count=2: the package fails for the first run's failure, which
+		// the test's own failed run explains: its binary did not fail.
+		env := []string{"RESULTS_FLAKY_MARKER=" + filepath.Join(t.TempDir(), "marker")}
+		both := goTest(t, dir, env, false, "-json", "-count=2", "./flaky")
+		s, err := ReadFiles(writeFile(t, "count2.json", both))
+		require.NoError(t, err)
+		assert.Equal(t, Fail, s.Packages[pkg])
+		got := result(t, s, pkg, "TestFlaky")
+		assert.Equal(t, Pass, got.Result)
+		assert.True(t, got.Flaky)
 	})
 }
 
