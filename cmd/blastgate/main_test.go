@@ -250,3 +250,25 @@ func TestOwnRepository(t *testing.T) {
 	require.NoError(t, json.Unmarshal(out.Bytes(), &r))
 	require.Empty(t, r.Impacted, "no change reaches nothing")
 }
+
+// TestScriptsAssertExactExitCodes keeps the scripts honest: "! exec
+// blastgate" passes on exit 1 (the gate failed) and on exit 2 (an error)
+// alike, so every script says which one it expects with "exits N".
+func TestScriptsAssertExactExitCodes(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "script", "*.txtar"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		require.NoError(t, err)
+		for i, line := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(line, "-- ") {
+				break // the script ends where its files begin
+			}
+			fields := strings.Fields(line)
+			if len(fields) >= 3 && fields[0] == "!" && fields[1] == "exec" && fields[2] == "blastgate" {
+				t.Errorf("%s:%d: %q: write exits 1 (the gate failed) or exits 2 (an error)", file, i+1, line)
+			}
+		}
+	}
+}
