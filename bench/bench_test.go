@@ -78,6 +78,33 @@ func embedController() {}
 	assert.Equal(t, "", literalHandler(regs, "/local"), "a local variable names no function")
 }
 
+func TestRegistrationsPlainHandleAndLocals(t *testing.T) {
+	src := `package frontend
+
+import (
+	"net/http"
+
+	"example.com/m/internal/api"
+)
+
+func (s *Server) Install(handle func(string, http.Handler)) {
+	searchHandler := s.errorHandler(s.serveSearch)
+	handle("GET /search", searchHandler)
+	handle("GET /v1/search", s.apiHandler(api.ServeSearch))
+	h := a()
+	h = b()
+	handle("GET /twice", h)
+}
+`
+	f, err := parser.ParseFile(token.NewFileSet(), "server.go", src, parser.SkipObjectResolution)
+	require.NoError(t, err)
+	regs := registrations(&moduleSource{files: []*ast.File{f}, funcs: map[string]bool{"a": true, "b": true}})
+	assert.Equal(t, "serveSearch", literalHandler(regs, "GET /search"), "a local assigned once names its value's function")
+	assert.Equal(t, "example.com/m/internal/api.ServeSearch", literalHandler(regs, "GET /v1/search"), "qualified by its import")
+	assert.Equal(t, "", literalHandler(regs, "POST /search"), "the pattern's method is the registration's")
+	assert.Equal(t, "", literalHandler(regs, "GET /twice"), "a local assigned twice names nothing")
+}
+
 func TestScoreEditLabelsOnlyModuleEntries(t *testing.T) {
 	routes := []feature{
 		{ID: "GET /a", Kind: "route", Entry: "example.com/m/web.a"},
