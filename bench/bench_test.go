@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -78,6 +79,86 @@ func embedController() {}
 	assert.Equal(t, "", literalHandler(regs, "/local"), "a local variable names no function")
 }
 
+func TestScoreEditTruthComesFromTheListing(t *testing.T) {
+	truth := []truthRoute{
+		{ID: "GET /a", Handler: "example.com/m/web.a"},
+		{ID: "GET /files/", Handler: "net/http.(*fileHandler).ServeHTTP"}, // a dependency's handler
+		{ID: "GET /b", Handler: "example.com/m/web.b"},
+		{ID: "GET /c", Handler: "example.com/m/web.c-fm"}, // blastgate never found it
+	}
+	found := []feature{
+		{ID: "GET /a", Kind: "route", Entry: "example.com/m/web.a"},
+		{ID: "GET /files/", Kind: "route", Entry: "net/http.(*ServeMux).ServeHTTP"},
+		{ID: "GET /b", Kind: "route", Entry: "example.com/m/web.b"},
+	}
+	stacks := [][]string{
+		{"example.com/m/store.Get", "example.com/m/web.a", "net/http.(*ServeMux).ServeHTTP"},
+		{"example.com/m/store.Get", "example.com/m/web.c", "net/http.(*fileHandler).ServeHTTP"},
+	}
+	s := scoreEdit(edit{Name: "store.Get"}, app{}, "example.com/m", truth, nil, found, found[:1], stacks)
+	assert.Equal(t, []string{"GET /a", "GET /c"}, s.True, "only the module's own handlers identify a route")
+	assert.Equal(t, 1, s.NotCheckable, "the file server's route is left out of the truth")
+	assert.Equal(t, 1, s.Recalled)
+	assert.Equal(t, []string{"GET /c (not found)"}, s.Missed, "a true route blastgate never found is a miss")
+	assert.Equal(t, 2, s.Stacks)
+
+	s = scoreEdit(edit{Name: "store.Get"}, app{}, "example.com/m", truth, nil, found, nil, stacks)
+	assert.Equal(t, []string{"GET /a", "GET /c (not found)"}, s.Missed, "a true route blastgate does not impact is a miss")
+}
+
+func TestScoreEditMapsTruthToBlastgateIDs(t *testing.T) {
+	a := app{Placeholders: map[string]string{"<config.Webroot>": "/"}}
+	truth := []truthRoute{{ID: "GET /api/x", Handler: "example.com/m/web.x"}}
+	found := []feature{{ID: "GET <config.Webroot>api/x", Kind: "route", Entry: "example.com/m/web.x"}}
+	stacks := [][]string{{"example.com/m/store.Get", "example.com/m/web.x"}}
+	s := scoreEdit(edit{Name: "store.Get"}, a, "example.com/m", truth, nil, found, found, stacks)
+	assert.Equal(t, []string{"GET /api/x"}, s.True)
+	assert.Equal(t, 1, s.Recalled, "the placeholder is matched as scoreRoutes matches it")
+	assert.Empty(t, s.Missed)
+}
+
+func TestScoreEditMiddlewareClosureUsesTheLiteral(t *testing.T) {
+	src := `package server
+
+import "example.com/m/server/apiv1"
+
+func routes(r *Router) {
+	r.HandleFunc(config.Webroot+"api/v1/x", mw(apiv1.X)).Methods("GET")
+	r.HandleFunc(config.Webroot+"api/v1/y", mw(apiv1.Y)).Methods("GET")
+}
+`
+	f, err := parser.ParseFile(token.NewFileSet(), "server.go", src, parser.SkipObjectResolution)
+	require.NoError(t, err)
+	regs := registrations(&moduleSource{files: []*ast.File{f}, funcs: map[string]bool{}})
+	// Every route holds the same closure the middleware made.
+	truth := []truthRoute{
+		{ID: "GET /api/v1/x", Handler: "example.com/m/server.mw.func1"},
+		{ID: "GET /api/v1/y", Handler: "example.com/m/server.mw.func1"},
+	}
+	found := []feature{
+		{ID: "GET /api/v1/x", Kind: "route", Entry: "example.com/m/server/apiv1.X"},
+		{ID: "GET /api/v1/y", Kind: "route", Entry: "example.com/m/server/apiv1.Y"},
+	}
+	// storage.X has the name of /x's handler, but is another package's.
+	stacks := [][]string{{"example.com/m/storage.X", "example.com/m/server/apiv1.Y", "example.com/m/server.mw.func1"}}
+	s := scoreEdit(edit{Name: "storage.X"}, app{}, "example.com/m", truth, regs, found, found[1:], stacks)
+	assert.Equal(t, []string{"GET /api/v1/y"}, s.True)
+	assert.Empty(t, s.Missed)
+	assert.Zero(t, s.NotCheckable)
+}
+
+func TestScoreEditLiteralMethodValue(t *testing.T) {
+	truth := []truthRoute{
+		{ID: "GET /starred", Handler: "showStarredPage", Literal: true},
+		{ID: "GET /local", Handler: "", Literal: true}, // a local variable
+	}
+	stacks := [][]string{{"example.com/m/model.(*User).UseTimezone", "example.com/m/ui.(*handler).showStarredPage"}}
+	s := scoreEdit(edit{Name: "UseTimezone"}, app{}, "example.com/m", truth, nil, nil, nil, stacks)
+	assert.Equal(t, []string{"GET /starred"}, s.True)
+	assert.Equal(t, []string{"GET /starred (not found)"}, s.Missed)
+	assert.Equal(t, 1, s.NotCheckable)
+}
+
 func TestRegistrationsPlainHandleAndLocals(t *testing.T) {
 	src := `package frontend
 
@@ -105,20 +186,10 @@ func (s *Server) Install(handle func(string, http.Handler)) {
 	assert.Equal(t, "", literalHandler(regs, "GET /twice"), "a local assigned twice names nothing")
 }
 
-func TestScoreEditLabelsOnlyModuleEntries(t *testing.T) {
-	routes := []feature{
-		{ID: "GET /a", Kind: "route", Entry: "example.com/m/web.a"},
-		{ID: "GET /files/", Kind: "route", Entry: "net/http.(*ServeMux).ServeHTTP"},
-		{ID: "GET /b", Kind: "route", Entry: "example.com/m/web.b"},
-	}
-	stacks := [][]string{{"example.com/m/store.Get", "example.com/m/web.a", "net/http.(*ServeMux).ServeHTTP"}}
-	s := scoreEdit(edit{Name: "store.Get"}, "example.com/m", routes, routes[:1], stacks)
-	assert.Equal(t, []string{"GET /a"}, s.True)
-	assert.Equal(t, 1, s.Recalled)
-	assert.Empty(t, s.Missed)
-
-	s = scoreEdit(edit{Name: "store.Get"}, "example.com/m", routes, nil, stacks)
-	assert.Equal(t, []string{"GET /a"}, s.Missed, "a true route blastgate does not impact is a miss")
+func TestUnmeasured(t *testing.T) {
+	assert.Contains(t, unmeasured(errors.New("FAIL example.com/m/web; exit status 1"), [][]string{{"x"}}), "test run failed")
+	assert.Contains(t, unmeasured(nil, nil), "no stack")
+	assert.Equal(t, "", unmeasured(nil, [][]string{{"x"}}))
 }
 
 func TestPackageLevelAndInit(t *testing.T) {

@@ -16,12 +16,22 @@ import (
 // editScore compares the routes blastgate impacts with those whose
 // handler reached the edited code while the tests ran.
 type editScore struct {
-	Edit      edit
-	True      []string // routes whose handler was on a recorded stack
-	Impacted  []string // routes blastgate impacts
-	ByRequest []string // those whose trace does not pass a package init
-	Recalled  int      // true routes blastgate impacts
-	Missed    []string
+	Edit edit
+	// True are the router's routes (truth ids) whose handler was on a
+	// recorded stack; NotCheckable counts the routes no module function
+	// identifies on a stack (identify), left out of the truth.
+	True         []string
+	NotCheckable int
+	Impacted     []string // routes blastgate impacts (blastgate's ids)
+	ByRequest    []string // those whose trace does not pass a package init
+	Recalled     int      // true routes blastgate impacts
+	// Missed are the true routes blastgate does not impact, or does not
+	// report at all ("(not found)").
+	Missed []string
+	Stacks int // distinct stacks recorded through the edited code
+	// Unmeasured says why the edit measured nothing: its instrumented test
+	// run failed, or recorded no stack.
+	Unmeasured string
 	// PackageLevel counts the routes a package-level tool impacts, taking
 	// a route's package to be where it is registered (as gta's package
 	// list is read); HandlerPackageLevel, where its handler is (stricter).
@@ -161,8 +171,11 @@ func blastgateRecord(tag string) {
 
 // record runs the application's tests with the edited functions (or
 // every function of a bumped dependency) recording their callers, through
-// -overlay, and returns the recorded stacks by edit name.
-func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *edit, timeout time.Duration) (map[string][][]string, error) {
+// -overlay, and returns the recorded stacks by edit name. testErr is the
+// failure of the test run itself: the stacks it recorded are then not the
+// truth (a test that failed before reaching a route hides it), and the
+// caller reports the edits as not measured.
+func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *edit, timeout time.Duration) (stacks map[string][][]string, testErr, err error) {
 	files := map[string]string{} // real path -> instrumented content
 	pkgDirs := map[string]bool{} // directories that need the recorder
 	byFile := map[string]map[string]string{}
@@ -183,24 +196,24 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 		mod, _, _ := strings.Cut(dep.Require, "@")
 		out, err := runIn(ctx, src, nil, "go", "list", "-m", "-f", "{{.Dir}}", mod)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		modDir := strings.TrimSpace(string(out))
 		copyDir := filepath.Join(dir, "dependency-copy")
 		os.RemoveAll(copyDir)
 		if _, err := runIn(ctx, dir, nil, "cp", "-R", modDir, copyDir); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if _, err := runIn(ctx, dir, nil, "chmod", "-R", "u+w", copyDir); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if modfile, err = replacingModfile(dir, src, mod, copyDir); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out, err = runIn(ctx, src, nil, "go", "list", "-deps", "-test", "-f",
 			"{{if .Module}}{{.Module.Path}}|{{.Dir}}|{{join .GoFiles \"|\"}}{{end}}", "./...")
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 			parts := strings.Split(line, "|")
@@ -209,24 +222,24 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 			}
 			rel, err := filepath.Rel(modDir, parts[1])
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			for _, f := range parts[2:] {
 				byFile[filepath.Join(copyDir, rel, f)] = map[string]string{"*": fmt.Sprintf("blastgateRecord(%q)", dep.Name)}
 			}
 		}
 		if len(byFile) == 0 {
-			return nil, fmt.Errorf("no package of %s is built with the application", mod)
+			return nil, nil, fmt.Errorf("no package of %s is built with the application", mod)
 		}
 	}
 	for path, stmts := range byFile {
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		edited, err := insertInFunc(path, data, stmts)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		files[path] = string(edited)
 		pkgDirs[filepath.Dir(path)] = true
@@ -234,7 +247,7 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 	for d := range pkgDirs {
 		pkg, err := packageName(d)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		files[filepath.Join(d, "zz_blastgate_record.go")] = fmt.Sprintf(recorderSource, pkg)
 	}
@@ -242,37 +255,38 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 	if modfile != "" {
 		for path, content := range files {
 			if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		args = append(args, "-modfile", modfile)
 	} else {
 		overlay, err := writeOverlay(dir, name, files)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		args = append(args, "-overlay", overlay)
 	}
 	out := filepath.Join(dir, "record-"+name+".txt")
 	os.Remove(out)
 	start := time.Now()
-	_, err := runIn(ctx, src, append([]string{"BLASTGATE_RECORD=" + out}, a.Env...), "go", append(args, "./...")...)
-	if cerr := git(ctx, src, "clean", "-fdq"); cerr != nil { // what the tests wrote
-		return nil, cerr
+	stdout, testErr := runIn(ctx, src, append([]string{"BLASTGATE_RECORD=" + out}, a.Env...), "go", append(args, "./...")...)
+	if testErr != nil {
+		testErr = fmt.Errorf("%s%w", failures(stdout), testErr)
 	}
-	if err != nil {
-		// Some tests need services this machine does not run; the
-		// stacks recorded by the others still count.
-		logf("some tests failed (recorded stacks still count): %.300s", strings.ReplaceAll(err.Error(), "\n", " | "))
+	if cerr := git(ctx, src, "clean", "-fdq"); cerr != nil { // what the tests wrote
+		return nil, nil, cerr
+	}
+	if testErr != nil {
+		logf("the instrumented tests failed: %.600s", strings.ReplaceAll(testErr.Error(), "\n", " | "))
 	}
 	logf("tests ran in %s", time.Since(start).Round(time.Second))
-	stacks := map[string][][]string{}
+	stacks = map[string][][]string{}
 	f, err := os.Open(out)
 	if os.IsNotExist(err) {
-		return stacks, nil
+		return stacks, testErr, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
@@ -281,40 +295,81 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 		fields := strings.Split(sc.Text(), "\t")
 		stacks[fields[0]] = append(stacks[fields[0]], fields[1:])
 	}
-	return stacks, sc.Err()
+	return stacks, testErr, sc.Err()
 }
 
-// scoreEdit finds the routes whose entry was on a recorded stack and
-// compares them with what blastgate impacts.
-func scoreEdit(e edit, module string, routes, impacted []feature, stacks [][]string) editScore {
-	onStack := map[string]bool{}
-	for _, st := range stacks {
-		for _, fn := range st {
-			onStack[normFunc(fn)] = true
+// failures lists what go test says failed on its standard output (the
+// error carries only its standard error): "FAIL pkg; --- FAIL: TestX; ".
+func failures(stdout []byte) string {
+	var b strings.Builder
+	n := 0
+	for _, line := range strings.Split(string(stdout), "\n") {
+		if strings.HasPrefix(line, "FAIL\t") || strings.HasPrefix(strings.TrimSpace(line), "--- FAIL") {
+			if n++; n > 12 {
+				b.WriteString("...; ")
+				break
+			}
+			b.WriteString(strings.Join(strings.Fields(line), " ") + "; ")
 		}
 	}
-	trueSet, impactedSet, byRequest := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	for _, r := range routes {
-		// A dependency's function (a ServeMux, a file server) is on the
-		// stack of requests to other routes too: only the module's own
-		// entries tell which route a stack served.
-		if strings.HasPrefix(r.Entry, module+"/") || strings.HasPrefix(r.Entry, module+".") {
-			if onStack[normFunc(r.Entry)] {
-				trueSet[r.ID] = true
+	return b.String()
+}
+
+// scoreEdit labels true the routes of the router's listing (truth) whose
+// identifying handler (identify) is on a recorded stack, maps each to the
+// routes blastgate reports under its id (foundByID, as scoreRoutes does),
+// and compares them with what blastgate impacts: a true route blastgate
+// does not report, or reports but does not impact, is a miss.
+func scoreEdit(e edit, a app, module string, truth []truthRoute, regs []registration, found, impacted []feature, stacks [][]string) editScore {
+	// A dependency's function (a ServeMux, a file server) is on the
+	// stack of requests to other routes too: only the module's own
+	// functions tell which route a stack served.
+	var frames []string
+	seen := map[string]bool{}
+	for _, st := range stacks {
+		for _, fn := range st {
+			if fn = normFunc(fn); moduleFunc(fn, module) && !seen[fn] {
+				seen[fn] = true
+				frames = append(frames, fn)
 			}
 		}
 	}
+	s := editScore{Edit: e, Stacks: len(stacks)}
+	trueSet := map[string]bool{}
+	for _, t := range truth {
+		id, ok := identify(t, regs, module)
+		if !ok {
+			s.NotCheckable++
+			continue
+		}
+		for _, fn := range frames {
+			if handles(id, fn) {
+				trueSet[t.ID] = true
+				break
+			}
+		}
+	}
+	impactedSet, byRequest := map[string]bool{}, map[string]bool{}
 	for _, r := range impacted {
 		impactedSet[r.ID] = true
 		if !r.throughInit() {
 			byRequest[r.ID] = true
 		}
 	}
-	s := editScore{Edit: e, True: sortedKeys(trueSet), Impacted: sortedKeys(impactedSet), ByRequest: sortedKeys(byRequest)}
+	s.True, s.Impacted, s.ByRequest = sortedKeys(trueSet), sortedKeys(impactedSet), sortedKeys(byRequest)
+	byID := foundByID(a, found)
 	for _, id := range s.True {
-		if impactedSet[id] {
+		fs := byID[id]
+		hit := false
+		for _, f := range fs {
+			hit = hit || impactedSet[f.ID]
+		}
+		switch {
+		case hit:
 			s.Recalled++
-		} else {
+		case len(fs) == 0:
+			s.Missed = append(s.Missed, id+" (not found)")
+		default:
 			s.Missed = append(s.Missed, id)
 		}
 	}
