@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -190,6 +191,149 @@ func TestUnmeasured(t *testing.T) {
 	assert.Contains(t, unmeasured(errors.New("FAIL example.com/m/web; exit status 1"), [][]string{{"x"}}), "test run failed")
 	assert.Contains(t, unmeasured(nil, nil), "no stack")
 	assert.Equal(t, "", unmeasured(nil, [][]string{{"x"}}))
+}
+
+// goodResult meets every target.
+func goodResult() *appResult {
+	return &appResult{
+		app:    app{Name: "app"},
+		routes: routeScore{Truth: 20, Found: 20, RightEntry: 18, Unverifiable: 2, Reported: 21},
+		edits: []editScore{
+			{Edit: edit{Name: "e1"}, Stacks: 3, True: []string{"GET /a", "GET /b"}, Recalled: 2,
+				Impacted: []string{"GET /a", "GET /b", "GET /c"}, PackageLevel: 20},
+			{Edit: edit{Name: "e2"}, Stacks: 1, True: []string{"GET /d"}, Recalled: 1,
+				Impacted: []string{"GET /d"}, PackageLevel: 20},
+		},
+		cost: &costScore{
+			GoList:    cost{Wall: time.Second, RSS: 40 << 20},
+			Blastgate: cost{Wall: 2 * time.Second, RSS: 60 << 20},
+			Cached:    cost{Wall: time.Second / 10, RSS: 16 << 20},
+			VTA:       cost{Wall: 10 * time.Second, RSS: 2000 << 20},
+			HasCache:  true,
+		},
+	}
+}
+
+func TestChecksPassWhenEveryTargetIsMet(t *testing.T) {
+	v := checks([]*appResult{goodResult()}, true)
+	assert.Empty(t, v.Unmeasured)
+	assert.Empty(t, v.Missed)
+	assert.Empty(t, v.NotChecked)
+	assert.Len(t, v.Targets, 7)
+	require.NoError(t, v.err(false))
+}
+
+// TestChecksFailEachTarget breaks one figure at a time: each printed
+// target has a case that misses it, and a miss fails the run unless
+// -report-only.
+func TestChecksFailEachTarget(t *testing.T) {
+	for name, c := range map[string]struct {
+		target int // index in Targets
+		breaks func(r *appResult)
+		want   string
+	}{
+		"route not found": {0, func(r *appResult) { r.routes.Found, r.routes.Missing = 18, []string{"GET /x", "GET /y"} }, "routes found 18 of 20"},
+		"wrong entry": {1, func(r *appResult) {
+			r.routes.RightEntry, r.routes.WrongEntry = 16, []string{"GET /x: runs a, blastgate says b"}
+		}, "right entry 16 of 18"},
+		"no checkable entry": {1, func(r *appResult) { r.routes.RightEntry, r.routes.Unverifiable = 0, 20 }, "right entry not measured"},
+		"recall miss": {2, func(r *appResult) {
+			r.edits[0].Recalled, r.edits[0].Missed = 1, []string{"GET /b"}
+		}, "edit e1: recall 1 of 2, target 100%; not impacted: GET /b"},
+		"true route not found": {2, func(r *appResult) {
+			r.edits[0].Recalled, r.edits[0].Missed = 1, []string{"GET /b (not found)"}
+		}, "not impacted: GET /b (not found)"},
+		"no true route": {2, func(r *appResult) {
+			r.edits[1].True, r.edits[1].Recalled = nil, 0
+		}, "edit e2: recall not measured"},
+		"impacted / true": {3, func(r *appResult) {
+			r.edits[1].Impacted = []string{"GET /d", "GET /e", "GET /f"}
+		}, "6 impacted for 3 true (2.00x)"},
+		"impacted / package level": {4, func(r *appResult) { r.edits[0].PackageLevel, r.edits[1].PackageLevel = 5, 5 }, "4 impacted for 10 at package level (0.40x)"},
+		"time vs VTA":              {5, func(r *appResult) { r.cost.Blastgate.Wall = 6 * time.Second }, "blastgate impact took 6s"},
+		"memory vs VTA":            {5, func(r *appResult) { r.cost.Blastgate.RSS = 1200 << 20 }, "blastgate impact used 1200 MB"},
+		"cached vs go list":        {6, func(r *appResult) { r.cost.Cached.Wall = 2 * time.Second }, "cached re-run took 2s"},
+		"no cache":                 {6, func(r *appResult) { r.cost.HasCache = false }, "cached re-run not measured"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := goodResult()
+			c.breaks(r)
+			v := checks([]*appResult{r}, true)
+			assert.Empty(t, v.Unmeasured)
+			require.Len(t, v.Missed, 1)
+			assert.Contains(t, v.Missed[0], c.want)
+			assert.Less(t, c.target, len(v.Targets))
+			err := v.err(false)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+			assert.NoError(t, v.err(true), "-report-only reports a missed target without failing")
+		})
+	}
+}
+
+func TestChecksFailWhenNothingWasMeasured(t *testing.T) {
+	for name, c := range map[string]struct {
+		breaks func(r *appResult)
+		want   string
+	}{
+		"empty route truth": {func(r *appResult) { r.routes = routeScore{Reported: 20} }, "app: the route truth is empty"},
+		"failed test run": {func(r *appResult) {
+			r.edits[0].Unmeasured = unmeasured(errors.New("FAIL example.com/m/web"), [][]string{{"x"}})
+		}, "app: edit e1: its instrumented test run failed"},
+		"no stack": {func(r *appResult) {
+			r.edits[1] = editScore{Edit: edit{Name: "e2"}, Unmeasured: unmeasured(nil, nil)}
+		}, "app: edit e2: the tests recorded no stack"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := goodResult()
+			c.breaks(r)
+			v := checks([]*appResult{r}, true)
+			require.Len(t, v.Unmeasured, 1)
+			assert.Contains(t, v.Unmeasured[0], c.want)
+			for _, reportOnly := range []bool{false, true} {
+				err := v.err(reportOnly)
+				require.Error(t, err, "a measurement that could not be made fails even with -report-only")
+				assert.Contains(t, err.Error(), c.want)
+			}
+		})
+	}
+}
+
+func TestChecksPrintOnlyWhatTheyCheck(t *testing.T) {
+	r := goodResult()
+	r.cost = nil
+	r.edits[0].PackageLevel = 1 // would miss impacted / package level
+	v := checks([]*appResult{r}, false)
+	assert.Len(t, v.Targets, 3, "no aggregate or cost target in a smoke run without cost")
+	assert.Len(t, v.NotChecked, 2)
+	assert.Empty(t, v.Missed)
+	var b strings.Builder
+	printVerdict(&b, v)
+	assert.NotContains(t, b.String(), "package level <=")
+	assert.NotContains(t, b.String(), "VTA")
+	assert.Contains(t, b.String(), "Every target checked is met.")
+
+	r.routes.Found = 10
+	v = checks([]*appResult{r}, false)
+	b.Reset()
+	printVerdict(&b, v)
+	assert.Contains(t, b.String(), "MISSED app: routes found 10 of 20")
+}
+
+func TestSelectApps(t *testing.T) {
+	got, err := selectApps(apps, "", true)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, smokeApp, got[0].Name)
+	require.Len(t, got[0].Edits, len(smokeEdits))
+	for _, e := range got[0].Edits {
+		assert.NotEmpty(t, e.Func, "smoke edits are function edits: one test run records them all")
+	}
+	got, err = selectApps(apps, "pkgsite,miniflux", false)
+	require.NoError(t, err)
+	assert.Len(t, got, 2)
+	_, err = selectApps(apps, "nope", false)
+	assert.Error(t, err)
 }
 
 func TestPackageLevelAndInit(t *testing.T) {
