@@ -207,6 +207,13 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 		if _, err := runIn(ctx, dir, nil, "chmod", "-R", "u+w", copyDir); err != nil {
 			return nil, nil, err
 		}
+		// A module from before modules (go-units v0.4.0) has no go.mod,
+		// which a replacement directory needs.
+		if _, err := os.Stat(filepath.Join(copyDir, "go.mod")); os.IsNotExist(err) {
+			if err := os.WriteFile(filepath.Join(copyDir, "go.mod"), []byte("module "+mod+"\n"), 0o644); err != nil {
+				return nil, nil, err
+			}
+		}
 		if modfile, err = replacingModfile(dir, src, mod, copyDir); err != nil {
 			return nil, nil, err
 		}
@@ -266,10 +273,14 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 		}
 		args = append(args, "-overlay", overlay)
 	}
+	pkgs, err := testedPackages(ctx, a, src)
+	if err != nil {
+		return nil, nil, err
+	}
 	out := filepath.Join(dir, "record-"+name+".txt")
 	os.Remove(out)
 	start := time.Now()
-	stdout, testErr := runIn(ctx, src, append([]string{"BLASTGATE_RECORD=" + out}, a.Env...), "go", append(args, "./...")...)
+	stdout, testErr := runIn(ctx, src, append([]string{"BLASTGATE_RECORD=" + out}, a.Env...), "go", append(args, pkgs...)...)
 	if testErr != nil {
 		testErr = fmt.Errorf("%s%w", failures(stdout), testErr)
 	}
@@ -296,6 +307,32 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 		stacks[fields[0]] = append(stacks[fields[0]], fields[1:])
 	}
 	return stacks, testErr, sc.Err()
+}
+
+// testedPackages are the packages the instrumented run tests: ./...
+// without the application's NoTest packages.
+func testedPackages(ctx context.Context, a app, src string) ([]string, error) {
+	if len(a.NoTest) == 0 {
+		return []string{"./..."}, nil
+	}
+	out, err := runIn(ctx, src, nil, "go", "list", "-e", "-f", "{{.Dir}}", "./...")
+	if err != nil {
+		return nil, err
+	}
+	var pkgs []string
+	for _, d := range strings.Fields(string(out)) {
+		rel, err := filepath.Rel(src, d)
+		if err != nil {
+			return nil, err
+		}
+		if _, skip := a.NoTest[filepath.ToSlash(rel)]; !skip {
+			pkgs = append(pkgs, "./"+filepath.ToSlash(rel))
+		}
+	}
+	if len(pkgs) == 0 {
+		return nil, fmt.Errorf("NoTest leaves no package to test")
+	}
+	return pkgs, nil
 }
 
 // failures lists what go test says failed on its standard output (the

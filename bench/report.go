@@ -78,7 +78,7 @@ func printCost(w io.Writer, results []*appResult) {
 
 // printNotes writes what each application's figures leave out.
 func printNotes(w io.Writer, results []*appResult) {
-	any := false
+	printed := false
 	for _, r := range results {
 		var notes []string
 		if len(r.routes.Missing) > 0 {
@@ -92,10 +92,10 @@ func printNotes(w io.Writer, results []*appResult) {
 		}
 		for _, n := range notes {
 			fmt.Fprintf(w, "- %s: %s\n", r.app.Name, n)
-			any = true
+			printed = true
 		}
 	}
-	if any {
+	if printed {
 		fmt.Fprintln(w)
 	}
 }
