@@ -7,7 +7,7 @@
 //
 //	go run ./bench                 # every application, every target
 //	go run ./bench -apps mailpit   # one (-skip-cost: without the VTA call graph)
-//	go run ./bench -smoke          # mailpit, two function edits, no cost: a few minutes
+//	go run ./bench -smoke          # mailpit, a helper and a handler edit, no cost: a few minutes
 //	go run ./bench -report-only    # report missed targets without failing
 //
 // The truth is never blastgate's own output. An edit's true routes are
@@ -81,7 +81,7 @@ func main() {
 // function edits its tests reach, without the cost step.
 const smokeApp = "mailpit"
 
-var smokeEdits = []string{"storage.GetMessage", "storage.AttachmentSummary"}
+var smokeEdits = []string{"storage.GetMessage", "apiv1.Search"}
 
 func run(only, work string, skipCost, reportOnly, smoke bool, testTimeout time.Duration) error {
 	ctx := context.Background()
