@@ -146,6 +146,18 @@ func routes(r *Router) {
 	assert.Equal(t, []string{"GET /api/v1/y"}, s.True)
 	assert.Empty(t, s.Missed)
 	assert.Zero(t, s.NotCheckable)
+
+	// A closure only one route holds (a func literal at the
+	// registration) identifies it; a shared one with no literal does not.
+	truth = append(truth,
+		truthRoute{ID: "GET /inline", Handler: "example.com/m/server.routes.func3"},
+		truthRoute{ID: "GET /p", Handler: "example.com/m/server.wrap.func1"},
+		truthRoute{ID: "GET /q", Handler: "example.com/m/server.wrap.func1"})
+	stacks = append(stacks, []string{"example.com/m/storage.X", "example.com/m/server.routes.func3"},
+		[]string{"example.com/m/storage.X", "example.com/m/server.wrap.func1"})
+	s = scoreEdit(edit{Name: "storage.X"}, app{}, "example.com/m", truth, regs, found, found[1:], stacks)
+	assert.Equal(t, []string{"GET /api/v1/y", "GET /inline"}, s.True)
+	assert.Equal(t, 2, s.NotCheckable)
 }
 
 func TestScoreEditLiteralMethodValue(t *testing.T) {

@@ -373,8 +373,9 @@ func scoreEdit(e edit, a app, module string, truth []truthRoute, regs []registra
 	}
 	s := editScore{Edit: e, Stacks: len(stacks)}
 	trueSet := map[string]bool{}
+	holders := handlerHolders(truth)
 	for _, t := range truth {
-		id, ok := identify(t, regs, module)
+		id, ok := identify(t, regs, module, holders)
 		if !ok {
 			s.NotCheckable++
 			continue

@@ -437,14 +437,17 @@ func handles(t truthRoute, fn string) bool {
 
 // identify is the handler that tells, on a recorded stack, that a request
 // to t was served: the handler the router lists when it is a function of
-// the module; the registration literal's function when the router holds
-// a closure (middleware made it, and every route it wraps shares it) or
-// the route is a literal. ok is false when no module function identifies
-// the route: a dependency's handler (a file server) or a local variable
-// the literal does not show; such a route is not checkable.
-func identify(t truthRoute, regs []registration, module string) (truthRoute, bool) {
+// the module, or a closure no other listed route holds (an inline
+// func literal); the registration literal's function when the router
+// holds a closure other routes hold too (middleware made it) or the route
+// is a literal. holders counts the listed routes by normalised handler.
+// ok is false when no module function identifies the route: a
+// dependency's handler (a file server) or a local variable the literal
+// does not show; such a route is not checkable.
+func identify(t truthRoute, regs []registration, module string, holders map[string]int) (truthRoute, bool) {
 	if !t.Literal {
-		if h := normFunc(t.Handler); h != "" && !strings.Contains(h, "$") {
+		h := normFunc(t.Handler)
+		if h != "" && (!strings.Contains(h, "$") || holders[h] == 1) {
 			return t, moduleFunc(h, module)
 		}
 		t = truthRoute{ID: t.ID, Handler: literalHandler(regs, t.ID), Literal: true}
@@ -453,6 +456,17 @@ func identify(t truthRoute, regs []registration, module string) (truthRoute, boo
 		return t, moduleFunc(t.Handler, module)
 	}
 	return t, t.Handler != ""
+}
+
+// handlerHolders counts the listed routes by normalised handler.
+func handlerHolders(truth []truthRoute) map[string]int {
+	n := map[string]int{}
+	for _, t := range truth {
+		if !t.Literal {
+			n[normFunc(t.Handler)]++
+		}
+	}
+	return n
 }
 
 // moduleFunc reports whether a function belongs to the module itself.
