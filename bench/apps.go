@@ -22,7 +22,11 @@ type app struct {
 	// left out of the instrumented test runs, each for a stated reason:
 	// the run must pass, and a package that cannot build would fail it.
 	NoTest map[string]string
-	Edits  []edit
+	// SkipTests are the tests (top-level names) the instrumented runs
+	// skip, each for a stated reason: what they need is not on this
+	// machine or not in the module's zip.
+	SkipTests map[string]string
+	Edits     []edit
 }
 
 // lister is a test file added to Package (through -overlay, the tree
@@ -119,6 +123,11 @@ var apps = []app{
 		Name:   "pkgsite",
 		Module: "golang.org/x/pkgsite@v0.6.0",
 		Router: "net/http",
+		SkipTests: map[string]string{
+			"TestLint":                       "runs all.bash lint, which needs the project's lint tools",
+			"TestDirectoryModuleGetterEmpty": "reads testdata/has_go_mod, which the module zip leaves out (a directory with its own go.mod)",
+			"TestResolveSupportedBranches":   "needs go.googlesource.com",
+		},
 		// Install registers the frontend's routes through the function it
 		// is given: the lister hands it one that records them.
 		Lister: &lister{

@@ -259,6 +259,9 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 		files[filepath.Join(d, "zz_blastgate_record.go")] = fmt.Sprintf(recorderSource, pkg)
 	}
 	args := []string{"test", "-count=1", "-timeout", timeout.String()}
+	if len(a.SkipTests) > 0 {
+		args = append(args, "-skip", "^("+strings.Join(sortedKeys(a.SkipTests), "|")+")$")
+	}
 	if modfile != "" {
 		for path, content := range files {
 			if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
