@@ -369,3 +369,28 @@ func TestPackageLevelAndInit(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"trace":[{"function":"example.com/m/web.initPage"}]}`), &f))
 	assert.False(t, f.throughInit())
 }
+
+func TestChecksNoTruthApplication(t *testing.T) {
+	r := goodResult()
+	nt := &appResult{
+		app:    app{Name: "nt", NoTruth: "its handlers' tests need PostgreSQL"},
+		routes: routeScore{Truth: 10, Found: 10, RightEntry: 10},
+		edits:  []editScore{{Edit: edit{Name: "x"}, NoTruth: true, Impacted: []string{"GET /a"}, PackageLevel: 10}},
+	}
+	v := checks([]*appResult{r, nt}, true)
+	assert.Empty(t, v.Unmeasured, "an edit without truth is not an edit that failed to measure")
+	assert.Empty(t, v.Missed)
+	require.Len(t, v.NotChecked, 1)
+	assert.Contains(t, v.NotChecked[0], "nt: recall and impacted / true are not measured on its 1 edits: its handlers' tests need PostgreSQL")
+
+	// Its impacted / package level still counts.
+	nt.edits[0].Impacted = make([]string, 20)
+	v = checks([]*appResult{r, nt}, true)
+	require.Len(t, v.Missed, 1)
+	assert.Contains(t, v.Missed[0], "24 impacted for 50 at package level")
+
+	// Without NoTruth, the same edit with no stack fails the run.
+	nt.app.NoTruth, nt.edits[0].NoTruth, nt.edits[0].Unmeasured = "", false, unmeasured(nil, nil)
+	v = checks([]*appResult{r, nt}, true)
+	require.Len(t, v.Unmeasured, 1)
+}

@@ -32,6 +32,9 @@ type editScore struct {
 	// Unmeasured says why the edit measured nothing: its instrumented test
 	// run failed, or recorded no stack.
 	Unmeasured string
+	// NoTruth is the application's NoTruth: no stack was recorded, and
+	// only impacted / package level is measured.
+	NoTruth bool
 	// PackageLevel counts the routes a package-level tool impacts, taking
 	// a route's package to be where it is registered (as gta's package
 	// list is read); HandlerPackageLevel, where its handler is (stricter).

@@ -36,8 +36,11 @@ func printTables(w io.Writer, results []*appResult) {
 	for _, r := range results {
 		for _, e := range r.edits {
 			stacks := fmt.Sprint(e.Stacks)
-			if e.Unmeasured != "" {
+			switch {
+			case e.Unmeasured != "":
 				stacks += " (not measured)"
+			case e.NoTruth:
+				stacks = "no truth"
 			}
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %d | %d | %d | %d | %s | %s | %d / %d | %s / %s |\n", r.app.Name, e.Edit.Name, e.Edit.Kind,
 				stacks, len(e.True), e.NotCheckable, len(e.Impacted), len(e.ByRequest), pct(e.Recalled, len(e.True)),
