@@ -58,6 +58,12 @@ func TestInsertInFunc(t *testing.T) {
 func TestRegistrationsAndLiteralHandler(t *testing.T) {
 	src := `package server
 
+import (
+	"net/http"
+
+	"example.com/m/server/apiv1"
+)
+
 func routes(r *Router) {
 	r.HandleFunc(config.Webroot+"api/v1/tags", mw(apiv1.GetAllTags)).Methods("GET")
 	r.HandleFunc(config.Webroot+"api/v1/tags", mw(apiv1.SetTags)).Methods("PUT")
@@ -71,10 +77,10 @@ func embedController() {}
 `
 	f, err := parser.ParseFile(token.NewFileSet(), "server.go", src, parser.SkipObjectResolution)
 	require.NoError(t, err)
-	ms := &moduleSource{files: []*ast.File{f}, funcs: map[string]bool{"embedController": true, "routes": true}}
+	ms := &moduleSource{module: "example.com/m", files: []*ast.File{f}, funcs: map[string]bool{"embedController": true, "routes": true}}
 	regs := registrations(ms)
-	assert.Equal(t, "GetAllTags", literalHandler(regs, "GET /api/v1/tags"))
-	assert.Equal(t, "SetTags", literalHandler(regs, "PUT /api/v1/tags"))
+	assert.Equal(t, "example.com/m/server/apiv1.GetAllTags", literalHandler(regs, "GET /api/v1/tags"))
+	assert.Equal(t, "example.com/m/server/apiv1.SetTags", literalHandler(regs, "PUT /api/v1/tags"))
 	assert.Equal(t, "embedController", literalHandler(regs, "/dist/"))
 	assert.Equal(t, "", literalHandler(regs, "GET /other/"), "a bare / suffix names no registration")
 	assert.Equal(t, "", literalHandler(regs, "/local"), "a local variable names no function")
@@ -130,7 +136,7 @@ func routes(r *Router) {
 `
 	f, err := parser.ParseFile(token.NewFileSet(), "server.go", src, parser.SkipObjectResolution)
 	require.NoError(t, err)
-	regs := registrations(&moduleSource{files: []*ast.File{f}, funcs: map[string]bool{}})
+	regs := registrations(&moduleSource{module: "example.com/m", files: []*ast.File{f}, funcs: map[string]bool{}})
 	// Every route holds the same closure the middleware made.
 	truth := []truthRoute{
 		{ID: "GET /api/v1/x", Handler: "example.com/m/server.mw.func1"},
@@ -188,15 +194,22 @@ func (s *Server) Install(handle func(string, http.Handler)) {
 	h := a()
 	h = b()
 	handle("GET /twice", h)
+	handle("GET /files/", http.StripPrefix("/files", s.fileMux))
+	handle("/sitemap/", http.StripPrefix("/sitemap/", http.FileServer(http.Dir("private/sitemap"))))
+	handle("GET /v1/vulns/", s.apiHandler(api.ServeVulnerabilities(s.vulnClient)))
 }
 `
 	f, err := parser.ParseFile(token.NewFileSet(), "server.go", src, parser.SkipObjectResolution)
 	require.NoError(t, err)
-	regs := registrations(&moduleSource{files: []*ast.File{f}, funcs: map[string]bool{"a": true, "b": true}})
+	regs := registrations(&moduleSource{module: "example.com/m", files: []*ast.File{f},
+		funcs: map[string]bool{"a": true, "b": true}, methods: map[string]bool{"serveSearch": true, "errorHandler": true, "apiHandler": true}})
 	assert.Equal(t, "serveSearch", literalHandler(regs, "GET /search"), "a local assigned once names its value's function")
 	assert.Equal(t, "example.com/m/internal/api.ServeSearch", literalHandler(regs, "GET /v1/search"), "qualified by its import")
 	assert.Equal(t, "", literalHandler(regs, "POST /search"), "the pattern's method is the registration's")
 	assert.Equal(t, "", literalHandler(regs, "GET /twice"), "a local assigned twice names nothing")
+	assert.Equal(t, "", literalHandler(regs, "GET /files/"), "a field names nothing")
+	assert.Equal(t, "", literalHandler(regs, "/sitemap/"), "a dependency's function names nothing")
+	assert.Equal(t, "example.com/m/internal/api.ServeVulnerabilities", literalHandler(regs, "GET /v1/vulns/"), "a factory past a field")
 }
 
 func TestUnmeasured(t *testing.T) {

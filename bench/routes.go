@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"golang.org/x/mod/modfile"
 )
 
 // truthRoute is a route as the router lists it at run time (or as its
@@ -117,14 +119,23 @@ func listRoutes(ctx context.Context, a app, dir, src string) ([]truthRoute, erro
 // moduleSource is the module's non-test Go files, parsed, and the names
 // of its top-level functions.
 type moduleSource struct {
-	files []*ast.File
-	funcs map[string]bool
+	module  string // the module path
+	files   []*ast.File
+	funcs   map[string]bool // top-level functions
+	methods map[string]bool // method names
 }
 
 func parseModule(src string) (*moduleSource, error) {
-	ms := &moduleSource{funcs: map[string]bool{}}
+	ms := &moduleSource{funcs: map[string]bool{}, methods: map[string]bool{}}
+	gomod, err := os.ReadFile(filepath.Join(src, "go.mod"))
+	if err != nil {
+		return nil, err
+	}
+	if ms.module = modfile.ModulePath(gomod); ms.module == "" {
+		return nil, fmt.Errorf("%s: no module path", filepath.Join(src, "go.mod"))
+	}
 	fset := token.NewFileSet()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -140,8 +151,12 @@ func parseModule(src string) (*moduleSource, error) {
 		}
 		ms.files = append(ms.files, f)
 		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
-				ms.funcs[fd.Name.Name] = true
+			if fd, ok := d.(*ast.FuncDecl); ok {
+				if fd.Recv == nil {
+					ms.funcs[fd.Name.Name] = true
+				} else {
+					ms.methods[fd.Name.Name] = true
+				}
 			}
 		}
 		return nil
@@ -193,14 +208,16 @@ type scope struct {
 	locals map[string]ast.Expr
 }
 
-// lastName is the innermost function a handler expression names:
-// withAuth(h.token) -> token, http.HandlerFunc(plain) -> plain,
-// api.NewHandler(store, pool) -> NewHandler. A function of an imported
-// package is qualified with its import path, so that it is told from a
-// function of the same name elsewhere: apiv1.GetMessage ->
-// example.com/m/server/apiv1.GetMessage. A local variable assigned once
-// names what its value names; any other names no function it can be
-// checked against: "".
+// lastName is the innermost function of the module a handler
+// expression names: withAuth(h.token) -> token, http.HandlerFunc(plain)
+// -> plain, api.NewHandler(store, pool) -> NewHandler. A function of a
+// package the file imports is qualified with its import path, so that it
+// is told from a function of the same name elsewhere: apiv1.GetMessage ->
+// example.com/m/server/apiv1.GetMessage; one of a dependency
+// (http.FileServer) is passed over. A selector on a value names a method
+// of the module or nothing (a field: s.fileMux). A local variable
+// assigned once names what its value names. What names no function it
+// can be checked against is "".
 func (ms *moduleSource) lastName(sc scope, e ast.Expr) string {
 	return ms.lastNameDepth(sc, e, 0)
 }
@@ -220,10 +237,15 @@ func (ms *moduleSource) lastNameDepth(sc scope, e ast.Expr, depth int) string {
 	case *ast.SelectorExpr:
 		if id, ok := x.X.(*ast.Ident); ok && sc.imps[id.Name] != "" {
 			if _, shadowed := sc.locals[id.Name]; !shadowed {
-				return sc.imps[id.Name] + "." + x.Sel.Name
+				if path := sc.imps[id.Name]; path == ms.module || strings.HasPrefix(path, ms.module+"/") {
+					return path + "." + x.Sel.Name
+				}
+				return ""
 			}
 		}
-		return x.Sel.Name
+		if ms.methods[x.Sel.Name] {
+			return x.Sel.Name
+		}
 	case *ast.CallExpr:
 		for i := len(x.Args) - 1; i >= 0; i-- {
 			if n := ms.lastNameDepth(sc, x.Args[i], depth+1); n != "" {
