@@ -22,7 +22,11 @@
 //
 // The run fails (exit 1) when it could not measure, -report-only or not:
 // an application whose router listed no route, an edit whose instrumented
-// test run failed or recorded no stack through it. It fails too, unless
+// test run failed or recorded no stack through it. What an application's
+// tests cannot run here is declared in apps.go with its reason (NoTest
+// packages, SkipTests), and so is an application whose tests reach no
+// handler at all (NoTruth: miniflux's need PostgreSQL): its edits measure
+// only impacted / package level, and the report says so. It fails too, unless
 // -report-only, when a target printed is missed; every target printed is
 // checked, and a figure that is not checked is printed without one:
 //
