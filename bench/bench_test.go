@@ -407,3 +407,10 @@ func TestChecksNoTruthApplication(t *testing.T) {
 	v = checks([]*appResult{r, nt}, true)
 	require.Len(t, v.Unmeasured, 1)
 }
+
+func TestFailedPackagesAndFailures(t *testing.T) {
+	out := []byte("ok  \texample.com/m/a\t0.1s\n--- FAIL: TestX (0.00s)\nFAIL\nFAIL\texample.com/m/b\t0.2s\n" +
+		"FAIL\texample.com/m/c [build failed]\nFAIL\texample.com/m/d [setup failed]\n")
+	assert.Equal(t, []string{"example.com/m/b"}, failedPackages(out), "a package that did not build is not run again")
+	assert.Equal(t, "--- FAIL: TestX (0.00s); FAIL example.com/m/b 0.2s; FAIL example.com/m/c [build failed]; FAIL example.com/m/d [setup failed]; ", failures(out))
+}
