@@ -13,22 +13,27 @@
 // The truth is never blastgate's own output. An edit's true routes are
 // the routes the router lists (the lister's run-time handlers; for
 // net/http without a lister, the registration literals the bench parses)
-// whose handler, a function of the module, was on a stack recorded
-// through the edited code while the tests ran; a route whose handler no
-// module function identifies (a file server) is not checkable and left
-// out. Each true route is matched to blastgate's routes as the route
-// scoring matches them; one blastgate did not report, or did not impact,
-// is a miss.
+// whose identifying function was on a stack recorded through the edited
+// code while the tests ran: the handler the router holds when it is a
+// function of the module or a closure only that route holds, else the
+// module function its registration literal names (middleware's closure
+// is shared by every route it wraps). A route no module function
+// identifies (a file server) is not checkable and left out. Each true
+// route is matched to blastgate's routes as the route scoring matches
+// them; one blastgate did not report, or did not impact, is a miss.
 //
 // The run fails (exit 1) when it could not measure, -report-only or not:
 // an application whose router listed no route, an edit whose instrumented
-// test run failed or recorded no stack through it. What an application's
+// test run failed (after one more run of the packages that failed, for
+// flaky tests) or recorded no stack through it. What an application's
 // tests cannot run here is declared in apps.go with its reason (NoTest
 // packages, SkipTests), and so is an application whose tests reach no
 // handler at all (NoTruth: miniflux's need PostgreSQL): its edits measure
-// only impacted / package level, and the report says so. It fails too, unless
-// -report-only, when a target printed is missed; every target printed is
-// checked, and a figure that is not checked is printed without one:
+// only impacted / package level, and the report says so.
+//
+// It fails too, unless -report-only, when a target printed is missed;
+// every target printed is checked, and a figure that is not checked is
+// printed without one:
 //
 //   - routes found >= 95% of those listed, and the right entry for >= 95%
 //     of the found routes whose entry can be checked, per application;
