@@ -289,7 +289,7 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 	start := time.Now()
 	env := append([]string{"BLASTGATE_RECORD=" + out}, a.Env...)
 	stdout, testErr := runIn(ctx, src, env, "go", append(args, pkgs...)...)
-	if cerr := git(ctx, src, "clean", "-fdq"); cerr != nil { // what the tests wrote
+	if cerr := git(ctx, src, "clean", "-fdxq"); cerr != nil { // what the tests wrote
 		return nil, nil, cerr
 	}
 	// A flaky test (zincsearch's test/api waits on its write-ahead log)
@@ -298,7 +298,7 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 	if failed := failedPackages(stdout); testErr != nil && len(failed) > 0 {
 		logf("the instrumented tests failed in %s: running those packages again", strings.Join(failed, " "))
 		stdout, testErr = runIn(ctx, src, env, "go", append(args, failed...)...)
-		if cerr := git(ctx, src, "clean", "-fdq"); cerr != nil {
+		if cerr := git(ctx, src, "clean", "-fdxq"); cerr != nil {
 			return nil, nil, cerr
 		}
 	}

@@ -200,7 +200,10 @@ func fetch(ctx context.Context, a app, dir, src string) error {
 	if err := git(ctx, src, "init", "-q"); err != nil {
 		return err
 	}
-	if err := git(ctx, src, "add", "-A"); err != nil {
+	// Everything, the files .gitignore names too (zincsearch's web/dist):
+	// the runs clean what the tests wrote, ignored or not (their data/
+	// directories), and must not clean the application away.
+	if err := git(ctx, src, "add", "-A", "-f"); err != nil {
 		return err
 	}
 	return git(ctx, src, "commit", "-q", "-m", "base: "+a.Module)

@@ -89,7 +89,7 @@ func listRoutes(ctx context.Context, a app, dir, src string) ([]truthRoute, erro
 	}
 	out := filepath.Join(dir, "routes.jsonl")
 	os.Remove(out)
-	defer git(ctx, src, "clean", "-fdq") // what the tests wrote
+	defer git(ctx, src, "clean", "-fdxq") // what the tests wrote
 	if _, err := runIn(ctx, src, append([]string{"BLASTGATE_ROUTES=" + out}, a.Env...), "go", "test", "-overlay", overlay,
 		"-count=1", "-run", "^TestBlastgateListRoutes$", "./"+filepath.ToSlash(l.Package)); err != nil {
 		return nil, err
