@@ -306,7 +306,7 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 		// Without the command line, which lists every package.
 		if f := failures(stdout); f != "" {
 			_, stderr, _ := strings.Cut(testErr.Error(), "\n")
-			testErr = errors.New(f + firstLines(stderr, 2))
+			testErr = errors.New(strings.TrimSuffix(f+firstLines(stderr, 2), "; "))
 		}
 		logf("the instrumented tests failed: %.600s", strings.ReplaceAll(testErr.Error(), "\n", " | "))
 	}
