@@ -292,9 +292,9 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 	if cerr := git(ctx, src, "clean", "-fdxq"); cerr != nil { // what the tests wrote
 		return nil, nil, cerr
 	}
-	// A flaky test (zincsearch's test/api waits on its write-ahead log)
-	// gets one more run of the packages that failed: the truth needs every
-	// test to have passed once, and both runs' stacks are real calls.
+	// A flaky test gets one more run of the packages that failed: the
+	// truth needs every test to have passed once, and both runs' stacks
+	// are real calls.
 	if failed := failedPackages(stdout); testErr != nil && len(failed) > 0 {
 		logf("the instrumented tests failed in %s: running those packages again", strings.Join(failed, " "))
 		stdout, testErr = runIn(ctx, src, env, "go", append(args, failed...)...)
