@@ -63,7 +63,8 @@ func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost bo
 	if err != nil {
 		return nil, err
 	}
-	res.routes = scoreRoutes(a, truth, routes, registrations(ms))
+	regs := registrations(ms)
+	res.routes = scoreRoutes(a, truth, routes, regs)
 	logf("routes: %d listed by the router, %d found, %d with the right entry (%d not checkable)",
 		res.routes.Truth, res.routes.Found, res.routes.RightEntry, res.routes.Unverifiable)
 
@@ -83,10 +84,15 @@ func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost bo
 			fnEdits = append(fnEdits, e)
 		}
 	}
-	logf("running the application's tests with %d edited functions recording their callers", len(fnEdits))
-	recorded, err := record(ctx, a, dir, src, fnEdits, nil, testTimeout)
-	if err != nil {
-		return nil, err
+	var recorded map[string][][]string
+	var fnTestErr error
+	if a.NoTruth == "" {
+		logf("running the application's tests with %d edited functions recording their callers", len(fnEdits))
+		if recorded, fnTestErr, err = record(ctx, a, dir, src, fnEdits, nil, testTimeout); err != nil {
+			return nil, err
+		}
+	} else {
+		logf("no edit truth: %s", a.NoTruth)
 	}
 	for i, e := range a.Edits {
 		changedPkgs, err := applyEdit(ctx, src, strings.TrimSpace(string(modPath)), e)
@@ -97,14 +103,14 @@ func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost bo
 		if err != nil {
 			return nil, fmt.Errorf("edit %s: %w", e.Name, err)
 		}
-		stacks := recorded[e.Name]
-		if e.Require != "" {
+		stacks, testErr := recorded[e.Name], fnTestErr
+		if e.Require != "" && a.NoTruth == "" {
 			// The new version's code records its callers, at the head.
-			dep, err := record(ctx, a, dir, src, nil, &e, testTimeout)
+			dep, depTestErr, err := record(ctx, a, dir, src, nil, &e, testTimeout)
 			if err != nil {
 				return nil, err
 			}
-			stacks = dep[e.Name]
+			stacks, testErr = dep[e.Name], depTestErr
 		}
 		mod := strings.TrimSpace(string(modPath))
 		registeredIn := func(f feature) string {
@@ -114,11 +120,16 @@ func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost bo
 			return mod
 		}
 		handledIn := func(f feature) string { return entryPackage(f.Entry) }
-		s := scoreEdit(e, mod, routes, routesOf(impact.Impacted), stacks)
+		s := scoreEdit(e, a, mod, truth, regs, routes, routesOf(impact.Impacted), stacks)
+		if a.NoTruth != "" {
+			s.NoTruth = true
+		} else {
+			s.Unmeasured = unmeasured(testErr, stacks)
+		}
 		s.PackageLevel = packageLevel(routes, deps, changedPkgs, registeredIn)
 		s.HandlerPackageLevel = packageLevel(routes, deps, changedPkgs, handledIn)
-		logf("edit %s: %d routes reach it in the tests, blastgate impacts %d (recall %d/%d), package level %d",
-			e.Name, len(s.True), len(s.Impacted), s.Recalled, len(s.True), s.PackageLevel)
+		logf("edit %s: %d stacks recorded, %d routes reach it in the tests (%d not checkable), blastgate impacts %d (recall %d/%d), package level %d",
+			e.Name, s.Stacks, len(s.True), s.NotCheckable, len(s.Impacted), s.Recalled, len(s.True), s.PackageLevel)
 		res.edits = append(res.edits, s)
 		if i == 0 && !skipCost {
 			if res.cost, err = measureCost(ctx, dir, src, tools); err != nil {
@@ -130,6 +141,28 @@ func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost bo
 		}
 	}
 	return res, nil
+}
+
+// unmeasured says why an edit measured nothing: the failure of its
+// instrumented test run, or no stack recorded through it; "" when it was
+// measured.
+func unmeasured(testErr error, stacks [][]string) string {
+	switch {
+	case testErr != nil:
+		return "its instrumented test run failed: " + firstLines(testErr.Error(), 3)
+	case len(stacks) == 0:
+		return "the tests recorded no stack through it"
+	}
+	return ""
+}
+
+// firstLines is the first n lines of an error message, on one line.
+func firstLines(msg string, n int) string {
+	lines := strings.SplitN(strings.TrimSpace(msg), "\n", n+1)
+	if len(lines) > n {
+		lines = append(lines[:n], "...")
+	}
+	return strings.Join(lines, " | ")
 }
 
 // fetch downloads the module and commits it as the base of a new git
@@ -167,7 +200,10 @@ func fetch(ctx context.Context, a app, dir, src string) error {
 	if err := git(ctx, src, "init", "-q"); err != nil {
 		return err
 	}
-	if err := git(ctx, src, "add", "-A"); err != nil {
+	// Everything, the files .gitignore names too (zincsearch's web/dist):
+	// the runs clean what the tests wrote, ignored or not (their data/
+	// directories), and must not clean the application away.
+	if err := git(ctx, src, "add", "-A", "-f"); err != nil {
 		return err
 	}
 	return git(ctx, src, "commit", "-q", "-m", "base: "+a.Module)

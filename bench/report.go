@@ -4,13 +4,22 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
 
-// printReport writes the results as Markdown tables, with the targets
-// each figure is held to.
-func printReport(w io.Writer, results []*appResult) {
+// printReport writes the results as Markdown tables, then the targets
+// the checks held them to (v) and what they found.
+func printReport(w io.Writer, results []*appResult, v verdict) {
+	printTables(w, results)
+	printCost(w, results)
+	printNotes(w, results)
+	printVerdict(w, v)
+}
+
+// printTables writes the route and edit tables.
+func printTables(w io.Writer, results []*appResult) {
 	fmt.Fprintf(w, "Machine: %s/%s, %d CPUs, %s\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 
 	fmt.Fprintln(w, "| application | router | routes listed | found | right entry | entry not checkable | blastgate routes |")
@@ -21,13 +30,20 @@ func printReport(w io.Writer, results []*appResult) {
 			s.Truth, s.Found, pct(s.Found, s.Truth), s.RightEntry, pct(s.RightEntry, s.Found-s.Unverifiable), s.Unverifiable, s.Reported)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| application | edit | kind | true routes (in tests) | impacted | not through init | recall | impacted / true | package level: registering pkg / handler pkg | impacted / package level |")
-	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| application | edit | kind | stacks recorded | true routes (in tests) | not checkable | impacted | not through init | recall | impacted / true | package level: registering pkg / handler pkg | impacted / package level |")
+	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	var sumImpacted, sumByRequest, sumPackage, sumHandlerPackage int
 	for _, r := range results {
 		for _, e := range r.edits {
-			fmt.Fprintf(w, "| %s | %s | %s | %d | %d | %d | %s | %s | %d / %d | %s / %s |\n", r.app.Name, e.Edit.Name, e.Edit.Kind,
-				len(e.True), len(e.Impacted), len(e.ByRequest), pct(e.Recalled, len(e.True)),
+			stacks := fmt.Sprint(e.Stacks)
+			switch {
+			case e.Unmeasured != "":
+				stacks += " (not measured)"
+			case e.NoTruth:
+				stacks = "no truth"
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %d | %d | %d | %d | %s | %s | %d / %d | %s / %s |\n", r.app.Name, e.Edit.Name, e.Edit.Kind,
+				stacks, len(e.True), e.NotCheckable, len(e.Impacted), len(e.ByRequest), pct(e.Recalled, len(e.True)),
 				ratio(len(e.Impacted), len(e.True)), e.PackageLevel, e.HandlerPackageLevel,
 				ratio(len(e.Impacted), e.PackageLevel), ratio(len(e.Impacted), e.HandlerPackageLevel))
 			sumImpacted += len(e.Impacted)
@@ -36,9 +52,16 @@ func printReport(w io.Writer, results []*appResult) {
 			sumHandlerPackage += e.HandlerPackageLevel
 		}
 	}
-	fmt.Fprintf(w, "| all | | | | %d | %d | | | %d / %d | %s / %s |\n", sumImpacted, sumByRequest, sumPackage, sumHandlerPackage,
+	fmt.Fprintf(w, "| all | | | | | | %d | %d | | | %d / %d | %s / %s |\n", sumImpacted, sumByRequest, sumPackage, sumHandlerPackage,
 		ratio(sumImpacted, sumPackage), ratio(sumImpacted, sumHandlerPackage))
 	fmt.Fprintln(w)
+}
+
+// printCost writes the cost table, when the cost was measured.
+func printCost(w io.Writer, results []*appResult) {
+	if !slices.ContainsFunc(results, func(r *appResult) bool { return r.cost != nil }) {
+		return
+	}
 	fmt.Fprintln(w, "| application | go list -deps -test | blastgate impact | cached re-run | callgraph -algo=vta | time vs VTA | memory vs VTA | cached vs go list |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range results {
@@ -54,8 +77,11 @@ func printReport(w io.Writer, results []*appResult) {
 			ratioF(c.Blastgate.Wall.Seconds(), c.VTA.Wall.Seconds()), ratioF(float64(c.Blastgate.RSS), float64(c.VTA.RSS)), cachedRatio)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Targets: routes found >= 95% with the right entry; recall 100%; impacted <= 1.5x true and <= 0.2x package level;")
-	fmt.Fprintln(w, "time and memory <= 0.5x VTA; cached re-run <= 1.5x go list.")
+}
+
+// printNotes writes what each application's figures leave out.
+func printNotes(w io.Writer, results []*appResult) {
+	printed := false
 	for _, r := range results {
 		var notes []string
 		if len(r.routes.Missing) > 0 {
@@ -67,16 +93,35 @@ func printReport(w io.Writer, results []*appResult) {
 		if r.cost != nil && r.cost.VTAPackages != "" {
 			notes = append(notes, "callgraph analysed "+r.cost.VTAPackages)
 		}
-		for _, e := range r.edits {
-			if len(e.Missed) > 0 {
-				notes = append(notes, fmt.Sprintf("RECALL MISS %s: %s", e.Edit.Name, strings.Join(e.Missed, ", ")))
-			}
-		}
 		for _, n := range notes {
-			fmt.Fprintf(w, "\n- %s: %s", r.app.Name, n)
+			fmt.Fprintf(w, "- %s: %s\n", r.app.Name, n)
+			printed = true
 		}
 	}
+	if printed {
+		fmt.Fprintln(w)
+	}
+}
+
+// printVerdict writes the targets checked and what missed them.
+func printVerdict(w io.Writer, v verdict) {
+	fmt.Fprintln(w, "Targets checked:")
+	for _, t := range v.Targets {
+		fmt.Fprintf(w, "- %s\n", t)
+	}
+	for _, n := range v.NotChecked {
+		fmt.Fprintf(w, "- not a target in this run: %s\n", n)
+	}
 	fmt.Fprintln(w)
+	if len(v.Unmeasured) == 0 && len(v.Missed) == 0 {
+		fmt.Fprintln(w, "Every target checked is met.")
+	}
+	for _, u := range v.Unmeasured {
+		fmt.Fprintf(w, "NOT MEASURED %s\n", u)
+	}
+	for _, m := range v.Missed {
+		fmt.Fprintf(w, "MISSED %s\n", m)
+	}
 }
 
 func pct(n, d int) string {

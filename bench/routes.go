@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"golang.org/x/mod/modfile"
 )
 
 // truthRoute is a route as the router lists it at run time (or as its
@@ -87,7 +89,7 @@ func listRoutes(ctx context.Context, a app, dir, src string) ([]truthRoute, erro
 	}
 	out := filepath.Join(dir, "routes.jsonl")
 	os.Remove(out)
-	defer git(ctx, src, "clean", "-fdq") // what the tests wrote
+	defer git(ctx, src, "clean", "-fdxq") // what the tests wrote
 	if _, err := runIn(ctx, src, append([]string{"BLASTGATE_ROUTES=" + out}, a.Env...), "go", "test", "-overlay", overlay,
 		"-count=1", "-run", "^TestBlastgateListRoutes$", "./"+filepath.ToSlash(l.Package)); err != nil {
 		return nil, err
@@ -117,14 +119,23 @@ func listRoutes(ctx context.Context, a app, dir, src string) ([]truthRoute, erro
 // moduleSource is the module's non-test Go files, parsed, and the names
 // of its top-level functions.
 type moduleSource struct {
-	files []*ast.File
-	funcs map[string]bool
+	module  string // the module path
+	files   []*ast.File
+	funcs   map[string]bool // top-level functions
+	methods map[string]bool // method names
 }
 
 func parseModule(src string) (*moduleSource, error) {
-	ms := &moduleSource{funcs: map[string]bool{}}
+	ms := &moduleSource{funcs: map[string]bool{}, methods: map[string]bool{}}
+	gomod, err := os.ReadFile(filepath.Join(src, "go.mod"))
+	if err != nil {
+		return nil, err
+	}
+	if ms.module = modfile.ModulePath(gomod); ms.module == "" {
+		return nil, fmt.Errorf("%s: no module path", filepath.Join(src, "go.mod"))
+	}
 	fset := token.NewFileSet()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -140,8 +151,12 @@ func parseModule(src string) (*moduleSource, error) {
 		}
 		ms.files = append(ms.files, f)
 		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
-				ms.funcs[fd.Name.Name] = true
+			if fd, ok := d.(*ast.FuncDecl); ok {
+				if fd.Recv == nil {
+					ms.funcs[fd.Name.Name] = true
+				} else {
+					ms.methods[fd.Name.Name] = true
+				}
 			}
 		}
 		return nil
@@ -155,57 +170,164 @@ func literalRoutes(ms *moduleSource) []truthRoute {
 	var routes []truthRoute
 	seen := map[string]bool{}
 	for _, f := range ms.files {
-		ast.Inspect(f, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok || len(call.Args) != 2 {
+		inScope(f, func(d ast.Node, sc scope) {
+			ast.Inspect(d, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok || len(call.Args) != 2 {
+					return true
+				}
+				sel, ok := call.Fun.(*ast.SelectorExpr)
+				if !ok || (sel.Sel.Name != "HandleFunc" && sel.Sel.Name != "Handle") {
+					return true
+				}
+				lit, ok := call.Args[0].(*ast.BasicLit)
+				if !ok || lit.Kind != token.STRING {
+					return true
+				}
+				pattern, err := strconv.Unquote(lit.Value)
+				if err != nil {
+					return true
+				}
+				id := strings.Join(strings.Fields(pattern), " ")
+				if !seen[id] {
+					seen[id] = true
+					routes = append(routes, truthRoute{ID: id, Handler: ms.lastName(sc, call.Args[1]), Literal: true})
+				}
 				return true
-			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok || (sel.Sel.Name != "HandleFunc" && sel.Sel.Name != "Handle") {
-				return true
-			}
-			lit, ok := call.Args[0].(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				return true
-			}
-			pattern, err := strconv.Unquote(lit.Value)
-			if err != nil {
-				return true
-			}
-			id := strings.Join(strings.Fields(pattern), " ")
-			if !seen[id] {
-				seen[id] = true
-				routes = append(routes, truthRoute{ID: id, Handler: ms.lastName(call.Args[1]), Literal: true})
-			}
-			return true
+			})
 		})
 	}
 	return routes
 }
 
-// lastName is the innermost function a handler expression names:
-// withAuth(h.token) -> token, http.HandlerFunc(plain) -> plain,
-// api.NewHandler(store, pool) -> NewHandler. A local variable names no
-// function it can be checked against: "".
-func (ms *moduleSource) lastName(e ast.Expr) string {
+// scope is what a handler expression's names refer to: the file's
+// imports by local name, and the enclosing function's local variables
+// assigned exactly once (nil when assigned more than once).
+type scope struct {
+	imps   map[string]string
+	locals map[string]ast.Expr
+}
+
+// lastName is the innermost function of the module a handler
+// expression names: withAuth(h.token) -> token, http.HandlerFunc(plain)
+// -> plain, api.NewHandler(store, pool) -> NewHandler. A function of a
+// package the file imports is qualified with its import path, so that it
+// is told from a function of the same name elsewhere: apiv1.GetMessage ->
+// example.com/m/server/apiv1.GetMessage; one of a dependency
+// (http.FileServer) is passed over. A selector on a value names a method
+// of the module or nothing (a field: s.fileMux). A local variable
+// assigned once names what its value names. What names no function it
+// can be checked against is "".
+func (ms *moduleSource) lastName(sc scope, e ast.Expr) string {
+	return ms.lastNameDepth(sc, e, 0)
+}
+
+func (ms *moduleSource) lastNameDepth(sc scope, e ast.Expr, depth int) string {
+	if depth > 8 {
+		return ""
+	}
 	switch x := e.(type) {
 	case *ast.Ident:
-		if ms.funcs[x.Name] {
+		if v := sc.locals[x.Name]; v != nil {
+			return ms.lastNameDepth(sc, v, depth+1)
+		}
+		if _, local := sc.locals[x.Name]; !local && ms.funcs[x.Name] {
 			return x.Name
 		}
 	case *ast.SelectorExpr:
-		return x.Sel.Name
+		if id, ok := x.X.(*ast.Ident); ok && sc.imps[id.Name] != "" {
+			if _, shadowed := sc.locals[id.Name]; !shadowed {
+				if path := sc.imps[id.Name]; path == ms.module || strings.HasPrefix(path, ms.module+"/") {
+					return path + "." + x.Sel.Name
+				}
+				return ""
+			}
+		}
+		if ms.methods[x.Sel.Name] {
+			return x.Sel.Name
+		}
 	case *ast.CallExpr:
 		for i := len(x.Args) - 1; i >= 0; i-- {
-			if n := ms.lastName(x.Args[i]); n != "" {
+			if n := ms.lastNameDepth(sc, x.Args[i], depth+1); n != "" {
 				return n
 			}
 		}
-		return ms.lastName(x.Fun)
+		return ms.lastNameDepth(sc, x.Fun, depth+1)
 	case *ast.ParenExpr:
-		return ms.lastName(x.X)
+		return ms.lastNameDepth(sc, x.X, depth+1)
 	}
 	return ""
+}
+
+// inScope calls fn with each top-level declaration of f and the scope its
+// code sees.
+func inScope(f *ast.File, fn func(n ast.Node, sc scope)) {
+	imps := fileImports(f)
+	for _, d := range f.Decls {
+		sc := scope{imps: imps, locals: map[string]ast.Expr{}}
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+			assign := func(name *ast.Ident, v ast.Expr) {
+				if name.Name == "_" {
+					return
+				}
+				if _, seen := sc.locals[name.Name]; seen {
+					v = nil
+				}
+				sc.locals[name.Name] = v
+			}
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				switch x := n.(type) {
+				case *ast.AssignStmt:
+					for i, l := range x.Lhs {
+						if id, ok := l.(*ast.Ident); ok {
+							var v ast.Expr
+							if len(x.Rhs) == len(x.Lhs) {
+								v = x.Rhs[i]
+							}
+							assign(id, v)
+						}
+					}
+				case *ast.ValueSpec:
+					for i, id := range x.Names {
+						var v ast.Expr
+						if len(x.Values) == len(x.Names) {
+							v = x.Values[i]
+						}
+						assign(id, v)
+					}
+				}
+				return true
+			})
+		}
+		fn(d, sc)
+	}
+}
+
+// fileImports maps the local names of a file's imports to their paths.
+// An unnamed import is known by its path's last element (before a /vN
+// suffix), which is what its package is called by convention.
+func fileImports(f *ast.File) map[string]string {
+	imps := map[string]string{}
+	for _, spec := range f.Imports {
+		path, err := strconv.Unquote(spec.Path.Value)
+		if err != nil {
+			continue
+		}
+		name := ""
+		if spec.Name != nil {
+			name = spec.Name.Name
+		} else {
+			elems := strings.Split(path, "/")
+			name = elems[len(elems)-1]
+			if len(elems) > 1 && len(name) > 1 && name[0] == 'v' && strings.Trim(name[1:], "0123456789") == "" {
+				name = elems[len(elems)-2]
+			}
+		}
+		if name != "_" && name != "." {
+			imps[name] = path
+		}
+	}
+	return imps
 }
 
 func packageName(dir string) (string, error) {
@@ -252,9 +374,11 @@ func writeOverlay(dir, name string, files map[string]string) (string, error) {
 	return path, os.WriteFile(path, data, 0o644)
 }
 
-// scoreRoutes counts the listed routes blastgate finds, and those whose
-// entry is the handler the router runs.
-func scoreRoutes(a app, truth []truthRoute, found []feature, regs []registration) routeScore {
+// foundByID maps a truth route's id to the routes blastgate reports
+// under it: blastgate's ids with the application's placeholders given
+// the values the lister ran with. Route scoring and edit scoring both
+// match truth to blastgate's routes through it.
+func foundByID(a app, found []feature) map[string][]feature {
 	byID := map[string][]feature{}
 	for _, f := range found {
 		id := f.ID
@@ -263,6 +387,13 @@ func scoreRoutes(a app, truth []truthRoute, found []feature, regs []registration
 		}
 		byID[id] = append(byID[id], f)
 	}
+	return byID
+}
+
+// scoreRoutes counts the listed routes blastgate finds, and those whose
+// entry is the handler the router runs.
+func scoreRoutes(a app, truth []truthRoute, found []feature, regs []registration) routeScore {
+	byID := foundByID(a, found)
 	s := routeScore{Truth: len(truth), Reported: len(found)}
 	for _, t := range truth {
 		fs := byID[t.ID]
@@ -298,18 +429,71 @@ func scoreRoutes(a app, truth []truthRoute, found []feature, regs []registration
 
 func entryMatches(t truthRoute, fs []feature) bool {
 	for _, f := range fs {
-		if t.Literal {
-			// The function itself, or a closure it returns (a factory).
-			if t.Handler != "" && (strings.HasSuffix(f.Entry, "."+t.Handler) || strings.Contains(f.Entry, "."+t.Handler+"$")) {
-				return true
-			}
-			continue
-		}
-		if normFunc(t.Handler) == normFunc(f.Entry) {
+		if handles(t, f.Entry) {
 			return true
 		}
 	}
 	return false
+}
+
+// handles reports whether fn, a function named as blastgate or the
+// runtime names it, is the handler t names: the run-time handler itself,
+// or for a registration literal the function it names or a closure that
+// function returns (a factory). A literal's name qualified with its
+// import path must match whole; a bare one (a method value, h.token) is
+// the last element of fn.
+func handles(t truthRoute, fn string) bool {
+	fn = normFunc(fn)
+	if !t.Literal {
+		return t.Handler != "" && normFunc(t.Handler) == fn
+	}
+	h := t.Handler
+	switch {
+	case h == "":
+		return false
+	case strings.Contains(h, "."):
+		return fn == h || strings.HasPrefix(fn, h+"$")
+	}
+	return strings.HasSuffix(fn, "."+h) || strings.Contains(fn, "."+h+"$")
+}
+
+// identify is the handler that tells, on a recorded stack, that a request
+// to t was served: the handler the router lists when it is a function of
+// the module, or a closure no other listed route holds (an inline
+// func literal); the registration literal's function when the router
+// holds a closure other routes hold too (middleware made it) or the route
+// is a literal. holders counts the listed routes by normalised handler.
+// ok is false when no module function identifies the route: a
+// dependency's handler (a file server) or a local variable the literal
+// does not show; such a route is not checkable.
+func identify(t truthRoute, regs []registration, module string, holders map[string]int) (truthRoute, bool) {
+	if !t.Literal {
+		h := normFunc(t.Handler)
+		if h != "" && (!strings.Contains(h, "$") || holders[h] == 1) {
+			return t, moduleFunc(h, module)
+		}
+		t = truthRoute{ID: t.ID, Handler: literalHandler(regs, t.ID), Literal: true}
+	}
+	if strings.Contains(t.Handler, ".") {
+		return t, moduleFunc(t.Handler, module)
+	}
+	return t, t.Handler != ""
+}
+
+// handlerHolders counts the listed routes by normalised handler.
+func handlerHolders(truth []truthRoute) map[string]int {
+	n := map[string]int{}
+	for _, t := range truth {
+		if !t.Literal {
+			n[normFunc(t.Handler)]++
+		}
+	}
+	return n
+}
+
+// moduleFunc reports whether a function belongs to the module itself.
+func moduleFunc(fn, module string) bool {
+	return strings.HasPrefix(fn, module+"/") || strings.HasPrefix(fn, module+".")
 }
 
 // registration is what a router registration chain's literals say:
@@ -326,51 +510,73 @@ type registration struct {
 func registrations(ms *moduleSource) []registration {
 	var regs []registration
 	for _, f := range ms.files {
-		ast.Inspect(f, func(n ast.Node) bool {
-			stmt, ok := n.(*ast.ExprStmt)
-			if !ok {
+		inScope(f, func(d ast.Node, sc scope) {
+			ast.Inspect(d, func(n ast.Node) bool {
+				stmt, ok := n.(*ast.ExprStmt)
+				if !ok {
+					return true
+				}
+				if reg, ok := ms.registration(sc, stmt.X); ok {
+					regs = append(regs, reg)
+				}
 				return true
-			}
-			var reg registration
-			for e := stmt.X; ; {
-				call, ok := e.(*ast.CallExpr)
-				if !ok {
-					break
-				}
-				sel, ok := call.Fun.(*ast.SelectorExpr)
-				if !ok {
-					break
-				}
-				switch sel.Sel.Name {
-				case "HandleFunc", "Handle", "Path", "PathPrefix":
-					if len(call.Args) > 0 {
-						reg.suffix = constSuffix(call.Args[0])
-					}
-					if len(call.Args) > 1 {
-						reg.handler = ms.lastName(call.Args[1])
-					}
-				case "Handler", "HandlerFunc":
-					if len(call.Args) > 0 {
-						reg.handler = ms.lastName(call.Args[0])
-					}
-				case "Methods":
-					for _, a := range call.Args {
-						if lit, ok := a.(*ast.BasicLit); ok {
-							if m, err := strconv.Unquote(lit.Value); err == nil {
-								reg.methods = append(reg.methods, m)
-							}
-						}
-					}
-				}
-				e = sel.X
-			}
-			if reg.suffix != "" && reg.handler != "" {
-				regs = append(regs, reg)
-			}
-			return true
+			})
 		})
 	}
 	return regs
+}
+
+// registration reads one registration chain. A call of a plain function
+// value with a pattern and a handler, handle("GET /x", h), registers too
+// (pkgsite's Install is given its handle func).
+func (ms *moduleSource) registration(sc scope, x ast.Expr) (registration, bool) {
+	var reg registration
+	if call, ok := x.(*ast.CallExpr); ok && len(call.Args) == 2 {
+		if _, plain := call.Fun.(*ast.Ident); plain {
+			if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				reg.suffix = constSuffix(lit)
+				reg.handler = ms.lastName(sc, call.Args[1])
+			}
+		}
+	}
+	for e := x; ; {
+		call, ok := e.(*ast.CallExpr)
+		if !ok {
+			break
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok {
+			break
+		}
+		switch sel.Sel.Name {
+		case "HandleFunc", "Handle", "Path", "PathPrefix":
+			if len(call.Args) > 0 {
+				reg.suffix = constSuffix(call.Args[0])
+			}
+			if len(call.Args) > 1 {
+				reg.handler = ms.lastName(sc, call.Args[1])
+			}
+		case "Handler", "HandlerFunc":
+			if len(call.Args) > 0 {
+				reg.handler = ms.lastName(sc, call.Args[0])
+			}
+		case "Methods":
+			for _, a := range call.Args {
+				if lit, ok := a.(*ast.BasicLit); ok {
+					if m, err := strconv.Unquote(lit.Value); err == nil {
+						reg.methods = append(reg.methods, m)
+					}
+				}
+			}
+		}
+		e = sel.X
+	}
+	// A net/http pattern carries its method: "GET /x".
+	if method, path, ok := strings.Cut(reg.suffix, " "); ok && method != "" && !strings.Contains(method, "/") {
+		reg.methods = append(reg.methods, method)
+		reg.suffix = strings.TrimSpace(path)
+	}
+	return reg, reg.suffix != "" && reg.handler != ""
 }
 
 // constSuffix is the constant text a path expression ends with.
