@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 	"strings"
 
@@ -164,6 +165,9 @@ type routerOp struct {
 	closure ast.Expr   // the function a derived router is passed to
 	chain   bool       // a route or use call that returns its receiver
 	dynamic bool       // the detector could not read the route's shape
+	// embed is the embedded router field a promoted call goes through
+	// (set by the machinery, not by detectors).
+	embed *types.Var
 }
 
 // exprRef is an expression with the package and file it is in.
@@ -226,12 +230,29 @@ type routerScan struct {
 	params     map[*types.Var]paramOwner
 	decls      map[*types.Func]declRef
 	rets       map[*types.Func][]exprRef
+	ranges     map[*types.Var]rangeVar
+	impls      map[*types.Func][]*types.Func
+	rtypes     []routerType
 
 	ops      map[*ast.CallExpr]*routerOpAt
 	memo     map[ast.Expr][]routerChain
 	busy     map[ast.Expr]bool
 	noMounts bool
-	mounts   map[any][]int // root step id -> the mount calls that mount it
+	mounts   map[any][]mountUse // root step id -> the mounts that mount it
+}
+
+// mountUse is a mount call, with the binding of the wrapper call it is
+// made through.
+type mountUse struct {
+	call int
+	env  binding
+}
+
+// stepKey identifies a router derived by one call under one binding of
+// its prefix (a Route or Group call in a function given the prefix).
+type stepKey struct {
+	call   *ast.CallExpr
+	prefix string
 }
 
 type routerOpAt struct {
@@ -251,10 +272,12 @@ func (g *Graph) routerRoutes() []Feature {
 	mounted := map[int][]any{} // mount call -> the roots it mounts
 	for i, cs := range s.calls {
 		if op := s.opOf(i); op != nil && op.kind == opMount && op.handler != nil {
-			for _, c := range s.chains(s.ref(cs, op.handler), 0) {
-				if len(c) == 1 && s.sameRouter(op.det, cs, op.handler, c[0].id) {
-					mounted[i] = append(mounted[i], c[0].id)
-					s.mounts[c[0].id] = append(s.mounts[c[0].id], i)
+			for _, inst := range s.expandAt(cs, append(append([]ast.Expr{}, op.paths...), op.handler)) {
+				for _, id := range s.mountedRoots(op.det, s.bind(s.ref(cs, op.handler), inst.env)) {
+					if !slices.Contains(mounted[i], id) {
+						mounted[i] = append(mounted[i], id)
+					}
+					s.mounts[id] = append(s.mounts[id], mountUse{call: i, env: inst.env})
 				}
 			}
 		}
@@ -280,7 +303,7 @@ func (g *Graph) routerRoutes() []Feature {
 		case opRoute, opMount:
 			var chains []routerChain
 			if op.recv != nil {
-				chains = s.chains(s.ref(cs, op.recv), 0)
+				chains = s.recvChains(s.ref(cs, op.recv), op, nil, 0)
 			}
 			if len(chains) == 0 {
 				chains = []routerChain{{{id: cs.call, dynamic: op.recv == nil}}}
@@ -297,7 +320,7 @@ func (g *Graph) routerRoutes() []Feature {
 			if op.recv == nil {
 				continue
 			}
-			for _, c := range s.chains(s.ref(cs, op.recv), 0) {
+			for _, c := range s.recvChains(s.ref(cs, op.recv), op, nil, 0) {
 				last := c[len(c)-1].id
 				for _, mw := range op.mws {
 					uses[last] = append(uses[last], s.ref(cs, mw))
@@ -321,7 +344,7 @@ func (g *Graph) routerRoutes() []Feature {
 		}
 		for _, inst := range s.instances(cs, op) {
 			chains := r.chains
-			if op.recv != nil {
+			if op.recv != nil && op.embed == nil {
 				if recv := s.bind(s.ref(cs, op.recv), inst.env); recv.expr != op.recv {
 					if cs := s.chains(recv.exprRef, 0); len(cs) > 0 {
 						chains = cs
@@ -388,6 +411,27 @@ func (s *routerScan) opSpan(cs callSite, op routerOp) regSpan {
 	return callSpan(cs.call, op.closure, cs.encl, exprs...)
 }
 
+// mountedRoots are the routers of the library a mounted handler is: the
+// roots of its chains, and the routers in the embedded fields of a struct
+// it is.
+func (s *routerScan) mountedRoots(det routerDetector, h boundArg) []any {
+	var out []any
+	cs := callSite{pkg: h.pkg, file: h.file}
+	for _, c := range s.chains(h.exprRef, 0) {
+		if len(c) == 1 && s.sameRouter(det, cs, h.expr, c[0].id) {
+			out = append(out, c[0].id)
+		}
+	}
+	for _, f := range embeddedRouters(h.pkg.TypesInfo.TypeOf(h.expr), det) {
+		for _, c := range s.fieldChains(f, 0) {
+			if len(c) == 1 {
+				out = append(out, c[0].id)
+			}
+		}
+	}
+	return out
+}
+
 // sameRouter reports whether a mounted handler is a router of the
 // mounting library (only those serve their routes under the mount's
 // prefix: chi's Mount hands a chi sub-router the rest of the path, any
@@ -439,10 +483,8 @@ func (s *routerScan) routeIDs(cs callSite, inst regInstance, op *routerOpAt, cha
 	}
 	rel := ""
 	for i, p := range op.paths {
-		c, ok := s.str(s.ref(cs, p), inst.env, 0)
-		if !ok && len(op.paths) == 1 && op.kind != opMount {
-			c, ok = s.placeholder(cs, p) // <config.Webroot>api/x
-		}
+		v := s.eval(s.ref(cs, p), inst.env, 0) // <config.Webroot>api/x
+		c, ok := v.s, v.ok
 		if !ok {
 			dynamic = true
 			break
@@ -481,6 +523,9 @@ func (s *routerScan) routeIDs(cs callSite, inst regInstance, op *routerOpAt, cha
 		}
 	}
 	path = op.det.clean(op.det.join(prefix, path))
+	if onlyPlaceholders(path) {
+		return []string{dynamicID(s.g, inst.site.call)}
+	}
 	if len(methods) == 0 {
 		methods = constraint
 	}
@@ -524,21 +569,17 @@ type regInstance struct {
 func (s *routerScan) instances(cs callSite, op *routerOpAt) []regInstance {
 	uses := append(append([]ast.Expr{}, op.paths...), op.methods...)
 	if op.handler != nil {
-		if _, isParam := s.params[s.paramOf(cs.pkg.TypesInfo, op.handler)]; isParam {
+		if _, isParam := s.params[s.paramOf(cs.pkg.TypesInfo, op.handler)]; isParam || s.usesFlow(cs.pkg.TypesInfo, op.handler) {
 			uses = append(uses, op.handler)
 		}
 	}
-	out := s.wrapperInstances(cs, uses, 0)
-	if len(out) == 0 {
-		return []regInstance{{site: cs}}
-	}
-	return out
+	return s.expandAt(cs, uses)
 }
 
 // wrapperInstances binds the parameters the expressions at cs use to the
 // arguments of each call of the function they belong to, or returns nil
 // when they use none (or nobody calls it).
-func (s *routerScan) wrapperInstances(cs callSite, exprs []ast.Expr, depth int) []regInstance {
+func (s *routerScan) wrapperInstances(cs callSite, exprs []ast.Expr, stack map[any]bool) []regInstance {
 	info := cs.pkg.TypesInfo
 	var owner *paramOwner
 	var params []*types.Var
@@ -562,13 +603,16 @@ func (s *routerScan) wrapperInstances(cs callSite, exprs []ast.Expr, depth int) 
 			return true
 		})
 	}
-	if owner == nil || depth >= maxWrapperDepth {
+	if owner == nil || stack[owner.keys[0]] || len(stack) > maxFlowDepth {
 		return nil
 	}
+	stack[owner.keys[0]] = true
+	defer delete(stack, owner.keys[0])
 	var callers []int
 	for _, key := range owner.keys {
 		if obj, ok := key.(types.Object); ok {
 			callers = append(callers, s.byCallee[obj]...)
+			callers = append(callers, s.dispatched(obj)...)
 		}
 	}
 	if lit, ok := owner.keys[0].(*ast.FuncLit); ok {
@@ -580,13 +624,20 @@ func (s *routerScan) wrapperInstances(cs callSite, exprs []ast.Expr, depth int) 
 		env := binding{}
 		var args []ast.Expr
 		for _, v := range params {
-			if p := s.params[v]; !p.variadic && p.index < len(caller.call.Args) {
-				idx := p.index
-				env[v] = boundArg{exprRef: s.ref(caller, caller.call.Args[idx])}
-				args = append(args, caller.call.Args[idx])
+			p := s.params[v]
+			switch {
+			case p.index >= len(caller.call.Args):
+			case p.variadic && !caller.call.Ellipsis.IsValid():
+				// paths ...string: the arguments from there on, a table.
+				rest := caller.call.Args[p.index:]
+				env[v] = boundArg{exprRef: s.ref(caller, &ast.CompositeLit{Elts: rest})}
+				args = append(args, rest...)
+			default:
+				env[v] = boundArg{exprRef: s.ref(caller, caller.call.Args[p.index])}
+				args = append(args, caller.call.Args[p.index])
 			}
 		}
-		outer := s.wrapperInstances(caller, args, depth+1)
+		outer := s.wrapperInstances(caller, args, stack)
 		if len(outer) == 0 {
 			out = append(out, regInstance{site: caller, env: env})
 			continue
@@ -597,6 +648,9 @@ func (s *routerScan) wrapperInstances(cs callSite, exprs []ast.Expr, depth int) 
 				e[v] = boundArg{exprRef: b.exprRef, env: o.env}
 			}
 			out = append(out, regInstance{site: o.site, env: e})
+		}
+		if len(out) >= maxInstances {
+			break
 		}
 	}
 	return out
@@ -609,66 +663,6 @@ func (s *routerScan) paramOf(info *types.Info, e ast.Expr) *types.Var {
 		return v
 	}
 	return nil
-}
-
-// bind follows an expression naming a bound parameter to the argument.
-func (s *routerScan) bind(r exprRef, env binding) boundArg {
-	b := boundArg{exprRef: r, env: env}
-	for i := 0; i < maxWrapperDepth; i++ {
-		arg, ok := b.env[s.paramOf(b.pkg.TypesInfo, b.expr)]
-		if !ok {
-			break
-		}
-		b = arg
-	}
-	return b
-}
-
-// str evaluates a string: a constant, a sum of strings, a bound
-// parameter, or a local variable whose definitions all give the same
-// string.
-func (s *routerScan) str(r exprRef, env binding, depth int) (string, bool) {
-	info := r.pkg.TypesInfo
-	if c, ok := constString(info, r.expr); ok {
-		return c, true
-	}
-	if depth > maxRouterDepth {
-		return "", false
-	}
-	switch x := ast.Unparen(r.expr).(type) {
-	case *ast.BinaryExpr:
-		if x.Op != token.ADD {
-			return "", false
-		}
-		a, ok := s.str(exprRef{pkg: r.pkg, file: r.file, expr: x.X}, env, depth+1)
-		if !ok {
-			return "", false
-		}
-		b, ok := s.str(exprRef{pkg: r.pkg, file: r.file, expr: x.Y}, env, depth+1)
-		return a + b, ok
-	case *ast.Ident:
-		v, ok := info.Uses[x].(*types.Var)
-		if !ok {
-			return "", false
-		}
-		if b, ok := env[v]; ok {
-			return s.str(b.exprRef, b.env, depth+1)
-		}
-		if _, isParam := s.params[v]; isParam || v.IsField() {
-			return "", false
-		}
-		defs := s.defs[v]
-		out := ""
-		for i, d := range defs {
-			c, ok := s.str(d, nil, depth+1)
-			if !ok || (i > 0 && c != out) {
-				return "", false
-			}
-			out = c
-		}
-		return out, len(defs) > 0
-	}
-	return "", false
 }
 
 // newRouterScan indexes the module for the detectors of the router
@@ -687,10 +681,12 @@ func newRouterScan(g *Graph) *routerScan {
 		params:     map[*types.Var]paramOwner{},
 		decls:      map[*types.Func]declRef{},
 		rets:       map[*types.Func][]exprRef{},
+		ranges:     map[*types.Var]rangeVar{},
+		impls:      map[*types.Func][]*types.Func{},
 		ops:        map[*ast.CallExpr]*routerOpAt{},
 		memo:       map[ast.Expr][]routerChain{},
 		busy:       map[ast.Expr]bool{},
-		mounts:     map[any][]int{},
+		mounts:     map[any][]mountUse{},
 	}
 	all := map[string][]routerDetector{}
 	for _, d := range routerDetectors {
@@ -781,6 +777,15 @@ func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
 						if obj := info.Defs[name]; obj != nil {
 							s.defs[obj] = append(s.defs[obj], exprRef{pkg: pkg, file: f, expr: x.Values[i]})
 						}
+					}
+				}
+			case *ast.RangeStmt:
+				if x.Tok == token.DEFINE {
+					if v, ok := rangeDef(info, x.Key); ok {
+						s.ranges[v] = rangeVar{stmt: x, key: true}
+					}
+					if v, ok := rangeDef(info, x.Value); ok {
+						s.ranges[v] = rangeVar{stmt: x}
 					}
 				}
 			case *ast.CompositeLit:
@@ -884,12 +889,21 @@ func (s *routerScan) opOfCall(info *types.Info, call *ast.CallExpr) *routerOpAt 
 	}
 	dets := s.byPkg[fn.Pkg().Path()]
 	if len(dets) == 0 {
+		// A method of the module's own interface that a router type
+		// implements.
+		if isAbstract(fn) {
+			if at := s.ifaceOp(info, call, fn); at != nil {
+				s.ops[call] = at
+				return at
+			}
+		}
 		return nil
 	}
 	c := routerCall{fn: fn, name: fn.FullName(), call: call, info: info, scan: s}
 	for _, d := range dets {
 		if op, ok := d.op(c); ok && op.kind != opNone {
 			at := &routerOpAt{routerOp: op, det: d}
+			at.embed = embedded(info, call)
 			s.ops[call] = at
 			return at
 		}
@@ -937,7 +951,7 @@ func sameChain(a, b routerChain) bool {
 		return false
 	}
 	for i := range a {
-		if a[i].id != b[i].id {
+		if a[i].id != b[i].id || a[i].prefix != b[i].prefix || a[i].dynamic != b[i].dynamic {
 			return false
 		}
 	}
@@ -953,7 +967,7 @@ func (s *routerScan) chains0(r exprRef, e ast.Expr, depth int) []routerChain {
 			case op.kind == opGroup:
 				return s.derived(r, x, op, depth)
 			case (op.kind == opSame || op.chain) && op.recv != nil:
-				return s.chains(exprRef{pkg: r.pkg, file: r.file, expr: op.recv}, depth+1)
+				return s.recvChains(exprRef{pkg: r.pkg, file: r.file, expr: op.recv}, op, nil, depth+1)
 			}
 		}
 		// A function of the module that returns a router.
@@ -1003,11 +1017,11 @@ func (s *routerScan) root(id any, depth int) []routerChain {
 		return []routerChain{{{id: id}}}
 	}
 	var out []routerChain
-	for _, i := range s.mounts[id] {
-		cs, op := s.calls[i], s.opOf(i)
+	for _, m := range s.mounts[id] {
+		cs, op := s.calls[m.call], s.opOf(m.call)
 		step := &routerStep{id: id, det: op.det, sites: []regSpan{s.opSpan(cs, op.routerOp)}}
-		step.prefix, step.dynamic = s.constPath(cs, op.paths, op.det)
-		for _, parent := range s.chains(s.ref(cs, op.recv), depth+1) {
+		step.prefix, step.dynamic = s.constPath(cs, op.paths, op.det, m.env)
+		for _, parent := range s.recvChains(s.ref(cs, op.recv), op, m.env, depth+1) {
 			out = append(out, append(append(routerChain{}, parent...), step))
 		}
 	}
@@ -1019,57 +1033,68 @@ func (s *routerScan) root(id any, depth int) []routerChain {
 
 // derived is the router a group call returns (or passes to its closure).
 func (s *routerScan) derived(r exprRef, call *ast.CallExpr, op *routerOpAt, depth int) []routerChain {
-	step := &routerStep{id: call, det: op.det}
 	cs := callSite{pkg: r.pkg, file: r.file, call: call, encl: -1}
 	if i, ok := s.site[call]; ok {
 		cs.encl = s.calls[i].encl
 	}
-	step.sites = []regSpan{s.opSpan(cs, op.routerOp)}
-	step.prefix, step.dynamic = s.constPath(cs, op.paths, op.det)
-	for _, mw := range op.mws {
-		step.mws = append(step.mws, s.ref(cs, mw))
+	// A prefix given by the callers of the function around (func api(r
+	// chi.Router, prefix string) { r.Route(prefix, ...) }): one router
+	// per call, its prefix and parent router from that call.
+	insts := []regInstance{{site: cs}}
+	split := false
+	for _, p := range op.paths {
+		split = split || s.usesFlow(r.pkg.TypesInfo, p)
 	}
-	for _, m := range op.methods {
-		c, ok := s.str(exprRef{pkg: r.pkg, file: r.file, expr: m}, nil, 0)
-		if !ok {
-			step.dynamic = true
-			continue
+	if split {
+		exprs := append([]ast.Expr{}, op.paths...)
+		if op.recv != nil {
+			exprs = append(exprs, op.recv)
 		}
-		if op.upper {
-			c = strings.ToUpper(c)
+		insts = s.expandAt(cs, exprs)
+	}
+	var out []routerChain
+	for _, inst := range insts {
+		step := &routerStep{id: call, det: op.det}
+		step.sites = []regSpan{s.opSpan(cs, op.routerOp)}
+		step.prefix, step.dynamic = s.constPath(cs, op.paths, op.det, inst.env)
+		if split {
+			step.id = stepKey{call: call, prefix: step.prefix}
 		}
-		step.methods = append(step.methods, c)
-	}
-	step.methods = append(step.methods, op.fixed...)
-	var parents []routerChain
-	if op.recv != nil {
-		parents = s.chains(exprRef{pkg: r.pkg, file: r.file, expr: op.recv}, depth+1)
-	}
-	if len(parents) == 0 {
-		parents = []routerChain{{{id: op.recv, dynamic: op.recv == nil}}}
-	}
-	out := make([]routerChain, 0, len(parents))
-	for _, p := range parents {
-		out = append(out, append(append(routerChain{}, p...), step))
+		for _, mw := range op.mws {
+			step.mws = append(step.mws, s.ref(cs, mw))
+		}
+		for _, m := range op.methods {
+			c, ok := s.str(exprRef{pkg: r.pkg, file: r.file, expr: m}, inst.env, 0)
+			if !ok {
+				step.dynamic = true
+				continue
+			}
+			if op.upper {
+				c = strings.ToUpper(c)
+			}
+			step.methods = append(step.methods, c)
+		}
+		step.methods = append(step.methods, op.fixed...)
+		var parents []routerChain
+		if op.recv != nil {
+			parents = s.recvChains(exprRef{pkg: r.pkg, file: r.file, expr: op.recv}, op, inst.env, depth+1)
+		}
+		if len(parents) == 0 {
+			parents = []routerChain{{{id: op.recv, dynamic: op.recv == nil}}}
+		}
+		for _, p := range parents {
+			out = append(out, append(append(routerChain{}, p...), step))
+		}
 	}
 	return out
 }
 
-// placeholder renders a path of constant text around a run-time value
-// (placeholderPath in routes.go).
-func (s *routerScan) placeholder(cs callSite, p ast.Expr) (string, bool) {
-	ref := s.ref(cs, p)
-	return placeholderPath(ref.pkg.TypesInfo, ref.expr)
-}
-
 // constPath composes constant path expressions, or reports them dynamic.
-func (s *routerScan) constPath(cs callSite, paths []ast.Expr, det routerDetector) (string, bool) {
+func (s *routerScan) constPath(cs callSite, paths []ast.Expr, det routerDetector, env binding) (string, bool) {
 	out := ""
 	for i, p := range paths {
-		c, ok := s.str(s.ref(cs, p), nil, 0)
-		if !ok && len(paths) == 1 {
-			c, ok = s.placeholder(cs, p)
-		}
+		v := s.eval(s.ref(cs, p), env, 0)
+		c, ok := v.s, v.ok
 		if !ok {
 			return "", true
 		}

@@ -1,0 +1,670 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"path"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// Values a registration is made from. Paths, methods and handlers reach
+// a registration through the parameters of the functions around it (at
+// every call, interface calls included), through the variables of range
+// loops over tables (slices, arrays and maps of literals, variadic
+// arguments, functions and methods returning such tables), through the
+// fields of struct literals, and through fmt.Sprintf, path.Join,
+// url.JoinPath and +. A part known only at run time keeps its place as
+// <expression>.
+
+const (
+	maxFlowDepth = 64  // how deep one value is followed (a guard: recursion is cut by what is on the stack)
+	maxInstances = 512 // instances of one registration
+)
+
+// pathVal is an evaluated path: its text, with <expr> for the run-time
+// parts.
+type pathVal struct {
+	s     string
+	exact bool // no run-time part
+	ok    bool // representable
+}
+
+// str evaluates a string that must be known exactly.
+func (s *routerScan) str(r exprRef, env binding, depth int) (string, bool) {
+	v := s.eval(r, env, depth)
+	return v.s, v.ok && v.exact
+}
+
+// eval evaluates a path expression under a binding.
+func (s *routerScan) eval(r exprRef, env binding, depth int) pathVal {
+	info := r.pkg.TypesInfo
+	if c, ok := constString(info, r.expr); ok {
+		return pathVal{s: c, exact: true, ok: true}
+	}
+	if depth > maxFlowDepth {
+		return pathVal{}
+	}
+	sub := func(e ast.Expr) pathVal { return s.eval(exprRef{pkg: r.pkg, file: r.file, expr: e}, env, depth+1) }
+	switch x := ast.Unparen(r.expr).(type) {
+	case *ast.BinaryExpr:
+		if x.Op != token.ADD {
+			return pathVal{}
+		}
+		a, b := sub(x.X), sub(x.Y)
+		return pathVal{s: a.s + b.s, exact: a.exact && b.exact, ok: a.ok && b.ok}
+	case *ast.Ident:
+		v, ok := info.Uses[x].(*types.Var)
+		if !ok {
+			return pathVal{}
+		}
+		if b, ok := env[v]; ok {
+			return s.eval(b.exprRef, b.env, depth+1)
+		}
+		_, isParam := s.params[v]
+		_, isRange := s.ranges[v]
+		if !isParam && !isRange && !v.IsField() {
+			if defs := s.defs[v]; len(defs) > 0 {
+				out, same := "", true
+				for i, d := range defs {
+					c, ok := s.str(d, nil, depth+1)
+					if !ok || (i > 0 && c != out) {
+						same = false
+						break
+					}
+					out = c
+				}
+				if same {
+					return pathVal{s: out, exact: true, ok: true}
+				}
+			}
+		}
+	case *ast.SelectorExpr:
+		if base := s.bind(exprRef{pkg: r.pkg, file: r.file, expr: x.X}, env); base.expr != x.X || base.env != nil {
+			if f, lit, ok := s.fieldOf(base, x.Sel.Name); ok {
+				return s.eval(f.exprRef, f.env, depth+1)
+			} else if lit {
+				return pathVal{s: "", exact: true, ok: true} // a field the literal leaves out
+			}
+		}
+	case *ast.CallExpr:
+		if v, ok := s.evalCall(r, x, env, depth); ok {
+			return v
+		}
+	}
+	return placeholderVal(r.expr)
+}
+
+// placeholderVal is <expr>, for a part known only at run time.
+func placeholderVal(e ast.Expr) pathVal {
+	switch ast.Unparen(e).(type) {
+	case *ast.Ident, *ast.SelectorExpr, *ast.CallExpr, *ast.IndexExpr:
+		str := types.ExprString(e)
+		if len(str) > 60 || strings.ContainsAny(str, "<> \t\n") {
+			return pathVal{}
+		}
+		return pathVal{s: "<" + str + ">", ok: true}
+	}
+	return pathVal{}
+}
+
+// evalCall evaluates fmt.Sprintf, path.Join, url.JoinPath and the
+// module's functions that return one string.
+func (s *routerScan) evalCall(r exprRef, call *ast.CallExpr, env binding, depth int) (pathVal, bool) {
+	fn, ok := typeutil.Callee(r.pkg.TypesInfo, call).(*types.Func)
+	if !ok || call.Ellipsis.IsValid() {
+		return pathVal{}, false
+	}
+	args := make([]pathVal, len(call.Args))
+	for i, a := range call.Args {
+		args[i] = s.eval(exprRef{pkg: r.pkg, file: r.file, expr: a}, env, depth+1)
+	}
+	all := func(vs []pathVal) (exact, ok bool) {
+		exact, ok = true, true
+		for _, v := range vs {
+			exact, ok = exact && v.exact, ok && v.ok
+		}
+		return
+	}
+	switch fn.FullName() {
+	case "fmt.Sprintf":
+		if len(args) == 0 || !args[0].exact {
+			return pathVal{}, false
+		}
+		out, ok := sprintf(args[0].s, args[1:])
+		exact, _ := all(args[1:])
+		return pathVal{s: out, exact: exact, ok: ok}, ok
+	case "path.Join", "net/url.JoinPath":
+		exact, ok := all(args)
+		if !ok {
+			return pathVal{}, false
+		}
+		var parts []string
+		for _, a := range args {
+			parts = append(parts, a.s)
+		}
+		out := path.Join(parts...)
+		if fn.FullName() == "net/url.JoinPath" && len(parts) > 0 {
+			// JoinPath keeps the base's form and a trailing slash.
+			if len(parts) > 1 && strings.HasSuffix(parts[len(parts)-1], "/") && !strings.HasSuffix(out, "/") {
+				out += "/"
+			}
+			if !strings.HasPrefix(parts[0], "/") {
+				out = strings.TrimPrefix(out, "/")
+			}
+		}
+		if out == "." {
+			out = ""
+		}
+		return pathVal{s: out, exact: exact, ok: true}, true
+	}
+	// A function of the module that returns one string: its returns, with
+	// its parameters bound to the call's arguments.
+	rets := s.returns(fn.Origin())
+	if len(rets) == 0 || isAbstract(fn) {
+		return pathVal{}, false
+	}
+	callee := s.bindCall(r, call, fn, env)
+	var out pathVal
+	for i, ret := range rets {
+		v := s.eval(ret, callee, depth+1)
+		if !v.ok || (i > 0 && v.s != out.s) {
+			return pathVal{}, false
+		}
+		out = v
+	}
+	return out, true
+}
+
+// bindCall binds the parameters of fn to the arguments of a call of it.
+func (s *routerScan) bindCall(r exprRef, call *ast.CallExpr, fn *types.Func, env binding) binding {
+	out := binding{}
+	params := fn.Origin().Signature().Params()
+	for i := 0; i < params.Len() && i < len(call.Args); i++ {
+		if fn.Signature().Variadic() && i == params.Len()-1 && !call.Ellipsis.IsValid() {
+			out[params.At(i)] = boundArg{exprRef: exprRef{pkg: r.pkg, file: r.file, expr: &ast.CompositeLit{Elts: call.Args[i:]}}, env: env}
+			break
+		}
+		out[params.At(i)] = boundArg{exprRef: exprRef{pkg: r.pkg, file: r.file, expr: call.Args[i]}, env: env}
+	}
+	return out
+}
+
+// sprintf formats %s, %v and %d with evaluated arguments.
+func sprintf(format string, args []pathVal) (string, bool) {
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		if i >= len(format) {
+			return "", false
+		}
+		switch format[i] {
+		case '%':
+			b.WriteByte('%')
+		case 's', 'v', 'd':
+			if n >= len(args) || !args[n].ok {
+				return "", false
+			}
+			b.WriteString(args[n].s)
+			n++
+		default:
+			return "", false
+		}
+	}
+	return b.String(), n == len(args)
+}
+
+// bind follows an expression to the value it denotes under a binding: a
+// bound parameter or range variable to its argument or element, a field
+// of a bound struct literal to the field's value.
+func (s *routerScan) bind(r exprRef, env binding) boundArg {
+	b := boundArg{exprRef: r, env: env}
+	for i := 0; i < maxFlowDepth; i++ {
+		switch x := ast.Unparen(b.expr).(type) {
+		case *ast.Ident:
+			arg, ok := b.env[s.paramOf(b.pkg.TypesInfo, x)]
+			if !ok {
+				return b
+			}
+			b = arg
+		case *ast.SelectorExpr:
+			base := s.bind(exprRef{pkg: b.pkg, file: b.file, expr: x.X}, b.env)
+			if base.expr == x.X && base.env == nil {
+				return b
+			}
+			f, _, ok := s.fieldOf(base, x.Sel.Name)
+			if !ok {
+				return b
+			}
+			b = f
+		default:
+			return b
+		}
+	}
+	return b
+}
+
+// fieldOf is the value a struct literal (or a module function returning
+// one, its parameters bound) gives a field; lit reports a literal that
+// leaves the field out.
+func (s *routerScan) fieldOf(b boundArg, name string) (f boundArg, lit, ok bool) {
+	e := ast.Unparen(b.expr)
+	if u, isAddr := e.(*ast.UnaryExpr); isAddr && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	switch x := e.(type) {
+	case *ast.CompositeLit:
+		var st *types.Struct
+		if t := b.pkg.TypesInfo.TypeOf(x); t != nil {
+			st, _ = derefType(t).Underlying().(*types.Struct)
+		}
+		for i, el := range x.Elts {
+			if kv, isKV := el.(*ast.KeyValueExpr); isKV {
+				if id, isID := kv.Key.(*ast.Ident); isID && id.Name == name {
+					return boundArg{exprRef: exprRef{pkg: b.pkg, file: b.file, expr: kv.Value}, env: b.env}, true, true
+				}
+			} else if st != nil && i < st.NumFields() && st.Field(i).Name() == name {
+				return boundArg{exprRef: exprRef{pkg: b.pkg, file: b.file, expr: el}, env: b.env}, true, true
+			}
+		}
+		return boundArg{}, st != nil, false
+	case *ast.CallExpr:
+		fn, isFn := typeutil.Callee(b.pkg.TypesInfo, x).(*types.Func)
+		if !isFn || isAbstract(fn) {
+			return boundArg{}, false, false
+		}
+		rets := s.returns(fn.Origin())
+		if len(rets) != 1 {
+			return boundArg{}, false, false
+		}
+		return s.fieldOf(boundArg{exprRef: rets[0], env: s.bindCall(b.exprRef, x, fn, b.env)}, name)
+	}
+	return boundArg{}, false, false
+}
+
+// rangeVar is a variable a range statement defines.
+type rangeVar struct {
+	stmt *ast.RangeStmt
+	key  bool
+}
+
+// tableElem is one element of a table: its key (maps) and value.
+type tableElem struct {
+	key, val boundArg
+}
+
+// tableElems lists the elements of the table an expression denotes: a
+// literal, a variable or field written with literals (and appended to),
+// a bound variadic parameter, a function or method returning a table.
+func (s *routerScan) tableElems(r exprRef, env binding, seen map[ast.Expr]bool) []tableElem {
+	b := s.bind(r, env)
+	e := ast.Unparen(b.expr)
+	if seen[e] || len(seen) > maxFlowDepth {
+		return nil
+	}
+	seen[e] = true
+	defer delete(seen, e)
+	info := b.pkg.TypesInfo
+	sub := func(x ast.Expr) []tableElem {
+		return s.tableElems(exprRef{pkg: b.pkg, file: b.file, expr: x}, b.env, seen)
+	}
+	switch x := e.(type) {
+	case *ast.CompositeLit:
+		var out []tableElem
+		for _, el := range x.Elts {
+			if kv, ok := el.(*ast.KeyValueExpr); ok {
+				out = append(out, tableElem{key: boundArg{exprRef: exprRef{pkg: b.pkg, file: b.file, expr: kv.Key}, env: b.env}, val: boundArg{exprRef: exprRef{pkg: b.pkg, file: b.file, expr: kv.Value}, env: b.env}})
+			} else {
+				out = append(out, tableElem{val: boundArg{exprRef: exprRef{pkg: b.pkg, file: b.file, expr: el}, env: b.env}})
+			}
+		}
+		return out
+	case *ast.Ident, *ast.SelectorExpr:
+		v, ok := assignee(info, x).(*types.Var)
+		if !ok {
+			return nil
+		}
+		if _, isParam := s.params[v]; isParam {
+			return nil
+		}
+		var out []tableElem
+		for _, d := range s.defs[v] {
+			out = append(out, s.tableElems(d, nil, seen)...)
+		}
+		return out
+	case *ast.CallExpr:
+		if id, ok := ast.Unparen(x.Fun).(*ast.Ident); ok {
+			if _, builtin := info.Uses[id].(*types.Builtin); builtin && id.Name == "append" && len(x.Args) > 0 {
+				out := sub(x.Args[0])
+				if x.Ellipsis.IsValid() && len(x.Args) == 2 {
+					return append(out, sub(x.Args[1])...)
+				}
+				for _, a := range x.Args[1:] {
+					out = append(out, tableElem{val: boundArg{exprRef: exprRef{pkg: b.pkg, file: b.file, expr: a}, env: b.env}})
+				}
+				return out
+			}
+		}
+		fn, ok := typeutil.Callee(info, x).(*types.Func)
+		if !ok {
+			return nil
+		}
+		var out []tableElem
+		for _, impl := range s.implementations(fn) {
+			callee := binding{}
+			if !isAbstract(fn) {
+				callee = s.bindCall(b.exprRef, x, impl, b.env)
+			}
+			for _, ret := range s.returns(impl) {
+				out = append(out, s.tableElems(ret, callee, seen)...)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// implementations are the module functions a call of fn may run: fn, or
+// for an interface method the methods of the module's types that
+// implement the interface.
+func (s *routerScan) implementations(fn *types.Func) []*types.Func {
+	if !isAbstract(fn) {
+		return []*types.Func{fn.Origin()}
+	}
+	if impls, ok := s.impls[fn]; ok {
+		return impls
+	}
+	iface, _ := fn.Signature().Recv().Type().Underlying().(*types.Interface)
+	var out []*types.Func
+	for m := range s.decls {
+		recv := m.Signature().Recv()
+		if m.Name() != fn.Name() || recv == nil || iface == nil {
+			continue
+		}
+		t := recv.Type()
+		if types.Implements(t, iface) || types.Implements(types.NewPointer(derefType(t)), iface) {
+			out = append(out, m)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Pos() < out[j].Pos() })
+	s.impls[fn] = out
+	return out
+}
+
+// rangesOf returns the range statements whose variables the expressions
+// use (outermost first), and the expressions with the ranged tables
+// added.
+func (s *routerScan) rangesOf(info *types.Info, exprs []ast.Expr) ([]*ast.RangeStmt, []ast.Expr) {
+	var stmts []*ast.RangeStmt
+	all := append([]ast.Expr(nil), exprs...)
+	seen := map[*ast.RangeStmt]bool{}
+	for i := 0; i < len(all); i++ {
+		ast.Inspect(all[i], func(n ast.Node) bool {
+			id, ok := n.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			v, ok := info.Uses[id].(*types.Var)
+			if !ok {
+				return true
+			}
+			if rv, ok := s.ranges[v]; ok && !seen[rv.stmt] {
+				seen[rv.stmt] = true
+				stmts = append(stmts, rv.stmt)
+				all = append(all, rv.stmt.X)
+			}
+			return true
+		})
+	}
+	sort.Slice(stmts, func(i, j int) bool { return stmts[i].Pos() < stmts[j].Pos() })
+	return stmts, all
+}
+
+// expandAt returns the instances of a call whose expressions come from
+// the parameters of the functions around it and from range loops: one
+// per call of the wrappers and per element of the tables.
+func (s *routerScan) expandAt(cs callSite, exprs []ast.Expr) []regInstance {
+	info := cs.pkg.TypesInfo
+	stmts, all := s.rangesOf(info, exprs)
+	out := s.wrapperInstances(cs, all, map[any]bool{})
+	if len(out) == 0 {
+		out = []regInstance{{site: cs}}
+	}
+	if len(stmts) == 0 {
+		return out
+	}
+	var res []regInstance
+	for _, inst := range out {
+		res = s.rangeInstances(cs, stmts, inst, res)
+	}
+	return res
+}
+
+// rangeInstances binds the variables of each range statement to the
+// elements of its table, in turn.
+func (s *routerScan) rangeInstances(cs callSite, stmts []*ast.RangeStmt, inst regInstance, out []regInstance) []regInstance {
+	if len(stmts) == 0 || len(out) >= maxInstances {
+		return append(out, inst)
+	}
+	st := stmts[0]
+	info := cs.pkg.TypesInfo
+	elems := s.tableElems(s.ref(cs, st.X), inst.env, map[ast.Expr]bool{})
+	if len(elems) == 0 {
+		return s.rangeInstances(cs, stmts[1:], inst, out)
+	}
+	keyVar, _ := rangeDef(info, st.Key)
+	valVar, _ := rangeDef(info, st.Value)
+	for _, el := range elems {
+		env := binding{}
+		for k, v := range inst.env {
+			env[k] = v
+		}
+		if keyVar != nil && el.key.expr != nil {
+			env[keyVar] = el.key
+		}
+		if valVar != nil {
+			env[valVar] = el.val
+		}
+		out = s.rangeInstances(cs, stmts[1:], regInstance{site: inst.site, env: env}, out)
+	}
+	return out
+}
+
+// rangeDef is the variable a range statement's key or value defines.
+func rangeDef(info *types.Info, e ast.Expr) (*types.Var, bool) {
+	id, ok := e.(*ast.Ident)
+	if !ok {
+		return nil, false
+	}
+	v, ok := info.Defs[id].(*types.Var)
+	return v, ok
+}
+
+// usesFlow reports whether an expression names a parameter or a range
+// variable (its value then comes from elsewhere).
+func (s *routerScan) usesFlow(info *types.Info, e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if v, ok := info.Uses[id].(*types.Var); ok {
+				_, p := s.params[v]
+				_, r := s.ranges[v]
+				found = found || p || r
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// ifaceOp classifies a call of a method of the module's own interface
+// (type Router interface{ MethodFunc(...) }) as the call of the router
+// type that implements it.
+func (s *routerScan) ifaceOp(info *types.Info, call *ast.CallExpr, fn *types.Func) *routerOpAt {
+	iface, ok := fn.Signature().Recv().Type().Underlying().(*types.Interface)
+	if !ok {
+		return nil
+	}
+	for _, rt := range s.routerTypes() {
+		if !types.Implements(rt.t, iface) {
+			continue
+		}
+		obj, _, _ := types.LookupFieldOrMethod(rt.t, true, fn.Pkg(), fn.Name())
+		m, ok := obj.(*types.Func)
+		if !ok {
+			continue
+		}
+		c := routerCall{fn: m, name: m.FullName(), call: call, info: info, scan: s}
+		if op, ok := rt.det.op(c); ok && op.kind != opNone {
+			return &routerOpAt{routerOp: op, det: rt.det}
+		}
+	}
+	return nil
+}
+
+type routerType struct {
+	t   types.Type
+	det routerDetector
+}
+
+// routerTypes are the concrete types of the router libraries the module
+// imports (and pointers to them).
+func (s *routerScan) routerTypes() []routerType {
+	if s.rtypes != nil {
+		return s.rtypes
+	}
+	s.rtypes = []routerType{}
+	done := map[string]bool{}
+	for _, pkg := range s.g.prog.Packages {
+		for path, imp := range pkg.Imports {
+			dets := s.byPkg[path]
+			if len(dets) == 0 || done[path] || imp.Types == nil {
+				continue
+			}
+			done[path] = true
+			scope := imp.Types.Scope()
+			for _, name := range scope.Names() {
+				tn, ok := scope.Lookup(name).(*types.TypeName)
+				if !ok || !tn.Exported() || types.IsInterface(tn.Type()) {
+					continue
+				}
+				for _, d := range dets {
+					s.rtypes = append(s.rtypes, routerType{t: types.NewPointer(tn.Type()), det: d}, routerType{t: tn.Type(), det: d})
+				}
+			}
+		}
+	}
+	return s.rtypes
+}
+
+// embedded is the embedded field a promoted method call goes through
+// (s.Get on a struct embedding chi.Router), or nil.
+func embedded(info *types.Info, call *ast.CallExpr) *types.Var {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	selection := info.Selections[sel]
+	if selection == nil || len(selection.Index()) < 2 {
+		return nil
+	}
+	t := selection.Recv()
+	var f *types.Var
+	for _, i := range selection.Index()[:len(selection.Index())-1] {
+		st, ok := derefType(t).Underlying().(*types.Struct)
+		if !ok {
+			return nil
+		}
+		f = st.Field(i)
+		t = f.Type()
+	}
+	if f == nil {
+		return nil
+	}
+	return f.Origin()
+}
+
+// fieldChains are where the router a field holds comes from: what is
+// written to it.
+func (s *routerScan) fieldChains(v *types.Var, depth int) []routerChain {
+	var out []routerChain
+	for _, d := range s.defs[v] {
+		out = append(out, s.chains(d, depth+1)...)
+	}
+	if len(out) == 0 {
+		return s.root(v, depth)
+	}
+	return out
+}
+
+// recvChains are the chains of the router a call acts on.
+func (s *routerScan) recvChains(r exprRef, op *routerOpAt, env binding, depth int) []routerChain {
+	if op.embed != nil {
+		return s.fieldChains(op.embed, depth)
+	}
+	if env != nil {
+		if b := s.bind(r, env); b.expr != r.expr {
+			if cs := s.chains(b.exprRef, depth); len(cs) > 0 {
+				return cs
+			}
+		}
+	}
+	return s.chains(r, depth)
+}
+
+// embeddedRouters are the fields of the library's router types that a
+// mounted struct embeds (a handler serving through its embedded router).
+func embeddedRouters(t types.Type, det routerDetector) []*types.Var {
+	if t == nil {
+		return nil
+	}
+	st, ok := derefType(t).Underlying().(*types.Struct)
+	if !ok {
+		return nil
+	}
+	var out []*types.Var
+	for i := 0; i < st.NumFields(); i++ {
+		f := st.Field(i)
+		if !f.Embedded() {
+			continue
+		}
+		if n, ok := types.Unalias(derefType(f.Type())).(*types.Named); ok && n.Obj().Pkg() != nil {
+			for _, p := range det.pkgs() {
+				if n.Obj().Pkg().Path() == p {
+					out = append(out, f.Origin())
+				}
+			}
+		}
+	}
+	return out
+}
+
+// onlyPlaceholders reports whether a path has run-time parts and no
+// other text than slashes: nothing of it names the page.
+func onlyPlaceholders(p string) bool {
+	if !strings.Contains(p, "<") {
+		return false
+	}
+	rest := p
+	for {
+		i := strings.Index(rest, "<")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(rest[i:], ">")
+		if j < 0 {
+			break
+		}
+		rest = rest[:i] + rest[i+j+1:]
+	}
+	return strings.Trim(rest, "/*") == ""
+}
