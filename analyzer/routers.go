@@ -168,6 +168,9 @@ type routerOp struct {
 	// embed is the embedded router field a promoted call goes through
 	// (set by the machinery, not by detectors).
 	embed *types.Var
+	// iface: a call of the module's own interface that a router type
+	// implements; only chains from routers of the library count.
+	iface bool
 }
 
 // exprRef is an expression with the package and file it is in.
@@ -305,6 +308,11 @@ func (g *Graph) routerRoutes() []Feature {
 			if op.recv != nil {
 				chains = s.recvChains(s.ref(cs, op.recv), op, nil, 0)
 			}
+			if op.iface {
+				if chains = s.libraryChains(op.det, chains); len(chains) == 0 {
+					continue // the interface is implemented by the module's own wrapper
+				}
+			}
 			if len(chains) == 0 {
 				chains = []routerChain{{{id: cs.call, dynamic: op.recv == nil}}}
 			}
@@ -320,7 +328,11 @@ func (g *Graph) routerRoutes() []Feature {
 			if op.recv == nil {
 				continue
 			}
-			for _, c := range s.recvChains(s.ref(cs, op.recv), op, nil, 0) {
+			chains := s.recvChains(s.ref(cs, op.recv), op, nil, 0)
+			if op.iface {
+				chains = s.libraryChains(op.det, chains)
+			}
+			for _, c := range chains {
 				last := c[len(c)-1].id
 				for _, mw := range op.mws {
 					uses[last] = append(uses[last], s.ref(cs, mw))
@@ -764,6 +776,12 @@ func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
 					}
 				}
 			case *ast.AssignStmt:
+				if len(x.Lhs) == 2 && len(x.Rhs) == 1 && isJoinPath(info, x.Rhs[0]) {
+					// p, err := url.JoinPath(base, "x")
+					if obj := assignee(info, x.Lhs[0]); obj != nil {
+						s.defs[obj] = append(s.defs[obj], exprRef{pkg: pkg, file: f, expr: x.Rhs[0]})
+					}
+				}
 				if len(x.Lhs) == len(x.Rhs) && (x.Tok == token.DEFINE || x.Tok == token.ASSIGN) {
 					for i, lhs := range x.Lhs {
 						if obj := assignee(info, lhs); obj != nil {

@@ -525,6 +525,7 @@ func (s *routerScan) ifaceOp(info *types.Info, call *ast.CallExpr, fn *types.Fun
 		}
 		c := routerCall{fn: m, name: m.FullName(), call: call, info: info, scan: s}
 		if op, ok := rt.det.op(c); ok && op.kind != opNone {
+			op.iface = true
 			return &routerOpAt{routerOp: op, det: rt.det}
 		}
 	}
@@ -667,4 +668,56 @@ func onlyPlaceholders(p string) bool {
 		rest = rest[:i] + rest[i+j+1:]
 	}
 	return strings.Trim(rest, "/*") == ""
+}
+
+// isJoinPath reports whether e calls url.JoinPath.
+func isJoinPath(info *types.Info, e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	return ok && fn.FullName() == "net/url.JoinPath"
+}
+
+// libraryChains drops the chains whose root is a value of a concrete
+// type of the module (a wrapper implementing the module's interface: its
+// own methods register, and are followed as wrappers).
+func (s *routerScan) libraryChains(det routerDetector, chains []routerChain) []routerChain {
+	var out []routerChain
+	for _, c := range chains {
+		var t types.Type
+		switch x := c[0].id.(type) {
+		case ast.Expr:
+			for _, pkg := range s.g.prog.Packages {
+				if pkg.TypesInfo != nil {
+					if tv, ok := pkg.TypesInfo.Types[x]; ok {
+						t = tv.Type
+						break
+					}
+				}
+			}
+		case types.Object:
+			t = x.Type()
+		}
+		if t != nil && !types.IsInterface(t) && !ownType(t, det) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// ownType reports whether t is (a pointer to) a type of the library.
+func ownType(t types.Type, det routerDetector) bool {
+	n, ok := types.Unalias(derefType(t)).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil {
+		return false
+	}
+	for _, p := range det.pkgs() {
+		if n.Obj().Pkg().Path() == p {
+			return true
+		}
+	}
+	return false
 }
