@@ -273,10 +273,17 @@ func (g *Graph) routerRoutes() []Feature {
 	// mounted under a prefix serves its routes there.
 	s.noMounts = true
 	mounted := map[int][]any{} // mount call -> the roots it mounts
+	type mountArg struct {
+		call int
+		arg  ast.Expr
+	}
+	mountedBy := map[mountArg][]any{} // the roots one argument of a mount helper mounts
 	for i, cs := range s.calls {
 		if op := s.opOf(i); op != nil && op.kind == opMount && op.handler != nil {
 			for _, inst := range s.expandAt(cs, append(append([]ast.Expr{}, op.paths...), op.handler)) {
-				for _, id := range s.mountedRoots(op.det, s.bind(s.ref(cs, op.handler), inst.env)) {
+				h := s.bind(s.ref(cs, op.handler), inst.env)
+				for _, id := range s.mountedRoots(op.det, h) {
+					mountedBy[mountArg{i, h.expr}] = append(mountedBy[mountArg{i, h.expr}], id)
 					if !slices.Contains(mounted[i], id) {
 						mounted[i] = append(mounted[i], id)
 					}
@@ -350,11 +357,22 @@ func (g *Graph) routerRoutes() []Feature {
 			for _, id := range mounted[r.call] {
 				skip = skip || routed[id] // the mounted router's routes stand for it
 			}
-			if skip {
+			if skip && len(s.instances(cs, op)) == 1 {
 				continue
 			}
 		}
 		for _, inst := range s.instances(cs, op) {
+			if op.kind == opMount && op.handler != nil {
+				// Through a helper: the mounts of routers whose routes
+				// are seen stand for themselves.
+				skip := false
+				for _, id := range mountedBy[mountArg{r.call, s.bind(s.ref(cs, op.handler), inst.env).expr}] {
+					skip = skip || routed[id]
+				}
+				if skip {
+					continue
+				}
+			}
 			chains := r.chains
 			if op.recv != nil && op.embed == nil {
 				if recv := s.bind(s.ref(cs, op.recv), inst.env); recv.expr != op.recv {
@@ -534,7 +552,9 @@ func (s *routerScan) routeIDs(cs callSite, inst regInstance, op *routerOpAt, cha
 			path += "/*"
 		}
 	}
-	path = op.det.clean(op.det.join(prefix, path))
+	if path = op.det.join(prefix, path); !strings.HasPrefix(path, "<") {
+		path = op.det.clean(path) // a run-time base keeps its place
+	}
 	if onlyPlaceholders(path) {
 		return []string{dynamicID(s.g, inst.site.call)}
 	}
@@ -992,6 +1012,14 @@ func (s *routerScan) chains0(r exprRef, e ast.Expr, depth int) []routerChain {
 		if fn, ok := typeutil.Callee(info, x).(*types.Func); ok {
 			var out []routerChain
 			for _, ret := range s.returns(fn.Origin()) {
+				// A group made from the function's parameters: under this
+				// call's arguments.
+				if rc, ok := ast.Unparen(ret.expr).(*ast.CallExpr); ok && !isAbstract(fn) {
+					if op := s.opOfCall(ret.pkg.TypesInfo, rc); op != nil && op.kind == opGroup && s.pathsFlow(ret.pkg.TypesInfo, op) {
+						out = append(out, s.derivedEnv(ret, rc, op, depth+1, s.bindCall(r, x, fn, nil))...)
+						continue
+					}
+				}
 				out = append(out, s.chains(ret, depth+1)...)
 			}
 			if len(out) > 0 {
@@ -1051,6 +1079,13 @@ func (s *routerScan) root(id any, depth int) []routerChain {
 
 // derived is the router a group call returns (or passes to its closure).
 func (s *routerScan) derived(r exprRef, call *ast.CallExpr, op *routerOpAt, depth int) []routerChain {
+	return s.derivedEnv(r, call, op, depth, nil)
+}
+
+// derivedEnv is derived, under the binding of a call of the function
+// returning the router (func (s *Server) groupAt(p string) *echo.Group
+// { return s.Group(p) }) when env is not nil.
+func (s *routerScan) derivedEnv(r exprRef, call *ast.CallExpr, op *routerOpAt, depth int, env binding) []routerChain {
 	cs := callSite{pkg: r.pkg, file: r.file, call: call, encl: -1}
 	if i, ok := s.site[call]; ok {
 		cs.encl = s.calls[i].encl
@@ -1063,7 +1098,9 @@ func (s *routerScan) derived(r exprRef, call *ast.CallExpr, op *routerOpAt, dept
 	for _, p := range op.paths {
 		split = split || s.usesFlow(r.pkg.TypesInfo, p)
 	}
-	if split {
+	if split && env != nil {
+		insts = []regInstance{{site: cs, env: env}}
+	} else if split {
 		exprs := append([]ast.Expr{}, op.paths...)
 		if op.recv != nil {
 			exprs = append(exprs, op.recv)

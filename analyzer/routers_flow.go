@@ -721,3 +721,14 @@ func ownType(t types.Type, det routerDetector) bool {
 	}
 	return false
 }
+
+// pathsFlow reports whether an operation's paths come from parameters or
+// range variables.
+func (s *routerScan) pathsFlow(info *types.Info, op *routerOpAt) bool {
+	for _, p := range op.paths {
+		if s.usesFlow(info, p) {
+			return true
+		}
+	}
+	return false
+}
