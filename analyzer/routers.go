@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -350,6 +351,10 @@ func (g *Graph) routerRoutes() []Feature {
 	}
 
 	var out []Feature
+	// One feature per id, entry and place: the instances of a
+	// registration that give the same route (two loops reaching one
+	// table) are one route.
+	index := map[string]int{}
 	for _, r := range regs {
 		cs, op := s.calls[r.call], r.op
 		if op.kind == opMount {
@@ -388,7 +393,15 @@ func (g *Graph) routerRoutes() []Feature {
 						continue
 					}
 					seen[id] = true
-					out = append(out, s.feature(cs, inst, op, chain, id, uses, useSites))
+					f := s.feature(cs, inst, op, chain, id, uses, useSites)
+					key := f.ID + "\x00" + f.Entry + "\x00" + f.Position.File + fmt.Sprint(f.Position.Line)
+					if j, dup := index[key]; dup {
+						out[j].roots = append(out[j].roots, f.roots...)
+						out[j].regs = append(out[j].regs, f.regs...)
+						continue
+					}
+					index[key] = len(out)
+					out = append(out, f)
 				}
 			}
 		}

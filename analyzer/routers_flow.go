@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"path"
@@ -93,6 +94,10 @@ func (s *routerScan) eval(r exprRef, env binding, depth int) pathVal {
 	case *ast.CallExpr:
 		if v, ok := s.evalCall(r, x, env, depth); ok {
 			return v
+		}
+	case *ast.IndexExpr:
+		if el, ok := s.indexed(r, x, env); ok {
+			return s.eval(el.exprRef, el.env, depth+1)
 		}
 	}
 	return placeholderVal(r.expr)
@@ -358,8 +363,21 @@ func (s *routerScan) tableElems(r exprRef, env binding, seen map[ast.Expr]bool) 
 		if !ok {
 			return nil
 		}
+		impls := s.implementations(fn)
+		if sel, isSel := ast.Unparen(x.Fun).(*ast.SelectorExpr); isSel && isAbstract(fn) {
+			// m.Routes() with m bound to a value of a concrete type.
+			if recv := s.bind(exprRef{pkg: b.pkg, file: b.file, expr: sel.X}, b.env); recv.expr != sel.X {
+				if t := recv.pkg.TypesInfo.TypeOf(recv.expr); t != nil && !types.IsInterface(t) {
+					if m, _, _ := types.LookupFieldOrMethod(t, true, fn.Pkg(), fn.Name()); m != nil {
+						if mf, ok := m.(*types.Func); ok {
+							impls = []*types.Func{mf.Origin()}
+						}
+					}
+				}
+			}
+		}
 		var out []tableElem
-		for _, impl := range s.implementations(fn) {
+		for _, impl := range impls {
 			callee := binding{}
 			if !isAbstract(fn) {
 				callee = s.bindCall(b.exprRef, x, impl, b.env)
@@ -731,4 +749,33 @@ func (s *routerScan) pathsFlow(info *types.Info, op *routerOpAt) bool {
 		}
 	}
 	return false
+}
+
+// indexed is the element a constant index selects in a table.
+func (s *routerScan) indexed(r exprRef, x *ast.IndexExpr, env binding) (boundArg, bool) {
+	tv, ok := r.pkg.TypesInfo.Types[x.Index]
+	if !ok || tv.Value == nil {
+		return boundArg{}, false
+	}
+	elems := s.tableElems(exprRef{pkg: r.pkg, file: r.file, expr: x.X}, env, map[ast.Expr]bool{})
+	if tv.Value.Kind() == constant.String {
+		for _, el := range elems {
+			if el.key.expr != nil {
+				if k, ok := s.str(el.key.exprRef, el.key.env, 0); ok && k == constant.StringVal(tv.Value) {
+					return el.val, true
+				}
+			}
+		}
+		return boundArg{}, false
+	}
+	i, ok := constant.Int64Val(constant.ToInt(tv.Value))
+	if !ok || i < 0 || int(i) >= len(elems) {
+		return boundArg{}, false
+	}
+	for _, el := range elems {
+		if el.key.expr != nil {
+			return boundArg{}, false // indexed literals: not followed
+		}
+	}
+	return elems[i].val, true
 }
