@@ -13,8 +13,8 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 )
 
-// Route discovery for third-party routers (chi, gin, gorilla/mux, echo,
-// fiber).
+// Route discovery for every router: net/http's ServeMux, chi, gin,
+// gorilla/mux, echo, fiber.
 //
 // Each router library has a detector (routers_<name>.go) that looks at a
 // call, identified by the function it calls (typeutil.Callee and
@@ -37,8 +37,10 @@ import (
 //   - a registration whose path, method or handler comes from the
 //     parameters of the function around it (a wrapper) is registered once
 //     per call of that function, with the call's arguments, and reported
-//     at the call, as net/http wrappers are (routes.go);
-//   - it makes the same Feature as a net/http route (route in routes.go),
+//     at the call; the values a registration is made from are followed
+//     through every call, range loops over tables, struct literals and
+//     string building (routers_flow.go);
+//   - it makes the route Feature (route in routes.go),
 //     with the middleware of the route, of its groups and of the Use calls
 //     on them as roots, and the registering call, the calls making its
 //     groups and mounts and the Use calls as its registration (regSpan): a
@@ -47,8 +49,9 @@ import (
 // Router values are followed flow-insensitively and without telling
 // callers apart (a function called with two groups registers on both),
 // which over-approximates ids only where code reassigns a router
-// variable. A prefix that is not static makes the route dynamic, as a
-// net/http pattern that is not a constant does.
+// variable; a prefix given by a caller is bound per call. A part of a
+// path or prefix known only at run time keeps its place as <expr>; a path
+// with no static text is a dynamic route, named by its position.
 
 // routerDetector recognises the calls of one router library. A new router
 // is one file: a detector, registered in an init function.
@@ -419,10 +422,28 @@ func (s *routerScan) feature(cs callSite, inst regInstance, op *routerOpAt, chai
 		f = s.g.route(inst.site, id, nil, nil)
 	} else {
 		h := s.bind(s.ref(cs, op.handler), inst.env)
-		// The handler is resolved where it is written; the route is
-		// registered at the site.
-		hs := callSite{pkg: h.pkg, file: h.file, encl: inst.site.encl, call: inst.site.call}
-		f = s.g.route(hs, id, h.expr, nil)
+		var inner []int
+		if h.expr == op.handler {
+			// A wrapper's own handler around the one it is given
+			// (func(w, r) { h.ServeHTTP(w, r) }): the given one is the
+			// entry, the wrapper's code runs too.
+			if v := s.handlerParamIn(cs.pkg.TypesInfo, op.handler); v != nil {
+				inner = s.g.referencedIn(cs.pkg, op.handler)
+				if b, ok := inst.env[v]; ok {
+					h = s.bind(b.exprRef, b.env)
+				} else {
+					h = boundArg{} // given by nobody the module sees
+				}
+			}
+		}
+		if h.expr == nil {
+			f = s.g.route(inst.site, id, nil, inner)
+		} else {
+			// The handler is resolved where it is written; the route is
+			// registered at the site.
+			hs := callSite{pkg: h.pkg, file: h.file, encl: inst.site.encl, call: inst.site.call}
+			f = s.g.route(hs, id, h.expr, inner)
+		}
 		f.roots = append(f.roots, s.g.inits[inst.site.pkg.PkgPath])
 	}
 	mws := make([]exprRef, 0, len(op.mws))
@@ -592,7 +613,7 @@ func (s *routerScan) routeIDs(cs callSite, inst regInstance, op *routerOpAt, cha
 // parameters of the function around it (func (s *Server) get(path
 // string, h http.HandlerFunc) { s.r.Get(path, h) }) registers what each
 // call of that function gives it: one instance per call, reported at the
-// call, wrappers of wrappers followed to maxWrapperDepth.
+// call, wrappers of wrappers followed until one is already on the stack.
 
 // binding maps a wrapper's parameters to the arguments of one call.
 type binding map[*types.Var]boundArg
@@ -658,6 +679,18 @@ func (s *routerScan) wrapperInstances(cs callSite, exprs []ast.Expr, stack map[a
 		if obj, ok := key.(types.Object); ok {
 			callers = append(callers, s.byCallee[obj]...)
 			callers = append(callers, s.dispatched(obj)...)
+		}
+		// Handed to a function as a value (Install(r.Handle)): the
+		// calls of that function's parameter.
+		for _, use := range s.funcArgs[key] {
+			uc := s.calls[use.call]
+			if fn, ok := typeutil.Callee(uc.pkg.TypesInfo, uc.call).(*types.Func); ok && fn.Pkg() != nil && !isAbstract(fn) {
+				if _, mine := s.decls[fn.Origin()]; mine {
+					if ps := fn.Origin().Signature().Params(); use.arg < ps.Len() {
+						callers = append(callers, s.byCallee[ps.At(use.arg)]...)
+					}
+				}
+			}
 		}
 	}
 	if lit, ok := owner.keys[0].(*ast.FuncLit); ok {

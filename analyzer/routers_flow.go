@@ -779,3 +779,20 @@ func (s *routerScan) indexed(r exprRef, x *ast.IndexExpr, env binding) (boundArg
 	}
 	return elems[i].val, true
 }
+
+// handlerParamIn is the first handler-typed parameter an expression
+// names, or nil.
+func (s *routerScan) handlerParamIn(info *types.Info, e ast.Expr) *types.Var {
+	var out *types.Var
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && out == nil {
+			if v, ok := info.Uses[id].(*types.Var); ok {
+				if _, isParam := s.params[v]; isParam && isHandlerType(v.Type()) {
+					out = v
+				}
+			}
+		}
+		return out == nil
+	})
+	return out
+}

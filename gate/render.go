@@ -85,7 +85,30 @@ func writeFeaturesText(w io.Writer, r *report.Report) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "%d features\n", len(r.Features))
+	if line := dynamicRoutesLine(r.Features); line != "" {
+		fmt.Fprintln(w, line)
+	}
 	writeWarnings(w, r)
+}
+
+// dynamicRoutesLine counts the routes whose path is known only at run
+// time (listed by position) and those with run-time parts (<expr>), so
+// that none goes unnoticed; "" when there are none.
+func dynamicRoutesLine(features []report.Feature) string {
+	dynamic, partial := 0, 0
+	for _, f := range features {
+		switch {
+		case f.Kind != report.KindRoute:
+		case strings.HasPrefix(f.ID, "(dynamic route at "):
+			dynamic++
+		case strings.Contains(f.ID, "<"):
+			partial++
+		}
+	}
+	if dynamic == 0 && partial == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d dynamic routes (path known only at run time, named by position), %d routes with run-time parts (<expr>)", dynamic, partial)
 }
 
 func writeImpactText(w io.Writer, r *report.Report) {
@@ -356,6 +379,9 @@ func writeFeaturesMarkdown(b *strings.Builder, r *report.Report) {
 		t.add(mdRow(mdText(f.Kind), code(f.ID), code(f.Entry), mdPos(f.Position), mdJoin(tests, ", ")))
 	}
 	t.writeTo(b, 5)
+	if line := dynamicRoutesLine(r.Features); line != "" {
+		b.WriteString("\n" + mdText(line) + "\n")
+	}
 	b.WriteString(tail)
 }
 
