@@ -224,22 +224,23 @@ const (
 
 // routerScan holds the indexes the walking machinery uses.
 type routerScan struct {
-	g          *Graph
-	byPkg      map[string][]routerDetector
-	calls      []callSite
-	site       map[*ast.CallExpr]int
-	byCallee   map[types.Object][]int
-	parent     map[*ast.CallExpr]*ast.CallExpr
-	defs       map[types.Object][]exprRef
-	funcArgs   map[any][]argUse
-	litCalls   map[*ast.FuncLit][]int // literals called where they are written
-	ifaceCalls map[string][]int       // calls of interface methods, by method name
-	params     map[*types.Var]paramOwner
-	decls      map[*types.Func]declRef
-	rets       map[*types.Func][]exprRef
-	ranges     map[*types.Var]rangeVar
-	impls      map[*types.Func][]*types.Func
-	rtypes     []routerType
+	g           *Graph
+	byPkg       map[string][]routerDetector
+	calls       []callSite
+	site        map[*ast.CallExpr]int
+	byCallee    map[types.Object][]int
+	parent      map[*ast.CallExpr]*ast.CallExpr
+	defs        map[types.Object][]exprRef
+	funcArgs    map[any][]argUse
+	litCalls    map[*ast.FuncLit][]int // literals called where they are written
+	ifaceCalls  map[string][]int       // calls of interface methods, by method name
+	params      map[*types.Var]paramOwner
+	decls       map[*types.Func]declRef
+	rets        map[*types.Func][]exprRef
+	ranges      map[*types.Var]rangeVar
+	ownerParams map[any][]*types.Var // a function's parameters, by its first key
+	impls       map[*types.Func][]*types.Func
+	rtypes      []routerType
 
 	ops      map[*ast.CallExpr]*routerOpAt
 	memo     map[ast.Expr][]routerChain
@@ -391,6 +392,9 @@ func (g *Graph) routerRoutes() []Feature {
 			}
 			seen := map[string]bool{}
 			for _, chain := range chains {
+				if !s.consistent(chain, inst.env) {
+					continue // a prefix another call of the same function gives
+				}
 				for _, id := range s.routeIDs(cs, inst, op, chain) {
 					if seen[id] {
 						continue
@@ -715,6 +719,13 @@ func (s *routerScan) wrapperInstances(cs callSite, exprs []ast.Expr, stack map[a
 				args = append(args, caller.call.Args[p.index])
 			}
 		}
+		// The function's other string parameters too (a prefix its Route
+		// call uses): consistent pairs them with the chains.
+		for _, v := range s.ownerParams[owner.keys[0]] {
+			if p := s.params[v]; env[v].expr == nil && !p.variadic && p.index < len(caller.call.Args) && types.Identical(v.Type().Underlying(), types.Typ[types.String]) {
+				env[v] = boundArg{exprRef: s.ref(caller, caller.call.Args[p.index])}
+			}
+		}
 		outer := s.wrapperInstances(caller, args, stack)
 		if len(outer) == 0 {
 			out = append(out, regInstance{site: caller, env: env})
@@ -747,24 +758,25 @@ func (s *routerScan) paramOf(info *types.Info, e ast.Expr) *types.Var {
 // libraries it imports, or returns nil when it imports none.
 func newRouterScan(g *Graph) *routerScan {
 	s := &routerScan{
-		g:          g,
-		byPkg:      map[string][]routerDetector{},
-		site:       map[*ast.CallExpr]int{},
-		byCallee:   map[types.Object][]int{},
-		parent:     map[*ast.CallExpr]*ast.CallExpr{},
-		defs:       map[types.Object][]exprRef{},
-		funcArgs:   map[any][]argUse{},
-		litCalls:   map[*ast.FuncLit][]int{},
-		ifaceCalls: map[string][]int{},
-		params:     map[*types.Var]paramOwner{},
-		decls:      map[*types.Func]declRef{},
-		rets:       map[*types.Func][]exprRef{},
-		ranges:     map[*types.Var]rangeVar{},
-		impls:      map[*types.Func][]*types.Func{},
-		ops:        map[*ast.CallExpr]*routerOpAt{},
-		memo:       map[ast.Expr][]routerChain{},
-		busy:       map[ast.Expr]bool{},
-		mounts:     map[any][]mountUse{},
+		g:           g,
+		byPkg:       map[string][]routerDetector{},
+		site:        map[*ast.CallExpr]int{},
+		byCallee:    map[types.Object][]int{},
+		parent:      map[*ast.CallExpr]*ast.CallExpr{},
+		defs:        map[types.Object][]exprRef{},
+		funcArgs:    map[any][]argUse{},
+		litCalls:    map[*ast.FuncLit][]int{},
+		ifaceCalls:  map[string][]int{},
+		params:      map[*types.Var]paramOwner{},
+		decls:       map[*types.Func]declRef{},
+		rets:        map[*types.Func][]exprRef{},
+		ranges:      map[*types.Var]rangeVar{},
+		ownerParams: map[any][]*types.Var{},
+		impls:       map[*types.Func][]*types.Func{},
+		ops:         map[*ast.CallExpr]*routerOpAt{},
+		memo:        map[ast.Expr][]routerChain{},
+		busy:        map[ast.Expr]bool{},
+		mounts:      map[any][]mountUse{},
 	}
 	all := map[string][]routerDetector{}
 	for _, d := range routerDetectors {
@@ -903,6 +915,7 @@ func (s *routerScan) addParams(info *types.Info, ft *ast.FuncType, keys []any) {
 		for _, name := range field.Names {
 			if v, ok := info.Defs[name].(*types.Var); ok {
 				s.params[v] = paramOwner{keys: keys, index: i, variadic: variadic}
+				s.ownerParams[keys[0]] = append(s.ownerParams[keys[0]], v)
 			}
 			i++
 		}

@@ -796,3 +796,53 @@ func (s *routerScan) handlerParamIn(info *types.Info, e ast.Expr) *types.Var {
 	})
 	return out
 }
+
+// consistent reports whether a chain's routers derived per call (a
+// Route or Group given its prefix by the callers of the function around
+// it) have the prefix that the instance's own binding gives: a function
+// given both a prefix and a handler registers each handler under its own
+// prefix only.
+func (s *routerScan) consistent(chain routerChain, env binding) bool {
+	if env == nil {
+		return true
+	}
+	for _, st := range chain {
+		k, ok := st.id.(stepKey)
+		if !ok {
+			continue
+		}
+		i, ok := s.site[k.call]
+		if !ok {
+			continue
+		}
+		cs, op := s.calls[i], s.opOf(i)
+		if op == nil || !s.binds(cs.pkg.TypesInfo, env, op.paths) {
+			continue
+		}
+		exact := true
+		for _, p := range op.paths {
+			exact = exact && s.eval(s.ref(cs, p), env, 0).exact
+		}
+		if p, dyn := s.constPath(cs, op.paths, op.det, env); exact && !dyn && p != k.prefix {
+			return false
+		}
+	}
+	return true
+}
+
+// binds reports whether a binding gives a parameter the expressions use.
+func (s *routerScan) binds(info *types.Info, env binding, exprs []ast.Expr) bool {
+	found := false
+	for _, e := range exprs {
+		ast.Inspect(e, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if v, ok := info.Uses[id].(*types.Var); ok {
+					_, bound := env[v]
+					found = found || bound
+				}
+			}
+			return !found
+		})
+	}
+	return found
+}

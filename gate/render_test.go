@@ -426,3 +426,26 @@ func TestMarkdownOwnersAndMonitor(t *testing.T) {
 		require.NotContains(t, mdFeatureCell(f), "dashboard", bad)
 	}
 }
+
+func TestFeaturesTextCountsDynamicRoutes(t *testing.T) {
+	r := &report.Report{SchemaVersion: report.SchemaVersion, Features: []report.Feature{
+		{ID: "GET /x", Kind: report.KindRoute, Tests: []report.Test{}},
+		{ID: "(dynamic route at web/web.go:9)", Kind: report.KindRoute, Tests: []report.Test{}},
+		{ID: "GET <cfg.Base>/y", Kind: report.KindRoute, Tests: []report.Test{}},
+	}}
+	var b strings.Builder
+	if err := WriteTextOptions(&b, r, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "1 dynamic routes (path known only at run time, named by position), 1 routes with run-time parts (<expr>)") {
+		t.Fatalf("no count of dynamic routes in:\n%s", b.String())
+	}
+	r.Features = r.Features[:1]
+	b.Reset()
+	if err := WriteTextOptions(&b, r, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "dynamic") {
+		t.Fatalf("a count of dynamic routes without any:\n%s", b.String())
+	}
+}
