@@ -68,19 +68,8 @@ func (s *routerScan) eval(r exprRef, env binding, depth int) pathVal {
 		_, isParam := s.params[v]
 		_, isRange := s.ranges[v]
 		if !isParam && !isRange && !v.IsField() {
-			if defs := s.defs[v]; len(defs) > 0 {
-				out, same := "", true
-				for i, d := range defs {
-					c, ok := s.str(d, nil, depth+1)
-					if !ok || (i > 0 && c != out) {
-						same = false
-						break
-					}
-					out = c
-				}
-				if same {
-					return pathVal{s: out, exact: true, ok: true}
-				}
+			if v, ok := s.sameDefs(s.defs[v], env, depth); ok {
+				return v
 			}
 		}
 	case *ast.SelectorExpr:
@@ -89,6 +78,15 @@ func (s *routerScan) eval(r exprRef, env binding, depth int) pathVal {
 				return s.eval(f.exprRef, f.env, depth+1)
 			} else if lit {
 				return pathVal{s: "", exact: true, ok: true} // a field the literal leaves out
+			}
+		}
+		// A field every write gives the same constant (a.prefix set
+		// once), or a package variable.
+		if v, ok := assignee(info, x).(*types.Var); ok {
+			if sel := info.Selections[x]; sel == nil || sel.Kind() == types.FieldVal {
+				if v, ok := s.sameDefs(s.defs[v], nil, depth); ok && (v.exact || sel == nil) {
+					return v
+				}
 			}
 		}
 	case *ast.CallExpr:
@@ -845,4 +843,23 @@ func (s *routerScan) binds(info *types.Info, env binding, exprs []ast.Expr) bool
 		})
 	}
 	return found
+}
+
+// sameDefs evaluates a variable from its definitions: all of them the
+// same exact string, or its one definition (run-time parts kept).
+func (s *routerScan) sameDefs(defs []exprRef, env binding, depth int) (pathVal, bool) {
+	if len(defs) == 1 {
+		// Its one definition, when that says more than <name> would.
+		v := s.eval(defs[0], env, depth+1)
+		return v, v.ok && (v.exact || strings.Trim(v.s, "/") != "" && !onlyPlaceholders(v.s))
+	}
+	out := ""
+	for i, d := range defs {
+		c, ok := s.str(d, nil, depth+1)
+		if !ok || (i > 0 && c != out) {
+			return pathVal{}, false
+		}
+		out = c
+	}
+	return pathVal{s: out, exact: true, ok: true}, len(defs) > 0
 }
