@@ -240,6 +240,8 @@ type routerScan struct {
 	ranges      map[*types.Var]rangeVar
 	ownerParams map[any][]*types.Var // a function's parameters, by its first key
 	impls       map[*types.Func][]*types.Func
+	ifaceTypes  map[*types.Func][]routerType
+	mine        map[string]bool
 	rtypes      []routerType
 
 	ops      map[*ast.CallExpr]*routerOpAt
@@ -773,6 +775,7 @@ func newRouterScan(g *Graph) *routerScan {
 		ranges:      map[*types.Var]rangeVar{},
 		ownerParams: map[any][]*types.Var{},
 		impls:       map[*types.Func][]*types.Func{},
+		ifaceTypes:  map[*types.Func][]routerType{},
 		ops:         map[*ast.CallExpr]*routerOpAt{},
 		memo:        map[ast.Expr][]routerChain{},
 		busy:        map[ast.Expr]bool{},

@@ -526,14 +526,7 @@ func (s *routerScan) usesFlow(info *types.Info, e ast.Expr) bool {
 // (type Router interface{ MethodFunc(...) }) as the call of the router
 // type that implements it.
 func (s *routerScan) ifaceOp(info *types.Info, call *ast.CallExpr, fn *types.Func) *routerOpAt {
-	iface, ok := fn.Signature().Recv().Type().Underlying().(*types.Interface)
-	if !ok {
-		return nil
-	}
-	for _, rt := range s.routerTypes() {
-		if !types.Implements(rt.t, iface) {
-			continue
-		}
+	for _, rt := range s.implementers(fn) {
 		obj, _, _ := types.LookupFieldOrMethod(rt.t, true, fn.Pkg(), fn.Name())
 		m, ok := obj.(*types.Func)
 		if !ok {
@@ -546,6 +539,36 @@ func (s *routerScan) ifaceOp(info *types.Info, call *ast.CallExpr, fn *types.Fun
 		}
 	}
 	return nil
+}
+
+// implementers are the router types implementing the module's
+// interface that declares fn.
+func (s *routerScan) implementers(fn *types.Func) []routerType {
+	if out, ok := s.ifaceTypes[fn]; ok {
+		return out
+	}
+	var out []routerType
+	iface, ok := fn.Signature().Recv().Type().Underlying().(*types.Interface)
+	if ok && fn.Pkg() != nil && s.modulePkgs()[fn.Pkg().Path()] {
+		for _, rt := range s.routerTypes() {
+			if obj, _, _ := types.LookupFieldOrMethod(rt.t, true, fn.Pkg(), fn.Name()); obj != nil && types.Implements(rt.t, iface) {
+				out = append(out, rt)
+			}
+		}
+	}
+	s.ifaceTypes[fn] = out
+	return out
+}
+
+// modulePkgs are the import paths of the module's packages.
+func (s *routerScan) modulePkgs() map[string]bool {
+	if s.mine == nil {
+		s.mine = map[string]bool{}
+		for _, pkg := range s.g.prog.Packages {
+			s.mine[pkg.PkgPath] = true
+		}
+	}
+	return s.mine
 }
 
 type routerType struct {
