@@ -433,7 +433,13 @@ func (s *routerScan) feature(cs callSite, inst regInstance, op *routerOpAt, chai
 			// A wrapper's own handler around the one it is given
 			// (func(w, r) { h.ServeHTTP(w, r) }): the given one is the
 			// entry, the wrapper's code runs too.
-			if v := s.handlerParamIn(cs.pkg.TypesInfo, op.handler); v != nil {
+			v := s.wrapsParam(cs.pkg.TypesInfo, op.handler)
+			if p := s.paramOf(cs.pkg.TypesInfo, op.handler); v == nil && p != nil && isHandlerType(p.Type()) {
+				if _, isParam := s.params[p]; isParam {
+					v = p // a handler parameter nobody gives
+				}
+			}
+			if v != nil {
 				inner = s.g.referencedIn(cs.pkg, op.handler)
 				if b, ok := inst.env[v]; ok {
 					h = s.bind(b.exprRef, b.env)
@@ -640,8 +646,11 @@ type regInstance struct {
 // call of the wrapper it is in.
 func (s *routerScan) instances(cs callSite, op *routerOpAt) []regInstance {
 	uses := append(append([]ast.Expr{}, op.paths...), op.methods...)
-	if op.handler != nil {
-		if _, isParam := s.params[s.paramOf(cs.pkg.TypesInfo, op.handler)]; isParam || s.usesFlow(cs.pkg.TypesInfo, op.handler) {
+	if op.handler != nil && op.handler != cs.call.Fun {
+		// A handler given by the callers: a parameter, a row of a table,
+		// or what a wrapper's own handler wraps.
+		info := cs.pkg.TypesInfo
+		if _, isParam := s.params[s.paramOf(info, op.handler)]; isParam || s.usesRange(info, op.handler) || s.wrapsParam(info, op.handler) != nil {
 			uses = append(uses, op.handler)
 		}
 	}
@@ -665,7 +674,7 @@ func (s *routerScan) wrapperInstances(cs callSite, exprs []ast.Expr, stack map[a
 				return true
 			}
 			v, ok := info.Uses[id].(*types.Var)
-			if !ok {
+			if !ok || declaredIn(v, e) {
 				return true
 			}
 			if p, ok := s.params[v]; ok && (owner == nil || owner.keys[0] == p.keys[0]) {

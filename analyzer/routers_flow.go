@@ -430,7 +430,7 @@ func (s *routerScan) rangesOf(info *types.Info, exprs []ast.Expr) ([]*ast.RangeS
 				return true
 			}
 			v, ok := info.Uses[id].(*types.Var)
-			if !ok {
+			if !ok || declaredIn(v, all[i]) {
 				return true
 			}
 			if rv, ok := s.ranges[v]; ok && !seen[rv.stmt] {
@@ -511,7 +511,7 @@ func (s *routerScan) usesFlow(info *types.Info, e ast.Expr) bool {
 	found := false
 	ast.Inspect(e, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok {
-			if v, ok := info.Uses[id].(*types.Var); ok {
+			if v, ok := info.Uses[id].(*types.Var); ok && !declaredIn(v, e) {
 				_, p := s.params[v]
 				_, r := s.ranges[v]
 				found = found || p || r
@@ -807,7 +807,7 @@ func (s *routerScan) handlerParamIn(info *types.Info, e ast.Expr) *types.Var {
 	var out *types.Var
 	ast.Inspect(e, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok && out == nil {
-			if v, ok := info.Uses[id].(*types.Var); ok {
+			if v, ok := info.Uses[id].(*types.Var); ok && !declaredIn(v, e) {
 				if _, isParam := s.params[v]; isParam && isHandlerType(v.Type()) {
 					out = v
 				}
@@ -885,4 +885,34 @@ func (s *routerScan) sameDefs(defs []exprRef, env binding, depth int) (pathVal, 
 		out = c
 	}
 	return pathVal{s: out, exact: true, ok: true}, len(defs) > 0
+}
+
+// declaredIn reports whether a variable is declared inside an expression
+// (a closure's own parameter): its value does not come from outside.
+func declaredIn(v *types.Var, e ast.Expr) bool {
+	return e.Pos() <= v.Pos() && v.Pos() < e.End()
+}
+
+// usesRange reports whether an expression names a range variable.
+func (s *routerScan) usesRange(info *types.Info, e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if v, ok := info.Uses[id].(*types.Var); ok && !declaredIn(v, e) {
+				_, found = s.ranges[v]
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// wrapsParam is the handler parameter a wrapper's own handler (a closure
+// or a call around it) wraps, or nil.
+func (s *routerScan) wrapsParam(info *types.Info, e ast.Expr) *types.Var {
+	switch ast.Unparen(e).(type) {
+	case *ast.FuncLit, *ast.CallExpr:
+		return s.handlerParamIn(info, e)
+	}
+	return nil
 }
