@@ -190,6 +190,7 @@ type routerStep struct {
 	id      any    // what makes the router value: a call, or an object for a router of unknown origin
 	prefix  string // the path it adds
 	dynamic bool   // the prefix is not static
+	text    bool   // the prefix holds constant text of the program
 	methods []string
 	mws     []exprRef
 	det     routerDetector
@@ -443,6 +444,11 @@ func (s *routerScan) feature(cs callSite, inst regInstance, op *routerOpAt, chai
 				inner = s.g.referencedIn(cs.pkg, op.handler)
 				if b, ok := inst.env[v]; ok {
 					h = s.bind(b.exprRef, b.env)
+					if p := s.paramOf(h.pkg.TypesInfo, h.expr); p != nil && isHandlerType(p.Type()) {
+						if _, isParam := s.params[p]; isParam {
+							h = boundArg{} // a wrapper's parameter nobody gives
+						}
+					}
 				} else {
 					h = boundArg{} // given by nobody the module sees
 				}
@@ -547,9 +553,11 @@ func (s *routerScan) sameRouter(det routerDetector, cs callSite, handler ast.Exp
 func (s *routerScan) routeIDs(cs callSite, inst regInstance, op *routerOpAt, chain routerChain) []string {
 	dynamic := op.dynamic
 	prefix := ""
+	text := false
 	var constraint []string
 	for _, st := range chain {
 		dynamic = dynamic || st.dynamic
+		text = text || st.text
 		if st.prefix != "" {
 			prefix = op.det.join(prefix, st.prefix)
 		}
@@ -565,6 +573,7 @@ func (s *routerScan) routeIDs(cs callSite, inst regInstance, op *routerOpAt, cha
 			dynamic = true
 			break
 		}
+		text = text || v.text
 		if i == 0 {
 			rel = c
 		} else {
@@ -601,7 +610,8 @@ func (s *routerScan) routeIDs(cs callSite, inst regInstance, op *routerOpAt, cha
 	if path = op.det.join(prefix, path); !strings.HasPrefix(path, "<") {
 		path = op.det.clean(path) // a run-time base keeps its place
 	}
-	if onlyPlaceholders(path) {
+	if strings.Contains(path, "<") && !text {
+		// Nothing of the program's own text: the path names no page.
 		return []string{dynamicID(s.g, inst.site.call)}
 	}
 	if len(methods) == 0 {
@@ -695,15 +705,27 @@ func (s *routerScan) wrapperInstances(cs callSite, exprs []ast.Expr, stack map[a
 			callers = append(callers, s.byCallee[obj]...)
 			callers = append(callers, s.dispatched(obj)...)
 		}
-		// Handed to a function as a value (Install(r.Handle)): the
-		// calls of that function's parameter.
-		for _, use := range s.funcArgs[key] {
-			uc := s.calls[use.call]
-			if fn, ok := typeutil.Callee(uc.pkg.TypesInfo, uc.call).(*types.Func); ok && fn.Pkg() != nil && !isAbstract(fn) {
-				if _, mine := s.decls[fn.Origin()]; mine {
-					if ps := fn.Origin().Signature().Params(); use.arg < ps.Len() {
-						callers = append(callers, s.byCallee[ps.At(use.arg)]...)
-					}
+		// Handed to functions as a value (Install(r.Handle), and on to
+		// installDebug(handle)): the calls of those parameters.
+		aliases := []any{key}
+		seen := map[any]bool{key: true}
+		for len(aliases) > 0 {
+			a := aliases[0]
+			aliases = aliases[1:]
+			for _, use := range s.funcArgs[a] {
+				uc := s.calls[use.call]
+				fn, ok := typeutil.Callee(uc.pkg.TypesInfo, uc.call).(*types.Func)
+				if !ok || fn.Pkg() == nil || isAbstract(fn) {
+					continue
+				}
+				if _, mine := s.decls[fn.Origin()]; !mine {
+					continue
+				}
+				if ps := fn.Origin().Signature().Params(); use.arg < ps.Len() && !seen[ps.At(use.arg)] {
+					p := ps.At(use.arg)
+					seen[p] = true
+					aliases = append(aliases, p)
+					callers = append(callers, s.byCallee[p]...)
 				}
 			}
 		}
@@ -1137,7 +1159,7 @@ func (s *routerScan) root(id any, depth int) []routerChain {
 	for _, m := range s.mounts[id] {
 		cs, op := s.calls[m.call], s.opOf(m.call)
 		step := &routerStep{id: id, det: op.det, sites: []regSpan{s.opSpan(cs, op.routerOp)}}
-		step.prefix, step.dynamic = s.constPath(cs, op.paths, op.det, m.env)
+		step.prefix, step.dynamic, step.text = s.constPath(cs, op.paths, op.det, m.env)
 		for _, parent := range s.recvChains(s.ref(cs, op.recv), op, m.env, depth+1) {
 			out = append(out, append(append(routerChain{}, parent...), step))
 		}
@@ -1182,7 +1204,7 @@ func (s *routerScan) derivedEnv(r exprRef, call *ast.CallExpr, op *routerOpAt, d
 	for _, inst := range insts {
 		step := &routerStep{id: call, det: op.det}
 		step.sites = []regSpan{s.opSpan(cs, op.routerOp)}
-		step.prefix, step.dynamic = s.constPath(cs, op.paths, op.det, inst.env)
+		step.prefix, step.dynamic, step.text = s.constPath(cs, op.paths, op.det, inst.env)
 		if split {
 			step.id = stepKey{call: call, prefix: step.prefix}
 		}
@@ -1216,21 +1238,22 @@ func (s *routerScan) derivedEnv(r exprRef, call *ast.CallExpr, op *routerOpAt, d
 }
 
 // constPath composes constant path expressions, or reports them dynamic.
-func (s *routerScan) constPath(cs callSite, paths []ast.Expr, det routerDetector, env binding) (string, bool) {
-	out := ""
+func (s *routerScan) constPath(cs callSite, paths []ast.Expr, det routerDetector, env binding) (string, bool, bool) {
+	out, text := "", false
 	for i, p := range paths {
 		v := s.eval(s.ref(cs, p), env, 0)
 		c, ok := v.s, v.ok
 		if !ok {
-			return "", true
+			return "", true, false
 		}
+		text = text || v.text
 		if i == 0 {
 			out = c
 		} else {
 			out = det.join(out, c)
 		}
 	}
-	return out, false
+	return out, false, text
 }
 
 // paramChains follows a parameter to what the function is given: the

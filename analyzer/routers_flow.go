@@ -32,6 +32,7 @@ type pathVal struct {
 	s     string
 	exact bool // no run-time part
 	ok    bool // representable
+	text  bool // some constant text of the program is part of it
 }
 
 // str evaluates a string that must be known exactly.
@@ -44,7 +45,7 @@ func (s *routerScan) str(r exprRef, env binding, depth int) (string, bool) {
 func (s *routerScan) eval(r exprRef, env binding, depth int) pathVal {
 	info := r.pkg.TypesInfo
 	if c, ok := constString(info, r.expr); ok {
-		return pathVal{s: c, exact: true, ok: true}
+		return pathVal{s: c, exact: true, ok: true, text: c != ""}
 	}
 	if depth > maxFlowDepth {
 		return pathVal{}
@@ -56,7 +57,7 @@ func (s *routerScan) eval(r exprRef, env binding, depth int) pathVal {
 			return pathVal{}
 		}
 		a, b := sub(x.X), sub(x.Y)
-		return pathVal{s: a.s + b.s, exact: a.exact && b.exact, ok: a.ok && b.ok}
+		return pathVal{s: a.s + b.s, exact: a.exact && b.exact, ok: a.ok && b.ok, text: a.text || b.text}
 	case *ast.Ident:
 		v, ok := info.Uses[x].(*types.Var)
 		if !ok {
@@ -139,15 +140,27 @@ func (s *routerScan) evalCall(r exprRef, call *ast.CallExpr, env binding, depth 
 		}
 		out, ok := sprintf(args[0].s, args[1:])
 		exact, _ := all(args[1:])
-		return pathVal{s: out, exact: exact, ok: ok}, ok
+		text := false
+		for _, a := range args[1:] {
+			text = text || a.text
+		}
+		blank := make([]pathVal, len(args)-1)
+		for i := range blank {
+			blank[i].ok = true
+		}
+		literal, _ := sprintf(args[0].s, blank) // the format without its verbs
+		text = text || literal != ""
+		return pathVal{s: out, exact: exact, ok: ok, text: text}, ok
 	case "path.Join", "net/url.JoinPath":
 		exact, ok := all(args)
 		if !ok {
 			return pathVal{}, false
 		}
 		var parts []string
+		text := false
 		for _, a := range args {
 			parts = append(parts, a.s)
+			text = text || a.text
 		}
 		out := path.Join(parts...)
 		if fn.FullName() == "net/url.JoinPath" && len(parts) > 0 {
@@ -162,7 +175,7 @@ func (s *routerScan) evalCall(r exprRef, call *ast.CallExpr, env binding, depth 
 		if out == "." {
 			out = ""
 		}
-		return pathVal{s: out, exact: exact, ok: true}, true
+		return pathVal{s: out, exact: exact, ok: true, text: text}, true
 	}
 	// A function of the module that returns one string: its returns, with
 	// its parameters bound to the call's arguments.
@@ -688,27 +701,6 @@ func embeddedRouters(t types.Type, det routerDetector) []*types.Var {
 	return out
 }
 
-// onlyPlaceholders reports whether a path has run-time parts and no
-// other text than slashes: nothing of it names the page.
-func onlyPlaceholders(p string) bool {
-	if !strings.Contains(p, "<") {
-		return false
-	}
-	rest := p
-	for {
-		i := strings.Index(rest, "<")
-		if i < 0 {
-			break
-		}
-		j := strings.Index(rest[i:], ">")
-		if j < 0 {
-			break
-		}
-		rest = rest[:i] + rest[i+j+1:]
-	}
-	return strings.Trim(rest, "/*") == ""
-}
-
 // isJoinPath reports whether e calls url.JoinPath.
 func isJoinPath(info *types.Info, e ast.Expr) bool {
 	call, ok := ast.Unparen(e).(*ast.CallExpr)
@@ -844,7 +836,7 @@ func (s *routerScan) consistent(chain routerChain, env binding) bool {
 		for _, p := range op.paths {
 			exact = exact && s.eval(s.ref(cs, p), env, 0).exact
 		}
-		if p, dyn := s.constPath(cs, op.paths, op.det, env); exact && !dyn && p != k.prefix {
+		if p, dyn, _ := s.constPath(cs, op.paths, op.det, env); exact && !dyn && p != k.prefix {
 			return false
 		}
 	}
@@ -874,7 +866,7 @@ func (s *routerScan) sameDefs(defs []exprRef, env binding, depth int) (pathVal, 
 	if len(defs) == 1 {
 		// Its one definition, when that says more than <name> would.
 		v := s.eval(defs[0], env, depth+1)
-		return v, v.ok && (v.exact || strings.Trim(v.s, "/") != "" && !onlyPlaceholders(v.s))
+		return v, v.ok && (v.exact || v.text)
 	}
 	out := ""
 	for i, d := range defs {
@@ -884,7 +876,7 @@ func (s *routerScan) sameDefs(defs []exprRef, env binding, depth int) (pathVal, 
 		}
 		out = c
 	}
-	return pathVal{s: out, exact: true, ok: true}, len(defs) > 0
+	return pathVal{s: out, exact: true, ok: true, text: out != ""}, len(defs) > 0
 }
 
 // declaredIn reports whether a variable is declared inside an expression
