@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -84,7 +85,7 @@ func writeFeaturesText(w io.Writer, r *report.Report) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", clean(f.Kind), clean(f.ID), clean(f.Entry), pos(f.Position), list)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "%d features\n", len(r.Features))
+	fmt.Fprintln(w, featureSummary(r.Features))
 	if line := dynamicRoutesLine(r.Features); line != "" {
 		fmt.Fprintln(w, line)
 	}
@@ -109,6 +110,50 @@ func dynamicRoutesLine(features []report.Feature) string {
 		return ""
 	}
 	return fmt.Sprintf("%d dynamic routes (path known only at run time, named by position), %d routes with run-time parts (<expr>)", dynamic, partial)
+}
+
+// featureSummary counts the features and those with a credited test:
+// where a team adopting the gate stands.
+func featureSummary(fs []report.Feature) string {
+	tested := 0
+	for _, f := range fs {
+		if len(f.Tests) > 0 {
+			tested++
+		}
+	}
+	return fmt.Sprintf("%d %s: %d with a credited test, %d without", len(fs), plural(len(fs), "feature"), tested, len(fs)-tested)
+}
+
+// untestedByOwner groups the features without a credited test by owner
+// (a feature with several owners is listed under each; "" holds those
+// with none), owners sorted, ownerless last.
+func untestedByOwner(fs []report.Feature) (owners []string, byOwner map[string][]string) {
+	byOwner = map[string][]string{}
+	for _, f := range fs {
+		if len(f.Tests) > 0 {
+			continue
+		}
+		keys := f.Owners
+		if len(keys) == 0 {
+			keys = []string{""}
+		}
+		for _, o := range keys {
+			if _, ok := byOwner[o]; !ok {
+				owners = append(owners, o)
+			}
+			byOwner[o] = append(byOwner[o], f.ID)
+		}
+	}
+	slices.SortFunc(owners, func(a, b string) int {
+		if (a == "") != (b == "") {
+			if a == "" {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(a, b)
+	})
+	return owners, byOwner
 }
 
 func writeImpactText(w io.Writer, r *report.Report) {
@@ -197,10 +242,42 @@ func writeCheckText(w io.Writer, r *report.Report, opts TextOptions) {
 			writeTraceText(w, indent, f.Trace)
 		}
 	}
+	if next := nextStep(r); next != "" {
+		fmt.Fprintf(w, "\nto pass: %s\n", clean(next))
+	}
 	if len(r.Warnings) > 0 {
 		fmt.Fprintln(w)
 	}
 	writeWarnings(w, r)
+}
+
+// nextStep says what would satisfy a failing gate: what to do first, from
+// the statuses of the features that fail it, then the command that runs
+// the tests and checks again. It is empty when the report has no command.
+func nextStep(r *report.Report) string {
+	if r.Verdict != report.VerdictFail || r.NextCommand == "" {
+		return ""
+	}
+	has := map[string]bool{}
+	for _, f := range r.Impacted {
+		if failing(f) {
+			has[f.Status] = true
+		}
+	}
+	var todo []string
+	if has[report.StatusFailed] {
+		todo = append(todo, "fix the failed tests")
+	}
+	if has[report.StatusSkipped] {
+		todo = append(todo, "make the skipped tests run")
+	}
+	if has[report.StatusUntested] {
+		todo = append(todo, "add a test for each untested feature")
+	}
+	if len(todo) == 0 {
+		return "run " + r.NextCommand
+	}
+	return strings.Join(todo, ", ") + ", then run " + r.NextCommand
 }
 
 // statusCount counts the impacted features of a check report.
@@ -336,7 +413,8 @@ const (
 	mdMaxLabel    = 80  // mermaid node labels
 	mdMaxFrames   = 9   // trace frames drawn: the first mdHeadFrames and the last ones
 	mdHeadFrames  = 6
-	mdMaxTests    = 8 // credited tests drawn per feature
+	mdMaxTests    = 8  // credited tests drawn per feature
+	mdMaxUntested = 50 // untested features listed per owner
 	mdMaxWarnings = 10
 	mdMaxEdges    = 25   // the mermaid graph is drawn only up to this size
 	mdMaxGraph    = 8000 // and this length
@@ -359,7 +437,7 @@ func WriteMarkdown(w io.Writer, r *report.Report) error {
 }
 
 func writeFeaturesMarkdown(b *strings.Builder, r *report.Report) {
-	tail := mdWarnings(r.Warnings)
+	tail := mdAdoption(r.Features) + mdWarnings(r.Warnings)
 	t := mdTable{
 		header: "| kind | feature | entry | position | tests |\n|---|---|---|---|---|\n",
 		budget: mdLimit - len(tail),
@@ -385,6 +463,34 @@ func writeFeaturesMarkdown(b *strings.Builder, r *report.Report) {
 	b.WriteString(tail)
 }
 
+// mdAdoption is the features summary and the untested features by owner,
+// so that a team can plan its first tests.
+func mdAdoption(fs []report.Feature) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n**%s**\n", mdText(featureSummary(fs)))
+	owners, byOwner := untestedByOwner(fs)
+	if len(owners) > 0 {
+		b.WriteString("\nWithout a credited test, by owner:\n\n")
+	}
+	for _, o := range owners {
+		ids := byOwner[o]
+		var cells []string
+		for i, id := range ids {
+			if i == mdMaxUntested {
+				cells = append(cells, fmt.Sprintf("and %d more", len(ids)-i))
+				break
+			}
+			cells = append(cells, code(id))
+		}
+		name := "no owner"
+		if o != "" {
+			name = mdText(o)
+		}
+		fmt.Fprintf(&b, "- %s (%d): %s\n", name, len(ids), strings.Join(cells, ", "))
+	}
+	return b.String()
+}
+
 func writeImpactMarkdown(b *strings.Builder, r *report.Report) {
 	check := r.Verdict != ""
 	if check {
@@ -404,7 +510,7 @@ func writeImpactMarkdown(b *strings.Builder, r *report.Report) {
 		b.WriteString(mdWarnings(r.Warnings))
 		return
 	}
-	tail := mdGraph(r) + mdWarnings(r.Warnings)
+	tail := mdNextStep(r) + mdGraph(r) + mdWarnings(r.Warnings)
 	t := mdTable{budget: mdLimit - b.Len() - len(tail)}
 	if check {
 		t.header = "\n| status | feature | tier | tests | trace |\n|---|---|---|---|---|\n"
@@ -426,6 +532,16 @@ func writeImpactMarkdown(b *strings.Builder, r *report.Report) {
 	}
 	t.writeTo(b, 5)
 	b.WriteString(tail)
+}
+
+// mdNextStep is nextStep as a paragraph, the command as code.
+func mdNextStep(r *report.Report) string {
+	next := nextStep(r)
+	if next == "" {
+		return ""
+	}
+	todo, _ := strings.CutSuffix(next, r.NextCommand)
+	return fmt.Sprintf("\n**To pass:** %s%s\n", mdText(todo), code(r.NextCommand))
 }
 
 // mdFeatureCell is the feature's id, its owners (mentioned, so that they

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/blastgate/blastgate/report"
@@ -448,4 +449,54 @@ func TestFeaturesTextCountsDynamicRoutes(t *testing.T) {
 	if strings.Contains(b.String(), "dynamic") {
 		t.Fatalf("a count of dynamic routes without any:\n%s", b.String())
 	}
+}
+
+// TestNextStep checks the line a failing report ends with: what to do
+// first, by the statuses that fail the gate, then the command to copy.
+func TestNextStep(t *testing.T) {
+	const cmd = "blastgate run --base main"
+	for _, c := range []struct {
+		name     string
+		statuses []string
+		verdict  string
+		command  string
+		want     string
+	}{
+		{"tests to run", []string{"not-run", "covered"}, "fail", cmd, "run " + cmd},
+		{"a failed test", []string{"failed", "not-run"}, "fail", cmd, "fix the failed tests, then run " + cmd},
+		{"untested", []string{"untested"}, "fail", cmd, "add a test for each untested feature, then run " + cmd},
+		{"skipped", []string{"skipped"}, "fail", cmd, "make the skipped tests run, then run " + cmd},
+		{"a pass needs nothing", []string{"covered"}, "pass", "", ""},
+		{"no command, no line", []string{"untested"}, "fail", "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := &report.Report{Verdict: c.verdict, NextCommand: c.command}
+			for i, s := range c.statuses {
+				r.Impacted = append(r.Impacted, report.Feature{ID: fmt.Sprint(i), Status: s})
+			}
+			assert.Equal(t, c.want, nextStep(r))
+			var out bytes.Buffer
+			require.NoError(t, WriteText(&out, r))
+			if c.want == "" {
+				assert.NotContains(t, out.String(), "to pass:")
+			} else {
+				assert.Contains(t, out.String(), "\nto pass: "+c.want+"\n")
+			}
+		})
+	}
+}
+
+// TestFeatureSummary checks the adoption view's counts and grouping.
+func TestFeatureSummary(t *testing.T) {
+	fs := []report.Feature{
+		{ID: "a", Tests: []report.Test{{Name: "TestA"}}},
+		{ID: "b", Owners: []string{"@z", "@y"}},
+		{ID: "c"},
+		{ID: "d", Owners: []string{"@y"}},
+	}
+	assert.Equal(t, "4 features: 1 with a credited test, 3 without", featureSummary(fs))
+	assert.Equal(t, "1 feature: 0 with a credited test, 1 without", featureSummary(fs[2:3]))
+	owners, by := untestedByOwner(fs)
+	assert.Equal(t, []string{"@y", "@z", ""}, owners)
+	assert.Equal(t, map[string][]string{"@y": {"b", "d"}, "@z": {"b"}, "": {"c"}}, by)
 }

@@ -84,6 +84,10 @@ type Report struct {
 	Warnings []string `json:"warnings,omitempty"`
 	// Verdict is "pass" or "fail" (check only).
 	Verdict string `json:"verdict,omitempty"`
+	// NextCommand is the command that runs the tests the gate needs and
+	// checks again, ready to copy (a failing check only), e.g.
+	// "blastgate run --base main".
+	NextCommand string `json:"next_command,omitempty"`
 }
 
 // Feature is a unit of user-facing behaviour.

@@ -104,6 +104,8 @@ type change struct {
 	// rules is the configuration's policy; policy adds the day.
 	rules gate.Policy
 
+	// rv are the revisions as the user gave them.
+	rv revisions
 	// repo, head and rel locate the head's module for go test.
 	repo      *gitrepo.Repo
 	head, rel string
@@ -167,7 +169,7 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 			ac = nil
 		} else if c, ok := ac.get(key); ok {
 			c.report.Base, c.report.Head, c.report.MergeBase = baseSHA, headSHA, mergeBase
-			c.repo, c.head, c.rel = repo, headSHA, rel
+			c.repo, c.head, c.rel, c.rv = repo, headSHA, rel, rv
 			return c, nil
 		}
 	}
@@ -250,6 +252,7 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 		modules:  a.modules,
 		packages: a.graph.PackagePaths(),
 		rules:    a.policy(),
+		rv:       rv,
 		repo:     repo, head: headSHA, rel: rel,
 		dir: a.moduleDir, cleanup: cleanup,
 	}

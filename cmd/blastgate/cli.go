@@ -50,10 +50,11 @@ Exit codes: 0 success, 1 the gate failed, 2 usage error, bad input or failed ana
 
 // globals are the flags every command takes, before or after its name.
 type globals struct {
-	dir     string
-	config  string
-	format  string
-	timeout time.Duration
+	// dir is -C made absolute; dirArg is -C as given.
+	dir, dirArg string
+	config      string
+	format      string
+	timeout     time.Duration
 	// cacheDir is --cache-dir: where analysed changes are kept; "" keeps
 	// none.
 	cacheDir string
@@ -193,6 +194,11 @@ func parseCommandArgs(g *globals, name string, args []string, stderr io.Writer, 
 	}
 	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("-C %s: no such directory", g.dir)
+	}
+	if g.dirArg == "" {
+		// The first parse keeps -C as given (the demo parses again, in
+		// the shop it tells the story of).
+		g.dirArg = g.dir
 	}
 	g.dir = abs
 	if g.onTimeout != nil {

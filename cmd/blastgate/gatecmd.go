@@ -57,6 +57,9 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 // decide credits tests, applies the results and writes the verdict.
 func (c *change) decide(ctx context.Context, set *results.Set, g *globals, stdout io.Writer) error {
 	gate.Decide(c.report, resultsOf{set}, c.policy())
+	if c.report.Verdict != report.VerdictPass {
+		c.report.NextCommand = rerunCommand(g, c.rv)
+	}
 	if err := writeReport(ctx, stdout, c.report, g); err != nil {
 		return err
 	}
@@ -64,6 +67,37 @@ func (c *change) decide(ctx context.Context, set *results.Set, g *globals, stdou
 		return errGateFailed
 	}
 	return nil
+}
+
+// rerunCommand is the blastgate run command line that runs what this
+// check needs, with the revisions and the global flags as the user gave
+// them.
+func rerunCommand(g *globals, rv revisions) string {
+	args := []string{"blastgate"}
+	if g.dirArg != "" && g.dirArg != "." {
+		args = append(args, "-C", g.dirArg)
+	}
+	if g.config != "" {
+		args = append(args, "--config", g.config)
+	}
+	args = append(args, "run", "--base", rv.base)
+	if rv.head != "" && rv.head != "HEAD" {
+		args = append(args, "--head", rv.head)
+	}
+	return strings.Join(shellQuote(args), " ")
+}
+
+// shellQuote quotes each argument that a POSIX shell would not take as
+// it is.
+func shellQuote(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if a == "" || strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@+,%^~") != "" {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		out[i] = a
+	}
+	return out
 }
 
 // matchResults fails when the results mention none of the module's
