@@ -278,4 +278,54 @@ var apps = []app{
 			{Name: "chi v5.3.0", Kind: "dependency", Require: "github.com/go-chi/chi/v5@v5.3.0"},
 		},
 	},
+	{
+		Name:   "inbucket",
+		Module: "github.com/inbucket/inbucket/v3@v3.2.0",
+		Router: "gorilla/mux",
+		// Sub-routers mounted through the application's own prefixer
+		// (stringutil.MakePathPrefixer over the configured Web.BasePath:
+		// PathPrefix(prefix("/api/")).Subrouter()), handed as parameters to
+		// rest.SetupRoutes and webui.SetupRoutes, whose handlers are
+		// wrapped in its own web.Handler type. The lister runs the real
+		// server.FullAssembly with the base path "inbucket" and in-memory
+		// storage, and walks the shared web.Router (the sub-routers' mount
+		// points, which hold no handler, are not pages).
+		Lister: &lister{
+			Package: "pkg/server",
+			Imports: []string{"github.com/gorilla/mux", "github.com/inbucket/inbucket/v3/pkg/config",
+				"github.com/inbucket/inbucket/v3/pkg/server/web", "github.com/inbucket/inbucket/v3/pkg/storage",
+				"github.com/inbucket/inbucket/v3/pkg/storage/mem"},
+			Code: `t.Setenv("INBUCKET_WEB_BASEPATH", "inbucket")
+	storage.Constructors["memory"] = mem.New // what cmd/inbucket's init does
+	conf, err := config.Process()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := FullAssembly(conf); err != nil {
+		t.Fatal(err)
+	}
+	_ = web.Router.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		path, err := route.GetPathTemplate()
+		h := route.GetHandler()
+		if err != nil || h == nil {
+			return nil
+		}
+		methods, _ := route.GetMethods()
+		if len(methods) == 0 {
+			methods = []string{""}
+		}
+		for _, m := range methods {
+			emitRoute(m, path, handlerName(h))
+		}
+		return nil
+	})`,
+		},
+		Placeholders: map[string]string{"<conf.Web.BasePath>": "/inbucket"},
+		Edits: []edit{
+			{Name: "web.RenderJSON", Kind: "helper", File: "pkg/server/web/rest.go", Func: "RenderJSON"},
+			{Name: "rest.MailboxListV1", Kind: "handler", File: "pkg/rest/apiv1_controller.go", Func: "MailboxListV1"},
+			{Name: "message.Message.Text", Kind: "model", File: "pkg/message/message.go", Func: "Message.Text"},
+			{Name: "mux v1.8.0", Kind: "dependency", Require: "github.com/gorilla/mux@v1.8.0"},
+		},
+	},
 }
