@@ -263,6 +263,9 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 		files[filepath.Join(d, "zz_blastgate_record.go")] = fmt.Sprintf(recorderSource, pkg)
 	}
 	args := []string{"test", "-count=1", "-timeout", timeout.String()}
+	if len(a.Tags) > 0 {
+		args = append(args, "-tags", strings.Join(a.Tags, ","))
+	}
 	if len(a.SkipTests) > 0 {
 		args = append(args, "-skip", "^("+strings.Join(sortedKeys(a.SkipTests), "|")+")$")
 	}
