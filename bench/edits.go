@@ -356,7 +356,9 @@ func testedPackages(ctx context.Context, a app, src string) ([]string, error) {
 	if len(a.NoTest) == 0 {
 		return []string{"./..."}, nil
 	}
-	out, err := runIn(ctx, src, nil, "go", "list", "-e", "-f", "{{.Dir}}", "./...")
+	// With the tags: a package whose files all need one (perses's
+	// end-to-end tests) is not listed without them.
+	out, err := runIn(ctx, src, nil, "go", "list", "-e", "-tags", strings.Join(a.Tags, ","), "-f", "{{.Dir}}", "./...")
 	if err != nil {
 		return nil, err
 	}
