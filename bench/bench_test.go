@@ -499,3 +499,14 @@ func TestWrongIDs(t *testing.T) {
 	assert.Empty(t, wrong)
 	assert.Equal(t, 1, unlisted)
 }
+
+func TestScoreRoutesHandlerThatIsNoFunction(t *testing.T) {
+	// The router holds a value of a dependency's type (an
+	// http.RedirectHandler): no function of the module names it, so its
+	// entry cannot be checked, and it is not a wrong entry.
+	truth := []truthRoute{{ID: "/", Handler: "*http.redirectHandler"}}
+	s := scoreRoutes(app{}, truth, []feature{{ID: "/", Entry: "net/http.RedirectHandler"}}, nil)
+	assert.Equal(t, 1, s.Found)
+	assert.Equal(t, 1, s.Unverifiable)
+	assert.Empty(t, s.WrongEntry)
+}

@@ -416,10 +416,14 @@ func scoreRoutes(a app, truth []truthRoute, found []feature, regs []registration
 			s.Unverifiable++ // a local variable: its value is not in the literal
 		case entryMatches(t, fs):
 			s.RightEntry++
-		case strings.Contains(normFunc(t.Handler), "$") || t.Handler == "":
+		case strings.Contains(normFunc(t.Handler), "$") || t.Handler == "" || !strings.Contains(t.Handler, "/"):
 			// The router holds a closure some middleware made: the
 			// handler inside it is not visible at run time; the
-			// registration's literal names it.
+			// registration's literal names it. So for a value that is
+			// not a function (handlerName gives its type,
+			// *http.redirectHandler) or a function of a package without
+			// a path (expvar's), which no function of the module
+			// names.
 			lit := truthRoute{ID: t.ID, Handler: literalHandler(regs, t.ID), Literal: true}
 			switch {
 			case lit.Handler == "":
