@@ -146,7 +146,8 @@ import (
 var blastgateSeen sync.Map
 
 // blastgateRecord appends its caller's stack, once per distinct stack, to
-// $BLASTGATE_RECORD.
+// $BLASTGATE_RECORD. (0644, not 0o644: a bumped dependency's go.mod may
+// say go 1.12, which has no 0o literals.)
 func blastgateRecord(tag string) {
 	pcs := make([]uintptr, 256)
 	n := runtime.Callers(2, pcs)
@@ -164,7 +165,7 @@ func blastgateRecord(tag string) {
 	if _, dup := blastgateSeen.LoadOrStore(line, true); dup {
 		return
 	}
-	f, err := os.OpenFile(os.Getenv("BLASTGATE_RECORD"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(os.Getenv("BLASTGATE_RECORD"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0644)
 	if err != nil {
 		return
 	}
