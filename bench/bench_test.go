@@ -244,7 +244,7 @@ func TestChecksPassWhenEveryTargetIsMet(t *testing.T) {
 	assert.Empty(t, v.Unmeasured)
 	assert.Empty(t, v.Missed)
 	assert.Empty(t, v.NotChecked)
-	assert.Len(t, v.Targets, 7)
+	assert.Len(t, v.Targets, 8)
 	require.NoError(t, v.err(false))
 }
 
@@ -261,24 +261,27 @@ func TestChecksFailEachTarget(t *testing.T) {
 		"wrong entry": {1, func(r *appResult) {
 			r.routes.RightEntry, r.routes.WrongEntry = 16, []string{"GET /x: runs a, blastgate says b"}
 		}, "right entry 16 of 18"},
+		"wrong id": {2, func(r *appResult) {
+			r.routes.WrongIDs = []string{"GET /album (the router serves GET /rest/album)"}
+		}, "1 wrong ids, target 0: GET /album (the router serves GET /rest/album)"},
 		"no checkable entry": {1, func(r *appResult) { r.routes.RightEntry, r.routes.Unverifiable = 0, 20 }, "right entry not measured"},
-		"recall miss": {2, func(r *appResult) {
+		"recall miss": {3, func(r *appResult) {
 			r.edits[0].Recalled, r.edits[0].Missed = 1, []string{"GET /b"}
 		}, "edit e1: recall 1 of 2, target 100%; not impacted: GET /b"},
-		"true route not found": {2, func(r *appResult) {
+		"true route not found": {3, func(r *appResult) {
 			r.edits[0].Recalled, r.edits[0].Missed = 1, []string{"GET /b (not found)"}
 		}, "not impacted: GET /b (not found)"},
-		"no true route": {2, func(r *appResult) {
+		"no true route": {3, func(r *appResult) {
 			r.edits[1].True, r.edits[1].Recalled = nil, 0
 		}, "edit e2: recall not measured"},
-		"impacted / true": {3, func(r *appResult) {
+		"impacted / true": {4, func(r *appResult) {
 			r.edits[1].Impacted = []string{"GET /d", "GET /e", "GET /f"}
 		}, "6 impacted for 3 true (2.00x)"},
-		"impacted / package level": {4, func(r *appResult) { r.edits[0].PackageLevel, r.edits[1].PackageLevel = 5, 5 }, "4 impacted for 10 at package level (0.40x)"},
-		"time vs VTA":              {5, func(r *appResult) { r.cost.Blastgate.Wall = 6 * time.Second }, "blastgate impact took 6s"},
-		"memory vs VTA":            {5, func(r *appResult) { r.cost.Blastgate.RSS = 1200 << 20 }, "blastgate impact used 1200 MB"},
-		"cached vs go list":        {6, func(r *appResult) { r.cost.Cached.Wall = 2 * time.Second }, "cached re-run took 2s"},
-		"no cache":                 {6, func(r *appResult) { r.cost.HasCache = false }, "cached re-run not measured"},
+		"impacted / package level": {5, func(r *appResult) { r.edits[0].PackageLevel, r.edits[1].PackageLevel = 5, 5 }, "4 impacted for 10 at package level (0.40x)"},
+		"time vs VTA":              {6, func(r *appResult) { r.cost.Blastgate.Wall = 6 * time.Second }, "blastgate impact took 6s"},
+		"memory vs VTA":            {6, func(r *appResult) { r.cost.Blastgate.RSS = 1200 << 20 }, "blastgate impact used 1200 MB"},
+		"cached vs go list":        {7, func(r *appResult) { r.cost.Cached.Wall = 2 * time.Second }, "cached re-run took 2s"},
+		"no cache":                 {7, func(r *appResult) { r.cost.HasCache = false }, "cached re-run not measured"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := goodResult()
@@ -329,7 +332,7 @@ func TestChecksPrintOnlyWhatTheyCheck(t *testing.T) {
 	r.cost = nil
 	r.edits[0].PackageLevel = 1 // would miss impacted / package level
 	v := checks([]*appResult{r}, false)
-	assert.Len(t, v.Targets, 3, "no aggregate or cost target in a smoke run without cost")
+	assert.Len(t, v.Targets, 4, "no aggregate or cost target in a smoke run without cost")
 	assert.Len(t, v.NotChecked, 2)
 	assert.Empty(t, v.Missed)
 	var b strings.Builder
@@ -413,4 +416,105 @@ func TestFailedPackagesAndFailures(t *testing.T) {
 		"FAIL\texample.com/m/c [build failed]\nFAIL\texample.com/m/d [setup failed]\n")
 	assert.Equal(t, []string{"example.com/m/b"}, failedPackages(out), "a package that did not build is not run again")
 	assert.Equal(t, "--- FAIL: TestX (0.00s); FAIL example.com/m/b 0.2s; FAIL example.com/m/c [build failed]; FAIL example.com/m/d [setup failed]; ", failures(out))
+}
+
+func TestPathPattern(t *testing.T) {
+	for _, c := range []struct {
+		path   string
+		match  []string
+		differ []string
+		static bool
+	}{
+		{"/rest/album", []string{"/rest/album"}, []string{"/album", "/rest/album/", "/rest/albums"}, true},
+		// A placeholder left is any text, slashes and nothing included.
+		{"<cfg.BasePath>/rest/album", []string{"/rest/album", "/music/rest/album"}, []string{"/rest/song", "/album"}, true},
+		{`<path.Join(base, "/x")>/y`, []string{"/a/x/y"}, []string{"/a/x/z"}, true},
+		// Parameters in any router's syntax are one segment.
+		{"/users/{id}", []string{"/users/:id", "/users/{userID}", "/users/{id:[0-9]+}"}, []string{"/users", "/users/1/x"}, true},
+		{"/users/{id:[0-9]{1,3}}/x", []string{"/users/{id}/x"}, []string{"/users/{id}/y"}, true},
+		{"/users/:id", []string{"/users/{id}"}, []string{"/users/{id}/x"}, true},
+		{"/files/*", []string{"/files/*", "/files/a/b"}, []string{"/file/a"}, true},
+		{"/files/{path...}", []string{"/files/a/b"}, []string{"/f/a"}, true},
+		{"/{$}", []string{"/"}, []string{"/x"}, false},
+		{"/{id}", []string{"/x"}, []string{"/x/y"}, false},
+		{"/ümlaut", []string{"/ümlaut"}, []string{"/umlaut"}, true},
+	} {
+		whole, _, static := pathPattern(c.path)
+		assert.Equal(t, c.static, static, c.path)
+		for _, p := range c.match {
+			assert.True(t, whole.MatchString(p), "%s should match %s", c.path, p)
+		}
+		for _, p := range c.differ {
+			assert.False(t, whole.MatchString(p), "%s should not match %s", c.path, p)
+		}
+	}
+	_, suffix, _ := pathPattern("/album")
+	assert.True(t, suffix.MatchString("/rest/album"))
+	assert.False(t, suffix.MatchString("/album"), "a suffix needs a prefix")
+	assert.False(t, suffix.MatchString("/rest/getalbum"), "on a segment boundary")
+}
+
+func TestWrongIDs(t *testing.T) {
+	truth := []truthRoute{
+		{ID: "GET /rest/album", Handler: "example.com/m/api.getAlbum"},
+		{ID: "GET /rest/song/{id}", Handler: "example.com/m/api.getSong"},
+		// A closure middleware made, held by both routes: not checkable.
+		{ID: "POST /acme/new-order", Handler: "example.com/m/acme.route.func1"},
+		{ID: "POST /acme/new-account", Handler: "example.com/m/acme.route.func1"},
+		{ID: "GET /perses/api/v1/projects", Handler: "example.com/m/project.(*endpoint).List-fm"},
+	}
+	a := app{Placeholders: map[string]string{"<a.apiPrefix>": "/perses"}}
+	route := func(id, entry string) feature { return feature{ID: id, Entry: entry} }
+	wrong, unlisted := wrongIDs(a, truth, []feature{
+		// Right: listed ids, a placeholder given its value.
+		route("GET /rest/album", "example.com/m/api.getAlbum"),
+		route("GET <a.apiPrefix>/api/v1/projects", "example.com/m/project.(*endpoint).List"),
+		// Not found, not wrong: only a parameter's name or a placeholder
+		// without a value differ.
+		route("GET /rest/song/{songID}", "example.com/m/api.getSong"),
+		route("GET <cfg.Base>/album", "example.com/m/api.getAlbum"),
+		// Wrong: the mount prefix dropped, named by the handler...
+		route("GET /album", "example.com/m/api.getAlbum"),
+		route("GET /album", "example.com/m/api.getAlbum"), // once
+		// ...or, for a handler the router hides, by the path's end.
+		route("POST /new-order", "example.com/m/acme.NewOrder"),
+		// ...a method that differs is not the same page.
+		// Unlisted: names no listed route.
+		route("POST /album", "example.com/m/api.getAlbum"),
+		route("GET /metrics", "example.com/m/metrics.Handler"),
+		route("GET /{id}", "example.com/m/x.Other"),
+		// Dynamic: no path at all.
+		route("(dynamic route at route.go:40)", "(unresolved handler)"),
+	})
+	assert.Equal(t, []string{
+		"GET /album (the router serves GET /rest/album)",
+		"POST /new-order (the router serves POST /acme/new-order)",
+	}, wrong)
+	assert.Equal(t, 3, unlisted)
+
+	// A listed route whose handler is checkable is not named by a path's
+	// end alone: another handler at /x/health is another page.
+	wrong, unlisted = wrongIDs(app{}, []truthRoute{{ID: "GET /admin/health", Handler: "example.com/m/admin.Health"}},
+		[]feature{route("GET /health", "example.com/m/api.Health")})
+	assert.Empty(t, wrong)
+	assert.Equal(t, 1, unlisted)
+}
+
+func TestScoreRoutesHandlerThatIsNoFunction(t *testing.T) {
+	// The router holds a value of a dependency's type (an
+	// http.RedirectHandler): no function of the module names it, so its
+	// entry cannot be checked, and it is not a wrong entry.
+	truth := []truthRoute{{ID: "/", Handler: "*http.redirectHandler"}}
+	s := scoreRoutes(app{}, truth, []feature{{ID: "/", Entry: "net/http.RedirectHandler"}}, nil)
+	assert.Equal(t, 1, s.Found)
+	assert.Equal(t, 1, s.Unverifiable)
+	assert.Empty(t, s.WrongEntry)
+}
+
+func TestRecorderBuildsInOldModules(t *testing.T) {
+	// The recorder is added to a bumped dependency's packages too, whose
+	// go.mod may say go 1.12 (gorilla/mux v1.8.0): no 0o literals.
+	assert.NotContains(t, recorderSource, ", 0o")
+	_, err := parser.ParseFile(token.NewFileSet(), "r.go", strings.Replace(recorderSource, "%s", "p", 1), 0)
+	require.NoError(t, err)
 }

@@ -57,6 +57,8 @@ func checks(results []*appResult, aggregate bool) verdict {
 	v.Targets = []string{
 		fmt.Sprintf("routes found >= %d%% of those the router lists, for each application", minFoundPct),
 		fmt.Sprintf("the right entry for >= %d%% of the found routes whose entry can be checked, for each application", minRightEntryPct),
+		"no wrong id, for each application: no blastgate route whose id names a route the router serves " +
+			"with static parts that differ from the path it serves",
 		"recall 100% on each edit: every route whose handler was on a stack recorded through the edit is impacted " +
 			"(in each application whose tests can give the truth)",
 	}
@@ -71,6 +73,9 @@ func checks(results []*appResult, aggregate bool) verdict {
 			if rs.Found*100 < minFoundPct*rs.Truth {
 				miss("%s: routes found %d of %d (%s), target >= %d%%; not found: %s", name, rs.Found, rs.Truth,
 					pct(rs.Found, rs.Truth), minFoundPct, strings.Join(rs.Missing, ", "))
+			}
+			if len(rs.WrongIDs) > 0 {
+				miss("%s: %d wrong ids, target 0: %s", name, len(rs.WrongIDs), strings.Join(rs.WrongIDs, "; "))
 			}
 			checkable := rs.Found - rs.Unverifiable
 			switch {

@@ -37,6 +37,10 @@
 //
 //   - routes found >= 95% of those listed, and the right entry for >= 95%
 //     of the found routes whose entry can be checked, per application;
+//   - no wrong id, per application: no blastgate route whose id names a
+//     route the router serves (by its handler, or by a dropped prefix)
+//     with static parts that differ from the path it serves, placeholders
+//     and path parameters read as wildcards (wrongIDs in routes.go);
 //   - recall 100% per edit: every true route impacted (an edit with no
 //     true route misses it: recall was not measured);
 //   - impacted <= 1.5x true and <= 0.2x package level, each summed over

@@ -65,8 +65,8 @@ func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost bo
 	}
 	regs := registrations(ms)
 	res.routes = scoreRoutes(a, truth, routes, regs)
-	logf("routes: %d listed by the router, %d found, %d with the right entry (%d not checkable)",
-		res.routes.Truth, res.routes.Found, res.routes.RightEntry, res.routes.Unverifiable)
+	logf("routes: %d listed by the router, %d found, %d with the right entry (%d not checkable), %d wrong ids, %d not in the listing",
+		res.routes.Truth, res.routes.Found, res.routes.RightEntry, res.routes.Unverifiable, len(res.routes.WrongIDs), res.routes.Unlisted)
 
 	modPath, err := runIn(ctx, src, nil, "go", "list", "-m")
 	if err != nil {
@@ -194,6 +194,15 @@ func fetch(ctx context.Context, a app, dir, src string) error {
 			return err
 		}
 		if err := os.WriteFile(f, []byte("<!-- built by npm in the real application -->\n"), 0o644); err != nil {
+			return err
+		}
+	}
+	for p, content := range a.Generate {
+		f := filepath.Join(src, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(f, []byte(content), 0o644); err != nil {
 			return err
 		}
 	}

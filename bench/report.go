@@ -22,12 +22,13 @@ func printReport(w io.Writer, results []*appResult, v verdict) {
 func printTables(w io.Writer, results []*appResult) {
 	fmt.Fprintf(w, "Machine: %s/%s, %d CPUs, %s\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 
-	fmt.Fprintln(w, "| application | router | routes listed | found | right entry | entry not checkable | blastgate routes |")
-	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| application | router | routes listed | found | right entry | entry not checkable | blastgate routes | wrong ids | not in the listing |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range results {
 		s := r.routes
-		fmt.Fprintf(w, "| %s | %s | %d | %d (%s) | %d (%s of checkable) | %d | %d |\n", r.app.Name, r.app.Router,
-			s.Truth, s.Found, pct(s.Found, s.Truth), s.RightEntry, pct(s.RightEntry, s.Found-s.Unverifiable), s.Unverifiable, s.Reported)
+		fmt.Fprintf(w, "| %s | %s | %d | %d (%s) | %d (%s of checkable) | %d | %d | %d | %d |\n", r.app.Name, r.app.Router,
+			s.Truth, s.Found, pct(s.Found, s.Truth), s.RightEntry, pct(s.RightEntry, s.Found-s.Unverifiable), s.Unverifiable, s.Reported,
+			len(s.WrongIDs), s.Unlisted)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| application | edit | kind | stacks recorded | true routes (in tests) | not checkable | impacted | not through init | recall | impacted / true | package level: registering pkg / handler pkg | impacted / package level |")
@@ -86,6 +87,9 @@ func printNotes(w io.Writer, results []*appResult) {
 		var notes []string
 		if len(r.routes.Missing) > 0 {
 			notes = append(notes, "not found: "+strings.Join(r.routes.Missing, ", "))
+		}
+		if len(r.routes.WrongIDs) > 0 {
+			notes = append(notes, "wrong ids: "+strings.Join(r.routes.WrongIDs, "; "))
 		}
 		if len(r.routes.WrongEntry) > 0 {
 			notes = append(notes, "wrong entry: "+strings.Join(r.routes.WrongEntry, "; "))

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,6 +32,12 @@ type routeScore struct {
 	Truth, Found, RightEntry, Unverifiable, Reported int
 	Missing                                          []string
 	WrongEntry                                       []string
+	// WrongIDs are blastgate's routes whose id names a route the router
+	// serves with static parts that differ from the path it serves
+	// (wrongID); Unlisted counts those that match no listed route and
+	// name none either: routes the lister does not cover.
+	WrongIDs []string
+	Unlisted int
 }
 
 func routeTruth(ctx context.Context, a app, dir, src string, ms *moduleSource) ([]truthRoute, error) {
@@ -391,10 +398,12 @@ func foundByID(a app, found []feature) map[string][]feature {
 }
 
 // scoreRoutes counts the listed routes blastgate finds, and those whose
-// entry is the handler the router runs.
+// entry is the handler the router runs; and blastgate's routes whose id
+// is wrong.
 func scoreRoutes(a app, truth []truthRoute, found []feature, regs []registration) routeScore {
 	byID := foundByID(a, found)
 	s := routeScore{Truth: len(truth), Reported: len(found)}
+	s.WrongIDs, s.Unlisted = wrongIDs(a, truth, found)
 	for _, t := range truth {
 		fs := byID[t.ID]
 		if len(fs) == 0 {
@@ -407,10 +416,14 @@ func scoreRoutes(a app, truth []truthRoute, found []feature, regs []registration
 			s.Unverifiable++ // a local variable: its value is not in the literal
 		case entryMatches(t, fs):
 			s.RightEntry++
-		case strings.Contains(normFunc(t.Handler), "$") || t.Handler == "":
+		case strings.Contains(normFunc(t.Handler), "$") || t.Handler == "" || !strings.Contains(t.Handler, "/"):
 			// The router holds a closure some middleware made: the
 			// handler inside it is not visible at run time; the
-			// registration's literal names it.
+			// registration's literal names it. So for a value that is
+			// not a function (handlerName gives its type,
+			// *http.redirectHandler) or a function of a package without
+			// a path (expvar's), which no function of the module
+			// names.
 			lit := truthRoute{ID: t.ID, Handler: literalHandler(regs, t.ID), Literal: true}
 			switch {
 			case lit.Handler == "":
@@ -613,4 +626,180 @@ func literalHandler(regs []registration, id string) string {
 		best, name = len(r.suffix), r.handler
 	}
 	return name
+}
+
+// wrongIDs sorts blastgate's routes that match no listed route by id
+// into wrong ids and unlisted ones.
+//
+// A blastgate route's id (its placeholders given the application's
+// values, as foundByID does) that is a listed id is right. Otherwise its
+// path is read as a pattern in which every part blastgate could not
+// know is a wildcard: a placeholder left (<expr>, any text, slashes
+// too), a path parameter in any router's syntax ({id}, {id:re}, :id: one
+// segment) and a catch-all (*, {$}: any rest). When that pattern matches
+// the path of a listed route with a compatible method (the same, or
+// either side without one), the id differs from it only in what cannot
+// be known statically (a placeholder's value, a parameter's name): it is
+// not wrong, though not found either. When it matches none, its static
+// parts differ from every path the router serves: the id is wrong when
+// it names a listed route, that is when
+//
+//   - the listed route's handler is the blastgate route's entry, with a
+//     compatible method (the page it means, served at another path: a
+//     mount prefix dropped, a segment misspelt); or
+//   - the listed route's handler cannot be checked (a closure middleware
+//     made, shared by other routes, or none) and its path ends, on a
+//     segment boundary, with the blastgate path's pattern, which has a
+//     static segment (the page it means, its prefix dropped: GET /album
+//     where the router serves GET /rest/album).
+//
+// A route that names no listed route is unlisted: a page the lister does
+// not build (another server, a configuration the lister does not turn
+// on), counted but not a target, since the listing says nothing of it.
+// A dynamic route (its path not resolved at all) names no path: neither.
+func wrongIDs(a app, truth []truthRoute, found []feature) (wrong []string, unlisted int) {
+	listed := map[string]bool{}
+	for _, t := range truth {
+		listed[t.ID] = true
+	}
+	holders := handlerHolders(truth)
+	seen := map[string]bool{}
+	for _, f := range found {
+		id := f.ID
+		for ph, v := range a.Placeholders {
+			id = strings.ReplaceAll(id, ph, v)
+		}
+		if listed[id] || seen[id+"\x00"+f.Entry] || dynamicID(id) {
+			continue
+		}
+		seen[id+"\x00"+f.Entry] = true
+		method, path := splitID(id)
+		whole, suffix, static := pathPattern(path)
+		served := false
+		var names []string
+		for _, t := range truth {
+			tm, tp := splitID(t.ID)
+			if method != "" && tm != "" && method != tm {
+				continue
+			}
+			if whole.MatchString(tp) {
+				served = true
+				break
+			}
+			checkable := t.Handler != "" && (!strings.Contains(normFunc(t.Handler), "$") || holders[normFunc(t.Handler)] == 1)
+			if t.Literal {
+				checkable = t.Handler != ""
+			}
+			switch {
+			case f.Entry != "" && checkable && handles(t, f.Entry):
+				names = append(names, t.ID)
+			case !checkable && static && suffix.MatchString(tp):
+				names = append(names, t.ID)
+			}
+		}
+		switch {
+		case served:
+		case len(names) > 0:
+			if len(names) > 3 {
+				names = append(names[:3], "...")
+			}
+			wrong = append(wrong, fmt.Sprintf("%s (the router serves %s)", f.ID, strings.Join(names, ", ")))
+		default:
+			unlisted++
+		}
+	}
+	slices.Sort(wrong)
+	return wrong, unlisted
+}
+
+// dynamicID reports whether a route id is blastgate's dynamic route, whose
+// path it could not resolve at all: "(dynamic route at file.go:40)". It
+// names no path, so it cannot be wrong.
+func dynamicID(id string) bool { return strings.HasPrefix(id, "(") }
+
+// splitID splits a route id into its method ("" for any) and its path.
+func splitID(id string) (method, path string) {
+	if m, p, ok := strings.Cut(id, " "); ok && !strings.HasPrefix(m, "/") && !strings.HasPrefix(m, "<") {
+		return m, strings.TrimSpace(p)
+	}
+	return "", id
+}
+
+// pathPattern reads a route path as patterns: whole matches a path it
+// may denote (its placeholders, parameters and catch-alls as wildcards,
+// see wrongIDs), suffix a path that ends with such a path after a
+// non-empty prefix; static says whether the path has a segment of static
+// text only. A placeholder may hold slashes (<path.Join(a, "/x")>).
+func pathPattern(path string) (whole, suffix *regexp.Regexp, static bool) {
+	var b strings.Builder
+	segStatic, segEmpty := true, true
+	endSegment := func() {
+		static = static || (segStatic && !segEmpty)
+		segStatic, segEmpty = true, true
+	}
+	for i := 0; i < len(path); {
+		c := path[i]
+		switch {
+		case c == '/':
+			endSegment()
+			b.WriteString("/")
+			i++
+			continue
+		case c == '<' || c == '{':
+			if j := closing(path, i); j > 0 {
+				inner := path[i+1 : j]
+				switch {
+				case c == '<', strings.HasSuffix(inner, "..."):
+					b.WriteString(".*")
+				case inner == "$":
+				default:
+					b.WriteString("[^/]*")
+				}
+				segStatic, segEmpty = false, false
+				i = j + 1
+				continue
+			}
+		case c == ':' && (i == 0 || path[i-1] == '/'), c == '*':
+			j := strings.IndexByte(path[i:], '/')
+			if j < 0 {
+				j = len(path) - i
+			}
+			if c == '*' {
+				b.WriteString(".*")
+			} else {
+				b.WriteString("[^/]*")
+			}
+			segStatic, segEmpty = false, false
+			i += j
+			continue
+		}
+		b.WriteString(regexp.QuoteMeta(path[i : i+1]))
+		segEmpty = false
+		i++
+	}
+	endSegment()
+	p := b.String()
+	return regexp.MustCompile("^" + p + "$"), regexp.MustCompile("^.+" + p + "$"), static
+}
+
+// closing is the index of the bracket that closes the one at path[i]
+// (nested ones balanced), or -1.
+func closing(path string, i int) int {
+	open := path[i]
+	closeB := byte('>')
+	if open == '{' {
+		closeB = '}'
+	}
+	depth := 0
+	for j := i; j < len(path); j++ {
+		switch path[j] {
+		case open:
+			depth++
+		case closeB:
+			if depth--; depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
 }
