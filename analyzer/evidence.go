@@ -162,7 +162,7 @@ func (g *Graph) servesRequest(features []Feature, i int, t *testFunc) bool {
 	if f.Kind != report.KindRoute || f.registrar < 0 || !t.reach[f.registrar] {
 		return false
 	}
-	p, ok := parsePattern(f.ID)
+	p, ok := f.pattern()
 	if !ok {
 		return false
 	}
@@ -170,12 +170,14 @@ func (g *Graph) servesRequest(features []Feature, i int, t *testFunc) bool {
 		if !p.match(req.method, req.host, req.path) {
 			continue
 		}
+		// The most specific route wins, among every route the test may
+		// have registered on its router, whichever function registered it.
 		best := true
 		for j, other := range features {
-			if j == i || other.Kind != report.KindRoute || other.registrar != f.registrar {
+			if j == i || other.Kind != report.KindRoute || other.registrar < 0 || !t.reach[other.registrar] {
 				continue
 			}
-			if q, ok := parsePattern(other.ID); ok && q.match(req.method, req.host, req.path) && q.moreSpecific(p) {
+			if q, ok := other.pattern(); ok && q.match(req.method, req.host, req.path) && q.moreSpecific(p) {
 				best = false
 				break
 			}
@@ -185,6 +187,16 @@ func (g *Graph) servesRequest(features []Feature, i int, t *testFunc) bool {
 		}
 	}
 	return false
+}
+
+// pattern parses the route's id for matching requests, with its router's
+// meaning of a trailing slash.
+func (f Feature) pattern() (routePattern, bool) {
+	p, ok := parsePattern(f.ID)
+	if ok && !f.subtrees {
+		p.exact = true // gin, chi, echo, mux and fiber: "/" is the path "/", no subtree
+	}
+	return p, ok
 }
 
 // testFuncs finds the test functions of the loaded test packages and what

@@ -27,6 +27,10 @@ type Feature struct {
 	entries []int
 	// registrar is the function that registers a route on its router, or -1.
 	registrar int
+	// subtrees is set when the route's router serves a path ending in '/'
+	// as a subtree (net/http's ServeMux); the other routers serve it as
+	// the exact path.
+	subtrees bool
 	// regs are the source spans that register a route: a change that
 	// touches one impacts the route even when it changes none of its
 	// roots (a path, a method, a middleware swapped in the registration).

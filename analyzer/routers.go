@@ -404,6 +404,7 @@ func (g *Graph) routerRoutes() []Feature {
 					}
 					seen[id] = true
 					f := s.feature(cs, inst, op, chain, id, uses, useSites)
+					_, f.subtrees = op.det.(netHTTPDetector)
 					key := f.ID + "\x00" + f.Entry + "\x00" + f.Position.File + fmt.Sprint(f.Position.Line)
 					if j, dup := index[key]; dup {
 						out[j].roots = append(out[j].roots, f.roots...)
