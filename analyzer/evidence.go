@@ -593,7 +593,7 @@ func (g *Graph) suggestion(f Feature) string {
 		}
 	}
 	if f.Kind == report.KindRoute && f.registrar >= 0 {
-		if p, ok := parsePattern(f.ID); ok {
+		if p, ok := f.pattern(); ok {
 			r := g.nodes[f.registrar]
 			file, _ := g.prog.Rel(r.pos)
 			parts = append(parts, fmt.Sprintf("a test in %s that sends %s through the router %s builds", testFileFor(file), p.example(), r.name))

@@ -521,21 +521,7 @@ func (s *routerScan) mountedRoots(det routerDetector, h boundArg) []any {
 // other handler the whole path): the handler's type, or the type of the
 // root it comes from, is one of the library's.
 func (s *routerScan) sameRouter(det routerDetector, cs callSite, handler ast.Expr, root any) bool {
-	own := func(t types.Type) bool {
-		if t == nil {
-			return false
-		}
-		n, ok := types.Unalias(derefType(t)).(*types.Named)
-		if !ok || n.Obj().Pkg() == nil {
-			return false
-		}
-		for _, p := range det.pkgs() {
-			if n.Obj().Pkg().Path() == p {
-				return true
-			}
-		}
-		return false
-	}
+	own := func(t types.Type) bool { return t != nil && ownType(t, det) }
 	if own(cs.pkg.TypesInfo.TypeOf(handler)) {
 		return true
 	}

@@ -87,19 +87,6 @@ func rerunCommand(g *globals, rv revisions) string {
 	return strings.Join(shellQuote(args), " ")
 }
 
-// shellQuote quotes each argument that a POSIX shell would not take as
-// it is.
-func shellQuote(args []string) []string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		if a == "" || strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@+,%^~") != "" {
-			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		}
-		out[i] = a
-	}
-	return out
-}
-
 // matchResults fails when the results mention none of the module's
 // packages: they are probably another repository's.
 func (c *change) matchResults(set *results.Set) error {

@@ -124,7 +124,7 @@ func (c *change) runTests(ctx context.Context, plan gate.Plan, extra []string, o
 	defer f.Close()
 	cmd := plan.Commands[0]
 	args := cmd.Args(append([]string{"-json"}, extra...)...)
-	fmt.Fprintf(stderr, "$ go %s\n", strings.Join(quoteArgs(args), " "))
+	fmt.Fprintf(stderr, "$ go %s\n", strings.Join(shellQuote(args), " "))
 	dir, err := c.moduleDir(ctx)
 	if err != nil {
 		return "", err
@@ -173,11 +173,13 @@ func asExitError(err error, target **exec.ExitError) bool {
 	return ok
 }
 
-func quoteArgs(args []string) []string {
+// shellQuote quotes each argument that a POSIX shell would not take as
+// it is, so that a printed command line can be copied.
+func shellQuote(args []string) []string {
 	out := make([]string, len(args))
 	for i, a := range args {
-		if strings.ContainsAny(a, "^$|() *") {
-			a = "'" + a + "'"
+		if a == "" || strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@+,%~") != "" {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
 		}
 		out[i] = a
 	}
