@@ -284,6 +284,57 @@ func (s *routerScan) evalCall(r exprRef, call *ast.CallExpr, env binding, depth 
 	return s.evalReturns(litReturns(litRef, lit), callee, depth)
 }
 
+// formatted is what fmt prints for a value that is not a string: its
+// String method's result (evaluated with the value as receiver), or an
+// integer constant.
+func (s *routerScan) formatted(r exprRef, env binding, depth int) (pathVal, bool) {
+	t := r.pkg.TypesInfo.TypeOf(r.expr)
+	if t == nil {
+		return pathVal{}, false
+	}
+	if obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "String"); obj != nil {
+		m, ok := obj.(*types.Func)
+		if !ok || m.Signature().Params().Len() != 0 || m.Signature().Results().Len() != 1 || isAbstract(m) {
+			return pathVal{}, false
+		}
+		m = m.Origin()
+		recv := m.Signature().Recv()
+		rets := s.returns(m)
+		if recv == nil || len(rets) == 0 {
+			return pathVal{}, false
+		}
+		return s.evalReturns(rets, binding{recv: {exprRef: r, env: env}}, depth)
+	}
+	if c := s.constVal(r, env, depth); c != nil && c.Kind() == constant.Int {
+		return pathVal{s: c.ExactString(), exact: true, ok: true, text: true}, true
+	}
+	return pathVal{}, false
+}
+
+// constVal is the constant an expression denotes under a binding: a
+// constant, or a parameter bound (and never reassigned) to one.
+func (s *routerScan) constVal(r exprRef, env binding, depth int) constant.Value {
+	for i := 0; depth+i <= maxFlowDepth; i++ {
+		if tv, ok := r.pkg.TypesInfo.Types[r.expr]; ok && tv.Value != nil {
+			return tv.Value
+		}
+		id, ok := ast.Unparen(r.expr).(*ast.Ident)
+		if !ok {
+			return nil
+		}
+		v, ok := r.pkg.TypesInfo.Uses[id].(*types.Var)
+		if !ok || len(s.defs[v]) > 0 {
+			return nil
+		}
+		b, ok := env[v]
+		if !ok {
+			return nil
+		}
+		r, env = b.exprRef, b.env
+	}
+	return nil
+}
+
 // evalFunc evaluates a call of fn.
 func (s *routerScan) evalFunc(r exprRef, call *ast.CallExpr, fn *types.Func, env binding, depth int) (pathVal, bool) {
 	args := make([]pathVal, len(call.Args))
@@ -301,6 +352,11 @@ func (s *routerScan) evalFunc(r exprRef, call *ast.CallExpr, fn *types.Func, env
 	case "fmt.Sprintf":
 		if len(args) == 0 || !args[0].exact {
 			return pathVal{}, false
+		}
+		for i := 1; i < len(args); i++ {
+			if v, ok := s.formatted(exprRef{pkg: r.pkg, file: r.file, expr: call.Args[i]}, env, depth); ok {
+				args[i] = v
+			}
 		}
 		out, ok := sprintf(args[0].s, args[1:])
 		exact, _ := all(args[1:])
@@ -379,49 +435,107 @@ func (s *routerScan) mayReturn(ret exprRef, env binding, depth int) bool {
 		if _, isLit := n.(*ast.FuncLit); isLit {
 			return true
 		}
+		if block, ok := n.(*ast.BlockStmt); ok && i > 0 {
+			// After a switch whose matching case returns.
+			for _, st := range block.List {
+				if st == path[i-1] {
+					break
+				}
+				if sw, ok := st.(*ast.SwitchStmt); ok && s.switchReturns(ret, sw, env, depth) {
+					return false
+				}
+			}
+		}
 		clause, ok := n.(*ast.CaseClause)
 		if !ok || i+2 >= len(path) {
 			continue
 		}
 		sw, ok := path[i+2].(*ast.SwitchStmt) // clause, body, switch
-		if !ok || sw.Tag == nil || sw.Init != nil {
-			continue
-		}
-		sub := func(e ast.Expr) (string, bool) {
-			return s.str(exprRef{pkg: ret.pkg, file: ret.file, expr: e}, env, depth+1)
-		}
-		tag, ok := sub(sw.Tag)
 		if !ok {
 			continue
 		}
-		matches := func(c *ast.CaseClause) (bool, bool) {
-			for _, e := range c.List {
-				v, ok := sub(e)
-				if !ok {
-					return false, false
-				}
-				if v == tag {
-					return true, true
-				}
-			}
-			return false, true
-		}
-		if clause.List != nil {
-			if m, known := matches(clause); known && !m {
-				return false
-			}
-			continue
-		}
-		// default: unreachable when another case matches.
-		for _, st := range sw.Body.List {
-			if c, ok := st.(*ast.CaseClause); ok && c.List != nil {
-				if m, known := matches(c); known && m {
-					return false
-				}
-			}
+		taken, known := s.caseTaken(ret, sw, env, depth)
+		if known && taken != clause {
+			return false
 		}
 	}
 	return true
+}
+
+// switchReturns reports whether the case a switch takes under a binding
+// ends in a return.
+func (s *routerScan) switchReturns(ret exprRef, sw *ast.SwitchStmt, env binding, depth int) bool {
+	c, known := s.caseTaken(ret, sw, env, depth)
+	if !known || c == nil || len(c.Body) == 0 {
+		return false
+	}
+	_, isReturn := c.Body[len(c.Body)-1].(*ast.ReturnStmt)
+	for _, st := range c.Body {
+		ast.Inspect(st, func(n ast.Node) bool {
+			if b, ok := n.(*ast.BranchStmt); ok && b.Tok == token.BREAK {
+				isReturn = false // a break may leave the switch before the return
+			}
+			return isReturn
+		})
+	}
+	return isReturn
+}
+
+// caseTaken is the clause a switch on a known value takes (nil for none),
+// and whether that is known.
+func (s *routerScan) caseTaken(ret exprRef, sw *ast.SwitchStmt, env binding, depth int) (*ast.CaseClause, bool) {
+	if sw.Tag == nil || sw.Init != nil {
+		return nil, false
+	}
+	// The tag and the cases as constants, or as strings.
+	sub := func(e ast.Expr) (constant.Value, bool) {
+		ref := exprRef{pkg: ret.pkg, file: ret.file, expr: e}
+		if c := s.constVal(ref, env, depth+1); c != nil {
+			return c, true
+		}
+		str, ok := s.str(ref, env, depth+1)
+		return constant.MakeString(str), ok
+	}
+	tag, ok := sub(sw.Tag)
+	if !ok {
+		return nil, false
+	}
+	matches := func(c *ast.CaseClause) (bool, bool) {
+		for _, e := range c.List {
+			v, ok := sub(e)
+			if !ok || v.Kind() != tag.Kind() {
+				return false, false
+			}
+			if constant.Compare(v, token.EQL, tag) {
+				return true, true
+			}
+		}
+		return false, true
+	}
+	var def *ast.CaseClause
+	for _, st := range sw.Body.List {
+		c, ok := st.(*ast.CaseClause)
+		if !ok {
+			return nil, false
+		}
+		if n := len(c.Body); n > 0 {
+			if b, ok := c.Body[n-1].(*ast.BranchStmt); ok && b.Tok == token.FALLTHROUGH {
+				return nil, false // more than one case runs
+			}
+		}
+		if c.List == nil {
+			def = c
+			continue
+		}
+		m, known := matches(c)
+		if !known {
+			return nil, false
+		}
+		if m {
+			return c, true
+		}
+	}
+	return def, true
 }
 
 // bindCall binds the parameters of fn to the arguments of a call of it.
