@@ -195,6 +195,9 @@ type routerStep struct {
 	mws     []exprRef
 	det     routerDetector
 	sites   []regSpan // the call that makes it (a group, a mount)
+	// unmounted is the router parameter a root stands for when no call
+	// of the module gives it.
+	unmounted *types.Var
 }
 
 // routerChain is a router's steps, the root first.
@@ -398,7 +401,9 @@ func (g *Graph) routerRoutes() []Feature {
 				if !s.consistent(chain, inst.env) {
 					continue // a prefix another call of the same function gives
 				}
+				mount := unmountedAt(chain, chains)
 				for _, id := range s.routeIDs(cs, inst, op, chain) {
+					id = withMount(id, mount)
 					if seen[id] {
 						continue
 					}
@@ -1313,9 +1318,50 @@ func (s *routerScan) paramChains(v *types.Var, p paramOwner, depth int) []router
 		}
 	}
 	if len(out) == 0 {
-		return s.root(v, depth)
+		// No call of the module gives the router: the module's own root,
+		// unless the same routes are mounted elsewhere (see unmountedAt).
+		out = s.root(v, depth)
+		for _, c := range out {
+			if len(c) == 1 && c[0].id == v {
+				c[0].unmounted = v
+			}
+		}
 	}
 	return out
+}
+
+// unmountedAt names the mount of a chain whose root is a router
+// parameter no call of the module gives (a deprecated Route(r) method
+// that only other modules call), when the registration's other chains
+// mount the same routes under a prefix: where this one is mounted is
+// known only at run time, never the root (<r>/new-nonce, not
+// /new-nonce beside /acme/new-nonce).
+func unmountedAt(chain routerChain, chains []routerChain) string {
+	if chain[0].unmounted == nil {
+		return ""
+	}
+	for _, c := range chains {
+		if c[0].unmounted != nil {
+			continue
+		}
+		for _, st := range c {
+			if st.prefix != "" {
+				return "<" + chain[0].unmounted.Name() + ">"
+			}
+		}
+	}
+	return ""
+}
+
+// withMount puts a mount's run-time part before a route id's path.
+func withMount(id, mount string) string {
+	if mount == "" || strings.HasPrefix(id, "(") {
+		return id
+	}
+	if m, p, ok := strings.Cut(id, " "); ok {
+		return m + " " + mount + p
+	}
+	return mount + id
 }
 
 // dispatched returns the calls of interface methods that a method may
