@@ -416,6 +416,27 @@ func derefType(t types.Type) types.Type {
 	return t
 }
 
+// moduleImports lists the module packages pkg imports, directly or not,
+// and pkg itself.
+func (g *Graph) moduleImports(pkg *packages.Package) []string {
+	seen := map[string]bool{}
+	var out []string
+	var visit func(p *packages.Package)
+	visit = func(p *packages.Package) {
+		if seen[p.PkgPath] || g.prog.byPath[p.PkgPath] == nil {
+			return
+		}
+		seen[p.PkgPath] = true
+		out = append(out, p.PkgPath)
+		for _, imp := range p.Imports {
+			visit(imp)
+		}
+	}
+	visit(pkg)
+	sort.Strings(out)
+	return out
+}
+
 // command returns the feature of a main package.
 func (g *Graph) command(pkg *packages.Package) (Feature, bool) {
 	if pkg.Name != "main" {
@@ -440,6 +461,11 @@ func (g *Graph) command(pkg *packages.Package) (Feature, bool) {
 		return Feature{}, false
 	}
 	f.roots = append(f.roots, g.byObj[obj])
+	// The initializers its packages run at start-up (a template parsed
+	// into a variable): a failure there stops the command.
+	for _, p := range g.moduleImports(pkg) {
+		f.roots = append(f.roots, g.initRuns[p]...)
+	}
 	f.entries = []int{g.byObj[obj]}
 	f.Position.File, f.Position.Line = g.prog.Rel(obj.Pos())
 	return f, true

@@ -66,16 +66,19 @@ type Graph struct {
 	prog  *Program
 	nodes []*node
 
-	byObj   map[types.Object]int
-	byLit   map[*ast.FuncLit]int
-	byName  map[string]int
-	inits   map[string]int // package path -> init node
-	pkgs    map[string]int // broken package path -> package node
-	module  int            // the go.mod node
-	fields  map[*types.Var]int
-	methods typeutil.Map // signature without receiver -> []int, functions used as values
-	dyn     []dynCall
-	convs   map[convKey]bool
+	byObj  map[types.Object]int
+	byLit  map[*ast.FuncLit]int
+	byName map[string]int
+	inits  map[string]int // package path -> init node
+	// initRuns are the package-level variables whose initializers call
+	// something, by package: code a program runs at start-up.
+	initRuns map[string][]int
+	pkgs     map[string]int // broken package path -> package node
+	module   int            // the go.mod node
+	fields   map[*types.Var]int
+	methods  typeutil.Map // signature without receiver -> []int, functions used as values
+	dyn      []dynCall
+	convs    map[convKey]bool
 	// decls maps each top-level declaration's nodes, for change mapping.
 	declared  map[string][]int // package path -> nodes declared in it
 	initCount map[string]int
@@ -118,6 +121,7 @@ func BuildGraph(prog *Program) *Graph {
 		siteOf:    map[ast.Node]int{},
 		calls:     map[int][]int{},
 		deps:      map[string]int{},
+		initRuns:  map[string][]int{},
 		depUses:   map[[2]int]bool{},
 	}
 	g.module = g.add(&node{name: "go.mod", kind: externalNode})

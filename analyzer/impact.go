@@ -26,32 +26,30 @@ func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
 			rev[e.to] = append(rev[e.to], edgeFrom{from: from, pos: e.pos})
 		}
 	}
-	const unreached = -1
-	next := make([]int, len(g.nodes)) // the next node on the way to a change
-	via := make([]token.Pos, len(g.nodes))
-	dist := make([]int, len(g.nodes))
-	for i := range next {
-		next[i], dist[i] = unreached, -1
-	}
-	var queue []int
-	for _, id := range sortedIDs(cs.nodes) {
-		dist[id], next[id] = 0, id
-		queue = append(queue, id)
-	}
-	for len(queue) > 0 {
-		id := queue[0]
-		queue = queue[1:]
-		for _, e := range rev[id] {
-			if dist[e.from] >= 0 {
-				continue
+	all := g.towards(rev, cs, nil)
+	// A command's reach stops at the handlers it registers: a request
+	// runs them, and each is a feature of its own. What the command runs
+	// itself (flags, wiring, start-up) impacts it.
+	var commands *paths
+	handlers := map[int]bool{}
+	for _, f := range features {
+		if f.Kind == report.KindRoute {
+			for _, e := range f.entries {
+				handlers[e] = true
 			}
-			dist[e.from], next[e.from], via[e.from] = dist[id]+1, id, e.pos
-			queue = append(queue, e.from)
 		}
 	}
 
 	var out Impact
 	for _, f := range features {
+		p := all
+		if f.Kind == report.KindCommand && len(handlers) > 0 {
+			if commands == nil {
+				commands = g.towards(rev, cs, handlers)
+			}
+			p = commands
+		}
+		next, via, dist := p.next, p.via, p.dist
 		best := -1
 		for _, r := range f.roots {
 			if r >= 0 && dist[r] >= 0 && (best < 0 || dist[r] < dist[best]) {
@@ -94,7 +92,7 @@ func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
 
 	reached := map[string]bool{}
 	for id, n := range g.nodes {
-		if dist[id] >= 0 && n.pkg != "" && g.prog.byPath[n.pkg] != nil {
+		if all.dist[id] >= 0 && n.pkg != "" && g.prog.byPath[n.pkg] != nil {
 			reached[n.pkg] = true
 		}
 	}
@@ -106,6 +104,44 @@ func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
 		out.Packages = append(out.Packages, report.Package{Path: p, Precision: precision})
 	}
 	return out
+}
+
+// paths are the shortest ways from each node to a change: the next node
+// on the way (-1: none), the position of the call to it, the distance
+// (-1: unreached).
+type paths struct {
+	next []int
+	via  []token.Pos
+	dist []int
+}
+
+// towards walks the graph backwards from the changed symbols, breadth
+// first; the callers of a node in stop are not walked from it.
+func (g *Graph) towards(rev [][]edgeFrom, cs *ChangeSet, stop map[int]bool) *paths {
+	p := &paths{next: make([]int, len(g.nodes)), via: make([]token.Pos, len(g.nodes)), dist: make([]int, len(g.nodes))}
+	for i := range p.next {
+		p.next[i], p.dist[i] = -1, -1
+	}
+	var queue []int
+	for _, id := range sortedIDs(cs.nodes) {
+		p.dist[id], p.next[id] = 0, id
+		queue = append(queue, id)
+	}
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		if stop[id] {
+			continue
+		}
+		for _, e := range rev[id] {
+			if p.dist[e.from] >= 0 {
+				continue
+			}
+			p.dist[e.from], p.next[e.from], p.via[e.from] = p.dist[id]+1, id, e.pos
+			queue = append(queue, e.from)
+		}
+	}
+	return p
 }
 
 type edgeFrom struct {

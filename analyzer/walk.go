@@ -131,9 +131,32 @@ func (w *walker) valueSpec(s *ast.ValueSpec, tok token.Token, owner func(types.O
 	for _, id := range named[min(1, len(named)):] {
 		w.g.edge(id, first, s.Pos())
 	}
+	if tok == token.VAR && first != init && hasCall(s.Values) {
+		// Run at start-up: what the package's commands run themselves.
+		w.g.initRuns[w.pkg.PkgPath] = append(w.g.initRuns[w.pkg.PkgPath], first)
+	}
 	if tok == token.VAR && first != init && callsModule(w, s.Values) {
 		w.g.edge(init, first, s.Pos())
 	}
+}
+
+// hasCall reports whether exprs call anything (a conversion counts: it
+// is harmless to count).
+func hasCall(exprs []ast.Expr) bool {
+	found := false
+	for _, e := range exprs {
+		ast.Inspect(e, func(n ast.Node) bool {
+			if _, ok := n.(*ast.FuncLit); ok {
+				return false // runs when called, not at init
+			}
+			_, found = n.(*ast.CallExpr)
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
 }
 
 // callsModule reports whether exprs call a function of the module.

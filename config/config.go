@@ -20,6 +20,7 @@
 //	monitor: "https://grafana.example.com/d/shop?var-feature={id}"  # dashboards; features may set their own monitor:
 //	goos: [windows, darwin/arm64]                      # other builds to analyse: GOOS or GOOS/GOARCH
 //	build_tags: [integration, "netgo,osusergo"]        # and tag sets, one build each (tags of a set comma-separated)
+//	ignore: ["examples/...", "tools/*"]                # directories whose commands and routes are not product features
 //
 // An entry is a function (pkg.Func, pkg.Type.Method, pkg.(*Type).Method) or a
 // package path; whether it exists is for the analyzer to decide, since only it
@@ -34,6 +35,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -71,6 +73,31 @@ type Config struct {
 	// BuildTags are the tag sets to analyse a change under, each a
 	// build of its own.
 	BuildTags [][]string
+	// Ignore are directories, relative to the repository root, whose
+	// commands and routes are not product features (examples, tools,
+	// test plugins): "examples/..." (the directory and everything under
+	// it), "tools/*" (path.Match, one element per *), "cmd/debug".
+	Ignore []string
+}
+
+// Ignored reports whether a file (relative to the repository root, with
+// slashes) is in an ignored directory.
+func (c *Config) Ignored(file string) bool {
+	dir := path.Dir(file)
+	for _, pat := range c.Ignore {
+		if tree, ok := strings.CutSuffix(pat, "/..."); ok {
+			for d := dir; d != "." && d != "/"; d = path.Dir(d) {
+				if m, _ := path.Match(tree, d); m {
+					return true
+				}
+			}
+			continue
+		}
+		if m, _ := path.Match(pat, dir); m {
+			return true
+		}
+	}
+	return false
 }
 
 // Build is one build configuration besides the default: GOOS and
@@ -187,7 +214,7 @@ func (e *Error) Error() string {
 }
 
 var (
-	topKeys      = []string{"features", "waivers", "policy", "monitor", "goos", "build_tags"}
+	topKeys      = []string{"features", "waivers", "policy", "monitor", "goos", "build_tags", "ignore"}
 	featureKeys  = []string{"id", "entry", "owners", "tier", "tests", "monitor"}
 	waiverKeys   = []string{"feature", "reason", "expires"}
 	policyKeys   = []string{"critical_evidence"}
@@ -260,6 +287,8 @@ func Parse(path string, data []byte) (*Config, error) {
 			cfg.Platforms = p.platforms(k, v)
 		case "build_tags":
 			cfg.BuildTags = p.buildTags(k, v)
+		case "ignore":
+			cfg.Ignore = p.ignore(k, v)
 		case "policy":
 			p.mapping(v, policyKeys, "policy", func(key string, k, v *yaml.Node) {
 				cfg.CriticalEvidence = p.strings(k, v)
@@ -519,6 +548,27 @@ func (p *parser) buildTags(k, v *yaml.Node) [][]string {
 		out = append(out, tags)
 	}
 	return out
+}
+
+// ignore is the list of ignored directory patterns.
+func (p *parser) ignore(k, v *yaml.Node) []string {
+	pats, lines := p.stringList(k, v, `["examples/...", "tools/*"]`)
+	for i, pat := range pats {
+		tree := strings.TrimSuffix(pat, "/...")
+		_, err := path.Match(tree, "x")
+		switch {
+		case path.IsAbs(pat) || strings.Contains(pat, "\\"):
+			p.fail(p.errorf(lines[i], "write the directory relative to the repository root, with slashes", "ignore %q is not a relative directory", pat))
+		case err != nil:
+			p.fail(p.errorf(lines[i], "use * and ? for one path element, [a-z] for a class, and /... for a whole tree", "ignore %q is not a valid pattern: %v", pat, err))
+		case tree == "." || tree == "..." || tree != path.Clean(tree) || strings.HasPrefix(tree, "../") || tree == "..":
+			p.fail(p.errorf(lines[i], `name a directory inside the repository, such as "examples/..."`, "ignore %q does not name a directory inside the repository", pat))
+		}
+		if p.err != nil {
+			return nil
+		}
+	}
+	return pats
 }
 
 // stringList is the value of a key that holds a non-empty list of

@@ -91,7 +91,32 @@ func TestParseErrors(t *testing.T) {
 		name:    "unknown top-level key",
 		data:    "features: []\nfeature:\n  - id: a\n",
 		line:    2,
-		problem: `unknown top-level key "feature" (allowed: features, waivers, policy, monitor, goos, build_tags)`,
+		problem: `unknown top-level key "feature" (allowed: features, waivers, policy, monitor, goos, build_tags, ignore)`,
+	}, {
+		name:    "ignore not a list",
+		data:    "ignore: examples\n",
+		line:    1,
+		problem: "ignore must be a list of strings",
+	}, {
+		name:    "ignore absolute",
+		data:    "ignore:\n  - /examples\n",
+		line:    2,
+		problem: `ignore "/examples" is not a relative directory`,
+	}, {
+		name:    "ignore bad pattern",
+		data:    "ignore: [\"tools/[a-\"]\n",
+		line:    1,
+		problem: `ignore "tools/[a-" is not a valid pattern`,
+	}, {
+		name:    "ignore outside the repository",
+		data:    "ignore: [\"../other/...\"]\n",
+		line:    1,
+		problem: `ignore "../other/..." does not name a directory inside the repository`,
+	}, {
+		name:    "ignore everything",
+		data:    "ignore: [\"...\"]\n",
+		line:    1,
+		problem: `ignore "..." does not name a directory inside the repository`,
 	}, {
 		name:    "duplicate top-level key",
 		data:    "features: []\nfeatures: []\n",
@@ -301,6 +326,26 @@ func TestBuilds(t *testing.T) {
 	cfg, err = Parse("c.yaml", []byte("features: []\n"))
 	require.NoError(t, err)
 	assert.Empty(t, cfg.Builds("amd64"), "no configuration: the default build only")
+}
+
+func TestIgnored(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte("ignore: [\"examples/...\", \"tools/*\", cmd/debug]\n"))
+	require.NoError(t, err)
+	for file, want := range map[string]bool{
+		"examples/main.go":        true,
+		"examples/chat/server.go": true,
+		"tools/gen/main.go":       true,
+		"tools/gen/sub/main.go":   false, // * is one element
+		"tools/main.go":           false,
+		"cmd/debug/main.go":       true,
+		"cmd/debug/sub/main.go":   false,
+		"cmd/shopd/main.go":       false,
+		"internal/examples/x.go":  false, // relative to the root
+		"examplesextra/main.go":   false,
+		"main.go":                 false,
+	} {
+		assert.Equal(t, want, cfg.Ignored(file), file)
+	}
 }
 
 func TestErrorString(t *testing.T) {

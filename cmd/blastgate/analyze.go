@@ -209,7 +209,7 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 		}
 		graph := analyzer.BuildGraph(prog)
 		features, err := graph.Features(declared(g, a.cfg))
-		return analyzer.Analysed{Graph: graph, Features: features}, err
+		return analyzer.Analysed{Graph: graph, Features: notIgnored(a.cfg, features)}, err
 	}
 	changes, result, err := analyzer.Builds(ctx, analyzer.Analysed{Graph: a.graph, Features: a.features}, builds, diff,
 		func(path string) ([]byte, error) { return repo.Show(ctx, mergeBase, path) }, loadBuild)
@@ -370,6 +370,7 @@ func analyse(ctx context.Context, g *globals, root, moduleDir string, tests bool
 	if err != nil {
 		return nil, err
 	}
+	features = notIgnored(cfg, features)
 	module := prog.Module
 	if _, err := os.Stat(filepath.Join(moduleDir, "go.mod")); err != nil {
 		module = "" // a workspace's directory: no module to make paths relative to
@@ -474,6 +475,23 @@ func configName(cfg *config.Config) string {
 }
 
 // declared turns the configured features into the analyzer's terms.
+// notIgnored drops the commands and routes that the configuration's
+// ignore: patterns say are not product features (examples, tools); the
+// features it declares stay.
+func notIgnored(cfg *config.Config, features []analyzer.Feature) []analyzer.Feature {
+	if len(cfg.Ignore) == 0 {
+		return features
+	}
+	out := features[:0:0]
+	for _, f := range features {
+		if f.Kind != report.KindDeclared && f.Position.File != "" && cfg.Ignored(f.Position.File) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 func declared(g *globals, cfg *config.Config) []analyzer.DeclaredFeature {
 	var out []analyzer.DeclaredFeature
 	for _, f := range cfg.Features {
