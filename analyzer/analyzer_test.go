@@ -233,8 +233,10 @@ func TestEvidence(t *testing.T) {
 			ar, err := txtar.ParseFile(file)
 			require.NoError(t, err)
 			dir := t.TempDir()
+			warnings := false
 			for _, f := range ar.Files {
-				if f.Name == "want" {
+				if f.Name == "want" || f.Name == "warnings" {
+					warnings = warnings || f.Name == "warnings"
 					continue
 				}
 				writeFile(t, dir, f.Name, f.Data)
@@ -254,6 +256,22 @@ func TestEvidence(t *testing.T) {
 				fmt.Fprintf(&b, "%s: %s\n", f.ID, strings.Join(tests, " "))
 			}
 			got := b.String()
+			if warnings {
+				// A case with a "warnings" section checks the warnings too.
+				var w strings.Builder
+				for _, line := range g.Warnings() {
+					fmt.Fprintln(&w, line)
+				}
+				checkSection(t, file, ar, "warnings", w.String())
+			}
+			if warnings {
+				// A case with a "warnings" section checks the warnings too.
+				var w strings.Builder
+				for _, line := range g.Warnings() {
+					fmt.Fprintln(&w, line)
+				}
+				checkSection(t, file, ar, "warnings", w.String())
+			}
 			checkWant(t, file, ar, got)
 		})
 	}
@@ -354,9 +372,16 @@ func writeFile(t *testing.T, dir, name string, data []byte) {
 // the section with -update.
 func checkWant(t *testing.T, file string, ar *txtar.Archive, got string) {
 	t.Helper()
+	checkSection(t, file, ar, "want", got)
+}
+
+// checkSection compares got with the case's section name, or rewrites
+// the section with -update.
+func checkSection(t *testing.T, file string, ar *txtar.Archive, name, got string) {
+	t.Helper()
 	if *update {
 		for i := range ar.Files {
-			if ar.Files[i].Name == "want" {
+			if ar.Files[i].Name == name {
 				ar.Files[i].Data = []byte(got)
 			}
 		}
@@ -365,11 +390,11 @@ func checkWant(t *testing.T, file string, ar *txtar.Archive, got string) {
 	}
 	var want []byte
 	for _, f := range ar.Files {
-		if f.Name == "want" {
+		if f.Name == name {
 			want = f.Data
 		}
 	}
-	require.Equal(t, string(want), got)
+	require.Equal(t, string(want), got, "section %s", name)
 }
 
 // TestRegistrationTrace checks that a route impacted through its

@@ -231,6 +231,7 @@ func (g *Graph) testFuncs() []*testFunc {
 			t := &testFunc{ref: TestRef{Package: under, Name: d.Name.Name}, reach: map[int]bool{}}
 			g.followTest(pkg, decls, d, t)
 			g.tests = append(g.tests, t)
+			g.tests = append(g.tests, g.suiteTests(pkg, under, decls, d)...)
 		}
 	}
 	sort.Slice(g.tests, func(i, j int) bool {

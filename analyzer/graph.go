@@ -84,8 +84,10 @@ type Graph struct {
 	deps      map[string]int  // dependency package path -> its node
 	depUses   map[[2]int]bool // (user, dependency) edges already made
 	tests     []*testFunc
-	sites     []writeSite
-	held      typeutil.Map // type -> []int, the methods its values hold
+	// suiteWarns are the testify suites that get no credit (evidence_suite.go).
+	suiteWarns []string
+	sites      []writeSite
+	held       typeutil.Map // type -> []int, the methods its values hold
 }
 
 type dynCall struct {
@@ -614,7 +616,7 @@ func (g *Graph) Warnings() []string {
 			out = append(out, fmt.Sprintf("%s does not type-check (%s): its impact is computed at package level", pkg.PkgPath, msg))
 		}
 	}
-	return out
+	return append(out, g.suiteWarnings()...)
 }
 
 // HasPackage reports whether path is one of the module's packages.
