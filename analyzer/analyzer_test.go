@@ -18,6 +18,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/blastgate/blastgate/internal/gitrepo"
+	"github.com/blastgate/blastgate/report"
 )
 
 var update = flag.Bool("update", false, "rewrite the want sections of testdata/impact/*.txtar")
@@ -449,4 +450,32 @@ func TestRemovalPoints(t *testing.T) {
 	} {
 		require.Equal(t, c.want, removalPoints(c.old, c.new), "%v %v", c.old, c.new)
 	}
+}
+
+// TestSuiteDeclared: the configuration names a suite method as go test
+// does, TestX/TestM; a method that does not exist is an error.
+func TestSuiteDeclared(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/evidence/suites.txtar")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	for _, f := range ar.Files {
+		if f.Name != "want" && f.Name != "warnings" {
+			writeFile(t, dir, f.Name, f.Data)
+		}
+	}
+	prog, err := Load(context.Background(), dir, dir, true)
+	require.NoError(t, err)
+	g := BuildGraph(prog)
+	features, err := g.Features(nil)
+	require.NoError(t, err)
+	orders := TestRef{Package: "example.com/m/web", Name: "TestOrdersSuite/TestOrders"}
+	require.Contains(t, g.Tests(), orders)
+	require.NoError(t, g.Credit(features, EvidenceOptions{Declared: map[string][]TestRef{"GET /orders": {orders}}}))
+	for _, f := range features {
+		if f.ID == "GET /orders" {
+			require.Equal(t, []report.Test{{Package: orders.Package, Name: orders.Name, Evidence: report.EvidenceDeclared}}, f.Tests)
+		}
+	}
+	missing := TestRef{Package: "example.com/m/web", Name: "TestOrdersSuite/TestMissing"}
+	require.ErrorContains(t, g.Credit(features, EvidenceOptions{Declared: map[string][]TestRef{"GET /orders": {missing}}}), "TestOrdersSuite/TestMissing does not exist")
 }
