@@ -84,10 +84,12 @@ type Graph struct {
 	deps      map[string]int  // dependency package path -> its node
 	depUses   map[[2]int]bool // (user, dependency) edges already made
 	tests     []*testFunc
-	// suiteWarns are the testify suites that get no credit (evidence_suite.go).
+	sites     []writeSite
+	held      typeutil.Map // type -> []int, the methods its values hold
+
+	// suiteWarns are the testify suites that get no credit
+	// (evidence_suite.go).
 	suiteWarns []string
-	sites      []writeSite
-	held       typeutil.Map // type -> []int, the methods its values hold
 }
 
 type dynCall struct {
