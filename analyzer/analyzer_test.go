@@ -18,6 +18,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/blastgate/blastgate/internal/gitrepo"
+	"github.com/blastgate/blastgate/report"
 )
 
 var update = flag.Bool("update", false, "rewrite the want sections of testdata/impact/*.txtar")
@@ -233,8 +234,10 @@ func TestEvidence(t *testing.T) {
 			ar, err := txtar.ParseFile(file)
 			require.NoError(t, err)
 			dir := t.TempDir()
+			warnings := false
 			for _, f := range ar.Files {
-				if f.Name == "want" {
+				if f.Name == "want" || f.Name == "warnings" {
+					warnings = warnings || f.Name == "warnings"
 					continue
 				}
 				writeFile(t, dir, f.Name, f.Data)
@@ -254,6 +257,22 @@ func TestEvidence(t *testing.T) {
 				fmt.Fprintf(&b, "%s: %s\n", f.ID, strings.Join(tests, " "))
 			}
 			got := b.String()
+			if warnings {
+				// A case with a "warnings" section checks the warnings too.
+				var w strings.Builder
+				for _, line := range g.Warnings() {
+					fmt.Fprintln(&w, line)
+				}
+				checkSection(t, file, ar, "warnings", w.String())
+			}
+			if warnings {
+				// A case with a "warnings" section checks the warnings too.
+				var w strings.Builder
+				for _, line := range g.Warnings() {
+					fmt.Fprintln(&w, line)
+				}
+				checkSection(t, file, ar, "warnings", w.String())
+			}
 			checkWant(t, file, ar, got)
 		})
 	}
@@ -354,9 +373,16 @@ func writeFile(t *testing.T, dir, name string, data []byte) {
 // the section with -update.
 func checkWant(t *testing.T, file string, ar *txtar.Archive, got string) {
 	t.Helper()
+	checkSection(t, file, ar, "want", got)
+}
+
+// checkSection compares got with the case's section name, or rewrites
+// the section with -update.
+func checkSection(t *testing.T, file string, ar *txtar.Archive, name, got string) {
+	t.Helper()
 	if *update {
 		for i := range ar.Files {
-			if ar.Files[i].Name == "want" {
+			if ar.Files[i].Name == name {
 				ar.Files[i].Data = []byte(got)
 			}
 		}
@@ -365,11 +391,11 @@ func checkWant(t *testing.T, file string, ar *txtar.Archive, got string) {
 	}
 	var want []byte
 	for _, f := range ar.Files {
-		if f.Name == "want" {
+		if f.Name == name {
 			want = f.Data
 		}
 	}
-	require.Equal(t, string(want), got)
+	require.Equal(t, string(want), got, "section %s", name)
 }
 
 // TestRegistrationTrace checks that a route impacted through its
@@ -424,4 +450,32 @@ func TestRemovalPoints(t *testing.T) {
 	} {
 		require.Equal(t, c.want, removalPoints(c.old, c.new), "%v %v", c.old, c.new)
 	}
+}
+
+// TestSuiteDeclared: the configuration names a suite method as go test
+// does, TestX/TestM; a method that does not exist is an error.
+func TestSuiteDeclared(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/evidence/suites.txtar")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	for _, f := range ar.Files {
+		if f.Name != "want" && f.Name != "warnings" {
+			writeFile(t, dir, f.Name, f.Data)
+		}
+	}
+	prog, err := Load(context.Background(), dir, dir, true)
+	require.NoError(t, err)
+	g := BuildGraph(prog)
+	features, err := g.Features(nil)
+	require.NoError(t, err)
+	orders := TestRef{Package: "example.com/m/web", Name: "TestOrdersSuite/TestOrders"}
+	require.Contains(t, g.Tests(), orders)
+	require.NoError(t, g.Credit(features, EvidenceOptions{Declared: map[string][]TestRef{"GET /orders": {orders}}}))
+	for _, f := range features {
+		if f.ID == "GET /orders" {
+			require.Equal(t, []report.Test{{Package: orders.Package, Name: orders.Name, Evidence: report.EvidenceDeclared}}, f.Tests)
+		}
+	}
+	missing := TestRef{Package: "example.com/m/web", Name: "TestOrdersSuite/TestMissing"}
+	require.ErrorContains(t, g.Credit(features, EvidenceOptions{Declared: map[string][]TestRef{"GET /orders": {missing}}}), "TestOrdersSuite/TestMissing does not exist")
 }

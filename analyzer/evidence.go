@@ -35,13 +35,17 @@ import (
 //     calls t.Attr("feature", ID);
 //   - coverage: a coverage profile recorded for the test alone shows a
 //     statement of the entry ran.
+//
+// A testify suite method is a test of its own, TestX/TestM, under the same
+// rules (evidence_suite.go).
 
 // TestRef names a test function as go test reports it.
 type TestRef struct {
 	// Package is the package under test (for an external _test package,
 	// the package it tests), as go test -json reports it.
 	Package string
-	// Name is the test function's name.
+	// Name is the test function's name, or TestX/TestM for the method
+	// TestM of a testify suite that TestX runs.
 	Name string
 }
 
@@ -231,6 +235,7 @@ func (g *Graph) testFuncs() []*testFunc {
 			t := &testFunc{ref: TestRef{Package: under, Name: d.Name.Name}, reach: map[int]bool{}}
 			g.followTest(pkg, decls, d, t)
 			g.tests = append(g.tests, t)
+			g.tests = append(g.tests, g.suiteTests(pkg, under, decls, d)...)
 		}
 	}
 	sort.Slice(g.tests, func(i, j int) bool {

@@ -89,6 +89,10 @@ type Graph struct {
 	tests     []*testFunc
 	sites     []writeSite
 	held      typeutil.Map // type -> []int, the methods its values hold
+
+	// suiteWarns are the testify suites that get no credit
+	// (evidence_suite.go).
+	suiteWarns []string
 }
 
 type dynCall struct {
@@ -618,7 +622,7 @@ func (g *Graph) Warnings() []string {
 			out = append(out, fmt.Sprintf("%s does not type-check (%s): its impact is computed at package level", pkg.PkgPath, msg))
 		}
 	}
-	return out
+	return append(out, g.suiteWarnings()...)
 }
 
 // HasPackage reports whether path is one of the module's packages.

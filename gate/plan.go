@@ -2,6 +2,7 @@ package gate
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -126,13 +127,25 @@ func MakePlan(r *report.Report, p Policy, pkgArg func(string) string, shards int
 		}
 		return a.Name < b.Name
 	})
-	plan.Commands = commands(plan.Tests, pkgArg, max(shards, 1))
+	// A top-level test credited whole runs whole: selecting some of its
+	// subtests would filter out the others, and with them what it was
+	// credited for.
+	whole := map[string]bool{}
+	for _, f := range r.Impacted {
+		for _, t := range f.Tests {
+			if !strings.Contains(t.Name, "/") {
+				whole[t.Name] = true
+			}
+		}
+	}
+	plan.Commands = commands(plan.Tests, pkgArg, max(shards, 1), whole)
 	return plan
 }
 
 // commands splits tests into at most n commands of balanced size, each
-// test going to the command with the fewest so far.
-func commands(tests []PlannedTest, pkgArg func(string) string, n int) []Command {
+// test going to the command with the fewest so far. whole names the
+// top-level tests that must not run filtered.
+func commands(tests []PlannedTest, pkgArg func(string) string, n int, whole map[string]bool) []Command {
 	groups := make([][]PlannedTest, min(n, len(tests)))
 	for i, t := range tests {
 		if i < len(groups) {
@@ -151,18 +164,61 @@ func commands(tests []PlannedTest, pkgArg func(string) string, n int) []Command 
 	for _, group := range groups {
 		var names, pkgs []string
 		for _, t := range group {
-			if q := regexp.QuoteMeta(t.Name); !slices.Contains(names, q) {
-				names = append(names, q)
-			}
+			names = append(names, t.Name)
 			if arg := pkgArg(t.Package); !slices.Contains(pkgs, arg) {
 				pkgs = append(pkgs, arg)
 			}
 		}
-		sort.Strings(names)
 		sort.Strings(pkgs)
-		out = append(out, Command{Packages: pkgs, Run: "^(" + strings.Join(names, "|") + ")$", Tests: len(group)})
+		out = append(out, Command{Packages: pkgs, Run: runPattern(names, whole), Tests: len(group)})
 	}
 	return out
+}
+
+// runPattern is the go test -run expression that selects the named tests:
+// top-level tests as ^(TestA|TestB)$, and the subtests of a test, such as
+// the methods of a testify suite (TestX/TestM), as an alternative of their
+// own, ^TestX$/^(TestM|TestN)$. go test (Go 1.18 and later) splits -run
+// on a '|' outside parentheses before it splits on '/', so each
+// alternative selects exactly its test's subtests: -run
+// '^(TestA)$|^TestX$/^(TestM)$|^TestY$/^(TestN)$' runs TestA with all its
+// subtests, TestX/TestM and TestY/TestN, and not TestX/TestN. A test
+// named whole (planned itself, or in whole) runs whole, as does one whose
+// subtest name has a further '/'. The same top-level name in another
+// package of the command is selected the same way.
+func runPattern(names []string, whole map[string]bool) string {
+	top := map[string]bool{}
+	subs := map[string][]string{}
+	for _, n := range names {
+		parent, sub, ok := strings.Cut(n, "/")
+		if !ok || strings.Contains(sub, "/") || whole[parent] {
+			top[parent] = true
+			continue
+		}
+		subs[parent] = append(subs[parent], sub)
+	}
+	quoted := func(names []string) string {
+		var q []string
+		for _, n := range names {
+			if s := regexp.QuoteMeta(n); !slices.Contains(q, s) {
+				q = append(q, s)
+			}
+		}
+		sort.Strings(q)
+		return "^(" + strings.Join(q, "|") + ")$"
+	}
+	var alts []string
+	if len(top) > 0 {
+		alts = append(alts, quoted(slices.Collect(maps.Keys(top))))
+	}
+	parents := slices.Sorted(maps.Keys(subs))
+	for _, p := range parents {
+		if top[p] {
+			continue
+		}
+		alts = append(alts, "^"+regexp.QuoteMeta(p)+"$/"+quoted(subs[p]))
+	}
+	return strings.Join(alts, "|")
 }
 
 // Matrix is a GitHub Actions matrix with one entry per shard.

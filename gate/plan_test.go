@@ -82,3 +82,39 @@ func TestPlanShards(t *testing.T) {
 	assert.Empty(t, plan.Commands)
 	assert.Empty(t, plan.Matrix().Include)
 }
+
+// Suite methods (TestX/TestM) are selected as subtests of their suite's
+// test, each suite an alternative of its own; a test credited whole runs
+// whole.
+func TestPlanSuiteMethods(t *testing.T) {
+	r := &report.Report{Impacted: []report.Feature{
+		{ID: "GET /items/{id}", Tests: []report.Test{{Package: "m/web", Name: "TestItems/TestGetItem", Evidence: "request"}}},
+		{ID: "GET /healthz", Tests: []report.Test{{Package: "m/web", Name: "TestItems/TestHealth", Evidence: "request"}}},
+		{ID: "GET /cart", Tests: []report.Test{{Package: "m/web", Name: "TestCart/TestCartSub", Evidence: "request"}}},
+		{ID: "POST /token", Tests: []report.Test{{Package: "m/pre", Name: "TestBuyToken", Evidence: "static"}}},
+	}}
+	plan := MakePlan(r, Policy{}, rel, 1)
+	require.Len(t, plan.Commands, 1)
+	assert.Equal(t, "^(TestBuyToken)$|^TestCart$/^(TestCartSub)$|^TestItems$/^(TestGetItem|TestHealth)$", plan.Commands[0].Run)
+	assert.Equal(t, 4, plan.Commands[0].Tests)
+
+	// Only suite methods: no alternative for top-level tests.
+	plan = MakePlan(&report.Report{Impacted: r.Impacted[:2]}, Policy{}, rel, 1)
+	assert.Equal(t, "go test -json -run '^TestItems$/^(TestGetItem|TestHealth)$' ./web", plan.Commands[0].String())
+
+	// TestItems is credited whole for another feature (a t.Run closure
+	// of its own, say): filtering its subtests would skip that, so it
+	// runs whole.
+	whole := append(r.Impacted[:2:2], report.Feature{ID: "GET /search", Tests: []report.Test{{Package: "m/other", Name: "TestItems", Evidence: "request"}}})
+	plan = MakePlan(&report.Report{Impacted: whole}, Policy{}, rel, 1)
+	assert.Equal(t, "^(TestItems)$", plan.Commands[0].Run)
+
+	// A subtest name with a further '/' cannot be one element: whole.
+	assert.Equal(t, "^(TestPass)$", runPattern([]string{"TestPass/GET_/items"}, nil))
+
+	// Shards split a suite's methods; each shard selects its own.
+	plan = MakePlan(&report.Report{Impacted: r.Impacted[:2]}, Policy{}, rel, 2)
+	require.Len(t, plan.Commands, 2)
+	assert.Equal(t, "^TestItems$/^(TestGetItem)$", plan.Commands[0].Run)
+	assert.Equal(t, "^TestItems$/^(TestHealth)$", plan.Commands[1].Run)
+}

@@ -116,8 +116,14 @@ func (s *Set) init() {
 // failure (TestMain exited non-zero, the binary crashed after the tests
 // ran): DESIGN.md counts that as failed. A test that passed only because
 // every subtest it ran skipped is Skip: DESIGN.md counts it as skipped. ok
-// is false when the results never mention the test: it did not run. A
-// subtest's parent is looked up by the caller, not here.
+// is false when the results never mention the test: it did not run.
+//
+// A subtest ("TestX/TestM", as a testify suite method runs) has its own
+// result, whatever its siblings did: a failing sibling fails the parent,
+// not it. But a parent that failed on its own (no subtest of it failed:
+// a suite's SetupSuite or TearDownSuite, code around t.Run) fails each of
+// its subtests, run or not; and a parent that skipped before running any
+// subtest skips the subtests it never ran.
 func (s *Set) Result(pkg, name string) (t Test, ok bool) {
 	own, ok := s.Tests[Key{pkg, name}]
 	if ok {
@@ -135,7 +141,48 @@ func (s *Set) Result(pkg, name string) (t Test, ok bool) {
 	case ok && t.Result == Pass && s.subtestsAllSkipped(pkg, name):
 		t.Result = Skip
 	}
+	for parent := name; strings.Contains(parent, "/"); {
+		parent = parent[:strings.LastIndexByte(parent, '/')]
+		p, has := s.Tests[Key{pkg, parent}]
+		switch {
+		case !has:
+		case p.Result == Fail && !s.descendantFailed(pkg, parent):
+			t.Result = Fail
+			return t, true
+		case !ok && p.Result == Skip && !s.hasDescendants(pkg, parent):
+			t.Result = Skip
+			return t, true
+		}
+	}
 	return t, ok
+}
+
+// descendantFailed reports whether a run of a subtest of test name, at
+// any depth, failed: that explains the test's own failure.
+func (s *Set) descendantFailed(pkg, name string) bool {
+	prefix := name + "/"
+	for k, runs := range s.runs {
+		if k.Package != pkg || !strings.HasPrefix(k.Name, prefix) {
+			continue
+		}
+		for _, r := range runs {
+			if r.result == Fail {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasDescendants reports whether any subtest of test name has a result.
+func (s *Set) hasDescendants(pkg, name string) bool {
+	prefix := name + "/"
+	for k := range s.Tests {
+		if k.Package == pkg && strings.HasPrefix(k.Name, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // binaryFailed reports whether package pkg's last package-level result is

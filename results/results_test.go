@@ -96,6 +96,38 @@ func TestSomeSkip(t *testing.T) {
 	t.Run("b", func(t *testing.T) {})
 }
 `,
+	// suite runs subtests as testify's suite.Run runs a suite's methods
+	// (TestX/TestM), around a parent that may fail or skip on its own
+	// (SetupSuite with require, with assert, with Skip).
+	"suite/suite_test.go": `package suite
+
+import "testing"
+
+func TestSuite(t *testing.T) {
+	t.Run("TestA", func(t *testing.T) {})
+	t.Run("TestB", func(t *testing.T) { t.Error("B broke") })
+}
+
+func TestSetupFatal(t *testing.T) {
+	t.Fatal("SetupSuite: no database")
+	t.Run("TestA", func(t *testing.T) {})
+}
+
+func TestSetupError(t *testing.T) {
+	t.Error("SetupSuite: the fixture did not load")
+	t.Run("TestA", func(t *testing.T) {})
+}
+
+func TestSetupSkip(t *testing.T) {
+	t.Skip("SetupSuite: no database")
+	t.Run("TestA", func(t *testing.T) {})
+}
+
+func TestTeardownFails(t *testing.T) {
+	t.Cleanup(func() { t.Error("TearDownSuite failed") })
+	t.Run("TestA", func(t *testing.T) {})
+}
+`,
 	// mainexit's tests pass, then its TestMain exits 1: the test binary
 	// failed.
 	"mainexit/mainexit_test.go": `package mainexit
@@ -275,6 +307,22 @@ func TestRealGoTestJSON(t *testing.T) {
 		assert.Equal(t, Pass, result(t, s, r+"subskip", "TestSomeSkip").Result)
 		assert.Equal(t, Pass, result(t, s, r+"subskip", "TestSomeSkip/b").Result)
 		assert.Equal(t, Pass, result(t, s, r+"pass", "TestPass").Result, "a passing subtest")
+	})
+	t.Run("suite methods", func(t *testing.T) {
+		// Each method has its own result: B failing does not fail A.
+		assert.Equal(t, Pass, result(t, s, r+"suite", "TestSuite/TestA").Result)
+		assert.Equal(t, Fail, result(t, s, r+"suite", "TestSuite/TestB").Result)
+		assert.Equal(t, Fail, result(t, s, r+"suite", "TestSuite").Result)
+		_, ok := s.Result(r+"suite", "TestSuite/TestC")
+		assert.False(t, ok, "a method that never ran, under a parent whose failure a sibling explains")
+		// A parent that failed on its own fails its methods, run or not.
+		assert.Equal(t, Fail, result(t, s, r+"suite", "TestSetupFatal/TestA").Result, "setup failed: the method never ran")
+		assert.Equal(t, Fail, s.Tests[Key{r + "suite", "TestSetupError"}].Result)
+		assert.Equal(t, Pass, s.Tests[Key{r + "suite", "TestSetupError/TestA"}].Result, "go test says the method passed")
+		assert.Equal(t, Fail, result(t, s, r+"suite", "TestSetupError/TestA").Result, "its setup failed")
+		assert.Equal(t, Fail, result(t, s, r+"suite", "TestTeardownFails/TestA").Result, "its teardown failed")
+		// A parent that skipped before any method skips them.
+		assert.Equal(t, Skip, result(t, s, r+"suite", "TestSetupSkip/TestA").Result)
 	})
 	t.Run("unknown", func(t *testing.T) {
 		_, ok := s.Result(r+"pass", "TestNothing")

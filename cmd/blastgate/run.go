@@ -139,7 +139,7 @@ func (c *change) runTests(ctx context.Context, plan gate.Plan, extra []string, o
 	if err := goCmd.Start(); err != nil {
 		return "", fmt.Errorf("starting go test: %w", err)
 	}
-	p := newProgress(stderr, len(plan.Tests))
+	p := newProgress(stderr, plan.Tests)
 	sc := bufio.NewScanner(pipe)
 	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
 	for sc.Scan() {
@@ -187,21 +187,45 @@ func shellQuote(args []string) []string {
 }
 
 // progress shows test results as go test reports them: each finished
-// top-level test, a count and the elapsed time.
+// top-level test, or planned subtest (a suite method, TestX/TestM) in
+// place of its parent, a count and the elapsed time. A parent that fails
+// with no planned subtest failed (its suite's setup failed) shows too.
 type progress struct {
 	w                  io.Writer
 	start              time.Time
-	planned            int
+	subtests, parents  map[string]bool // planned subtests and their parents
+	subFailed          map[[2]string]bool
 	passed, failed, sk int
 }
 
-func newProgress(w io.Writer, planned int) *progress {
-	return &progress{w: w, start: time.Now(), planned: planned}
+func newProgress(w io.Writer, planned []gate.PlannedTest) *progress {
+	p := &progress{w: w, start: time.Now(), subtests: map[string]bool{}, parents: map[string]bool{}, subFailed: map[[2]string]bool{}}
+	for _, t := range planned {
+		if parent, _, ok := strings.Cut(t.Name, "/"); ok {
+			p.subtests[t.Name] = true
+			p.parents[parent] = true
+		}
+	}
+	for _, t := range planned {
+		delete(p.parents, t.Name) // planned whole: shown whole
+	}
+	return p
 }
 
 func (p *progress) event(line []byte) {
 	var e struct{ Action, Package, Test string }
-	if json.Unmarshal(line, &e) != nil || e.Test == "" || strings.Contains(e.Test, "/") {
+	if json.Unmarshal(line, &e) != nil || e.Test == "" {
+		return
+	}
+	if strings.Contains(e.Test, "/") {
+		if !p.subtests[e.Test] {
+			return
+		}
+		if e.Action == "fail" {
+			parent, _, _ := strings.Cut(e.Test, "/")
+			p.subFailed[[2]string{e.Package, parent}] = true
+		}
+	} else if p.parents[e.Test] && (e.Action != "fail" || p.subFailed[[2]string{e.Package, e.Test}]) {
 		return
 	}
 	mark := ""
