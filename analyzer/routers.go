@@ -169,6 +169,9 @@ type routerOp struct {
 	closure ast.Expr   // the function a derived router is passed to
 	chain   bool       // a route or use call that returns its receiver
 	dynamic bool       // the detector could not read the route's shape
+	// subtree: the route serves every path under its path when that ends
+	// in '/' (gorilla/mux's PathPrefix("/static/").Handler(fs)).
+	subtree bool
 	// embed is the embedded router field a promoted call goes through
 	// (set by the machinery, not by detectors).
 	embed *types.Var
@@ -410,6 +413,7 @@ func (g *Graph) routerRoutes() []Feature {
 					seen[id] = true
 					f := s.feature(cs, inst, op, chain, id, uses, useSites)
 					_, f.subtrees = op.det.(netHTTPDetector)
+					f.subtrees = f.subtrees || op.subtree
 					key := f.ID + "\x00" + f.Entry + "\x00" + f.Position.File + fmt.Sprint(f.Position.Line)
 					if j, dup := index[key]; dup {
 						out[j].roots = append(out[j].roots, f.roots...)

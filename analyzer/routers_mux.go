@@ -55,12 +55,13 @@ func (muxDetector) op(c routerCall) (routerOp, bool) {
 	switch m {
 	case "Handler", "HandlerFunc":
 		op.kind, op.handler = opRoute, c.arg(0)
-		recv, paths, methods, ok := muxRouteChain(c, c.recv())
+		recv, paths, methods, prefix, ok := muxRouteChain(c, c.recv())
 		later, dyn := muxLaterMethods(c, c.call)
 		op.recv, op.paths, op.methods, op.dynamic = recv, paths, append(methods, later...), !ok || dyn
+		op.subtree = prefix
 	case "Subrouter":
 		op.kind = opGroup
-		recv, paths, methods, ok := muxRouteChain(c, c.recv())
+		recv, paths, methods, _, ok := muxRouteChain(c, c.recv())
 		op.recv, op.paths, op.methods, op.dynamic = recv, paths, methods, !ok
 	default:
 		return routerOp{}, false
@@ -70,38 +71,41 @@ func (muxDetector) op(c routerCall) (routerOp, bool) {
 
 // muxRouteChain reads the chain of calls that builds a route, down to the
 // router it is made on: its Path and PathPrefix templates, in order, and
-// its Methods. It reports false when the route is not built in one
-// expression.
-func muxRouteChain(c routerCall, e ast.Expr) (recv ast.Expr, paths, methods []ast.Expr, ok bool) {
+// its Methods, and whether its last template is a PathPrefix. It reports
+// false when the route is not built in one expression.
+func muxRouteChain(c routerCall, e ast.Expr) (recv ast.Expr, paths, methods []ast.Expr, prefix, ok bool) {
 	for {
 		call, isCall := ast.Unparen(e).(*ast.CallExpr)
 		if !isCall {
-			return nil, nil, nil, false
+			return nil, nil, nil, false, false
 		}
 		sel, isSel := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 		if !isSel {
-			return nil, nil, nil, false
+			return nil, nil, nil, false, false
 		}
 		name := c.callee(call)
 		m, onRoute := strings.CutPrefix(name, muxRoute+".")
 		if !onRoute {
 			if m, ok = strings.CutPrefix(name, muxRouter+"."); !ok {
-				return nil, nil, nil, false
+				return nil, nil, nil, false, false
 			}
 		}
 		switch m {
 		case "Path", "PathPrefix":
 			if len(call.Args) == 1 {
+				if len(paths) == 0 {
+					prefix = m == "PathPrefix"
+				}
 				paths = append([]ast.Expr{call.Args[0]}, paths...)
 			}
 		case "Methods":
 			if call.Ellipsis.IsValid() {
-				return nil, nil, nil, false
+				return nil, nil, nil, false, false
 			}
 			methods = append(methods, call.Args...)
 		}
 		if !onRoute {
-			return sel.X, paths, methods, true
+			return sel.X, paths, methods, prefix, true
 		}
 		e = sel.X
 	}
