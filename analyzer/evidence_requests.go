@@ -187,8 +187,7 @@ type testRoute struct {
 // testServe is a call that hands requests to a router: ServeHTTP(w, req)
 // or fiber's Test(req).
 type testServe struct {
-	roots []any
-	reqs  []int
+	router, req boundArg
 }
 
 // builtReq is a request a call built, under one binding.
@@ -397,11 +396,9 @@ func (w *testWalk) serve(pkg *packages.Package, file *ast.File, call *ast.CallEx
 		return
 	}
 	ref := func(e ast.Expr) exprRef { return exprRef{pkg: pkg, file: file, expr: e} }
-	sv := testServe{roots: w.roots(w.rs.s.bind(ref(sel.X), env))}
-	sv.reqs = w.requestsOf(w.rs.s.bind(ref(req), env))
-	if len(sv.roots) > 0 && len(sv.reqs) > 0 {
-		w.serves = append(w.serves, sv)
-	}
+	// Resolved once the walk is over: the request is built in the
+	// call's own arguments, walked after it.
+	w.serves = append(w.serves, testServe{router: w.rs.s.bind(ref(sel.X), env), req: w.rs.s.bind(ref(req), env)})
 }
 
 // roots are the routers an expression may be: the roots of its chains.
@@ -664,8 +661,9 @@ func (w *testWalk) route() {
 		return
 	}
 	for _, sv := range w.serves {
-		for _, idx := range sv.reqs {
-			send(sv.roots, idx)
+		roots := w.roots(sv.router)
+		for _, idx := range w.requestsOf(sv.req) {
+			send(roots, idx)
 		}
 	}
 	for idx, srv := range w.servers {
