@@ -25,10 +25,14 @@ import (
 //     from its own body, its closures and the helpers in test files it
 //     calls;
 //   - request: the test builds a request (httptest.NewRequest,
-//     http.NewRequest, http.Get, ...) with a constant method and path that
-//     the route serves, and statically reaches the function that registers
-//     the route, so it holds the router; the most specific pattern of that
-//     router wins, as in ServeMux;
+//     http.NewRequest, http.Get, ...) with a method and path known
+//     statically (constants, a test server's URL and a constant path,
+//     helper arguments, table rows: evidence_requests.go) that the route
+//     serves, and statically reaches the function that registers the
+//     route, so it holds the router; the most specific pattern of that
+//     router wins, as in ServeMux; or it registers the route's entry on
+//     a router of its own and sends that router a request the pattern it
+//     registered matches;
 //   - declared: .blastgate.yaml names the test for the feature, or the test
 //     calls t.Attr("feature", ID);
 //   - coverage: a coverage profile recorded for the test alone shows a

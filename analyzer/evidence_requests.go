@@ -16,11 +16,11 @@ import (
 // The requests tests build (issue 12). A test's body is walked with the
 // helpers it calls: the functions of its _test.go files and of the
 // module's test helper packages (whose own files import testing or
-// net/http/httptest),
-// at any depth (a helper already on the stack is not entered again),
-// each call with its arguments bound to the helper's parameters. The
-// values a request is built from are evaluated by the route side's
-// evaluator (routers_flow.go) over the test packages, strictly:
+// net/http/httptest), at any depth (a helper already on the stack is not
+// entered again), each call with its arguments bound to the helper's
+// parameters. The values a request is built from are evaluated by the
+// route side's evaluator (routers_flow.go) over the test packages,
+// strictly:
 //
 //   - constants, local variables written once (and only by plain
 //     assignments), struct fields, fmt.Sprintf, +, path.Join and
