@@ -271,6 +271,16 @@ func (w *testWalk) body(pkg *packages.Package, file *ast.File, n ast.Node, env b
 		case *ast.RangeStmt:
 			return !w.rangeLoop(pkg, file, x, env)
 		case *ast.AssignStmt:
+			if x.Tok == token.DEFINE && len(x.Lhs) == len(x.Rhs) {
+				// tc := tc: the copy of a bound variable is bound alike.
+				for i, lhs := range x.Lhs {
+					to, _ := rangeDef(info, lhs)
+					from := w.rs.s.paramOf(info, x.Rhs[i])
+					if b, ok := env[from]; ok && to != nil && !w.rs.s.tainted[to] {
+						env[to] = b
+					}
+				}
+			}
 			if len(x.Rhs) == 1 {
 				if call, ok := ast.Unparen(x.Rhs[0]).(*ast.CallExpr); ok {
 					if obj := assignee(info, x.Lhs[0]); obj != nil {
