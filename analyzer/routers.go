@@ -898,11 +898,37 @@ func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
 						s.defs[obj] = append(s.defs[obj], exprRef{pkg: pkg, file: f, expr: x.Rhs[0]})
 					}
 				}
-				if len(x.Lhs) == len(x.Rhs) && (x.Tok == token.DEFINE || x.Tok == token.ASSIGN) {
+				switch {
+				case len(x.Lhs) == len(x.Rhs) && (x.Tok == token.DEFINE || x.Tok == token.ASSIGN):
 					for i, lhs := range x.Lhs {
 						if obj := assignee(info, lhs); obj != nil {
 							s.defs[obj] = append(s.defs[obj], exprRef{pkg: pkg, file: f, expr: x.Rhs[i]})
 						}
+					}
+				case len(x.Lhs) == 1 && len(x.Rhs) == 1:
+					// p += "/x" is p = p + "/x"; any other operator is
+					// a value the evaluator does not know.
+					if obj := assignee(info, x.Lhs[0]); obj != nil && isStringVar(obj) {
+						op := token.SUB
+						if x.Tok == token.ADD_ASSIGN {
+							op = token.ADD
+						}
+						s.defs[obj] = append(s.defs[obj], exprRef{pkg: pkg, file: f, expr: &ast.BinaryExpr{X: x.Lhs[0], OpPos: x.TokPos, Op: op, Y: x.Rhs[0]}})
+					}
+				case len(x.Rhs) == 1 && !isJoinPath(info, x.Rhs[0]):
+					// a, err := f(): each string written by a call of
+					// several results is known only at run time.
+					for _, lhs := range x.Lhs {
+						if obj := assignee(info, lhs); obj != nil && isStringVar(obj) {
+							s.defs[obj] = append(s.defs[obj], exprRef{pkg: pkg, file: f, expr: x.Rhs[0]})
+						}
+					}
+				}
+			case *ast.UnaryExpr:
+				// &p: the string may be written through the pointer.
+				if x.Op == token.AND {
+					if obj := assignee(info, x.X); obj != nil && isStringVar(obj) {
+						s.defs[obj] = append(s.defs[obj], exprRef{pkg: pkg, file: f, expr: x})
 					}
 				}
 			case *ast.ValueSpec:
@@ -999,6 +1025,17 @@ func funcKey(info *types.Info, arg ast.Expr) any {
 		}
 	}
 	return nil
+}
+
+// isStringVar reports whether obj is a variable or field of a string
+// type.
+func isStringVar(obj types.Object) bool {
+	v, ok := obj.(*types.Var)
+	if !ok {
+		return false
+	}
+	b, ok := v.Type().Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsString != 0
 }
 
 // assignee is the variable or field an assignment writes.

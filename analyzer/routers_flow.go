@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -67,6 +68,9 @@ func (s *routerScan) eval(r exprRef, env binding, depth int) pathVal {
 			return pathVal{}
 		}
 		if b, ok := env[v]; ok {
+			if defs := s.defs[v]; len(defs) > 0 {
+				return s.reassigned(r, v, b, defs, depth)
+			}
 			return s.eval(b.exprRef, b.env, depth+1)
 		}
 		_, isParam := s.params[v]
@@ -123,13 +127,224 @@ func placeholderVal(e ast.Expr) pathVal {
 	return pathVal{}
 }
 
+// reassigned is the value of a parameter bound to an argument that its
+// function also writes (p = "/v2" + p, p += "/x"): not the argument. When
+// every write only trims or adds slashes (base = strings.Trim(base, "/"),
+// base = "/" + base), a run-time argument keeps its name; otherwise the
+// value is the parameter's own run-time part.
+func (s *routerScan) reassigned(r exprRef, v *types.Var, b boundArg, defs []exprRef, depth int) pathVal {
+	for _, d := range defs {
+		if !slashNormalization(d.pkg.TypesInfo, d.expr, v) {
+			return placeholderVal(r.expr)
+		}
+	}
+	arg := s.eval(b.exprRef, b.env, depth+1)
+	if arg.ok && !arg.exact && !arg.text && strings.Count(arg.s, "<") == 1 && strings.HasPrefix(arg.s, "<") && strings.HasSuffix(arg.s, ">") {
+		return arg
+	}
+	return placeholderVal(r.expr)
+}
+
+// slashNormalization reports whether e computes v with slashes trimmed or
+// added: strings.Trim(v, "/") and its kin, path.Clean(v), "/" + v, v + "/".
+func slashNormalization(info *types.Info, e ast.Expr, v *types.Var) bool {
+	isV := func(e ast.Expr) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && info.Uses[id] == v
+	}
+	slashes := func(e ast.Expr) bool {
+		c, ok := constString(info, e)
+		return ok && strings.Trim(c, "/") == ""
+	}
+	switch x := ast.Unparen(e).(type) {
+	case *ast.BinaryExpr:
+		return x.Op == token.ADD && (isV(x.X) && slashes(x.Y) || slashes(x.X) && isV(x.Y))
+	case *ast.CallExpr:
+		fn, ok := typeutil.Callee(info, x).(*types.Func)
+		if !ok || len(x.Args) == 0 || !isV(x.Args[0]) {
+			return false
+		}
+		switch fn.FullName() {
+		case "strings.Trim", "strings.TrimLeft", "strings.TrimRight", "strings.TrimPrefix", "strings.TrimSuffix":
+			return len(x.Args) == 2 && slashes(x.Args[1])
+		case "strings.TrimSpace", "path.Clean":
+			return true
+		}
+	}
+	return false
+}
+
+// funcValue resolves what a call calls: a function of the module, or a
+// function literal returned by one (a closure, its captured parameters
+// bound), through local variables defined once (link := paths.Link,
+// prefix := paths.Prefixer(cfg.BasePath)).
+func (s *routerScan) funcValue(r exprRef, fun ast.Expr, env binding, depth int) (*types.Func, *ast.FuncLit, exprRef, binding, bool) {
+	info := r.pkg.TypesInfo
+	for i := 0; i < maxFlowDepth && depth+i <= maxFlowDepth; i++ {
+		switch x := ast.Unparen(fun).(type) {
+		case *ast.FuncLit:
+			return nil, x, r, env, true
+		case *ast.Ident, *ast.SelectorExpr:
+			var obj types.Object
+			if id, ok := x.(*ast.Ident); ok {
+				obj = info.Uses[id]
+			} else {
+				sel := x.(*ast.SelectorExpr)
+				if s := info.Selections[sel]; s != nil && s.Kind() != types.MethodVal {
+					return nil, nil, exprRef{}, nil, false
+				}
+				obj = info.Uses[sel.Sel]
+			}
+			switch o := obj.(type) {
+			case *types.Func:
+				return o, nil, r, env, true
+			case *types.Var:
+				if b, ok := env[o]; ok && len(s.defs[o]) == 0 {
+					r, fun, env = b.exprRef, b.expr, b.env
+					info = r.pkg.TypesInfo
+					continue
+				}
+				defs := s.defs[o]
+				if len(defs) != 1 || o.IsField() {
+					return nil, nil, exprRef{}, nil, false
+				}
+				if _, isParam := s.params[o]; isParam {
+					return nil, nil, exprRef{}, nil, false
+				}
+				r, fun, env = defs[0], defs[0].expr, nil
+				info = r.pkg.TypesInfo
+				continue
+			}
+			return nil, nil, exprRef{}, nil, false
+		case *ast.CallExpr:
+			// A function of the module that returns one closure.
+			fn, ok := typeutil.Callee(info, x).(*types.Func)
+			if !ok || isAbstract(fn) {
+				return nil, nil, exprRef{}, nil, false
+			}
+			rets := s.returns(fn.Origin())
+			if len(rets) != 1 {
+				return nil, nil, exprRef{}, nil, false
+			}
+			env = s.bindCall(r, x, fn, env)
+			r, fun = rets[0], rets[0].expr
+			info = r.pkg.TypesInfo
+		default:
+			return nil, nil, exprRef{}, nil, false
+		}
+	}
+	return nil, nil, exprRef{}, nil, false
+}
+
+// litReturns lists what a function literal returns, when it returns one
+// value (its nested literals' returns are theirs).
+func litReturns(r exprRef, lit *ast.FuncLit) []exprRef {
+	if lit.Type.Results.NumFields() != 1 {
+		return nil
+	}
+	var rets []exprRef
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if len(x.Results) == 1 {
+				rets = append(rets, exprRef{pkg: r.pkg, file: r.file, expr: x.Results[0]})
+			}
+		}
+		return true
+	})
+	return rets
+}
+
 // evalCall evaluates fmt.Sprintf, path.Join, url.JoinPath and the
 // module's functions that return one string.
 func (s *routerScan) evalCall(r exprRef, call *ast.CallExpr, env binding, depth int) (pathVal, bool) {
-	fn, ok := typeutil.Callee(r.pkg.TypesInfo, call).(*types.Func)
-	if !ok || call.Ellipsis.IsValid() {
+	if call.Ellipsis.IsValid() {
 		return pathVal{}, false
 	}
+	fn, ok := typeutil.Callee(r.pkg.TypesInfo, call).(*types.Func)
+	if ok {
+		return s.evalFunc(r, call, fn, env, depth)
+	}
+	fn, lit, litRef, litEnv, ok := s.funcValue(r, call.Fun, env, depth)
+	switch {
+	case !ok:
+		return pathVal{}, false
+	case fn != nil:
+		return s.evalFunc(r, call, fn, env, depth)
+	}
+	// A closure: its parameters bound to the call's arguments, what it
+	// captures to what the function that made it was given.
+	callee := binding{}
+	for k, v := range litEnv {
+		callee[k] = v
+	}
+	i := 0
+	for _, field := range lit.Type.Params.List {
+		for _, name := range field.Names {
+			if v, ok := litRef.pkg.TypesInfo.Defs[name].(*types.Var); ok && i < len(call.Args) {
+				callee[v] = boundArg{exprRef: exprRef{pkg: r.pkg, file: r.file, expr: call.Args[i]}, env: env}
+			}
+			i++
+		}
+	}
+	return s.evalReturns(litReturns(litRef, lit), callee, depth)
+}
+
+// formatted is what fmt prints for a value that is not a string: its
+// String method's result (evaluated with the value as receiver), or an
+// integer constant.
+func (s *routerScan) formatted(r exprRef, env binding, depth int) (pathVal, bool) {
+	t := r.pkg.TypesInfo.TypeOf(r.expr)
+	if t == nil {
+		return pathVal{}, false
+	}
+	if obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "String"); obj != nil {
+		m, ok := obj.(*types.Func)
+		if !ok || m.Signature().Params().Len() != 0 || m.Signature().Results().Len() != 1 || isAbstract(m) {
+			return pathVal{}, false
+		}
+		m = m.Origin()
+		recv := m.Signature().Recv()
+		rets := s.returns(m)
+		if recv == nil || len(rets) == 0 {
+			return pathVal{}, false
+		}
+		return s.evalReturns(rets, binding{recv: {exprRef: r, env: env}}, depth)
+	}
+	if c := s.constVal(r, env, depth); c != nil && c.Kind() == constant.Int {
+		return pathVal{s: c.ExactString(), exact: true, ok: true, text: true}, true
+	}
+	return pathVal{}, false
+}
+
+// constVal is the constant an expression denotes under a binding: a
+// constant, or a parameter bound (and never reassigned) to one.
+func (s *routerScan) constVal(r exprRef, env binding, depth int) constant.Value {
+	for i := 0; depth+i <= maxFlowDepth; i++ {
+		if tv, ok := r.pkg.TypesInfo.Types[r.expr]; ok && tv.Value != nil {
+			return tv.Value
+		}
+		id, ok := ast.Unparen(r.expr).(*ast.Ident)
+		if !ok {
+			return nil
+		}
+		v, ok := r.pkg.TypesInfo.Uses[id].(*types.Var)
+		if !ok || len(s.defs[v]) > 0 {
+			return nil
+		}
+		b, ok := env[v]
+		if !ok {
+			return nil
+		}
+		r, env = b.exprRef, b.env
+	}
+	return nil
+}
+
+// evalFunc evaluates a call of fn.
+func (s *routerScan) evalFunc(r exprRef, call *ast.CallExpr, fn *types.Func, env binding, depth int) (pathVal, bool) {
 	args := make([]pathVal, len(call.Args))
 	for i, a := range call.Args {
 		args[i] = s.eval(exprRef{pkg: r.pkg, file: r.file, expr: a}, env, depth+1)
@@ -145,6 +360,11 @@ func (s *routerScan) evalCall(r exprRef, call *ast.CallExpr, env binding, depth 
 	case "fmt.Sprintf":
 		if len(args) == 0 || !args[0].exact {
 			return pathVal{}, false
+		}
+		for i := 1; i < len(args); i++ {
+			if v, ok := s.formatted(exprRef{pkg: r.pkg, file: r.file, expr: call.Args[i]}, env, depth); ok {
+				args[i] = v
+			}
 		}
 		out, ok := sprintf(args[0].s, args[1:])
 		exact, _ := all(args[1:])
@@ -200,16 +420,139 @@ func (s *routerScan) evalCall(r exprRef, call *ast.CallExpr, env binding, depth 
 	if len(rets) == 0 || isAbstract(fn) {
 		return pathVal{}, false
 	}
-	callee := s.bindCall(r, call, fn, env)
+	return s.evalReturns(rets, s.bindCall(r, call, fn, env), depth)
+}
+
+// evalReturns is the one value a function's returns give under a
+// binding: those a switch on a known value cannot reach left out, the
+// rest must agree.
+func (s *routerScan) evalReturns(rets []exprRef, callee binding, depth int) (pathVal, bool) {
 	var out pathVal
-	for i, ret := range rets {
+	n := 0
+	for _, ret := range rets {
+		if !s.mayReturn(ret, callee, depth) {
+			continue
+		}
 		v := s.eval(ret, callee, depth+1)
-		if !v.ok || (i > 0 && v.s != out.s) {
+		if !v.ok || (n > 0 && v.s != out.s) {
 			return pathVal{}, false
 		}
 		out = v
+		n++
 	}
-	return out, true
+	return out, n > 0
+}
+
+// mayReturn reports whether a return can run under a binding: false when
+// it sits in a case of a switch whose tag and case values are known and
+// differ (switch kind { case A: return ...; default: return "" }).
+func (s *routerScan) mayReturn(ret exprRef, env binding, depth int) bool {
+	path, _ := astutil.PathEnclosingInterval(ret.file, ret.expr.Pos(), ret.expr.End())
+	for i, n := range path {
+		if _, isLit := n.(*ast.FuncLit); isLit {
+			return true
+		}
+		if block, ok := n.(*ast.BlockStmt); ok && i > 0 {
+			// After a switch whose matching case returns.
+			for _, st := range block.List {
+				if st == path[i-1] {
+					break
+				}
+				if sw, ok := st.(*ast.SwitchStmt); ok && s.switchReturns(ret, sw, env, depth) {
+					return false
+				}
+			}
+		}
+		clause, ok := n.(*ast.CaseClause)
+		if !ok || i+2 >= len(path) {
+			continue
+		}
+		sw, ok := path[i+2].(*ast.SwitchStmt) // clause, body, switch
+		if !ok {
+			continue
+		}
+		taken, known := s.caseTaken(ret, sw, env, depth)
+		if known && taken != clause {
+			return false
+		}
+	}
+	return true
+}
+
+// switchReturns reports whether the case a switch takes under a binding
+// ends in a return.
+func (s *routerScan) switchReturns(ret exprRef, sw *ast.SwitchStmt, env binding, depth int) bool {
+	c, known := s.caseTaken(ret, sw, env, depth)
+	if !known || c == nil || len(c.Body) == 0 {
+		return false
+	}
+	_, isReturn := c.Body[len(c.Body)-1].(*ast.ReturnStmt)
+	for _, st := range c.Body {
+		ast.Inspect(st, func(n ast.Node) bool {
+			if b, ok := n.(*ast.BranchStmt); ok && b.Tok == token.BREAK {
+				isReturn = false // a break may leave the switch before the return
+			}
+			return isReturn
+		})
+	}
+	return isReturn
+}
+
+// caseTaken is the clause a switch on a known value takes (nil for none),
+// and whether that is known.
+func (s *routerScan) caseTaken(ret exprRef, sw *ast.SwitchStmt, env binding, depth int) (*ast.CaseClause, bool) {
+	if sw.Tag == nil || sw.Init != nil {
+		return nil, false
+	}
+	// The tag and the cases as constants, or as strings.
+	sub := func(e ast.Expr) (constant.Value, bool) {
+		ref := exprRef{pkg: ret.pkg, file: ret.file, expr: e}
+		if c := s.constVal(ref, env, depth+1); c != nil {
+			return c, true
+		}
+		str, ok := s.str(ref, env, depth+1)
+		return constant.MakeString(str), ok
+	}
+	tag, ok := sub(sw.Tag)
+	if !ok {
+		return nil, false
+	}
+	matches := func(c *ast.CaseClause) (bool, bool) {
+		for _, e := range c.List {
+			v, ok := sub(e)
+			if !ok || v.Kind() != tag.Kind() {
+				return false, false
+			}
+			if constant.Compare(v, token.EQL, tag) {
+				return true, true
+			}
+		}
+		return false, true
+	}
+	var def *ast.CaseClause
+	for _, st := range sw.Body.List {
+		c, ok := st.(*ast.CaseClause)
+		if !ok {
+			return nil, false
+		}
+		if n := len(c.Body); n > 0 {
+			if b, ok := c.Body[n-1].(*ast.BranchStmt); ok && b.Tok == token.FALLTHROUGH {
+				return nil, false // more than one case runs
+			}
+		}
+		if c.List == nil {
+			def = c
+			continue
+		}
+		m, known := matches(c)
+		if !known {
+			return nil, false
+		}
+		if m {
+			return c, true
+		}
+	}
+	return def, true
 }
 
 // splitOrigin splits a URL's scheme and host (or a test server's URL,
