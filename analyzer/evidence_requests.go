@@ -272,11 +272,12 @@ func (w *testWalk) body(pkg *packages.Package, file *ast.File, n ast.Node, env b
 			return !w.rangeLoop(pkg, file, x, env)
 		case *ast.AssignStmt:
 			if x.Tok == token.DEFINE && len(x.Lhs) == len(x.Rhs) {
-				// tc := tc: the copy of a bound variable is bound alike.
+				// tc := tc: the copy of a bound row is bound alike (a
+				// string copy is evaluated through its definition).
 				for i, lhs := range x.Lhs {
 					to, _ := rangeDef(info, lhs)
 					from := w.rs.s.paramOf(info, x.Rhs[i])
-					if b, ok := env[from]; ok && to != nil && !w.rs.s.tainted[to] {
+					if b, ok := env[from]; ok && to != nil && !w.rs.s.tainted[to] && !isStringVar(to) {
 						env[to] = b
 					}
 				}

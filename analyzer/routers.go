@@ -930,6 +930,7 @@ func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
 					if obj := assignee(info, x.X); obj != nil && isStringVar(obj) {
 						s.defs[obj] = append(s.defs[obj], exprRef{pkg: pkg, file: f, expr: x})
 					}
+					s.taint(info, x.X)
 				}
 			case *ast.ValueSpec:
 				if len(x.Values) == len(x.Names) {
@@ -941,10 +942,6 @@ func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
 				}
 			case *ast.IncDecStmt:
 				s.taint(info, x.X)
-			case *ast.UnaryExpr:
-				if x.Op == token.AND {
-					s.taint(info, x.X)
-				}
 			case *ast.RangeStmt:
 				if x.Tok == token.ASSIGN {
 					s.taint(info, x.Key, x.Value)
