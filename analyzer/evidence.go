@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
-	"net/url"
 	"os"
 	"path"
 	"sort"
@@ -15,7 +14,6 @@ import (
 
 	"golang.org/x/tools/cover"
 	"golang.org/x/tools/go/packages"
-	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/blastgate/blastgate/report"
 )
@@ -27,10 +25,14 @@ import (
 //     from its own body, its closures and the helpers in test files it
 //     calls;
 //   - request: the test builds a request (httptest.NewRequest,
-//     http.NewRequest, http.Get, ...) with a constant method and path that
-//     the route serves, and statically reaches the function that registers
-//     the route, so it holds the router; the most specific pattern of that
-//     router wins, as in ServeMux;
+//     http.NewRequest, http.Get, ...) with a method and path known
+//     statically (constants, a test server's URL and a constant path,
+//     helper arguments, table rows: evidence_requests.go) that the route
+//     serves, and statically reaches the function that registers the
+//     route, so it holds the router; the most specific pattern of that
+//     router wins, as in ServeMux; or it registers the route's entry on
+//     a router of its own and sends that router a request the pattern it
+//     registered matches;
 //   - declared: .blastgate.yaml names the test for the feature, or the test
 //     calls t.Attr("feature", ID);
 //   - coverage: a coverage profile recorded for the test alone shows a
@@ -71,6 +73,9 @@ type testFunc struct {
 	reach    map[int]bool // module nodes reached through static calls
 	requests []request
 	attrs    []string // t.Attr("feature", ID) values
+	// served are the handlers (by name) that routers the test builds
+	// itself route its requests to (evidence_requests.go).
+	served map[string]bool
 }
 
 type request struct{ method, host, path string }
@@ -120,7 +125,7 @@ func (g *Graph) Credit(features []Feature, opts EvidenceOptions) error {
 					break
 				}
 			}
-			if g.servesRequest(features, i, t) {
+			if g.servesRequest(features, i, t) || (f.Kind == report.KindRoute && len(f.entries) > 0 && t.served[f.Entry]) {
 				give(t.ref, report.EvidenceRequest)
 			}
 			for _, a := range t.attrs {
@@ -244,11 +249,10 @@ func (g *Graph) testFuncs() []*testFunc {
 	return g.tests
 }
 
-// followTest walks a test's body and the test-file helpers it calls,
-// collecting requests and attributes, then follows static calls into
-// the module.
+// followTest walks a test's body and the helpers it calls, collecting
+// requests, attributes and the routers it builds (walkTest), then
+// follows static calls into the module.
 func (g *Graph) followTest(pkg *packages.Package, decls map[types.Object]*ast.FuncDecl, d *ast.FuncDecl, t *testFunc) {
-	info := pkg.TypesInfo
 	var queue []int
 	reach := func(fn *types.Func) {
 		if fn == nil {
@@ -259,69 +263,13 @@ func (g *Graph) followTest(pkg *packages.Package, decls map[types.Object]*ast.Fu
 			queue = append(queue, id)
 		}
 	}
-	// Helpers in test files are walked once per call site, with the
-	// constant arguments bound to their parameters, a few calls deep.
-	const maxDepth = 4
-	walked := map[*ast.CallExpr]bool{}
-	var walk func(body ast.Node, bound map[types.Object]string, depth int)
-	walk = func(body ast.Node, bound map[types.Object]string, depth int) {
-		str := func(e ast.Expr) (string, bool) {
-			if s, ok := constString(info, e); ok {
-				return s, true
-			}
-			if id, ok := ast.Unparen(e).(*ast.Ident); ok {
-				s, ok := bound[info.Uses[id]]
-				return s, ok
-			}
-			return "", false
+	node := func(id int) {
+		if !t.reach[id] {
+			t.reach[id] = true
+			queue = append(queue, id)
 		}
-		ast.Inspect(body, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok {
-				return true
-			}
-			fn := typeutil.StaticCallee(info, call)
-			if fn != nil {
-				if helper, ok := decls[fn.Origin()]; ok {
-					if !walked[call] && depth < maxDepth {
-						walked[call] = true
-						walk(helper.Body, bindParams(fn, call, str), depth+1)
-					}
-				} else {
-					reach(fn)
-				}
-				if r, ok := requestOf(str, fn, call); ok {
-					t.requests = append(t.requests, r)
-				}
-				if v, ok := featureAttr(str, fn, call); ok {
-					t.attrs = append(t.attrs, v)
-				}
-			}
-			// factory(args)(w, r): the closure the factory returns.
-			if inner, ok := ast.Unparen(call.Fun).(*ast.CallExpr); ok {
-				if f := typeutil.StaticCallee(info, inner); f != nil {
-					if id, ok := g.byName[objName(f.Origin())]; ok {
-						if obj := g.funcObj(id); obj != nil {
-							if lit := g.returnedClosure(obj); lit >= 0 && !t.reach[lit] {
-								t.reach[lit] = true
-								queue = append(queue, lit)
-							}
-						}
-					}
-				}
-			}
-			// http.HandlerFunc(f).ServeHTTP(w, r): f itself.
-			if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "ServeHTTP" {
-				if conv, ok := ast.Unparen(sel.X).(*ast.CallExpr); ok && len(conv.Args) == 1 && info.Types[conv.Fun].IsType() {
-					if f, ok := info.Uses[identOf(ast.Unparen(conv.Args[0]))].(*types.Func); ok {
-						reach(f)
-					}
-				}
-			}
-			return true
-		})
 	}
-	walk(d.Body, nil, 0)
+	g.walkTest(pkg, decls, d, t, reach, node)
 	for len(queue) > 0 {
 		id := queue[0]
 		queue = queue[1:]
@@ -347,91 +295,6 @@ func (g *Graph) funcObj(id int) *types.Func {
 		}
 	}
 	return nil
-}
-
-// bindParams binds a helper's parameters to the constant arguments of a
-// call to it.
-func bindParams(fn *types.Func, call *ast.CallExpr, str func(ast.Expr) (string, bool)) map[types.Object]string {
-	bound := map[types.Object]string{}
-	params := fn.Signature().Params()
-	for i, arg := range call.Args {
-		if i >= params.Len() || (fn.Signature().Variadic() && i >= params.Len()-1) {
-			break
-		}
-		if v, ok := str(arg); ok {
-			bound[params.At(i)] = v
-		}
-	}
-	return bound
-}
-
-// requestOf recognises a call that builds or sends an HTTP request with a
-// constant method and a constant path (or a URL ending in one); str reads
-// constants, and parameters bound to them.
-func requestOf(str func(ast.Expr) (string, bool), fn *types.Func, call *ast.CallExpr) (request, bool) {
-	if fn.Pkg() == nil {
-		return request{}, false
-	}
-	var method string
-	var target ast.Expr
-	switch fn.Pkg().Path() + "." + recvName0(fn) + fn.Name() {
-	case "net/http/httptest.NewRequest", "net/http/httptest.NewRequestWithContext", "net/http.NewRequest", "net/http.NewRequestWithContext":
-		args := call.Args
-		if strings.HasSuffix(fn.Name(), "WithContext") && len(args) > 0 {
-			args = args[1:]
-		}
-		if len(args) < 2 {
-			return request{}, false
-		}
-		m, ok := str(args[0])
-		if !ok {
-			return request{}, false
-		}
-		method, target = m, args[1]
-	case "net/http.Get", "net/http.Client.Get":
-		method, target = "GET", firstArg(call)
-	case "net/http.Head", "net/http.Client.Head":
-		method, target = "HEAD", firstArg(call)
-	case "net/http.Post", "net/http.Client.Post", "net/http.PostForm", "net/http.Client.PostForm":
-		method, target = "POST", firstArg(call)
-	default:
-		return request{}, false
-	}
-	if target == nil {
-		return request{}, false
-	}
-	raw, ok := str(target)
-	if !ok {
-		// srv.URL + "/token/buy": the constant path at the end.
-		bin, isBin := ast.Unparen(target).(*ast.BinaryExpr)
-		if !isBin {
-			return request{}, false
-		}
-		suffix, isConst := str(bin.Y)
-		if !isConst || !strings.HasPrefix(suffix, "/") {
-			return request{}, false
-		}
-		raw = suffix
-	}
-	if method == "" {
-		method = "GET" // http.NewRequest treats "" as GET
-	}
-	host := "example.com" // httptest.NewRequest's default
-	path := raw
-	if u, err := url.Parse(raw); err == nil && u.Host != "" {
-		host, path = u.Host, u.EscapedPath()
-	}
-	if path == "" {
-		path = "/"
-	}
-	return request{method: strings.ToUpper(method), host: host, path: path}, true
-}
-
-func firstArg(call *ast.CallExpr) ast.Expr {
-	if len(call.Args) == 0 {
-		return nil
-	}
-	return call.Args[0]
 }
 
 func recvName0(fn *types.Func) string {

@@ -87,6 +87,7 @@ type Graph struct {
 	deps      map[string]int  // dependency package path -> its node
 	depUses   map[[2]int]bool // (user, dependency) edges already made
 	tests     []*testFunc
+	reqScan   *requestScan // the test side's evaluator (evidence_requests.go)
 	sites     []writeSite
 	held      typeutil.Map // type -> []int, the methods its values hold
 

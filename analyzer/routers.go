@@ -256,6 +256,15 @@ type routerScan struct {
 	busy     map[ast.Expr]bool
 	noMounts bool
 	mounts   map[any][]mountUse // root step id -> the mounts that mount it
+
+	// The test side (evidence_requests.go) evaluates the values tests
+	// build requests from with the same machinery, strictly: a variable
+	// written other than by a plain assignment (+=, ++, its address
+	// taken, a tuple assignment) is not known (tainted), and hole gives
+	// the run-time values it knows (an httptest.Server's URL).
+	strict  bool
+	tainted map[types.Object]bool
+	hole    func(r exprRef, env binding) (pathVal, bool)
 }
 
 // mountUse is a mount call, with the binding of the wrapper call it is
@@ -786,6 +795,31 @@ func (s *routerScan) paramOf(info *types.Info, e ast.Expr) *types.Var {
 // newRouterScan indexes the module for the detectors of the router
 // libraries it imports, or returns nil when it imports none.
 func newRouterScan(g *Graph) *routerScan {
+	s := newScan(g)
+	// Only a module that imports a router library can build its routers.
+	found := false
+	for _, pkg := range g.prog.Packages {
+		for path := range pkg.Imports {
+			_, ok := s.byPkg[path]
+			found = found || ok
+		}
+	}
+	if !found {
+		return nil
+	}
+	for _, pkg := range g.prog.Packages {
+		if pkg.TypesInfo == nil {
+			continue
+		}
+		for _, f := range pkg.Syntax {
+			s.index(pkg, f)
+		}
+	}
+	return s
+}
+
+// newScan makes an empty scan with every router library's detectors.
+func newScan(g *Graph) *routerScan {
 	s := &routerScan{
 		g:           g,
 		byPkg:       map[string][]routerDetector{},
@@ -807,31 +841,11 @@ func newRouterScan(g *Graph) *routerScan {
 		memo:        map[ast.Expr][]routerChain{},
 		busy:        map[ast.Expr]bool{},
 		mounts:      map[any][]mountUse{},
+		tainted:     map[types.Object]bool{},
 	}
-	all := map[string][]routerDetector{}
 	for _, d := range routerDetectors {
 		for _, p := range d.pkgs() {
-			all[p] = append(all[p], d)
-		}
-	}
-	// Only a module that imports a router library can build its routers.
-	found := false
-	for _, pkg := range g.prog.Packages {
-		for path := range pkg.Imports {
-			_, ok := all[path]
-			found = found || ok
-		}
-	}
-	if !found {
-		return nil
-	}
-	s.byPkg = all
-	for _, pkg := range g.prog.Packages {
-		if pkg.TypesInfo == nil {
-			continue
-		}
-		for _, f := range pkg.Syntax {
-			s.index(pkg, f)
+			s.byPkg[p] = append(s.byPkg[p], d)
 		}
 	}
 	return s
@@ -884,6 +898,9 @@ func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
 					}
 				}
 			case *ast.AssignStmt:
+				if (x.Tok != token.DEFINE && x.Tok != token.ASSIGN) || (len(x.Lhs) != len(x.Rhs) && !(len(x.Rhs) == 1 && isJoinPath(info, x.Rhs[0]))) {
+					s.taint(info, x.Lhs...) // p += "/x", p, ok = m[k]
+				}
 				if len(x.Lhs) == 2 && len(x.Rhs) == 1 && isJoinPath(info, x.Rhs[0]) {
 					// p, err := url.JoinPath(base, "x")
 					if obj := assignee(info, x.Lhs[0]); obj != nil {
@@ -922,6 +939,7 @@ func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
 					if obj := assignee(info, x.X); obj != nil && isStringVar(obj) {
 						s.defs[obj] = append(s.defs[obj], exprRef{pkg: pkg, file: f, expr: x})
 					}
+					s.taint(info, x.X)
 				}
 			case *ast.ValueSpec:
 				if len(x.Values) == len(x.Names) {
@@ -931,7 +949,12 @@ func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
 						}
 					}
 				}
+			case *ast.IncDecStmt:
+				s.taint(info, x.X)
 			case *ast.RangeStmt:
+				if x.Tok == token.ASSIGN {
+					s.taint(info, x.Key, x.Value)
+				}
 				if x.Tok == token.DEFINE {
 					if v, ok := rangeDef(info, x.Key); ok {
 						s.ranges[v] = rangeVar{stmt: x, key: true}
@@ -954,6 +977,19 @@ func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
 			stack = append(stack, n)
 			return true
 		})
+	}
+}
+
+// taint marks the variables and fields the expressions write as not
+// known from their assignments.
+func (s *routerScan) taint(info *types.Info, exprs ...ast.Expr) {
+	for _, e := range exprs {
+		if e == nil {
+			continue
+		}
+		if obj := assignee(info, e); obj != nil {
+			s.tainted[obj] = true
+		}
 	}
 }
 
@@ -1068,6 +1104,12 @@ func (s *routerScan) opOfCall(info *types.Info, call *ast.CallExpr) *routerOpAt 
 		if op, ok := d.op(c); ok && op.kind != opNone {
 			at := &routerOpAt{routerOp: op, det: d}
 			at.embed = embedded(info, call)
+			if s.strict && at.embed != nil && at.embed.Pkg() != nil && !s.modulePkgs()[at.embed.Pkg().Path()] {
+				// The test side tells routers apart: a library's own
+				// embedding (gin's Engine embeds a RouterGroup) is the
+				// router the call is made on.
+				at.embed = nil
+			}
 			s.ops[call] = at
 			return at
 		}

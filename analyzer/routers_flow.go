@@ -64,6 +64,9 @@ func (s *routerScan) eval(r exprRef, env binding, depth int) pathVal {
 		if !ok {
 			return pathVal{}
 		}
+		if s.strict && s.tainted[v] {
+			return pathVal{}
+		}
 		if b, ok := env[v]; ok {
 			if defs := s.defs[v]; len(defs) > 0 {
 				return s.reassigned(r, v, b, defs, depth)
@@ -87,7 +90,7 @@ func (s *routerScan) eval(r exprRef, env binding, depth int) pathVal {
 		}
 		// A field every write gives the same constant (a.prefix set
 		// once), or a package variable.
-		if v, ok := assignee(info, x).(*types.Var); ok {
+		if v, ok := assignee(info, x).(*types.Var); ok && !(s.strict && s.tainted[v]) {
 			if sel := info.Selections[x]; sel == nil || sel.Kind() == types.FieldVal {
 				if v, ok := s.sameDefs(s.defs[v], nil, depth); ok && (v.exact || sel == nil) {
 					return v
@@ -101,6 +104,11 @@ func (s *routerScan) eval(r exprRef, env binding, depth int) pathVal {
 	case *ast.IndexExpr:
 		if el, ok := s.indexed(r, x, env); ok {
 			return s.eval(el.exprRef, el.env, depth+1)
+		}
+	}
+	if s.hole != nil {
+		if v, ok := s.hole(r, env); ok {
+			return v
 		}
 	}
 	return placeholderVal(r.expr)
@@ -382,19 +390,28 @@ func (s *routerScan) evalFunc(r exprRef, call *ast.CallExpr, fn *types.Func, env
 			parts = append(parts, a.s)
 			text = text || a.text
 		}
+		origin := ""
+		if fn.FullName() == "net/url.JoinPath" && len(parts) > 0 {
+			// JoinPath joins the path of a URL: its scheme and host stay.
+			origin, parts[0] = splitOrigin(parts[0])
+		}
 		out := path.Join(parts...)
 		if fn.FullName() == "net/url.JoinPath" && len(parts) > 0 {
 			// JoinPath keeps the base's form and a trailing slash.
 			if len(parts) > 1 && strings.HasSuffix(parts[len(parts)-1], "/") && !strings.HasSuffix(out, "/") {
 				out += "/"
 			}
-			if !strings.HasPrefix(parts[0], "/") {
+			if !strings.HasPrefix(parts[0], "/") && origin == "" {
 				out = strings.TrimPrefix(out, "/")
 			}
 		}
 		if out == "." {
 			out = ""
 		}
+		if origin != "" && out != "" && !strings.HasPrefix(out, "/") {
+			out = "/" + out
+		}
+		out = origin + out
 		return pathVal{s: out, exact: exact, ok: true, text: text}, true
 	}
 	// A function of the module that returns one string: its returns, with
@@ -536,6 +553,24 @@ func (s *routerScan) caseTaken(ret exprRef, sw *ast.SwitchStmt, env binding, dep
 		}
 	}
 	return def, true
+}
+
+// splitOrigin splits a URL's scheme and host (or a test server's URL,
+// evidence_requests.go) from its path.
+func splitOrigin(u string) (origin, rest string) {
+	if strings.HasPrefix(u, serverMarkOpen) {
+		if i := strings.IndexByte(u[len(serverMarkOpen):], serverMarkClose); i >= 0 {
+			n := len(serverMarkOpen) + i + 1
+			return u[:n], u[n:]
+		}
+	}
+	if i := strings.Index(u, "://"); i > 0 && !strings.ContainsAny(u[:i], "/<") {
+		if j := strings.IndexByte(u[i+3:], '/'); j >= 0 {
+			return u[:i+3+j], u[i+3+j:]
+		}
+		return u, ""
+	}
+	return "", u
 }
 
 // bindCall binds the parameters of fn to the arguments of a call of it.

@@ -1,0 +1,686 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// The requests tests build (issue 12). A test's body is walked with the
+// helpers it calls: the functions of its _test.go files and of the
+// module's test helper packages (whose own files import testing or
+// net/http/httptest), at any depth (a helper already on the stack is not
+// entered again), each call with its arguments bound to the helper's
+// parameters. The values a request is built from are evaluated by the
+// route side's evaluator (routers_flow.go) over the test packages,
+// strictly:
+//
+//   - constants, local variables written once (and only by plain
+//     assignments), struct fields, fmt.Sprintf, +, path.Join and
+//     url.JoinPath, helper parameters bound to the caller's arguments;
+//   - an httptest.Server's URL (srv.URL, ts.URL) is the host, known only
+//     at run time: the path is what follows it;
+//   - each row of a table a range loop walks (a slice, array or map
+//     literal, a variable written with one) is walked with the loop's
+//     variables bound to the row: each row is a request, credited to
+//     the test function (a subtest is not a test the plan can run on its
+//     own: its name would not survive the -run expression);
+//   - any other run-time part (a parameter nobody binds, a variable
+//     written twice with different values, a call of unknown result)
+//     makes the request unknown, and it credits nothing.
+//
+// A test that builds its own router (gin.New(), http.NewServeMux(), ...)
+// and registers handlers of the application on it is evidence for the
+// application's routes whose entry is such a handler, when a request the
+// test sends to that same router (its ServeHTTP, fiber's Test, or an
+// httptest.Server serving it) is routed to the handler: the pattern the
+// test registered matches, and no more specific one of that router does.
+// Routes registered in tests are never features of their own.
+
+// serverMarkOpen and serverMarkClose delimit the stand-in for an
+// httptest.Server's URL in an evaluated string: "\x00//3\x00/users" is
+// the path /users on server 3 (or "-": a server whose handler is not
+// known). path.Join cleans the "//" away: it breaks such a URL at run
+// time, and the mark no longer reads as one.
+const (
+	serverMarkOpen  = "\x00//"
+	serverMarkClose = '\x00'
+)
+
+const (
+	maxTestWalks = 4096 // bodies walked for one test (helper calls and table rows)
+)
+
+// requestScan evaluates test code: the route side's scan over the test
+// packages and the module's packages.
+type requestScan struct {
+	g        *Graph
+	s        *routerScan
+	testOnly map[string]bool
+	// servers are the handlers of the httptest servers test URLs name,
+	// by the number in their mark.
+	servers []boundArg
+}
+
+// requestScan builds the test side's scan once.
+func (g *Graph) requestScan() *requestScan {
+	if g.reqScan != nil {
+		return g.reqScan
+	}
+	rs := &requestScan{g: g, s: newScan(g), testOnly: g.testOnlyPackages()}
+	rs.s.strict = true
+	rs.s.hole = rs.hole
+	for _, pkgs := range [][]*packages.Package{g.prog.Packages, g.prog.TestPackages} {
+		for _, pkg := range pkgs {
+			if pkg.TypesInfo == nil {
+				continue
+			}
+			for _, f := range pkg.Syntax {
+				rs.s.index(pkg, f)
+			}
+		}
+	}
+	g.reqScan = rs
+	return rs
+}
+
+// testOnlyPackages are the module's packages of test helpers: no
+// command, and their own (non-test) files import testing or
+// net/http/httptest.
+func (g *Graph) testOnlyPackages() map[string]bool {
+	out := map[string]bool{}
+	for _, pkg := range g.prog.Packages {
+		if pkg.Name == "main" {
+			continue
+		}
+		if _, ok := pkg.Imports["testing"]; ok {
+			out[pkg.PkgPath] = true
+		}
+		if _, ok := pkg.Imports["net/http/httptest"]; ok {
+			out[pkg.PkgPath] = true
+		}
+	}
+	return out
+}
+
+// hole stands for the run-time values the test side knows: the URL of
+// an httptest.Server.
+func (rs *requestScan) hole(r exprRef, env binding) (pathVal, bool) {
+	sel, ok := ast.Unparen(r.expr).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "URL" || !isTestServer(r.pkg.TypesInfo.TypeOf(sel.X)) {
+		return pathVal{}, false
+	}
+	n := "-"
+	if h, ok := rs.serverHandler(rs.s.bind(exprRef{pkg: r.pkg, file: r.file, expr: sel.X}, env), 0); ok {
+		n = strconv.Itoa(len(rs.servers))
+		rs.servers = append(rs.servers, h)
+	}
+	return pathVal{s: serverMarkOpen + n + string(rune(serverMarkClose)), exact: true, ok: true}, true
+}
+
+// isTestServer reports whether t is *httptest.Server.
+func isTestServer(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	n, ok := types.Unalias(derefType(t)).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "net/http/httptest" && n.Obj().Name() == "Server"
+}
+
+// serverHandler is the handler an httptest.Server serves: the argument
+// of the httptest.NewServer call that makes it, through variables
+// written once and functions returning it.
+func (rs *requestScan) serverHandler(b boundArg, depth int) (boundArg, bool) {
+	if depth > maxFlowDepth || b.expr == nil {
+		return boundArg{}, false
+	}
+	info := b.pkg.TypesInfo
+	switch x := ast.Unparen(b.expr).(type) {
+	case *ast.CallExpr:
+		fn, ok := typeutil.Callee(info, x).(*types.Func)
+		if !ok || fn.Pkg() == nil {
+			return boundArg{}, false
+		}
+		if fn.Pkg().Path() == "net/http/httptest" {
+			switch fn.Name() {
+			case "NewServer", "NewTLSServer", "NewUnstartedServer":
+				if len(x.Args) == 1 {
+					return boundArg{exprRef: exprRef{pkg: b.pkg, file: b.file, expr: x.Args[0]}, env: b.env}, true
+				}
+			}
+			return boundArg{}, false
+		}
+		rets := rs.s.returns(fn.Origin())
+		if len(rets) != 1 || isAbstract(fn) {
+			return boundArg{}, false
+		}
+		return rs.serverHandler(boundArg{exprRef: rets[0], env: rs.s.bindCall(b.exprRef, x, fn, b.env)}, depth+1)
+	case *ast.Ident:
+		v, ok := info.Uses[x].(*types.Var)
+		if !ok || rs.s.tainted[v] {
+			return boundArg{}, false
+		}
+		if _, isParam := rs.s.params[v]; isParam {
+			return boundArg{}, false
+		}
+		if defs := rs.s.defs[v]; len(defs) == 1 {
+			return rs.serverHandler(boundArg{exprRef: defs[0], env: b.env}, depth+1)
+		}
+	}
+	return boundArg{}, false
+}
+
+// testRoute is a route a test registers on a router of its own.
+type testRoute struct {
+	root    any // the router: its chain's root
+	pattern routePattern
+	handler string // the handler's name, as graph nodes are named
+}
+
+// testServe is a call that hands requests to a router: ServeHTTP(w, req)
+// or fiber's Test(req).
+type testServe struct {
+	router, req boundArg
+}
+
+// builtReq is a request a call built, under one binding.
+type builtReq struct {
+	env uintptr
+	idx int
+}
+
+// testWalk walks one test.
+type testWalk struct {
+	rs      *requestScan
+	t       *testFunc
+	reach   func(*types.Func)
+	node    func(int)
+	pkg     *packages.Package
+	decls   map[types.Object]*ast.FuncDecl
+	stack   map[types.Object]bool
+	walks   int
+	servers []int // per request of t, the server it is sent to, or -1
+	built   map[*ast.CallExpr][]builtReq
+	reqVars map[types.Object][]*ast.CallExpr // req := httptest.NewRequest(...)
+	routes  []testRoute
+	serves  []testServe
+}
+
+// walkTest walks test d of pkg: its requests, attributes and the routers
+// it builds go to t; reach and node follow the module's functions and
+// closures it calls.
+func (g *Graph) walkTest(pkg *packages.Package, decls map[types.Object]*ast.FuncDecl, d *ast.FuncDecl, t *testFunc, reach func(*types.Func), node func(int)) {
+	w := &testWalk{
+		rs:      g.requestScan(),
+		t:       t,
+		reach:   reach,
+		node:    node,
+		pkg:     pkg,
+		decls:   decls,
+		stack:   map[types.Object]bool{},
+		built:   map[*ast.CallExpr][]builtReq{},
+		reqVars: map[types.Object][]*ast.CallExpr{},
+	}
+	w.body(pkg, fileOf(pkg, d.Pos()), d.Body, binding{})
+	w.route()
+}
+
+// fileOf is the file of pkg holding pos.
+func fileOf(pkg *packages.Package, pos token.Pos) *ast.File {
+	for _, f := range pkg.Syntax {
+		if f.Pos() <= pos && pos < f.End() {
+			return f
+		}
+	}
+	return nil
+}
+
+// helper is the declaration of a function the walk enters: a function
+// of the test's files, of a _test.go file, or of a test-only package.
+func (w *testWalk) helper(fn *types.Func) (declRef, bool) {
+	fn = fn.Origin()
+	if d, ok := w.decls[fn]; ok {
+		return declRef{pkg: w.pkg, file: fileOf(w.pkg, d.Pos()), decl: d}, true
+	}
+	d, ok := w.rs.s.decls[fn]
+	if !ok || d.decl.Body == nil {
+		return declRef{}, false
+	}
+	if strings.HasSuffix(w.rs.g.prog.Fset.File(d.file.Pos()).Name(), "_test.go") || w.rs.testOnly[d.pkg.PkgPath] {
+		return d, true
+	}
+	return declRef{}, false
+}
+
+// body walks a function body (or a part of it) under a binding of the
+// parameters of the helpers it is in and of the range loops around it.
+func (w *testWalk) body(pkg *packages.Package, file *ast.File, n ast.Node, env binding) {
+	if pkg == nil || file == nil || n == nil {
+		return
+	}
+	info := pkg.TypesInfo
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.RangeStmt:
+			return !w.rangeLoop(pkg, file, x, env)
+		case *ast.AssignStmt:
+			if x.Tok == token.DEFINE && len(x.Lhs) == len(x.Rhs) {
+				// tc := tc: the copy of a bound row is bound alike (a
+				// string copy is evaluated through its definition).
+				for i, lhs := range x.Lhs {
+					to, _ := rangeDef(info, lhs)
+					from := w.rs.s.paramOf(info, x.Rhs[i])
+					if b, ok := env[from]; ok && to != nil && !w.rs.s.tainted[to] && !isStringVar(to) {
+						env[to] = b
+					}
+				}
+			}
+			if len(x.Rhs) == 1 {
+				if call, ok := ast.Unparen(x.Rhs[0]).(*ast.CallExpr); ok {
+					if obj := assignee(info, x.Lhs[0]); obj != nil {
+						w.reqVars[obj] = append(w.reqVars[obj], call)
+					}
+				}
+			}
+		case *ast.CallExpr:
+			w.call(pkg, file, x, env)
+		}
+		return true
+	})
+}
+
+// rangeLoop walks a loop's body once per row of the table it ranges
+// over, with the loop's variables bound to the row; it reports false
+// when the table is not known (the body is then walked as it is).
+func (w *testWalk) rangeLoop(pkg *packages.Package, file *ast.File, st *ast.RangeStmt, env binding) bool {
+	s := w.rs.s
+	elems := s.tableElems(exprRef{pkg: pkg, file: file, expr: st.X}, env, map[ast.Expr]bool{})
+	if len(elems) == 0 || st.Tok != token.DEFINE {
+		return false
+	}
+	w.body(pkg, file, st.X, env)
+	keyVar, _ := rangeDef(pkg.TypesInfo, st.Key)
+	valVar, _ := rangeDef(pkg.TypesInfo, st.Value)
+	for _, el := range elems {
+		if w.walks >= maxTestWalks {
+			break
+		}
+		w.walks++
+		row := binding{}
+		for k, v := range env {
+			row[k] = v
+		}
+		if keyVar != nil && el.key.expr != nil {
+			row[keyVar] = el.key
+		}
+		if valVar != nil {
+			row[valVar] = el.val
+		}
+		w.body(pkg, file, st.Body, row)
+	}
+	return true
+}
+
+// call looks at one call of the walk.
+func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExpr, env binding) {
+	g, s := w.rs.g, w.rs.s
+	info := pkg.TypesInfo
+	ref := func(e ast.Expr) exprRef { return exprRef{pkg: pkg, file: file, expr: e} }
+	str := func(e ast.Expr) (string, bool) { return s.str(ref(e), env, 0) }
+	if fn := typeutil.StaticCallee(info, call); fn != nil {
+		w.reach(fn)
+		if h, ok := w.helper(fn); ok && !w.stack[fn.Origin()] && w.walks < maxTestWalks {
+			w.walks++
+			w.stack[fn.Origin()] = true
+			w.body(h.pkg, h.file, h.decl.Body, s.bindCall(ref(call), call, fn, env))
+			delete(w.stack, fn.Origin())
+		}
+		w.request(pkg, file, call, fn, env)
+		if v, ok := featureAttr(str, fn, call); ok {
+			w.t.attrs = append(w.t.attrs, v)
+		}
+	}
+	// factory(args)(w, r): the closure the factory returns.
+	if inner, ok := ast.Unparen(call.Fun).(*ast.CallExpr); ok {
+		if f := typeutil.StaticCallee(info, inner); f != nil {
+			if id, ok := g.byName[objName(f.Origin())]; ok {
+				if obj := g.funcObj(id); obj != nil {
+					if lit := g.returnedClosure(obj); lit >= 0 {
+						w.node(lit)
+					}
+				}
+			}
+		}
+	}
+	if fn, ok := typeutil.Callee(info, call).(*types.Func); ok {
+		w.serve(pkg, file, call, fn, env)
+	}
+	// A route the test registers on a router of its own.
+	if op := s.opOfCall(info, call); op != nil && op.kind == opRoute && op.recv != nil && op.handler != nil {
+		handler := w.handlerName(s.bind(ref(op.handler), env), 0)
+		if handler == "" {
+			return
+		}
+		cs := callSite{pkg: pkg, file: file, encl: -1, call: call}
+		_, subtrees := op.det.(netHTTPDetector)
+		for _, chain := range s.chains(s.bind(ref(op.recv), env).exprRef, 0) {
+			for _, id := range s.routeIDs(cs, regInstance{site: cs, env: env}, op, chain) {
+				p, ok := parsePattern(id)
+				if !ok || strings.HasPrefix(id, "(") {
+					continue
+				}
+				p.exact = p.exact || !subtrees
+				w.routes = append(w.routes, testRoute{root: chain[0].id, pattern: p, handler: handler})
+			}
+		}
+	}
+}
+
+// serve records a call handing requests to a router, and
+// http.HandlerFunc(f).ServeHTTP(w, r) as a call of f.
+func (w *testWalk) serve(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env binding) {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || fn.Signature().Recv() == nil {
+		return
+	}
+	info := pkg.TypesInfo
+	var req ast.Expr
+	switch {
+	case fn.Name() == "ServeHTTP" && len(call.Args) == 2:
+		req = call.Args[1]
+		// http.HandlerFunc(f).ServeHTTP(w, r): f itself.
+		if conv, ok := ast.Unparen(sel.X).(*ast.CallExpr); ok && len(conv.Args) == 1 && info.Types[conv.Fun].IsType() {
+			if f, ok := info.Uses[identOf(ast.Unparen(conv.Args[0]))].(*types.Func); ok {
+				w.reach(f)
+			}
+		}
+	case fn.Name() == "Test" && len(call.Args) >= 1 && fn.Pkg() != nil && strings.HasPrefix(fn.Pkg().Path(), "github.com/gofiber/fiber"):
+		req = call.Args[0] // app.Test(req)
+	default:
+		return
+	}
+	ref := func(e ast.Expr) exprRef { return exprRef{pkg: pkg, file: file, expr: e} }
+	// Resolved once the walk is over: the request is built in the
+	// call's own arguments, walked after it.
+	w.serves = append(w.serves, testServe{router: w.rs.s.bind(ref(sel.X), env), req: w.rs.s.bind(ref(req), env)})
+}
+
+// roots are the routers an expression may be: the roots of its chains.
+func (w *testWalk) roots(b boundArg) []any {
+	var out []any
+	for _, c := range w.rs.s.chains(b.exprRef, 0) {
+		if len(c) > 0 {
+			out = append(out, c[0].id)
+		}
+	}
+	return out
+}
+
+// requestsOf are the requests of t an expression is: the call that built
+// it under the same binding, or through the variable it was assigned to.
+func (w *testWalk) requestsOf(b boundArg) []int {
+	var calls []*ast.CallExpr
+	switch x := ast.Unparen(b.expr).(type) {
+	case *ast.CallExpr:
+		calls = append(calls, x)
+	case *ast.Ident:
+		if v, ok := b.pkg.TypesInfo.Uses[x].(*types.Var); ok {
+			calls = w.reqVars[v]
+		}
+	}
+	env := envID(b.env)
+	var out []int
+	for _, c := range calls {
+		built := w.built[c]
+		found := false
+		for _, br := range built {
+			if br.env == env {
+				out = append(out, br.idx)
+				found = true
+			}
+		}
+		if !found && len(built) > 0 {
+			// Built under another binding (outside the loop the request
+			// is sent in): only when every binding built the same one.
+			same := true
+			for _, br := range built[1:] {
+				same = same && w.t.requests[br.idx] == w.t.requests[built[0].idx]
+			}
+			if same {
+				out = append(out, built[0].idx)
+			}
+		}
+	}
+	return out
+}
+
+// envID identifies a binding.
+func envID(env binding) uintptr {
+	if env == nil {
+		return 0
+	}
+	return reflect.ValueOf(env).Pointer()
+}
+
+// request records the request a call builds or sends, when its method
+// and target are known.
+func (w *testWalk) request(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env binding) {
+	method, methodExpr, target, ok := requestCall(fn, call)
+	if !ok {
+		return
+	}
+	s := w.rs.s
+	if methodExpr != nil {
+		m, ok := s.str(exprRef{pkg: pkg, file: file, expr: methodExpr}, env, 0)
+		if !ok {
+			return
+		}
+		method = m
+	}
+	host, path, server, ok := requestTarget(s.eval(exprRef{pkg: pkg, file: file, expr: target}, env, 0))
+	if !ok {
+		return
+	}
+	if method == "" {
+		method = "GET" // http.NewRequest treats "" as GET
+	}
+	idx := len(w.t.requests)
+	w.t.requests = append(w.t.requests, request{method: strings.ToUpper(method), host: host, path: path})
+	w.servers = append(w.servers, server)
+	w.built[call] = append(w.built[call], builtReq{env: envID(env), idx: idx})
+}
+
+// requestCall recognises a call that builds or sends an HTTP request:
+// its method (fixed, or the expression giving it) and its target.
+func requestCall(fn *types.Func, call *ast.CallExpr) (method string, methodExpr, target ast.Expr, ok bool) {
+	if fn.Pkg() == nil {
+		return "", nil, nil, false
+	}
+	first := func() ast.Expr {
+		if len(call.Args) == 0 {
+			return nil
+		}
+		return call.Args[0]
+	}
+	switch fn.Pkg().Path() + "." + recvName0(fn) + fn.Name() {
+	case "net/http/httptest.NewRequest", "net/http/httptest.NewRequestWithContext", "net/http.NewRequest", "net/http.NewRequestWithContext":
+		args := call.Args
+		if strings.HasSuffix(fn.Name(), "WithContext") && len(args) > 0 {
+			args = args[1:]
+		}
+		if len(args) < 2 {
+			return "", nil, nil, false
+		}
+		methodExpr, target = args[0], args[1]
+	case "net/http.Get", "net/http.Client.Get":
+		method, target = "GET", first()
+	case "net/http.Head", "net/http.Client.Head":
+		method, target = "HEAD", first()
+	case "net/http.Post", "net/http.Client.Post", "net/http.PostForm", "net/http.Client.PostForm":
+		method, target = "POST", first()
+	default:
+		return "", nil, nil, false
+	}
+	return method, methodExpr, target, target != nil
+}
+
+// requestTarget reads the host and path of an evaluated request target:
+// a constant path or URL, or a test server's URL and a constant path.
+func requestTarget(v pathVal) (host, path string, server int, ok bool) {
+	if !v.ok {
+		return "", "", -1, false
+	}
+	raw := v.s
+	host, server = "example.com", -1 // httptest.NewRequest's default host
+	if origin, rest := splitOrigin(raw); strings.HasPrefix(origin, serverMarkOpen) {
+		n := strings.TrimSuffix(strings.TrimPrefix(origin, serverMarkOpen), string(rune(serverMarkClose)))
+		if n != "-" {
+			i, err := strconv.Atoi(n)
+			if err != nil {
+				return "", "", -1, false
+			}
+			server = i
+		}
+		if rest != "" && !strings.HasPrefix(rest, "/") && !strings.HasPrefix(rest, "?") {
+			return "", "", -1, false // srv.URL + "x": another host
+		}
+		host, raw = "127.0.0.1", rest
+	} else if !v.exact {
+		return "", "", -1, false
+	}
+	if strings.ContainsAny(raw, "\x00<>") {
+		return "", "", -1, false
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", "", -1, false
+	}
+	if u.Host != "" {
+		if host == "127.0.0.1" {
+			return "", "", -1, false
+		}
+		host = u.Host
+	}
+	path = u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	return host, path, server, true
+}
+
+// handlerName names the function a handler expression of a test's
+// registration denotes, as graph nodes are named, or "".
+func (w *testWalk) handlerName(b boundArg, depth int) string {
+	if depth > maxFlowDepth || b.expr == nil {
+		return ""
+	}
+	g, s := w.rs.g, w.rs.s
+	info := b.pkg.TypesInfo
+	sub := func(e ast.Expr) string {
+		return w.handlerName(s.bind(exprRef{pkg: b.pkg, file: b.file, expr: e}, b.env), depth+1)
+	}
+	e := ast.Unparen(b.expr)
+	switch x := e.(type) {
+	case *ast.Ident, *ast.SelectorExpr:
+		switch obj := info.Uses[identOf(x)].(type) {
+		case *types.Func:
+			return objName(obj.Origin())
+		case *types.Var:
+			if obj.IsField() || s.tainted[obj] {
+				return ""
+			}
+			if _, isParam := s.params[obj]; isParam {
+				return ""
+			}
+			if defs := s.defs[obj]; len(defs) == 1 {
+				return w.handlerName(boundArg{exprRef: defs[0], env: b.env}, depth+1)
+			}
+			return ""
+		}
+	case *ast.CallExpr:
+		if info.Types[x.Fun].IsType() && len(x.Args) == 1 { // http.HandlerFunc(f)
+			return sub(x.Args[0])
+		}
+		// Middleware: the handler is the last handler-typed argument.
+		for i := len(x.Args) - 1; i >= 0; i-- {
+			if isHandlerType(info.TypeOf(x.Args[i])) {
+				return sub(x.Args[i])
+			}
+		}
+		// A factory of the module: the closure it returns.
+		if fn, ok := typeutil.Callee(info, x).(*types.Func); ok {
+			if id, ok := g.byName[objName(fn.Origin())]; ok {
+				if obj := g.funcObj(id); obj != nil {
+					if lit := g.returnedClosure(obj); lit >= 0 {
+						return g.nodes[lit].name
+					}
+				}
+			}
+		}
+		return ""
+	case *ast.UnaryExpr:
+		if x.Op == token.AND {
+			return sub(x.X)
+		}
+		return ""
+	case *ast.FuncLit:
+		return ""
+	}
+	// A value of a type with a ServeHTTP method.
+	if t := info.TypeOf(e); t != nil && !types.IsInterface(t) {
+		if sel := types.NewMethodSet(types.NewPointer(derefType(t))).Lookup(nil, "ServeHTTP"); sel != nil {
+			return objName(sel.Obj().(*types.Func).Origin())
+		}
+	}
+	return ""
+}
+
+// route routes the requests the test sends to its own routers: each to
+// the most specific route of that router that matches it.
+func (w *testWalk) route() {
+	send := func(roots []any, idx int) {
+		req := w.t.requests[idx]
+		for _, root := range roots {
+			for i, r := range w.routes {
+				if r.root != root || !r.pattern.match(req.method, req.host, req.path) {
+					continue
+				}
+				best := true
+				for j, o := range w.routes {
+					if j != i && o.root == root && o.pattern.match(req.method, req.host, req.path) && o.pattern.moreSpecific(r.pattern) {
+						best = false
+						break
+					}
+				}
+				if best {
+					if w.t.served == nil {
+						w.t.served = map[string]bool{}
+					}
+					w.t.served[r.handler] = true
+				}
+			}
+		}
+	}
+	if len(w.routes) == 0 {
+		return
+	}
+	for _, sv := range w.serves {
+		roots := w.roots(sv.router)
+		for _, idx := range w.requestsOf(sv.req) {
+			send(roots, idx)
+		}
+	}
+	for idx, srv := range w.servers {
+		if srv >= 0 && srv < len(w.rs.servers) {
+			h := w.rs.servers[srv]
+			send(w.roots(w.rs.s.bind(h.exprRef, h.env)), idx)
+		}
+	}
+}
