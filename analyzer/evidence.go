@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"os"
 	"path"
@@ -71,6 +72,11 @@ type EvidenceOptions struct {
 type testFunc struct {
 	ref      TestRef
 	reach    map[int]bool // module nodes reached through static calls
+	// setup are the module nodes reached by what runs before every test
+	// of its binary (TestMain, test-file variable initializers): the
+	// routers they build are the test's to send requests to, though the
+	// test itself reaches no handler through them.
+	setup map[int]bool
 	requests []request
 	attrs    []string // t.Attr("feature", ID) values
 	// served are the handlers (by name) that routers the test builds
@@ -168,7 +174,8 @@ var evidenceRank = map[string]int{
 // registering features[i] routes to it.
 func (g *Graph) servesRequest(features []Feature, i int, t *testFunc) bool {
 	f := features[i]
-	if f.Kind != report.KindRoute || f.registrar < 0 || !t.reach[f.registrar] {
+	holds := func(registrar int) bool { return t.reach[registrar] || t.setup[registrar] }
+	if f.Kind != report.KindRoute || f.registrar < 0 || !holds(f.registrar) {
 		return false
 	}
 	p, ok := f.pattern()
@@ -183,7 +190,7 @@ func (g *Graph) servesRequest(features []Feature, i int, t *testFunc) bool {
 		// have registered on its router, whichever function registered it.
 		best := true
 		for j, other := range features {
-			if j == i || other.Kind != report.KindRoute || other.registrar < 0 || !t.reach[other.registrar] {
+			if j == i || other.Kind != report.KindRoute || other.registrar < 0 || !holds(other.registrar) {
 				continue
 			}
 			if q, ok := other.pattern(); ok && q.match(req.method, req.host, req.path) && q.moreSpecific(p) {
@@ -208,6 +215,27 @@ func (f Feature) pattern() (routePattern, bool) {
 	return p, ok
 }
 
+// initBodies makes a body of each initializer of a var declaration, to
+// walk as setup.
+func initBodies(d *ast.GenDecl) []*ast.FuncDecl {
+	if d.Tok != token.VAR {
+		return nil
+	}
+	var out []*ast.FuncDecl
+	for _, spec := range d.Specs {
+		vs, ok := spec.(*ast.ValueSpec)
+		if !ok || len(vs.Values) == 0 {
+			continue
+		}
+		body := &ast.BlockStmt{Lbrace: vs.Pos(), Rbrace: vs.End()}
+		for _, v := range vs.Values {
+			body.List = append(body.List, &ast.ExprStmt{X: v})
+		}
+		out = append(out, &ast.FuncDecl{Name: vs.Names[0], Type: &ast.FuncType{Func: vs.Pos()}, Body: body})
+	}
+	return out
+}
+
 // testFuncs finds the test functions of the loaded test packages and what
 // each does.
 func (g *Graph) testFuncs() []*testFunc {
@@ -215,32 +243,67 @@ func (g *Graph) testFuncs() []*testFunc {
 		return g.tests
 	}
 	g.tests = []*testFunc{}
+	type testPkg struct {
+		pkg   *packages.Package
+		under string
+		decls map[types.Object]*ast.FuncDecl
+		tests []*ast.FuncDecl
+		setup []*ast.FuncDecl // TestMain, and test-file variables' initializers as bodies
+	}
+	var pkgs []testPkg
 	for _, pkg := range g.prog.TestPackages {
-		under := packageUnderTest(pkg)
-		decls := map[types.Object]*ast.FuncDecl{}
-		var tests []*ast.FuncDecl
+		tp := testPkg{pkg: pkg, under: packageUnderTest(pkg), decls: map[types.Object]*ast.FuncDecl{}}
 		for _, f := range pkg.Syntax {
 			if !strings.HasSuffix(g.prog.Fset.File(f.Pos()).Name(), "_test.go") {
 				continue
 			}
 			for _, decl := range f.Decls {
-				d, ok := decl.(*ast.FuncDecl)
-				if !ok || d.Body == nil {
-					continue
-				}
-				if obj := pkg.TypesInfo.Defs[d.Name]; obj != nil {
-					decls[obj] = d
-				}
-				if d.Recv == nil && isTestName(d.Name.Name) {
-					tests = append(tests, d)
+				switch d := decl.(type) {
+				case *ast.FuncDecl:
+					if d.Body == nil {
+						continue
+					}
+					if obj := pkg.TypesInfo.Defs[d.Name]; obj != nil {
+						tp.decls[obj] = d
+					}
+					if d.Recv == nil && isTestName(d.Name.Name) {
+						tp.tests = append(tp.tests, d)
+					}
+					if d.Recv == nil && d.Name.Name == "TestMain" {
+						tp.setup = append(tp.setup, d)
+					}
+				case *ast.GenDecl:
+					tp.setup = append(tp.setup, initBodies(d)...)
 				}
 			}
 		}
-		for _, d := range tests {
-			t := &testFunc{ref: TestRef{Package: under, Name: d.Name.Name}, reach: map[int]bool{}}
-			g.followTest(pkg, decls, d, t)
+		pkgs = append(pkgs, tp)
+	}
+	// What runs before every test of a test binary: TestMain and the
+	// initializers of its test files' variables, in its internal and
+	// external test packages alike. A test holds the routers they build.
+	setups := map[string]*testFunc{}
+	for _, tp := range pkgs {
+		for _, d := range tp.setup {
+			if setups[tp.under] == nil {
+				setups[tp.under] = &testFunc{reach: map[int]bool{}}
+			}
+			g.followTest(tp.pkg, tp.decls, d, setups[tp.under])
+		}
+	}
+	for _, tp := range pkgs {
+		var setup map[int]bool
+		if s := setups[tp.under]; s != nil {
+			setup = s.reach
+		}
+		for _, d := range tp.tests {
+			t := &testFunc{ref: TestRef{Package: tp.under, Name: d.Name.Name}, reach: map[int]bool{}, setup: setup}
+			g.followTest(tp.pkg, tp.decls, d, t)
 			g.tests = append(g.tests, t)
-			g.tests = append(g.tests, g.suiteTests(pkg, under, decls, d)...)
+			for _, st := range g.suiteTests(tp.pkg, tp.under, tp.decls, d) {
+				st.setup = setup
+				g.tests = append(g.tests, st)
+			}
 		}
 	}
 	sort.Slice(g.tests, func(i, j int) bool {
