@@ -70,13 +70,13 @@ type EvidenceOptions struct {
 
 // testFunc is a test function and what it was found to do.
 type testFunc struct {
-	ref      TestRef
-	reach    map[int]bool // module nodes reached through static calls
+	ref   TestRef
+	reach map[int]bool // module nodes reached through static calls
 	// setup are the module nodes reached by what runs before every test
 	// of its binary (TestMain, test-file variable initializers): the
 	// routers they build are the test's to send requests to, though the
 	// test itself reaches no handler through them.
-	setup map[int]bool
+	setup    map[int]bool
 	requests []request
 	attrs    []string // t.Attr("feature", ID) values
 	// served are the handlers (by name) that routers the test builds
