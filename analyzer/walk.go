@@ -25,13 +25,16 @@ type walker struct {
 	stmt    ast.Stmt            // the simple statement being walked, or nil
 	skip    map[*ast.Ident]bool // method identifiers that need no edge
 	depVars map[*types.Var]bool // locals defined once by a dependency's call
+	// valueSig is the type of a method expression used as a value
+	// (price.Rate.Apply: func(Rate, int) int), by its method identifier.
+	valueSig map[*ast.Ident]*types.Signature
 }
 
 func (g *Graph) walkFile(pkg *packages.Package, f *ast.File) {
 	if pkg.TypesInfo == nil {
 		return
 	}
-	w := &walker{g: g, pkg: pkg, info: pkg.TypesInfo, lits: map[int]int{}, callees: map[*ast.Ident]bool{}, callOf: map[*ast.SelectorExpr]*ast.CallExpr{}, called: map[*ast.FuncLit]bool{}, params: map[*types.Var]bool{}, skip: map[*ast.Ident]bool{}, depVars: map[*types.Var]bool{}}
+	w := &walker{g: g, pkg: pkg, info: pkg.TypesInfo, lits: map[int]int{}, callees: map[*ast.Ident]bool{}, callOf: map[*ast.SelectorExpr]*ast.CallExpr{}, called: map[*ast.FuncLit]bool{}, params: map[*types.Var]bool{}, skip: map[*ast.Ident]bool{}, depVars: map[*types.Var]bool{}, valueSig: map[*ast.Ident]*types.Signature{}}
 	broken, isBroken := g.pkgs[pkg.PkgPath]
 	owner := func(obj types.Object) int {
 		if isBroken {
@@ -292,7 +295,18 @@ func (w *walker) ident(id *ast.Ident) {
 	if to := w.g.nodeOf(obj); to >= 0 {
 		w.g.edge(w.cur, to, id.Pos())
 		if fn, ok := obj.(*types.Func); ok && !w.callees[id] {
-			w.addressTaken(fn.Signature(), to)
+			// Filed under the type of the value: a method expression's
+			// takes the receiver first; a generic function's instance is
+			// instantiated.
+			sig := fn.Signature()
+			if s, ok := w.valueSig[id]; ok {
+				sig = s
+			} else if inst, ok := w.info.Instances[id]; ok {
+				if s, ok := inst.Type.(*types.Signature); ok {
+					sig = s
+				}
+			}
+			w.addressTaken(sig, to)
 		}
 	}
 	if inst, ok := w.info.Instances[id]; ok {
@@ -310,6 +324,11 @@ func (w *walker) selector(sel *ast.SelectorExpr) {
 	fn, ok := s.Obj().(*types.Func)
 	if !ok {
 		return
+	}
+	if s.Kind() == types.MethodExpr {
+		if sig, ok := w.info.TypeOf(sel).(*types.Signature); ok {
+			w.valueSig[sel.Sel] = sig
+		}
 	}
 	// An interface method called on a parameter runs the methods of what
 	// the callers passed: each caller depends on those (see passArg).
