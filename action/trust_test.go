@@ -71,7 +71,7 @@ func writes(perms yaml.Node) []string {
 	return out
 }
 
-// TestTrustModel checks the workflows the README offers: pull request code
+// TestTrustModel checks the workflows docs/action.md offers: pull request code
 // is built only under pull_request with no write permission; the comment
 // for forks is posted by a workflow_run job that builds nothing from the
 // pull request.

@@ -206,7 +206,7 @@ func scaleBench(b *testing.B, size synth.Size, cli string) {
 	}
 }
 
-// The budgets the README states, checked by .ci/run at the small size:
+// The budgets docs/load.md states, checked by .ci/run at the small size:
 // memory within 64 MB plus 32 KB per function (measured: about 22 KB),
 // and CPU within 500 µs per function at every size (measured: 150 to
 // 250 µs), so that growth stays linear.
@@ -222,10 +222,10 @@ const (
 func scaleOverBudget(funcs int, rssKB int64, cpu time.Duration) []string {
 	var out []string
 	if budgetKB := int64(scaleBaseKB + scalePerFuncKB*funcs); rssKB > budgetKB {
-		out = append(out, fmt.Sprintf("impact used %d MB at %d functions; the README promises at most %d MB", rssKB/1024, funcs, budgetKB/1024))
+		out = append(out, fmt.Sprintf("impact used %d MB at %d functions; docs/load.md promises at most %d MB", rssKB/1024, funcs, budgetKB/1024))
 	}
 	if perFunc := cpu / time.Duration(max(funcs, 1)); perFunc > scaleCPUPerFuncLimit {
-		out = append(out, fmt.Sprintf("impact took %d µs of CPU per function; the README promises at most %d", perFunc.Microseconds(), scaleCPUPerFuncLimit.Microseconds()))
+		out = append(out, fmt.Sprintf("impact took %d µs of CPU per function; docs/load.md promises at most %d", perFunc.Microseconds(), scaleCPUPerFuncLimit.Microseconds()))
 	}
 	return out
 }
@@ -467,7 +467,7 @@ func TestScaleOverBudget(t *testing.T) {
 		t.Errorf("within budget: got %q", got)
 	}
 	got := scaleOverBudget(funcs, 130*1024, 900*time.Millisecond)
-	if len(got) != 1 || !strings.Contains(got[0], "impact used 130 MB at 2000 functions; the README promises at most 126 MB") {
+	if len(got) != 1 || !strings.Contains(got[0], "impact used 130 MB at 2000 functions; docs/load.md promises at most 126 MB") {
 		t.Errorf("over the memory budget: got %q", got)
 	}
 	got = scaleOverBudget(funcs, 120*1024, 1100*time.Millisecond)
