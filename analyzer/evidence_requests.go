@@ -211,6 +211,10 @@ type testWalk struct {
 	reqVars map[types.Object][]*ast.CallExpr // req := httptest.NewRequest(...)
 	routes  []testRoute
 	serves  []testServe
+	// Test libraries' chains (evidence_testlibs.go): the calls read as
+	// part of an outer one, and the requests handed to a handler.
+	libInner map[libKey]bool
+	sent     []testSent
 }
 
 // walkTest walks test d of pkg: its requests, attributes and the routers
@@ -343,6 +347,7 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 			delete(w.stack, fn.Origin())
 		}
 		w.request(pkg, file, call, fn, env)
+		w.testLib(boundArg{exprRef: ref(call), env: env}, call, fn)
 		if v, ok := featureAttr(str, fn, call); ok {
 			w.t.attrs = append(w.t.attrs, v)
 		}
@@ -676,6 +681,9 @@ func (w *testWalk) route() {
 		for _, idx := range w.requestsOf(sv.req) {
 			send(roots, idx)
 		}
+	}
+	for _, sv := range w.sent {
+		send(w.roots(sv.router), sv.idx)
 	}
 	for idx, srv := range w.servers {
 		if srv >= 0 && srv < len(w.rs.servers) {
