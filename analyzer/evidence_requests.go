@@ -67,6 +67,9 @@ type requestScan struct {
 	// servers are the handlers of the httptest servers test URLs name,
 	// by the number in their mark.
 	servers []boundArg
+	// varCalls are the methods called on each variable, by package
+	// (evidence_testlibs.go).
+	varCalls map[*packages.Package]map[*types.Var]map[string]bool
 }
 
 // requestScan builds the test side's scan once.

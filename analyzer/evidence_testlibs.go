@@ -5,6 +5,7 @@ import (
 	"go/types"
 	"strings"
 
+	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -96,6 +97,9 @@ func (w *testWalk) testLib(b boundArg, call *ast.CallExpr, fn *types.Func) {
 		default:
 			return
 		}
+		if w.assignedMutated(b, call, apitestMutators...) {
+			return
+		}
 		w.apitest(b)
 	case libPkg(fn, httpexpectPkg):
 		switch recvType(fn) {
@@ -107,8 +111,35 @@ func (w *testWalk) testLib(b boundArg, call *ast.CallExpr, fn *types.Func) {
 		default:
 			return
 		}
+		if w.assignedMutated(b, call, httpexpectMutators...) {
+			return
+		}
 		w.httpexpect(b)
 	}
+}
+
+// The methods that change, through a variable, the request a chain
+// assigned to it built.
+var (
+	apitestMutators    = []string{"URL", "URLf", "Method", "HttpRequest", "Intercept", "Handler", "HandlerFunc", "EnableNetworking"}
+	httpexpectMutators = []string{"WithURL", "WithPathObject"}
+)
+
+// assignedMutated reports whether call is assigned to a variable one of
+// the methods named is called on.
+func (w *testWalk) assignedMutated(b boundArg, call *ast.CallExpr, names ...string) bool {
+	for obj, calls := range w.reqVars {
+		v, ok := obj.(*types.Var)
+		if !ok {
+			continue
+		}
+		for _, c := range calls {
+			if c == call && w.mutatedVar(b.pkg, v, names...) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // apitestMethods are apitest's methods that set the method and the URL.
@@ -184,6 +215,60 @@ func (w *testWalk) follow(b boundArg) (boundArg, bool) {
 		}
 	}
 	return boundArg{}, false
+}
+
+// mutated reports whether one of the methods named is called on the
+// variable an expression names, anywhere in its package: a statement
+// that changes what the chain read through the variable built.
+func (w *testWalk) mutated(b boundArg, names ...string) bool {
+	id, ok := ast.Unparen(b.expr).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := b.pkg.TypesInfo.Uses[id].(*types.Var)
+	return ok && w.mutatedVar(b.pkg, v, names...)
+}
+
+// mutatedVar reports whether one of the methods named is called on v.
+func (w *testWalk) mutatedVar(pkg *packages.Package, v *types.Var, names ...string) bool {
+	rs := w.rs
+	if rs.varCalls == nil {
+		rs.varCalls = map[*packages.Package]map[*types.Var]map[string]bool{}
+	}
+	calls, ok := rs.varCalls[pkg]
+	if !ok {
+		calls = map[*types.Var]map[string]bool{}
+		for _, f := range pkg.Syntax {
+			ast.Inspect(f, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				x, ok := ast.Unparen(sel.X).(*ast.Ident)
+				if !ok {
+					return true
+				}
+				if v, ok := pkg.TypesInfo.Uses[x].(*types.Var); ok {
+					if calls[v] == nil {
+						calls[v] = map[string]bool{}
+					}
+					calls[v][sel.Sel.Name] = true
+				}
+				return true
+			})
+		}
+		rs.varCalls[pkg] = calls
+	}
+	for _, n := range names {
+		if calls[v][n] {
+			return true
+		}
+	}
+	return false
 }
 
 // value follows an expression to the expression that makes it.
@@ -308,6 +393,9 @@ func (w *testWalk) apitest(b boundArg) {
 	for i := 0; i < maxFlowDepth; i++ {
 		call, fn, sel, ok := w.libCall(b, apitestPkg)
 		if !ok {
+			if w.mutated(b, apitestMutators...) {
+				return
+			}
 			nb, ok := w.follow(b)
 			if !ok {
 				return
@@ -396,6 +484,9 @@ func (w *testWalk) apitestOrigin(b boundArg) (h boundArg, hasHandler, networking
 	for i := 0; i < maxFlowDepth; i++ {
 		call, fn, sel, isLib := w.libCall(b, apitestPkg)
 		if !isLib {
+			if w.mutated(b, "Intercept", "Handler", "HandlerFunc", "EnableNetworking") {
+				return boundArg{}, false, networking, false
+			}
 			nb, ok := w.follow(b)
 			if !ok {
 				return boundArg{}, false, networking, true
@@ -444,6 +535,9 @@ func (w *testWalk) httpexpect(b boundArg) {
 	for i := 0; i < maxFlowDepth; i++ {
 		call, fn, sel, ok := w.libCall(b, httpexpectPkg)
 		if !ok {
+			if w.mutated(b, httpexpectMutators...) {
+				return
+			}
 			nb, ok := w.follow(b)
 			if !ok {
 				return
