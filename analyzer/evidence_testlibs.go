@@ -5,6 +5,7 @@ import (
 	"go/types"
 	"strings"
 
+	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -83,7 +84,7 @@ func (w *testWalk) testLib(b boundArg, call *ast.CallExpr, fn *types.Func) {
 	if w.libInner == nil {
 		w.libInner = map[libKey]bool{}
 	}
-	if w.libInner[libKey{call, envID(b.env)}] {
+	if w.libInner[libKey{call, envID(b.env)}] || w.returnedBuilder(b, call) {
 		return
 	}
 	switch {
@@ -116,6 +117,32 @@ func (w *testWalk) testLib(b boundArg, call *ast.CallExpr, fn *types.Func) {
 		}
 		w.httpexpect(b)
 	}
+}
+
+// returnedBuilder reports whether call is a request still being built
+// (an apitest or httpexpect *Request) that its function returns: the
+// caller may change it, and reads it where it sends it.
+func (w *testWalk) returnedBuilder(b boundArg, call *ast.CallExpr) bool {
+	ct := b.pkg.TypesInfo.TypeOf(call)
+	if ct == nil || b.file == nil {
+		return false
+	}
+	t, ok := types.Unalias(derefType(ct)).(*types.Named)
+	if !ok || t.Obj().Pkg() == nil || t.Obj().Name() != "Request" {
+		return false
+	}
+	if p := t.Obj().Pkg().Path(); p != apitestPkg && p != httpexpectPkg && !strings.HasPrefix(p, httpexpectPkg+"/v") {
+		return false
+	}
+	path, _ := astutil.PathEnclosingInterval(b.file, call.Pos(), call.End())
+	for _, n := range path[1:] {
+		if _, ok := n.(*ast.ParenExpr); ok {
+			continue
+		}
+		_, ok := n.(*ast.ReturnStmt)
+		return ok
+	}
+	return false
 }
 
 // The methods that change, through a variable, the request a chain
