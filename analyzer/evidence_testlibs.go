@@ -383,8 +383,10 @@ func (w *testWalk) record(method string, target pathVal, host string, h *boundAr
 	}
 }
 
-// handlerFuncs reaches the function a handler expression is, when it is
-// one (f, http.HandlerFunc(f)): the library calls it with the request.
+// handlerFuncs reaches what a handler expression runs, when it is known
+// statically: the function it is (f, http.HandlerFunc(f)), or the
+// ServeHTTP method of its type; the library calls it with the request,
+// as the test's own h.ServeHTTP(w, r) would.
 func (w *testWalk) handlerFuncs(b boundArg) {
 	b = w.value(b)
 	info := b.pkg.TypesInfo
@@ -392,10 +394,21 @@ func (w *testWalk) handlerFuncs(b boundArg) {
 	case *ast.Ident, *ast.SelectorExpr:
 		if f, ok := info.Uses[identOf(x)].(*types.Func); ok && f.Signature().Recv() == nil || ok && isMethodValue(info, x) {
 			w.reach(f)
+			return
 		}
 	case *ast.CallExpr:
 		if tv, ok := info.Types[x.Fun]; ok && tv.IsType() && len(x.Args) == 1 {
-			w.handlerFuncs(sub(b, x.Args[0]))
+			if _, isFunc := tv.Type.Underlying().(*types.Signature); isFunc {
+				w.handlerFuncs(sub(b, x.Args[0]))
+				return
+			}
+		}
+	}
+	if t := info.TypeOf(b.expr); t != nil && !types.IsInterface(t) {
+		if sel := types.NewMethodSet(types.NewPointer(derefType(t))).Lookup(nil, "ServeHTTP"); sel != nil {
+			if m, ok := sel.Obj().(*types.Func); ok {
+				w.reach(m)
+			}
 		}
 	}
 }
