@@ -18,25 +18,34 @@ import (
 //     .Expect(t).End(), and Post, Put, Delete, Patch (and their ...f
 //     forms, formatted as fmt.Sprintf), .Method(m).URL(u) (or URLf).
 //     The request goes to h (Handler, HandlerFunc, or apitest.Handler(h)),
-//     as h.ServeHTTP would: to a router the test built itself, or to a
-//     function it then runs; with EnableNetworking it goes to the URL.
-//     An Intercept in the chain may rewrite it: unknown.
+//     as h.ServeHTTP(w, req) would: to a router the test built itself,
+//     or to a function or ServeHTTP method it then runs (reached
+//     statically); its host is "sut", as apitest sets it. With
+//     EnableNetworking it goes to the URL (an httptest.Server's).
+//     HttpRequest(req) hands a request the test built to h. An
+//     Intercept may rewrite the request: unknown.
 //   - gavv/httpexpect: e.GET("/items/{id}", 42), POST, PUT, PATCH,
 //     DELETE, HEAD, OPTIONS and e.Request(method, path, args...) on an
 //     Expect made by httpexpect.Default(t, base), New(t, base) or
 //     WithConfig(Config{BaseURL: base, Client: ...}); the path is
 //     appended to the base URL (an httptest.Server's URL, a constant, or
 //     empty). {name} segments are filled by the arguments in order, then
-//     by the chain's WithPath(name, v); each must be a constant (or a
-//     value the evaluator knows): a segment left unfilled makes the
+//     by the chain's WithPath(name, v); each must be a string or an
+//     integer the evaluator knows: a segment left unfilled makes the
 //     request unknown. A client whose Transport is
 //     httpexpect.NewBinder(h) sends the request to h, as an
-//     httptest.Server serving h would. WithURL in the chain, a Builder
-//     that is not a function literal, or one that calls WithURL,
-//     WithPath or WithPathObject make the request unknown.
+//     httptest.Server serving h would. WithURL or WithPathObject in the
+//     chain, a RequestFactory, a Builder that is not a function literal
+//     or calls WithURL, WithPath or WithPathObject make the request
+//     unknown.
 //
 // A chain is read once, from its outermost call: the calls inside it
-// are not requests of their own.
+// are not requests of their own. It is followed through variables
+// written once, helpers returning it and fields written once (a
+// suite's); a statement that changes the value through a variable
+// (a.Intercept(f), req.WithURL(u)) makes what the variable holds
+// unknown; a request still being built that a helper returns is read
+// where the caller sends it.
 
 const (
 	apitestPkg    = "github.com/steinfletcher/apitest"
@@ -135,6 +144,9 @@ func (w *testWalk) returnedBuilder(b boundArg, call *ast.CallExpr) bool {
 		return false
 	}
 	path, _ := astutil.PathEnclosingInterval(b.file, call.Pos(), call.End())
+	if len(path) < 2 || path[0] != call {
+		return false
+	}
 	for _, n := range path[1:] {
 		if _, ok := n.(*ast.ParenExpr); ok {
 			continue
