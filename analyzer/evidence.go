@@ -26,7 +26,8 @@ import (
 //     from its own body, its closures and the helpers in test files it
 //     calls;
 //   - request: the test builds a request (httptest.NewRequest,
-//     http.NewRequest, http.Get, ...) with a method and path known
+//     http.NewRequest, http.Get, ..., or through apitest or httpexpect:
+//     evidence_testlibs.go) with a method and path known
 //     statically (constants, a test server's URL and a constant path,
 //     helper arguments, table rows: evidence_requests.go) that the route
 //     serves, and statically reaches the function that registers the

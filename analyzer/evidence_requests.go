@@ -67,6 +67,9 @@ type requestScan struct {
 	// servers are the handlers of the httptest servers test URLs name,
 	// by the number in their mark.
 	servers []boundArg
+	// varCalls are the methods called on each variable, by package
+	// (evidence_testlibs.go).
+	varCalls map[*packages.Package]map[*types.Var]map[string]bool
 }
 
 // requestScan builds the test side's scan once.
@@ -211,6 +214,10 @@ type testWalk struct {
 	reqVars map[types.Object][]*ast.CallExpr // req := httptest.NewRequest(...)
 	routes  []testRoute
 	serves  []testServe
+	// Test libraries' chains (evidence_testlibs.go): the calls read as
+	// part of an outer one, and the requests handed to a handler.
+	libInner map[libKey]bool
+	sent     []testSent
 }
 
 // walkTest walks test d of pkg: its requests, attributes and the routers
@@ -343,6 +350,7 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 			delete(w.stack, fn.Origin())
 		}
 		w.request(pkg, file, call, fn, env)
+		w.testLib(boundArg{exprRef: ref(call), env: env}, call, fn)
 		if v, ok := featureAttr(str, fn, call); ok {
 			w.t.attrs = append(w.t.attrs, v)
 		}
@@ -676,6 +684,9 @@ func (w *testWalk) route() {
 		for _, idx := range w.requestsOf(sv.req) {
 			send(roots, idx)
 		}
+	}
+	for _, sv := range w.sent {
+		send(w.roots(sv.router), sv.idx)
 	}
 	for idx, srv := range w.servers {
 		if srv >= 0 && srv < len(w.rs.servers) {
