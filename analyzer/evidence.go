@@ -197,7 +197,7 @@ func (g *Graph) servesRequest(features []Feature, i int, t *testFunc) bool {
 				continue
 			}
 			q, ok := g.testPattern(other, t)
-			if !ok && strings.Contains(other.ID, "<") {
+			if !ok && strings.Contains(other.ID, "<") && other.mayServe(req) {
 				// A run-time part the test does not know: that route
 				// may be the one the request reaches.
 				best = false

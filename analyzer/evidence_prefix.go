@@ -53,11 +53,13 @@ type prefixState struct {
 	inits   map[string]*string // the initializer's constant, nil: not one
 	bins    map[string]*testBinary
 	values  map[prefixKey]prefixVal
+	runs    map[int]map[int]bool // what running a node may run
 }
 
 type prefixKey struct {
-	key string
-	t   *testFunc
+	key       string
+	t         *testFunc
+	registrar int
 }
 
 type prefixVal struct {
@@ -87,7 +89,7 @@ type testBinary struct {
 
 func (g *Graph) prefixState() *prefixState {
 	if g.prefixes == nil {
-		g.prefixes = &prefixState{holes: map[string]map[string]bool{}, bins: map[string]*testBinary{}, values: map[prefixKey]prefixVal{}}
+		g.prefixes = &prefixState{holes: map[string]map[string]bool{}, bins: map[string]*testBinary{}, values: map[prefixKey]prefixVal{}, runs: map[int]map[int]bool{}}
 	}
 	return g.prefixes
 }
@@ -159,7 +161,7 @@ func (g *Graph) testPattern(f Feature, t *testFunc) (routePattern, bool) {
 		for k := range keys {
 			key = k
 		}
-		v, ok := g.prefixValue(key, t)
+		v, ok := g.prefixValue(key, t, f.registrar)
 		if !ok || strings.ContainsAny(v, "{}<>:*+ ?#%\\\t\n\r") {
 			return routePattern{}, false
 		}
@@ -190,20 +192,65 @@ func (g *Graph) testPattern(f Feature, t *testFunc) (routePattern, bool) {
 	return p, ok
 }
 
+// mayServe reports whether a route whose id holds run-time parts not
+// known may serve a request: whether, whatever the parts are, the
+// constant rest after the last of them may match the end of the path.
+func (f Feature) mayServe(req request) bool {
+	id := f.ID
+	last := strings.LastIndexByte(id, '>')
+	if last < 0 {
+		return true
+	}
+	method := ""
+	if k := strings.IndexByte(id, ' '); k >= 0 && k < strings.IndexByte(id, '<') {
+		method = id[:k]
+	}
+	tail := id[last+1:]
+	if !strings.HasPrefix(tail, "/") {
+		// The run-time part may end inside the segment: any segment.
+		i := strings.IndexByte(tail, '/')
+		if i < 0 {
+			return true
+		}
+		tail = "/{x}" + tail[i:]
+	}
+	if method != "" {
+		tail = method + " " + tail
+	}
+	p, ok := parsePattern(tail)
+	if !ok {
+		return true
+	}
+	if !f.subtrees {
+		p.exact = true
+	}
+	path := req.path
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	for k := 0; k < len(path); k++ {
+		if path[k] == '/' && p.match(req.method, "", path[k:]) {
+			return true
+		}
+	}
+	return false
+}
+
 // prefixValue is the value the package variable key has while test t
-// sends its requests, when that is known.
-func (g *Graph) prefixValue(key string, t *testFunc) (string, bool) {
+// sends its requests, and when the registrar registers its routes, when
+// that is known.
+func (g *Graph) prefixValue(key string, t *testFunc, registrar int) (string, bool) {
 	ps := g.prefixState()
-	pk := prefixKey{key: key, t: t}
+	pk := prefixKey{key: key, t: t, registrar: registrar}
 	if v, ok := ps.values[pk]; ok {
 		return v.s, v.ok
 	}
-	s, ok := g.computePrefix(key, t)
+	s, ok := g.computePrefix(key, t, registrar)
 	ps.values[pk] = prefixVal{s: s, ok: ok}
 	return s, ok
 }
 
-func (g *Graph) computePrefix(key string, t *testFunc) (string, bool) {
+func (g *Graph) computePrefix(key string, t *testFunc, registrar int) (string, bool) {
 	ps := g.prefixState()
 	g.scanWrites()
 	bin := g.testBinary(t.ref.Package)
@@ -237,7 +284,7 @@ func (g *Graph) computePrefix(key string, t *testFunc) (string, bool) {
 	}
 	// The test's own prologue.
 	if t.decl != nil {
-		pr := g.prologue(t.pkg, t.decl.Body.List, key, map[*ast.FuncDecl]bool{t.decl: true}, false)
+		pr := g.prologue(t.pkg, t.decl.Body.List, key, map[*ast.FuncDecl]bool{t.decl: true}, false, registrar)
 		if pr.bad {
 			return "", false
 		}
@@ -249,6 +296,11 @@ func (g *Graph) computePrefix(key string, t *testFunc) (string, bool) {
 				}
 			}
 			if callsParallel(t.pkg.TypesInfo, t.decl.Body) {
+				return "", false
+			}
+			// Routes registered before the test ran (TestMain, a test
+			// file's variable) have the value of then.
+			if setup, broken := g.mayRun(t.setup); broken || setup[registrar] {
 				return "", false
 			}
 			may, broken := g.mayRun(t.reach, t.setup)
@@ -284,12 +336,26 @@ func (g *Graph) computePrefix(key string, t *testFunc) (string, bool) {
 		if main == nil {
 			continue
 		}
-		pr := g.prologue(pkg, main.Body.List, key, map[*ast.FuncDecl]bool{main: true}, true)
+		pr := g.prologue(pkg, main.Body.List, key, map[*ast.FuncDecl]bool{main: true}, true, registrar)
 		if pr.bad {
 			return "", false
 		}
 		if len(pr.values) == 0 {
 			continue
+		}
+		// Test files' variables are initialised before TestMain runs:
+		// routes they register have the value of then.
+		for _, p := range bin.pkgs {
+			for _, f := range p.Syntax {
+				if !strings.HasSuffix(g.prog.Fset.File(f.Pos()).Name(), "_test.go") {
+					continue
+				}
+				for _, d := range f.Decls {
+					if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.VAR && g.mayRequest(p, gd, map[*ast.FuncDecl]bool{}, false, registrar) {
+						return "", false
+					}
+				}
+			}
 		}
 		c := pr.values[0]
 		for _, v := range pr.values {
@@ -390,6 +456,21 @@ func (g *Graph) mayRun(seeds ...map[int]bool) (map[int]bool, bool) {
 	return out, broken
 }
 
+// runs is what running node id may run; false: code that did not
+// type-check.
+func (g *Graph) runs(id int) (map[int]bool, bool) {
+	ps := g.prefixState()
+	if r, ok := ps.runs[id]; ok {
+		return r, r != nil
+	}
+	r, broken := g.mayRun(map[int]bool{id: true})
+	if broken {
+		r = nil
+	}
+	ps.runs[id] = r
+	return r, r != nil
+}
+
 // testBinary gathers the test binary of a package under test.
 func (g *Graph) testBinary(under string) *testBinary {
 	ps := g.prefixState()
@@ -449,13 +530,13 @@ type prologueResult struct {
 // order, into the test helpers called as statements, up to the first
 // that may send a request (or run the tests: m.Run), collecting the
 // constants written to the variable key.
-func (g *Graph) prologue(pkg *packages.Package, stmts []ast.Stmt, key string, seen map[*ast.FuncDecl]bool, main bool) prologueResult {
+func (g *Graph) prologue(pkg *packages.Package, stmts []ast.Stmt, key string, seen map[*ast.FuncDecl]bool, main bool, registrar int) prologueResult {
 	out := prologueResult{nodes: map[ast.Node]bool{}}
-	g.prologueInto(pkg, stmts, key, seen, main, &out)
+	g.prologueInto(pkg, stmts, key, seen, main, registrar, &out)
 	return out
 }
 
-func (g *Graph) prologueInto(pkg *packages.Package, stmts []ast.Stmt, key string, seen map[*ast.FuncDecl]bool, main bool, out *prologueResult) {
+func (g *Graph) prologueInto(pkg *packages.Package, stmts []ast.Stmt, key string, seen map[*ast.FuncDecl]bool, main bool, registrar int, out *prologueResult) {
 	info := pkg.TypesInfo
 	for _, st := range stmts {
 		if out.stopped || out.bad {
@@ -480,7 +561,7 @@ func (g *Graph) prologueInto(pkg *packages.Package, stmts []ast.Stmt, key string
 				}
 				out.values = append(out.values, c)
 			}
-			if g.mayRequest(pkg, x, map[*ast.FuncDecl]bool{}, main) {
+			if g.mayRequest(pkg, x, map[*ast.FuncDecl]bool{}, main, registrar) {
 				out.stopped = true
 				return
 			}
@@ -492,19 +573,19 @@ func (g *Graph) prologueInto(pkg *packages.Package, stmts []ast.Stmt, key string
 			if call, ok := ast.Unparen(x.X).(*ast.CallExpr); ok {
 				if h, ok := g.prologueHelper(info, call); ok && !seen[h.decl] {
 					for _, a := range call.Args {
-						if g.mayRequest(pkg, a, map[*ast.FuncDecl]bool{}, main) {
+						if g.mayRequest(pkg, a, map[*ast.FuncDecl]bool{}, main, registrar) {
 							out.stopped = true
 							return
 						}
 					}
 					seen[h.decl] = true
-					g.prologueInto(h.pkg, h.decl.Body.List, key, seen, main, out)
+					g.prologueInto(h.pkg, h.decl.Body.List, key, seen, main, registrar, out)
 					delete(seen, h.decl)
 					continue
 				}
 			}
 		}
-		if g.mayRequest(pkg, st, map[*ast.FuncDecl]bool{}, main) {
+		if g.mayRequest(pkg, st, map[*ast.FuncDecl]bool{}, main, registrar) {
 			out.stopped = true
 			return
 		}
@@ -530,10 +611,11 @@ func (g *Graph) prologueHelper(info *types.Info, call *ast.CallExpr) (declRef, b
 }
 
 // mayRequest reports whether running n may send a request a test is
-// credited for, or (main) run the tests: a call of net/http or of a
-// third-party package, a call through a function value or an interface,
-// a test helper that may, m.Run.
-func (g *Graph) mayRequest(pkg *packages.Package, n ast.Node, seen map[*ast.FuncDecl]bool, main bool) bool {
+// credited for, register routes with the registrar, or (main) run the
+// tests: a call of net/http or of a third-party package, a call through
+// a function value or an interface, a module function that may run the
+// registrar, a test helper that may, m.Run.
+func (g *Graph) mayRequest(pkg *packages.Package, n ast.Node, seen map[*ast.FuncDecl]bool, main bool, registrar int) bool {
 	info := pkg.TypesInfo
 	found := false
 	ast.Inspect(n, func(n ast.Node) bool {
@@ -562,7 +644,7 @@ func (g *Graph) mayRequest(pkg *packages.Package, n ast.Node, seen map[*ast.Func
 				return true
 			}
 			seen[h.decl] = true
-			found = g.mayRequest(h.pkg, h.decl.Body, seen, main)
+			found = g.mayRequest(h.pkg, h.decl.Body, seen, main, registrar)
 			return !found
 		}
 		path := fn.Pkg().Path()
@@ -581,6 +663,9 @@ func (g *Graph) mayRequest(pkg *packages.Package, n ast.Node, seen map[*ast.Func
 				}
 			}
 		case g.requestScan().s.modulePkgs()[path]:
+			id, ok := g.byObj[fn.Origin()]
+			runs, known := g.runs(id)
+			found = !ok || !known || runs[registrar]
 		case path == "net/http" || strings.HasPrefix(path, "net/http/"):
 			found = true
 		case strings.Contains(strings.SplitN(path, "/", 2)[0], "."):
