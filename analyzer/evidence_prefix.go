@@ -30,13 +30,20 @@ import (
 //     write that same constant: the writes in the module's functions and
 //     closures the tests may reach (the symbol graph's may-edges: calls,
 //     interface and function-value calls, from what the tests call), in
-//     the init code of the packages linked into the test binary (for an
-//     initializer's value), and in the binary's test files (other tests
+//     the init code of the packages linked into the test binary and what
+//     it may run (for an initializer's value), and in the binary's test
+//     files (other tests
 //     run before it; a write the test defers, or hands t.Cleanup, runs
 //     after it). A write of an unknown value (&v handed to flag.StringVar,
 //     v = os.Getenv(...), v = normalise(v)) the test may run: no credit.
 //     Writes in code the binary does not link (main, cmd/...) do not
 //     count;
+//   - the routes must be registered after the value is written: a test's
+//     own write counts when TestMain and the test files' variables do
+//     not register them, the test does not before it writes, and every
+//     other test of the binary that may register them writes the same
+//     value first (a router one test builds may be kept for the next);
+//     TestMain's when the test files' variables do not register them;
 //   - a test that calls t.Parallel gets no value from its own writes;
 //   - the value must be plain path text, and the path it makes must not
 //     hold "//", "." or ".." segments (the router would clean them);
@@ -85,6 +92,9 @@ type testBinary struct {
 	tests  []*testFunc
 	may    map[int]bool // what its tests and setup may run
 	broken bool         // they may run code that did not type-check
+	// initMay is what the init code of the packages it links may run.
+	initMay    map[int]bool
+	initBroken bool
 }
 
 func (g *Graph) prefixState() *prefixState {
@@ -303,6 +313,29 @@ func (g *Graph) computePrefix(key string, t *testFunc, registrar int) (string, b
 			if setup, broken := g.mayRun(t.setup); broken || setup[registrar] {
 				return "", false
 			}
+			// So may a router another test built and left for this one
+			// (a sync.Once, a package variable): every other test that
+			// may register the routes must write the same value first.
+			for _, u := range bin.tests {
+				if u == t {
+					continue
+				}
+				if may, broken := g.mayRun(u.reach); !broken && !may[registrar] {
+					continue
+				}
+				if u.decl == nil {
+					return "", false
+				}
+				up := g.prologue(u.pkg, u.decl.Body.List, key, map[*ast.FuncDecl]bool{u.decl: true}, false, registrar)
+				if up.bad || len(up.values) == 0 {
+					return "", false
+				}
+				for _, v := range up.values {
+					if v != c {
+						return "", false
+					}
+				}
+			}
 			may, broken := g.mayRun(t.reach, t.setup)
 			if broken {
 				return "", false
@@ -378,7 +411,7 @@ func (g *Graph) computePrefix(key string, t *testFunc, registrar int) (string, b
 	}
 	// The initializer.
 	c := ps.inits[key]
-	if c == nil {
+	if c == nil || bin.initBroken {
 		return "", false
 	}
 	ok := check(*c, func(w varWrite, node int, init bool) bool {
@@ -386,7 +419,7 @@ func (g *Graph) computePrefix(key string, t *testFunc, registrar int) (string, b
 		case w.testFile, node < 0, init:
 			return true
 		}
-		return bin.may[node]
+		return bin.may[node] || bin.initMay[node]
 	})
 	return *c, ok
 }
@@ -502,6 +535,16 @@ func (g *Graph) testBinary(under string) *testBinary {
 		}
 	}
 	b.may, b.broken = g.mayRun(seeds...)
+	inits := map[int]bool{}
+	for path := range b.linked {
+		if id, ok := g.inits[path]; ok {
+			inits[id] = true
+		}
+		for _, id := range g.initRuns[path] {
+			inits[id] = true
+		}
+	}
+	b.initMay, b.initBroken = g.mayRun(inits)
 	ps.bins[under] = b
 	return b
 }
