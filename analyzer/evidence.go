@@ -83,6 +83,9 @@ type testFunc struct {
 	// served are the handlers (by name) that routers the test builds
 	// itself route its requests to (evidence_requests.go).
 	served map[string]bool
+	// decl is the test function (nil for a suite's method), in pkg.
+	decl *ast.FuncDecl
+	pkg  *packages.Package
 }
 
 type request struct{ method, host, path string }
@@ -179,7 +182,7 @@ func (g *Graph) servesRequest(features []Feature, i int, t *testFunc) bool {
 	if f.Kind != report.KindRoute || f.registrar < 0 || !holds(f.registrar) {
 		return false
 	}
-	p, ok := f.pattern()
+	p, ok := g.testPattern(f, t) // run-time parts given their values (evidence_prefix.go)
 	if !ok {
 		return false
 	}
@@ -194,7 +197,14 @@ func (g *Graph) servesRequest(features []Feature, i int, t *testFunc) bool {
 			if j == i || other.Kind != report.KindRoute || other.registrar < 0 || !holds(other.registrar) {
 				continue
 			}
-			if q, ok := other.pattern(); ok && q.match(req.method, req.host, req.path) && q.moreSpecific(p) {
+			q, ok := g.testPattern(other, t)
+			if !ok && strings.Contains(other.ID, "<") && other.mayServe(req) {
+				// A run-time part the test does not know: that route
+				// may be the one the request reaches.
+				best = false
+				break
+			}
+			if ok && q.match(req.method, req.host, req.path) && q.moreSpecific(p) {
 				best = false
 				break
 			}
@@ -298,7 +308,7 @@ func (g *Graph) testFuncs() []*testFunc {
 			setup = s.reach
 		}
 		for _, d := range tp.tests {
-			t := &testFunc{ref: TestRef{Package: tp.under, Name: d.Name.Name}, reach: map[int]bool{}, setup: setup}
+			t := &testFunc{ref: TestRef{Package: tp.under, Name: d.Name.Name}, reach: map[int]bool{}, setup: setup, decl: d, pkg: tp.pkg}
 			g.followTest(tp.pkg, tp.decls, d, t)
 			g.tests = append(g.tests, t)
 			for _, st := range g.suiteTests(tp.pkg, tp.under, tp.decls, d) {

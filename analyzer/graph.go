@@ -88,6 +88,7 @@ type Graph struct {
 	depUses   map[[2]int]bool // (user, dependency) edges already made
 	tests     []*testFunc
 	reqScan   *requestScan // the test side's evaluator (evidence_requests.go)
+	prefixes  *prefixState // what run-time parts of route ids stand for (evidence_prefix.go)
 	sites     []writeSite
 	held      typeutil.Map // type -> []int, the methods its values hold
 

@@ -414,6 +414,9 @@ func (g *Graph) routerRoutes() []Feature {
 					continue // a prefix another call of the same function gives
 				}
 				mount := unmountedAt(chain, chains)
+				if mount != "" {
+					s.noteHole(pathVal{s: mount, ok: true}, "")
+				}
 				for _, id := range s.routeIDs(cs, inst, op, chain) {
 					id = withMount(id, mount)
 					if seen[id] {

@@ -111,7 +111,9 @@ func (s *routerScan) eval(r exprRef, env binding, depth int) pathVal {
 			return v
 		}
 	}
-	return placeholderVal(r.expr)
+	v := placeholderVal(r.expr)
+	s.noteHole(v, packageVar(info, r.expr))
+	return v
 }
 
 // placeholderVal is <expr>, for a part known only at run time.
@@ -133,16 +135,24 @@ func placeholderVal(e ast.Expr) pathVal {
 // base = "/" + base), a run-time argument keeps its name; otherwise the
 // value is the parameter's own run-time part.
 func (s *routerScan) reassigned(r exprRef, v *types.Var, b boundArg, defs []exprRef, depth int) pathVal {
+	own := func() pathVal {
+		p := placeholderVal(r.expr)
+		s.noteHole(p, "")
+		return p
+	}
 	for _, d := range defs {
 		if !slashNormalization(d.pkg.TypesInfo, d.expr, v) {
-			return placeholderVal(r.expr)
+			return own()
 		}
 	}
 	arg := s.eval(b.exprRef, b.env, depth+1)
 	if arg.ok && !arg.exact && !arg.text && strings.Count(arg.s, "<") == 1 && strings.HasPrefix(arg.s, "<") && strings.HasSuffix(arg.s, ">") {
+		// The argument's name now stands for it normalised: its value
+		// alone no longer gives the path (evidence_prefix.go).
+		s.noteHole(arg, "")
 		return arg
 	}
-	return placeholderVal(r.expr)
+	return own()
 }
 
 // slashNormalization reports whether e computes v with slashes trimmed or
