@@ -38,7 +38,12 @@ type app struct {
 	// skip, each for a stated reason: what they need is not on this
 	// machine or not in the module's zip.
 	SkipTests map[string]string
-	Edits     []edit
+	// NoSumDB says why the module's own go.mod cannot be verified against
+	// the checksum database here (the proxy serves the module but the
+	// database does not know the version): it is downloaded with
+	// GONOSUMDB naming it. Its dependencies are verified by its go.sum.
+	NoSumDB string
+	Edits   []edit
 }
 
 // lister is a test file added to Package (through -overlay, the tree
@@ -383,6 +388,68 @@ var apps = []app{
 			{Name: "rest.MailboxListV1", Kind: "handler", File: "pkg/rest/apiv1_controller.go", Func: "MailboxListV1"},
 			{Name: "message.Message.Text", Kind: "model", File: "pkg/message/message.go", Func: "Message.Text"},
 			{Name: "mux v1.8.0", Kind: "dependency", Require: "github.com/gorilla/mux@v1.8.0"},
+		},
+	},
+	{
+		Name:    "gotify",
+		Module:  "github.com/gotify/server/v2@v2.6.3",
+		Router:  "gin",
+		NoSumDB: "the checksum database answers 404 for github.com/gotify/server/v2@v2.6.3",
+		// The embedded web UI is built by yarn; an empty one is enough.
+		Prepare: []string{"ui/build/index.html"},
+		// Its API tests are testify suites (suite.Run) that call the
+		// handlers with a gin test context; router's IntegrationSuite
+		// builds the whole router, serves it with httptest and requests
+		// server.URL + path, built at run time.
+		SkipTests: map[string]string{
+			"TestManagerSuite":        "builds the example plugins with go build -buildmode=plugin, which needs the plugin API at the exact version (not in the module's zip)",
+			"TestPluginAPI":           "builds the example plugins with go build -buildmode=plugin (see TestManagerSuite)",
+			"TestPluginFileLoadSuite": "builds the example plugins with go build -buildmode=plugin (see TestManagerSuite)",
+		},
+		Lister: &lister{
+			Package: "router",
+			Imports: []string{"github.com/gotify/server/v2/config", "github.com/gotify/server/v2/mode",
+				"github.com/gotify/server/v2/model", "github.com/gotify/server/v2/test/testdb"},
+			Code: `mode.Set(mode.TestDev)
+	db := testdb.NewDBWithDefaultUser(t)
+	defer db.Close()
+	g, closable := Create(db.GormDatabase, &model.VersionInfo{Version: "1.0.0"}, &config.Configuration{PassStrength: 5})
+	defer closable()
+	for _, rt := range g.Routes() {
+		emitRoute(rt.Method, rt.Path, rt.Handler)
+	}`,
+		},
+		Edits: []edit{
+			{Name: "auth.RequireClient", Kind: "helper", File: "auth/authentication.go", Func: "Auth.RequireClient"},
+			{Name: "api.ApplicationAPI.GetApplications", Kind: "handler", File: "api/application.go", Func: "ApplicationAPI.GetApplications"},
+			{Name: "api.toExternalMessage", Kind: "model", File: "api/message.go", Func: "toExternalMessage"},
+			{Name: "gin v1.10.1", Kind: "dependency", Require: "github.com/gin-gonic/gin@v1.10.1"},
+		},
+	},
+	{
+		Name:   "remark42",
+		Module: "github.com/umputun/remark42/backend@v1.14.0",
+		Router: "chi v5",
+		// Table-driven tests that request ts.URL + path on an httptest
+		// server of the whole router (startupT), routes mounted under
+		// /api/v1 in groups, method values of controller structs.
+		Lister: &lister{
+			Package: "app/rest/api",
+			Imports: []string{"net/http", "github.com/go-chi/chi/v5"},
+			Code: `_, srv, teardown := startupT(t)
+	defer teardown()
+	if err := chi.Walk(srv.routes(), func(method, route string, h http.Handler, _ ...func(http.Handler) http.Handler) error {
+		emitRoute(method, route, handlerName(h))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}`,
+		},
+		Edits: []edit{
+			{Name: "store.HashValue", Kind: "helper", File: "app/store/user.go", Func: "HashValue"},
+			{Name: "api.public.findCommentsCtrl", Kind: "handler", File: "app/rest/api/rest_public.go", Func: "public.findCommentsCtrl"},
+			{Name: "store.Comment.Sanitize", Kind: "model", File: "app/store/comment.go", Func: "Comment.Sanitize"},
+			{Name: "chi v5.2.0", Kind: "dependency", Require: "github.com/go-chi/chi/v5@v5.2.0"},
 		},
 	},
 }
