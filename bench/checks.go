@@ -176,6 +176,13 @@ func checks(results []*appResult, aggregate bool) verdict {
 	} else {
 		v.NotChecked = append(v.NotChecked, "impacted / true and impacted / package level are held over all the edits of a full run, not over the smoke run's")
 	}
+	if hasCost {
+		v.Targets = append(v.Targets,
+			fmt.Sprintf("blastgate impact's time and memory <= %.1fx callgraph -algo=vta's, for each application", maxVsVTA),
+			fmt.Sprintf("a cached re-run <= %.1fx go list -deps -test's time, for each application", maxCachedVsGoList))
+	} else {
+		v.NotChecked = append(v.NotChecked, "cost was not measured (-skip-cost or -smoke): no cost target")
+	}
 	if hasCredit {
 		v.Targets = append(v.Targets,
 			fmt.Sprintf("credit recall >= %d%%, for each application: of the routes whose handler a test that passed alone executed, "+
@@ -184,13 +191,6 @@ func checks(results []*appResult, aggregate bool) verdict {
 				"(fails the run even with -report-only: a gate bug)")
 	} else {
 		v.NotChecked = append(v.NotChecked, "test credit was not measured (-skip-credit or -smoke): no credit target")
-	}
-	if hasCost {
-		v.Targets = append(v.Targets,
-			fmt.Sprintf("blastgate impact's time and memory <= %.1fx callgraph -algo=vta's, for each application", maxVsVTA),
-			fmt.Sprintf("a cached re-run <= %.1fx go list -deps -test's time, for each application", maxCachedVsGoList))
-	} else {
-		v.NotChecked = append(v.NotChecked, "cost was not measured (-skip-cost or -smoke): no cost target")
 	}
 	return v
 }
