@@ -395,8 +395,9 @@ var apps = []app{
 		Module:  "github.com/gotify/server/v2@v2.6.3",
 		Router:  "gin",
 		NoSumDB: "the checksum database answers 404 for github.com/gotify/server/v2@v2.6.3",
-		// The embedded web UI is built by yarn; an empty one is enough.
-		Prepare: []string{"ui/build/index.html"},
+		// The embedded web UI is built by yarn; the router reads these
+		// three files of it when it is built.
+		Prepare: []string{"ui/build/index.html", "ui/build/manifest.json", "ui/build/asset-manifest.json"},
 		// Its API tests are testify suites (suite.Run) that call the
 		// handlers with a gin test context; router's IntegrationSuite
 		// builds the whole router, serves it with httptest and requests
@@ -449,7 +450,8 @@ var apps = []app{
 			{Name: "store.HashValue", Kind: "helper", File: "app/store/user.go", Func: "HashValue"},
 			{Name: "api.public.findCommentsCtrl", Kind: "handler", File: "app/rest/api/rest_public.go", Func: "public.findCommentsCtrl"},
 			{Name: "store.Comment.Sanitize", Kind: "model", File: "app/store/comment.go", Func: "Comment.Sanitize"},
-			{Name: "chi v5.2.0", Kind: "dependency", Require: "github.com/go-chi/chi/v5@v5.2.0"},
+			// No dependency edit: the module vendors its dependencies, and
+			// a bump without go mod vendor leaves vendor/ inconsistent.
 		},
 	},
 }
