@@ -273,6 +273,8 @@ type creditScore struct {
 	Routes, NotCheckable int
 	Packages             int // test binaries run
 	Passed, Failed, Skip int // top-level tests
+	// NotPassed names the tests that failed or skipped alone ("key (fail)").
+	NotPassed []string
 	// Exercised are the routes a passing test exercised; CreditedTrue
 	// those blastgate credits with at least one of those tests; Uncredited
 	// the rest, each with the tests that exercise it.
@@ -304,6 +306,7 @@ func scoreCredit(routes []creditRoute, runs []testRun, byID map[string][]feature
 			s.Failed++
 		}
 		if r.Outcome != "pass" {
+			s.NotPassed = append(s.NotPassed, r.Key+" ("+r.Outcome+")")
 			continue
 		}
 		for _, id := range r.Exercised {

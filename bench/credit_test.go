@@ -170,6 +170,7 @@ func TestScoreCredit(t *testing.T) {
 	assert.Equal(t, 3, s.Passed)
 	assert.Equal(t, 1, s.Failed)
 	assert.Equal(t, 1, s.Skip)
+	assert.Equal(t, []string{"m/api.TestFailed (fail)", "m/api.TestSkipped (skip)"}, s.NotPassed)
 
 	// A route blastgate reports under two features: a true test on either
 	// credits it.
