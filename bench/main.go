@@ -22,6 +22,16 @@
 // route is matched to blastgate's routes as the route scoring matches
 // them; one blastgate did not report, or did not impact, is a miss.
 //
+// The test-credit truth (credit.go; -skip-credit leaves it out, -smoke
+// never runs it) runs each top-level test of the application alone under
+// coverage of the whole module: a test exercises a route when it passed
+// and executed a statement of the route's handler, identified as above.
+// Credit recall is the share of the routes some test exercises that
+// blastgate credits with at least one of those tests (target >= 90%, per
+// application); a false credit is a (route, test) pair blastgate credits
+// where the test passed alone without executing the handler: it fails the
+// run even with -report-only, since it is a gate bug.
+//
 // The run fails (exit 1) when it could not measure, -report-only or not:
 // an application whose router listed no route, an edit whose instrumented
 // test run failed (after one more run of the packages that failed, for
