@@ -9,6 +9,10 @@ type app struct {
 	Module  string // module@version
 	Router  string
 	Prepare []string // files to create before the first commit (assets a build generates)
+	// Remove are paths removed before the first commit: a vendor/ that
+	// the module's zip leaves incomplete (the module cache serves what it
+	// lacks).
+	Remove []string
 	// Generate are source files a build step generates (and the module's
 	// zip leaves out), with the content that stands in for them, created
 	// before the first commit.
@@ -430,6 +434,8 @@ var apps = []app{
 		Name:   "remark42",
 		Module: "github.com/umputun/remark42/backend@v1.14.0",
 		Router: "chi v5",
+		// The zip keeps vendor/modules.txt but not the vendored packages.
+		Remove: []string{"vendor"},
 		// Table-driven tests that request ts.URL + path on an httptest
 		// server of the whole router (startupT), routes mounted under
 		// /api/v1 in groups, method values of controller structs.

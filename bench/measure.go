@@ -201,6 +201,11 @@ func fetch(ctx context.Context, a app, dir, src string) error {
 	if _, err := runIn(ctx, dir, nil, "chmod", "-R", "u+w", src); err != nil {
 		return err
 	}
+	for _, p := range a.Remove {
+		if err := os.RemoveAll(filepath.Join(src, filepath.FromSlash(p))); err != nil {
+			return err
+		}
+	}
 	for _, p := range a.Prepare {
 		f := filepath.Join(src, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
