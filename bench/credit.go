@@ -510,22 +510,11 @@ func measureCredit(ctx context.Context, a app, dir, src, module string, truth []
 			}
 		}
 		pkgStart := time.Now()
-		for _, n := range names {
-			prof := filepath.Join(profDir, fmt.Sprintf("%d-%s.out", i, n))
-			out, runErr := runTestBinary(ctx, p.Dir, a.Env, bin, testTimeout, "-test.run", "^"+regexp.QuoteMeta(n)+"$", "-test.count=1",
-				"-test.v", "-test.timeout="+testTimeout.String(), "-test.coverprofile="+prof, "-test.gocoverdir="+profDir)
-			r := testRun{Key: testKey(p.ImportPath, n), Outcome: outcomeOf(out, n, runErr)}
-			if r.Outcome == "pass" {
-				data, err := os.ReadFile(prof)
-				if err != nil {
-					r.Outcome = "fail" // no profile: nothing to measure it by
-				} else {
-					r.Exercised = exercised(routes, parseProfile(string(data)))
-				}
-			}
-			os.Remove(prof)
-			runs = append(runs, r)
+		pkgRuns, err := runTests(ctx, p, a.Env, bin, names, routes, filepath.Join(profDir, strconv.Itoa(i)), testTimeout)
+		if err != nil {
+			return creditScore{}, err
 		}
+		runs = append(runs, pkgRuns...)
 		logf("credit: %s: %d tests in %s", p.ImportPath, len(names), time.Since(pkgStart).Round(time.Second))
 		if err := git(ctx, src, "clean", "-fdxq"); err != nil { // what the tests wrote
 			return creditScore{}, err
@@ -551,6 +540,38 @@ func measureCredit(ctx context.Context, a app, dir, src, module string, truth []
 	logf("credit: %d tests passed, %d failed, %d skipped; %d routes exercised, %d credited with a true test, %d false credits, %d credits unverified, in %s",
 		s.Passed, s.Failed, s.Skip, len(s.Exercised), len(s.CreditedTrue), len(s.FalseCredits), s.Unverified, s.Duration.Round(time.Second))
 	return s, nil
+}
+
+// runTests runs each named top-level test of a package's test binary
+// (built with -cover) alone, and reads the routes each exercised from its
+// own coverage profile. Each run has a coverage directory of its own
+// under work: the profile is made from every counter file in the
+// directory, and a shared one would add the earlier runs' coverage to
+// this one's.
+func runTests(ctx context.Context, p testPackage, env []string, bin string, names []string, routes []creditRoute, work string, timeout time.Duration) ([]testRun, error) {
+	var runs []testRun
+	for _, n := range names {
+		covDir := filepath.Join(work, n+".d")
+		if err := os.MkdirAll(covDir, 0o755); err != nil {
+			return nil, err
+		}
+		prof := filepath.Join(work, n+".out")
+		out, runErr := runTestBinary(ctx, p.Dir, env, bin, timeout, "-test.run", "^"+regexp.QuoteMeta(n)+"$", "-test.count=1",
+			"-test.v", "-test.timeout="+timeout.String(), "-test.coverprofile="+prof, "-test.gocoverdir="+covDir)
+		r := testRun{Key: testKey(p.ImportPath, n), Outcome: outcomeOf(out, n, runErr)}
+		if r.Outcome == "pass" {
+			data, err := os.ReadFile(prof)
+			if err != nil {
+				r.Outcome = "fail" // no profile: nothing to measure it by
+			} else {
+				r.Exercised = exercised(routes, parseProfile(string(data)))
+			}
+		}
+		os.Remove(prof)
+		os.RemoveAll(covDir)
+		runs = append(runs, r)
+	}
+	return runs, nil
 }
 
 // runTestBinary runs a test binary in its package's directory, as go test

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
 	"go/parser"
 	"go/token"
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -191,4 +195,65 @@ func TestChecksFalseCreditFailsEvenReportOnly(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "false credits (a gate bug)")
 	}
+}
+
+// TestRunTestsIsolatesEachTest builds a small module's test binary with
+// coverage, as measureCredit does, and runs its tests one by one: each
+// test's routes are those its own run executed, never an earlier run's
+// (a coverage directory shared between runs would add them), and a test
+// that fails or skips is no truth. Only the local go command is used.
+func TestRunTestsIsolatesEachTest(t *testing.T) {
+	src := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/m\n\ngo 1.22\n",
+		"api/api.go": `package api
+
+func A() int { return 1 }
+
+func B() int { return 2 }
+
+func C() int { return 3 }
+`,
+		"api/api_test.go": `package api
+
+import "testing"
+
+func TestA(t *testing.T) { A() }
+
+func TestB(t *testing.T) { B() }
+
+func TestNone(t *testing.T) {}
+
+func TestFails(t *testing.T) { C(); t.Fatal("no") }
+
+func TestSkips(t *testing.T) { C(); t.Skip("no") }
+`,
+	}
+	for name, content := range files {
+		p := filepath.Join(src, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	}
+	bin := filepath.Join(t.TempDir(), "api.test")
+	ctx := context.Background()
+	_, err := runIn(ctx, src, []string{"GOFLAGS=-mod=mod", "GOTOOLCHAIN=local"}, "go", "test", "-c", "-cover", "-covermode=set",
+		"-coverpkg=example.com/m/...", "-o", bin, "./api")
+	require.NoError(t, err)
+	funcs, err := funcSpans(src, "example.com/m")
+	require.NoError(t, err)
+	routes := []creditRoute{
+		{ID: "GET /a", Spans: []span{funcs["example.com/m/api.A"]}},
+		{ID: "GET /b", Spans: []span{funcs["example.com/m/api.B"]}},
+		{ID: "GET /c", Spans: []span{funcs["example.com/m/api.C"]}},
+	}
+	runs, err := runTests(ctx, testPackage{ImportPath: "example.com/m/api", Dir: filepath.Join(src, "api")}, nil, bin,
+		[]string{"TestA", "TestB", "TestNone", "TestFails", "TestSkips"}, routes, t.TempDir(), time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, []testRun{
+		{Key: "example.com/m/api.TestA", Outcome: "pass", Exercised: []string{"GET /a"}},
+		{Key: "example.com/m/api.TestB", Outcome: "pass", Exercised: []string{"GET /b"}},
+		{Key: "example.com/m/api.TestNone", Outcome: "pass"},
+		{Key: "example.com/m/api.TestFails", Outcome: "fail"},
+		{Key: "example.com/m/api.TestSkips", Outcome: "skip"},
+	}, runs)
 }
