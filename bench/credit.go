@@ -285,7 +285,9 @@ type creditScore struct {
 	FalseCredits []string
 	// Unverified counts credited pairs whose test did not pass alone (it
 	// failed, skipped, or was not run): neither true nor false.
-	Unverified int
+	// UnverifiedPairs names them: "route: test (outcome)".
+	Unverified      int
+	UnverifiedPairs []string
 	Duration   time.Duration
 }
 
@@ -344,6 +346,11 @@ func scoreCredit(routes []creditRoute, runs []testRun, byID map[string][]feature
 			switch {
 			case outcome[k] != "pass":
 				s.Unverified++
+				o := outcome[k]
+				if o == "" {
+					o = "not run"
+				}
+				s.UnverifiedPairs = append(s.UnverifiedPairs, fmt.Sprintf("%s: %s (%s)", r.ID, k, o))
 			case !ex[k]:
 				s.FalseCredits = append(s.FalseCredits, fmt.Sprintf("%s credited to %s, which passed alone without executing a statement of its handler",
 					r.ID, k))

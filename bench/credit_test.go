@@ -171,6 +171,8 @@ func TestScoreCredit(t *testing.T) {
 	require.Len(t, s.FalseCredits, 1)
 	assert.Contains(t, s.FalseCredits[0], "GET /b credited to m/api.TestNone")
 	assert.Equal(t, 3, s.Unverified)
+	assert.Equal(t, []string{"GET /c: m/api.TestFailed (fail)", "GET /c: m/api.TestSkipped (skip)", "GET /d: m/other.TestElsewhere (not run)"},
+		s.UnverifiedPairs)
 	assert.Equal(t, 3, s.Passed)
 	assert.Equal(t, 1, s.Failed)
 	assert.Equal(t, 1, s.Skip)

@@ -106,6 +106,9 @@ func printCredit(w io.Writer, results []*appResult) {
 			for _, f := range c.FalseCredits {
 				fmt.Fprintf(w, "- %s: FALSE CREDIT: %s\n", r.app.Name, f)
 			}
+			if len(c.UnverifiedPairs) > 0 {
+				fmt.Fprintf(w, "- %s: credits unverified: %s\n", r.app.Name, strings.Join(c.UnverifiedPairs, ", "))
+			}
 			if len(c.NotPassed) > 0 {
 				fmt.Fprintf(w, "- %s: did not pass alone (no truth): %s\n", r.app.Name, strings.Join(c.NotPassed, ", "))
 			}
