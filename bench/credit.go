@@ -288,7 +288,7 @@ type creditScore struct {
 	// UnverifiedPairs names them: "route: test (outcome)".
 	Unverified      int
 	UnverifiedPairs []string
-	Duration   time.Duration
+	Duration        time.Duration
 }
 
 // scoreCredit compares the runs with blastgate's credits. byID maps a
