@@ -71,19 +71,23 @@ func routes(r *Router) {
 	r.Handle(prefix+"/", http.FileServer(fsys))
 	h := newHandler()
 	r.HandleFunc("/local", h)
+	mux.Handle("/*", redirect())
 }
 
 func embedController() {}
+
+func redirect() {}
 `
 	f, err := parser.ParseFile(token.NewFileSet(), "server.go", src, parser.SkipObjectResolution)
 	require.NoError(t, err)
-	ms := &moduleSource{module: "example.com/m", files: []*ast.File{f}, funcs: map[string]bool{"embedController": true, "routes": true}}
+	ms := &moduleSource{module: "example.com/m", files: []*ast.File{f}, funcs: map[string]bool{"embedController": true, "routes": true, "redirect": true}}
 	regs := registrations(ms)
 	assert.Equal(t, "example.com/m/server/apiv1.GetAllTags", literalHandler(regs, "GET /api/v1/tags"))
 	assert.Equal(t, "example.com/m/server/apiv1.SetTags", literalHandler(regs, "PUT /api/v1/tags"))
 	assert.Equal(t, "embedController", literalHandler(regs, "/dist/"))
 	assert.Equal(t, "", literalHandler(regs, "GET /other/"), "a bare / suffix names no registration")
 	assert.Equal(t, "", literalHandler(regs, "/local"), "a local variable names no function")
+	assert.Equal(t, "", literalHandler(regs, "GET /auth/*"), "a bare /* suffix names no registration")
 }
 
 func TestScoreEditTruthComesFromTheListing(t *testing.T) {
