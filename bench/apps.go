@@ -429,7 +429,7 @@ var apps = []app{
 	}`,
 		},
 		Edits: []edit{
-			{Name: "auth.RequireClient", Kind: "helper", File: "auth/authentication.go", Func: "Auth.RequireClient"},
+			{Name: "api.withID", Kind: "helper", File: "api/internalutil.go", Func: "withID"},
 			{Name: "api.ApplicationAPI.GetApplications", Kind: "handler", File: "api/application.go", Func: "ApplicationAPI.GetApplications"},
 			{Name: "api.toExternalMessage", Kind: "model", File: "api/message.go", Func: "toExternalMessage"},
 			{Name: "gin v1.10.1", Kind: "dependency", Require: "github.com/gin-gonic/gin@v1.10.1"},
