@@ -447,6 +447,8 @@ var apps = []app{
 			"TestBoltDB_InfoList":    remarkLocalTime,
 			"TestService_Put":        remarkLocalTime,
 			"TestService_List":       remarkLocalTime,
+			"TestFsStore_Cleanup":    "expires files by 100-300 ms sleeps: flaky on the shared 2-core machine",
+			"TestService_Cleanup":    "expires files by sleeps of a few hundred ms: flaky on the shared 2-core machine",
 			"TestGetDump":            "expects backend/app/main.go in the goroutine dump: the benchmark lays the module out in src/, not backend/",
 			"TestService_ResizeJpeg": "expects the exact byte size of a re-encoded JPEG (10918), which this Go's image/jpeg does not give (10913)",
 			"TestImage_Routes":       "a subtest requests an outside image, which is not reachable here (404 for the 400 it expects)",
