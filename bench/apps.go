@@ -9,6 +9,10 @@ type app struct {
 	Module  string // module@version
 	Router  string
 	Prepare []string // files to create before the first commit (assets a build generates)
+	// Remove are paths removed before the first commit: a vendor/ that
+	// the module's zip leaves incomplete (the module cache serves what it
+	// lacks).
+	Remove []string
 	// Generate are source files a build step generates (and the module's
 	// zip leaves out), with the content that stands in for them, created
 	// before the first commit.
@@ -38,7 +42,12 @@ type app struct {
 	// skip, each for a stated reason: what they need is not on this
 	// machine or not in the module's zip.
 	SkipTests map[string]string
-	Edits     []edit
+	// NoSumDB says why the module's own go.mod cannot be verified against
+	// the checksum database here (the proxy serves the module but the
+	// database does not know the version): it is downloaded with
+	// GONOSUMDB naming it. Its dependencies are verified by its go.sum.
+	NoSumDB string
+	Edits   []edit
 }
 
 // lister is a test file added to Package (through -overlay, the tree
@@ -60,6 +69,11 @@ type edit struct {
 	// For a dependency bump.
 	Require string // module@version
 }
+
+// remarkLocalTime is why remark42's tests that compare stored times with
+// time.Local are skipped: this machine's local time zone is UTC, and the
+// times come back as time.UTC, which testify tells from time.Local.
+const remarkLocalTime = "expects stored times in time.Local; with the machine's zone UTC they come back as time.UTC, which the comparison tells apart"
 
 // noPlugins is why perses's end-to-end tests that create or validate
 // dashboards, datasources or variables are skipped: their specs are
@@ -383,6 +397,84 @@ var apps = []app{
 			{Name: "rest.MailboxListV1", Kind: "handler", File: "pkg/rest/apiv1_controller.go", Func: "MailboxListV1"},
 			{Name: "message.Message.Text", Kind: "model", File: "pkg/message/message.go", Func: "Message.Text"},
 			{Name: "mux v1.8.0", Kind: "dependency", Require: "github.com/gorilla/mux@v1.8.0"},
+		},
+	},
+	{
+		Name:    "gotify",
+		Module:  "github.com/gotify/server/v2@v2.6.3",
+		Router:  "gin",
+		NoSumDB: "the checksum database answers 404 for github.com/gotify/server/v2@v2.6.3",
+		// The embedded web UI is built by yarn; the router reads these
+		// three files of it when it is built.
+		Prepare: []string{"ui/build/index.html", "ui/build/manifest.json", "ui/build/asset-manifest.json"},
+		// Its API tests are testify suites (suite.Run) that call the
+		// handlers with a gin test context; router's IntegrationSuite
+		// builds the whole router, serves it with httptest and requests
+		// server.URL + path, built at run time.
+		NoTest: map[string]string{
+			"plugin":        "its tests build the example plugins with go build -buildmode=plugin, minutes each on 2 cores; they reach no route handler",
+			"plugin/compat": "its tests build the example plugins with go build -buildmode=plugin (see plugin)",
+		},
+		Lister: &lister{
+			Package: "router",
+			Imports: []string{"github.com/gotify/server/v2/config", "github.com/gotify/server/v2/mode",
+				"github.com/gotify/server/v2/model", "github.com/gotify/server/v2/test/testdb"},
+			Code: `mode.Set(mode.TestDev)
+	db := testdb.NewDBWithDefaultUser(t)
+	defer db.Close()
+	g, closable := Create(db.GormDatabase, &model.VersionInfo{Version: "1.0.0"}, &config.Configuration{PassStrength: 5})
+	defer closable()
+	for _, rt := range g.Routes() {
+		emitRoute(rt.Method, rt.Path, rt.Handler)
+	}`,
+		},
+		Edits: []edit{
+			{Name: "api.withID", Kind: "helper", File: "api/internalutil.go", Func: "withID"},
+			{Name: "api.ApplicationAPI.GetApplications", Kind: "handler", File: "api/application.go", Func: "ApplicationAPI.GetApplications"},
+			{Name: "api.toExternalMessage", Kind: "model", File: "api/message.go", Func: "toExternalMessage"},
+			{Name: "gin v1.10.1", Kind: "dependency", Require: "github.com/gin-gonic/gin@v1.10.1"},
+		},
+	},
+	{
+		Name:   "remark42",
+		Module: "github.com/umputun/remark42/backend@v1.14.0",
+		Router: "chi v5",
+		// The zip keeps vendor/modules.txt but not the vendored packages.
+		Remove: []string{"vendor"},
+		SkipTests: map[string]string{
+			"TestRest_Info":          remarkLocalTime,
+			"TestBoltDB_InfoPost":    remarkLocalTime,
+			"TestBoltDB_InfoList":    remarkLocalTime,
+			"TestService_Put":        remarkLocalTime,
+			"TestService_List":       remarkLocalTime,
+			"TestFsStore_Cleanup":    "expires files by 100-300 ms sleeps: flaky on the shared 2-core machine",
+			"TestService_Cleanup":    "expires files by sleeps of a few hundred ms: flaky on the shared 2-core machine",
+			"TestGetDump":            "expects backend/app/main.go in the goroutine dump: the benchmark lays the module out in src/, not backend/",
+			"TestService_ResizeJpeg": "expects the exact byte size of a re-encoded JPEG (10918), which this Go's image/jpeg does not give (10913)",
+			"TestImage_Routes":       "a subtest requests an outside image, which is not reachable here (404 for the 400 it expects)",
+			"TestMain_WithWebhook":   "waits one second for a webhook the server sends asynchronously; on the 2-core machine it comes later",
+		},
+		// Table-driven tests that request ts.URL + path on an httptest
+		// server of the whole router (startupT), routes mounted under
+		// /api/v1 in groups, method values of controller structs.
+		Lister: &lister{
+			Package: "app/rest/api",
+			Imports: []string{"net/http", "github.com/go-chi/chi/v5"},
+			Code: `_, srv, teardown := startupT(t)
+	defer teardown()
+	if err := chi.Walk(srv.routes(), func(method, route string, h http.Handler, _ ...func(http.Handler) http.Handler) error {
+		emitRoute(method, route, handlerName(h))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}`,
+		},
+		Edits: []edit{
+			{Name: "store.HashValue", Kind: "helper", File: "app/store/user.go", Func: "HashValue"},
+			{Name: "api.public.findCommentsCtrl", Kind: "handler", File: "app/rest/api/rest_public.go", Func: "public.findCommentsCtrl"},
+			{Name: "store.Comment.Sanitize", Kind: "model", File: "app/store/comment.go", Func: "Comment.Sanitize"},
+			// No dependency edit: the module vendors its dependencies, and
+			// a bump without go mod vendor leaves vendor/ inconsistent.
 		},
 	},
 }

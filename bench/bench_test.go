@@ -71,19 +71,23 @@ func routes(r *Router) {
 	r.Handle(prefix+"/", http.FileServer(fsys))
 	h := newHandler()
 	r.HandleFunc("/local", h)
+	mux.Handle("/*", redirect())
 }
 
 func embedController() {}
+
+func redirect() {}
 `
 	f, err := parser.ParseFile(token.NewFileSet(), "server.go", src, parser.SkipObjectResolution)
 	require.NoError(t, err)
-	ms := &moduleSource{module: "example.com/m", files: []*ast.File{f}, funcs: map[string]bool{"embedController": true, "routes": true}}
+	ms := &moduleSource{module: "example.com/m", files: []*ast.File{f}, funcs: map[string]bool{"embedController": true, "routes": true, "redirect": true}}
 	regs := registrations(ms)
 	assert.Equal(t, "example.com/m/server/apiv1.GetAllTags", literalHandler(regs, "GET /api/v1/tags"))
 	assert.Equal(t, "example.com/m/server/apiv1.SetTags", literalHandler(regs, "PUT /api/v1/tags"))
 	assert.Equal(t, "embedController", literalHandler(regs, "/dist/"))
 	assert.Equal(t, "", literalHandler(regs, "GET /other/"), "a bare / suffix names no registration")
 	assert.Equal(t, "", literalHandler(regs, "/local"), "a local variable names no function")
+	assert.Equal(t, "", literalHandler(regs, "GET /auth/*"), "a bare /* suffix names no registration")
 }
 
 func TestScoreEditTruthComesFromTheListing(t *testing.T) {
@@ -236,6 +240,8 @@ func goodResult() *appResult {
 			VTA:       cost{Wall: 10 * time.Second, RSS: 2000 << 20},
 			HasCache:  true,
 		},
+		credit: &creditScore{Measured: true, Routes: 20, Passed: 10,
+			Exercised: []string{"GET /a", "GET /b"}, CreditedTrue: []string{"GET /a", "GET /b"}},
 	}
 }
 
@@ -244,7 +250,7 @@ func TestChecksPassWhenEveryTargetIsMet(t *testing.T) {
 	assert.Empty(t, v.Unmeasured)
 	assert.Empty(t, v.Missed)
 	assert.Empty(t, v.NotChecked)
-	assert.Len(t, v.Targets, 8)
+	assert.Len(t, v.Targets, 10)
 	require.NoError(t, v.err(false))
 }
 
@@ -282,6 +288,10 @@ func TestChecksFailEachTarget(t *testing.T) {
 		"memory vs VTA":            {6, func(r *appResult) { r.cost.Blastgate.RSS = 1200 << 20 }, "blastgate impact used 1200 MB"},
 		"cached vs go list":        {7, func(r *appResult) { r.cost.Cached.Wall = 2 * time.Second }, "cached re-run took 2s"},
 		"no cache":                 {7, func(r *appResult) { r.cost.HasCache = false }, "cached re-run not measured"},
+		"credit recall": {8, func(r *appResult) {
+			r.credit.Exercised = append(r.credit.Exercised, "GET /c")
+			r.credit.Uncredited = []string{"GET /c (exercised by m.TestC)"}
+		}, "app: credit recall 2 of 3 routes the tests exercise (67%), target >= 90%; credited with no test that exercises them: GET /c (exercised by m.TestC)"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := goodResult()
@@ -311,6 +321,9 @@ func TestChecksFailWhenNothingWasMeasured(t *testing.T) {
 		"no stack": {func(r *appResult) {
 			r.edits[1] = editScore{Edit: edit{Name: "e2"}, Unmeasured: unmeasured(nil, nil)}
 		}, "app: edit e2: the tests recorded no stack"},
+		"no credit truth": {func(r *appResult) {
+			r.credit = &creditScore{Measured: true, Unmeasured: "no test passed alone"}
+		}, "app: test credit: no test passed alone"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := goodResult()
@@ -329,11 +342,11 @@ func TestChecksFailWhenNothingWasMeasured(t *testing.T) {
 
 func TestChecksPrintOnlyWhatTheyCheck(t *testing.T) {
 	r := goodResult()
-	r.cost = nil
+	r.cost, r.credit = nil, nil
 	r.edits[0].PackageLevel = 1 // would miss impacted / package level
 	v := checks([]*appResult{r}, false)
-	assert.Len(t, v.Targets, 4, "no aggregate or cost target in a smoke run without cost")
-	assert.Len(t, v.NotChecked, 2)
+	assert.Len(t, v.Targets, 4, "no aggregate, cost or credit target in a smoke run")
+	assert.Len(t, v.NotChecked, 3)
 	assert.Empty(t, v.Missed)
 	var b strings.Builder
 	printVerdict(&b, v)

@@ -14,6 +14,7 @@ const (
 	maxImpactedPerPkg  = 0.2 // impacted / package level, summed over the edits
 	maxVsVTA           = 0.5 // blastgate impact / callgraph -algo=vta, time and memory
 	maxCachedVsGoList  = 1.5 // cached re-run / go list -deps -test, time
+	minCreditRecallPct = 90  // routes credited with a test that exercises them, % of those tests exercise
 )
 
 // verdict is what the checks found.
@@ -28,6 +29,10 @@ type verdict struct {
 	// Missed are the targets missed: they fail the run unless
 	// -report-only.
 	Missed []string
+	// FalseCredits are tests blastgate credits for a route whose handler
+	// they never ran: a gate bug, which fails the run, -report-only or
+	// not.
+	FalseCredits []string
 }
 
 // err is the run's failure: a measurement that could not be made, or
@@ -36,6 +41,8 @@ func (v verdict) err(reportOnly bool) error {
 	switch {
 	case len(v.Unmeasured) > 0:
 		return fmt.Errorf("could not measure:\n  %s", strings.Join(v.Unmeasured, "\n  "))
+	case len(v.FalseCredits) > 0:
+		return fmt.Errorf("false credits (a gate bug):\n  %s", strings.Join(v.FalseCredits, "\n  "))
 	case len(v.Missed) > 0 && !reportOnly:
 		return fmt.Errorf("target missed (-report-only reports them without failing):\n  %s", strings.Join(v.Missed, "\n  "))
 	}
@@ -64,8 +71,22 @@ func checks(results []*appResult, aggregate bool) verdict {
 	}
 	miss := func(format string, args ...any) { v.Missed = append(v.Missed, fmt.Sprintf(format, args...)) }
 	var impactedOfTrue, trueRoutes, impacted, packageLevel int
-	hasCost := false
+	hasCost, hasCredit := false, false
 	for _, r := range results {
+		if c := r.credit; c != nil {
+			hasCredit = true
+			switch {
+			case c.Unmeasured != "":
+				v.Unmeasured = append(v.Unmeasured, r.app.Name+": test credit: "+c.Unmeasured)
+			case len(c.CreditedTrue)*100 < minCreditRecallPct*len(c.Exercised):
+				miss("%s: credit recall %d of %d routes the tests exercise (%s), target >= %d%%; credited with no test that exercises them: %s",
+					r.app.Name, len(c.CreditedTrue), len(c.Exercised), pct(len(c.CreditedTrue), len(c.Exercised)), minCreditRecallPct,
+					strings.Join(c.Uncredited, "; "))
+			}
+			for _, f := range c.FalseCredits {
+				v.FalseCredits = append(v.FalseCredits, r.app.Name+": "+f)
+			}
+		}
 		name, rs := r.app.Name, r.routes
 		if rs.Truth == 0 {
 			v.Unmeasured = append(v.Unmeasured, name+": the route truth is empty: the router listed no route")
@@ -161,6 +182,15 @@ func checks(results []*appResult, aggregate bool) verdict {
 			fmt.Sprintf("a cached re-run <= %.1fx go list -deps -test's time, for each application", maxCachedVsGoList))
 	} else {
 		v.NotChecked = append(v.NotChecked, "cost was not measured (-skip-cost or -smoke): no cost target")
+	}
+	if hasCredit {
+		v.Targets = append(v.Targets,
+			fmt.Sprintf("credit recall >= %d%%, for each application: of the routes whose handler a test that passed alone executed, "+
+				"those blastgate credits with at least one such test", minCreditRecallPct),
+			"no false credit: no test blastgate credits for a route passed alone without executing a statement of its handler "+
+				"(fails the run even with -report-only: a gate bug)")
+	} else {
+		v.NotChecked = append(v.NotChecked, "test credit was not measured (-skip-credit or -smoke): no credit target")
 	}
 	return v
 }

@@ -22,6 +22,16 @@
 // route is matched to blastgate's routes as the route scoring matches
 // them; one blastgate did not report, or did not impact, is a miss.
 //
+// The test-credit truth (credit.go; -skip-credit leaves it out, -smoke
+// never runs it) runs each top-level test of the application alone under
+// coverage of the whole module: a test exercises a route when it passed
+// and executed a statement of the route's handler, identified as above.
+// Credit recall is the share of the routes some test exercises that
+// blastgate credits with at least one of those tests (target >= 90%, per
+// application); a false credit is a (route, test) pair blastgate credits
+// where the test passed alone without executing the handler: it fails the
+// run even with -report-only, since it is a gate bug.
+//
 // The run fails (exit 1) when it could not measure, -report-only or not:
 // an application whose router listed no route, an edit whose instrumented
 // test run failed (after one more run of the packages that failed, for
@@ -76,15 +86,16 @@ func main() {
 	skipCost := flag.Bool("skip-cost", false, "skip the cost comparison (callgraph -algo=vta is slow)")
 	reportOnly := flag.Bool("report-only", false, "report missed targets without failing (a measurement that could not be made still fails)")
 	smoke := flag.Bool("smoke", false, "a few minutes' end-to-end run: "+smokeApp+", edits "+strings.Join(smokeEdits, " and ")+", no cost step")
-	testTimeout := flag.Duration("test-timeout", 15*time.Minute, "limit for each run of an application's tests")
+	skipCredit := flag.Bool("skip-credit", false, "skip the test-credit truth (every top-level test run alone under coverage: slow)")
+	testTimeout := flag.Duration("test-timeout", 15*time.Minute, "limit for each run of an application's tests (for the credit truth: of each test run alone)")
 	flag.Parse()
 	if *smoke {
-		if *only != "" || *skipCost {
-			fmt.Fprintln(os.Stderr, "bench: -smoke chooses its application and skips the cost step: no -apps or -skip-cost with it")
+		if *only != "" || *skipCost || *skipCredit {
+			fmt.Fprintln(os.Stderr, "bench: -smoke chooses its application and skips the cost and credit steps: no -apps, -skip-cost or -skip-credit with it")
 			os.Exit(2)
 		}
 	}
-	if err := run(*only, *work, *skipCost, *reportOnly, *smoke, *testTimeout); err != nil {
+	if err := run(*only, *work, *skipCost, *skipCredit, *reportOnly, *smoke, *testTimeout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -96,7 +107,7 @@ const smokeApp = "mailpit"
 
 var smokeEdits = []string{"storage.GetMessage", "apiv1.Search"}
 
-func run(only, work string, skipCost, reportOnly, smoke bool, testTimeout time.Duration) error {
+func run(only, work string, skipCost, skipCredit, reportOnly, smoke bool, testTimeout time.Duration) error {
 	ctx := context.Background()
 	repo, err := os.Getwd()
 	if err != nil {
@@ -110,7 +121,7 @@ func run(only, work string, skipCost, reportOnly, smoke bool, testTimeout time.D
 		return err
 	}
 	if smoke {
-		skipCost = true
+		skipCost, skipCredit = true, true
 	}
 	if work == "" {
 		if work, err = os.MkdirTemp("", "blastgate-bench-"); err != nil {
@@ -134,7 +145,7 @@ func run(only, work string, skipCost, reportOnly, smoke bool, testTimeout time.D
 	var results []*appResult
 	for _, a := range selected {
 		logf("== %s (%s, %s)", a.Name, a.Module, a.Router)
-		r, err := measure(ctx, a, filepath.Join(work, a.Name), tools, skipCost, testTimeout)
+		r, err := measure(ctx, a, filepath.Join(work, a.Name), tools, skipCost, skipCredit, testTimeout)
 		if err != nil {
 			return fmt.Errorf("%s: %w", a.Name, err)
 		}
@@ -185,6 +196,9 @@ type appResult struct {
 	routes routeScore
 	edits  []editScore
 	cost   *costScore
+	// credit is the test-credit score; nil when not measured (-skip-credit,
+	// -smoke, or an application whose tests give no truth).
+	credit *creditScore
 }
 
 func logf(format string, args ...any) {

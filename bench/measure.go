@@ -23,6 +23,7 @@ type feature struct {
 	Trace []struct {
 		Function string `json:"function"`
 	} `json:"trace"`
+	Tests []featureTest `json:"tests"`
 }
 
 // throughInit reports whether an impacted feature's trace passes through
@@ -44,7 +45,7 @@ type reportJSON struct {
 }
 
 // measure runs every measurement on one application.
-func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost bool, testTimeout time.Duration) (*appResult, error) {
+func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost, skipCredit bool, testTimeout time.Duration) (*appResult, error) {
 	src := filepath.Join(dir, "src")
 	if err := fetch(ctx, a, dir, src); err != nil {
 		return nil, err
@@ -67,6 +68,13 @@ func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost bo
 	res.routes = scoreRoutes(a, truth, routes, regs)
 	logf("routes: %d listed by the router, %d found, %d with the right entry (%d not checkable), %d wrong ids, %d not in the listing",
 		res.routes.Truth, res.routes.Found, res.routes.RightEntry, res.routes.Unverifiable, len(res.routes.WrongIDs), res.routes.Unlisted)
+	if !skipCredit && a.NoTruth == "" {
+		cs, err := measureCredit(ctx, a, dir, src, ms.module, truth, regs, routes, testTimeout)
+		if err != nil {
+			return nil, fmt.Errorf("credit: %w", err)
+		}
+		res.credit = &cs
+	}
 
 	modPath, err := runIn(ctx, src, nil, "go", "list", "-m")
 	if err != nil {
@@ -174,7 +182,12 @@ func fetch(ctx context.Context, a app, dir, src string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	out, err := runIn(ctx, dir, []string{"GOFLAGS=-mod=mod"}, "go", "mod", "download", "-json", a.Module)
+	env := []string{"GOFLAGS=-mod=mod"}
+	if a.NoSumDB != "" {
+		mod, _, _ := strings.Cut(a.Module, "@")
+		env = append(env, "GONOSUMDB="+mod)
+	}
+	out, err := runIn(ctx, dir, env, "go", "mod", "download", "-json", a.Module)
 	if err != nil {
 		return err
 	}
@@ -187,6 +200,11 @@ func fetch(ctx context.Context, a app, dir, src string) error {
 	}
 	if _, err := runIn(ctx, dir, nil, "chmod", "-R", "u+w", src); err != nil {
 		return err
+	}
+	for _, p := range a.Remove {
+		if err := os.RemoveAll(filepath.Join(src, filepath.FromSlash(p))); err != nil {
+			return err
+		}
 	}
 	for _, p := range a.Prepare {
 		f := filepath.Join(src, filepath.FromSlash(p))

@@ -14,6 +14,7 @@ import (
 func printReport(w io.Writer, results []*appResult, v verdict) {
 	printTables(w, results)
 	printCost(w, results)
+	printCredit(w, results)
 	printNotes(w, results)
 	printVerdict(w, v)
 }
@@ -80,6 +81,42 @@ func printCost(w io.Writer, results []*appResult) {
 	fmt.Fprintln(w)
 }
 
+// printCredit writes the test-credit table, when it was measured.
+func printCredit(w io.Writer, results []*appResult) {
+	if !slices.ContainsFunc(results, func(r *appResult) bool { return r.credit != nil }) {
+		return
+	}
+	fmt.Fprintln(w, "| application | routes with an identified handler | not checkable | test binaries | tests passed / failed / skipped alone | routes exercised by tests | credited with a true test | credit recall | false credits | credits unverified | time |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+	for _, r := range results {
+		c := r.credit
+		if c == nil {
+			continue
+		}
+		fmt.Fprintf(w, "| %s | %d | %d | %d | %d / %d / %d | %d | %d | %s | %d | %d | %s |\n", r.app.Name, c.Routes, c.NotCheckable, c.Packages,
+			c.Passed, c.Failed, c.Skip, len(c.Exercised), len(c.CreditedTrue), pct(len(c.CreditedTrue), len(c.Exercised)),
+			len(c.FalseCredits), c.Unverified, c.Duration.Round(time.Second))
+	}
+	fmt.Fprintln(w)
+	for _, r := range results {
+		if c := r.credit; c != nil {
+			for _, u := range c.Uncredited {
+				fmt.Fprintf(w, "- %s: not credited: %s\n", r.app.Name, u)
+			}
+			for _, f := range c.FalseCredits {
+				fmt.Fprintf(w, "- %s: FALSE CREDIT: %s\n", r.app.Name, f)
+			}
+			if len(c.UnverifiedPairs) > 0 {
+				fmt.Fprintf(w, "- %s: credits unverified: %s\n", r.app.Name, strings.Join(c.UnverifiedPairs, ", "))
+			}
+			if len(c.NotPassed) > 0 {
+				fmt.Fprintf(w, "- %s: did not pass alone (no truth): %s\n", r.app.Name, strings.Join(c.NotPassed, ", "))
+			}
+		}
+	}
+	fmt.Fprintln(w)
+}
+
 // printNotes writes what each application's figures leave out.
 func printNotes(w io.Writer, results []*appResult) {
 	printed := false
@@ -117,11 +154,14 @@ func printVerdict(w io.Writer, v verdict) {
 		fmt.Fprintf(w, "- not a target in this run: %s\n", n)
 	}
 	fmt.Fprintln(w)
-	if len(v.Unmeasured) == 0 && len(v.Missed) == 0 {
+	if len(v.Unmeasured) == 0 && len(v.Missed) == 0 && len(v.FalseCredits) == 0 {
 		fmt.Fprintln(w, "Every target checked is met.")
 	}
 	for _, u := range v.Unmeasured {
 		fmt.Fprintf(w, "NOT MEASURED %s\n", u)
+	}
+	for _, f := range v.FalseCredits {
+		fmt.Fprintf(w, "FALSE CREDIT %s\n", f)
 	}
 	for _, m := range v.Missed {
 		fmt.Fprintf(w, "MISSED %s\n", m)

@@ -616,8 +616,9 @@ func literalHandler(regs []registration, id string) string {
 	}
 	best, name := -1, ""
 	for _, r := range regs {
-		// A bare "/" or "" would match any route's path.
-		if len(strings.Trim(r.suffix, "/")) == 0 || !strings.HasSuffix(path, r.suffix) || len(r.suffix) <= best {
+		// A bare "/", "/*" or "" would match any route's path (remark42's
+		// redirect server's "/*" named the handler of every mount point).
+		if len(strings.Trim(r.suffix, "/*")) == 0 || !strings.HasSuffix(path, r.suffix) || len(r.suffix) <= best {
 			continue
 		}
 		if len(r.methods) > 0 && !slices.Contains(r.methods, method) {
