@@ -524,6 +524,23 @@ func TestScoreRoutesHandlerThatIsNoFunction(t *testing.T) {
 	assert.Empty(t, s.WrongEntry)
 }
 
+func TestScoreRoutesAnyMethod(t *testing.T) {
+	// chi.Walk lists a Mount once per method; blastgate's id for a route
+	// that serves any method has none: it is found for each, and a route
+	// with a method is not found for another method.
+	truth := []truthRoute{
+		{ID: "GET /auth/*", Handler: "example.com/m/auth.Handler.ServeHTTP"},
+		{ID: "POST /auth/*", Handler: "example.com/m/auth.Handler.ServeHTTP"},
+		{ID: "DELETE /items", Handler: "example.com/m/web.deleteItem"},
+	}
+	s := scoreRoutes(app{}, truth, []feature{
+		{ID: "/auth/*", Entry: "example.com/m/auth.Handler.ServeHTTP"},
+		{ID: "GET /items", Entry: "example.com/m/web.items"},
+	}, nil)
+	assert.Equal(t, 2, s.Found)
+	assert.Equal(t, []string{"DELETE /items"}, s.Missing)
+}
+
 func TestRecorderBuildsInOldModules(t *testing.T) {
 	// The recorder is added to a bumped dependency's packages too, whose
 	// go.mod may say go 1.12 (gorilla/mux v1.8.0): no 0o literals.

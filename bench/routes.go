@@ -393,9 +393,20 @@ func foundByID(a app, found []feature) map[string][]feature {
 			id = strings.ReplaceAll(id, ph, v)
 		}
 		byID[id] = append(byID[id], f)
+		// An id without a method serves every method: a router's listing
+		// names each (chi.Walk lists a Mount or Handle once per method).
+		if strings.HasPrefix(id, "/") {
+			for _, m := range anyMethod {
+				byID[m+" "+id] = append(byID[m+" "+id], f)
+			}
+		}
 	}
 	return byID
 }
+
+// anyMethod are the methods a route registered for any method is listed
+// with.
+var anyMethod = []string{"CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"}
 
 // scoreRoutes counts the listed routes blastgate finds, and those whose
 // entry is the handler the router runs; and blastgate's routes whose id
