@@ -308,7 +308,7 @@ func (w *testWalk) body(pkg *packages.Package, file *ast.File, n ast.Node, env b
 // when the table is not known (the body is then walked as it is).
 func (w *testWalk) rangeLoop(pkg *packages.Package, file *ast.File, st *ast.RangeStmt, env binding) bool {
 	s := w.rs.s
-	elems := s.tableElems(exprRef{pkg: pkg, file: file, expr: st.X}, env, map[ast.Expr]bool{})
+	elems := s.tableElems(exprRef{pkg: pkg, file: file, expr: st.X}, env, map[any]bool{})
 	if len(elems) == 0 || st.Tok != token.DEFINE {
 		return false
 	}

@@ -251,11 +251,14 @@ type routerScan struct {
 	mine        map[string]bool
 	rtypes      []routerType
 
-	ops      map[*ast.CallExpr]*routerOpAt
-	memo     map[ast.Expr][]routerChain
-	busy     map[ast.Expr]bool
-	noMounts bool
-	mounts   map[any][]mountUse // root step id -> the mounts that mount it
+	ops  map[*ast.CallExpr]*routerOpAt
+	memo map[ast.Expr][]routerChain
+	// evaluating are the variables whose definitions are being evaluated
+	// (p += "/x" refers to p: followed once, not k^depth times).
+	evaluating map[*types.Var]bool
+	busy       map[ast.Expr]bool
+	noMounts   bool
+	mounts     map[any][]mountUse // root step id -> the mounts that mount it
 
 	// The test side (evidence_requests.go) evaluates the values tests
 	// build requests from with the same machinery, strictly: a variable
@@ -842,6 +845,7 @@ func newScan(g *Graph) *routerScan {
 		ifaceTypes:  map[*types.Func][]routerType{},
 		ops:         map[*ast.CallExpr]*routerOpAt{},
 		memo:        map[ast.Expr][]routerChain{},
+		evaluating:  map[*types.Var]bool{},
 		busy:        map[ast.Expr]bool{},
 		mounts:      map[any][]mountUse{},
 		tainted:     map[types.Object]bool{},

@@ -75,9 +75,12 @@ func (s *routerScan) eval(r exprRef, env binding, depth int) pathVal {
 		}
 		_, isParam := s.params[v]
 		_, isRange := s.ranges[v]
-		if !isParam && !isRange && !v.IsField() {
-			if v, ok := s.sameDefs(s.defs[v], env, depth); ok {
-				return v
+		if !isParam && !isRange && !v.IsField() && !s.evaluating[v] {
+			s.evaluating[v] = true
+			val, ok := s.sameDefs(s.defs[v], env, depth)
+			delete(s.evaluating, v)
+			if ok {
+				return val
 			}
 		}
 	case *ast.SelectorExpr:
@@ -90,10 +93,13 @@ func (s *routerScan) eval(r exprRef, env binding, depth int) pathVal {
 		}
 		// A field every write gives the same constant (a.prefix set
 		// once), or a package variable.
-		if v, ok := assignee(info, x).(*types.Var); ok && !(s.strict && s.tainted[v]) {
+		if v, ok := assignee(info, x).(*types.Var); ok && !(s.strict && s.tainted[v]) && !s.evaluating[v] {
 			if sel := info.Selections[x]; sel == nil || sel.Kind() == types.FieldVal {
-				if v, ok := s.sameDefs(s.defs[v], nil, depth); ok && (v.exact || sel == nil) {
-					return v
+				s.evaluating[v] = true
+				val, ok := s.sameDefs(s.defs[v], nil, depth)
+				delete(s.evaluating, v)
+				if ok && (val.exact || sel == nil) {
+					return val
 				}
 			}
 		}
@@ -709,7 +715,7 @@ type tableElem struct {
 // tableElems lists the elements of the table an expression denotes: a
 // literal, a variable or field written with literals (and appended to),
 // a bound variadic parameter, a function or method returning a table.
-func (s *routerScan) tableElems(r exprRef, env binding, seen map[ast.Expr]bool) []tableElem {
+func (s *routerScan) tableElems(r exprRef, env binding, seen map[any]bool) []tableElem {
 	b := s.bind(r, env)
 	e := ast.Unparen(b.expr)
 	if seen[e] || len(seen) > maxFlowDepth {
@@ -740,6 +746,14 @@ func (s *routerScan) tableElems(r exprRef, env binding, seen map[ast.Expr]bool) 
 		if _, isParam := s.params[v]; isParam {
 			return nil
 		}
+		// Each variable is expanded once on the way down: what
+		// x = append(x, a) adds is a; x's other definitions are already
+		// being listed (without this, k appends cost k^depth).
+		if seen[v] {
+			return nil
+		}
+		seen[v] = true
+		defer delete(seen, v)
 		var out []tableElem
 		for _, d := range s.defs[v] {
 			out = append(out, s.tableElems(d, nil, seen)...)
@@ -874,7 +888,7 @@ func (s *routerScan) rangeInstances(cs callSite, stmts []*ast.RangeStmt, inst re
 	}
 	st := stmts[0]
 	info := cs.pkg.TypesInfo
-	elems := s.tableElems(s.ref(cs, st.X), inst.env, map[ast.Expr]bool{})
+	elems := s.tableElems(s.ref(cs, st.X), inst.env, map[any]bool{})
 	if len(elems) == 0 {
 		return s.rangeInstances(cs, stmts[1:], inst, out)
 	}
@@ -1158,7 +1172,7 @@ func (s *routerScan) indexed(r exprRef, x *ast.IndexExpr, env binding) (boundArg
 	if !ok || tv.Value == nil {
 		return boundArg{}, false
 	}
-	elems := s.tableElems(exprRef{pkg: r.pkg, file: r.file, expr: x.X}, env, map[ast.Expr]bool{})
+	elems := s.tableElems(exprRef{pkg: r.pkg, file: r.file, expr: x.X}, env, map[any]bool{})
 	if tv.Value.Kind() == constant.String {
 		for _, el := range elems {
 			if el.key.expr != nil {
