@@ -344,6 +344,12 @@ func (g *Graph) followTest(pkg *packages.Package, decls map[types.Object]*ast.Fu
 		}
 	}
 	g.walkTest(pkg, decls, d, t, reach, node)
+	g.closeReach(t, queue)
+}
+
+// closeReach adds to t.reach what the nodes of queue (already in it)
+// call, transitively.
+func (g *Graph) closeReach(t *testFunc, queue []int) {
 	for len(queue) > 0 {
 		id := queue[0]
 		queue = queue[1:]

@@ -349,17 +349,7 @@ func (g *Graph) reachStatic(t *testFunc, fn *types.Func) {
 		return
 	}
 	t.reach[id] = true
-	queue := []int{id}
-	for len(queue) > 0 {
-		id := queue[0]
-		queue = queue[1:]
-		for _, next := range g.calls[id] {
-			if !t.reach[next] {
-				t.reach[next] = true
-				queue = append(queue, next)
-			}
-		}
-	}
+	g.closeReach(t, []int{id})
 }
 
 // exprString prints a call's suite argument for a warning.

@@ -210,6 +210,32 @@ func (w *testWalk) libCall(b boundArg, path string) (*ast.CallExpr, *types.Func,
 	return call, fn, sel, true
 }
 
+// nextLibCall steps from b to the call of the library at path that
+// gives its value, following bound parameters, variables written once
+// and the module's functions (follow), and marks that call read. It
+// reports mutated when a statement may change a followed variable with
+// one of the library's mutators (r.URL(...) on the variable), and ok
+// false when there is no such call. Each step counts against the
+// caller's budget, *steps, as the chain's own steps do.
+func (w *testWalk) nextLibCall(b boundArg, steps *int, path string, mutators ...string) (nb boundArg, call *ast.CallExpr, fn *types.Func, sel *ast.SelectorExpr, mutated, ok bool) {
+	for ; *steps < maxFlowDepth; *steps++ {
+		call, fn, sel, isLib := w.libCall(b, path)
+		if isLib {
+			w.libInner[libKey{call, envID(b.env)}] = true
+			return b, call, fn, sel, false, true
+		}
+		if len(mutators) > 0 && w.mutated(b, mutators...) {
+			return b, nil, nil, nil, true, false
+		}
+		next, ok := w.follow(b)
+		if !ok {
+			return b, nil, nil, nil, false, false
+		}
+		b = next
+	}
+	return b, nil, nil, nil, false, false
+}
+
 // sub is an expression beside b, under b's binding.
 func sub(b boundArg, e ast.Expr) boundArg {
 	return boundArg{exprRef: exprRef{pkg: b.pkg, file: b.file, expr: e}, env: b.env}
@@ -443,19 +469,11 @@ func (w *testWalk) apitest(b boundArg) {
 	var httpReq *boundArg
 	methodKnown := false
 	for i := 0; i < maxFlowDepth; i++ {
-		call, fn, sel, ok := w.libCall(b, apitestPkg)
+		nb, call, fn, sel, _, ok := w.nextLibCall(b, &i, apitestPkg, apitestMutators...)
 		if !ok {
-			if w.mutated(b, apitestMutators...) {
-				return
-			}
-			nb, ok := w.follow(b)
-			if !ok {
-				return
-			}
-			b = nb
-			continue
+			return
 		}
-		w.libInner[libKey{call, envID(b.env)}] = true
+		b = nb
 		if sel == nil || fn.Signature().Recv() == nil {
 			return
 		}
@@ -534,19 +552,11 @@ func (w *testWalk) apitest(b boundArg) {
 // when the chain may rewrite the request (Intercept).
 func (w *testWalk) apitestOrigin(b boundArg) (h boundArg, hasHandler, networking, ok bool) {
 	for i := 0; i < maxFlowDepth; i++ {
-		call, fn, sel, isLib := w.libCall(b, apitestPkg)
+		nb, call, fn, sel, mutated, isLib := w.nextLibCall(b, &i, apitestPkg, "Intercept", "Handler", "HandlerFunc", "EnableNetworking")
 		if !isLib {
-			if w.mutated(b, "Intercept", "Handler", "HandlerFunc", "EnableNetworking") {
-				return boundArg{}, false, networking, false
-			}
-			nb, ok := w.follow(b)
-			if !ok {
-				return boundArg{}, false, networking, true
-			}
-			b = nb
-			continue
+			return boundArg{}, false, networking, !mutated
 		}
-		w.libInner[libKey{call, envID(b.env)}] = true
+		b = nb
 		switch {
 		case fn.Signature().Recv() == nil:
 			switch fn.Name() {
@@ -585,19 +595,11 @@ type pathFill struct {
 func (w *testWalk) httpexpect(b boundArg) {
 	var fills []pathFill // outermost first
 	for i := 0; i < maxFlowDepth; i++ {
-		call, fn, sel, ok := w.libCall(b, httpexpectPkg)
+		nb, call, fn, sel, _, ok := w.nextLibCall(b, &i, httpexpectPkg, httpexpectMutators...)
 		if !ok {
-			if w.mutated(b, httpexpectMutators...) {
-				return
-			}
-			nb, ok := w.follow(b)
-			if !ok {
-				return
-			}
-			b = nb
-			continue
+			return
 		}
-		w.libInner[libKey{call, envID(b.env)}] = true
+		b = nb
 		if sel == nil || fn.Signature().Recv() == nil {
 			return
 		}
@@ -733,16 +735,11 @@ func (w *testWalk) interpolate(b boundArg, tmpl string, args []ast.Expr, ellipsi
 func (w *testWalk) httpexpectOrigin(b boundArg) (base pathVal, h boundArg, hasBinder, ok bool) {
 	s := w.rs.s
 	for i := 0; i < maxFlowDepth; i++ {
-		call, fn, sel, isLib := w.libCall(b, httpexpectPkg)
+		nb, call, fn, sel, _, isLib := w.nextLibCall(b, &i, httpexpectPkg)
 		if !isLib {
-			nb, ok := w.follow(b)
-			if !ok {
-				return pathVal{}, boundArg{}, false, false
-			}
-			b = nb
-			continue
+			return pathVal{}, boundArg{}, false, false
 		}
-		w.libInner[libKey{call, envID(b.env)}] = true
+		b = nb
 		if fn.Signature().Recv() == nil {
 			switch fn.Name() {
 			case "Default", "New":
