@@ -233,20 +233,11 @@ func TestEvidence(t *testing.T) {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
 			ar, err := txtar.ParseFile(file)
 			require.NoError(t, err)
-			dir := t.TempDir()
 			warnings := false
 			for _, f := range ar.Files {
-				if f.Name == "want" || f.Name == "warnings" {
-					warnings = warnings || f.Name == "warnings"
-					continue
-				}
-				writeFile(t, dir, f.Name, f.Data)
+				warnings = warnings || f.Name == "warnings"
 			}
-			prog, err := Load(context.Background(), dir, dir, true)
-			require.NoError(t, err)
-			g := BuildGraph(prog)
-			features, err := g.Features(nil)
-			require.NoError(t, err)
+			g, features := loadEvidenceCase(t, ar)
 			require.NoError(t, g.Credit(features, EvidenceOptions{}))
 			var b strings.Builder
 			for _, f := range features {
@@ -451,11 +442,10 @@ func TestRemovalPoints(t *testing.T) {
 	}
 }
 
-// TestSuiteDeclared: the configuration names a suite method as go test
-// does, TestX/TestM; a method that does not exist is an error.
-func TestSuiteDeclared(t *testing.T) {
-	ar, err := txtar.ParseFile("testdata/evidence/suites.txtar")
-	require.NoError(t, err)
+// loadEvidenceCase writes an evidence case's module (every file but its
+// want and warnings sections) and loads it with its tests.
+func loadEvidenceCase(t *testing.T, ar *txtar.Archive) (*Graph, []Feature) {
+	t.Helper()
 	dir := t.TempDir()
 	for _, f := range ar.Files {
 		if f.Name != "want" && f.Name != "warnings" {
@@ -467,6 +457,15 @@ func TestSuiteDeclared(t *testing.T) {
 	g := BuildGraph(prog)
 	features, err := g.Features(nil)
 	require.NoError(t, err)
+	return g, features
+}
+
+// TestSuiteDeclared: the configuration names a suite method as go test
+// does, TestX/TestM; a method that does not exist is an error.
+func TestSuiteDeclared(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/evidence/suites.txtar")
+	require.NoError(t, err)
+	g, features := loadEvidenceCase(t, ar)
 	orders := TestRef{Package: "example.com/m/web", Name: "TestOrdersSuite/TestOrders"}
 	require.Contains(t, g.Tests(), orders)
 	require.NoError(t, g.Credit(features, EvidenceOptions{Declared: map[string][]TestRef{"GET /orders": {orders}}}))
