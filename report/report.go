@@ -41,6 +41,23 @@ const (
 	StatusNotRun   = "not-run"  // credited tests exist but none ran
 	StatusFailed   = "failed"   // a credited test failed and none passed
 	StatusSkipped  = "skipped"  // credited tests were skipped and none passed
+	StatusUnproven = "unproven" // credited tests passed but none ran the changed code through the feature
+)
+
+// Proof kinds: how a credited test showed that it ran the changed code
+// through the feature (DESIGN.md "proof").
+const (
+	// ProofStatic: a path from the test through the feature's entry to a
+	// changed symbol on which every interface call and call through a
+	// function value resolves to a type or function the test's own
+	// reachable code creates.
+	ProofStatic = "static"
+	// ProofCoverage: coverage recorded while the test ran shows a changed
+	// declaration the feature reaches executed (a changed line of it,
+	// under policy proof: lines).
+	ProofCoverage = "coverage"
+	// ProofNone: neither; the test ran, but not the changed code.
+	ProofNone = "none"
 )
 
 // Verdicts.
@@ -111,7 +128,8 @@ type Feature struct {
 	Trace []Frame `json:"trace,omitzero"`
 	// Tests are the tests credited for this feature.
 	Tests []Test `json:"tests"`
-	// Status is covered, untested, not-run, failed or skipped (check only).
+	// Status is covered, unproven, untested, not-run, failed or skipped
+	// (check only).
 	Status string `json:"status,omitempty"`
 	// Reason says why the status is what it is and what to do (check only).
 	Reason string `json:"reason,omitempty"`
@@ -121,6 +139,29 @@ type Feature struct {
 	Waiver *Waiver `json:"waiver,omitempty"`
 	// Monitor is the dashboard to watch after deploy, from configuration.
 	Monitor string `json:"monitor,omitempty"`
+	// Reaches lists the changed declarations the feature's entry reaches
+	// (impacted features only): what a credited test must run to prove
+	// the change.
+	Reaches []Declaration `json:"reaches,omitempty"`
+}
+
+// Declaration is a changed declaration: a function, method, closure,
+// type, variable or constant, or what stands for a change that is not Go
+// code (a dependency, an embedded file).
+type Declaration struct {
+	// Symbol is the name Change.Symbols uses for it.
+	Symbol string `json:"symbol"`
+	// Package is its import path ("" for go.mod and other non-Go changes).
+	Package string `json:"package,omitempty"`
+	// Position is where it starts; EndLine the last line of it.
+	Position Position `json:"position"`
+	EndLine  int      `json:"end_line,omitempty"`
+	// Code is set for functions, methods and closures: declarations whose
+	// statements coverage records, so that a profile can tell they ran.
+	Code bool `json:"code,omitempty"`
+	// Lines are the changed lines inside it, in the head revision (policy
+	// proof: lines).
+	Lines []int `json:"lines,omitempty"`
 }
 
 // Waiver lets a feature pass the gate without a passing test, until it
@@ -155,6 +196,32 @@ type Test struct {
 	Result string `json:"result,omitempty"`
 	// Flaky is set when the test failed and then passed on a rerun.
 	Flaky bool `json:"flaky,omitempty"`
+	// Proof is how the test proved the change through the feature:
+	// ProofStatic, ProofCoverage or ProofNone (impact and check).
+	Proof string `json:"proof,omitempty"`
+	// Double is the test double that stood in for the changed code on the
+	// way from the feature's entry (static proof none), when the analysis
+	// can tell.
+	Double *Double `json:"double,omitempty"`
+	// NotRan lists the changed declarations the feature reaches that did
+	// not run while the test ran (coverage proof none).
+	NotRan []string `json:"not_ran,omitempty"`
+}
+
+// Double is a type or function a test sets up in place of the real
+// implementation of an interface or function value on the way from the
+// feature's entry to the change.
+type Double struct {
+	// Name is the double, as "example.com/shop/prepaid.flatFee".
+	Name string `json:"name"`
+	// Position is where the test's code creates it (or takes its value).
+	Position Position `json:"position"`
+	// Instead is the implementation the feature uses in production and
+	// the test never creates, as "example.com/shop/billing.(*Service).TokenFee".
+	Instead string `json:"instead"`
+	// Call is the interface method or function-value call the double
+	// answers, as "example.com/shop/prepaid.FeeCalculator.TokenFee".
+	Call string `json:"call,omitempty"`
 }
 
 // Change is one changed file and the symbols its changed lines map to.
