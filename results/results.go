@@ -42,6 +42,11 @@ type Test struct {
 	Runs int
 	// Panicked is set when the test's output contained "panic: ".
 	Panicked bool
+	// Reason says why Result is not the test's own last result, as Set.Result
+	// derives it: its package failed to build, its test binary failed after
+	// its tests passed, every subtest it ran skipped, its parent failed or
+	// skipped around it or never ran it. "" when Result is the test's own.
+	Reason string
 }
 
 // Key identifies a test.
@@ -131,15 +136,15 @@ func (s *Set) Result(pkg, name string) (t Test, ok bool) {
 	} else {
 		t = Test{Package: pkg, Name: name}
 	}
-	if _, failed := s.BuildFailed[pkg]; failed {
-		t.Result = Fail
+	if line, failed := s.BuildFailed[pkg]; failed {
+		t.Result, t.Reason = Fail, buildReason(pkg, line)
 		return t, true
 	}
 	switch {
 	case ok && s.binaryFailed(pkg):
-		t.Result = Fail
+		t.Result, t.Reason = Fail, binaryReason(pkg)
 	case ok && t.Result == Pass && s.subtestsAllSkipped(pkg, name):
-		t.Result = Skip
+		t.Result, t.Reason = Skip, "every subtest it ran skipped"
 	}
 	for parent := name; strings.Contains(parent, "/"); {
 		parent = parent[:strings.LastIndexByte(parent, '/')]
@@ -148,9 +153,21 @@ func (s *Set) Result(pkg, name string) (t Test, ok bool) {
 		case !has:
 		case p.Result == Fail && !s.descendantFailed(pkg, parent):
 			t.Result = Fail
+			t.Reason = fmt.Sprintf("%s failed outside its subtests (a suite's setup or teardown, code around t.Run)", parent)
 			return t, true
 		case !ok && p.Result == Skip && !s.hasDescendants(pkg, parent):
+			t.Result, t.Reason = Skip, fmt.Sprintf("%s skipped before it ran its subtests", parent)
+			return t, true
+		case !ok:
+			// The parent ran and finished without running this subtest
+			// (DESIGN.md: a test whose selected subtests did not run is
+			// skipped): a testify suite that has no such method, a
+			// -testify.m filter, a t.Run that was never reached.
 			t.Result = Skip
+			t.Reason = fmt.Sprintf("%s ran but did not run this subtest", parent)
+			if s.binaryFailed(pkg) {
+				t.Result, t.Reason = Fail, binaryReason(pkg)
+			}
 			return t, true
 		}
 	}
