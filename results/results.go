@@ -79,6 +79,7 @@ type Set struct {
 	pkgRuns     map[string][]run  // package-level terminal results
 	panicked    map[Key]bool      // tests whose output contained "panic: "
 	buildErrors map[string]string // build-output ImportPath -> first error line
+	incomplete  map[string]string // package -> the file where its results end early
 }
 
 // run is one terminal result.
@@ -111,6 +112,7 @@ func (s *Set) init() {
 	s.pkgRuns = map[string][]run{}
 	s.panicked = map[Key]bool{}
 	s.buildErrors = map[string]string{}
+	s.incomplete = map[string]string{}
 }
 
 // Result returns the result of test name in package pkg: its own result
@@ -140,7 +142,9 @@ func (s *Set) Result(pkg, name string) (t Test, ok bool) {
 		t.Result, t.Reason = Fail, buildReason(pkg, line)
 		return t, true
 	}
-	switch {
+	switch file, cut := s.incomplete[pkg]; {
+	case ok && cut:
+		t.Result, t.Reason = Fail, incompleteReason(pkg, file)
 	case ok && s.binaryFailed(pkg):
 		t.Result, t.Reason = Fail, binaryReason(pkg)
 	case ok && t.Result == Pass && s.subtestsAllSkipped(pkg, name):

@@ -597,7 +597,7 @@ func TestIgnoredActions(t *testing.T) {
 		`{"Time":"` + t1 + `","Action":"artifacts","Package":"p","Test":"TestA","Path":"/tmp/x"}` + "\n" +
 		ev(t1, "pause", "p", "TestA") + ev(t1, "cont", "p", "TestA") + ev(t1, "bench", "p", "TestA") +
 		ev(t1, "teleport", "p", "TestA") +
-		ev(t2, "pass", "p", "TestA")
+		ev(t2, "pass", "p", "TestA") + ev(t2, "pass", "p", "")
 	s := mustRead(t, content)
 	assert.Equal(t, Test{Package: "p", Name: "TestA", Result: Pass, Runs: 1}, result(t, s, "p", "TestA"))
 	assert.Len(t, s.Tests, 1)

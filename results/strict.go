@@ -42,7 +42,12 @@ func (s *Set) Failures() []Failure {
 		out = append(out, Failure{Package: pkg, Reason: buildReason(pkg, line)})
 	}
 	for pkg := range s.Packages {
-		if _, built := s.BuildFailed[pkg]; !built && s.binaryFailed(pkg) {
+		if _, built := s.BuildFailed[pkg]; built {
+			continue
+		}
+		if file, cut := s.incomplete[pkg]; cut {
+			out = append(out, Failure{Package: pkg, Reason: incompleteReason(pkg, file)})
+		} else if s.binaryFailed(pkg) {
 			out = append(out, Failure{Package: pkg, Reason: binaryReason(pkg)})
 		}
 	}
@@ -107,4 +112,42 @@ func (s *Set) CheckExit(exitCode int) error {
 		return fmt.Errorf("go test was killed (no exit status) and its output in %s shows no failure: its results are incomplete; rerun the tests", strings.Join(s.Files, ", "))
 	}
 	return fmt.Errorf("go test exited with status %d but its output in %s shows no failed test or package: see its standard error above, fix the cause and rerun", exitCode, strings.Join(s.Files, ", "))
+}
+
+// incompleteReason explains the failure of a test whose package's results
+// end early.
+func incompleteReason(pkg, file string) string {
+	return fmt.Sprintf("the results of %s in %s end before its package's result (was go test killed?): rerun its tests", pkg, file)
+}
+
+// track records the package-level events of a go test -json stream:
+// "start" (go test -json writes it first for each package since Go 1.20)
+// and the package's result (pass, fail or skip), the last event it writes
+// for the package, whatever its tests and TestMain did.
+func (st *jsonStream) track(e event) {
+	if e.Test != "" || e.Package == "" {
+		return
+	}
+	switch e.Action {
+	case "start":
+		st.started[e.Package] = true
+	case Pass, Fail, Skip:
+		st.ended[e.Package] = true
+	}
+}
+
+// cutShort records the packages a stream started and never ended: the
+// run was cut short (killed, out of memory, a CI timeout) after their
+// last complete line, so a failure of theirs, or of their TestMain, may
+// be missing. Their tests count as failed (fail closed). Streams without
+// "start" events (before Go 1.20, hand-written) are not judged.
+func (s *Set) cutShort(st *jsonStream) {
+	for pkg := range st.started {
+		if !st.ended[pkg] {
+			s.mention(pkg)
+			if _, ok := s.incomplete[pkg]; !ok {
+				s.incomplete[pkg] = st.name
+			}
+		}
+	}
 }
