@@ -48,7 +48,11 @@ func (s *Set) Failures() []Failure {
 		if file, cut := s.incomplete[pkg]; cut {
 			out = append(out, Failure{Package: pkg, Reason: incompleteReason(pkg, file)})
 		} else if s.binaryFailed(pkg) {
-			out = append(out, Failure{Package: pkg, Reason: binaryReason(pkg)})
+			reason := binaryReason(pkg)
+			if !s.hasTests(pkg) {
+				reason = fmt.Sprintf("the test binary of %s failed before any test reported a result (a panic in init or TestMain)", pkg)
+			}
+			out = append(out, Failure{Package: pkg, Reason: reason})
 		}
 	}
 	for k, t := range s.Tests {
@@ -150,4 +154,14 @@ func (s *Set) cutShort(st *jsonStream) {
 			}
 		}
 	}
+}
+
+// hasTests reports whether any test of package pkg has a result.
+func (s *Set) hasTests(pkg string) bool {
+	for k := range s.Tests {
+		if k.Package == pkg {
+			return true
+		}
+	}
+	return false
 }
