@@ -42,12 +42,15 @@ type Command struct {
 	Tests int `json:"tests"`
 }
 
-// Args returns the go command's arguments, with extra flags before the
-// packages.
+// Args returns the go command's arguments, with extra flags after the
+// packages: there go test takes its own flags (-json, -count=1) and
+// passes the ones it does not know to the test binary (-testify.m=X, a
+// test's -update). Before the packages, a flag go test does not know
+// would end the package list, and go test would test the current
+// directory instead of the planned packages.
 func (c Command) Args(extra ...string) []string {
-	args := append([]string{"test"}, extra...)
-	args = append(args, "-run", c.Run)
-	return append(args, c.Packages...)
+	args := append([]string{"test", "-run", c.Run}, c.Packages...)
+	return append(args, extra...)
 }
 
 // String is the command line to type; its output is what check reads.

@@ -30,7 +30,7 @@ func TestPlanChoosesFewestTests(t *testing.T) {
 	assert.Equal(t, []string{"GET /account"}, plan.Untested)
 	require.Len(t, plan.Commands, 1)
 	assert.Equal(t, "go test -json -run '^(TestBuyToken|TestRoutes)$' ./pre ./web", plan.Commands[0].String())
-	assert.Equal(t, []string{"test", "-json", "-run", "^(TestBuyToken|TestRoutes)$", "./pre", "./web"}, plan.Commands[0].Args("-json"))
+	assert.Equal(t, []string{"test", "-run", "^(TestBuyToken|TestRoutes)$", "./pre", "./web", "-json"}, plan.Commands[0].Args("-json"))
 
 	var out bytes.Buffer
 	require.NoError(t, WritePlanText(&out, plan, len(r.Impacted)))

@@ -47,6 +47,8 @@ type jsonStream struct {
 	noteErrors map[string]string // package -> first error line after its "# pkg" note
 	notePkg    string            // the package of the "# pkg" note block being read
 	inNotes    bool              // the previous line was part of a "# pkg" note block
+	started    map[string]bool   // packages with a "start" event in this stream
+	ended      map[string]bool   // packages with a package-level result in this stream
 }
 
 // readJSON reads go test -json output; line is the number of the first
@@ -57,6 +59,8 @@ func (s *Set) readJSON(name string, br *bufio.Reader, line int) error {
 		hasTests:   map[string]bool{},
 		failOutput: map[string]bool{},
 		noteErrors: map[string]string{},
+		started:    map[string]bool{},
+		ended:      map[string]bool{},
 	}
 	for ; ; line++ {
 		text, err := br.ReadString('\n')
@@ -76,6 +80,7 @@ func (s *Set) readJSON(name string, br *bufio.Reader, line int) error {
 	if st.events == 0 {
 		return fmt.Errorf("%s has no go test -json events, only go command output: run go test with -json and pass its standard output", name)
 	}
+	s.cutShort(st)
 	return nil
 }
 
@@ -128,6 +133,7 @@ func (s *Set) note(st *jsonStream, line int, text string) {
 // jsonEvent applies one event.
 func (s *Set) jsonEvent(st *jsonStream, e event, line int) error {
 	st.events++
+	st.track(e)
 	var t time.Time
 	if e.Time != "" {
 		var err error

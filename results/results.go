@@ -42,6 +42,11 @@ type Test struct {
 	Runs int
 	// Panicked is set when the test's output contained "panic: ".
 	Panicked bool
+	// Reason says why Result is not the test's own last result, as Set.Result
+	// derives it: its package failed to build, its test binary failed after
+	// its tests passed, every subtest it ran skipped, its parent failed or
+	// skipped around it or never ran it. "" when Result is the test's own.
+	Reason string
 }
 
 // Key identifies a test.
@@ -74,6 +79,7 @@ type Set struct {
 	pkgRuns     map[string][]run  // package-level terminal results
 	panicked    map[Key]bool      // tests whose output contained "panic: "
 	buildErrors map[string]string // build-output ImportPath -> first error line
+	incomplete  map[string]string // package -> the file where its results end early
 }
 
 // run is one terminal result.
@@ -106,6 +112,7 @@ func (s *Set) init() {
 	s.pkgRuns = map[string][]run{}
 	s.panicked = map[Key]bool{}
 	s.buildErrors = map[string]string{}
+	s.incomplete = map[string]string{}
 }
 
 // Result returns the result of test name in package pkg: its own result
@@ -131,15 +138,17 @@ func (s *Set) Result(pkg, name string) (t Test, ok bool) {
 	} else {
 		t = Test{Package: pkg, Name: name}
 	}
-	if _, failed := s.BuildFailed[pkg]; failed {
-		t.Result = Fail
+	if line, failed := s.BuildFailed[pkg]; failed {
+		t.Result, t.Reason = Fail, buildReason(pkg, line)
 		return t, true
 	}
-	switch {
+	switch file, cut := s.incomplete[pkg]; {
+	case ok && cut:
+		t.Result, t.Reason = Fail, incompleteReason(pkg, file)
 	case ok && s.binaryFailed(pkg):
-		t.Result = Fail
+		t.Result, t.Reason = Fail, binaryReason(pkg)
 	case ok && t.Result == Pass && s.subtestsAllSkipped(pkg, name):
-		t.Result = Skip
+		t.Result, t.Reason = Skip, "every subtest it ran skipped"
 	}
 	for parent := name; strings.Contains(parent, "/"); {
 		parent = parent[:strings.LastIndexByte(parent, '/')]
@@ -148,9 +157,21 @@ func (s *Set) Result(pkg, name string) (t Test, ok bool) {
 		case !has:
 		case p.Result == Fail && !s.descendantFailed(pkg, parent):
 			t.Result = Fail
+			t.Reason = fmt.Sprintf("%s failed outside its subtests (a suite's setup or teardown, code around t.Run)", parent)
 			return t, true
 		case !ok && p.Result == Skip && !s.hasDescendants(pkg, parent):
+			t.Result, t.Reason = Skip, fmt.Sprintf("%s skipped before it ran its subtests", parent)
+			return t, true
+		case !ok:
+			// The parent ran and finished without running this subtest
+			// (DESIGN.md: a test whose selected subtests did not run is
+			// skipped): a testify suite that has no such method, a
+			// -testify.m filter, a t.Run that was never reached.
 			t.Result = Skip
+			t.Reason = fmt.Sprintf("%s ran but did not run this subtest", parent)
+			if s.binaryFailed(pkg) {
+				t.Result, t.Reason = Fail, binaryReason(pkg)
+			}
 			return t, true
 		}
 	}

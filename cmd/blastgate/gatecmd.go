@@ -56,7 +56,9 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 
 // decide credits tests, applies the results and writes the verdict.
 func (c *change) decide(ctx context.Context, set *results.Set, g *globals, stdout io.Writer) error {
-	gate.Decide(c.report, resultsOf{set}, c.policy())
+	res, policy := resultsOf{set: set, keep: c.hasPackage}, c.policy()
+	gate.Decide(c.report, res, policy)
+	gate.Explain(c.report, res, policy)
 	if c.report.Verdict != report.VerdictPass {
 		c.report.NextCommand = rerunCommand(g, c.rv)
 	}
@@ -98,12 +100,32 @@ func (c *change) matchResults(set *results.Set) error {
 	return fmt.Errorf("the results in %v mention none of this module's packages (%s): pass the results of this repository's tests", set.Files, strings.Join(c.modules, ", "))
 }
 
-// resultsOf adapts a results.Set to the gate.
-type resultsOf struct{ set *results.Set }
+// resultsOf adapts a results.Set to the gate. keep tells the packages
+// whose failures the gate lists (the module's: a failure of another
+// module's test run alongside is none of this gate's business).
+type resultsOf struct {
+	set  *results.Set
+	keep func(pkg string) bool
+}
 
 func (r resultsOf) Result(pkg, name string) (string, bool, bool) {
 	t, ok := r.set.Result(pkg, name)
 	return t.Result, t.Flaky, ok
+}
+
+func (r resultsOf) Why(pkg, name string) string {
+	t, _ := r.set.Result(pkg, name)
+	return t.Reason
+}
+
+func (r resultsOf) Failures() []gate.Failure {
+	var out []gate.Failure
+	for _, f := range r.set.Failures() {
+		if r.keep == nil || r.keep(f.Package) {
+			out = append(out, gate.Failure{Package: f.Package, Name: f.Name, Reason: f.Reason})
+		}
+	}
+	return out
 }
 
 // writeReport draws a report in the chosen format, with colour on a

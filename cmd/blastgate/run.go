@@ -161,6 +161,11 @@ func (c *change) runTests(ctx context.Context, plan gate.Plan, extra []string, o
 	if waitErr != nil && !asExitError(waitErr, &exitErr) {
 		return "", fmt.Errorf("go test: %w", waitErr)
 	}
+	if exitErr != nil {
+		if err := checkGoTestExit(f.Name(), exitErr.ExitCode()); err != nil {
+			return "", err
+		}
+	}
 	abs, _ := filepath.Abs(f.Name())
 	return abs, f.Sync()
 }
