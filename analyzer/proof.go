@@ -340,7 +340,14 @@ func sigKey(sig *types.Signature) string {
 	}
 	b.WriteString("func")
 	tuple(sig.Params(), sig.Variadic())
-	tuple(sig.Results(), false)
+	switch res := sig.Results(); res.Len() {
+	case 0:
+	case 1:
+		b.WriteString(" " + types.TypeString(res.At(0).Type(), nil))
+	default:
+		b.WriteByte(' ')
+		tuple(res, false)
+	}
 	return b.String()
 }
 
