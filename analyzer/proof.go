@@ -157,6 +157,15 @@ func (g *Graph) Prove(features []Feature, cs *ChangeSet, impacted []report.Featu
 			}
 		}
 	}()
+	needed := false
+	for _, rf := range impacted {
+		for _, t := range rf.Tests {
+			needed = needed || t.Proof == ""
+		}
+	}
+	if !needed {
+		return nil
+	}
 	p := g.newProver(features, cs)
 	byKey := map[string]int{}
 	for i, f := range features {
@@ -238,7 +247,9 @@ func (g *Graph) newProver(features []Feature, cs *ChangeSet) *prover {
 		s := sigKey(key.(*types.Signature))
 		for _, id := range v.([]int) {
 			p.anyTaken[id] = true
-			p.sigOf[id] = append(p.sigOf[id], s)
+			if l := p.sigOf[id]; len(l) == 0 || l[len(l)-1] != s {
+				p.sigOf[id] = append(l, s)
+			}
 		}
 	})
 	for _, d := range g.dyn {
@@ -781,6 +792,7 @@ type testProof struct {
 	// without and with the commands' stop at route handlers
 	toChange, toChangeStop []int
 	resolved               map[string][]resolvedTarget
+	bySig                  map[string][]int // taken, by signature
 }
 
 // ckey is a created type: a module type node (test < 0) or a test type.
@@ -1068,19 +1080,21 @@ func (p *prover) succ(tp *testProof, u int, f func(v int), blocked func(v int)) 
 // takenOfSig calls f for each function or closure the test took the
 // value of that has signature s.
 func (p *prover) takenOfSig(tp *testProof, s string, f func(int)) {
-	for _, id := range sortedIntKeys(tp.taken) {
-		if id >= p.n {
-			if tp.ov.node(id).sig == s {
-				f(id)
+	if tp.bySig == nil {
+		tp.bySig = map[string][]int{}
+		for _, id := range sortedIntKeys(tp.taken) {
+			if id >= p.n {
+				sig := tp.ov.node(id).sig
+				tp.bySig[sig] = append(tp.bySig[sig], id)
+				continue
 			}
-			continue
-		}
-		for _, ts := range p.sigOf[id] {
-			if ts == s {
-				f(id)
-				break
+			for _, ts := range p.sigOf[id] {
+				tp.bySig[ts] = append(tp.bySig[ts], id)
 			}
 		}
+	}
+	for _, id := range tp.bySig[s] {
+		f(id)
 	}
 }
 
