@@ -171,6 +171,11 @@ func (g *Graph) Prove(features []Feature, cs *ChangeSet, impacted []report.Featu
 	for i, f := range features {
 		byKey[f.Kind+"\x00"+f.ID+"\x00"+f.Entry] = i
 	}
+	// One test at a time, over every feature it is credited for: what a
+	// test reaches is kept only while its proofs are computed.
+	type pair struct{ feature, test, fi int }
+	byTest := map[TestRef][]pair{}
+	var refs []TestRef
 	for i := range impacted {
 		rf := &impacted[i]
 		fi, ok := byKey[rf.Kind+"\x00"+rf.ID+"\x00"+rf.Entry]
@@ -183,14 +188,26 @@ func (g *Graph) Prove(features []Feature, cs *ChangeSet, impacted []report.Featu
 			if !ok {
 				continue
 			}
-			tp := p.test(TestRef{Package: t.Package, Name: t.Name})
-			if tp == nil {
-				continue
+			ref := TestRef{Package: t.Package, Name: t.Name}
+			if _, seen := byTest[ref]; !seen {
+				refs = append(refs, ref)
 			}
-			if p.proves(tp, fi) {
+			byTest[ref] = append(byTest[ref], pair{feature: i, test: j, fi: fi})
+		}
+	}
+	sort.Slice(refs, func(i, j int) bool { return refs[i].String() < refs[j].String() })
+	for _, ref := range refs {
+		tp := p.test(ref)
+		delete(p.tests, ref)
+		if tp == nil {
+			continue
+		}
+		for _, pr := range byTest[ref] {
+			t := &impacted[pr.feature].Tests[pr.test]
+			if p.proves(tp, pr.fi) {
 				t.Proof = report.ProofStatic
 			} else {
-				t.Double = p.double(tp, fi)
+				t.Double = p.double(tp, pr.fi)
 			}
 		}
 	}
@@ -790,7 +807,7 @@ type testProof struct {
 	ifaces  map[string]*types.Func // interface methods called, by name
 	// what reaches a change under the test's rules (by unified id),
 	// without and with the commands' stop at route handlers
-	toChange, toChangeStop []int
+	toChange, toChangeStop []int32
 	resolved               map[string][]resolvedTarget
 	bySig                  map[string][]int // taken, by signature
 }
@@ -1128,7 +1145,7 @@ func (p *prover) dispatchable(tp *testProof, v int) bool {
 
 // toChange returns, by unified id, the distance to a changed node under
 // the test's rules (-1: none), computed once per variant.
-func (p *prover) toChange(tp *testProof, stop bool) []int {
+func (p *prover) toChange(tp *testProof, stop bool) []int32 {
 	if stop && tp.toChangeStop != nil {
 		return tp.toChangeStop
 	}
@@ -1162,7 +1179,7 @@ func (p *prover) toChange(tp *testProof, stop bool) []int {
 			p.succ(tp, u, add(u), nil)
 		}
 	}
-	dist := make([]int, size)
+	dist := make([]int32, size)
 	for i := range dist {
 		dist[i] = -1
 	}
