@@ -79,3 +79,59 @@ func runProof(t *testing.T, ar *txtar.Archive) string {
 	}
 	return b.String()
 }
+
+// TestReachesDeclarations: an embedded file's change is its variable (no
+// code); a changed line inside a closure is the closure's; lines removed
+// from a function stand at the line that follows them.
+func TestReachesDeclarations(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "go.mod", []byte("module example.com/m\n\ngo 1.22\n"))
+	writeFile(t, dir, "web/page.html", []byte("<p>hi</p>\n"))
+	src := `package web
+
+import (
+	_ "embed"
+	"net/http"
+)
+
+//go:embed page.html
+var page string
+
+func handler(w http.ResponseWriter, r *http.Request) {
+	write := func(s string) {
+		w.Write([]byte(s))
+	}
+	write(page)
+	total := 0
+	_ = total
+}
+
+func Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /", handler)
+}
+`
+	writeFile(t, dir, "web/web.go", []byte(src))
+	prog, err := Load(context.Background(), dir, dir, false)
+	require.NoError(t, err)
+	g := BuildGraph(prog)
+	features, err := g.Features(nil)
+	require.NoError(t, err)
+	cs, err := g.MapChanges([]gitrepo.FileChange{
+		{OldPath: "web/page.html", NewPath: "web/page.html", Status: gitrepo.Modified, NewLines: []gitrepo.LineRange{{Start: 1, End: 1}}},
+		{OldPath: "web/web.go", NewPath: "web/web.go", Status: gitrepo.Modified,
+			NewLines: []gitrepo.LineRange{{Start: 13, End: 13}},
+			OldLines: []gitrepo.LineRange{{Start: 13, End: 13}, {Start: 16, End: 17}}},
+	}, func(string) ([]byte, error) { return []byte(src), nil })
+	require.NoError(t, err)
+	got := g.Impact(features, cs).Impacted
+	require.Len(t, got, 1)
+	var lines []string
+	for _, d := range got[0].Reaches {
+		lines = append(lines, fmt.Sprintf("%s %s %s:%d-%d code=%v %v", d.Symbol, d.Package, d.Position.File, d.Position.Line, d.EndLine, d.Code, d.Lines))
+	}
+	require.Equal(t, []string{
+		"example.com/m/web.page example.com/m/web web/web.go:9-9 code=false []",
+		"example.com/m/web.handler example.com/m/web web/web.go:11-18 code=true [13 16]",
+		"example.com/m/web.handler$1 example.com/m/web web/web.go:12-14 code=true [13]",
+	}, lines)
+}
