@@ -200,6 +200,7 @@ func (g *Graph) Prove(features []Feature, cs *ChangeSet, impacted []report.Featu
 		tp := p.test(ref)
 		delete(p.tests, ref)
 		if tp == nil {
+			warnings = append(warnings, fmt.Sprintf("%s: its test function is not among the test packages that type-check: it proves no change statically", ref))
 			continue
 		}
 		for _, pr := range byTest[ref] {
@@ -1269,12 +1270,6 @@ func (p *prover) double(tp *testProof, fi int) *report.Double {
 			}
 		})
 	}
-	if debugProof {
-		fmt.Println("double", f.ID, best, bestFrom, len(depth))
-		for id := range depth {
-			fmt.Println("  depth", p.nodeName(tp, id), depth[id])
-		}
-	}
 	if best < 0 {
 		return nil
 	}
@@ -1333,5 +1328,3 @@ func (p *prover) nodeName(tp *testProof, id int) string {
 	}
 	return p.g.nodes[id].name
 }
-
-var debugProof = false
