@@ -223,7 +223,10 @@ func mergeImpact(dst *Impact, src Impact) {
 			at[key(f)] = len(dst.Impacted)
 			dst.Impacted = append(dst.Impacted, f)
 		case len(f.Trace) < len(dst.Impacted[i].Trace):
+			f.Reaches = mergeDeclarations(f.Reaches, dst.Impacted[i].Reaches)
 			dst.Impacted[i] = f
+		default:
+			dst.Impacted[i].Reaches = mergeDeclarations(dst.Impacted[i].Reaches, f.Reaches)
 		}
 	}
 	pkgAt := map[string]int{}

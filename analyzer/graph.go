@@ -95,6 +95,12 @@ type Graph struct {
 	// suiteWarns are the testify suites that get no credit
 	// (evidence_suite.go).
 	suiteWarns []string
+
+	// creates and takes record, per code node, the module types it
+	// creates and the functions and closures whose values it takes
+	// (proof.go).
+	creates map[int][]creation
+	takes   map[int][]int
 }
 
 type dynCall struct {

@@ -40,8 +40,9 @@ func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
 		}
 	}
 
+	reach := g.changedReach(features, cs, rev, handlers)
 	var out Impact
-	for _, f := range features {
+	for i, f := range features {
 		p := all
 		if f.Kind == report.KindCommand && len(handlers) > 0 {
 			if commands == nil {
@@ -65,6 +66,11 @@ func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
 				frame := report.Frame{Function: g.nodes[max(sp.encl, 0)].name}
 				frame.Position.File, frame.Position.Line = g.prog.Rel(sp.from)
 				rf.Trace = []report.Frame{frame}
+				ids := reach[i]
+				if cs.nodes[sp.encl] {
+					ids = append(ids, sp.encl) // the changed registration
+				}
+				rf.Reaches = g.declarations(ids, cs)
 				out.Impacted = append(out.Impacted, rf)
 				continue
 			}
@@ -87,6 +93,7 @@ func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
 				break
 			}
 		}
+		rf.Reaches = g.declarations(reach[i], cs)
 		out.Impacted = append(out.Impacted, rf)
 	}
 

@@ -268,6 +268,9 @@ func (w *walker) funcLit(lit *ast.FuncLit) {
 	}
 	w.g.byLit[lit] = id
 	w.g.edge(w.cur, id, lit.Pos())
+	if w.called[lit] {
+		w.g.recordTake(w.cur, id)
+	}
 	if !w.called[lit] {
 		if sig, ok := w.info.TypeOf(lit).(*types.Signature); ok {
 			w.addressTaken(sig, id)
@@ -368,7 +371,13 @@ func (w *walker) call(call *ast.CallExpr) {
 		w.called[f] = true
 	}
 	tv := w.info.Types[call.Fun]
+	if tv.IsBuiltin() && len(call.Args) == 1 {
+		if id, ok := fun.(*ast.Ident); ok && id.Name == "new" {
+			w.g.recordCreate(w.cur, w.info.TypeOf(call.Args[0]), call.Pos(), false)
+		}
+	}
 	if tv.IsType() { // a conversion T(x)
+		w.g.recordCreate(w.cur, tv.Type, call.Pos(), false)
 		if len(call.Args) == 1 {
 			w.conv(tv.Type, w.info.TypeOf(call.Args[0]), call.Pos())
 		}
@@ -683,6 +692,7 @@ func (w *walker) compositeLit(lit *ast.CompositeLit) {
 	if t == nil {
 		return
 	}
+	w.g.recordCreate(w.cur, t, lit.Pos(), false)
 	switch u := t.Underlying().(type) {
 	case *types.Struct:
 		for i, elt := range lit.Elts {
@@ -799,6 +809,7 @@ func (w *walker) addressTaken(sig *types.Signature, id int) {
 	key := withoutRecv(sig)
 	ids, _ := w.g.methods.At(key).([]int)
 	w.g.methods.Set(key, append(ids, id))
+	w.g.recordTake(w.cur, id)
 }
 
 // conv records that a value of type src is converted to target: when
@@ -818,6 +829,7 @@ func (w *walker) convAll(t types.Type, pos token.Pos) {
 		return
 	}
 	w.g.convs[key] = true
+	w.g.recordCreate(w.cur, t, pos, true)
 	for _, m := range w.g.methodsHeldBy(t) {
 		w.g.edge(w.cur, m, pos)
 	}

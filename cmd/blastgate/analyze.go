@@ -245,6 +245,9 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 		if err := a.creditImpacted(r, coverage); err != nil {
 			return nil, err
 		}
+		// Static proof, before the report is cached: which credited
+		// tests ran the changed code through the feature.
+		r.Warnings = append(r.Warnings, a.graph.Prove(a.features, changes, r.Impacted)...)
 	}
 	c := &change{
 		report:   r,
