@@ -205,7 +205,7 @@ func (g *Graph) Prove(features []Feature, cs *ChangeSet, impacted []report.Featu
 		}
 		for _, pr := range byTest[ref] {
 			t := &impacted[pr.feature].Tests[pr.test]
-			if p.proves(tp, pr.fi) {
+			if p.proves(tp, pr.fi) || (t.Evidence == report.EvidenceDeclared && p.runsReached(tp, impacted[pr.feature])) {
 				t.Proof = report.ProofStatic
 			} else {
 				t.Double = p.double(tp, pr.fi)
@@ -1225,6 +1225,25 @@ func (p *prover) proves(tp *testProof, fi int) bool {
 	// A change to the registration alone: the test runs it.
 	if sp, ok := p.g.touchedReg(p.cs, f); ok && sp.encl >= 0 && sp.encl < len(tp.reach) && tp.reach[sp.encl] {
 		return true
+	}
+	return false
+}
+
+// runsReached reports whether the test's own code, under its rules,
+// reaches a changed node that the feature reaches. It is the proof of a
+// declared test: the configuration says the test stands for the feature,
+// so it need not run the feature's entry (a command's main, which a test
+// cannot run) but must run the changed code the feature depends on, with
+// what it sets up itself.
+func (p *prover) runsReached(tp *testProof, rf report.Feature) bool {
+	reached := map[string]bool{}
+	for _, d := range rf.Reaches {
+		reached[d.Symbol] = true
+	}
+	for id := range p.cs.nodes {
+		if id < len(tp.reach) && tp.reach[id] && reached[p.g.nodes[id].name] {
+			return true
+		}
 	}
 	return false
 }

@@ -36,7 +36,7 @@ func runProof(t *testing.T, ar *txtar.Archive) string {
 	dir := t.TempDir()
 	var diff []gitrepo.FileChange
 	for _, f := range ar.Files {
-		if f.Name == "want" {
+		if f.Name == "want" || f.Name == "declared" {
 			continue
 		}
 		writeFile(t, dir, f.Name, f.Data)
@@ -52,7 +52,21 @@ func runProof(t *testing.T, ar *txtar.Archive) string {
 	cs, err := g.MapChanges(diff, nil)
 	require.NoError(t, err)
 	impact := g.Impact(features, cs)
-	require.NoError(t, g.Credit(features, EvidenceOptions{}))
+	// A "declared" file names tests for features, one "ID<TAB>pkg.TestName"
+	// a line, as .blastgate.yaml's tests: do.
+	opts := EvidenceOptions{Declared: map[string][]TestRef{}}
+	for _, f := range ar.Files {
+		if f.Name != "declared" {
+			continue
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
+			id, test, ok := strings.Cut(line, "\t")
+			require.True(t, ok, "declared: %q", line)
+			i := strings.LastIndexByte(test, '.')
+			opts.Declared[id] = append(opts.Declared[id], TestRef{Package: test[:i], Name: test[i+1:]})
+		}
+	}
+	require.NoError(t, g.Credit(features, opts))
 	for i := range impact.Impacted {
 		for _, f := range features {
 			if f.Kind == impact.Impacted[i].Kind && f.ID == impact.Impacted[i].ID && f.Entry == impact.Impacted[i].Entry {
