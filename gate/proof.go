@@ -1,0 +1,127 @@
+package gate
+
+import (
+	"path"
+	"slices"
+
+	"golang.org/x/tools/cover"
+
+	"github.com/blastgate/blastgate/report"
+)
+
+// TestCoverage is the coverage recorded while one test ran, and no other
+// test of its binary: the profiles of that run, as go test -coverprofile
+// writes them (file names IMPORTPATH/base.go).
+type TestCoverage struct {
+	Package, Name string
+	Profiles      []*cover.Profile
+}
+
+// ApplyCoverage turns recorded coverage into proof (DESIGN.md "proof"):
+// each credited test of an impacted feature that has coverage gets
+// report.ProofCoverage when a changed Code declaration the feature
+// reaches ran while it ran (under p.ProofLines, a changed line of one),
+// and report.ProofNone, with the declarations that did not run in
+// NotRan (in the order of Reaches), when none did. Coverage cannot tell about a feature whose
+// Reaches holds no Code declaration (a type, a constant, a dependency),
+// nor about declarations the profile does not measure (their package
+// was not instrumented): then the test keeps the proof it had (static
+// proof from the analysis). A test without coverage keeps its proof too.
+func ApplyCoverage(r *report.Report, cov []TestCoverage, p Policy) {
+	byTest := map[[2]string][]*cover.Profile{}
+	for _, c := range cov {
+		k := [2]string{c.Package, c.Name}
+		byTest[k] = append(byTest[k], c.Profiles...)
+	}
+	if len(byTest) == 0 {
+		return
+	}
+	for i := range r.Impacted {
+		f := &r.Impacted[i]
+		for j := range f.Tests {
+			t := &f.Tests[j]
+			profiles, ok := byTest[[2]string{t.Package, t.Name}]
+			if !ok {
+				continue
+			}
+			proof, notRan := CoverageProof(*f, profiles, p.ProofLines)
+			switch proof {
+			case report.ProofCoverage:
+				t.Proof, t.NotRan, t.Double = proof, nil, nil
+			case report.ProofNone:
+				t.Proof, t.NotRan = proof, notRan
+			}
+		}
+	}
+}
+
+// CoverageProof returns what profiles recorded while a test ran tell
+// about feature f: report.ProofCoverage when one of the changed Code
+// declarations of f.Reaches ran (with lines, one of its changed Lines:
+// a block that ran covers it), report.ProofNone and the declarations
+// that did not run when none did, and "" when coverage cannot tell (no
+// Code declaration, or none that the profiles measure).
+//
+// A declaration is measured when the profiles hold a block inside it
+// (for lines, a block covering one of its changed lines; a declaration
+// whose changed lines no block covers, such as a changed comment, is
+// judged whole). A declaration that is not measured leaves the answer
+// open: when no measured one ran, the result is "" rather than none.
+func CoverageProof(f report.Feature, profiles []*cover.Profile, lines bool) (string, []string) {
+	blocks := map[string][]cover.ProfileBlock{} // IMPORTPATH/base.go -> blocks
+	for _, p := range profiles {
+		blocks[p.FileName] = append(blocks[p.FileName], p.Blocks...)
+	}
+	var notRan []string
+	code, unmeasured := false, false
+	for _, d := range f.Reaches {
+		if !d.Code || d.Package == "" || d.Position.File == "" {
+			continue
+		}
+		code = true
+		end := max(d.EndLine, d.Position.Line)
+		inside := func(b cover.ProfileBlock) bool { return b.StartLine >= d.Position.Line && b.EndLine <= end }
+		covers := func(b cover.ProfileBlock) bool {
+			for _, l := range d.Lines {
+				if b.StartLine <= l && l <= b.EndLine && inside(b) {
+					return true
+				}
+			}
+			return false
+		}
+		match := inside
+		if lines {
+			for _, b := range blocks[d.Package+"/"+path.Base(d.Position.File)] {
+				if covers(b) {
+					match = covers
+					break
+				}
+			}
+		}
+		measured, ran := false, false
+		for _, b := range blocks[d.Package+"/"+path.Base(d.Position.File)] {
+			if !match(b) {
+				continue
+			}
+			measured = true
+			if b.Count > 0 {
+				ran = true
+				break
+			}
+		}
+		switch {
+		case ran:
+			return report.ProofCoverage, nil
+		case measured:
+			if !slices.Contains(notRan, d.Symbol) {
+				notRan = append(notRan, d.Symbol)
+			}
+		default:
+			unmeasured = true
+		}
+	}
+	if !code || unmeasured || len(notRan) == 0 {
+		return "", nil
+	}
+	return report.ProofNone, notRan
+}
