@@ -3,6 +3,7 @@ package gate
 import (
 	"path"
 	"slices"
+	"strings"
 
 	"golang.org/x/tools/cover"
 
@@ -124,4 +125,53 @@ func CoverageProof(f report.Feature, profiles []*cover.Profile, lines bool) (str
 		return "", nil
 	}
 	return report.ProofNone, notRan
+}
+
+// GroupCoverage is the coverage recorded while several tests ran in one
+// test binary: a package's planned tests, run together.
+type GroupCoverage struct {
+	Package string
+	// Tests are the tests that ran, as go test names them ("TestX",
+	// "TestX/TestM"), parents and subtests alike.
+	Tests    []string
+	Profiles []*cover.Profile
+}
+
+// ApplyGroupCoverage draws from a group's coverage only what stays exact
+// for each test: when none of a feature's changed code ran in the whole
+// group, it did not run under any test of it (proof none for each of
+// them); when the group ran one test (with its parents and subtests
+// only), the group's coverage is that test's own. What a group of several
+// tests shows ran cannot be credited to one of them: those tests keep
+// their proof, for a run of the test alone (ApplyCoverage) to decide.
+func ApplyGroupCoverage(r *report.Report, groups []GroupCoverage, p Policy) {
+	for _, g := range groups {
+		for i := range r.Impacted {
+			f := &r.Impacted[i]
+			for j := range f.Tests {
+				t := &f.Tests[j]
+				if t.Package != g.Package || !slices.Contains(g.Tests, t.Name) {
+					continue
+				}
+				proof, notRan := CoverageProof(*f, g.Profiles, p.ProofLines)
+				switch {
+				case proof == report.ProofNone:
+					t.Proof, t.NotRan = proof, notRan
+				case proof == report.ProofCoverage && SoleTest(g.Tests, t.Name):
+					t.Proof, t.NotRan, t.Double = proof, nil, nil
+				}
+			}
+		}
+	}
+}
+
+// SoleTest reports whether every test in ran is name, one of its parents
+// or one of its subtests: a run of them is a run of name alone.
+func SoleTest(ran []string, name string) bool {
+	for _, n := range ran {
+		if n != name && !strings.HasPrefix(name, n+"/") && !strings.HasPrefix(n, name+"/") {
+			return false
+		}
+	}
+	return true
 }

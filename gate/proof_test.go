@@ -114,3 +114,34 @@ func TestApplyCoveragePerFeature(t *testing.T) {
 	assert.Equal(t, report.ProofNone, r.Impacted[1].Tests[0].Proof)
 	assert.Equal(t, []string{tokenFee.Symbol}, r.Impacted[1].Tests[0].NotRan)
 }
+
+func TestApplyGroupCoverage(t *testing.T) {
+	const pkg = "example.com/shop/prepaid"
+	tests := func() []report.Test {
+		return []report.Test{
+			{Package: pkg, Name: "TestBuyToken", Proof: report.ProofStatic},
+			{Package: pkg, Name: "TestSuite/TestBuy", Proof: report.ProofStatic},
+			{Package: "example.com/shop/web", Name: "TestRoutes", Proof: report.ProofStatic},
+		}
+	}
+	for _, c := range []struct {
+		name   string
+		ran    []string
+		lines  []string
+		proofs [3]string
+	}{
+		{"nothing changed ran in the group: none for each test of it", []string{"TestBuyToken", "TestSuite", "TestSuite/TestBuy"}, []string{feeBody + notRan}, [3]string{report.ProofNone, report.ProofNone, report.ProofStatic}},
+		{"it ran, under one of several tests: undecided", []string{"TestBuyToken", "TestSuite", "TestSuite/TestBuy"}, []string{feeBody + ran}, [3]string{report.ProofStatic, report.ProofStatic, report.ProofStatic}},
+		{"it ran, under the only test: exact", []string{"TestBuyToken"}, []string{feeBody + ran}, [3]string{report.ProofCoverage, report.ProofStatic, report.ProofStatic}},
+		{"a suite method alone, with its parent: exact", []string{"TestSuite", "TestSuite/TestBuy"}, []string{feeBody + ran}, [3]string{report.ProofStatic, report.ProofCoverage, report.ProofStatic}},
+		{"two methods of a suite: undecided", []string{"TestSuite", "TestSuite/TestBuy", "TestSuite/TestRefund"}, []string{feeBody + ran}, [3]string{report.ProofStatic, report.ProofStatic, report.ProofStatic}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := &report.Report{Impacted: []report.Feature{{ID: "POST /token/buy", Reaches: []report.Declaration{fee}, Tests: tests()}}}
+			ApplyGroupCoverage(r, []GroupCoverage{{Package: pkg, Tests: c.ran, Profiles: profile(t, c.lines...)}}, Policy{})
+			for i, want := range c.proofs {
+				assert.Equal(t, want, r.Impacted[0].Tests[i].Proof, r.Impacted[0].Tests[i].Name)
+			}
+		})
+	}
+}
