@@ -64,24 +64,51 @@ func MakePlan(r *report.Report, p Policy, pkgArg func(string) string, shards int
 	plan := Plan{SchemaVersion: report.SchemaVersion, Tests: []PlannedTest{}, Commands: []Command{}, Untested: []string{}}
 	type key struct{ pkg, name string }
 	covers := map[key][]string{} // test -> features it counts for
+	forced := map[key][]string{} // tests that must run -> their features
 	need := map[string]bool{}
 	for _, f := range r.Impacted {
 		if w, expired := waiverFor(f.ID, p); w != nil && !expired {
 			continue
 		}
-		counted := false
+		var counted []key
+		static := false
 		for _, t := range f.Tests {
 			if f.Tier == report.TierCritical && len(p.CriticalEvidence) > 0 && !slices.Contains(p.CriticalEvidence, t.Evidence) {
 				continue
 			}
-			k := key{t.Package, t.Name}
-			covers[k] = append(covers[k], f.ID)
-			counted = true
+			if t.Proof == report.ProofStatic && !static {
+				static, counted = true, counted[:0]
+			}
+			if static && t.Proof != report.ProofStatic {
+				continue
+			}
+			counted = append(counted, key{t.Package, t.Name})
 		}
-		if counted {
+		// A test that proves the change statically is enough, and the
+		// fewest such tests are chosen; without one, every credited test
+		// runs: coverage recorded while it runs may prove the change
+		// (blastgate run), and which one does is not known before.
+		for _, k := range counted {
+			if static {
+				covers[k] = append(covers[k], f.ID)
+			} else {
+				forced[k] = append(forced[k], f.ID)
+			}
+		}
+		if static {
 			need[f.ID] = true
-		} else {
+		} else if len(counted) == 0 {
 			plan.Untested = append(plan.Untested, f.ID)
+		}
+		continue
+	}
+	// A test that runs anyway proves what it proves statically too.
+	for k := range forced {
+		for _, id := range covers[k] {
+			if need[id] {
+				forced[k] = append(forced[k], id)
+				delete(need, id)
+			}
 		}
 	}
 	candidates := make([]key, 0, len(covers))
@@ -118,6 +145,14 @@ func MakePlan(r *report.Report, p Policy, pkgArg func(string) string, shards int
 				delete(need, id)
 			}
 		}
+		plan.Tests = append(plan.Tests, PlannedTest{Package: k.pkg, Name: k.name, Features: ids})
+	}
+	for i, t := range plan.Tests {
+		k := key{t.Package, t.Name}
+		plan.Tests[i].Features = append(t.Features, forced[k]...)
+		delete(forced, k)
+	}
+	for k, ids := range forced {
 		plan.Tests = append(plan.Tests, PlannedTest{Package: k.pkg, Name: k.name, Features: ids})
 	}
 	sort.Slice(plan.Tests, func(i, j int) bool {
@@ -246,10 +281,13 @@ func (p Plan) Matrix() Matrix {
 // WritePlanText writes the plan as commands to type.
 func WritePlanText(w interface{ Write([]byte) (int, error) }, p Plan, impacted int) error {
 	ew := &errWriter{w: w}
-	features := 0
+	seen := map[string]bool{}
 	for _, t := range p.Tests {
-		features += len(t.Features)
+		for _, id := range t.Features {
+			seen[id] = true
+		}
 	}
+	features := len(seen)
 	switch {
 	case impacted == 0:
 		fmt.Fprintln(ew, "# no feature is impacted: no test is needed")

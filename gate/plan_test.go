@@ -16,9 +16,9 @@ func rel(pkg string) string { return "./" + strings.TrimPrefix(pkg, "m/") }
 
 func TestPlanChoosesFewestTests(t *testing.T) {
 	r := &report.Report{Impacted: []report.Feature{
-		{ID: "GET /bill", Tests: []report.Test{{Package: "m/post", Name: "TestBill", Evidence: "static"}, {Package: "m/web", Name: "TestRoutes", Evidence: "request"}}},
-		{ID: "cmd/shopd", Tests: []report.Test{{Package: "m/web", Name: "TestRoutes", Evidence: "declared"}}},
-		{ID: "POST /token", Tests: []report.Test{{Package: "m/pre", Name: "TestBuyToken", Evidence: "static"}}},
+		{ID: "GET /bill", Tests: []report.Test{{Package: "m/post", Name: "TestBill", Evidence: "static", Proof: "static"}, {Package: "m/web", Name: "TestRoutes", Evidence: "request", Proof: "static"}}},
+		{ID: "cmd/shopd", Tests: []report.Test{{Package: "m/web", Name: "TestRoutes", Evidence: "declared", Proof: "static"}}},
+		{ID: "POST /token", Tests: []report.Test{{Package: "m/pre", Name: "TestBuyToken", Evidence: "static", Proof: "static"}}},
 		{ID: "GET /account"},
 	}}
 	plan := MakePlan(r, Policy{}, rel, 1)
@@ -37,6 +37,47 @@ func TestPlanChoosesFewestTests(t *testing.T) {
 	assert.Equal(t, "# 2 tests cover 3 of 4 impacted features\n"+
 		"go test -json -run '^(TestBuyToken|TestRoutes)$' ./pre ./web\n"+
 		"# untested: GET /account has no credited test: add one (blastgate check names where)\n", out.String())
+}
+
+// A feature with a statically proving test needs only that one; one
+// without needs every credited test to run, since coverage recorded while
+// one runs may prove the change and which is not known before.
+func TestPlanProof(t *testing.T) {
+	r := &report.Report{Impacted: []report.Feature{
+		{ID: "POST /token", Tests: []report.Test{
+			{Package: "m/pre", Name: "TestBuyToken", Evidence: "static", Proof: "none"},
+			{Package: "m/pre", Name: "TestBuyTokenReal", Evidence: "static", Proof: "static"},
+			{Package: "m/web", Name: "TestRoutes", Evidence: "request", Proof: "static"},
+		}},
+		{ID: "GET /bill", Tests: []report.Test{
+			{Package: "m/post", Name: "TestBill", Evidence: "static", Proof: "none"},
+			{Package: "m/web", Name: "TestRoutes", Evidence: "request", Proof: "none"},
+		}},
+	}}
+	plan := MakePlan(r, Policy{}, rel, 1)
+	got := map[string][]string{}
+	for _, tt := range plan.Tests {
+		got[tt.Name] = tt.Features
+	}
+	assert.Equal(t, map[string][]string{
+		"TestBill":   {"GET /bill"},
+		"TestRoutes": {"GET /bill", "POST /token"},
+	}, got, "the double's test is left out; both unproven tests of the bill page run, and TestRoutes, run anyway, proves the token page")
+	var out bytes.Buffer
+	require.NoError(t, WritePlanText(&out, plan, len(r.Impacted)))
+	assert.Contains(t, out.String(), "# 2 tests cover 2 of 2 impacted features\n")
+
+	r.Impacted[0].Tests[2].Proof = "none"
+	plan = MakePlan(r, Policy{}, rel, 1)
+	got = map[string][]string{}
+	for _, tt := range plan.Tests {
+		got[tt.Name] = tt.Features
+	}
+	assert.Equal(t, map[string][]string{
+		"TestBuyTokenReal": {"POST /token"},
+		"TestBill":         {"GET /bill"},
+		"TestRoutes":       {"GET /bill"},
+	}, got)
 }
 
 func TestPlanPolicyAndWaivers(t *testing.T) {

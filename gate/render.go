@@ -235,7 +235,11 @@ func writeCheckText(w io.Writer, r *report.Report, opts TextOptions) {
 			if t.Flaky {
 				flaky = " flaky"
 			}
-			fmt.Fprintf(tw, "%s%s\t%s\t%s%s\n", indent, clean(t.Name), clean(t.Evidence), clean(t.Result), flaky)
+			proof := ""
+			if t.Proof != "" {
+				proof = "\tproof: " + clean(t.Proof)
+			}
+			fmt.Fprintf(tw, "%s%s\t%s\t%s%s%s\n", indent, clean(t.Name), clean(t.Evidence), clean(t.Result), flaky, proof)
 		}
 		tw.Flush()
 		if f.Status != report.StatusCovered && f.Waiver == nil {
@@ -273,6 +277,9 @@ func nextStep(r *report.Report) string {
 	}
 	if has[report.StatusUntested] {
 		todo = append(todo, "add a test for each untested feature")
+	}
+	if has[report.StatusUnproven] {
+		todo = append(todo, "make a test run the changed code through each unproven feature")
 	}
 	if len(todo) == 0 {
 		return "run " + r.NextCommand
@@ -361,7 +368,7 @@ func statusColor(f report.Feature) string {
 	switch shownStatus(f) {
 	case report.StatusCovered:
 		return ansiGreen
-	case report.StatusFailed, report.StatusUntested, report.StatusNotRun:
+	case report.StatusFailed, report.StatusUntested, report.StatusNotRun, report.StatusUnproven:
 		return ansiRed
 	case report.StatusSkipped, "waived":
 		return ansiYellow
@@ -640,7 +647,7 @@ func mdMark(f report.Feature) string {
 	switch shownStatus(f) {
 	case report.StatusCovered:
 		return "✅"
-	case report.StatusFailed, report.StatusUntested, report.StatusNotRun:
+	case report.StatusFailed, report.StatusUntested, report.StatusNotRun, report.StatusUnproven:
 		return "❌"
 	case report.StatusSkipped, "waived":
 		return "⚠️"
@@ -676,6 +683,9 @@ func mdTestsCell(f report.Feature, check bool) string {
 			}
 			if t.Flaky {
 				about = append(about, "flaky")
+			}
+			if t.Proof != "" && check {
+				about = append(about, "proof: "+mdText(t.Proof))
 			}
 			tests = append(tests, fmt.Sprintf("%s (%s)", code(t.Name), strings.Join(about, ", ")))
 		}

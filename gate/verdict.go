@@ -81,6 +81,8 @@ func failing(f report.Feature) bool {
 
 func decideFeature(f *report.Feature, res Results, p Policy) {
 	var counted, passed, failed, skipped, notRun []string
+	var proved bool
+	var unproved []report.Test
 	for i := range f.Tests {
 		t := &f.Tests[i]
 		result, flaky, ok := res.Result(t.Package, t.Name)
@@ -95,6 +97,11 @@ func decideFeature(f *report.Feature, res Results, p Policy) {
 		switch result {
 		case report.ResultPass:
 			passed = append(passed, t.Name)
+			if proves(*t) {
+				proved = true
+			} else {
+				unproved = append(unproved, *t)
+			}
 		case report.ResultFail:
 			failed = append(failed, t.Name)
 		case report.ResultSkip:
@@ -110,8 +117,13 @@ func decideFeature(f *report.Feature, res Results, p Policy) {
 	case len(failed) > 0:
 		f.Status = report.StatusFailed
 		f.Reason = fmt.Sprintf("%s failed", strings.Join(failed, ", "))
-	case len(passed) > 0:
+	case len(passed) > 0 && proved:
 		f.Status, f.Reason = report.StatusCovered, ""
+	case len(passed) > 0:
+		// It ran and passed, but not the changed code: a test double
+		// stood in, or the changed branch was never taken.
+		f.Status, f.Reason = report.StatusUnproven, unprovenReason(unproved)
+		f.Suggestion = proveSuggestion(f, unproved)
 	case len(counted) == 0 && len(f.Tests) > 0:
 		f.Status = report.StatusUntested
 		f.Reason = fmt.Sprintf("critical: its tests have only %s evidence; it needs %s evidence", evidenceOf(f.Tests), strings.Join(p.CriticalEvidence, " or "))
@@ -125,9 +137,72 @@ func decideFeature(f *report.Feature, res Results, p Policy) {
 		f.Status = report.StatusNotRun
 		f.Reason = fmt.Sprintf("%s did not run: run it, or pass its results to check", strings.Join(notRun, ", "))
 	}
-	if f.Status != report.StatusUntested {
+	if f.Status != report.StatusUntested && f.Status != report.StatusUnproven {
 		f.Suggestion = "" // where a test belongs matters only when none counts
 	}
+}
+
+// proves tells whether a passed test ran the changed code through the
+// feature (DESIGN.md "proof"). A test whose proof was never worked out
+// proves nothing: the gate fails closed.
+func proves(t report.Test) bool {
+	return t.Proof == report.ProofStatic || t.Proof == report.ProofCoverage
+}
+
+// unprovenReason names each passed test and what kept it from proving the
+// change: the double that stood in, or the changed code that never ran.
+func unprovenReason(tests []report.Test) string {
+	var parts []string
+	for _, t := range tests {
+		switch {
+		case t.Double != nil:
+			parts = append(parts, fmt.Sprintf("%s passed with the test double %s (%s) in place of %s, the code the change reaches",
+				t.Name, shortName(t.Double.Name), posText(t.Double.Position), shortName(t.Double.Instead)))
+		case len(t.NotRan) > 0:
+			parts = append(parts, fmt.Sprintf("%s passed, but the changed %s never ran under it",
+				t.Name, joinShort(t.NotRan)))
+		default:
+			parts = append(parts, fmt.Sprintf("%s passed, but no path from it through this feature reaches the change", t.Name))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// proveSuggestion says what would prove the change: a test through the
+// real implementation the double replaced, or one that takes the changed
+// code's path; coverage settles what static analysis cannot.
+func proveSuggestion(f *report.Feature, tests []report.Test) string {
+	for _, t := range tests {
+		if t.Double != nil {
+			return fmt.Sprintf("add a test of %s that sets up %s (the production implementation) instead of %s, or make %s do so",
+				f.ID, shortName(t.Double.Instead), shortName(t.Double.Name), t.Name)
+		}
+	}
+	if len(f.Reaches) > 0 {
+		return fmt.Sprintf("add a test of %s that runs %s, or a case of %s that takes the changed lines", f.ID, shortName(f.Reaches[0].Symbol), tests[0].Name)
+	}
+	return fmt.Sprintf("add a test of %s that runs the changed code", f.ID)
+}
+
+// shortName drops the module path from a qualified name:
+// example.com/shop/billing.(*Service).TokenFee -> billing.(*Service).TokenFee.
+func shortName(s string) string {
+	return s[strings.LastIndexByte(s, '/')+1:]
+}
+
+func joinShort(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = shortName(n)
+	}
+	return strings.Join(out, ", ")
+}
+
+func posText(p report.Position) string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	}
+	return p.File
 }
 
 func evidenceOf(tests []report.Test) string {

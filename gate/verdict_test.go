@@ -25,8 +25,21 @@ func feature(id string, tests ...report.Test) report.Feature {
 	return report.Feature{ID: id, Kind: report.KindRoute, Tests: tests, Suggestion: "add a test"}
 }
 
+// test is a credited test that proved the change statically.
 func test(name, evidence string) report.Test {
-	return report.Test{Package: "p", Name: name, Evidence: evidence}
+	return report.Test{Package: "p", Name: name, Evidence: evidence, Proof: report.ProofStatic}
+}
+
+// withProof is t with another proof.
+func withProof(t report.Test, proof string) report.Test {
+	t.Proof = proof
+	return t
+}
+
+var flatFee = &report.Double{
+	Name:     "example.com/shop/prepaid.flatFee",
+	Position: report.Position{File: "prepaid/token_test.go", Line: 12},
+	Instead:  "example.com/shop/billing.(*Service).TokenFee",
 }
 
 func TestDecideStatuses(t *testing.T) {
@@ -47,6 +60,15 @@ func TestDecideStatuses(t *testing.T) {
 		{"failure beats skip", feature("A", test("TestA", "static"), test("TestB", "static")), fakeResults{"p.TestA": "skip", "p.TestB": "fail"}, report.StatusFailed, "TestB failed"},
 		{"credited test skipped", feature("A", test("TestA", "static")), fakeResults{"p.TestA": "skip"}, report.StatusSkipped, "TestA skipped"},
 		{"flaky but passed last", feature("A", test("TestA", "static")), fakeResults{"p.TestA": "~pass"}, report.StatusCovered, ""},
+		{"passed with coverage proof", feature("A", withProof(test("TestA", "static"), report.ProofCoverage)), fakeResults{"p.TestA": "pass"}, report.StatusCovered, ""},
+		{"passed, proof not worked out", feature("A", withProof(test("TestA", "static"), "")), fakeResults{"p.TestA": "pass"}, report.StatusUnproven, "TestA passed, but no path from it through this feature reaches the change"},
+		{"passed with a double", feature("A", report.Test{Package: "p", Name: "TestBuyToken", Evidence: "static", Proof: report.ProofNone, Double: flatFee}), fakeResults{"p.TestBuyToken": "pass"},
+			report.StatusUnproven, "TestBuyToken passed with the test double prepaid.flatFee (prepaid/token_test.go:12) in place of billing.(*Service).TokenFee, the code the change reaches"},
+		{"passed, changed code never ran", feature("A", report.Test{Package: "p", Name: "TestA", Evidence: "request", Proof: report.ProofNone, NotRan: []string{"example.com/shop/billing.Fee"}}), fakeResults{"p.TestA": "pass"},
+			report.StatusUnproven, "TestA passed, but the changed billing.Fee never ran under it"},
+		{"one proves, one does not", feature("A", withProof(test("TestA", "static"), report.ProofNone), test("TestB", "request")), fakeResults{"p.TestA": "pass", "p.TestB": "pass"}, report.StatusCovered, ""},
+		{"the proving test failed", feature("A", withProof(test("TestA", "static"), report.ProofNone), test("TestB", "request")), fakeResults{"p.TestA": "pass", "p.TestB": "fail"}, report.StatusFailed, "TestB failed"},
+		{"the proving test did not run", feature("A", withProof(test("TestA", "static"), report.ProofNone), test("TestB", "request")), fakeResults{"p.TestA": "pass"}, report.StatusUnproven, "TestA passed"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := &report.Report{Impacted: []report.Feature{c.f}}
@@ -59,9 +81,12 @@ func TestDecideStatuses(t *testing.T) {
 				want = report.VerdictPass
 			}
 			assert.Equal(t, want, r.Verdict)
-			if c.status == report.StatusUntested {
+			switch c.status {
+			case report.StatusUntested:
 				assert.Equal(t, "add a test", got.Suggestion)
-			} else {
+			case report.StatusUnproven:
+				assert.Contains(t, got.Suggestion, "add a test of A that ")
+			default:
 				assert.Empty(t, got.Suggestion)
 			}
 		})

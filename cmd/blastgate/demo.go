@@ -18,7 +18,10 @@ import (
 // branch that edits the shared fee code for the postpaid page, runs the
 // postpaid tests as its author did and checks them (the gate fails, naming
 // the token page and the test that would cover it), then lets blastgate
-// run what the change needs (the gate passes).
+// run what the change needs (the token test runs and passes, but prices
+// with a test double: the gate fails, unproven, naming the double), and
+// last takes the branch that adds a token test through the real billing
+// service (the gate passes).
 func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
 	var keep string
 	if err := parseCommand(g, "demo", args, stderr, func(fs *flag.FlagSet) {
@@ -66,8 +69,21 @@ func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 		"$ blastgate run --base main\n\n")
 	demo = *g
 	demo.dir = dir
-	if err := runRun(ctx, &demo, []string{"--base", "main", "--results-out", filepath.Join(work, "run.json")}, stdout, stdout); err != nil {
-		return fmt.Errorf("demo: the gate should pass once the planned tests ran: %w", err)
+	err = runRun(ctx, &demo, []string{"--base", "main", "--results-out", filepath.Join(work, "run.json")}, stdout, stdout)
+	if !errors.Is(err, errGateFailed) {
+		return fmt.Errorf("demo: the gate should have failed: the token test prices with a test double: %v", err)
+	}
+
+	fmt.Fprintf(stdout, "\n3. Branch shared-change-proved adds a token test through the real billing service:\n\n"+
+		"$ git checkout shared-change-proved\n"+
+		"$ blastgate run --base main\n\n")
+	if out, err := exec.CommandContext(ctx, "git", "-C", dir, "checkout", "-q", "shared-change-proved").CombinedOutput(); err != nil {
+		return fmt.Errorf("demo: git checkout: %v: %s", err, out)
+	}
+	demo = *g
+	demo.dir = dir
+	if err := runRun(ctx, &demo, []string{"--base", "main", "--results-out", filepath.Join(work, "proved.json")}, stdout, stdout); err != nil {
+		return fmt.Errorf("demo: the gate should pass once a test runs the changed fee through the token page: %w", err)
 	}
 	if keep != "" {
 		fmt.Fprintf(stdout, "\nThe shop is in %s; try blastgate impact --base main there.\n", keep)

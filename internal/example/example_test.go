@@ -20,12 +20,13 @@ var scenarioFiles = map[string][]string{
 	"page-only":             {"postpaid/bill.go"},
 	"postpaid-only-billing": {"billing/fee.go"},
 	"shared-change":         {"billing/fee.go"},
+	"shared-change-proved":  {"billing/fee.go", "prepaid/pricing_test.go"},
 	"template-change":       {"postpaid/templates/bill.html"},
 	"test-only":             {"prepaid/token_test.go"},
 }
 
 func TestScenarios(t *testing.T) {
-	want := []string{"account-change", "page-only", "postpaid-only-billing", "shared-change", "template-change", "test-only"}
+	want := []string{"account-change", "page-only", "postpaid-only-billing", "shared-change", "shared-change-proved", "template-change", "test-only"}
 	assert.Equal(t, want, Scenarios())
 	for _, name := range Scenarios() {
 		_, ok := scenarioFiles[name]
