@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -94,7 +95,16 @@ func runRun(ctx context.Context, g *globals, args []string, stdout, stderr io.Wr
 	plan := gate.MakePlan(c.report, c.policy(), c.pkgArg, 1)
 	set := results.NewSet()
 	if len(plan.Tests) > 0 {
-		path, err := c.runTests(ctx, plan, extra, out, stderr)
+		proof, err := c.startProof(extra, stderr)
+		if err != nil {
+			return err
+		}
+		defer proof.close()
+		args := extra
+		if proof != nil {
+			args = append(slices.Clip(proof.args), extra...)
+		}
+		path, err := c.runTests(ctx, plan, args, out, stderr)
 		if err != nil {
 			return err
 		}
@@ -102,6 +112,11 @@ func runRun(ctx context.Context, g *globals, args []string, stdout, stderr io.Wr
 			return err
 		}
 		fmt.Fprintf(stderr, "results: %s\n", path)
+		if proof != nil {
+			if err := proof.record(ctx, c, set, stderr); err != nil {
+				return err
+			}
+		}
 	} else {
 		fmt.Fprintln(stderr, "no credited test to run")
 	}
