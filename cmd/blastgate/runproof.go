@@ -245,7 +245,7 @@ func (p *proofRecorder) record(ctx context.Context, c *change, set *results.Set,
 			if provedByCoverage(f, set) {
 				continue
 			}
-			for _, t := range candidates(f, set, binaries) {
+			for _, t := range candidates(f, set, groups, policy.ProofLines) {
 				k := [2]string{t.Package, t.Name}
 				if tried[k] {
 					continue
@@ -270,7 +270,7 @@ func (p *proofRecorder) record(ctx context.Context, c *change, set *results.Set,
 		gate.ApplyCoverage(c.report, cov, policy)
 	}
 	if reruns > 0 {
-		fmt.Fprintf(stderr, "proof: %d tests rerun alone for coverage in %s\n", reruns, time.Since(start).Round(100*time.Millisecond))
+		fmt.Fprintf(stderr, "proof: %d %s rerun alone for coverage in %s\n", reruns, plural(reruns, "test", "tests"), time.Since(start).Round(100*time.Millisecond))
 	}
 	return nil
 }
@@ -292,16 +292,23 @@ func passed(set *results.Set, t report.Test) bool {
 }
 
 // candidates are the credited tests of f a rerun alone could prove it
-// with: passed, of a package whose binary was kept, not yet decided by
-// coverage (proof none from a group is exact), those with static proof
-// first.
-func candidates(f report.Feature, set *results.Set, binaries map[string]manifest) []report.Test {
+// with: passed, not yet decided by coverage, of a package whose run shows
+// that changed code f reaches ran (under one of several tests), those
+// with static proof first.
+func candidates(f report.Feature, set *results.Set, groups []gate.GroupCoverage, lines bool) []report.Test {
 	var out []report.Test
 	for _, t := range f.Tests {
-		if _, ok := binaries[t.Package]; !ok || !passed(set, t) || t.Proof == report.ProofCoverage || (t.Proof == report.ProofNone && t.NotRan != nil) {
+		if !passed(set, t) || t.Proof == report.ProofCoverage {
 			continue
 		}
-		out = append(out, t)
+		for _, g := range groups {
+			if g.Package == t.Package && slices.Contains(g.Tests, t.Name) {
+				if proof, _ := gate.CoverageProof(f, g.Profiles, lines); proof == report.ProofCoverage {
+					out = append(out, t)
+				}
+				break
+			}
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		return out[i].Proof == report.ProofStatic && out[j].Proof != report.ProofStatic
@@ -478,4 +485,11 @@ func alonePattern(name string) string {
 		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
 	}
 	return strings.Join(parts, "/")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
