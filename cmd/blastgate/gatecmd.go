@@ -51,6 +51,9 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if err := c.matchResults(set); err != nil {
 		return err
 	}
+	if err := c.applyShardProof(files); err != nil {
+		return err
+	}
 	if err := c.applyProfiles(coverage); err != nil {
 		return err
 	}

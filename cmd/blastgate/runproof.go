@@ -223,15 +223,23 @@ func copyFile(from, to string) error {
 	return os.WriteFile(to, data, 0o755)
 }
 
+// recorded is the coverage a run recorded: per package run, and per
+// test rerun alone.
+type recorded struct {
+	groups []gate.GroupCoverage
+	alone  []gate.TestCoverage
+}
+
 // record reads what the run recorded, draws the exact conclusions of
 // each package's profile, reruns alone the tests still needed, and gives
 // the report its proof.
-func (p *proofRecorder) record(ctx context.Context, c *change, set *results.Set, stderr io.Writer) error {
+func (p *proofRecorder) record(ctx context.Context, c *change, set *results.Set, stderr io.Writer) (recorded, error) {
 	start := time.Now()
 	groups, binaries, err := p.groups(ctx, c, set)
 	if err != nil {
-		return err
+		return recorded{}, err
 	}
+	rec := recorded{groups: groups}
 	policy := c.policy()
 	gate.ApplyGroupCoverage(c.report, groups, policy)
 
@@ -264,15 +272,16 @@ func (p *proofRecorder) record(ctx context.Context, c *change, set *results.Set,
 		}
 		cov := p.rerun(ctx, batch, binaries, c, stderr)
 		if err := ctx.Err(); err != nil {
-			return err
+			return recorded{}, err
 		}
 		reruns += len(batch)
+		rec.alone = append(rec.alone, cov...)
 		gate.ApplyCoverage(c.report, cov, policy)
 	}
 	if reruns > 0 {
 		fmt.Fprintf(stderr, "proof: %d %s rerun alone for coverage in %s\n", reruns, plural(reruns, "test", "tests"), time.Since(start).Round(100*time.Millisecond))
 	}
-	return nil
+	return rec, nil
 }
 
 // provedByCoverage reports whether a passed credited test of f has
