@@ -284,11 +284,11 @@ func TestChecksFailEachTarget(t *testing.T) {
 		"impacted / true": {4, func(r *appResult) {
 			r.edits[1].Impacted = []string{"GET /d", "GET /e", "GET /f"}
 		}, "6 impacted for 3 true (2.00x)"},
-		"impacted / package level": {5, func(r *appResult) { r.edits[0].PackageLevel, r.edits[1].PackageLevel = 5, 5 }, "4 impacted for 10 at package level (0.40x)"},
-		"time vs VTA":              {6, func(r *appResult) { r.cost.Blastgate.Wall = 6 * time.Second }, "blastgate impact took 6s"},
-		"memory vs VTA":            {6, func(r *appResult) { r.cost.Blastgate.RSS = 1200 << 20 }, "blastgate impact used 1200 MB"},
-		"cached vs go list":        {7, func(r *appResult) { r.cost.Cached.Wall = 2 * time.Second }, "cached re-run took 2s"},
-		"no cache":                 {7, func(r *appResult) { r.cost.HasCache = false }, "cached re-run not measured"},
+		"impacted / package level":  {5, func(r *appResult) { r.edits[0].PackageLevel, r.edits[1].PackageLevel = 5, 5 }, "4 impacted for 10 at package level (0.40x)"},
+		"time vs VTA":               {6, func(r *appResult) { r.cost.Blastgate.Wall = 6 * time.Second }, "blastgate impact took 6s"},
+		"memory vs VTA":             {6, func(r *appResult) { r.cost.Blastgate.RSS = 1200 << 20 }, "blastgate impact used 1200 MB"},
+		"cached vs go list":         {7, func(r *appResult) { r.cost.Cached.Wall = 2 * time.Second }, "cached re-run took 2s"},
+		"no cache":                  {7, func(r *appResult) { r.cost.HasCache = false }, "cached re-run not measured"},
 		"run with proof vs go test": {8, func(r *appResult) { r.cost.Proof.Run = 20 * time.Second }, "blastgate run with proof took 20s, 2.00x go test -json -run's 10s"},
 		"credit recall": {9, func(r *appResult) {
 			r.credit.Exercised = append(r.credit.Exercised, "GET /c")
