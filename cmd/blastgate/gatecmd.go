@@ -39,6 +39,9 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if len(files) == 0 {
 		return usagef("check: --results FILE is required: the go test -json output (or JUnit XML) of the tests that ran")
 	}
+	if err := notProofFiles(files); err != nil {
+		return err
+	}
 	set, err := results.ReadFiles(files...)
 	if err != nil {
 		return err

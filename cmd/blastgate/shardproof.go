@@ -224,3 +224,22 @@ func (c *change) readShardProof(file string, data []byte) ([]gate.GroupCoverage,
 	sort.Slice(groups, func(i, j int) bool { return groups[i].Package < groups[j].Package })
 	return groups, alone, nil
 }
+
+// notProofFiles fails when a file given as results is a shard's proof
+// file (a glob such as shard-*.json* picks them up).
+func notProofFiles(files []string) error {
+	for _, f := range files {
+		if !strings.HasSuffix(f, shardProofSuffix) {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue // ReadFiles says why
+		}
+		var p shardProof
+		if json.Unmarshal(data, &p) == nil && p.Format == shardProofFormat {
+			return usagef("check: %s is the proof file of %s, read with it: pass only the results files (shard-*.json)", f, strings.TrimSuffix(f, shardProofSuffix))
+		}
+	}
+	return nil
+}
