@@ -16,6 +16,11 @@ import (
 type TestCoverage struct {
 	Package, Name string
 	Profiles      []*cover.Profile
+	// Setup is the coverage of a run of the same test binary that ran no
+	// test (package initialization, TestMain): a block that ran there
+	// may have run before the test did, so it shows nothing about the
+	// test. Nil when there was no such run.
+	Setup []*cover.Profile
 }
 
 // ApplyCoverage turns recorded coverage into proof (DESIGN.md "proof"):
@@ -30,9 +35,11 @@ type TestCoverage struct {
 // proof from the analysis). A test without coverage keeps its proof too.
 func ApplyCoverage(r *report.Report, cov []TestCoverage, p Policy) {
 	byTest := map[[2]string][]*cover.Profile{}
+	setup := map[[2]string][]*cover.Profile{}
 	for _, c := range cov {
 		k := [2]string{c.Package, c.Name}
 		byTest[k] = append(byTest[k], c.Profiles...)
+		setup[k] = append(setup[k], c.Setup...)
 	}
 	if len(byTest) == 0 {
 		return
@@ -45,7 +52,7 @@ func ApplyCoverage(r *report.Report, cov []TestCoverage, p Policy) {
 			if !ok {
 				continue
 			}
-			proof, notRan := CoverageProof(*f, profiles, p.ProofLines)
+			proof, notRan := CoverageProof(*f, profiles, setup[[2]string{t.Package, t.Name}], p.ProofLines)
 			switch proof {
 			case report.ProofCoverage:
 				t.Proof, t.NotRan, t.Double = proof, nil, nil
@@ -68,10 +75,20 @@ func ApplyCoverage(r *report.Report, cov []TestCoverage, p Policy) {
 // whose changed lines no block covers, such as a changed comment, is
 // judged whole). A declaration that is not measured leaves the answer
 // open: when no measured one ran, the result is "" rather than none.
-func CoverageProof(f report.Feature, profiles []*cover.Profile, lines bool) (string, []string) {
+// So does a block that ran in setup (the binary's run of no test): it
+// shows neither that the test ran it nor that it did not.
+func CoverageProof(f report.Feature, profiles, setup []*cover.Profile, lines bool) (string, []string) {
 	blocks := map[string][]cover.ProfileBlock{} // IMPORTPATH/base.go -> blocks
 	for _, p := range profiles {
 		blocks[p.FileName] = append(blocks[p.FileName], p.Blocks...)
+	}
+	inSetup := map[blockKey]bool{}
+	for _, p := range setup {
+		for _, b := range p.Blocks {
+			if b.Count > 0 {
+				inSetup[keyOf(p.FileName, b)] = true
+			}
+		}
 	}
 	var notRan []string
 	code, unmeasured := false, false
@@ -99,20 +116,25 @@ func CoverageProof(f report.Feature, profiles []*cover.Profile, lines bool) (str
 				}
 			}
 		}
-		measured, ran := false, false
-		for _, b := range blocks[d.Package+"/"+path.Base(d.Position.File)] {
+		file := d.Package + "/" + path.Base(d.Position.File)
+		measured, ran, ambiguous := false, false, false
+		for _, b := range blocks[file] {
 			if !match(b) {
 				continue
 			}
 			measured = true
-			if b.Count > 0 {
+			switch {
+			case b.Count > 0 && inSetup[keyOf(file, b)]:
+				ambiguous = true
+			case b.Count > 0:
 				ran = true
-				break
 			}
 		}
 		switch {
 		case ran:
 			return report.ProofCoverage, nil
+		case ambiguous:
+			unmeasured = true
 		case measured:
 			if !slices.Contains(notRan, d.Symbol) {
 				notRan = append(notRan, d.Symbol)
@@ -135,6 +157,8 @@ type GroupCoverage struct {
 	// "TestX/TestM"), parents and subtests alike.
 	Tests    []string
 	Profiles []*cover.Profile
+	// Setup is the binary's run of no test, as TestCoverage.Setup.
+	Setup []*cover.Profile
 }
 
 // ApplyGroupCoverage draws from a group's coverage only what stays exact
@@ -153,7 +177,7 @@ func ApplyGroupCoverage(r *report.Report, groups []GroupCoverage, p Policy) {
 				if t.Package != g.Package || !slices.Contains(g.Tests, t.Name) {
 					continue
 				}
-				proof, notRan := CoverageProof(*f, g.Profiles, p.ProofLines)
+				proof, notRan := CoverageProof(*f, g.Profiles, g.Setup, p.ProofLines)
 				switch {
 				case proof == report.ProofNone:
 					t.Proof, t.NotRan = proof, notRan
@@ -174,4 +198,14 @@ func SoleTest(ran []string, name string) bool {
 		}
 	}
 	return true
+}
+
+// blockKey identifies a block of a profile.
+type blockKey struct {
+	file                                 string
+	startLine, startCol, endLine, endCol int
+}
+
+func keyOf(file string, b cover.ProfileBlock) blockKey {
+	return blockKey{file, b.StartLine, b.StartCol, b.EndLine, b.EndCol}
 }

@@ -145,3 +145,24 @@ func TestApplyGroupCoverage(t *testing.T) {
 		})
 	}
 }
+
+func TestApplyCoverageSetup(t *testing.T) {
+	// Fee's body ran, but it ran in the binary's run of no test too
+	// (TestMain warmed the page up): it shows nothing about the test.
+	apply := func(recorded, setup []string, lines bool) report.Test {
+		r := &report.Report{Impacted: []report.Feature{token(fee)}}
+		ApplyCoverage(r, []TestCoverage{{Package: "example.com/shop/prepaid", Name: "TestBuyToken", Profiles: profile(t, recorded...), Setup: profile(t, setup...)}}, Policy{ProofLines: lines})
+		return r.Impacted[0].Tests[0]
+	}
+	got := apply([]string{feeBody + ran, feeBranch + notRan, feeReturn + ran}, []string{feeBody + ran, feeBranch + notRan, feeReturn + ran}, false)
+	assert.Equal(t, report.ProofStatic, got.Proof, "ran only where setup ran it: cannot tell")
+	got = apply([]string{feeBody + ran, feeBranch + ran, feeReturn + ran}, []string{feeBody + ran, feeBranch + notRan, feeReturn + ran}, false)
+	assert.Equal(t, report.ProofCoverage, got.Proof, "the branch setup never took ran under the test")
+	got = apply([]string{feeBody + notRan, feeReturn + notRan}, []string{feeBody + notRan, feeReturn + notRan}, false)
+	assert.Equal(t, report.ProofNone, got.Proof, "nothing ran at all")
+
+	// A group whose only run of Fee was in setup decides nothing either.
+	r := &report.Report{Impacted: []report.Feature{token(fee)}}
+	ApplyGroupCoverage(r, []GroupCoverage{{Package: "example.com/shop/prepaid", Tests: []string{"TestBuyToken"}, Profiles: profile(t, feeBody+ran), Setup: profile(t, feeBody+ran)}}, Policy{})
+	assert.Equal(t, report.ProofStatic, r.Impacted[0].Tests[0].Proof)
+}

@@ -47,8 +47,11 @@ import (
 //     proof only: the results stay those of step 1, and a rerun that
 //     fails or does not run the test proves nothing (a warning says so).
 //
-// Code that runs before any test (init, TestMain) is counted for the
-// tests of its binary: set-mode coverage cannot tell it apart.
+// Code that runs before any test (package initialization, TestMain)
+// cannot be told apart from a test's own in set-mode coverage: each
+// package whose run shows changed code ran also runs its kept binary
+// with no test (-test.run '^$'), and a block that ran there proves
+// nothing about any test (gate.TestCoverage.Setup).
 
 // coverExecCommand is the hidden command go test -exec runs: blastgate
 // __cover-exec DIR BINARY ARGS...
@@ -239,8 +242,12 @@ func (p *proofRecorder) record(ctx context.Context, c *change, set *results.Set,
 	if err != nil {
 		return recorded{}, err
 	}
-	rec := recorded{groups: groups}
 	policy := c.policy()
+	setup := p.setups(ctx, c, groups, binaries, policy.ProofLines, stderr)
+	for i := range groups {
+		groups[i].Setup = setup[groups[i].Package]
+	}
+	rec := recorded{groups: groups}
 	gate.ApplyGroupCoverage(c.report, groups, policy)
 
 	// Rerun, a round at a time, one undecided passed test per feature
@@ -271,6 +278,9 @@ func (p *proofRecorder) record(ctx context.Context, c *change, set *results.Set,
 			tried[k] = true
 		}
 		cov := p.rerun(ctx, batch, binaries, c, stderr)
+		for i := range cov {
+			cov[i].Setup = setup[cov[i].Package]
+		}
 		if err := ctx.Err(); err != nil {
 			return recorded{}, err
 		}
@@ -312,7 +322,7 @@ func candidates(f report.Feature, set *results.Set, groups []gate.GroupCoverage,
 		}
 		for _, g := range groups {
 			if g.Package == t.Package && slices.Contains(g.Tests, t.Name) {
-				if proof, _ := gate.CoverageProof(f, g.Profiles, lines); proof == report.ProofCoverage {
+				if proof, _ := gate.CoverageProof(f, g.Profiles, g.Setup, lines); proof == report.ProofCoverage {
 					out = append(out, t)
 				}
 				break
@@ -458,16 +468,7 @@ func (p *proofRecorder) runAlone(ctx context.Context, m manifest, pkg, name stri
 	if err != nil {
 		return gate.TestCoverage{}, fmt.Sprintf("%s (%s) could not be rerun alone for coverage: %v", name, pkg, err)
 	}
-	var args []string
-	for _, a := range m.Args {
-		switch flagName(a) {
-		case "test.run", "test.coverprofile", "test.gocoverdir", "test.v":
-			continue
-		}
-		args = append(args, a)
-	}
-	args = append(args, "-test.v=true", "-test.run="+alonePattern(name), "-test.coverprofile="+profile, "-test.gocoverdir="+coverDir)
-	cmd := exec.CommandContext(ctx, m.Binary, args...)
+	cmd := exec.CommandContext(ctx, m.Binary, binaryArgs(m, alonePattern(name), profile, coverDir)...)
 	cmd.Dir = m.Dir
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
@@ -501,4 +502,83 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// binaryArgs are the flags go test gave the kept binary m, to run the
+// tests run selects with -test.v and a profile of their own.
+func binaryArgs(m manifest, run, profile, coverDir string) []string {
+	var args []string
+	for _, a := range m.Args {
+		switch flagName(a) {
+		case "test.run", "test.coverprofile", "test.gocoverdir", "test.v":
+			continue
+		}
+		args = append(args, a)
+	}
+	return append(args, "-test.v=true", "-test.run="+run, "-test.coverprofile="+profile, "-test.gocoverdir="+coverDir)
+}
+
+// setups runs, for each package whose run shows changed code ran, its
+// kept binary with no test (-test.run '^$'): what runs there (package
+// initialization, TestMain) runs before any test, and shows nothing about
+// one. A package whose run of no test fails gets its whole run as setup:
+// no coverage proof from it (fail closed), with a warning.
+func (p *proofRecorder) setups(ctx context.Context, c *change, groups []gate.GroupCoverage, binaries map[string]manifest, lines bool, stderr io.Writer) map[string][]*cover.Profile {
+	var need []gate.GroupCoverage
+	for _, g := range groups {
+		for _, f := range c.report.Impacted {
+			if proof, _ := gate.CoverageProof(f, g.Profiles, nil, lines); proof == report.ProofCoverage {
+				need = append(need, g)
+				break
+			}
+		}
+	}
+	out := map[string][]*cover.Profile{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	for i, g := range need {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			ps, err := p.runSetup(ctx, binaries[g.Package], i)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if ctx.Err() == nil {
+					w := fmt.Sprintf("%s: its test binary failed when run with no test (%v): no coverage proof from its tests", g.Package, err)
+					fmt.Fprintf(stderr, "blastgate: warning: %s\n", w)
+					c.report.Warnings = append(c.report.Warnings, w)
+				}
+				ps = g.Profiles
+			}
+			out[g.Package] = ps
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// runSetup runs the kept binary m with no test and returns its coverage.
+func (p *proofRecorder) runSetup(ctx context.Context, m manifest, n int) ([]*cover.Profile, error) {
+	profile := filepath.Join(p.dir, fmt.Sprintf("setup-%d-%d.cover", time.Now().UnixNano(), n))
+	coverDir, err := os.MkdirTemp(p.dir, "gocoverdir-")
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, m.Binary, binaryArgs(m, "^$", profile, coverDir)...)
+	cmd.Dir = m.Dir
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("%v: %s", err, firstLine(buf.String()))
+	}
+	return cover.ParseProfiles(profile)
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return line
 }

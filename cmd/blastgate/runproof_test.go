@@ -36,48 +36,8 @@ func TestRunRecordsProof(t *testing.T) {
 	require.NoError(t, example.Materialize(ctx, dir))
 	git(t, dir, "checkout", "-q", "shared-change-proved")
 
-	// -exec runs blastgate: the test binary under the name testscript
-	// gives it on PATH.
-	defer func(arg0 string) { os.Args[0] = arg0 }(os.Args[0])
-	os.Args[0] = "blastgate"
-
-	g := &globals{dir: dir, dirArg: dir, format: "text"}
-	c, err := openChange(ctx, g, revisions{base: "main", head: "HEAD"}, true, nil)
-	require.NoError(t, err)
+	c, rec, stderr, fee, tokenFee := runWithProof(t, dir)
 	defer c.close()
-	fee := declaration(t, dir, "example.com/shop/billing.Fee", "func Fee(")
-	tokenFee := declaration(t, dir, "example.com/shop/billing.(*Service).TokenFee", "func (s *Service) TokenFee(")
-	postpaid := declaration(t, dir, "example.com/shop/billing.PostpaidBill", "func PostpaidBill(")
-	for i := range c.report.Impacted {
-		f := &c.report.Impacted[i]
-		switch f.ID {
-		case "POST /token/buy":
-			f.Reaches = []report.Declaration{fee, tokenFee}
-		case "GET /bill/{account}":
-			f.Reaches = []report.Declaration{fee, postpaid}
-		default:
-			f.Reaches = []report.Declaration{fee}
-		}
-		for j := range f.Tests {
-			f.Tests[j].Proof = "" // as if the analysis could prove nothing
-		}
-	}
-
-	plan := gate.MakePlan(c.report, c.policy(), c.pkgArg, 1)
-	var stderr bytes.Buffer
-	proof, err := c.startProof([]string{"-v"}, &stderr)
-	require.NoError(t, err)
-	require.NotNil(t, proof)
-	defer proof.close()
-	assert.Contains(t, proof.args, "-coverpkg=example.com/shop/billing")
-	path, err := c.runTests(ctx, plan, append(proof.args, "-v"), "", &stderr)
-	require.NoError(t, err, stderr.String())
-	defer os.Remove(path)
-	set, err := results.ReadFiles(path)
-	require.NoError(t, err)
-	rec, err := proof.record(ctx, c, set, &stderr)
-	require.NoError(t, err, stderr.String())
-
 	proofs := map[string]report.Test{}
 	for _, f := range c.report.Impacted {
 		for _, tt := range f.Tests {
@@ -101,6 +61,58 @@ func TestRunRecordsProof(t *testing.T) {
 
 	// Nothing of the user's repository was written.
 	assert.Empty(t, git(t, dir, "status", "--porcelain"))
+}
+
+// runWithProof analyses the shop in dir against main, fills in Reaches
+// by hand (every feature reaches billing.Fee; the token page also
+// billing.(*Service).TokenFee, the bill page billing.PostpaidBill),
+// forgets the static proof, and runs the planned tests recording proof,
+// as run does.
+func runWithProof(t *testing.T, dir string) (*change, recorded, *bytes.Buffer, report.Declaration, report.Declaration) {
+	t.Helper()
+	ctx := context.Background()
+	// -exec runs blastgate: the test binary under the name testscript
+	// gives it on PATH.
+	t.Cleanup(func(arg0 string) func() { return func() { os.Args[0] = arg0 } }(os.Args[0]))
+	os.Args[0] = "blastgate"
+
+	g := &globals{dir: dir, dirArg: dir, format: "text"}
+	c, err := openChange(ctx, g, revisions{base: "main", head: "HEAD"}, true, nil)
+	require.NoError(t, err)
+	fee := declaration(t, dir, "example.com/shop/billing.Fee", "func Fee(")
+	tokenFee := declaration(t, dir, "example.com/shop/billing.(*Service).TokenFee", "func (s *Service) TokenFee(")
+	postpaid := declaration(t, dir, "example.com/shop/billing.PostpaidBill", "func PostpaidBill(")
+	for i := range c.report.Impacted {
+		f := &c.report.Impacted[i]
+		switch f.ID {
+		case "POST /token/buy":
+			f.Reaches = []report.Declaration{fee, tokenFee}
+		case "GET /bill/{account}":
+			f.Reaches = []report.Declaration{fee, postpaid}
+		default:
+			f.Reaches = []report.Declaration{fee}
+		}
+		for j := range f.Tests {
+			f.Tests[j].Proof = "" // as if the analysis could prove nothing
+		}
+	}
+
+	plan := gate.MakePlan(c.report, c.policy(), c.pkgArg, 1)
+	var stderr bytes.Buffer
+	proof, err := c.startProof([]string{"-v"}, &stderr)
+	require.NoError(t, err)
+	require.NotNil(t, proof)
+	t.Cleanup(proof.close)
+	assert.Contains(t, proof.args, "-coverpkg=example.com/shop/billing")
+	path, err := c.runTests(ctx, plan, append(proof.args, "-v"), "", &stderr)
+	require.NoError(t, err, stderr.String())
+	t.Cleanup(func() { os.Remove(path) })
+	set, err := results.ReadFiles(path)
+	require.NoError(t, err)
+	rec, err := proof.record(ctx, c, set, &stderr)
+	require.NoError(t, err, stderr.String())
+
+	return c, rec, &stderr, fee, tokenFee
 }
 
 // declaration finds a function of billing/fee.go in the shop: its first
@@ -182,4 +194,48 @@ func TestStartProofFlags(t *testing.T) {
 	p5, err := (&change{report: &report.Report{}}).startProof(nil, &stderr)
 	require.NoError(t, err)
 	assert.Nil(t, p5)
+}
+
+// TestRunProofSetup: code that runs in TestMain, before any test, proves
+// nothing about the tests: prepaid's TestMain prices a payment with
+// billing.Fee, so prepaid's run shows Fee ran, but its run of no test
+// shows it too: TestBuyToken (which prices with a double) gets no
+// coverage proof (it keeps the proof it had), where a profile read
+// naively would have credited it.
+func TestRunProofSetup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go test")
+	}
+	dir := filepath.Join(t.TempDir(), "shop")
+	require.NoError(t, example.Materialize(context.Background(), dir))
+	git(t, dir, "checkout", "-q", "shared-change")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "prepaid", "main_test.go"), []byte(`package prepaid
+
+import (
+	"os"
+	"testing"
+
+	"example.com/shop/billing"
+)
+
+func TestMain(m *testing.M) {
+	if billing.Fee(10000) <= 0 { // warm up the pricing
+		os.Exit(3)
+	}
+	os.Exit(m.Run())
+}
+`), 0o644))
+	git(t, dir, "add", ".")
+	git(t, dir, "commit", "-q", "-m", "prepaid: TestMain warms up the pricing")
+
+	c, _, stderr, _, _ := runWithProof(t, dir)
+	defer c.close()
+	for _, f := range c.report.Impacted {
+		for _, tt := range f.Tests {
+			if tt.Name == "TestBuyToken" {
+				assert.Equal(t, "", tt.Proof, "%s: %s", f.ID, stderr)
+				assert.Nil(t, tt.NotRan)
+			}
+		}
+	}
 }

@@ -88,6 +88,8 @@ type shardGroup struct {
 	Package string   `json:"package"`
 	Tests   []string `json:"tests"`
 	Profile string   `json:"profile"`
+	// Setup is the coverage of the binary's run of no test, when it ran.
+	Setup string `json:"setup,omitempty"`
 }
 
 // shardTest is the coverage of a test rerun alone.
@@ -95,6 +97,7 @@ type shardTest struct {
 	Package string `json:"package"`
 	Name    string `json:"name"`
 	Profile string `json:"profile"`
+	Setup   string `json:"setup,omitempty"`
 }
 
 // writeShardProof writes the proof file of the results at path.
@@ -105,10 +108,10 @@ func writeShardProof(c *change, path string, rec recorded, sh shardFlag, stderr 
 	}
 	p := shardProof{Format: shardProofFormat, Head: c.report.Head, Shard: sh.String(), Results: sum, Groups: []shardGroup{}, Alone: []shardTest{}}
 	for _, g := range rec.groups {
-		p.Groups = append(p.Groups, shardGroup{Package: g.Package, Tests: g.Tests, Profile: profileText(g.Profiles)})
+		p.Groups = append(p.Groups, shardGroup{Package: g.Package, Tests: g.Tests, Profile: profileText(g.Profiles), Setup: setupText(g.Setup)})
 	}
 	for _, t := range rec.alone {
-		p.Alone = append(p.Alone, shardTest{Package: t.Package, Name: t.Name, Profile: profileText(t.Profiles)})
+		p.Alone = append(p.Alone, shardTest{Package: t.Package, Name: t.Name, Profile: profileText(t.Profiles), Setup: setupText(t.Setup)})
 	}
 	data, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
@@ -208,7 +211,11 @@ func (c *change) readShardProof(file string, data []byte) ([]gate.GroupCoverage,
 		if err != nil {
 			return nil, nil, err
 		}
-		groups = append(groups, gate.GroupCoverage{Package: g.Package, Tests: got, Profiles: ps})
+		setup, err := parseSetup(g.Setup)
+		if err != nil {
+			return nil, nil, err
+		}
+		groups = append(groups, gate.GroupCoverage{Package: g.Package, Tests: got, Profiles: ps, Setup: setup})
 	}
 	var alone []gate.TestCoverage
 	for _, t := range p.Alone {
@@ -219,7 +226,11 @@ func (c *change) readShardProof(file string, data []byte) ([]gate.GroupCoverage,
 		if err != nil {
 			return nil, nil, err
 		}
-		alone = append(alone, gate.TestCoverage{Package: t.Package, Name: t.Name, Profiles: ps})
+		setup, err := parseSetup(t.Setup)
+		if err != nil {
+			return nil, nil, err
+		}
+		alone = append(alone, gate.TestCoverage{Package: t.Package, Name: t.Name, Profiles: ps, Setup: setup})
 	}
 	sort.Slice(groups, func(i, j int) bool { return groups[i].Package < groups[j].Package })
 	return groups, alone, nil
@@ -242,4 +253,19 @@ func notProofFiles(files []string) error {
 		}
 	}
 	return nil
+}
+
+// setupText is profileText, "" for no setup run.
+func setupText(ps []*cover.Profile) string {
+	if ps == nil {
+		return ""
+	}
+	return profileText(ps)
+}
+
+func parseSetup(text string) ([]*cover.Profile, error) {
+	if text == "" {
+		return nil, nil
+	}
+	return cover.ParseProfilesFromReader(strings.NewReader(text))
 }
