@@ -39,10 +39,11 @@ import (
 //     none of a feature's changed code ran in the whole binary, it ran
 //     under none of its tests (proof none); when one test ran in it, the
 //     profile is that test's own.
-//  3. For a feature still without a proving test, its passed credited
-//     tests that a group could not decide run again, alone, one per
-//     round, with the kept binary (no build, no link) and the same flags:
-//     -test.run '^TestX$' (a suite method: '^TestX$/^TestM$'). Their
+//  3. For a feature still without a proving test (static proof counts),
+//     its passed credited tests that a group could not decide run again,
+//     alone, one per round, with the kept binary (no build, no link) and
+//     the same flags, -test.run '^TestX$' (a suite method:
+//     '^TestX$/^TestM$'). Their
 //     profiles are each test's own (gate.ApplyCoverage). A rerun decides
 //     proof only: the results stay those of step 1, and a rerun that
 //     fails or does not run the test proves nothing (a warning says so).
@@ -251,13 +252,14 @@ func (p *proofRecorder) record(ctx context.Context, c *change, set *results.Set,
 	gate.ApplyGroupCoverage(c.report, groups, policy)
 
 	// Rerun, a round at a time, one undecided passed test per feature
-	// that no test proves yet.
+	// that no passed test proves yet (statically or by coverage): the
+	// reruns cost test time, and a proof the gate already has needs none.
 	tried := map[[2]string]bool{}
 	reruns := 0
 	for {
 		var batch [][2]string
 		for _, f := range c.report.Impacted {
-			if provedByCoverage(f, set) {
+			if proved(f, set) {
 				continue
 			}
 			for _, t := range candidates(f, set, groups, policy.ProofLines) {
@@ -294,11 +296,11 @@ func (p *proofRecorder) record(ctx context.Context, c *change, set *results.Set,
 	return rec, nil
 }
 
-// provedByCoverage reports whether a passed credited test of f has
-// coverage proof.
-func provedByCoverage(f report.Feature, set *results.Set) bool {
+// proved reports whether a passed credited test of f proves the change,
+// statically or by coverage.
+func proved(f report.Feature, set *results.Set) bool {
 	for _, t := range f.Tests {
-		if t.Proof == report.ProofCoverage && passed(set, t) {
+		if (t.Proof == report.ProofCoverage || t.Proof == report.ProofStatic) && passed(set, t) {
 			return true
 		}
 	}
