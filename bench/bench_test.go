@@ -239,6 +239,7 @@ func goodResult() *appResult {
 			Cached:    cost{Wall: time.Second / 10, RSS: 16 << 20},
 			VTA:       cost{Wall: 10 * time.Second, RSS: 2000 << 20},
 			HasCache:  true,
+			Proof:     &proofCost{Tests: 3, GoTest: 10 * time.Second, Run: 12 * time.Second},
 		},
 		credit: &creditScore{Measured: true, Routes: 20, Passed: 10,
 			Exercised: []string{"GET /a", "GET /b"}, CreditedTrue: []string{"GET /a", "GET /b"}},
@@ -250,7 +251,7 @@ func TestChecksPassWhenEveryTargetIsMet(t *testing.T) {
 	assert.Empty(t, v.Unmeasured)
 	assert.Empty(t, v.Missed)
 	assert.Empty(t, v.NotChecked)
-	assert.Len(t, v.Targets, 10)
+	assert.Len(t, v.Targets, 11)
 	require.NoError(t, v.err(false))
 }
 
@@ -283,12 +284,13 @@ func TestChecksFailEachTarget(t *testing.T) {
 		"impacted / true": {4, func(r *appResult) {
 			r.edits[1].Impacted = []string{"GET /d", "GET /e", "GET /f"}
 		}, "6 impacted for 3 true (2.00x)"},
-		"impacted / package level": {5, func(r *appResult) { r.edits[0].PackageLevel, r.edits[1].PackageLevel = 5, 5 }, "4 impacted for 10 at package level (0.40x)"},
-		"time vs VTA":              {6, func(r *appResult) { r.cost.Blastgate.Wall = 6 * time.Second }, "blastgate impact took 6s"},
-		"memory vs VTA":            {6, func(r *appResult) { r.cost.Blastgate.RSS = 1200 << 20 }, "blastgate impact used 1200 MB"},
-		"cached vs go list":        {7, func(r *appResult) { r.cost.Cached.Wall = 2 * time.Second }, "cached re-run took 2s"},
-		"no cache":                 {7, func(r *appResult) { r.cost.HasCache = false }, "cached re-run not measured"},
-		"credit recall": {8, func(r *appResult) {
+		"impacted / package level":  {5, func(r *appResult) { r.edits[0].PackageLevel, r.edits[1].PackageLevel = 5, 5 }, "4 impacted for 10 at package level (0.40x)"},
+		"time vs VTA":               {6, func(r *appResult) { r.cost.Blastgate.Wall = 6 * time.Second }, "blastgate impact took 6s"},
+		"memory vs VTA":             {6, func(r *appResult) { r.cost.Blastgate.RSS = 1200 << 20 }, "blastgate impact used 1200 MB"},
+		"cached vs go list":         {7, func(r *appResult) { r.cost.Cached.Wall = 2 * time.Second }, "cached re-run took 2s"},
+		"no cache":                  {7, func(r *appResult) { r.cost.HasCache = false }, "cached re-run not measured"},
+		"run with proof vs go test": {8, func(r *appResult) { r.cost.Proof.Run = 20 * time.Second }, "blastgate run with proof took 20s, 2.00x go test -json -run's 10s"},
+		"credit recall": {9, func(r *appResult) {
 			r.credit.Exercised = append(r.credit.Exercised, "GET /c")
 			r.credit.Uncredited = []string{"GET /c (exercised by m.TestC)"}
 		}, "app: credit recall 2 of 3 routes the tests exercise (67%), target >= 90%; credited with no test that exercises them: GET /c (exercised by m.TestC)"},
@@ -321,6 +323,9 @@ func TestChecksFailWhenNothingWasMeasured(t *testing.T) {
 		"no stack": {func(r *appResult) {
 			r.edits[1] = editScore{Edit: edit{Name: "e2"}, Unmeasured: unmeasured(nil, nil)}
 		}, "app: edit e2: the tests recorded no stack"},
+		"proof cost not measured": {func(r *appResult) {
+			r.cost.Proof = &proofCost{Unmeasured: "the edit plans no test"}
+		}, "app: proof cost: the edit plans no test"},
 		"no credit truth": {func(r *appResult) {
 			r.credit = &creditScore{Measured: true, Unmeasured: "no test passed alone"}
 		}, "app: test credit: no test passed alone"},

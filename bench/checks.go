@@ -180,6 +180,10 @@ func checks(results []*appResult, aggregate bool) verdict {
 		v.Targets = append(v.Targets,
 			fmt.Sprintf("blastgate impact's time and memory <= %.1fx callgraph -algo=vta's, for each application", maxVsVTA),
 			fmt.Sprintf("a cached re-run <= %.1fx go list -deps -test's time, for each application", maxCachedVsGoList))
+		v.Targets = append(v.Targets, fmt.Sprintf("blastgate run recording proof <= %.1fx go test -json -run of the same tests without coverage, for each application", maxRunVsGoTest))
+		missed, unmeasured := proofCostMisses(results)
+		v.Missed = append(v.Missed, missed...)
+		v.Unmeasured = append(v.Unmeasured, unmeasured...)
 	} else {
 		v.NotChecked = append(v.NotChecked, "cost was not measured (-skip-cost or -smoke): no cost target")
 	}

@@ -143,6 +143,7 @@ func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost, s
 			if res.cost, err = measureCost(ctx, dir, src, tools); err != nil {
 				return nil, err
 			}
+			res.cost.Proof = measureProofCost(ctx, src, tools, testTimeout)
 		}
 		if err := git(ctx, src, "reset", "-q", "--hard", "HEAD~1"); err != nil {
 			return nil, err

@@ -14,6 +14,7 @@ import (
 func printReport(w io.Writer, results []*appResult, v verdict) {
 	printTables(w, results)
 	printCost(w, results)
+	printProofCost(w, results)
 	printCredit(w, results)
 	printNotes(w, results)
 	printVerdict(w, v)

@@ -17,6 +17,7 @@
 //	    expires: 2026-12-31                                # required, YYYY-MM-DD
 //	policy:
 //	  critical_evidence: [request, coverage]               # what counts for critical features
+//	  proof: lines                                         # coverage proof needs a changed line to run (default: declaration)
 //	monitor: "https://grafana.example.com/d/shop?var-feature={id}"  # dashboards; features may set their own monitor:
 //	goos: [windows, darwin/arm64]                      # other builds to analyse: GOOS or GOOS/GOARCH
 //	build_tags: [integration, "netgo,osusergo"]        # and tag sets, one build each (tags of a set comma-separated)
@@ -49,6 +50,12 @@ import (
 // File is the default config file name at the repository root.
 const File = ".blastgate.yaml"
 
+// Proof granularities (policy: proof:).
+const (
+	ProofDeclaration = "declaration" // a changed function, method or initializer ran
+	ProofLines       = "lines"       // a changed line ran
+)
+
 // Tiers.
 const (
 	TierCritical = "critical"
@@ -64,6 +71,9 @@ type Config struct {
 	// CriticalEvidence lists the evidence kinds that count for critical
 	// features; empty means every kind.
 	CriticalEvidence []string
+	// Proof is what recorded coverage must show ran for a test to prove
+	// a change: ProofDeclaration (the default, also for "") or ProofLines.
+	Proof string
 	// Monitor is a dashboard URL template for every feature: "{id}" is
 	// replaced by the feature's id, query-escaped.
 	Monitor string
@@ -217,7 +227,8 @@ var (
 	topKeys      = []string{"features", "waivers", "policy", "monitor", "goos", "build_tags", "ignore"}
 	featureKeys  = []string{"id", "entry", "owners", "tier", "tests", "monitor"}
 	waiverKeys   = []string{"feature", "reason", "expires"}
-	policyKeys   = []string{"critical_evidence"}
+	policyKeys   = []string{"critical_evidence", "proof"}
+	proofKinds   = []string{ProofDeclaration, ProofLines}
 	evidenceKind = []string{"static", "request", "declared", "coverage"}
 	tiers        = []string{TierCritical, TierStandard}
 )
@@ -291,6 +302,10 @@ func Parse(path string, data []byte) (*Config, error) {
 			cfg.Ignore = p.ignore(k, v)
 		case "policy":
 			p.mapping(v, policyKeys, "policy", func(key string, k, v *yaml.Node) {
+				if key == "proof" {
+					cfg.Proof = p.proof(k, v)
+					return
+				}
 				cfg.CriticalEvidence = p.strings(k, v)
 				for _, e := range cfg.CriticalEvidence {
 					if !slices.Contains(evidenceKind, e) {
@@ -703,4 +718,13 @@ func list(words []string) string {
 
 func isSpace(r rune) bool {
 	return r == ' ' || r == '\t' || r == '\n' || r == '\r'
+}
+
+// proof is the value of policy: proof:, declaration or lines.
+func (p *parser) proof(k, v *yaml.Node) string {
+	s := p.str(k, v)
+	if p.err == nil && !slices.Contains(proofKinds, s) {
+		p.fail(p.errorf(v.Line, "use "+list(proofKinds), "unknown proof granularity %q", s))
+	}
+	return s
 }

@@ -200,6 +200,16 @@ func TestParseErrors(t *testing.T) {
 		line:    2,
 		problem: `unknown evidence kind "vibes"`,
 	}, {
+		name:    "unknown proof granularity",
+		data:    "policy:\n  proof: branches\n",
+		line:    2,
+		problem: `unknown proof granularity "branches"`,
+	}, {
+		name:    "proof not a string",
+		data:    "policy:\n  proof: [lines]\n",
+		line:    2,
+		problem: "proof must be a string, not a list",
+	}, {
 		name:    "entry not a string",
 		data:    "features:\n  - id: a\n    entry: [example.com/a]\n",
 		line:    3,
@@ -429,10 +439,22 @@ monitor: "https://grafana.example.com/d/shop?var-feature={id}"
 	assert.False(t, w.Expired(time.Date(2026, 12, 31, 23, 0, 0, 0, time.UTC)), "a waiver holds through its last day")
 	assert.True(t, w.Expired(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)))
 	assert.Equal(t, []string{"request", "coverage"}, cfg.CriticalEvidence)
+	assert.Equal(t, "", cfg.Proof, "the default granularity: declaration")
 	assert.Equal(t, "https://grafana.example.com/d/tokens", cfg.MonitorFor("POST /token/buy"), "a feature's own monitor wins")
 	assert.Equal(t, "https://grafana.example.com/d/shop?var-feature=GET+%2Faccount", cfg.MonitorFor("GET /account"))
 	assert.Equal(t, "", (&Config{}).MonitorFor("x"))
 
 	_, err = Parse("c.yaml", []byte("monitor: grafana/d/x\n"))
 	require.ErrorContains(t, err, `c.yaml:1: monitor "grafana/d/x" is not an http(s) URL`)
+}
+
+func TestPolicyProof(t *testing.T) {
+	for _, v := range []string{ProofLines, ProofDeclaration} {
+		cfg, err := Parse("c.yaml", []byte("policy:\n  proof: "+v+"\n  critical_evidence: [request]\n"))
+		require.NoError(t, err)
+		assert.Equal(t, v, cfg.Proof)
+		assert.Equal(t, []string{"request"}, cfg.CriticalEvidence)
+	}
+	_, err := Parse("c.yaml", []byte("policy:\n  proof: line\n"))
+	require.EqualError(t, err, `c.yaml:2: unknown proof granularity "line"; use declaration, lines`)
 }

@@ -270,13 +270,16 @@ type MatrixEntry struct {
 	Packages string `json:"packages"`
 	Run      string `json:"run"`
 	Tests    int    `json:"tests"`
+	// Shards is the number of shards: blastgate run --shard
+	// SHARD/SHARDS runs this one.
+	Shards int `json:"shards"`
 }
 
 // Matrix returns the plan's commands as a GitHub Actions matrix.
 func (p Plan) Matrix() Matrix {
 	m := Matrix{Include: []MatrixEntry{}}
 	for i, c := range p.Commands {
-		m.Include = append(m.Include, MatrixEntry{Shard: i + 1, Packages: strings.Join(c.Packages, " "), Run: c.Run, Tests: c.Tests})
+		m.Include = append(m.Include, MatrixEntry{Shard: i + 1, Packages: strings.Join(c.Packages, " "), Run: c.Run, Tests: c.Tests, Shards: len(p.Commands)})
 	}
 	return m
 }

@@ -113,7 +113,7 @@ func TestPlanShards(t *testing.T) {
 	assert.Equal(t, 2, plan.Commands[1].Tests)
 	m := plan.Matrix()
 	require.Len(t, m.Include, 2)
-	assert.Equal(t, MatrixEntry{Shard: 1, Packages: "./pA ./pC ./pE", Run: "^(TestA|TestC|TestE)$", Tests: 3}, m.Include[0])
+	assert.Equal(t, MatrixEntry{Shard: 1, Packages: "./pA ./pC ./pE", Run: "^(TestA|TestC|TestE)$", Tests: 3, Shards: 2}, m.Include[0])
 
 	// More shards than tests: no empty shard.
 	plan = MakePlan(&report.Report{Impacted: features[:1]}, Policy{}, rel, 4)
@@ -158,4 +158,26 @@ func TestPlanSuiteMethods(t *testing.T) {
 	require.Len(t, plan.Commands, 2)
 	assert.Equal(t, "^TestItems$/^(TestGetItem)$", plan.Commands[0].Run)
 	assert.Equal(t, "^TestItems$/^(TestHealth)$", plan.Commands[1].Run)
+}
+
+// TestPlanShardsAgain: splitting again into as many shards as the matrix
+// has (run --shard K/SHARDS) gives the same shards, also when more were
+// asked for than there are tests.
+func TestPlanShardsAgain(t *testing.T) {
+	rel := func(p string) string { return "./" + p }
+	var features []report.Feature
+	for i := range 7 {
+		name := string(rune('A' + i))
+		features = append(features, report.Feature{ID: name, Tests: []report.Test{{Package: "p" + name, Name: "Test" + name, Proof: report.ProofStatic}}})
+	}
+	for _, asked := range []int{2, 3, 7, 10} {
+		r := &report.Report{Impacted: features}
+		m := MakePlan(r, Policy{}, rel, asked).Matrix()
+		again := MakePlan(r, Policy{}, rel, m.Include[0].Shards)
+		require.Len(t, again.Commands, len(m.Include))
+		for i, e := range m.Include {
+			assert.Equal(t, e.Run, again.Commands[i].Run)
+			assert.Equal(t, e.Packages, strings.Join(again.Commands[i].Packages, " "))
+		}
+	}
 }

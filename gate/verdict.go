@@ -33,6 +33,9 @@ type Policy struct {
 	CriticalEvidence []string
 	// Now is the day waivers are checked against.
 	Now time.Time
+	// ProofLines is policy proof: lines: coverage proves a change only
+	// when a changed line ran, not just the changed declaration.
+	ProofLines bool
 }
 
 // Decide fills in each impacted feature's test results, status and

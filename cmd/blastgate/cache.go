@@ -84,6 +84,7 @@ type cachedChange struct {
 	Packages         []string       `json:"packages"`
 	CriticalEvidence []string       `json:"critical_evidence,omitempty"`
 	Waivers          []gate.Waiver  `json:"waivers,omitempty"`
+	ProofLines       bool           `json:"proof_lines,omitempty"`
 }
 
 // get returns the change cached under k, or false.
@@ -107,7 +108,7 @@ func (ac *analysisCache) get(k cache.Key) (*change, bool) {
 		module:   e.Module,
 		modules:  e.Modules,
 		packages: e.Packages,
-		rules:    gate.Policy{CriticalEvidence: e.CriticalEvidence, Waivers: e.Waivers},
+		rules:    gate.Policy{CriticalEvidence: e.CriticalEvidence, Waivers: e.Waivers, ProofLines: e.ProofLines},
 	}, true
 }
 
@@ -120,6 +121,7 @@ func (ac *analysisCache) put(k cache.Key, c *change) {
 		Packages:         c.packages,
 		CriticalEvidence: c.rules.CriticalEvidence,
 		Waivers:          c.rules.Waivers,
+		ProofLines:       c.rules.ProofLines,
 	})
 	if err == nil {
 		err = ac.c.Put(k, data)

@@ -27,9 +27,10 @@ Commands:
   plan    --base REV [--head REV]  the tests to run (go test command lines)
           [--shards N]             ... split into N groups, as a GitHub Actions matrix
   check   --base REV [--head REV] --results FILE...   the verdict
-          [--coverage PKG.TestName=FILE]              per-test coverage evidence
+          [--coverage PKG.TestName=FILE]              per-test coverage: evidence and proof
   run     --base REV [--head REV] [-- GO TEST FLAGS]  plan, run go test -json, check
           [--results-out FILE]                        where to keep the raw results
+          [--shard K/N]                               shard K of plan --shards N, proof recorded, no verdict
   render  --format F               re-render a saved JSON report from stdin
   annotate [--report FILE] [--outputs FILE]   GitHub annotations (and action outputs) for a saved report
   comment --report FILE            post or update the pull request's impact comment

@@ -39,6 +39,9 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if len(files) == 0 {
 		return usagef("check: --results FILE is required: the go test -json output (or JUnit XML) of the tests that ran")
 	}
+	if err := notProofFiles(files); err != nil {
+		return err
+	}
 	set, err := results.ReadFiles(files...)
 	if err != nil {
 		return err
@@ -49,6 +52,12 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	}
 	defer c.close()
 	if err := c.matchResults(set); err != nil {
+		return err
+	}
+	if err := c.applyShardProof(files); err != nil {
+		return err
+	}
+	if err := c.applyProfiles(coverage); err != nil {
 		return err
 	}
 	return c.decide(ctx, set, g, stdout)

@@ -32,6 +32,9 @@ const (
 
 // Main runs blastgate with args and returns its exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == coverExecCommand {
+		return coverExec(args[1:], stderr) // go test -exec, while run records proof
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := run(ctx, args, stdout, stderr)

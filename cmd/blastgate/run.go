@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,15 +71,20 @@ func (c *change) pkgArg(path string) string {
 func runRun(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
 	var rv revisions
 	var out string
+	var sh shardFlag
 	fs, err := parseCommandArgs(g, "run", args, stderr, func(fs *flag.FlagSet) {
 		rv.define(fs)
 		fs.StringVar(&out, "results-out", "", "keep the raw go test -json output in `FILE` (default: a new file in the temporary directory)")
+		fs.Var(&sh, "shard", "run only shard `K/N` of plan --shards N, record its proof next to --results-out, and leave the verdict to check")
 	})
 	if err != nil {
 		return err
 	}
 	if err := rv.check("run"); err != nil {
 		return err
+	}
+	if sh.n > 0 && out == "" {
+		return usagef("run: --shard needs --results-out FILE: check --results reads the shards' files (and the proof recorded next to each)")
 	}
 	extra := fs.Args() // go test flags, after --
 	for _, a := range extra {
@@ -92,9 +98,23 @@ func runRun(ctx context.Context, g *globals, args []string, stdout, stderr io.Wr
 	}
 	defer c.close()
 	plan := gate.MakePlan(c.report, c.policy(), c.pkgArg, 1)
+	if sh.n > 0 {
+		if plan, err = sh.of(c, plan); err != nil {
+			return err
+		}
+	}
 	set := results.NewSet()
 	if len(plan.Tests) > 0 {
-		path, err := c.runTests(ctx, plan, extra, out, stderr)
+		proof, err := c.startProof(extra, stderr)
+		if err != nil {
+			return err
+		}
+		defer proof.close()
+		args := extra
+		if proof != nil {
+			args = append(slices.Clip(proof.args), extra...)
+		}
+		path, err := c.runTests(ctx, plan, args, out, stderr)
 		if err != nil {
 			return err
 		}
@@ -102,6 +122,15 @@ func runRun(ctx context.Context, g *globals, args []string, stdout, stderr io.Wr
 			return err
 		}
 		fmt.Fprintf(stderr, "results: %s\n", path)
+		var rec recorded
+		if proof != nil {
+			if rec, err = proof.record(ctx, c, set, stderr); err != nil {
+				return err
+			}
+		}
+		if sh.n > 0 {
+			return writeShardProof(c, path, rec, sh, stderr)
+		}
 	} else {
 		fmt.Fprintln(stderr, "no credited test to run")
 	}

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxRunVsGoTest is issue 13's target: blastgate run, recording proof,
+// against go test -json -run of the same tests without coverage.
+const maxRunVsGoTest = 1.3
+
+// proofCost is run's wall time with proof against go test -json -run
+// of the same tests without coverage, on the first edit's tree.
+type proofCost struct {
+	Tests          int           // planned tests
+	GoTest, Run    time.Duration // each after a warm-up run of both
+	Reruns         int           // tests run again alone for attribution
+	CoverPackages  int           // packages coverage measured (-coverpkg)
+	Unmeasured     string        // why not, when it was not measured
+	Verdict, Proof string        // run's verdict; proofs of its credited tests, "coverage 3, none 1"
+}
+
+// measureProofCost times, on the edited tree at src, go test -count=1
+// -json -run RUN PKGS (the plan's tests, no coverage) and blastgate run
+// --base HEAD~1 (the same tests, with coverage recorded per test, reruns
+// and the verdict included), each once after a warm-up of both, so that
+// neither pays for compiling what the other already compiled.
+func measureProofCost(ctx context.Context, src string, tools *toolset, timeout time.Duration) *proofCost {
+	var pc proofCost
+	out, _, err := timed(ctx, src, timeout, tools.blastgate, "--format", "json", "plan", "--base", "HEAD~1")
+	if err != nil {
+		pc.Unmeasured = "plan: " + firstLines(err.Error(), 3)
+		return &pc
+	}
+	var plan struct {
+		Tests    []json.RawMessage
+		Commands []struct {
+			Packages []string
+			Run      string
+		}
+	}
+	if err := json.Unmarshal(out, &plan); err != nil || len(plan.Commands) != 1 {
+		pc.Unmeasured = fmt.Sprintf("plan: not one command (%v)", err)
+		return &pc
+	}
+	pc.Tests = len(plan.Tests)
+	if pc.Tests == 0 {
+		pc.Unmeasured = "the edit plans no test"
+		return &pc
+	}
+	goTest := append([]string{"test", "-count=1", "-json", "-run", plan.Commands[0].Run}, plan.Commands[0].Packages...)
+	run := []string{"--format", "json", "run", "--base", "HEAD~1"}
+	var report []byte
+	var stderr string
+	for i := range 2 { // a warm-up, then the measurement
+		var goErr, runErr error
+		_, pc.GoTest, goErr = timed(ctx, src, timeout, "go", goTest...)
+		report, pc.Run, runErr = timed(ctx, src, timeout, tools.blastgate, run...)
+		if runErr != nil {
+			stderr = runErr.Error()
+		}
+		if i == 0 && (isStartError(goErr) || !gateExit(runErr)) {
+			pc.Unmeasured = "blastgate run: " + firstLines(fmt.Sprint(runErr, goErr), 3)
+			return &pc
+		}
+	}
+	logf("proof cost: %d tests: go test -json -run %s, blastgate run with proof %s", pc.Tests, pc.GoTest, pc.Run)
+	pc.Reruns, pc.CoverPackages, pc.Verdict, pc.Proof = summarizeRun(report, stderr)
+	return &pc
+}
+
+// timed runs a command in dir, returning its standard output, its wall
+// time and its error (an *exec.ExitError carries its standard error).
+func timed(ctx context.Context, dir string, timeout time.Duration, name string, args ...string) ([]byte, time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		err = fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, stderr.String())
+	}
+	return stdout.Bytes(), wall, err
+}
+
+// isStartError reports whether the command could not run at all (not a
+// test failure, which go test reports with exit status 1).
+func isStartError(err error) bool {
+	var ee *exec.ExitError
+	return err != nil && !errors.As(err, &ee)
+}
+
+// gateExit reports whether blastgate run exited 0 or 1 (the gate
+// decided), not 2 (an error).
+func gateExit(err error) bool {
+	var ee *exec.ExitError
+	return err == nil || (errors.As(err, &ee) && ee.ExitCode() == 1)
+}
+
+var (
+	rerunsRE   = regexp.MustCompile(`(?m)^proof: (\d+) tests? rerun alone`)
+	coverpkgRE = regexp.MustCompile(`-coverpkg=(\S+)`)
+)
+
+// summarizeRun reads what run said: its reruns and -coverpkg on stderr,
+// its verdict and the proofs of the credited tests in its JSON report.
+func summarizeRun(report []byte, stderr string) (reruns, coverPkgs int, verdict, proofs string) {
+	if m := rerunsRE.FindStringSubmatch(stderr); m != nil {
+		reruns, _ = strconv.Atoi(m[1])
+	}
+	if m := coverpkgRE.FindStringSubmatch(stderr); m != nil {
+		coverPkgs = len(strings.Split(strings.Trim(m[1], "'"), ","))
+	}
+	var r struct {
+		Verdict  string
+		Impacted []struct {
+			Tests []struct{ Proof, Result string }
+		}
+	}
+	if json.Unmarshal(report, &r) != nil {
+		return reruns, coverPkgs, "", ""
+	}
+	count := map[string]int{}
+	for _, f := range r.Impacted {
+		for _, t := range f.Tests {
+			if t.Result != "" && t.Result != "not-run" {
+				count[cmpOr(t.Proof, "unset")]++
+			}
+		}
+	}
+	var parts []string
+	for _, k := range slices.Sorted(func(yield func(string) bool) {
+		for k := range count {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		parts = append(parts, fmt.Sprintf("%s %d", k, count[k]))
+	}
+	return reruns, coverPkgs, r.Verdict, strings.Join(parts, ", ")
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// printProofCost writes the proof cost table, when it was measured.
+func printProofCost(w io.Writer, results []*appResult) {
+	if !slices.ContainsFunc(results, func(r *appResult) bool { return r.cost != nil && r.cost.Proof != nil }) {
+		return
+	}
+	fmt.Fprintf(w, "| application | planned tests | go test -json -run (no coverage) | blastgate run with proof | run / go test (target <= %.1fx) | coverpkg packages | tests rerun alone | verdict | proofs of the tests that ran |\n", maxRunVsGoTest)
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---|---|")
+	for _, r := range results {
+		if r.cost == nil || r.cost.Proof == nil {
+			continue
+		}
+		p := r.cost.Proof
+		if p.Unmeasured != "" {
+			fmt.Fprintf(w, "| %s | %d | not measured: %s | | | | | | |\n", r.app.Name, p.Tests, strings.ReplaceAll(p.Unmeasured, "\n", " "))
+			continue
+		}
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %d | %d | %s | %s |\n", r.app.Name, p.Tests, p.GoTest.Round(10*time.Millisecond), p.Run.Round(10*time.Millisecond),
+			ratioF(p.Run.Seconds(), p.GoTest.Seconds()), p.CoverPackages, p.Reruns, p.Verdict, p.Proof)
+	}
+	fmt.Fprintln(w)
+}
+
+// proofCostMisses lists the applications whose run with proof took more
+// than maxRunVsGoTest times go test's time.
+func proofCostMisses(results []*appResult) (missed, unmeasured []string) {
+	for _, r := range results {
+		if r.cost == nil || r.cost.Proof == nil {
+			continue
+		}
+		p := r.cost.Proof
+		switch {
+		case p.Unmeasured != "":
+			unmeasured = append(unmeasured, r.app.Name+": proof cost: "+p.Unmeasured)
+		case p.Run.Seconds() > maxRunVsGoTest*p.GoTest.Seconds():
+			missed = append(missed, fmt.Sprintf("%s: blastgate run with proof took %s, %s go test -json -run's %s, target <= %.1fx", r.app.Name,
+				p.Run.Round(10*time.Millisecond), ratioF(p.Run.Seconds(), p.GoTest.Seconds()), p.GoTest.Round(10*time.Millisecond), maxRunVsGoTest))
+		}
+	}
+	return missed, unmeasured
+}
