@@ -239,8 +239,8 @@ func goodResult() *appResult {
 			Cached:    cost{Wall: time.Second / 10, RSS: 16 << 20},
 			VTA:       cost{Wall: 10 * time.Second, RSS: 2000 << 20},
 			HasCache:  true,
-			Proof:     &proofCost{Tests: 3, GoTest: 10 * time.Second, Run: 12 * time.Second},
 		},
+		proof: &proofCost{Tests: 3, GoTest: 10 * time.Second, Run: 12 * time.Second},
 		credit: &creditScore{Measured: true, Routes: 20, Passed: 10,
 			Exercised: []string{"GET /a", "GET /b"}, CreditedTrue: []string{"GET /a", "GET /b"}},
 	}
@@ -289,7 +289,7 @@ func TestChecksFailEachTarget(t *testing.T) {
 		"memory vs VTA":             {6, func(r *appResult) { r.cost.Blastgate.RSS = 1200 << 20 }, "blastgate impact used 1200 MB"},
 		"cached vs go list":         {7, func(r *appResult) { r.cost.Cached.Wall = 2 * time.Second }, "cached re-run took 2s"},
 		"no cache":                  {7, func(r *appResult) { r.cost.HasCache = false }, "cached re-run not measured"},
-		"run with proof vs go test": {8, func(r *appResult) { r.cost.Proof.Run = 20 * time.Second }, "blastgate run with proof took 20s, 2.00x go test -json -run's 10s"},
+		"run with proof vs go test": {8, func(r *appResult) { r.proof.Run = 20 * time.Second }, "blastgate run with proof took 20s, 2.00x go test -json -run's 10s"},
 		"credit recall": {9, func(r *appResult) {
 			r.credit.Exercised = append(r.credit.Exercised, "GET /c")
 			r.credit.Uncredited = []string{"GET /c (exercised by m.TestC)"}
@@ -324,7 +324,7 @@ func TestChecksFailWhenNothingWasMeasured(t *testing.T) {
 			r.edits[1] = editScore{Edit: edit{Name: "e2"}, Unmeasured: unmeasured(nil, nil)}
 		}, "app: edit e2: the tests recorded no stack"},
 		"proof cost not measured": {func(r *appResult) {
-			r.cost.Proof = &proofCost{Unmeasured: "the edit plans no test"}
+			r.proof = &proofCost{Unmeasured: "the edit plans no test"}
 		}, "app: proof cost: the edit plans no test"},
 		"no credit truth": {func(r *appResult) {
 			r.credit = &creditScore{Measured: true, Unmeasured: "no test passed alone"}

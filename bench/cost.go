@@ -25,9 +25,6 @@ type costScore struct {
 	GoList, Blastgate, Cached, VTA cost
 	HasCache                       bool
 	VTAPackages                    string // set when callgraph got only the packages that build
-	// Proof is blastgate run with proof against go test -json -run of
-	// the same tests (proofcost.go).
-	Proof *proofCost
 }
 
 // measureCost runs, on the edited tree with a warm build cache: go list

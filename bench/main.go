@@ -87,15 +87,16 @@ func main() {
 	reportOnly := flag.Bool("report-only", false, "report missed targets without failing (a measurement that could not be made still fails)")
 	smoke := flag.Bool("smoke", false, "a few minutes' end-to-end run: "+smokeApp+", edits "+strings.Join(smokeEdits, " and ")+", no cost step")
 	skipCredit := flag.Bool("skip-credit", false, "skip the test-credit truth (every top-level test run alone under coverage: slow)")
+	skipProof := flag.Bool("skip-proof", false, "skip the proof cost (blastgate run with proof against go test -json on the first edit)")
 	testTimeout := flag.Duration("test-timeout", 15*time.Minute, "limit for each run of an application's tests (for the credit truth: of each test run alone)")
 	flag.Parse()
 	if *smoke {
-		if *only != "" || *skipCost || *skipCredit {
-			fmt.Fprintln(os.Stderr, "bench: -smoke chooses its application and skips the cost and credit steps: no -apps, -skip-cost or -skip-credit with it")
+		if *only != "" || *skipCost || *skipCredit || *skipProof {
+			fmt.Fprintln(os.Stderr, "bench: -smoke chooses its application and skips the cost, credit and proof steps: no -apps, -skip-cost, -skip-credit or -skip-proof with it")
 			os.Exit(2)
 		}
 	}
-	if err := run(*only, *work, *skipCost, *skipCredit, *reportOnly, *smoke, *testTimeout); err != nil {
+	if err := run(*only, *work, *skipCost, *skipCredit, *skipProof, *reportOnly, *smoke, *testTimeout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -107,7 +108,7 @@ const smokeApp = "mailpit"
 
 var smokeEdits = []string{"storage.GetMessage", "apiv1.Search"}
 
-func run(only, work string, skipCost, skipCredit, reportOnly, smoke bool, testTimeout time.Duration) error {
+func run(only, work string, skipCost, skipCredit, skipProof, reportOnly, smoke bool, testTimeout time.Duration) error {
 	ctx := context.Background()
 	repo, err := os.Getwd()
 	if err != nil {
@@ -121,7 +122,7 @@ func run(only, work string, skipCost, skipCredit, reportOnly, smoke bool, testTi
 		return err
 	}
 	if smoke {
-		skipCost, skipCredit = true, true
+		skipCost, skipCredit, skipProof = true, true, true
 	}
 	if work == "" {
 		if work, err = os.MkdirTemp("", "blastgate-bench-"); err != nil {
@@ -145,7 +146,7 @@ func run(only, work string, skipCost, skipCredit, reportOnly, smoke bool, testTi
 	var results []*appResult
 	for _, a := range selected {
 		logf("== %s (%s, %s)", a.Name, a.Module, a.Router)
-		r, err := measure(ctx, a, filepath.Join(work, a.Name), tools, skipCost, skipCredit, testTimeout)
+		r, err := measure(ctx, a, filepath.Join(work, a.Name), tools, skipCost, skipCredit, skipProof, testTimeout)
 		if err != nil {
 			return fmt.Errorf("%s: %w", a.Name, err)
 		}
@@ -199,6 +200,9 @@ type appResult struct {
 	// credit is the test-credit score; nil when not measured (-skip-credit,
 	// -smoke, or an application whose tests give no truth).
 	credit *creditScore
+	// proof is blastgate run's cost with proof on the first edit; nil
+	// when not measured (-skip-proof, -smoke).
+	proof *proofCost
 }
 
 func logf(format string, args ...any) {

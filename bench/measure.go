@@ -45,7 +45,7 @@ type reportJSON struct {
 }
 
 // measure runs every measurement on one application.
-func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost, skipCredit bool, testTimeout time.Duration) (*appResult, error) {
+func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost, skipCredit, skipProof bool, testTimeout time.Duration) (*appResult, error) {
 	src := filepath.Join(dir, "src")
 	if err := fetch(ctx, a, dir, src); err != nil {
 		return nil, err
@@ -143,7 +143,9 @@ func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost, s
 			if res.cost, err = measureCost(ctx, dir, src, tools); err != nil {
 				return nil, err
 			}
-			res.cost.Proof = measureProofCost(ctx, src, tools, testTimeout)
+		}
+		if i == 0 && !skipProof {
+			res.proof = measureProofCost(ctx, src, tools, testTimeout)
 		}
 		if err := git(ctx, src, "reset", "-q", "--hard", "HEAD~1"); err != nil {
 			return nil, err

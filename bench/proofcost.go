@@ -164,16 +164,16 @@ func cmpOr(s, def string) string {
 
 // printProofCost writes the proof cost table, when it was measured.
 func printProofCost(w io.Writer, results []*appResult) {
-	if !slices.ContainsFunc(results, func(r *appResult) bool { return r.cost != nil && r.cost.Proof != nil }) {
+	if !slices.ContainsFunc(results, func(r *appResult) bool { return r.proof != nil }) {
 		return
 	}
 	fmt.Fprintf(w, "| application | planned tests | go test -json -run (no coverage) | blastgate run with proof | run / go test (target <= %.1fx) | coverpkg packages | tests rerun alone | verdict | proofs of the tests that ran |\n", maxRunVsGoTest)
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---|---|")
 	for _, r := range results {
-		if r.cost == nil || r.cost.Proof == nil {
+		if r.proof == nil {
 			continue
 		}
-		p := r.cost.Proof
+		p := r.proof
 		if p.Unmeasured != "" {
 			fmt.Fprintf(w, "| %s | %d | not measured: %s | | | | | | |\n", r.app.Name, p.Tests, strings.ReplaceAll(p.Unmeasured, "\n", " "))
 			continue
@@ -188,10 +188,10 @@ func printProofCost(w io.Writer, results []*appResult) {
 // than maxRunVsGoTest times go test's time.
 func proofCostMisses(results []*appResult) (missed, unmeasured []string) {
 	for _, r := range results {
-		if r.cost == nil || r.cost.Proof == nil {
+		if r.proof == nil {
 			continue
 		}
-		p := r.cost.Proof
+		p := r.proof
 		switch {
 		case p.Unmeasured != "":
 			unmeasured = append(unmeasured, r.app.Name+": proof cost: "+p.Unmeasured)

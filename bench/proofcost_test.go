@@ -26,7 +26,7 @@ func TestPrintProofCost(t *testing.T) {
 	var buf bytes.Buffer
 	printProofCost(&buf, []*appResult{r})
 	assert.Contains(t, buf.String(), "| app | 3 | 10s | 12s | 1.20x |")
-	r.cost.Proof = &proofCost{Unmeasured: "the edit plans no test", GoTest: time.Second}
+	r.proof = &proofCost{Unmeasured: "the edit plans no test", GoTest: time.Second}
 	buf.Reset()
 	printProofCost(&buf, []*appResult{r})
 	assert.Contains(t, buf.String(), "not measured: the edit plans no test")
