@@ -127,7 +127,10 @@ func TestAction(t *testing.T) {
 		require.NoError(t, err, string(out))
 		return strings.TrimSpace(string(out))
 	}
-	git("checkout", "-q", "shared-change")
+	// shared-change-proved: the shared fee change with a token test through
+	// the real billing service, so that all the tests pass the gate. (On
+	// shared-change the token page is unproven: see the last case.)
+	git("checkout", "-q", "shared-change-proved")
 	baseSHA, headSHA := git("rev-parse", "main"), git("rev-parse", "HEAD")
 	event := filepath.Join(work, "event.json")
 	require.NoError(t, os.WriteFile(event, []byte(fmt.Sprintf(`{"action":"synchronize","number":1,
@@ -371,6 +374,27 @@ func TestAction(t *testing.T) {
 		assert.Contains(t, errorAnnotation(r.stdout), "fetch-depth: 0", r.stdout)
 		assert.Contains(t, r.summary, "could not decide")
 		assert.Contains(t, r.summary, "fetch-depth: 0")
+	})
+
+	t.Run("run-tests on shared-change: TestBuyToken passes but proves nothing, the gate fails unproven", func(t *testing.T) {
+		// The same fee change without TestBuyTokenPricing: the token test
+		// prices with the test double flatFee, so billing.Fee never runs
+		// through the token page.
+		clone := filepath.Join(t.TempDir(), "clone")
+		out, err := exec.Command("git", "clone", "-q", "--no-single-branch", "file://"+shop, clone).CombinedOutput()
+		require.NoError(t, err, string(out))
+		out, err = exec.Command("git", "-C", clone, "checkout", "-q", "shared-change").CombinedOutput()
+		require.NoError(t, err, string(out))
+		out, err = exec.Command("git", "-C", clone, "branch", "-q", "-f", "main", "origin/main").CombinedOutput()
+		require.NoError(t, err, string(out))
+		r := gate(t, clone, map[string]string{"INPUT_RUN_TESTS": "true", "INPUT_COMMENT": "false"})
+		require.Equal(t, 1, r.code, r.stdout)
+		assert.Contains(t, r.summary, "❌ blastgate: fail")
+		assert.Contains(t, r.summary, "❌ unproven | `POST /token/buy`")
+		assert.Contains(t, r.summary, "`TestBuyToken` (static, pass, proof: none)")
+		assert.Contains(t, r.summary, "prepaid.flatFee")
+		assert.Contains(t, r.output, "verdict=fail\nimpacted=4\n")
+		assert.Contains(t, r.stdout, "::error file=billing/fee.go,line=10,title=blastgate::billing.Fee reaches features that lack a passing test: POST /token/buy (unproven)")
 	})
 
 	t.Run("no results and no run-tests: exit 2 with what to do", func(t *testing.T) {
