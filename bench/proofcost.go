@@ -24,6 +24,7 @@ const maxRunVsGoTest = 1.3
 type proofCost struct {
 	Tests          int           // planned tests
 	GoTest, Run    time.Duration // each after a warm-up run of both
+	Analysis       time.Duration // blastgate plan: the analysis run does before any test
 	Reruns         int           // tests run again alone for attribution
 	CoverPackages  int           // packages coverage measured (-coverpkg)
 	Unmeasured     string        // why not, when it was not measured
@@ -49,13 +50,17 @@ func measureProofCost(ctx context.Context, src string, tools *toolset, timeout t
 			Run      string
 		}
 	}
-	if err := json.Unmarshal(out, &plan); err != nil || len(plan.Commands) != 1 {
-		pc.Unmeasured = fmt.Sprintf("plan: not one command (%v)", err)
+	if err := json.Unmarshal(out, &plan); err != nil {
+		pc.Unmeasured = fmt.Sprintf("plan: %v", err)
 		return &pc
 	}
 	pc.Tests = len(plan.Tests)
 	if pc.Tests == 0 {
 		pc.Unmeasured = "the edit plans no test"
+		return &pc
+	}
+	if len(plan.Commands) != 1 {
+		pc.Unmeasured = fmt.Sprintf("plan: %d commands, not one", len(plan.Commands))
 		return &pc
 	}
 	goTest := append([]string{"test", "-count=1", "-json", "-run", plan.Commands[0].Run}, plan.Commands[0].Packages...)
@@ -65,6 +70,7 @@ func measureProofCost(ctx context.Context, src string, tools *toolset, timeout t
 	for i := range 2 { // a warm-up, then the measurement
 		var goErr, runErr error
 		_, pc.GoTest, goErr = timed(ctx, src, timeout, "go", goTest...)
+		_, pc.Analysis, _ = timed(ctx, src, timeout, tools.blastgate, "--format", "json", "plan", "--base", "HEAD~1")
 		report, pc.Run, runErr = timed(ctx, src, timeout, tools.blastgate, run...)
 		if runErr != nil {
 			stderr = runErr.Error()
@@ -167,19 +173,20 @@ func printProofCost(w io.Writer, results []*appResult) {
 	if !slices.ContainsFunc(results, func(r *appResult) bool { return r.proof != nil }) {
 		return
 	}
-	fmt.Fprintf(w, "| application | planned tests | go test -json -run (no coverage) | blastgate run with proof | run / go test (target <= %.1fx) | coverpkg packages | tests rerun alone | verdict | proofs of the tests that ran |\n", maxRunVsGoTest)
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---|---|")
+	fmt.Fprintf(w, "| application | planned tests | go test -json -run (no coverage) | blastgate run with proof | run / go test (target <= %.1fx) | of which the analysis (plan) | run without the analysis / go test | coverpkg packages | tests rerun alone | verdict | proofs of the tests that ran |\n", maxRunVsGoTest)
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
 	for _, r := range results {
 		if r.proof == nil {
 			continue
 		}
 		p := r.proof
 		if p.Unmeasured != "" {
-			fmt.Fprintf(w, "| %s | %d | not measured: %s | | | | | | |\n", r.app.Name, p.Tests, strings.ReplaceAll(p.Unmeasured, "\n", " "))
+			fmt.Fprintf(w, "| %s | %d | not measured: %s | | | | | | | | |\n", r.app.Name, p.Tests, strings.ReplaceAll(p.Unmeasured, "\n", " "))
 			continue
 		}
-		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %d | %d | %s | %s |\n", r.app.Name, p.Tests, p.GoTest.Round(10*time.Millisecond), p.Run.Round(10*time.Millisecond),
-			ratioF(p.Run.Seconds(), p.GoTest.Seconds()), p.CoverPackages, p.Reruns, p.Verdict, p.Proof)
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %d | %d | %s | %s |\n", r.app.Name, p.Tests, p.GoTest.Round(10*time.Millisecond), p.Run.Round(10*time.Millisecond),
+			ratioF(p.Run.Seconds(), p.GoTest.Seconds()), p.Analysis.Round(10*time.Millisecond), ratioF((p.Run-p.Analysis).Seconds(), p.GoTest.Seconds()),
+			p.CoverPackages, p.Reruns, p.Verdict, p.Proof)
 	}
 	fmt.Fprintln(w)
 }
