@@ -136,6 +136,22 @@ func decideFeature(f *report.Feature, res Results, p Policy) {
 	default:
 		f.Status = report.StatusNotRun
 		f.Reason = fmt.Sprintf("%s did not run: run it, or pass its results to check", strings.Join(notRun, ", "))
+		// Say now what running it will show: a test that cannot prove
+		// the change statically (a double stands in) will not pass the
+		// gate unless coverage shows otherwise.
+		var doubles []report.Test
+		for _, t := range f.Tests {
+			if t.Proof == report.ProofStatic || t.Proof == report.ProofCoverage {
+				doubles = nil
+				break
+			}
+			if t.Double != nil {
+				doubles = append(doubles, t)
+			}
+		}
+		if len(doubles) > 0 {
+			f.Reason += "; but " + unprovenDoubles(doubles) + ", so it will not prove the change"
+		}
 	}
 	if f.Status != report.StatusUntested && f.Status != report.StatusUnproven {
 		f.Suggestion = "" // where a test belongs matters only when none counts
@@ -164,6 +180,19 @@ func unprovenReason(tests []report.Test) string {
 		default:
 			parts = append(parts, fmt.Sprintf("%s passed, but no path from it through this feature reaches the change", t.Name))
 		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// unprovenDoubles names the doubles that stand in for the changed code in
+// tests that did not run: "TestBuyToken prices with the test double
+// prepaid.flatFee (prepaid/token_test.go:15) in place of
+// billing.(*Service).TokenFee".
+func unprovenDoubles(tests []report.Test) string {
+	var parts []string
+	for _, t := range tests {
+		parts = append(parts, fmt.Sprintf("%s uses the test double %s (%s) in place of %s",
+			t.Name, shortName(t.Double.Name), posText(t.Double.Position), shortName(t.Double.Instead)))
 	}
 	return strings.Join(parts, "; ")
 }

@@ -68,6 +68,8 @@ func TestDecideStatuses(t *testing.T) {
 			report.StatusUnproven, "TestA passed, but the changed billing.Fee never ran under it"},
 		{"one proves, one does not", feature("A", withProof(test("TestA", "static"), report.ProofNone), test("TestB", "request")), fakeResults{"p.TestA": "pass", "p.TestB": "pass"}, report.StatusCovered, ""},
 		{"the proving test failed", feature("A", withProof(test("TestA", "static"), report.ProofNone), test("TestB", "request")), fakeResults{"p.TestA": "pass", "p.TestB": "fail"}, report.StatusFailed, "TestB failed"},
+		{"only a test with a double, not run", feature("A", report.Test{Package: "p", Name: "TestBuyToken", Evidence: "static", Proof: report.ProofNone, Double: flatFee}), fakeResults{},
+			report.StatusNotRun, "TestBuyToken did not run: run it, or pass its results to check; but TestBuyToken uses the test double prepaid.flatFee (prepaid/token_test.go:12) in place of billing.(*Service).TokenFee, so it will not prove the change"},
 		{"the proving test did not run", feature("A", withProof(test("TestA", "static"), report.ProofNone), test("TestB", "request")), fakeResults{"p.TestA": "pass"}, report.StatusUnproven, "TestA passed"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
