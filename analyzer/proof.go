@@ -660,13 +660,7 @@ func (w *owalk) visit(n ast.Node) bool {
 		w.cur, w.sig = save, saveSig
 		return false
 	case *ast.CallExpr:
-		fun := ast.Unparen(x.Fun)
-		switch f := fun.(type) {
-		case *ast.IndexExpr:
-			fun = ast.Unparen(f.X)
-		case *ast.IndexListExpr:
-			fun = ast.Unparen(f.X)
-		}
+		fun := calledExpr(x)
 		switch f := fun.(type) {
 		case *ast.Ident:
 			w.callees[f] = true

@@ -353,7 +353,9 @@ func (w *walker) selector(sel *ast.SelectorExpr) {
 	}
 }
 
-func (w *walker) call(call *ast.CallExpr) {
+// calledExpr is the function a call calls, without parentheses and
+// without the type arguments of a generic instance: f in (f)(x), f[int](x).
+func calledExpr(call *ast.CallExpr) ast.Expr {
 	fun := ast.Unparen(call.Fun)
 	switch f := fun.(type) {
 	case *ast.IndexExpr:
@@ -361,6 +363,11 @@ func (w *walker) call(call *ast.CallExpr) {
 	case *ast.IndexListExpr:
 		fun = ast.Unparen(f.X)
 	}
+	return fun
+}
+
+func (w *walker) call(call *ast.CallExpr) {
+	fun := calledExpr(call)
 	switch f := fun.(type) {
 	case *ast.Ident:
 		w.callees[f] = true

@@ -348,10 +348,7 @@ func (p *proofRecorder) groups(ctx context.Context, c *change, set *results.Set)
 	if err != nil {
 		return nil, nil, err
 	}
-	ran := map[string][]string{}
-	for k := range set.Tests {
-		ran[k.Package] = append(ran[k.Package], k.Name)
-	}
+	ran := testsByPackage(set)
 	var groups []gate.GroupCoverage
 	binaries := map[string]manifest{}
 	for _, file := range files {
@@ -583,4 +580,13 @@ func (p *proofRecorder) runSetup(ctx context.Context, m manifest, n int) ([]*cov
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
 	return line
+}
+
+// testsByPackage lists the tests the results hold, by package.
+func testsByPackage(set *results.Set) map[string][]string {
+	ran := map[string][]string{}
+	for k := range set.Tests {
+		ran[k.Package] = append(ran[k.Package], k.Name)
+	}
+	return ran
 }

@@ -196,10 +196,7 @@ func (c *change) readShardProof(file string, data []byte) ([]gate.GroupCoverage,
 	if err != nil {
 		return nil, nil, err
 	}
-	ran := map[string][]string{}
-	for k := range set.Tests {
-		ran[k.Package] = append(ran[k.Package], k.Name)
-	}
+	ran := testsByPackage(set)
 	var groups []gate.GroupCoverage
 	for _, g := range p.Groups {
 		want := slices.Sorted(slices.Values(ran[g.Package]))
