@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os/exec"
 	"regexp"
 	"slices"
@@ -29,6 +30,8 @@ type proofCost struct {
 	CoverPackages  int           // packages coverage measured (-coverpkg)
 	Unmeasured     string        // why not, when it was not measured
 	Verdict, Proof string        // run's verdict; proofs of its credited tests, "coverage 3, none 1"
+	Statuses       string        // the impacted features' statuses, "covered 30, unproven 2"
+	Unproven       string        // the first unproven feature and why, "GET /x: TestX passed with the test double ..."
 }
 
 // measureProofCost times, on the edited tree at src, go test -count=1
@@ -82,6 +85,7 @@ func measureProofCost(ctx context.Context, src string, tools *toolset, timeout t
 	}
 	logf("proof cost: %d tests: go test -json -run %s, blastgate run with proof %s", pc.Tests, pc.GoTest, pc.Run)
 	pc.Reruns, pc.CoverPackages, pc.Verdict, pc.Proof = summarizeRun(report, stderr)
+	pc.Statuses, pc.Unproven = summarizeStatuses(report)
 	return &pc
 }
 
@@ -161,6 +165,29 @@ func summarizeRun(report []byte, stderr string) (reruns, coverPkgs int, verdict,
 	return reruns, coverPkgs, r.Verdict, strings.Join(parts, ", ")
 }
 
+// summarizeStatuses counts the impacted features' statuses in run's JSON
+// report and quotes the first unproven one with its reason.
+func summarizeStatuses(report []byte) (statuses, unproven string) {
+	var r struct {
+		Impacted []struct{ ID, Status, Reason string }
+	}
+	if json.Unmarshal(report, &r) != nil {
+		return "", ""
+	}
+	count := map[string]int{}
+	for _, f := range r.Impacted {
+		count[f.Status]++
+		if f.Status == "unproven" && unproven == "" {
+			unproven = f.ID + ": " + f.Reason
+		}
+	}
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(count)) {
+		parts = append(parts, fmt.Sprintf("%s %d", k, count[k]))
+	}
+	return strings.Join(parts, ", "), unproven
+}
+
 func cmpOr(s, def string) string {
 	if s == "" {
 		return def
@@ -187,6 +214,16 @@ func printProofCost(w io.Writer, results []*appResult) {
 		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %d | %d | %s | %s |\n", r.app.Name, p.Tests, p.GoTest.Round(10*time.Millisecond), p.Run.Round(10*time.Millisecond),
 			ratioF(p.Run.Seconds(), p.GoTest.Seconds()), p.Analysis.Round(10*time.Millisecond), ratioF((p.Run-p.Analysis).Seconds(), p.GoTest.Seconds()),
 			p.CoverPackages, p.Reruns, p.Verdict, p.Proof)
+	}
+	fmt.Fprintln(w)
+	for _, r := range results {
+		if p := r.proof; p != nil && p.Statuses != "" {
+			fmt.Fprintf(w, "- %s: %s", r.app.Name, p.Statuses)
+			if p.Unproven != "" {
+				fmt.Fprintf(w, "; unproven, for example, %s", strings.ReplaceAll(p.Unproven, "|", "\\|"))
+			}
+			fmt.Fprintln(w)
+		}
 	}
 	fmt.Fprintln(w)
 }

@@ -21,11 +21,21 @@ func TestSummarizeRun(t *testing.T) {
 	assert.Equal(t, "coverage 2, none 1, unset 1", proofs)
 }
 
+func TestSummarizeStatuses(t *testing.T) {
+	statuses, unproven := summarizeStatuses([]byte(`{"impacted": [{"id": "GET /a", "status": "covered"}, {"id": "GET /b", "status": "unproven", "reason": "TestB passed, but the changed x.F never ran under it"}, {"id": "GET /c", "status": "unproven", "reason": "r"}]}`))
+	assert.Equal(t, "covered 1, unproven 2", statuses)
+	assert.Equal(t, "GET /b: TestB passed, but the changed x.F never ran under it", unproven)
+}
+
 func TestPrintProofCost(t *testing.T) {
 	r := goodResult()
 	var buf bytes.Buffer
 	printProofCost(&buf, []*appResult{r})
 	assert.Contains(t, buf.String(), "| app | 3 | 10s | 12s | 1.20x |")
+	r.proof.Statuses, r.proof.Unproven = "covered 2, unproven 1", "GET /x: TestX passed with the test double a.fake"
+	buf.Reset()
+	printProofCost(&buf, []*appResult{r})
+	assert.Contains(t, buf.String(), "- app: covered 2, unproven 1; unproven, for example, GET /x: TestX passed with the test double a.fake\n")
 	r.proof = &proofCost{Unmeasured: "the edit plans no test", GoTest: time.Second}
 	buf.Reset()
 	printProofCost(&buf, []*appResult{r})
