@@ -88,7 +88,12 @@ type testFunc struct {
 	pkg  *packages.Package
 }
 
-type request struct{ method, host, path string }
+type request struct {
+	method, host, path string
+	// refused: the test asserts the response refused it (401, 403):
+	// the route's guard answered, not the feature (evidence_refused.go).
+	refused bool
+}
 
 // Tests lists the module's test functions, sorted.
 func (g *Graph) Tests() []TestRef {
@@ -187,7 +192,7 @@ func (g *Graph) servesRequest(features []Feature, i int, t *testFunc) bool {
 		return false
 	}
 	for _, req := range t.requests {
-		if !p.match(req.method, req.host, req.path) {
+		if req.refused || !p.match(req.method, req.host, req.path) {
 			continue
 		}
 		// The most specific route wins, among every route the test may

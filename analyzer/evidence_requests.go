@@ -218,6 +218,9 @@ type testWalk struct {
 	// part of an outer one, and the requests handed to a handler.
 	libInner map[libKey]bool
 	sent     []testSent
+	// refused decides which requests the test asserts were refused
+	// (evidence_refused.go).
+	refused *refusals
 }
 
 // walkTest walks test d of pkg: its requests, attributes and the routers
@@ -236,6 +239,7 @@ func (g *Graph) walkTest(pkg *packages.Package, decls map[types.Object]*ast.Func
 		reqVars: map[types.Object][]*ast.CallExpr{},
 	}
 	w.body(pkg, fileOf(pkg, d.Pos()), d.Body, binding{})
+	w.markRefused()
 	w.route()
 }
 
@@ -277,7 +281,12 @@ func (w *testWalk) body(pkg *packages.Package, file *ast.File, n ast.Node, env b
 		switch x := n.(type) {
 		case *ast.RangeStmt:
 			return !w.rangeLoop(pkg, file, x, env)
+		case *ast.BinaryExpr:
+			w.noteCompare(pkg, file, x, env)
+		case *ast.ValueSpec:
+			w.noteAssign(pkg, file, identExprs(x.Names), x.Values, x.Pos(), env)
 		case *ast.AssignStmt:
+			w.noteAssign(pkg, file, x.Lhs, x.Rhs, x.Pos(), env)
 			if x.Tok == token.DEFINE && len(x.Lhs) == len(x.Rhs) {
 				// tc := tc: the copy of a bound row is bound alike (a
 				// string copy is evaluated through its definition).
@@ -346,11 +355,21 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 		if h, ok := w.helper(fn); ok && !w.stack[fn.Origin()] && w.walks < maxTestWalks {
 			w.walks++
 			w.stack[fn.Origin()] = true
+			r := w.ref()
+			r.at = append(r.at, call.Pos())
+			from := len(w.t.requests)
 			w.body(h.pkg, h.file, h.decl.Body, s.bindCall(ref(call), call, fn, env))
+			r.helpers[libKey{call, envID(env)}] = [2]int{from, len(w.t.requests)}
+			r.at = r.at[:len(r.at)-1]
 			delete(w.stack, fn.Origin())
 		}
 		w.request(pkg, file, call, fn, env)
+		from := len(w.t.requests)
 		w.testLib(boundArg{exprRef: ref(call), env: env}, call, fn)
+		if len(w.t.requests) > from {
+			w.noteLib(boundArg{exprRef: ref(call), env: env}, from, len(w.t.requests))
+		}
+		w.noteCall(pkg, file, call, fn, env)
 		if v, ok := featureAttr(str, fn, call); ok {
 			w.t.attrs = append(w.t.attrs, v)
 		}
@@ -403,6 +422,7 @@ func (w *testWalk) serve(pkg *packages.Package, file *ast.File, call *ast.CallEx
 	switch {
 	case fn.Name() == "ServeHTTP" && len(call.Args) == 2:
 		req = call.Args[1]
+		w.noteServe(pkg, file, call, env)
 		// http.HandlerFunc(f).ServeHTTP(w, r): f itself.
 		if conv, ok := ast.Unparen(sel.X).(*ast.CallExpr); ok && len(conv.Args) == 1 && info.Types[conv.Fun].IsType() {
 			if f, ok := info.Uses[identOf(ast.Unparen(conv.Args[0]))].(*types.Func); ok {
@@ -655,6 +675,9 @@ func (w *testWalk) handlerName(b boundArg, depth int) string {
 func (w *testWalk) route() {
 	send := func(roots []any, idx int) {
 		req := w.t.requests[idx]
+		if req.refused {
+			return
+		}
 		for _, root := range roots {
 			for i, r := range w.routes {
 				if r.root != root || !r.pattern.match(req.method, req.host, req.path) {
@@ -694,4 +717,13 @@ func (w *testWalk) route() {
 			send(w.roots(w.rs.s.bind(h.exprRef, h.env)), idx)
 		}
 	}
+}
+
+// identExprs are a declaration's names as expressions.
+func identExprs(ids []*ast.Ident) []ast.Expr {
+	out := make([]ast.Expr, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
 }
