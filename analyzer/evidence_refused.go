@@ -296,7 +296,7 @@ func (w *testWalk) markRefused() {
 				if len(ss) == 0 {
 					continue
 				}
-				if v, ok := w.statusConst(c.pair[1-k], 0); !ok || refusedCodes[v] {
+				if v, ok := w.statusConst(c.pair[1-k], c.path, 0); !ok || refusedCodes[v] {
 					mark(ss)
 				}
 			}
@@ -308,14 +308,14 @@ func (w *testWalk) markRefused() {
 				continue
 			}
 			for j, o := range c.any {
-				if v, ok := w.statusConst(o, 0); j != k && ok && refusedCodes[v] {
+				if v, ok := w.statusConst(o, c.path, 0); j != k && ok && refusedCodes[v] {
 					mark(ss)
 				}
 			}
 		}
 	}
 	for _, st := range r.statuses {
-		if v, ok := w.statusConst(st.value, 0); ok && !refusedCodes[v] {
+		if v, ok := w.statusConst(st.value, nil, 0); ok && !refusedCodes[v] {
 			continue
 		}
 		b := st.recv
@@ -368,7 +368,7 @@ func (w *testWalk) markRefused() {
 }
 
 // statusConst is the integer an expected status denotes, when known.
-func (w *testWalk) statusConst(b boundArg, depth int) (int64, bool) {
+func (w *testWalk) statusConst(b boundArg, p walkPath, depth int) (int64, bool) {
 	if depth > maxFlowDepth || b.expr == nil {
 		return 0, false
 	}
@@ -400,7 +400,22 @@ func (w *testWalk) statusConst(b boundArg, depth int) (int64, bool) {
 			return 0, false
 		}
 		if defs := s.defs[v]; len(defs) == 1 {
-			return w.statusConst(boundArg{exprRef: defs[0], env: nb.env}, depth+1)
+			return w.statusConst(boundArg{exprRef: defs[0], env: nb.env}, p, depth+1)
+		}
+		// A local written several times (want := 500; ...; want = 200):
+		// its last write before the assertion, when the walk saw it.
+		if !v.IsField() && len(p) > 0 {
+			if last := w.lastAssigns(v, nb, p); len(last) > 0 {
+				var val int64
+				for i, a := range last {
+					c, ok := w.statusConst(a.rhs, a.path, depth+1)
+					if !ok || i > 0 && c != val {
+						return 0, false
+					}
+					val = c
+				}
+				return val, true
+			}
 		}
 	}
 	return 0, false
@@ -421,7 +436,7 @@ func (w *testWalk) statusReqs(b boundArg, p walkPath, depth int) []sentReqs {
 		case x.Sel.Name == "StatusCode" && isNamed(t, "net/http", "Response"):
 			return w.respReqs(sub(b, x.X), p, depth+1)
 		case x.Sel.Name == "Code" && isNamed(t, "net/http/httptest", "ResponseRecorder"):
-			return w.recorderReqs(sub(b, x.X), p)
+			return w.recorderReqs(sub(b, x.X), p, depth+1)
 		}
 		if obj := assignee(info, x); obj != nil && isIntVar(obj) {
 			return w.assignedReqs(obj, b, p, depth, w.statusReqs)
@@ -455,7 +470,7 @@ func (w *testWalk) respReqs(b boundArg, p walkPath, depth int) []sentReqs {
 		sel, _ := ast.Unparen(x.Fun).(*ast.SelectorExpr)
 		switch {
 		case fn.Name() == "Result" && sel != nil && isNamed(info.TypeOf(sel.X), "net/http/httptest", "ResponseRecorder"):
-			return w.recorderReqs(sub(b, sel.X), p)
+			return w.recorderReqs(sub(b, sel.X), p, depth+1)
 		case isSendCall(fn, x):
 			return []sentReqs{{key: libKey{x, envID(b.env)}, reqs: w.requestsOf(w.rs.s.bind(sub(b, x.Args[0]).exprRef, b.env))}}
 		}
@@ -477,7 +492,7 @@ func (w *testWalk) respReqs(b boundArg, p walkPath, depth int) []sentReqs {
 
 // recorderReqs are the sendings served into a recorder: the last
 // ServeHTTP(rec, req) before p (every one for a field).
-func (w *testWalk) recorderReqs(b boundArg, p walkPath) []sentReqs {
+func (w *testWalk) recorderReqs(b boundArg, p walkPath, depth int) []sentReqs {
 	b = w.rs.s.bind(b.exprRef, b.env)
 	obj := assignee(b.pkg.TypesInfo, ast.Unparen(b.expr))
 	if obj == nil {
@@ -519,6 +534,10 @@ func (w *testWalk) recorderReqs(b boundArg, p walkPath) []sentReqs {
 	for _, n := range last {
 		out = append(out, sentReqs{key: serveKey(n), reqs: w.requestsOf(serves[n].req)})
 	}
+	if len(out) == 0 && depth <= maxFlowDepth {
+		// A recorder a helper returns (w, err := testRestGet(url)).
+		return w.assignedReqs(obj, b, p, depth, w.respReqs)
+	}
 	return out
 }
 
@@ -526,6 +545,17 @@ func (w *testWalk) recorderReqs(b boundArg, p walkPath) []sentReqs {
 // a local's last write before p (under the same binding when there is
 // one), every write of a field.
 func (w *testWalk) assignedReqs(obj types.Object, b boundArg, p walkPath, depth int, next func(boundArg, walkPath, int) []sentReqs) []sentReqs {
+	var out []sentReqs
+	for _, a := range w.lastAssigns(obj, b, p) {
+		out = append(out, next(a.rhs, a.path, depth+1)...)
+	}
+	return out
+}
+
+// lastAssigns are the writes of a variable an expression at p reads: a
+// local's last write before p (under the same binding when there is
+// one), every write of a field.
+func (w *testWalk) lastAssigns(obj types.Object, b boundArg, p walkPath) []respAssign {
 	field := false
 	if v, ok := obj.(*types.Var); ok && v.IsField() {
 		field = true
@@ -554,11 +584,7 @@ func (w *testWalk) assignedReqs(obj types.Object, b boundArg, p walkPath, depth 
 			last = same
 		}
 	}
-	var out []sentReqs
-	for _, a := range last {
-		out = append(out, next(a.rhs, a.path, depth+1)...)
-	}
-	return out
+	return last
 }
 
 // builtBy are the requests a request call built under a binding (under
