@@ -83,6 +83,9 @@ type testFunc struct {
 	// served are the handlers (by name) that routers the test builds
 	// itself route its requests to (evidence_requests.go).
 	served map[string]bool
+	// mounted are the requests the test sent to routes of the
+	// application it mounted on a router of its own (evidence_mount.go).
+	mounted []mountedServe
 	// decl is the test function (nil for a suite's method), in pkg.
 	decl *ast.FuncDecl
 	pkg  *packages.Package
@@ -140,7 +143,7 @@ func (g *Graph) Credit(features []Feature, opts EvidenceOptions) error {
 					break
 				}
 			}
-			if g.servesRequest(features, i, t) || (f.Kind == report.KindRoute && len(f.entries) > 0 && t.served[f.Entry]) {
+			if g.servesRequest(features, i, t) || (f.Kind == report.KindRoute && len(f.entries) > 0 && t.served[f.Entry]) || g.servesMounted(features, i, t) {
 				give(t.ref, report.EvidenceRequest)
 			}
 			for _, a := range t.attrs {

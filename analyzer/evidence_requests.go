@@ -185,6 +185,10 @@ type testRoute struct {
 	root    any // the router: its chain's root
 	pattern routePattern
 	handler string // the handler's name, as graph nodes are named
+	// mount is the application's registration the route comes from,
+	// when the test mounted the application's registration function on
+	// its router (evidence_mount.go).
+	mount *mountSite
 }
 
 // testServe is a call that hands requests to a router: ServeHTTP(w, req)
@@ -363,6 +367,7 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 			r.at = r.at[:len(r.at)-1]
 			delete(w.stack, fn.Origin())
 		}
+		w.mountCall(pkg, file, call, fn, env)
 		w.request(pkg, file, call, fn, env)
 		from := len(w.t.requests)
 		w.testLib(boundArg{exprRef: ref(call), env: env}, call, fn)
@@ -690,7 +695,9 @@ func (w *testWalk) route() {
 						break
 					}
 				}
-				if best {
+				if best && r.mount != nil {
+					w.t.mounted = append(w.t.mounted, mountedServe{site: *r.mount, handler: r.handler, pattern: r.pattern, req: req})
+				} else if best {
 					if w.t.served == nil {
 						w.t.served = map[string]bool{}
 					}
