@@ -72,6 +72,14 @@ func (s *routerScan) routerLibType(t types.Type) bool {
 // a router the test hands it.
 func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env binding) {
 	s, g := w.rs.s, w.rs.g
+	params := fn.Origin().Signature().Params()
+	any := false
+	for i := 0; i < params.Len() && !any; i++ {
+		any = s.routerLibType(params.At(i).Type())
+	}
+	if !any {
+		return
+	}
 	d, ok := s.decls[fn.Origin()]
 	if !ok || d.decl.Body == nil {
 		return
@@ -79,7 +87,6 @@ func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.Ca
 	if _, isHelper := w.helper(fn); isHelper {
 		return
 	}
-	params := fn.Origin().Signature().Params()
 	callee := s.bindCall(exprRef{pkg: pkg, file: file, expr: call}, call, fn, env)
 	routers := map[*types.Var]boundArg{}
 	for i := 0; i < params.Len(); i++ {

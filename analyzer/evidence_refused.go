@@ -117,6 +117,7 @@ type refusals struct {
 	assigns  map[types.Object][]respAssign
 	serveW   []respServe
 	helpers  map[libKey][2]int // requests a helper call built: [from, to)
+	byCall   map[*ast.CallExpr][][2]int
 	libReqs  map[libKey][]int  // requests a test library's chain call read
 	checks   []statusCheck
 	statuses []libStatus
@@ -125,7 +126,7 @@ type refusals struct {
 
 func (w *testWalk) ref() *refusals {
 	if w.refused == nil {
-		w.refused = &refusals{assigns: map[types.Object][]respAssign{}, helpers: map[libKey][2]int{}, libReqs: map[libKey][]int{}}
+		w.refused = &refusals{assigns: map[types.Object][]respAssign{}, helpers: map[libKey][2]int{}, byCall: map[*ast.CallExpr][][2]int{}, libReqs: map[libKey][]int{}}
 	}
 	return w.refused
 }
@@ -163,6 +164,9 @@ func (w *testWalk) noteCompare(pkg *packages.Package, file *ast.File, x *ast.Bin
 	if x.Op != token.EQL && x.Op != token.NEQ {
 		return
 	}
+	if !maybeStatus(pkg.TypesInfo, x.X) && !maybeStatus(pkg.TypesInfo, x.Y) {
+		return
+	}
 	ref := func(e ast.Expr) boundArg { return boundArg{exprRef: exprRef{pkg: pkg, file: file, expr: e}, env: env} }
 	r := w.ref()
 	r.checks = append(r.checks, statusCheck{pair: []boundArg{ref(x.X), ref(x.Y)}, path: w.pathAt(x.Pos())})
@@ -189,6 +193,13 @@ func (w *testWalk) noteCall(pkg *packages.Package, file *ast.File, call *ast.Cal
 		r.sends = append(r.sends, sendCall{key: libKey{call, envID(env)}, req: w.rs.s.bind(ref(call.Args[0]).exprRef, env)})
 	}
 	if len(call.Args) == 0 {
+		return
+	}
+	status := false
+	for _, a := range call.Args {
+		status = status || maybeStatus(pkg.TypesInfo, a)
+	}
+	if !status {
 		return
 	}
 	c := statusCheck{path: w.pathAt(call.Pos())}
@@ -302,16 +313,22 @@ func (w *testWalk) markRefused() {
 			}
 			continue
 		}
+		// Any other call: the constant refusal among its arguments
+		// first (cheap), then the statuses it is given.
+		refusing := map[int]bool{}
+		for j, o := range c.any {
+			if v, ok := w.statusConst(o, c.path, 0); ok && refusedCodes[v] {
+				refusing[j] = true
+			}
+		}
+		if len(refusing) == 0 {
+			continue
+		}
 		for k, a := range c.any {
-			ss := w.statusReqs(a, c.path, 0)
-			if len(ss) == 0 {
-				continue
+			if refusing[k] && len(refusing) == 1 {
+				continue // the refusal itself
 			}
-			for j, o := range c.any {
-				if v, ok := w.statusConst(o, c.path, 0); j != k && ok && refusedCodes[v] {
-					mark(ss)
-				}
-			}
+			mark(w.statusReqs(a, c.path, 0))
 		}
 	}
 	for _, st := range r.statuses {
@@ -613,11 +630,9 @@ func (w *testWalk) helperReqs(b boundArg, call *ast.CallExpr) []sentReqs {
 			out = append(out, i)
 		}
 	} else {
-		for k, rng := range r.helpers {
-			if k.call == call {
-				for i := rng[0]; i < rng[1]; i++ {
-					out = append(out, i)
-				}
+		for _, rng := range r.byCall[call] {
+			for i := rng[0]; i < rng[1]; i++ {
+				out = append(out, i)
 			}
 		}
 	}
@@ -625,6 +640,27 @@ func (w *testWalk) helperReqs(b boundArg, call *ast.CallExpr) []sentReqs {
 		return nil
 	}
 	return []sentReqs{{reqs: out, whole: true}}
+}
+
+// maybeStatus reports whether an expression may read a response's
+// status: an integer variable, field or call, a StatusCode or Code.
+func maybeStatus(info *types.Info, e ast.Expr) bool {
+	e = ast.Unparen(e)
+	switch x := e.(type) {
+	case *ast.SelectorExpr:
+		if x.Sel.Name == "StatusCode" || x.Sel.Name == "Code" {
+			return true
+		}
+	case *ast.Ident:
+	case *ast.CallExpr:
+		return returnsInt(info.TypeOf(x))
+	default:
+		return false
+	}
+	if tv, ok := info.Types[e]; ok && tv.Value != nil {
+		return false // a constant
+	}
+	return returnsInt(info.TypeOf(e))
 }
 
 // isNamed reports whether t is (a pointer to) the named type pkg.name.

@@ -364,6 +364,7 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 			from := len(w.t.requests)
 			w.body(h.pkg, h.file, h.decl.Body, s.bindCall(ref(call), call, fn, env))
 			r.helpers[libKey{call, envID(env)}] = [2]int{from, len(w.t.requests)}
+			r.byCall[call] = append(r.byCall[call], [2]int{from, len(w.t.requests)})
 			r.at = r.at[:len(r.at)-1]
 			delete(w.stack, fn.Origin())
 		}
