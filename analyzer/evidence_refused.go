@@ -118,7 +118,7 @@ type refusals struct {
 	serveW   []respServe
 	helpers  map[libKey][2]int // requests a helper call built: [from, to)
 	byCall   map[*ast.CallExpr][][2]int
-	libReqs  map[libKey][]int  // requests a test library's chain call read
+	libReqs  map[libKey][]int // requests a test library's chain call read
 	checks   []statusCheck
 	statuses []libStatus
 	sends    []sendCall
