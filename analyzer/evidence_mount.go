@@ -29,16 +29,19 @@ import (
 //   - the pattern the registration makes under the test's router (its
 //     prefixes, then the registration's own path and methods) matches the
 //     request, and no other route the test registered on that router
-//     matches more specifically;
+//     takes it first: for gorilla/mux, one registered before it that
+//     matches (mux serves the first that matches, in the order the walk
+//     saw the registrations); for the other routers, one that matches
+//     more specifically;
 //   - the feature is that registration: its registrar is the function
 //     the test called, its entry is the handler registered there, and
 //     its registration is on the same line;
 //   - no other route the test holds (registered by code it runs, or by
 //     what runs before its tests) may serve the request instead: one
 //     whose pattern, with its run-time prefix given the test's value,
-//     matches more specifically, or whose run-time prefix the test does
-//     not decide and whose constant rest may match (the mounted
-//     function's own routes excepted: the test replaced their prefix).
+//     matches it, or whose run-time prefix the test does not decide and
+//     whose constant rest may match (the mounted function's own routes
+//     excepted: the test replaced their prefix).
 
 // mountSite is the registration a mounted route comes from.
 type mountSite struct {
@@ -131,6 +134,7 @@ func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.Ca
 		cs := callSite{pkg: d.pkg, file: d.file, encl: -1, call: c}
 		_, subtrees := op.det.(netHTTPDetector)
 		subtrees = subtrees || op.subtree
+		_, first := op.det.(muxDetector)
 		rel, line := g.prog.Rel(c.Pos())
 		for _, chain := range s.chains(arg.exprRef, 0) {
 			if len(chain) == 0 || chainDynamic(chain) {
@@ -146,7 +150,7 @@ func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.Ca
 				}
 				p.exact = p.exact || !subtrees
 				w.routes = append(w.routes, testRoute{root: chain[0].id, pattern: p, handler: handler,
-					mount: &mountSite{fn: fnName, file: rel, line: line}})
+					mount: &mountSite{fn: fnName, file: rel, line: line}, firstMatch: first})
 			}
 		}
 		return true
@@ -203,7 +207,7 @@ next:
 			if !ok && strings.Contains(other.ID, "<") && other.mayServe(req) {
 				continue next
 			}
-			if ok && q.match(req.method, req.host, req.path) && q.moreSpecific(ms.pattern) {
+			if ok && q.match(req.method, req.host, req.path) {
 				continue next
 			}
 		}

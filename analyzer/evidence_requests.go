@@ -189,6 +189,9 @@ type testRoute struct {
 	// when the test mounted the application's registration function on
 	// its router (evidence_mount.go).
 	mount *mountSite
+	// firstMatch: the router serves the first route registered that
+	// matches (gorilla/mux), in the order the walk saw them.
+	firstMatch bool
 }
 
 // testServe is a call that hands requests to a router: ServeHTTP(w, req)
@@ -410,7 +413,8 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 					continue
 				}
 				p.exact = p.exact || !subtrees
-				w.routes = append(w.routes, testRoute{root: chain[0].id, pattern: p, handler: handler})
+				_, first := op.det.(muxDetector)
+				w.routes = append(w.routes, testRoute{root: chain[0].id, pattern: p, handler: handler, firstMatch: first})
 			}
 		}
 	}
@@ -691,7 +695,9 @@ func (w *testWalk) route() {
 				}
 				best := true
 				for j, o := range w.routes {
-					if j != i && o.root == root && o.pattern.match(req.method, req.host, req.path) && o.pattern.moreSpecific(r.pattern) {
+					// gorilla/mux serves the first route registered that
+					// matches, the other routers the most specific.
+					if j != i && o.root == root && o.pattern.match(req.method, req.host, req.path) && (r.firstMatch && j < i || !r.firstMatch && o.pattern.moreSpecific(r.pattern)) {
 						best = false
 						break
 					}
