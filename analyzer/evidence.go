@@ -83,12 +83,20 @@ type testFunc struct {
 	// served are the handlers (by name) that routers the test builds
 	// itself route its requests to (evidence_requests.go).
 	served map[string]bool
+	// mounted are the requests the test sent to routes of the
+	// application it mounted on a router of its own (evidence_mount.go).
+	mounted []mountedServe
 	// decl is the test function (nil for a suite's method), in pkg.
 	decl *ast.FuncDecl
 	pkg  *packages.Package
 }
 
-type request struct{ method, host, path string }
+type request struct {
+	method, host, path string
+	// refused: the test asserts the response refused it (401, 403):
+	// the route's guard answered, not the feature (evidence_refused.go).
+	refused bool
+}
 
 // Tests lists the module's test functions, sorted.
 func (g *Graph) Tests() []TestRef {
@@ -135,7 +143,7 @@ func (g *Graph) Credit(features []Feature, opts EvidenceOptions) error {
 					break
 				}
 			}
-			if g.servesRequest(features, i, t) || (f.Kind == report.KindRoute && len(f.entries) > 0 && t.served[f.Entry]) {
+			if g.servesRequest(features, i, t) || (f.Kind == report.KindRoute && len(f.entries) > 0 && t.served[f.Entry]) || g.servesMounted(features, i, t) {
 				give(t.ref, report.EvidenceRequest)
 			}
 			for _, a := range t.attrs {
@@ -187,7 +195,7 @@ func (g *Graph) servesRequest(features []Feature, i int, t *testFunc) bool {
 		return false
 	}
 	for _, req := range t.requests {
-		if !p.match(req.method, req.host, req.path) {
+		if req.refused || !p.match(req.method, req.host, req.path) {
 			continue
 		}
 		// The most specific route wins, among every route the test may

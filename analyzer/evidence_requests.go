@@ -185,6 +185,13 @@ type testRoute struct {
 	root    any // the router: its chain's root
 	pattern routePattern
 	handler string // the handler's name, as graph nodes are named
+	// mount is the application's registration the route comes from,
+	// when the test mounted the application's registration function on
+	// its router (evidence_mount.go).
+	mount *mountSite
+	// firstMatch: the router serves the first route registered that
+	// matches (gorilla/mux), in the order the walk saw them.
+	firstMatch bool
 }
 
 // testServe is a call that hands requests to a router: ServeHTTP(w, req)
@@ -218,6 +225,9 @@ type testWalk struct {
 	// part of an outer one, and the requests handed to a handler.
 	libInner map[libKey]bool
 	sent     []testSent
+	// refused decides which requests the test asserts were refused
+	// (evidence_refused.go).
+	refused *refusals
 }
 
 // walkTest walks test d of pkg: its requests, attributes and the routers
@@ -236,6 +246,7 @@ func (g *Graph) walkTest(pkg *packages.Package, decls map[types.Object]*ast.Func
 		reqVars: map[types.Object][]*ast.CallExpr{},
 	}
 	w.body(pkg, fileOf(pkg, d.Pos()), d.Body, binding{})
+	w.markRefused()
 	w.route()
 }
 
@@ -277,7 +288,12 @@ func (w *testWalk) body(pkg *packages.Package, file *ast.File, n ast.Node, env b
 		switch x := n.(type) {
 		case *ast.RangeStmt:
 			return !w.rangeLoop(pkg, file, x, env)
+		case *ast.BinaryExpr:
+			w.noteCompare(pkg, file, x, env)
+		case *ast.ValueSpec:
+			w.noteAssign(pkg, file, identExprs(x.Names), x.Values, x.Pos(), env)
 		case *ast.AssignStmt:
+			w.noteAssign(pkg, file, x.Lhs, x.Rhs, x.Pos(), env)
 			if x.Tok == token.DEFINE && len(x.Lhs) == len(x.Rhs) {
 				// tc := tc: the copy of a bound row is bound alike (a
 				// string copy is evaluated through its definition).
@@ -346,11 +362,23 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 		if h, ok := w.helper(fn); ok && !w.stack[fn.Origin()] && w.walks < maxTestWalks {
 			w.walks++
 			w.stack[fn.Origin()] = true
+			r := w.ref()
+			r.at = append(r.at, call.Pos())
+			from := len(w.t.requests)
 			w.body(h.pkg, h.file, h.decl.Body, s.bindCall(ref(call), call, fn, env))
+			r.helpers[libKey{call, envID(env)}] = [2]int{from, len(w.t.requests)}
+			r.byCall[call] = append(r.byCall[call], [2]int{from, len(w.t.requests)})
+			r.at = r.at[:len(r.at)-1]
 			delete(w.stack, fn.Origin())
 		}
+		w.mountCall(pkg, file, call, fn, env)
 		w.request(pkg, file, call, fn, env)
+		from := len(w.t.requests)
 		w.testLib(boundArg{exprRef: ref(call), env: env}, call, fn)
+		if len(w.t.requests) > from {
+			w.noteLib(boundArg{exprRef: ref(call), env: env}, from, len(w.t.requests))
+		}
+		w.noteCall(pkg, file, call, fn, env)
 		if v, ok := featureAttr(str, fn, call); ok {
 			w.t.attrs = append(w.t.attrs, v)
 		}
@@ -385,7 +413,8 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 					continue
 				}
 				p.exact = p.exact || !subtrees
-				w.routes = append(w.routes, testRoute{root: chain[0].id, pattern: p, handler: handler})
+				_, first := op.det.(muxDetector)
+				w.routes = append(w.routes, testRoute{root: chain[0].id, pattern: p, handler: handler, firstMatch: first})
 			}
 		}
 	}
@@ -403,6 +432,7 @@ func (w *testWalk) serve(pkg *packages.Package, file *ast.File, call *ast.CallEx
 	switch {
 	case fn.Name() == "ServeHTTP" && len(call.Args) == 2:
 		req = call.Args[1]
+		w.noteServe(pkg, file, call, env)
 		// http.HandlerFunc(f).ServeHTTP(w, r): f itself.
 		if conv, ok := ast.Unparen(sel.X).(*ast.CallExpr); ok && len(conv.Args) == 1 && info.Types[conv.Fun].IsType() {
 			if f, ok := info.Uses[identOf(ast.Unparen(conv.Args[0]))].(*types.Func); ok {
@@ -655,6 +685,9 @@ func (w *testWalk) handlerName(b boundArg, depth int) string {
 func (w *testWalk) route() {
 	send := func(roots []any, idx int) {
 		req := w.t.requests[idx]
+		if req.refused {
+			return
+		}
 		for _, root := range roots {
 			for i, r := range w.routes {
 				if r.root != root || !r.pattern.match(req.method, req.host, req.path) {
@@ -662,12 +695,16 @@ func (w *testWalk) route() {
 				}
 				best := true
 				for j, o := range w.routes {
-					if j != i && o.root == root && o.pattern.match(req.method, req.host, req.path) && o.pattern.moreSpecific(r.pattern) {
+					// gorilla/mux serves the first route registered that
+					// matches, the other routers the most specific.
+					if j != i && o.root == root && o.pattern.match(req.method, req.host, req.path) && (r.firstMatch && j < i || !r.firstMatch && o.pattern.moreSpecific(r.pattern)) {
 						best = false
 						break
 					}
 				}
-				if best {
+				if best && r.mount != nil {
+					w.t.mounted = append(w.t.mounted, mountedServe{site: *r.mount, handler: r.handler, pattern: r.pattern, req: req})
+				} else if best {
 					if w.t.served == nil {
 						w.t.served = map[string]bool{}
 					}
@@ -694,4 +731,13 @@ func (w *testWalk) route() {
 			send(w.roots(w.rs.s.bind(h.exprRef, h.env)), idx)
 		}
 	}
+}
+
+// identExprs are a declaration's names as expressions.
+func identExprs(ids []*ast.Ident) []ast.Expr {
+	out := make([]ast.Expr, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
 }

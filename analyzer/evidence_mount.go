@@ -1,0 +1,217 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+
+	"github.com/blastgate/blastgate/report"
+)
+
+// Routes a test mounts itself (issue 12). A test that calls the
+// application's registration function, a function of the module (not a
+// test helper) that takes a router and registers routes on it, with a
+// router of its own choosing (rest.SetupRoutes(web.Router.PathPrefix(
+// "/api/").Subrouter())), puts those routes on that router under the
+// prefix the test chose, in place of the prefix the application gives
+// them (often a run-time one, <conf.Web.BasePath>). Such a route is
+// credited by a request the test sends to that router (its ServeHTTP, an
+// httptest.Server serving it, a test library's handler) when:
+//
+//   - the router argument is an expression of the test whose prefixes are
+//     known statically (constants, the router library's PathPrefix,
+//     Subrouter, Group, Route and Mount steps; no parameter or range
+//     variable in it), and the registration's receiver is the function's
+//     router parameter itself (a sub-router the function derives, or a
+//     function it hands the router to, is not followed);
+//   - the pattern the registration makes under the test's router (its
+//     prefixes, then the registration's own path and methods) matches the
+//     request, and no other route the test registered on that router
+//     takes it first: for gorilla/mux, one registered before it that
+//     matches (mux serves the first that matches, in the order the walk
+//     saw the registrations); for the other routers, one that matches
+//     more specifically;
+//   - the feature is that registration: its registrar is the function
+//     the test called, its entry is the handler registered there, and
+//     its registration is on the same line;
+//   - no other route the test holds (registered by code it runs, or by
+//     what runs before its tests) may serve the request instead: one
+//     whose pattern, with its run-time prefix given the test's value,
+//     matches it, or whose run-time prefix the test does not decide and
+//     whose constant rest may match (the mounted function's own routes
+//     excepted: the test replaced their prefix).
+
+// mountSite is the registration a mounted route comes from.
+type mountSite struct {
+	fn   string // the registration function, as graph nodes are named
+	file string
+	line int
+}
+
+// mountedServe is a request the test sent to a route it mounted.
+type mountedServe struct {
+	site    mountSite
+	handler string
+	pattern routePattern
+	req     request
+}
+
+// routerLibType reports whether t is (a pointer to) a type of a router
+// library the scan knows, or an interface of one (chi.Router).
+func (s *routerScan) routerLibType(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	n, ok := types.Unalias(derefType(t)).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil {
+		return false
+	}
+	return len(s.byPkg[n.Obj().Pkg().Path()]) > 0
+}
+
+// mountCall reads a call of a module function that registers routes on
+// a router the test hands it.
+func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env binding) {
+	s, g := w.rs.s, w.rs.g
+	params := fn.Origin().Signature().Params()
+	any := false
+	for i := 0; i < params.Len() && !any; i++ {
+		any = s.routerLibType(params.At(i).Type())
+	}
+	if !any {
+		return
+	}
+	d, ok := s.decls[fn.Origin()]
+	if !ok || d.decl.Body == nil {
+		return
+	}
+	if _, isHelper := w.helper(fn); isHelper {
+		return
+	}
+	callee := s.bindCall(exprRef{pkg: pkg, file: file, expr: call}, call, fn, env)
+	routers := map[*types.Var]boundArg{}
+	for i := 0; i < params.Len(); i++ {
+		v := params.At(i)
+		arg, ok := callee[v]
+		if !ok || !s.routerLibType(v.Type()) {
+			continue
+		}
+		b := s.bind(arg.exprRef, arg.env)
+		if b.pkg == nil || b.pkg.TypesInfo == nil || s.usesFlow(b.pkg.TypesInfo, b.expr) {
+			continue // a router handed through parameters: not followed
+		}
+		routers[v] = b
+	}
+	if len(routers) == 0 {
+		return
+	}
+	info := d.pkg.TypesInfo
+	fnName := objName(fn.Origin())
+	ast.Inspect(d.decl.Body, func(n ast.Node) bool {
+		c, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		op := s.opOfCall(info, c)
+		if op == nil || op.kind != opRoute || op.recv == nil || op.handler == nil || op.dynamic {
+			return true
+		}
+		id, ok := ast.Unparen(op.recv).(*ast.Ident)
+		if !ok {
+			return true
+		}
+		v, _ := info.Uses[id].(*types.Var)
+		arg, ok := routers[v]
+		if !ok {
+			return true
+		}
+		handler := w.handlerName(s.bind(exprRef{pkg: d.pkg, file: d.file, expr: op.handler}, callee), 0)
+		if handler == "" {
+			return true
+		}
+		cs := callSite{pkg: d.pkg, file: d.file, encl: -1, call: c}
+		_, subtrees := op.det.(netHTTPDetector)
+		subtrees = subtrees || op.subtree
+		_, first := op.det.(muxDetector)
+		rel, line := g.prog.Rel(c.Pos())
+		for _, chain := range s.chains(arg.exprRef, 0) {
+			if len(chain) == 0 || chainDynamic(chain) {
+				continue
+			}
+			for _, rid := range s.routeIDs(cs, regInstance{site: cs, env: callee}, op, chain) {
+				if strings.ContainsAny(rid, "<(") {
+					continue
+				}
+				p, ok := parsePattern(rid)
+				if !ok {
+					continue
+				}
+				p.exact = p.exact || !subtrees
+				w.routes = append(w.routes, testRoute{root: chain[0].id, pattern: p, handler: handler,
+					mount: &mountSite{fn: fnName, file: rel, line: line}, firstMatch: first})
+			}
+		}
+		return true
+	})
+}
+
+// chainDynamic reports whether a router chain has a prefix not known
+// statically.
+func chainDynamic(c routerChain) bool {
+	for _, st := range c {
+		if st.dynamic || strings.ContainsAny(st.prefix, "<(") {
+			return true
+		}
+	}
+	return false
+}
+
+// registeredAt reports whether one of the feature's registration spans
+// is on file:line.
+func (g *Graph) registeredAt(f Feature, file string, line int) bool {
+	for _, r := range f.regs {
+		ff, from := g.prog.Rel(r.from)
+		_, to := g.prog.Rel(r.to)
+		if ff == file && from <= line && line <= to {
+			return true
+		}
+	}
+	return false
+}
+
+// servesMounted reports whether test t sent a request to a route it
+// mounted that is features[i]'s registration, and no other route it
+// holds may take that request.
+func (g *Graph) servesMounted(features []Feature, i int, t *testFunc) bool {
+	f := features[i]
+	if f.Kind != report.KindRoute || f.registrar < 0 || len(f.entries) == 0 || len(t.mounted) == 0 {
+		return false
+	}
+	holds := func(registrar int) bool { return t.reach[registrar] || t.setup[registrar] }
+next:
+	for _, ms := range t.mounted {
+		if ms.handler != f.Entry || g.nodes[f.registrar].name != ms.site.fn || !g.registeredAt(f, ms.site.file, ms.site.line) {
+			continue
+		}
+		req := ms.req
+		for j, other := range features {
+			if j == i || other.Kind != report.KindRoute || other.registrar < 0 || !holds(other.registrar) {
+				continue
+			}
+			if g.nodes[other.registrar].name == ms.site.fn {
+				continue // the mounted function's own: under the test's prefix
+			}
+			q, ok := g.testPattern(other, t)
+			if !ok && strings.Contains(other.ID, "<") && other.mayServe(req) {
+				continue next
+			}
+			if ok && q.match(req.method, req.host, req.path) {
+				continue next
+			}
+		}
+		return true
+	}
+	return false
+}
