@@ -203,6 +203,9 @@ type appResult struct {
 	// proof is blastgate run's cost with proof on the first edit; nil
 	// when not measured (-skip-proof, -smoke).
 	proof *proofCost
+	// unproven is the first edit that run leaves with an unproven feature
+	// (else the first edit's verdict); nil when not measured.
+	unproven *unprovenEdit
 }
 
 func logf(format string, args ...any) {

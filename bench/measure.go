@@ -146,6 +146,13 @@ func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost, s
 		}
 		if i == 0 && !skipProof {
 			res.proof = measureProofCost(ctx, src, tools, testTimeout)
+			res.unproven = &unprovenEdit{Edit: e.Name, Verdict: res.proof.Verdict, Statuses: res.proof.Statuses, Example: res.proof.Unproven, Unmeasured: res.proof.Unmeasured}
+		} else if !skipProof && res.unproven != nil && res.unproven.Example == "" {
+			// Until an edit leaves a feature unproven (a double, a
+			// branch its test never takes), each edit's verdict under run.
+			if u := measureUnproven(ctx, src, tools, testTimeout, e.Name); u.Example != "" {
+				res.unproven = u
+			}
 		}
 		if err := git(ctx, src, "reset", "-q", "--hard", "HEAD~1"); err != nil {
 			return nil, err

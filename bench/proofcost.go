@@ -217,10 +217,12 @@ func printProofCost(w io.Writer, results []*appResult) {
 	}
 	fmt.Fprintln(w)
 	for _, r := range results {
-		if p := r.proof; p != nil && p.Statuses != "" {
-			fmt.Fprintf(w, "- %s: %s", r.app.Name, p.Statuses)
-			if p.Unproven != "" {
-				fmt.Fprintf(w, "; unproven, for example, %s", strings.ReplaceAll(p.Unproven, "|", "\\|"))
+		if u := r.unproven; u != nil && u.Unmeasured == "" {
+			fmt.Fprintf(w, "- %s, edit %s: %s (%s)", r.app.Name, u.Edit, u.Verdict, u.Statuses)
+			if u.Example != "" {
+				fmt.Fprintf(w, "; unproven: %s", u.Example)
+			} else {
+				fmt.Fprintf(w, "; no edit left a feature unproven")
 			}
 			fmt.Fprintln(w)
 		}
@@ -245,4 +247,29 @@ func proofCostMisses(results []*appResult) (missed, unmeasured []string) {
 		}
 	}
 	return missed, unmeasured
+}
+
+// unprovenEdit is an edit's verdict under blastgate run: the statuses of
+// its impacted features and, when one is unproven (a credited test passed
+// with a double in place of the changed code, or never ran it), that
+// feature and why.
+type unprovenEdit struct {
+	Edit, Verdict, Statuses, Example, Unmeasured string
+}
+
+// measureUnproven runs blastgate run --base HEAD~1 on the edited tree at
+// src and reads its verdict.
+func measureUnproven(ctx context.Context, src string, tools *toolset, timeout time.Duration, edit string) *unprovenEdit {
+	u := &unprovenEdit{Edit: edit}
+	report, _, err := timed(ctx, src, timeout, tools.blastgate, "--format", "json", "run", "--base", "HEAD~1")
+	if err != nil && !gateExit(err) {
+		u.Unmeasured = firstLines(err.Error(), 3)
+		return u
+	}
+	var r struct{ Verdict string }
+	_ = json.Unmarshal(report, &r)
+	u.Verdict = r.Verdict
+	u.Statuses, u.Example = summarizeStatuses(report)
+	logf("edit %s under run: %s (%s) %s", edit, u.Verdict, u.Statuses, u.Example)
+	return u
 }

@@ -32,10 +32,14 @@ func TestPrintProofCost(t *testing.T) {
 	var buf bytes.Buffer
 	printProofCost(&buf, []*appResult{r})
 	assert.Contains(t, buf.String(), "| app | 3 | 10s | 12s | 1.20x |")
-	r.proof.Statuses, r.proof.Unproven = "covered 2, unproven 1", "GET /x: TestX passed with the test double a.fake"
+	r.unproven = &unprovenEdit{Edit: "e2", Verdict: "fail", Statuses: "covered 2, unproven 1", Example: "GET /x: TestX passed with the test double a.fake"}
 	buf.Reset()
 	printProofCost(&buf, []*appResult{r})
-	assert.Contains(t, buf.String(), "- app: covered 2, unproven 1; unproven, for example, GET /x: TestX passed with the test double a.fake\n")
+	assert.Contains(t, buf.String(), "- app, edit e2: fail (covered 2, unproven 1); unproven: GET /x: TestX passed with the test double a.fake\n")
+	r.unproven = &unprovenEdit{Edit: "e1", Verdict: "pass", Statuses: "covered 3"}
+	buf.Reset()
+	printProofCost(&buf, []*appResult{r})
+	assert.Contains(t, buf.String(), "- app, edit e1: pass (covered 3); no edit left a feature unproven\n")
 	r.proof = &proofCost{Unmeasured: "the edit plans no test", GoTest: time.Second}
 	buf.Reset()
 	printProofCost(&buf, []*appResult{r})
