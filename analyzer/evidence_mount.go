@@ -149,7 +149,7 @@ func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.Ca
 					continue
 				}
 				p.exact = p.exact || !subtrees
-				w.routes = append(w.routes, testRoute{root: chain[0].id, pattern: p, handler: handler,
+				w.addRoute(testRoute{root: chain[0].id, pattern: p, handler: handler,
 					mount: &mountSite{fn: fnName, file: rel, line: line}, firstMatch: first})
 			}
 		}

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -228,6 +229,8 @@ type testWalk struct {
 	// refused decides which requests the test asserts were refused
 	// (evidence_refused.go).
 	refused *refusals
+	// routeSeen keys the routes already recorded (addRoute).
+	routeSeen map[string]bool
 }
 
 // walkTest walks test d of pkg: its requests, attributes and the routers
@@ -414,7 +417,7 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 				}
 				p.exact = p.exact || !subtrees
 				_, first := op.det.(muxDetector)
-				w.routes = append(w.routes, testRoute{root: chain[0].id, pattern: p, handler: handler, firstMatch: first})
+				w.addRoute(testRoute{root: chain[0].id, pattern: p, handler: handler, firstMatch: first})
 			}
 		}
 	}
@@ -689,15 +692,20 @@ func (w *testWalk) route() {
 			return
 		}
 		for _, root := range roots {
+			// The routes of this router that match, each matched once.
+			var matching []int
 			for i, r := range w.routes {
-				if r.root != root || !r.pattern.match(req.method, req.host, req.path) {
-					continue
+				if r.root == root && r.pattern.match(req.method, req.host, req.path) {
+					matching = append(matching, i)
 				}
+			}
+			for _, i := range matching {
+				r := w.routes[i]
 				best := true
-				for j, o := range w.routes {
+				for _, j := range matching {
 					// gorilla/mux serves the first route registered that
 					// matches, the other routers the most specific.
-					if j != i && o.root == root && o.pattern.match(req.method, req.host, req.path) && (r.firstMatch && j < i || !r.firstMatch && o.pattern.moreSpecific(r.pattern)) {
+					if j != i && (r.firstMatch && j < i || !r.firstMatch && w.routes[j].pattern.moreSpecific(r.pattern)) {
 						best = false
 						break
 					}
@@ -730,6 +738,21 @@ func (w *testWalk) route() {
 			h := w.rs.servers[srv]
 			send(w.roots(w.rs.s.bind(h.exprRef, h.env)), idx)
 		}
+	}
+}
+
+// addRoute records a route the test registers on a router of its own,
+// once: a helper that builds the router for every request registers the
+// same routes on the same router again, and each copy would be matched
+// against every request (k routes, n builds: n*k routes, n²k² steps).
+func (w *testWalk) addRoute(r testRoute) {
+	key := fmt.Sprintf("%p|%v|%s|%s|%q|%v|%v|%s|%v|%v", r.root, r.root, r.pattern.method, r.pattern.host, r.pattern.segs, r.pattern.exact, r.pattern.router, r.handler, r.mount, r.firstMatch)
+	if w.routeSeen == nil {
+		w.routeSeen = map[string]bool{}
+	}
+	if !w.routeSeen[key] {
+		w.routeSeen[key] = true
+		w.routes = append(w.routes, r)
 	}
 }
 
