@@ -687,18 +687,8 @@ func (w *owalk) visit(n ast.Node) bool {
 		if !ok {
 			return true
 		}
-		params := sig.Params()
 		for i, arg := range x.Args {
-			var pt types.Type
-			switch {
-			case sig.Variadic() && i >= params.Len()-1 && !x.Ellipsis.IsValid():
-				if s, ok := params.At(params.Len() - 1).Type().Underlying().(*types.Slice); ok {
-					pt = s.Elem()
-				}
-			case i < params.Len():
-				pt = params.At(i).Type()
-			}
-			w.conv(pt, arg)
+			w.conv(paramType(sig, x, i), arg)
 		}
 		switch fn := typeutil.Callee(info, x).(type) {
 		case *types.Func:

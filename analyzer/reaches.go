@@ -114,8 +114,14 @@ func (g *Graph) declarations(ids []int, cs *ChangeSet) []report.Declaration {
 		seen[d.Symbol] = true
 		out = append(out, d)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+	sortDeclarations(out)
+	return out
+}
+
+// sortDeclarations orders declarations by file, line and symbol.
+func sortDeclarations(ds []report.Declaration) {
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i], ds[j]
 		if a.Position.File != b.Position.File {
 			return a.Position.File < b.Position.File
 		}
@@ -124,7 +130,6 @@ func (g *Graph) declarations(ids []int, cs *ChangeSet) []report.Declaration {
 		}
 		return a.Symbol < b.Symbol
 	})
-	return out
 }
 
 // declaration describes one changed node.
@@ -249,15 +254,6 @@ func mergeDeclarations(a, b []report.Declaration) []report.Declaration {
 			out = append(out, d)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		x, y := out[i], out[j]
-		if x.Position.File != y.Position.File {
-			return x.Position.File < y.Position.File
-		}
-		if x.Position.Line != y.Position.Line {
-			return x.Position.Line < y.Position.Line
-		}
-		return x.Symbol < y.Symbol
-	})
+	sortDeclarations(out)
 	return out
 }

@@ -353,6 +353,22 @@ func (w *walker) selector(sel *ast.SelectorExpr) {
 	}
 }
 
+// paramType is the type the i-th argument of call is passed as: the
+// element type for the variadic part (not spread with ...), nil past the
+// parameters.
+func paramType(sig *types.Signature, call *ast.CallExpr, i int) types.Type {
+	params := sig.Params()
+	switch {
+	case sig.Variadic() && i >= params.Len()-1 && !call.Ellipsis.IsValid():
+		if s, ok := params.At(params.Len() - 1).Type().Underlying().(*types.Slice); ok {
+			return s.Elem()
+		}
+	case i < params.Len():
+		return params.At(i).Type()
+	}
+	return nil
+}
+
 // calledExpr is the function a call calls, without parentheses and
 // without the type arguments of a generic instance: f in (f)(x), f[int](x).
 func calledExpr(call *ast.CallExpr) ast.Expr {
@@ -568,15 +584,7 @@ func (w *walker) convArgs(sig *types.Signature, call *ast.CallExpr, builtin bool
 		return
 	}
 	for i, arg := range call.Args {
-		var pt types.Type
-		switch {
-		case sig.Variadic() && i >= params.Len()-1 && !call.Ellipsis.IsValid():
-			if s, ok := params.At(params.Len() - 1).Type().Underlying().(*types.Slice); ok {
-				pt = s.Elem()
-			}
-		case i < params.Len():
-			pt = params.At(i).Type()
-		}
+		pt := paramType(sig, call, i)
 		w.conv(pt, w.info.TypeOf(arg), arg.Pos())
 		if !builtin {
 			w.passArg(pt, arg)

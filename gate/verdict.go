@@ -172,8 +172,7 @@ func unprovenReason(tests []report.Test) string {
 	for _, t := range tests {
 		switch {
 		case t.Double != nil:
-			parts = append(parts, fmt.Sprintf("%s passed with the test double %s (%s) in place of %s, the code the change reaches",
-				t.Name, shortName(t.Double.Name), posText(t.Double.Position), shortName(t.Double.Instead)))
+			parts = append(parts, fmt.Sprintf("%s passed with %s, the code the change reaches", t.Name, doubleText(t.Double)))
 		case len(t.NotRan) > 0:
 			parts = append(parts, fmt.Sprintf("%s passed, but the changed %s never ran under it",
 				t.Name, joinShort(t.NotRan)))
@@ -191,10 +190,16 @@ func unprovenReason(tests []report.Test) string {
 func unprovenDoubles(tests []report.Test) string {
 	var parts []string
 	for _, t := range tests {
-		parts = append(parts, fmt.Sprintf("%s uses the test double %s (%s) in place of %s",
-			t.Name, shortName(t.Double.Name), posText(t.Double.Position), shortName(t.Double.Instead)))
+		parts = append(parts, fmt.Sprintf("%s uses %s", t.Name, doubleText(t.Double)))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// doubleText names a double, where the test creates it and what it
+// replaces: "the test double prepaid.flatFee (prepaid/token_test.go:15)
+// in place of billing.(*Service).TokenFee".
+func doubleText(d *report.Double) string {
+	return fmt.Sprintf("the test double %s (%s) in place of %s", shortName(d.Name), posText(d.Position), shortName(d.Instead))
 }
 
 // proveSuggestion says what would prove the change: a test through the
