@@ -146,8 +146,8 @@ type changeInputs struct {
 	// whose content at base (in the base tree) is the policy; "" for an
 	// operator's --config outside it.
 	configRel string
-	tests    bool
-	coverage coverageFlag
+	tests     bool
+	coverage  coverageFlag
 }
 
 // goEnvKeys are the go env variables that change what go list loads:
