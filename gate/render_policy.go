@@ -10,7 +10,7 @@ import (
 )
 
 // policyHeading introduces the policy changes in every format.
-const policyHeading = "policy changes, applied after merge (this check reads the policy from the base revision)"
+const policyHeading = "policy changes, applied after merge (blastgate reads the policy from the base revision)"
 
 // mdMaxPolicyChanges is how many policy changes a comment lists.
 const mdMaxPolicyChanges = 20
@@ -40,7 +40,7 @@ func mdPolicyChanges(r *report.Report) string {
 		return ""
 	}
 	var b strings.Builder
-	b.WriteString("\n**Policy changes, applied after merge** (this check reads the policy from the base revision)\n\n| change | kind | subject | detail |\n|---|---|---|---|\n")
+	b.WriteString("\n**Policy changes, applied after merge** (blastgate reads the policy from the base revision)\n\n| change | kind | subject | detail |\n|---|---|---|---|\n")
 	for i, c := range r.PolicyChanges {
 		if i == mdMaxPolicyChanges {
 			fmt.Fprintf(&b, "| … | | and %d more | see the JSON report |\n", len(r.PolicyChanges)-i)
