@@ -366,7 +366,9 @@ type analysis struct {
 	pc       policyConfig
 	// warnings are the configuration's: what the base names that the
 	// change deleted.
-	warnings  []string
+	warnings []string
+	// attrChanges are the t.Attr declarations the change adds.
+	attrChanges []report.PolicyChange
 	moduleDir string
 	module    string   // the module in moduleDir, or "" (a workspace's directory)
 	modules   []string // every module analysed
@@ -420,6 +422,12 @@ func (a *analysis) credit(coverage coverageFlag) error {
 	}
 	a.warnings = append(a.warnings, warnings...)
 	opts := analyzer.EvidenceOptions{Declared: declared, Coverage: coverage}
+	if a.pc.tests != nil {
+		// Only what the base's tests declare counts.
+		if opts.Attr, a.attrChanges, err = a.pc.tests.attrs(a.graph.FeatureAttrs()); err != nil {
+			return err
+		}
+	}
 	if err := a.graph.Credit(a.features, opts); err != nil {
 		var pe *analyzer.ProfileError
 		if errors.As(err, &pe) {
@@ -436,6 +444,7 @@ func (a *analysis) creditImpacted(r *report.Report, coverage coverageFlag) error
 	if err := a.credit(coverage); err != nil {
 		return err
 	}
+	r.PolicyChanges = append(r.PolicyChanges, a.attrChanges...)
 	byID := map[string]analyzer.Feature{}
 	for _, f := range a.features {
 		byID[f.Kind+" "+f.ID+" "+f.Entry] = f

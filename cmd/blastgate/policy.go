@@ -27,6 +27,9 @@ type policyConfig struct {
 	// same: one configuration for both (the features command, or an
 	// operator's --config outside the repository).
 	same bool
+	// tests are the base's tests, whose t.Attr declarations alone count
+	// (nil without a base: the features command).
+	tests *baseTests
 }
 
 // sameConfig is cfg as both base and head.
@@ -44,12 +47,15 @@ func loadPolicyConfig(ctx context.Context, g *globals, repo *gitrepo.Repo, baseS
 	if err != nil {
 		return policyConfig{}, err
 	}
+	tests := newBaseTests(ctx, repo, baseSHA)
 	rel, inside, err := configInRepo(g, repo)
 	if err != nil {
 		return policyConfig{}, err
 	}
 	if !inside {
-		return sameConfig(head), nil
+		pc := sameConfig(head)
+		pc.tests = tests
+		return pc, nil
 	}
 	name := configName(head)
 	data, exists, err := repo.ShowFile(ctx, baseSHA, rel)
@@ -57,13 +63,13 @@ func loadPolicyConfig(ctx context.Context, g *globals, repo *gitrepo.Repo, baseS
 		return policyConfig{}, fmt.Errorf("reading the base's configuration: %w: the gate reads its policy from the base revision; make %s a regular file there", err, rel)
 	}
 	if !exists {
-		return policyConfig{base: &config.Config{Path: name}, head: head, baseMissing: true}, nil
+		return policyConfig{base: &config.Config{Path: name}, head: head, baseMissing: true, tests: tests}, nil
 	}
 	base, err := config.Parse(name, data)
 	if err != nil {
 		return policyConfig{}, &baseConfigError{sha: baseSHA, file: rel, err: err}
 	}
-	return policyConfig{base: base, head: head}, nil
+	return policyConfig{base: base, head: head, tests: tests}, nil
 }
 
 // baseConfigError is a configuration at the base revision that does not

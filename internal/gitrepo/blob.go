@@ -25,3 +25,24 @@ func (r *Repo) ShowFile(ctx context.Context, sha, path string) ([]byte, bool, er
 	data, err := r.Show(ctx, sha, path)
 	return data, true, err
 }
+
+// ListFiles lists the files directly in dir (relative to Root,
+// slash-separated; "." for the root) in commit sha, as paths relative to
+// Root; none when the commit has no such directory.
+func (r *Repo) ListFiles(ctx context.Context, sha, dir string) ([]string, error) {
+	spec := dir + "/"
+	if dir == "." || dir == "" {
+		spec = "."
+	}
+	out, err := r.git(ctx, nil, "ls-tree", "-z", "--name-only", sha, "--", spec)
+	if err != nil {
+		return nil, fmt.Errorf("cannot list %s at %s: %w", dir, shortRev(sha), err)
+	}
+	var files []string
+	for _, name := range bytes.Split(out, []byte{0}) {
+		if len(name) > 0 {
+			files = append(files, string(name))
+		}
+	}
+	return files, nil
+}
