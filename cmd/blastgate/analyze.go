@@ -369,9 +369,9 @@ type analysis struct {
 	warnings []string
 	// attrChanges are the t.Attr declarations the change adds.
 	attrChanges []report.PolicyChange
-	moduleDir string
-	module    string   // the module in moduleDir, or "" (a workspace's directory)
-	modules   []string // every module analysed
+	moduleDir   string
+	module      string   // the module in moduleDir, or "" (a workspace's directory)
+	modules     []string // every module analysed
 }
 
 // analyse loads the module in moduleDir under root (with its tests when
