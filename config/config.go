@@ -88,6 +88,9 @@ type Config struct {
 	// test plugins): "examples/..." (the directory and everything under
 	// it), "tools/*" (path.Match, one element per *), "cmd/debug".
 	Ignore []string
+
+	// policyText is each key of policy: as written, for Diff.
+	policyText map[string]string
 }
 
 // Ignored reports whether a file (relative to the repository root, with
@@ -302,6 +305,7 @@ func Parse(path string, data []byte) (*Config, error) {
 			cfg.Ignore = p.ignore(k, v)
 		case "policy":
 			p.mapping(v, policyKeys, "policy", func(key string, k, v *yaml.Node) {
+				cfg.notePolicy(key, v)
 				if key == "proof" {
 					cfg.Proof = p.proof(k, v)
 					return

@@ -1,9 +1,13 @@
 package config
 
 import (
+	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/blastgate/blastgate/report"
 )
@@ -22,8 +26,15 @@ func Diff(base, head *Config) []report.PolicyChange {
 	d.features(base, head)
 	d.waivers(base.Waivers, head.Waivers)
 	d.value(report.PolicyMonitor, "monitor", base.Monitor, head.Monitor)
-	d.value(report.PolicyPolicy, "policy: critical_evidence", strings.Join(base.CriticalEvidence, ", "), strings.Join(head.CriticalEvidence, ", "))
-	d.value(report.PolicyPolicy, "policy: proof", base.Proof, head.Proof)
+	keys := slices.Sorted(maps.Keys(base.policyText))
+	for k := range head.policyText {
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	for _, k := range keys {
+		d.value(report.PolicyPolicy, "policy: "+k, base.policyText[k], head.policyText[k])
+	}
 	d.set(report.PolicyIgnore, "", base.Ignore, head.Ignore)
 	return d.sorted()
 }
@@ -166,4 +177,18 @@ func testNames(refs []TestRef) []string {
 		out = append(out, r.Package+"."+r.Name)
 	}
 	return out
+}
+
+// notePolicy keeps the value of a key of policy: as text, whatever the
+// key: Diff reports a change to any of them.
+func (c *Config) notePolicy(key string, v *yaml.Node) {
+	var x any
+	text := v.Value
+	if err := v.Decode(&x); err == nil {
+		text = fmt.Sprint(x)
+	}
+	if c.policyText == nil {
+		c.policyText = map[string]string{}
+	}
+	c.policyText[key] = text
 }

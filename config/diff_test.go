@@ -66,7 +66,7 @@ ignore: ["examples/...", "web"]
 `
 	got := Diff(mustParse(t, diffBase), mustParse(t, head))
 	want := []report.PolicyChange{
-		{Kind: "policy", Change: "removed", Subject: "policy: critical_evidence", Detail: "request"},
+		{Kind: "policy", Change: "removed", Subject: "policy: critical_evidence", Detail: "[request]"},
 		{Kind: "policy", Change: "added", Subject: "policy: proof", Detail: "lines"},
 		{Kind: "waiver", Change: "changed", Subject: "GET /account", Detail: "expires 2026-12-31: manual QA → expires 2099-12-31: manual QA"},
 		{Kind: "waiver", Change: "added", Subject: "POST /token/buy", Detail: "expires 2099-12-31: trust me"},
@@ -93,4 +93,13 @@ func TestDiffNoBase(t *testing.T) {
 		{Kind: "policy", Change: "added", Subject: File, Detail: "the base has no configuration file: nothing in it relaxes the gate before it merges"},
 		{Kind: "waiver", Change: "added", Subject: "a", Detail: "expires 2099-01-01: r"},
 	}, got)
+}
+
+// TestDiffAnyPolicyKey: a change to any key of policy: is listed, those
+// added after this test was written too.
+func TestDiffAnyPolicyKey(t *testing.T) {
+	base, head := mustParse(t, ""), mustParse(t, "")
+	base.policyText = map[string]string{"require_stamped_results": "true"}
+	head.policyText = map[string]string{"require_stamped_results": "false"}
+	assert.Equal(t, []report.PolicyChange{{Kind: "policy", Change: "changed", Subject: "policy: require_stamped_results", Detail: "true → false"}}, Diff(base, head))
 }
