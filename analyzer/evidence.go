@@ -67,6 +67,9 @@ type EvidenceOptions struct {
 	Declared map[string][]TestRef
 	// Coverage are per-test coverage profiles.
 	Coverage []CoverageProfile
+	// Attr, when set, says which t.Attr("feature", ID) declarations
+	// count (nil: all of them).
+	Attr func(test TestRef, feature string) bool
 }
 
 // testFunc is a test function and what it was found to do.
@@ -147,7 +150,7 @@ func (g *Graph) Credit(features []Feature, opts EvidenceOptions) error {
 				give(t.ref, report.EvidenceRequest)
 			}
 			for _, a := range t.attrs {
-				if a == f.ID {
+				if a == f.ID && (opts.Attr == nil || opts.Attr(t.ref, a)) {
 					give(t.ref, report.EvidenceDeclared)
 				}
 			}

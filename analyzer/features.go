@@ -77,6 +77,10 @@ type DeclaredFeature struct {
 	Owners          []string
 	// Where is "FILE:LINE" of the declaration, for errors.
 	Where string
+	// Optional: a declaration the code may no longer have (the base's,
+	// on a change that deletes or renames what it names) is left out
+	// when it names nothing, instead of an error.
+	Optional bool
 }
 
 // routeFuncs are the net/http registration functions, by their full
@@ -106,12 +110,15 @@ func (g *Graph) Features(declared []DeclaredFeature) ([]Feature, error) {
 					out[i].Owners, out[i].Tier = d.Owners, d.Tier
 				}
 			}
-			if !found {
+			if !found && !d.Optional {
 				return nil, fmt.Errorf("%s: feature %q: no discovered feature has this id: check it against 'blastgate features', or give it an entry to declare it", d.Where, d.ID)
 			}
 			continue
 		}
 		f, err := g.declaredFeature(d)
+		if err != nil && d.Optional {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}

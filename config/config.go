@@ -88,6 +88,9 @@ type Config struct {
 	// test plugins): "examples/..." (the directory and everything under
 	// it), "tools/*" (path.Match, one element per *), "cmd/debug".
 	Ignore []string
+
+	// policyText is each key of policy: as written, for Diff.
+	policyText map[string]string
 }
 
 // Ignored reports whether a file (relative to the repository root, with
@@ -302,6 +305,7 @@ func Parse(path string, data []byte) (*Config, error) {
 			cfg.Ignore = p.ignore(k, v)
 		case "policy":
 			p.mapping(v, policyKeys, "policy", func(key string, k, v *yaml.Node) {
+				cfg.notePolicy(key, v)
 				if key == "proof" {
 					cfg.Proof = p.proof(k, v)
 					return
@@ -315,26 +319,10 @@ func Parse(path string, data []byte) (*Config, error) {
 			})
 		}
 	})
-	if p.err != nil {
-		return nil, p.err
+	if err := p.err(); err != nil {
+		return nil, err
 	}
 	return cfg, nil
-}
-
-// parser holds the first problem found.
-type parser struct {
-	file string
-	err  *Error
-}
-
-func (p *parser) errorf(line int, fix, format string, args ...any) *Error {
-	return &Error{File: p.file, Line: line, Problem: fmt.Sprintf(format, args...), Fix: fix}
-}
-
-func (p *parser) fail(e *Error) {
-	if p.err == nil {
-		p.err = e
-	}
 }
 
 // lineRE splits a yaml error message, "yaml: line 3: PROBLEM".
@@ -359,21 +347,18 @@ func (p *parser) mapping(m *yaml.Node, allowed []string, what string, fn func(ke
 		k, v := deref(m.Content[i]), deref(m.Content[i+1])
 		if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!str" && k.ShortTag() != "!!merge" {
 			p.fail(p.errorf(k.Line, "use one of "+list(allowed), "%s key must be a name, not %s", what, describe(k)))
-			return
+			continue
 		}
 		if !slices.Contains(allowed, k.Value) {
 			p.fail(p.errorf(k.Line, "remove it or correct its spelling", "unknown %s key %q (allowed: %s)", what, k.Value, list(allowed)))
-			return
+			continue
 		}
 		if first, dup := seen[k.Value]; dup {
 			p.fail(p.errorf(k.Line, "keep one of them", "key %q appears twice (first at line %d)", k.Value, first))
-			return
+			continue
 		}
 		seen[k.Value] = k.Line
 		fn(k.Value, k, v)
-		if p.err != nil {
-			return
-		}
 	}
 }
 
@@ -392,14 +377,16 @@ func (p *parser) features(v *yaml.Node) []Feature {
 		item = deref(item)
 		if item.Kind != yaml.MappingNode {
 			p.fail(p.errorf(item.Line, "write the feature as 'id:', 'entry:' and so on", "a feature must be a mapping, not %s", describe(item)))
-			return nil
+			continue
 		}
 		f := Feature{Line: item.Line, Tier: TierStandard}
-		idLine := item.Line
+		idLine, badID := item.Line, false
 		p.mapping(item, featureKeys, "feature", func(key string, k, v *yaml.Node) {
 			switch key {
 			case "id":
+				m := p.mark()
 				f.ID, idLine = p.str(k, v), v.Line
+				badID = p.failedSince(m)
 			case "entry":
 				f.Entry = p.str(k, v)
 				if strings.ContainsFunc(f.Entry, isSpace) {
@@ -414,7 +401,7 @@ func (p *parser) features(v *yaml.Node) []Feature {
 					ref, ok := parseTestRef(name)
 					if !ok {
 						p.fail(p.errorf(v.Line, "write it as example.com/mod/pkg.TestName", "test %q is not a package path and a Test function", name))
-						return
+						continue
 					}
 					f.Tests = append(f.Tests, ref)
 				}
@@ -422,23 +409,22 @@ func (p *parser) features(v *yaml.Node) []Feature {
 				if isNull(v) {
 					return
 				}
+				m := p.mark()
 				f.Tier = p.str(k, v)
-				if p.err == nil && !slices.Contains(tiers, f.Tier) {
+				if !p.failedSince(m) && !slices.Contains(tiers, f.Tier) {
 					p.fail(p.errorf(v.Line, "use one of "+list(tiers), "unknown tier %q", f.Tier))
 				}
 			}
 		})
 		switch {
-		case p.err != nil:
+		case badID:
 		case f.ID == "":
 			p.fail(p.errorf(item.Line, "give every feature a unique 'id:'", "feature has no id"))
 		case firstID[f.ID] != 0:
 			p.fail(p.errorf(idLine, "give every feature a unique id", "duplicate feature id %q (first at line %d)", f.ID, firstID[f.ID]))
+		default:
+			firstID[f.ID] = idLine
 		}
-		if p.err != nil {
-			return nil
-		}
-		firstID[f.ID] = idLine
 		out = append(out, f)
 	}
 	return out
@@ -458,10 +444,13 @@ func (p *parser) waivers(v *yaml.Node) []Waiver {
 		item = deref(item)
 		if item.Kind != yaml.MappingNode {
 			p.fail(p.errorf(item.Line, "write the waiver as 'feature:', 'reason:' and 'expires:'", "a waiver must be a mapping, not %s", describe(item)))
-			return nil
+			continue
 		}
 		w := Waiver{Line: item.Line}
+		bad := map[string]bool{} // keys whose value is itself a problem
 		p.mapping(item, waiverKeys, "waiver", func(key string, k, v *yaml.Node) {
+			m := p.mark()
+			defer func() { bad[key] = p.failedSince(m) }()
 			switch key {
 			case "feature":
 				w.Feature = p.str(k, v)
@@ -477,17 +466,14 @@ func (p *parser) waivers(v *yaml.Node) []Waiver {
 				w.Expires = t
 			}
 		})
-		switch {
-		case p.err != nil:
-		case w.Feature == "":
+		if w.Feature == "" && !bad["feature"] {
 			p.fail(p.errorf(item.Line, "name the feature id it waives", "waiver has no feature"))
-		case w.Reason == "":
-			p.fail(p.errorf(item.Line, "say why the feature may ship untested", "waiver for %q has no reason", w.Feature))
-		case w.Expires.IsZero():
-			p.fail(p.errorf(item.Line, "add 'expires: YYYY-MM-DD': a waiver must end", "waiver for %q has no expiry date", w.Feature))
 		}
-		if p.err != nil {
-			return nil
+		if w.Reason == "" && !bad["reason"] {
+			p.fail(p.errorf(item.Line, "say why the feature may ship untested", "waiver for %q has no reason", w.Feature))
+		}
+		if w.Expires.IsZero() && !bad["expires"] {
+			p.fail(p.errorf(item.Line, "add 'expires: YYYY-MM-DD': a waiver must end", "waiver for %q has no expiry date", w.Feature))
 		}
 		out = append(out, w)
 	}
@@ -524,9 +510,6 @@ func (p *parser) platforms(k, v *yaml.Node) []string {
 		case slices.Contains(out[:i], s):
 			p.fail(p.errorf(line, "keep one of them", "goos lists %q twice", s))
 		}
-		if p.err != nil {
-			return nil
-		}
 	}
 	return out
 }
@@ -550,14 +533,11 @@ func (p *parser) buildTags(k, v *yaml.Node) [][]string {
 			case !tagRE.MatchString(tag):
 				p.fail(p.errorf(line, "a tag is letters, digits, '_' and '.', and the tags of one build are separated by single commas", "build tag set %q has an invalid tag %q", set, tag))
 			}
-			if p.err != nil {
-				return nil
-			}
 		}
 		key := strings.Join(slices.Sorted(slices.Values(tags)), ",")
 		if slices.Contains(seen, key) {
 			p.fail(p.errorf(line, "keep one of them", "build_tags lists the tag set %q twice", set))
-			return nil
+			continue
 		}
 		seen = append(seen, key)
 		out = append(out, tags)
@@ -578,9 +558,6 @@ func (p *parser) ignore(k, v *yaml.Node) []string {
 			p.fail(p.errorf(lines[i], "use * and ? for one path element, [a-z] for a class, and /... for a whole tree", "ignore %q is not a valid pattern: %v", pat, err))
 		case tree == "." || tree == "..." || tree != path.Clean(tree) || strings.HasPrefix(tree, "../") || tree == "..":
 			p.fail(p.errorf(lines[i], `name a directory inside the repository, such as "examples/..."`, "ignore %q does not name a directory inside the repository", pat))
-		}
-		if p.err != nil {
-			return nil
 		}
 	}
 	return pats
@@ -604,7 +581,7 @@ func (p *parser) stringList(k, v *yaml.Node, example string) ([]string, []int) {
 		e = deref(e)
 		if e.Kind != yaml.ScalarNode || e.ShortTag() != "!!str" || strings.TrimSpace(e.Value) == "" {
 			p.fail(p.errorf(e.Line, fix, "%s must be a list of non-empty strings, but has %s", k.Value, describe(e)))
-			return nil, nil
+			continue
 		}
 		out = append(out, e.Value)
 		lines = append(lines, e.Line)
@@ -614,8 +591,9 @@ func (p *parser) stringList(k, v *yaml.Node, example string) ([]string, []int) {
 
 // url is the value of a key that holds an http(s) URL.
 func (p *parser) url(k, v *yaml.Node) string {
+	m := p.mark()
 	s := p.str(k, v)
-	if p.err != nil || s == "" {
+	if p.failedSince(m) || s == "" {
 		return s
 	}
 	if u, err := url.Parse(strings.ReplaceAll(s, "{id}", "x")); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -661,7 +639,7 @@ func (p *parser) strings(k, v *yaml.Node) []string {
 		e = deref(e)
 		if e.Kind != yaml.ScalarNode || e.ShortTag() != "!!str" || e.Value == "" {
 			p.fail(p.errorf(e.Line, fix, "%s must be a list of non-empty strings, but has %s", k.Value, describe(e)))
-			return nil
+			continue
 		}
 		out = append(out, e.Value)
 	}
@@ -722,8 +700,9 @@ func isSpace(r rune) bool {
 
 // proof is the value of policy: proof:, declaration or lines.
 func (p *parser) proof(k, v *yaml.Node) string {
+	m := p.mark()
 	s := p.str(k, v)
-	if p.err == nil && !slices.Contains(proofKinds, s) {
+	if !p.failedSince(m) && !slices.Contains(proofKinds, s) {
 		p.fail(p.errorf(v.Line, "use "+list(proofKinds), "unknown proof granularity %q", s))
 	}
 	return s

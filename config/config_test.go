@@ -300,16 +300,23 @@ func TestParseErrors(t *testing.T) {
 			cfg, err := Parse("repo/.blastgate.yaml", []byte(tt.data))
 			require.Error(t, err)
 			assert.Nil(t, cfg)
+			var first *Error
+			require.True(t, errors.As(err, &first), "%T is not *Error", err)
+			// The problem is among those reported, each on its own line.
 			var ce *Error
-			require.True(t, errors.As(err, &ce), "%T is not *Error", err)
+			for _, p := range Problems(err) {
+				if strings.Contains(p.Problem, tt.problem) {
+					ce = p
+				}
+			}
+			require.NotNil(t, ce, "%q not among %v", tt.problem, err)
 			assert.Equal(t, "repo/.blastgate.yaml", ce.File)
 			assert.Equal(t, tt.line, ce.Line, ce.Error())
-			assert.Contains(t, ce.Problem, tt.problem)
 			assert.NotEmpty(t, ce.Fix, "the error must say what to do")
-
-			msg := err.Error()
-			assert.True(t, strings.HasPrefix(msg, "repo/.blastgate.yaml:"+strconv.Itoa(tt.line)+": "+ce.Problem+"; "), msg)
-			assert.NotContains(t, msg, "\n")
+			assert.Contains(t, strings.Split(err.Error(), "\n"), "repo/.blastgate.yaml:"+strconv.Itoa(tt.line)+": "+ce.Problem+"; "+ce.Fix)
+			if len(Problems(err)) == 1 {
+				assert.NotContains(t, err.Error(), "\n")
+			}
 		})
 	}
 }
@@ -391,7 +398,7 @@ func TestLoad(t *testing.T) {
 	assert.Equal(t, Feature{ID: "nightly-invoices", Entry: "example.com/shop/billing.RunNightlyInvoices",
 		Owners: []string{"@shop/billing"}, Tier: TierCritical, Line: 2}, cfg.Features[0])
 
-	require.NoError(t, os.WriteFile(missing, []byte("waivers:\n  - feature: a\n"), 0o644))
+	require.NoError(t, os.WriteFile(missing, []byte("waivers:\n  - feature: a\n    expires: 2026-01-01\n"), 0o644))
 	_, err = Load(missing, true)
 	require.True(t, errors.As(err, &ce), "%v", err)
 	assert.Equal(t, missing+":2: "+ce.Problem+"; "+ce.Fix, err.Error())
@@ -457,4 +464,31 @@ func TestPolicyProof(t *testing.T) {
 	}
 	_, err := Parse("c.yaml", []byte("policy:\n  proof: line\n"))
 	require.EqualError(t, err, `c.yaml:2: unknown proof granularity "line"; use declaration, lines`)
+}
+
+// TestParseEveryProblem: a file with several problems reports them all in
+// one error, one per line with file and line, sorted by line; each is a
+// *Error of its own.
+func TestParseEveryProblem(t *testing.T) {
+	data := `waivers:
+  - feature: GET /x
+    expires: 2026-13-01
+features:
+  - id: a
+    tier: gold
+colour: blue
+`
+	cfg, err := Parse("c.yaml", []byte(data))
+	require.Error(t, err)
+	assert.Nil(t, cfg)
+	assert.Equal(t, `4 problems in c.yaml:
+c.yaml:2: waiver for "GET /x" has no reason; say why the feature may ship untested
+c.yaml:3: expires "2026-13-01" is not a date; write the last day it holds as YYYY-MM-DD
+c.yaml:6: unknown tier "gold"; use one of critical, standard
+c.yaml:7: unknown top-level key "colour" (allowed: `+list(topKeys)+`); remove it or correct its spelling`, err.Error())
+	problems := Problems(err)
+	require.Len(t, problems, 4)
+	var ce *Error
+	require.True(t, errors.As(err, &ce))
+	assert.Equal(t, 2, ce.Line, "errors.As finds the first problem")
 }

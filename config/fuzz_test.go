@@ -63,16 +63,21 @@ monitor: "https://grafana.example.com/d/shop?var-feature={id}"
 			if cfg != nil {
 				t.Fatalf("config %+v with error %v", cfg, err)
 			}
-			cerr, ok := err.(*Error)
-			if !ok {
-				t.Fatalf("error %T %v is not a *config.Error", err, err)
+			problems := Problems(err)
+			if len(problems) == 0 {
+				t.Fatalf("error %T %v holds no *config.Error", err, err)
 			}
-			msg := cerr.Error()
-			if strings.ContainsAny(msg, "\n\r") {
-				t.Fatalf("error is not a single line: %q", msg)
+			for _, p := range problems {
+				msg := p.Error()
+				if strings.ContainsAny(msg, "\n\r") {
+					t.Fatalf("problem is not a single line: %q", msg)
+				}
+				if !strings.HasPrefix(msg, name+":") {
+					t.Fatalf("problem does not start with the file name: %q", msg)
+				}
 			}
-			if !strings.HasPrefix(msg, name+":") {
-				t.Fatalf("error does not start with the file name: %q", msg)
+			if lines := strings.Split(err.Error(), "\n"); len(problems) > 1 && len(lines) != len(problems)+1 {
+				t.Fatalf("%d problems in %d lines: %q", len(problems), len(lines), err)
 			}
 			return
 		}

@@ -30,6 +30,7 @@ func TestRender(t *testing.T) {
 		{"impact", []string{"text", "json", "markdown"}},
 		{"check", []string{"text", "color", "json", "markdown"}},
 		{"features", []string{"text", "markdown"}},
+		{"policy", []string{"text", "json", "markdown"}},
 	}
 	for _, c := range cases {
 		data, err := os.ReadFile(filepath.Join("testdata", c.name+".json"))
@@ -64,7 +65,7 @@ func golden(t *testing.T, path, got string) {
 // TestJSONRoundTrip: what WriteJSON writes reads back unchanged, for an
 // impact, a check and a features report.
 func TestJSONRoundTrip(t *testing.T) {
-	for _, name := range []string{"impact", "check", "features"} {
+	for _, name := range []string{"impact", "check", "features", "policy"} {
 		t.Run(name, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join("testdata", name+".json"))
 			require.NoError(t, err)

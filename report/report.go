@@ -96,6 +96,10 @@ type Report struct {
 	Packages []Package `json:"packages,omitzero"`
 	// Impacted lists the features a changed symbol is reachable from.
 	Impacted []Feature `json:"impacted,omitzero"`
+	// PolicyChanges are what the change does to the policy, which the
+	// gate reads from the base: they apply after it merges (impact and
+	// check; present, [] when empty, in a report on a change).
+	PolicyChanges []PolicyChange `json:"policy_changes,omitzero"`
 	// Warnings are things the user should know that did not stop the run:
 	// packages analysed at package level, files that could not be mapped.
 	Warnings []string `json:"warnings,omitempty"`
@@ -255,6 +259,7 @@ func (r Report) MarshalJSON() ([]byte, error) {
 			p.Changes[i] = c
 		}
 		p.Packages = nonNil(r.Packages)
+		p.PolicyChanges = nonNil(r.PolicyChanges)
 		p.Impacted = make([]Feature, len(r.Impacted))
 		for i, f := range r.Impacted {
 			f.Trace = nonNil(f.Trace)

@@ -35,7 +35,11 @@ func runFeatures(ctx context.Context, g *globals, args []string, stdout, stderr 
 	if repo, err := gitrepo.Open(ctx, g.dir); err == nil {
 		root = repo.Root
 	}
-	a, err := analyse(ctx, g, root, g.dir, true)
+	cfg, err := loadConfig(g, root)
+	if err != nil {
+		return err
+	}
+	a, err := analyse(ctx, sameConfig(cfg), root, g.dir, true)
 	if err != nil {
 		return err
 	}
@@ -56,7 +60,7 @@ func runFeatures(ctx context.Context, g *globals, args []string, stdout, stderr 
 		a.annotate(&f.Feature, rules, a.graph.EntryFile(f))
 		r.Features = append(r.Features, f.Feature)
 	}
-	r.Warnings = a.graph.Warnings()
+	r.Warnings = append(a.graph.Warnings(), a.warnings...)
 	return writeReport(ctx, stdout, r, g)
 }
 
@@ -163,7 +167,11 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 	ac := openCache(g)
 	var key cache.Key
 	if ac != nil {
-		key, err = keyOf(ctx, g, repo, changeInputs{rel: filepath.ToSlash(rel), tests: tests, coverage: coverage}, baseSHA, mergeBase, headSHA)
+		in := changeInputs{rel: filepath.ToSlash(rel), tests: tests, coverage: coverage}
+		if configRel, inside, cerr := configInRepo(g, repo); cerr == nil && inside {
+			in.configRel = configRel
+		}
+		key, err = keyOf(ctx, g, repo, in, baseSHA, mergeBase, headSHA)
 		if err != nil {
 			ac.debugf("not cached: %v", err)
 			ac = nil
@@ -191,7 +199,12 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 		}
 	}()
 	moduleDir := filepath.Join(root, rel)
-	a, err := analyse(ctx, g, root, moduleDir, tests)
+	// The policy from the base; what adds impact from both.
+	pc, err := loadPolicyConfig(ctx, g, repo, baseSHA, root)
+	if err != nil {
+		return nil, err
+	}
+	a, err := analyse(ctx, pc, root, moduleDir, tests)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +212,7 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 	// changed file the default one leaves out.
 	_, hostArch := analyzer.HostPlatform()
 	var builds []analyzer.BuildConfig
-	for _, b := range a.cfg.Builds(hostArch) {
+	for _, b := range a.pc.builds(hostArch) {
 		builds = append(builds, analyzer.BuildConfig{GOOS: b.GOOS, GOARCH: b.GOARCH, Tags: b.Tags})
 	}
 	loadBuild := func(bc analyzer.BuildConfig) (analyzer.Analysed, error) {
@@ -208,8 +221,8 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 			return analyzer.Analysed{}, err
 		}
 		graph := analyzer.BuildGraph(prog)
-		features, err := graph.Features(declared(g, a.cfg))
-		return analyzer.Analysed{Graph: graph, Features: notIgnored(a.cfg, features)}, err
+		features, err := graph.Features(a.pc.declared())
+		return analyzer.Analysed{Graph: graph, Features: notIgnored(a.pc, features)}, err
 	}
 	changes, result, err := analyzer.Builds(ctx, analyzer.Analysed{Graph: a.graph, Features: a.features}, builds, diff,
 		func(path string) ([]byte, error) { return repo.Show(ctx, mergeBase, path) }, loadBuild)
@@ -239,6 +252,7 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 		Changes:       orEmpty(changes.Changes),
 		Packages:      orEmpty(result.Packages),
 		Impacted:      orEmpty(result.Impacted),
+		PolicyChanges: a.pc.changes(),
 		Warnings:      append(a.graph.Warnings(), changes.Warnings...),
 	}
 	if tests {
@@ -249,12 +263,13 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 		// tests ran the changed code through the feature.
 		r.Warnings = append(r.Warnings, a.graph.Prove(a.features, changes, r.Impacted)...)
 	}
+	r.Warnings = append(r.Warnings, a.warnings...)
 	c := &change{
 		report:   r,
 		module:   a.module,
 		modules:  a.modules,
 		packages: a.graph.PackagePaths(),
-		rules:    a.policy(),
+		rules:    a.pc.policy(),
 		rv:       rv,
 		repo:     repo, head: headSHA, rel: rel,
 		dir: a.moduleDir, cleanup: cleanup,
@@ -346,21 +361,22 @@ func headTree(ctx context.Context, repo *gitrepo.Repo, headSHA string, exact boo
 
 // analysis is a loaded module with its features and configuration.
 type analysis struct {
-	graph     *analyzer.Graph
-	features  []analyzer.Feature
-	cfg       *config.Config
-	moduleDir string
-	module    string   // the module in moduleDir, or "" (a workspace's directory)
-	modules   []string // every module analysed
+	graph    *analyzer.Graph
+	features []analyzer.Feature
+	pc       policyConfig
+	// warnings are the configuration's: what the base names that the
+	// change deleted.
+	warnings []string
+	// attrChanges are the t.Attr declarations the change adds.
+	attrChanges []report.PolicyChange
+	moduleDir   string
+	module      string   // the module in moduleDir, or "" (a workspace's directory)
+	modules     []string // every module analysed
 }
 
 // analyse loads the module in moduleDir under root (with its tests when
 // asked) and discovers its features, with those the configuration adds.
-func analyse(ctx context.Context, g *globals, root, moduleDir string, tests bool) (*analysis, error) {
-	cfg, err := loadConfig(g, root)
-	if err != nil {
-		return nil, err
-	}
+func analyse(ctx context.Context, pc policyConfig, root, moduleDir string, tests bool) (*analysis, error) {
 	prog, err := analyzer.Load(ctx, root, moduleDir, tests)
 	if err != nil {
 		return nil, err
@@ -369,11 +385,13 @@ func analyse(ctx context.Context, g *globals, root, moduleDir string, tests bool
 		return nil, err
 	}
 	graph := analyzer.BuildGraph(prog)
-	features, err := graph.Features(declared(g, cfg))
+	declared := pc.declared()
+	features, err := graph.Features(declared)
 	if err != nil {
 		return nil, err
 	}
-	features = notIgnored(cfg, features)
+	warnings := pc.missingDeclared(declared, features)
+	features = notIgnored(pc, features)
 	module := prog.Module
 	if _, err := os.Stat(filepath.Join(moduleDir, "go.mod")); err != nil {
 		module = "" // a workspace's directory: no module to make paths relative to
@@ -382,7 +400,7 @@ func analyse(ctx context.Context, g *globals, root, moduleDir string, tests bool
 	for _, m := range prog.Modules {
 		modules = append(modules, m.Path)
 	}
-	return &analysis{graph: graph, features: features, cfg: cfg, moduleDir: moduleDir, module: module, modules: modules}, nil
+	return &analysis{graph: graph, features: features, pc: pc, warnings: warnings, moduleDir: moduleDir, module: module, modules: modules}, nil
 }
 
 // annotate adds what the team needs to a feature: the owners of its
@@ -393,15 +411,21 @@ func (a *analysis) annotate(f *report.Feature, rules *owners.Rules, entryFile st
 			f.Owners = append(f.Owners, o)
 		}
 	}
-	f.Monitor = a.cfg.MonitorFor(f.ID)
+	f.Monitor = a.pc.monitorFor(f.ID)
 }
 
 // credit finds the tests that count for each feature.
 func (a *analysis) credit(coverage coverageFlag) error {
-	opts := analyzer.EvidenceOptions{Declared: map[string][]analyzer.TestRef{}, Coverage: coverage}
-	for _, f := range a.cfg.Features {
-		for _, t := range f.Tests {
-			opts.Declared[f.ID] = append(opts.Declared[f.ID], analyzer.TestRef{Package: t.Package, Name: t.Name})
+	declared, warnings, err := a.pc.declaredTests(a.graph.Tests())
+	if err != nil {
+		return err
+	}
+	a.warnings = append(a.warnings, warnings...)
+	opts := analyzer.EvidenceOptions{Declared: declared, Coverage: coverage}
+	if a.pc.tests != nil {
+		// Only what the base's tests declare counts.
+		if opts.Attr, a.attrChanges, err = a.pc.tests.attrs(a.graph.FeatureAttrs()); err != nil {
+			return err
 		}
 	}
 	if err := a.graph.Credit(a.features, opts); err != nil {
@@ -409,7 +433,7 @@ func (a *analysis) credit(coverage coverageFlag) error {
 		if errors.As(err, &pe) {
 			return fmt.Errorf("--coverage: %w", err)
 		}
-		return fmt.Errorf("%s: %w", configName(a.cfg), err)
+		return fmt.Errorf("%s: %w", configName(a.pc.head), err)
 	}
 	return nil
 }
@@ -420,6 +444,7 @@ func (a *analysis) creditImpacted(r *report.Report, coverage coverageFlag) error
 	if err := a.credit(coverage); err != nil {
 		return err
 	}
+	r.PolicyChanges = append(r.PolicyChanges, a.attrChanges...)
 	byID := map[string]analyzer.Feature{}
 	for _, f := range a.features {
 		byID[f.Kind+" "+f.ID+" "+f.Entry] = f
@@ -431,15 +456,6 @@ func (a *analysis) creditImpacted(r *report.Report, coverage coverageFlag) error
 		}
 	}
 	return nil
-}
-
-// policy is the gate's policy from the configuration, without the day.
-func (a *analysis) policy() gate.Policy {
-	p := gate.Policy{CriticalEvidence: a.cfg.CriticalEvidence, ProofLines: a.cfg.Proof == config.ProofLines}
-	for _, w := range a.cfg.Waivers {
-		p.Waivers = append(p.Waivers, gate.Waiver{Feature: w.Feature, Reason: w.Reason, Expires: w.Expires})
-	}
-	return p
 }
 
 // policy is the gate's policy, today.
@@ -458,9 +474,10 @@ func loadConfig(g *globals, root string) (*config.Config, error) {
 	}
 	cfg, err := config.Load(path, allowMissing)
 	if err != nil {
-		var ce *config.Error
-		if errors.As(err, &ce) && g.config == "" {
-			ce.File = config.File
+		if g.config == "" {
+			for _, p := range config.Problems(err) {
+				p.File = config.File
+			}
 		}
 		return nil, err
 	}
@@ -477,31 +494,19 @@ func configName(cfg *config.Config) string {
 	return cfg.Path
 }
 
-// declared turns the configured features into the analyzer's terms.
 // notIgnored drops the commands and routes that the configuration's
 // ignore: patterns say are not product features (examples, tools); the
 // features it declares stay.
-func notIgnored(cfg *config.Config, features []analyzer.Feature) []analyzer.Feature {
-	if len(cfg.Ignore) == 0 {
+func notIgnored(pc policyConfig, features []analyzer.Feature) []analyzer.Feature {
+	if len(pc.base.Ignore) == 0 || len(pc.head.Ignore) == 0 {
 		return features
 	}
 	out := features[:0:0]
 	for _, f := range features {
-		if f.Kind != report.KindDeclared && f.Position.File != "" && cfg.Ignored(f.Position.File) {
+		if f.Kind != report.KindDeclared && f.Position.File != "" && pc.ignored(f.Position.File) {
 			continue
 		}
 		out = append(out, f)
-	}
-	return out
-}
-
-func declared(g *globals, cfg *config.Config) []analyzer.DeclaredFeature {
-	var out []analyzer.DeclaredFeature
-	for _, f := range cfg.Features {
-		out = append(out, analyzer.DeclaredFeature{
-			ID: f.ID, Entry: f.Entry, Tier: f.Tier, Owners: f.Owners,
-			Where: fmt.Sprintf("%s:%d", configName(cfg), f.Line),
-		})
 	}
 	return out
 }

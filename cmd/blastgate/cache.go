@@ -141,9 +141,13 @@ type changeInputs struct {
 	// base.
 	baseTree, mergeBaseTree, headTree string
 	// rel is the module's directory relative to the repository root.
-	rel      string
-	tests    bool
-	coverage coverageFlag
+	rel string
+	// configRel is the configuration file's path in the repository,
+	// whose content at base (in the base tree) is the policy; "" for an
+	// operator's --config outside it.
+	configRel string
+	tests     bool
+	coverage  coverageFlag
 }
 
 // goEnvKeys are the go env variables that change what go list loads:
@@ -184,9 +188,11 @@ func changeKey(ctx context.Context, g *globals, in changeInputs) (cache.Key, err
 		h.AddString("go env "+k, env[k])
 	}
 
-	// The configuration: the default one is in the head tree; a named one
-	// is read as the analysis reads it.
+	// The configuration: the default one is in the head tree, and the
+	// policy is the same path in the base tree; a named one is read as
+	// the analysis reads it.
 	h.AddString("config", g.config)
+	h.AddString("config in repository", in.configRel)
 	if g.config != "" {
 		data, err := os.ReadFile(g.config)
 		if err != nil {
