@@ -335,7 +335,10 @@ func (w *walker) selector(sel *ast.SelectorExpr) {
 	}
 	// An interface method called on a parameter runs the methods of what
 	// the callers passed: each caller depends on those (see passArg).
-	if w.callees[sel.Sel] && w.fromOutside(ast.Unparen(sel.X)) && isAbstract(fn) {
+	// A method promoted from an embedded field of the module's own
+	// struct (s.Greet() with type S struct{ Greeter }) is called on the
+	// field, not on the parameter: s.Greeter.Greet().
+	if w.callees[sel.Sel] && w.fromOutside(ast.Unparen(sel.X)) && isAbstract(fn) && !w.viaModuleEmbedding(s) {
 		w.skip[sel.Sel] = true
 	}
 	// A pointer method called on an addressable value takes its address:
