@@ -46,6 +46,7 @@ const (
 	siteNode     // a statement that writes a variable or field
 	externalNode // something outside the Go code: go.mod
 	depNode      // a package of a dependency (or of the standard library)
+	handoffNode  // a value handed over at run time, named for the trace (graph_sound.go)
 )
 
 type node struct {
@@ -101,6 +102,11 @@ type Graph struct {
 	// (proof.go).
 	creates map[int][]creation
 	takes   map[int][]int
+
+	// conversions are the module values converted to an interface, by
+	// position (graph_sound.go).
+	conversions []conversion
+	handoffs    map[string]int // hand-off node by name
 }
 
 type dynCall struct {
@@ -178,6 +184,7 @@ func BuildGraph(prog *Program) *Graph {
 		}
 	}
 	g.resolveWriteSites()
+	g.resolveSiteConversions()
 	g.resolveInterfaces()
 	g.resolveDynamicCalls()
 	return g

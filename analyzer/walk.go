@@ -842,6 +842,7 @@ func (w *walker) conv(target, src types.Type, pos token.Pos) {
 // convAll adds edges from the current node to every method of the module
 // types that values of t hold.
 func (w *walker) convAll(t types.Type, pos token.Pos) {
+	w.g.recordConversion(t, pos)
 	key := convKey{from: w.cur, t: types.TypeString(t, nil)}
 	if w.g.convs[key] {
 		return
