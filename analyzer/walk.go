@@ -591,6 +591,9 @@ func (w *walker) convArgs(sig *types.Signature, call *ast.CallExpr, builtin bool
 		w.conv(pt, w.info.TypeOf(arg), arg.Pos())
 		if !builtin {
 			w.passArg(pt, arg)
+			if w.depCallee(call) {
+				w.passElements(pt, arg)
+			}
 		}
 	}
 }

@@ -1,7 +1,11 @@
 package analyzer
 
 import (
+	"go/ast"
+	"go/token"
 	"go/types"
+
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // viaModuleEmbedding reports whether the method of selection s is
@@ -22,4 +26,58 @@ func (w *walker) viaModuleEmbedding(s *types.Selection) bool {
 		return false
 	}
 	return w.g.inModule(st.Field(idx[0]))
+}
+
+// depCallee reports whether call calls a function or method of a
+// dependency (an interface method of a dependency's interface too).
+func (w *walker) depCallee(call *ast.CallExpr) bool {
+	fn, ok := typeutil.Callee(w.info, call).(*types.Func)
+	return ok && !w.g.inModule(fn)
+}
+
+// passElements handles a container of function or interface values (a
+// slice, array, map, channel or pointer) handed to a dependency: the
+// dependency may call them, or hand the elements back to the module
+// (slices.MaxFunc returns one, and calls the module's comparison with
+// them), where a call on the result adds no edges (fromOutside). The
+// caller answers for them, as passArg does for a single value, unless
+// it got the container from outside itself or builds it in place.
+func (w *walker) passElements(param types.Type, arg ast.Expr) {
+	if param == nil {
+		return
+	}
+	e := ast.Unparen(arg)
+	if w.fromOutside(e) {
+		return
+	}
+	if _, lit := e.(*ast.CompositeLit); lit {
+		return // its elements are converted in place
+	}
+	w.passContained(w.info.TypeOf(e), arg.Pos(), map[types.Type]bool{})
+}
+
+// passContained adds passValue's edges for the function and interface
+// values that a value of type t contains.
+func (w *walker) passContained(t types.Type, pos token.Pos, seen map[types.Type]bool) {
+	if t == nil || seen[t] {
+		return
+	}
+	seen[t] = true
+	var elems []types.Type
+	switch u := t.Underlying().(type) {
+	case *types.Slice:
+		elems = []types.Type{u.Elem()}
+	case *types.Array:
+		elems = []types.Type{u.Elem()}
+	case *types.Map:
+		elems = []types.Type{u.Key(), u.Elem()}
+	case *types.Chan:
+		elems = []types.Type{u.Elem()}
+	case *types.Pointer:
+		elems = []types.Type{u.Elem()}
+	}
+	for _, el := range elems {
+		w.passValue(el, pos)
+		w.passContained(el, pos, seen)
+	}
 }
