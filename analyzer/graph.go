@@ -107,6 +107,12 @@ type Graph struct {
 	// position (graph_sound.go).
 	conversions []conversion
 	handoffs    map[string]int // hand-off node by name
+	// sends and receives are the channel operations on values of
+	// concrete types (graph_channels.go).
+	sends, receives []chanOp
+	// chanHandoffs are the hand-off nodes of channels, which proof does
+	// not cross: the receiving worker may not run under a test.
+	chanHandoffs map[int]bool
 }
 
 type dynCall struct {
@@ -185,6 +191,7 @@ func BuildGraph(prog *Program) *Graph {
 	}
 	g.resolveWriteSites()
 	g.resolveSiteConversions()
+	g.resolveChannels()
 	g.resolveInterfaces()
 	g.resolveDynamicCalls()
 	return g

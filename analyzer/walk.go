@@ -213,10 +213,14 @@ func (w *walker) visit(n ast.Node) bool {
 		if n.Op == token.AND {
 			w.write(n.X)
 		}
+		if n.Op == token.ARROW {
+			w.receive(n.X, n.OpPos)
+		}
 	case *ast.SendStmt:
 		w.write(n.Chan)
 		if ch, ok := typeUnder[*types.Chan](w.info.TypeOf(n.Chan)); ok {
 			w.conv(ch.Elem(), w.info.TypeOf(n.Value), n.Pos())
+			w.send(ch, n.Arrow)
 		}
 	case *ast.RangeStmt:
 		if n.Tok == token.ASSIGN {
@@ -227,6 +231,7 @@ func (w *walker) visit(n ast.Node) bool {
 				w.write(n.Value)
 			}
 		}
+		w.receive(n.X, n.For)
 		if sig, ok := typeUnder[*types.Signature](w.info.TypeOf(n.X)); ok && !w.fromOutside(ast.Unparen(n.X)) {
 			w.dynamic(sig, n.X.Pos()) // range over a function iterator calls it
 		}
