@@ -221,6 +221,9 @@ func (w *walker) visit(n ast.Node) bool {
 		if ch, ok := typeUnder[*types.Chan](w.info.TypeOf(n.Chan)); ok {
 			w.conv(ch.Elem(), w.info.TypeOf(n.Value), n.Pos())
 			w.send(ch, n.Arrow)
+			// The receiver may call a function or interface value sent:
+			// the sender answers for it, as for an argument.
+			w.passArg(ch.Elem(), n.Value)
 		}
 	case *ast.RangeStmt:
 		if n.Tok == token.ASSIGN {
