@@ -107,6 +107,10 @@ type Graph struct {
 	// position (graph_sound.go).
 	conversions []conversion
 	handoffs    map[string]int // hand-off node by name
+	// genericSigs are the signatures mentioning type parameters under
+	// which function values are filed (graph_generic.go); nil: not yet
+	// computed.
+	genericSigs []*types.Signature
 	// sends and receives are the channel operations on values of
 	// concrete types (graph_channels.go).
 	sends, receives []chanOp
@@ -631,6 +635,9 @@ func (g *Graph) resolveDynamicCalls() {
 		}
 		ids, _ := g.methods.At(withoutRecv(call.sig)).([]int)
 		for _, id := range ids {
+			g.edge(call.from, id, call.pos)
+		}
+		for _, id := range g.genericTargets(withoutRecv(call.sig)) {
 			g.edge(call.from, id, call.pos)
 		}
 	}
