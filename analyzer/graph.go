@@ -107,6 +107,13 @@ type Graph struct {
 	// position (graph_sound.go).
 	conversions []conversion
 	handoffs    map[string]int // hand-off node by name
+	// binds are the arguments of static calls of module functions, by
+	// the parameter of interface type they are passed as; paramNodes the
+	// node standing for what callers pass as a parameter
+	// (graph_params.go).
+	binds       map[*types.Var][]argBind
+	paramOwners map[*types.Var]*types.Func
+	paramNodes  map[*types.Var]int
 	// genericSigs are the signatures mentioning type parameters under
 	// which function values are filed (graph_generic.go); nil: not yet
 	// computed.

@@ -45,6 +45,7 @@ func (g *Graph) resolveSiteConversions() {
 			}
 		}
 	}
+	g.resolveSiteParams(convs)
 	g.conversions = nil
 }
 

@@ -422,6 +422,7 @@ func (w *walker) call(call *ast.CallExpr) {
 		return
 	}
 	w.convArgs(sig, call, tv.IsBuiltin())
+	w.bindArgs(call)
 	if tv.IsBuiltin() {
 		return
 	}
