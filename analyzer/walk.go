@@ -775,6 +775,8 @@ func (w *walker) writeBy(e, by ast.Expr) {
 			if v, ok := w.info.Uses[x].(*types.Var); ok && isPackageVar(v) {
 				if id := w.g.nodeOf(v); id >= 0 {
 					w.g.edge(id, w.writer(by), x.Pos())
+				} else {
+					w.writeDependencyVar(v, by, x.Pos())
 				}
 			}
 			return
@@ -785,6 +787,8 @@ func (w *walker) writeBy(e, by ast.Expr) {
 				} else if isPackageVar(v) {
 					if id := w.g.nodeOf(v); id >= 0 {
 						w.g.edge(id, w.writer(by), x.Sel.Pos())
+					} else {
+						w.writeDependencyVar(v, by, x.Sel.Pos())
 					}
 					return
 				}

@@ -81,3 +81,29 @@ func (w *walker) passContained(t types.Type, pos token.Pos, seen map[types.Type]
 		w.passContained(el, pos, seen)
 	}
 }
+
+// writeDependencyVar handles a write into a dependency's package
+// variable, or a field reached from one (http.DefaultClient.Transport =
+// rt, zerolog.TimestampFunc = f): the dependency keeps what the module
+// stores and may run it whenever the module calls it, so the
+// dependency's node (which every user of the package depends on)
+// depends on the write site, through a "(kept by P)" hand-off node. A
+// write that is not one statement or literal element is left out: its
+// site would be the whole function around it.
+func (w *walker) writeDependencyVar(v *types.Var, by ast.Expr, pos token.Pos) {
+	if v.Pkg() == nil || w.g.inModule(v) {
+		return
+	}
+	site := w.writer(by)
+	if site < 0 || w.g.nodes[site].kind != siteNode {
+		return
+	}
+	path := v.Pkg().Path()
+	w.g.useDependency(w.cur, path, pos) // the dependency's node exists
+	kept := w.g.handoff("(kept by " + path + ")")
+	if w.g.deps[path] >= 0 && !w.g.depUses[[2]int{w.g.deps[path], kept}] {
+		w.g.depUses[[2]int{w.g.deps[path], kept}] = true
+		w.g.edge(w.g.deps[path], kept, token.NoPos)
+	}
+	w.g.edge(kept, site, pos)
+}
