@@ -118,6 +118,7 @@ type Graph struct {
 	// which function values are filed (graph_generic.go); nil: not yet
 	// computed.
 	genericSigs []*types.Signature
+	genericHits typeutil.Map // call signature -> []int, genericTargets' answers
 	// sends and receives are the channel operations on values of
 	// concrete types (graph_channels.go).
 	sends, receives []chanOp

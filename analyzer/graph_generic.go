@@ -12,6 +12,16 @@ import (
 // generic type), and a call through func(int) int may run them; a call
 // inside generic code through a func(T) T value may run a func(int) int.
 func (g *Graph) genericTargets(sig *types.Signature) []int {
+	if ids, ok := g.genericHits.At(sig).([]int); ok {
+		return ids
+	}
+	ids := g.looseTargets(sig)
+	g.genericHits.Set(sig, ids)
+	return ids
+}
+
+// looseTargets computes genericTargets.
+func (g *Graph) looseTargets(sig *types.Signature) []int {
 	if g.genericSigs == nil {
 		g.genericSigs = []*types.Signature{}
 		g.methods.Iterate(func(key types.Type, _ any) {
@@ -29,7 +39,7 @@ func (g *Graph) genericTargets(sig *types.Signature) []int {
 			}
 		})
 	}
-	var out []int
+	out := []int{}
 	for _, s := range candidates {
 		if types.Identical(s, sig) || !mayInstantiate(s, sig) {
 			continue
