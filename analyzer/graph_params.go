@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"go/ast"
-	"go/token"
 	"go/types"
 	"sort"
 
@@ -13,8 +12,9 @@ import (
 // function at a static call; src is the caller's own parameter when the
 // argument is one.
 type argBind struct {
-	from, to token.Pos
-	src      *types.Var
+	arg  ast.Expr
+	info *types.Info
+	src  *types.Var
 }
 
 // bindArgs records the arguments of a static call of a module function
@@ -36,7 +36,7 @@ func (w *walker) bindArgs(call *ast.CallExpr) {
 		if !holdsInterface(pv.Type(), map[types.Type]bool{}) {
 			continue
 		}
-		b := argBind{from: arg.Pos(), to: arg.End()}
+		b := argBind{arg: arg, info: w.info}
 		if id, ok := ast.Unparen(arg).(*ast.Ident); ok {
 			if v, ok := w.info.Uses[id].(*types.Var); ok && w.params[v] {
 				b.src = v
@@ -118,15 +118,38 @@ func (g *Graph) paramNode(v *types.Var, convs []conversion) int {
 	id := g.add(&node{name: name, kind: handoffNode, pos: v.Pos()})
 	g.paramNodes[v] = id
 	for _, b := range g.binds[v] {
-		i := sort.Search(len(convs), func(i int) bool { return convs[i].pos >= b.from })
-		for ; i < len(convs) && convs[i].pos < b.to; i++ {
+		from, to := b.arg.Pos(), b.arg.End()
+		i := sort.Search(len(convs), func(i int) bool { return convs[i].pos >= from })
+		for ; i < len(convs) && convs[i].pos < to; i++ {
 			if h := g.storedAsInterface(convs[i].t); h >= 0 {
 				g.edge(id, h, convs[i].pos)
 			}
 		}
+		g.argUses(id, b)
 		if b.src != nil && g.binds[b.src] != nil {
-			g.edge(id, g.paramNode(b.src, convs), b.from)
+			g.edge(id, g.paramNode(b.src, convs), from)
 		}
 	}
 	return id
+}
+
+// argUses makes a parameter's node depend on the code an argument runs
+// to compute the value, as a write site does (resolveWriteSites): the
+// functions, closures, constants and types it names (withLog(rt), whose
+// own conversions answer for what it returns).
+func (g *Graph) argUses(id int, b argBind) {
+	ast.Inspect(b.arg, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Ident:
+			if to := g.nodeOf(b.info.Uses[n]); to >= 0 && g.nodes[to].kind != fieldNode && g.nodes[to].kind != varNode {
+				g.edge(id, to, n.Pos())
+			}
+		case *ast.FuncLit:
+			if to, ok := g.byLit[n]; ok {
+				g.edge(id, to, n.Pos())
+			}
+			return false
+		}
+		return true
+	})
 }
