@@ -29,7 +29,15 @@ import (
 //   - function values: a call through a function value depends on every
 //     function and closure of the same signature used as a value;
 //   - init: a package's init node depends on its init functions, its
-//     blank-variable initializers and the init nodes of what it imports.
+//     blank-variable initializers and the init nodes of what it imports;
+//   - hand-offs (graph_sound.go, graph_params.go, graph_channels.go,
+//     graph_generic.go): a write site depends on the methods of what it
+//     converts to an interface and on what the callers pass as a
+//     parameter it stores; a dependency's node on the writes into its
+//     package variables; a send of a concrete value on a channel on the
+//     code receiving that type; a call through a function value on the
+//     values filed under a signature with type parameters it may
+//     instantiate.
 
 type nodeKind int
 
