@@ -29,7 +29,15 @@ import (
 //   - function values: a call through a function value depends on every
 //     function and closure of the same signature used as a value;
 //   - init: a package's init node depends on its init functions, its
-//     blank-variable initializers and the init nodes of what it imports.
+//     blank-variable initializers and the init nodes of what it imports;
+//   - hand-offs (graph_sound.go, graph_params.go, graph_channels.go,
+//     graph_generic.go): a write site depends on the methods of what it
+//     converts to an interface and on what the callers pass as a
+//     parameter it stores; a dependency's node on the writes into its
+//     package variables; a send of a concrete value on a channel on the
+//     code receiving that type; a call through a function value on the
+//     values filed under a signature with type parameters it may
+//     instantiate.
 
 type nodeKind int
 
@@ -46,6 +54,7 @@ const (
 	siteNode     // a statement that writes a variable or field
 	externalNode // something outside the Go code: go.mod
 	depNode      // a package of a dependency (or of the standard library)
+	handoffNode  // a value handed over at run time, named for the trace (graph_sound.go)
 )
 
 type node struct {
@@ -101,6 +110,29 @@ type Graph struct {
 	// (proof.go).
 	creates map[int][]creation
 	takes   map[int][]int
+
+	// conversions are the module values converted to an interface, by
+	// position (graph_sound.go).
+	conversions []conversion
+	handoffs    map[string]int // hand-off node by name
+	// binds are the arguments of static calls of module functions, by
+	// the parameter of interface type they are passed as; paramNodes the
+	// node standing for what callers pass as a parameter
+	// (graph_params.go).
+	binds       map[*types.Var][]argBind
+	paramOwners map[*types.Var]*types.Func
+	paramNodes  map[*types.Var]int
+	// genericSigs are the signatures mentioning type parameters under
+	// which function values are filed (graph_generic.go); nil: not yet
+	// computed.
+	genericSigs []*types.Signature
+	genericHits typeutil.Map // call signature -> []int, genericTargets' answers
+	// sends and receives are the channel operations on values of
+	// concrete types (graph_channels.go).
+	sends, receives []chanOp
+	// chanHandoffs are the hand-off nodes of channels, which proof does
+	// not cross: the receiving worker may not run under a test.
+	chanHandoffs map[int]bool
 }
 
 type dynCall struct {
@@ -178,6 +210,8 @@ func BuildGraph(prog *Program) *Graph {
 		}
 	}
 	g.resolveWriteSites()
+	g.resolveSiteConversions()
+	g.resolveChannels()
 	g.resolveInterfaces()
 	g.resolveDynamicCalls()
 	return g
@@ -617,6 +651,9 @@ func (g *Graph) resolveDynamicCalls() {
 		}
 		ids, _ := g.methods.At(withoutRecv(call.sig)).([]int)
 		for _, id := range ids {
+			g.edge(call.from, id, call.pos)
+		}
+		for _, id := range g.genericTargets(withoutRecv(call.sig)) {
 			g.edge(call.from, id, call.pos)
 		}
 	}

@@ -953,6 +953,9 @@ func (p *prover) rta(tp *testProof, roots []int) {
 			continue
 		}
 		n := g.nodes[u]
+		if g.chanHandoffs[u] {
+			continue // the receiving worker may not run under the test
+		}
 		if n.kind == methodNode {
 			if fn, ok := p.objOf[u].(*types.Func); ok {
 				iface(fn)
@@ -1032,6 +1035,9 @@ func (p *prover) succ(tp *testProof, u int, f func(v int), blocked func(v int)) 
 		return
 	}
 	n := g.nodes[u]
+	if g.chanHandoffs[u] {
+		return // the receiving worker may not run under the test
+	}
 	if n.kind == methodNode {
 		fn, ok := p.objOf[u].(*types.Func)
 		if !ok {

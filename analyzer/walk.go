@@ -213,10 +213,17 @@ func (w *walker) visit(n ast.Node) bool {
 		if n.Op == token.AND {
 			w.write(n.X)
 		}
+		if n.Op == token.ARROW {
+			w.receive(n.X, n.OpPos)
+		}
 	case *ast.SendStmt:
 		w.write(n.Chan)
 		if ch, ok := typeUnder[*types.Chan](w.info.TypeOf(n.Chan)); ok {
 			w.conv(ch.Elem(), w.info.TypeOf(n.Value), n.Pos())
+			w.send(ch, n.Arrow)
+			// The receiver may call a function or interface value sent:
+			// the sender answers for it, as for an argument.
+			w.passArg(ch.Elem(), n.Value)
 		}
 	case *ast.RangeStmt:
 		if n.Tok == token.ASSIGN {
@@ -227,6 +234,7 @@ func (w *walker) visit(n ast.Node) bool {
 				w.write(n.Value)
 			}
 		}
+		w.receive(n.X, n.For)
 		if sig, ok := typeUnder[*types.Signature](w.info.TypeOf(n.X)); ok && !w.fromOutside(ast.Unparen(n.X)) {
 			w.dynamic(sig, n.X.Pos()) // range over a function iterator calls it
 		}
@@ -335,7 +343,10 @@ func (w *walker) selector(sel *ast.SelectorExpr) {
 	}
 	// An interface method called on a parameter runs the methods of what
 	// the callers passed: each caller depends on those (see passArg).
-	if w.callees[sel.Sel] && w.fromOutside(ast.Unparen(sel.X)) && isAbstract(fn) {
+	// A method promoted from an embedded field of the module's own
+	// struct (s.Greet() with type S struct{ Greeter }) is called on the
+	// field, not on the parameter: s.Greeter.Greet().
+	if w.callees[sel.Sel] && w.fromOutside(ast.Unparen(sel.X)) && isAbstract(fn) && !w.viaModuleEmbedding(s) {
 		w.skip[sel.Sel] = true
 	}
 	// A pointer method called on an addressable value takes its address:
@@ -411,6 +422,7 @@ func (w *walker) call(call *ast.CallExpr) {
 		return
 	}
 	w.convArgs(sig, call, tv.IsBuiltin())
+	w.bindArgs(call)
 	if tv.IsBuiltin() {
 		return
 	}
@@ -588,6 +600,9 @@ func (w *walker) convArgs(sig *types.Signature, call *ast.CallExpr, builtin bool
 		w.conv(pt, w.info.TypeOf(arg), arg.Pos())
 		if !builtin {
 			w.passArg(pt, arg)
+			if w.depCallee(call) {
+				w.passElements(pt, arg)
+			}
 		}
 	}
 }
@@ -760,6 +775,8 @@ func (w *walker) writeBy(e, by ast.Expr) {
 			if v, ok := w.info.Uses[x].(*types.Var); ok && isPackageVar(v) {
 				if id := w.g.nodeOf(v); id >= 0 {
 					w.g.edge(id, w.writer(by), x.Pos())
+				} else {
+					w.writeDependencyVar(v, by, x.Pos())
 				}
 			}
 			return
@@ -770,6 +787,8 @@ func (w *walker) writeBy(e, by ast.Expr) {
 				} else if isPackageVar(v) {
 					if id := w.g.nodeOf(v); id >= 0 {
 						w.g.edge(id, w.writer(by), x.Sel.Pos())
+					} else {
+						w.writeDependencyVar(v, by, x.Sel.Pos())
 					}
 					return
 				}
@@ -839,6 +858,7 @@ func (w *walker) conv(target, src types.Type, pos token.Pos) {
 // convAll adds edges from the current node to every method of the module
 // types that values of t hold.
 func (w *walker) convAll(t types.Type, pos token.Pos) {
+	w.g.recordConversion(t, pos)
 	key := convKey{from: w.cur, t: types.TypeString(t, nil)}
 	if w.g.convs[key] {
 		return
