@@ -32,11 +32,8 @@ func runComment(ctx context.Context, g *globals, args []string, stdin io.Reader,
 		return err
 	}
 	var body strings.Builder
-	if err := gate.WriteMarkdown(&body, r); err != nil {
+	if err := gate.WriteComment(&body, r, gate.MarkdownOptions{}); err != nil {
 		return err
-	}
-	if r.Head != "" {
-		fmt.Fprintf(&body, "\n<sub>blastgate · %s...%s</sub>\n", short(r.Base), short(r.Head))
 	}
 	outcome, id, err := prcomment.Post(ctx, prcomment.Options{Env: env, Body: body.String()})
 	if err != nil {
