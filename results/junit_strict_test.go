@@ -97,6 +97,13 @@ func TestJUnitSuiteCounts(t *testing.T) {
 	s := mustRead(t, `<testsuites failures="1"><testsuite name="p"><testcase name="TestA"><failure/></testcase><testcase name="TestB"><failure/></testcase></testsuite></testsuites>`)
 	assert.Equal(t, Fail, result(t, s, "p", "TestB").Result)
 
+	// gotestsum's root errors count the go command's output lines it could
+	// tie to no test (a build failure's errors): not test cases.
+	s = mustRead(t, `<testsuites tests="0" failures="0" errors="3"><testsuite name="p" tests="0" failures="0">
+		<testcase classname="p" name="TestMain"><failure message="Failed"># p&#xA;p/a_test.go:3: undefined: x&#xA;FAIL p [build failed]</failure></testcase>
+	</testsuite></testsuites>`)
+	assert.Contains(t, s.BuildFailed, "p")
+
 	_, err = read(t, `<testsuite name="p" failures="one"><testcase name="TestA"/></testsuite>`)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `a.out: suite "p": failures="one" is not a count`)
@@ -139,4 +146,19 @@ func sortedLines(lines []string) []string {
 		}
 	}
 	return out
+}
+
+// TestJUnitRealGotestsum reads what gotestsum v1.13.0 wrote for a module
+// with a failing subtest, a skip, a package that does not build and a
+// TestMain that exits 3: its counts reconcile (the root's errors="1" is
+// the build error's output line, no test case).
+func TestJUnitRealGotestsum(t *testing.T) {
+	s, err := readJUnitFile(t, "gotestsum.xml")
+	require.NoError(t, err)
+	assert.Equal(t, Fail, result(t, s, "example.com/m/a", "TestFail/sub").Result)
+	assert.Equal(t, Fail, result(t, s, "example.com/m/a", "TestFail").Result)
+	assert.Equal(t, Skip, result(t, s, "example.com/m/a", "TestSkip").Result)
+	assert.Equal(t, Pass, result(t, s, "example.com/m/a", "TestPass").Result)
+	assert.Equal(t, map[string]string{"example.com/m/b": ""}, s.BuildFailed)
+	assert.Equal(t, Fail, s.Packages["example.com/m/c"], "TestMain exited 3")
 }
