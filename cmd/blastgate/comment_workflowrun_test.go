@@ -131,3 +131,23 @@ func TestCommentWorkflowRun(t *testing.T) {
 		assert.Zero(t, f.Count("POST"))
 	})
 }
+
+// TestCommentEventFlagOnPullRequest: --event belongs to the workflow_run
+// job; on a pull_request event it is an error, not ignored.
+func TestCommentEventFlagOnPullRequest(t *testing.T) {
+	f := prcommenttest.New(t)
+	dir := t.TempDir()
+	rep := filepath.Join(dir, "report.json")
+	require.NoError(t, os.WriteFile(rep, []byte(forgedOwnersReport), 0o644))
+	event, err := filepath.Abs(filepath.Join("..", "..", "internal", "prcomment", "testdata", "pull_request.json"))
+	require.NoError(t, err)
+	t.Setenv("GITHUB_API_URL", f.URL)
+	t.Setenv("GITHUB_REPOSITORY", prcommenttest.Repository)
+	t.Setenv("GITHUB_EVENT_PATH", event)
+	t.Setenv("GITHUB_TOKEN", commentToken)
+	var out, errOut bytes.Buffer
+	code := Main([]string{"-C", dir, "comment", "--report", rep, "--event", event}, &out, &errOut)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, errOut.String(), "--event is for the comment job triggered by workflow_run")
+	assert.Empty(t, f.Requests())
+}
