@@ -16,7 +16,7 @@ bg="${BLASTGATE:-blastgate}"
 # Secrets never reach the pull request's code. blastgate run, plan and check
 # build the pull request and run its tests (go list compiles, run-tests runs):
 # they get the environment without GitHub's tokens, the comment token under
-# any name, and anything whose value is that token. Only blastgate comment
+# any name, and any variable whose value holds that token. Only blastgate comment
 # gets the token back, as GITHUB_TOKEN.
 comment_token="${GITHUB_TOKEN:-}"
 secret_names=(GITHUB_TOKEN GH_TOKEN GITHUB_PAT INPUT_GITHUB_TOKEN INPUT_GITHUB-TOKEN INPUT_TOKEN
@@ -24,7 +24,8 @@ secret_names=(GITHUB_TOKEN GH_TOKEN GITHUB_PAT INPUT_GITHUB_TOKEN INPUT_GITHUB-T
 while IFS= read -r -d '' kv; do
   name="${kv%%=*}"
   value="${kv#*=}"
-  if [ -n "$comment_token" ] && [ "$value" = "$comment_token" ]; then
+  if [ -n "$comment_token" ] && { [ "$value" = "$comment_token" ] ||
+    { [ ${#comment_token} -ge 16 ] && [[ "$value" == *"$comment_token"* ]]; }; }; then
     secret_names+=("$name")
   fi
 done < <(env -0)

@@ -88,8 +88,9 @@ func TestTestsSeeNoSecrets(t *testing.T) {
 		"GITHUB_EVENT_PATH="+event, "GITHUB_REPOSITORY=shop/shop", "GITHUB_API_URL="+srv.URL,
 		"INPUT_BASE="+baseSHA, "INPUT_RUN_TESTS=true", "INPUT_COMMENT=required",
 		"SECRETS_TEST_RECORD="+record,
-		// A token under a name of the workflow's own choosing.
-		"DEPLOY_WRITE_TOKEN="+token,
+		// The token under a name of the workflow's own choosing, in a
+		// header.
+		"DEPLOY_AUTH=Bearer "+token,
 	)
 	for _, name := range secretVars {
 		value := token
@@ -117,7 +118,7 @@ func TestTestsSeeNoSecrets(t *testing.T) {
 			leaked = append(leaked, name)
 		}
 	}
-	for _, name := range append(secretVars, "DEPLOY_WRITE_TOKEN") {
+	for _, name := range append(secretVars, "DEPLOY_AUTH") {
 		if _, ok := seen[name]; ok {
 			leaked = append(leaked, name)
 		}
