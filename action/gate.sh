@@ -8,10 +8,32 @@
 # INPUT_BASE, INPUT_CONFIG, INPUT_CACHE_DIR, INPUT_COMMENT, INPUT_ARGS, and
 # what GitHub Actions sets: GITHUB_STEP_SUMMARY, GITHUB_OUTPUT, RUNNER_TEMP,
 # GITHUB_WORKSPACE, GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_API_URL,
-# GITHUB_TOKEN.
+# GITHUB_TOKEN (the comment's token: only blastgate comment sees it).
 set -uo pipefail
 
 bg="${BLASTGATE:-blastgate}"
+
+# Secrets never reach the pull request's code. blastgate run, plan and check
+# build the pull request and run its tests (go list compiles, run-tests runs):
+# they get the environment without GitHub's tokens, the comment token under
+# any name, and any variable whose value holds that token. Only blastgate comment
+# gets the token back, as GITHUB_TOKEN.
+comment_token="${GITHUB_TOKEN:-}"
+secret_names=(GITHUB_TOKEN GH_TOKEN GITHUB_PAT INPUT_GITHUB_TOKEN INPUT_GITHUB-TOKEN INPUT_TOKEN
+  ACTIONS_RUNTIME_TOKEN ACTIONS_ID_TOKEN_REQUEST_TOKEN ACTIONS_ID_TOKEN_REQUEST_URL)
+while IFS= read -r -d '' kv; do
+  name="${kv%%=*}"
+  value="${kv#*=}"
+  if [ -n "$comment_token" ] && { [ "$value" = "$comment_token" ] ||
+    { [ ${#comment_token} -ge 16 ] && [[ "$value" == *"$comment_token"* ]]; }; }; then
+    secret_names+=("$name")
+  fi
+done < <(env -0)
+scrub=()
+for name in "${secret_names[@]}"; do scrub+=(-u "$name"); done
+untrusted() { # untrusted CMD...: run CMD without the secrets above
+  env "${scrub[@]}" "$@"
+}
 tmp="${RUNNER_TEMP:-${TMPDIR:-/tmp}}"
 report="$tmp/blastgate-report.json"
 errors="$tmp/blastgate-errors.txt"
@@ -45,7 +67,7 @@ read -r -a extra <<< "${INPUT_ARGS:-}"
 
 if [ "${INPUT_RUN_TESTS:-false}" = true ]; then
   echo "::group::blastgate run"
-  "$bg" "${global[@]}" --format json run --base "$base" "${extra[@]}" > "$report" 2> >(tee "$errors" >&2)
+  untrusted "$bg" "${global[@]}" --format json run --base "$base" "${extra[@]}" > "$report" 2> >(tee "$errors" >&2)
   code=$?
   echo "::endgroup::"
 else
@@ -57,7 +79,7 @@ else
   done
   shopt -u nullglob
   [ ${#files[@]} -gt 0 ] || fail 2 "no test results match '${INPUT_RESULTS:-}': set results to your go test -json output (or JUnit XML), or set run-tests: true"
-  "$bg" "${global[@]}" --format json check --base "$base" --results "${files[@]}" "${extra[@]}" > "$report" 2> >(tee "$errors" >&2)
+  untrusted "$bg" "${global[@]}" --format json check --base "$base" --results "${files[@]}" "${extra[@]}" > "$report" 2> >(tee "$errors" >&2)
   code=$?
 fi
 wait # for tee
@@ -68,8 +90,8 @@ if [ "$code" -ge 2 ] || [ ! -s "$report" ]; then
 fi
 
 echo "report=$report" >> "$outputs"
-"$bg" annotate --report "$report" --outputs "$outputs" || fail 2 "could not annotate the report"
-"$bg" --format markdown render < "$report" >> "$summary" || fail 2 "could not render the report"
+untrusted "$bg" annotate --report "$report" --outputs "$outputs" || fail 2 "could not annotate the report"
+untrusted "$bg" --format markdown render < "$report" >> "$summary" || fail 2 "could not render the report"
 
 # blastgate comment exits 0, with its own warning, when the token may not
 # comment (a fork's): that is not a failure, even under required. Any other
@@ -77,7 +99,7 @@ echo "report=$report" >> "$outputs"
 comment="${INPUT_COMMENT:-true}"
 case "$comment" in
   true | required)
-    if ! "$bg" comment --report "$report"; then
+    if ! untrusted GITHUB_TOKEN="$comment_token" "$bg" comment --report "$report"; then
       [ "$comment" = required ] && fail 2 "the pull request comment failed (comment: required)"
       echo "::warning title=blastgate::the pull request comment failed; the verdict stands in the exit code and the step summary"
     fi

@@ -1,6 +1,8 @@
 package action
 
 import (
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -108,57 +110,87 @@ func TestTrustModel(t *testing.T) {
 }
 
 // TestForkCommentStep runs the comment step of fork-safe-comment.yml
-// against a fake GitHub API, with the artifact the gate workflow leaves.
+// against a fake GitHub API, with the workflow_run event GitHub writes and
+// the artifact the gate workflow leaves: the comment goes to the pull
+// request the API finds for the run's head commit, and an artifact whose
+// event names another pull request or commit is refused, nothing written.
 func TestForkCommentStep(t *testing.T) {
 	testenv.NeedTool(t, "the workflow's run steps are bash", "bash")
-	testenv.NeedTool(t, "the comment step reads the event with jq, as on GitHub's runners", "jq")
 	var script string
+	var stepEnv map[string]string
 	for _, job := range loadWorkflow(t, "../examples/workflows/fork-safe-comment.yml").Jobs {
 		for _, s := range job.Steps {
 			if s.Name == "Comment" {
-				script = s.Run
+				script, stepEnv = s.Run, s.Env
 			}
 		}
 	}
 	require.NotEmpty(t, script)
+	assert.Equal(t, map[string]string{"GITHUB_TOKEN": "${{ github.token }}"}, stepEnv, "the step passes the token and nothing from the artifact")
 
+	const head = "9f2c4e1b7a3d5c6e8f90a1b2c3d4e5f6a7b8c9d0"
+	const other = "1234567890abcdef1234567890abcdef12345678"
 	work := t.TempDir()
 	bin := filepath.Join(work, "bin")
 	out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "blastgate"), "../cmd/blastgate").CombinedOutput()
 	require.NoError(t, err, string(out))
 	art := filepath.Join(work, "blastgate-comment")
 	require.NoError(t, os.MkdirAll(art, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(art, "report.json"), []byte(`{"schema_version":1,"verdict":"fail","impacted":[{"id":"POST /token/buy","kind":"route","entry":"e","position":{"file":"f","line":1},"tests":[],"status":"untested"}]}`), 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(art, "event.json"), []byte(`{"number":1,"pull_request":{"number":1,"base":{"sha":"b1"},"head":{"sha":"h1","repo":{"full_name":"fork/shop"}}}}`), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(art, "report.json"), []byte(`{"schema_version":1,"base":"3a1b2c3d4e5f60718293a4b5c6d7e8f901234567","head":"`+head+`","verdict":"fail","impacted":[{"id":"POST /token/buy","kind":"route","entry":"e","position":{"file":"f","line":1},"owners":["@shop/payments"],"tests":[],"status":"untested"}]}`), 0o644))
+	runEvent := filepath.Join(work, "workflow_run.json")
+	require.NoError(t, os.WriteFile(runEvent, []byte(`{"action":"completed","workflow_run":{"id":99,"event":"pull_request","head_sha":"`+head+`","head_branch":"fee","head_repository":{"full_name":"fork/shop"},"pull_requests":[]}}`), 0o644))
+	artifactEvent := func(number int, sha string) {
+		require.NoError(t, os.WriteFile(filepath.Join(art, "event.json"), []byte(fmt.Sprintf(`{"number":%d,"pull_request":{"number":%d,"base":{"sha":"b1","repo":{"full_name":"shop/shop"}},"head":{"sha":%q,"repo":{"full_name":"fork/shop"}}}}`, number, number, sha)), 0o644))
+	}
 
 	api := &fakeGitHub{comments: map[int64]string{}}
-	srv := httptest.NewServer(api)
+	pulls := `[{"number":2,"state":"open","head":{"sha":"` + other + `","ref":"fee","repo":{"full_name":"fork/shop"}},"base":{"repo":{"full_name":"shop/shop"}}},
+		{"number":1,"state":"open","head":{"sha":"` + head + `","ref":"fee","repo":{"full_name":"fork/shop"}},"base":{"repo":{"full_name":"shop/shop"}}}]`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch strings.TrimPrefix(r.URL.Path, "/api/v3") {
+		case "/repos/shop/shop/commits/" + head + "/pulls": // a fork's commit: GitHub lists none
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `[]`)
+		case "/repos/shop/shop/pulls":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, pulls)
+		default:
+			api.ServeHTTP(w, r)
+		}
+	}))
 	defer srv.Close()
-	step := func(headSHA string) (string, error) {
+	step := func() (string, error) {
 		cmd := exec.Command("bash", "-e", "-c", script)
 		cmd.Dir = work
 		cmd.Env = append(hostEnv(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
-			"GITHUB_TOKEN="+token, "HEAD_SHA="+headSHA, "GITHUB_API_URL="+srv.URL, "GITHUB_REPOSITORY=shop/shop")
+			"GITHUB_TOKEN="+token, "GITHUB_EVENT_NAME=workflow_run", "GITHUB_EVENT_PATH="+runEvent,
+			"GITHUB_API_URL="+srv.URL, "GITHUB_REPOSITORY=shop/shop")
 		out, err := cmd.CombinedOutput()
+		assert.NotContains(t, string(out), token)
 		return string(out), err
 	}
 
-	out2, err := step("someone-else")
-	require.Error(t, err, "an artifact for another commit is refused")
-	assert.Contains(t, out2, "::error title=blastgate::the artifact's event is not the run's pull request: refusing to comment")
-	assert.Empty(t, api.auth, "refused before blastgate asked the API anything")
+	for _, forged := range []struct {
+		number int
+		sha    string
+	}{{2, head}, {2, other}, {1, other}} {
+		artifactEvent(forged.number, forged.sha)
+		out, err := step()
+		require.Error(t, err, "the artifact's event names #%d at %s: refused", forged.number, forged.sha)
+		assert.Contains(t, out, "refusing to comment")
+		api.mu.Lock()
+		assert.Zero(t, api.writes, "nothing written")
+		api.mu.Unlock()
+	}
 
-	// The same step with the right commit: so jq did read the event, and
-	// the refusal above was the comparison, not a jq that failed (an empty
-	// answer differs from any commit too).
-
-	out2, err = step("h1")
-	require.NoError(t, err, out2)
-	assert.Contains(t, out2, "blastgate: commented on pull request #1")
+	artifactEvent(1, head)
+	stepOut, err := step()
+	require.NoError(t, err, stepOut)
+	assert.Contains(t, stepOut, "blastgate: commented on pull request #1")
 	require.Len(t, api.comments, 1)
 	for _, body := range api.comments {
 		assert.True(t, strings.HasPrefix(body, "<!-- blastgate:report -->"))
 		assert.Contains(t, body, "POST /token/buy")
+		assert.Contains(t, body, "@\u200bshop/payments", "the artifact's owners are shown, not mentioned")
 	}
-	assert.NotContains(t, out2, token)
 }

@@ -59,6 +59,9 @@ func WriteText(w io.Writer, r *report.Report) error {
 
 // WriteTextOptions is WriteText with options.
 func WriteTextOptions(w io.Writer, r *report.Report, opts TextOptions) error {
+	if err := CheckSHAs(r); err != nil {
+		return err
+	}
 	ew := &errWriter{w: w}
 	switch {
 	case r.Features != nil:
@@ -435,11 +438,19 @@ const (
 // stays under 60,000 characters: rows that do not fit are counted on a
 // last row that points at the JSON report.
 func WriteMarkdown(w io.Writer, r *report.Report) error {
+	return WriteMarkdownOptions(w, r, MarkdownOptions{})
+}
+
+// WriteMarkdownOptions is WriteMarkdown with options.
+func WriteMarkdownOptions(w io.Writer, r *report.Report, opts MarkdownOptions) error {
+	if err := CheckSHAs(r); err != nil {
+		return err
+	}
 	var b strings.Builder
 	if r.Features != nil {
 		writeFeaturesMarkdown(&b, r)
 	} else {
-		writeImpactMarkdown(&b, r)
+		writeImpactMarkdown(&b, r, opts)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -500,7 +511,7 @@ func mdAdoption(fs []report.Feature) string {
 	return b.String()
 }
 
-func writeImpactMarkdown(b *strings.Builder, r *report.Report) {
+func writeImpactMarkdown(b *strings.Builder, r *report.Report, opts MarkdownOptions) {
 	check := r.Verdict != ""
 	if check {
 		c := countStatuses(r)
@@ -532,9 +543,9 @@ func writeImpactMarkdown(b *strings.Builder, r *report.Report) {
 		}
 		var cells []string
 		if check {
-			cells = append(cells, mdStatus(f), mdFeatureCell(f))
+			cells = append(cells, mdStatus(f), mdFeatureCell(f, opts))
 		} else {
-			cells = append(cells, mdFeatureCell(f), mdText(f.Kind))
+			cells = append(cells, mdFeatureCell(f, opts), mdText(f.Kind))
 		}
 		cells = append(cells, mdTier(f.Tier), mdTestsCell(f, check), mdTrace(f.Trace))
 		t.add(mdRow(cells...))
@@ -554,12 +565,13 @@ func mdNextStep(r *report.Report) string {
 }
 
 // mdFeatureCell is the feature's id, its owners (mentioned, so that they
-// are pulled in) and the dashboard to watch after deploy.
-func mdFeatureCell(f report.Feature) string {
+// are pulled in) and the dashboard to watch after deploy; for an untrusted
+// report, owners as plain text and no link.
+func mdFeatureCell(f report.Feature, opts MarkdownOptions) string {
 	cell := code(f.ID)
 	var owners []string
 	for _, o := range f.Owners {
-		if ownerRE.MatchString(o) {
+		if ownerRE.MatchString(o) && !opts.Untrusted {
 			owners = append(owners, o) // a team or user: mention it
 		} else {
 			owners = append(owners, mdText(o))
@@ -568,7 +580,7 @@ func mdFeatureCell(f report.Feature) string {
 	if len(owners) > 0 {
 		cell += "<br>owners: " + strings.Join(owners, " ")
 	}
-	if safeURL(f.Monitor) {
+	if safeURL(f.Monitor) && !opts.Untrusted {
 		cell += "<br>[📈 dashboard](" + f.Monitor + ")"
 	}
 	return cell

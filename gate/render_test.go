@@ -418,14 +418,14 @@ func TestMarkdownOwnersAndMonitor(t *testing.T) {
 	f := report.Feature{ID: "POST /token/buy", Kind: "route",
 		Owners:  []string{"@shop/payments", "@lead", "pay@example.com", "@evil <img src=x>"},
 		Monitor: "https://grafana.example.com/d/shop?var-feature=POST+%2Ftoken%2Fbuy"}
-	cell := mdFeatureCell(f)
+	cell := mdFeatureCell(f, MarkdownOptions{})
 	require.Contains(t, cell, "owners: @shop/payments @lead ")
 	require.NotContains(t, cell, "<img")
 	require.Contains(t, cell, "[📈 dashboard](https://grafana.example.com/d/shop?var-feature=POST+%2Ftoken%2Fbuy)")
 
 	for _, bad := range []string{"javascript:alert(1)", "https://x.example/a) [b](http://evil", "https://x.example/<script>"} {
 		f.Monitor = bad
-		require.NotContains(t, mdFeatureCell(f), "dashboard", bad)
+		require.NotContains(t, mdFeatureCell(f, MarkdownOptions{}), "dashboard", bad)
 	}
 }
 

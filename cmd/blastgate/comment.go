@@ -13,9 +13,10 @@ import (
 
 // runComment posts the report as the pull request's sticky comment.
 func runComment(ctx context.Context, g *globals, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	var path string
+	var path, artifactEvent string
 	if err := parseCommand(g, "comment", args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&path, "report", "", "the saved JSON report to post (- for standard input)")
+		fs.StringVar(&artifactEvent, "event", "", "under workflow_run: the pull_request event the gate's run saved with the report, cross-checked before commenting")
 	}); err != nil {
 		return err
 	}
@@ -27,30 +28,28 @@ func runComment(ctx context.Context, g *globals, args []string, stdin io.Reader,
 		return err
 	}
 	env := prcomment.EnvFromOS()
-	pr, err := prcomment.ReadEvent(env.EventPath)
-	if err != nil {
-		return err
-	}
-	var body strings.Builder
-	if err := gate.WriteMarkdown(&body, r); err != nil {
-		return err
-	}
-	if r.Head != "" {
-		fmt.Fprintf(&body, "\n<sub>blastgate · %s...%s</sub>\n", short(r.Base), short(r.Head))
-	}
-	outcome, id, err := prcomment.Post(ctx, prcomment.Options{Env: env, Body: body.String()})
+	target, err := commentTarget(ctx, env, artifactEvent)
 	if err != nil {
 		return fmt.Errorf("comment: %w", err)
 	}
+	var body strings.Builder
+	if err := gate.WriteComment(&body, r, gate.MarkdownOptions{Untrusted: target.untrusted}); err != nil {
+		return err
+	}
+	outcome, id, err := prcomment.Post(ctx, prcomment.Options{Env: env, Number: target.number, Body: body.String()})
+	if err != nil {
+		return fmt.Errorf("comment: %w", err)
+	}
+	n := target.number
 	switch outcome {
 	case prcomment.Forbidden:
-		fmt.Fprintf(stderr, "::warning title=blastgate::the token may not comment on pull request #%d (a fork's read-only token?): the report is in the step summary\n", pr.Number)
+		fmt.Fprintf(stderr, "::warning title=blastgate::the token may not comment on pull request #%d (a fork's read-only token?): the report is in the step summary\n", n)
 	case prcomment.Created:
-		fmt.Fprintf(stderr, "blastgate: commented on pull request #%d (comment %d)\n", pr.Number, id)
+		fmt.Fprintf(stderr, "blastgate: commented on pull request #%d (comment %d)\n", n, id)
 	case prcomment.Updated:
-		fmt.Fprintf(stderr, "blastgate: updated the comment on pull request #%d (comment %d)\n", pr.Number, id)
+		fmt.Fprintf(stderr, "blastgate: updated the comment on pull request #%d (comment %d)\n", n, id)
 	case prcomment.Unchanged:
-		fmt.Fprintf(stderr, "blastgate: the comment on pull request #%d is up to date\n", pr.Number)
+		fmt.Fprintf(stderr, "blastgate: the comment on pull request #%d is up to date\n", n)
 	}
 	return nil
 }

@@ -35,6 +35,9 @@ func readReport(path string, stdin io.Reader) (*report.Report, error) {
 	if r.SchemaVersion != report.SchemaVersion {
 		return nil, fmt.Errorf("%s has schema_version %d, this blastgate reads %d: use the blastgate that wrote it", name, r.SchemaVersion, report.SchemaVersion)
 	}
+	if err := gate.CheckSHAs(&r); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
 	return &r, nil
 }
 

@@ -257,30 +257,9 @@ func post(ctx context.Context, opts Options) (Outcome, int64, error) {
 		}
 		number = pr.Number
 	}
-	p := &poster{
-		owner:      owner,
-		repo:       repo,
-		number:     number,
-		apiURL:     apiURL,
-		token:      strings.TrimSpace(opts.Token),
-		httpClient: opts.HTTPClient,
-		sleep:      opts.Sleep,
-		maxRetries: opts.MaxRetries,
-		maxWait:    opts.MaxWait,
-	}
-	if p.httpClient == nil {
-		p.httpClient = http.DefaultClient
-	}
-	if p.maxRetries == 0 {
-		p.maxRetries = 3
-	} else if p.maxRetries < 0 {
-		p.maxRetries = 0
-	}
-	if p.maxWait <= 0 {
-		p.maxWait = 60 * time.Second
-	}
-	if _, err := p.client(); err != nil {
-		return Created, 0, fmt.Errorf("GITHUB_API_URL %q: %v", opts.APIURL, err)
+	p, err := newPoster(opts, owner, repo, apiURL, number)
+	if err != nil {
+		return Created, 0, err
 	}
 	body := fit(Marker + "\n" + opts.Body)
 
@@ -320,6 +299,37 @@ func post(ctx context.Context, opts Options) (Outcome, int64, error) {
 		return Created, 0, err
 	}
 	return Created, created.GetID(), nil
+}
+
+// newPoster makes the client for owner/repo's pull request number (0
+// when not known yet) with opts' retry settings.
+func newPoster(opts Options, owner, repo, apiURL string, number int) (*poster, error) {
+	p := &poster{
+		owner:      owner,
+		repo:       repo,
+		number:     number,
+		apiURL:     apiURL,
+		token:      strings.TrimSpace(opts.Token),
+		httpClient: opts.HTTPClient,
+		sleep:      opts.Sleep,
+		maxRetries: opts.MaxRetries,
+		maxWait:    opts.MaxWait,
+	}
+	if p.httpClient == nil {
+		p.httpClient = http.DefaultClient
+	}
+	if p.maxRetries == 0 {
+		p.maxRetries = 3
+	} else if p.maxRetries < 0 {
+		p.maxRetries = 0
+	}
+	if p.maxWait <= 0 {
+		p.maxWait = 60 * time.Second
+	}
+	if _, err := p.client(); err != nil {
+		return nil, fmt.Errorf("GITHUB_API_URL %q: %v", opts.APIURL, err)
+	}
+	return p, nil
 }
 
 // sameBody compares comment bodies, ignoring CRLF line ends and trailing
