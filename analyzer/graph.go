@@ -101,6 +101,9 @@ type Graph struct {
 	// (proof.go).
 	creates map[int][]creation
 	takes   map[int][]int
+
+	// assets are the config's run-time file mappings (assets.go).
+	assets []assetRule
 }
 
 type dynCall struct {

@@ -88,6 +88,9 @@ type Config struct {
 	// test plugins): "examples/..." (the directory and everything under
 	// it), "tools/*" (path.Match, one element per *), "cmd/debug".
 	Ignore []string
+	// Assets map files read at run time to the packages or features
+	// that read them (assets.go).
+	Assets []Asset
 }
 
 // Ignored reports whether a file (relative to the repository root, with
@@ -224,7 +227,7 @@ func (e *Error) Error() string {
 }
 
 var (
-	topKeys      = []string{"features", "waivers", "policy", "monitor", "goos", "build_tags", "ignore"}
+	topKeys      = []string{"features", "waivers", "policy", "monitor", "goos", "build_tags", "ignore", "assets"}
 	featureKeys  = []string{"id", "entry", "owners", "tier", "tests", "monitor"}
 	waiverKeys   = []string{"feature", "reason", "expires"}
 	policyKeys   = []string{"critical_evidence", "proof"}
@@ -300,6 +303,8 @@ func Parse(path string, data []byte) (*Config, error) {
 			cfg.BuildTags = p.buildTags(k, v)
 		case "ignore":
 			cfg.Ignore = p.ignore(k, v)
+		case "assets":
+			cfg.Assets = p.assets(k, v)
 		case "policy":
 			p.mapping(v, policyKeys, "policy", func(key string, k, v *yaml.Node) {
 				if key == "proof" {
