@@ -82,17 +82,26 @@ func (g *Graph) mapPackageFile(cs *ChangeSet, fc gitrepo.FileChange, old OldFile
 	return g.wholePackage(pkg), fmt.Sprintf("%s of %s: every declaration of it is treated as changed", kind, pkg.PkgPath), nil
 }
 
-// wholePackage returns every node declared in a package, and its node
-// when it does not type-check.
+// wholePackage returns every node declared in a package (its init
+// functions and variable initializers among them, which its init runs),
+// and its node when it does not type-check.
 func (g *Graph) wholePackage(pkg *packages.Package) []int {
 	var ids []int
 	if n, broken := g.pkgs[pkg.PkgPath]; broken {
 		ids = append(ids, n)
 	}
-	if n, ok := g.inits[pkg.PkgPath]; ok {
-		ids = append(ids, n)
+	for _, id := range g.declared[pkg.PkgPath] {
+		// Declarations cgo generates (_Cfunc_page, _Ctype_int, _cgo_...)
+		// are reached through the code that uses them.
+		if !isCgoGenerated(strings.TrimPrefix(g.nodes[id].name, pkg.PkgPath+".")) {
+			ids = append(ids, id)
+		}
 	}
-	return append(ids, g.declared[pkg.PkgPath]...)
+	return ids
+}
+
+func isCgoGenerated(name string) bool {
+	return strings.HasPrefix(name, "_C") || strings.HasPrefix(name, "_cgo") || strings.HasPrefix(name, "__cgo")
 }
 
 // wholePackages is wholePackage for several packages.
