@@ -209,7 +209,14 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 		}
 		graph := analyzer.BuildGraph(prog)
 		features, err := graph.Features(declared(g, a.cfg))
-		return analyzer.Analysed{Graph: graph, Features: notIgnored(a.cfg, features)}, err
+		if err != nil {
+			return analyzer.Analysed{}, err
+		}
+		features = notIgnored(a.cfg, features)
+		if err := graph.UseAssets(assets(a.cfg), features); err != nil {
+			return analyzer.Analysed{}, err
+		}
+		return analyzer.Analysed{Graph: graph, Features: features}, nil
 	}
 	changes, result, err := analyzer.Builds(ctx, analyzer.Analysed{Graph: a.graph, Features: a.features}, builds, diff,
 		func(path string) ([]byte, error) { return repo.Show(ctx, mergeBase, path) }, loadBuild)
@@ -239,6 +246,7 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 		Changes:       orEmpty(changes.Changes),
 		Packages:      orEmpty(result.Packages),
 		Impacted:      orEmpty(result.Impacted),
+		Unmapped:      orEmpty(changes.Unmapped),
 		Warnings:      append(a.graph.Warnings(), changes.Warnings...),
 	}
 	if tests {
@@ -374,6 +382,9 @@ func analyse(ctx context.Context, g *globals, root, moduleDir string, tests bool
 		return nil, err
 	}
 	features = notIgnored(cfg, features)
+	if err := graph.UseAssets(assets(cfg), features); err != nil {
+		return nil, err
+	}
 	module := prog.Module
 	if _, err := os.Stat(filepath.Join(moduleDir, "go.mod")); err != nil {
 		module = "" // a workspace's directory: no module to make paths relative to
@@ -501,6 +512,18 @@ func declared(g *globals, cfg *config.Config) []analyzer.DeclaredFeature {
 		out = append(out, analyzer.DeclaredFeature{
 			ID: f.ID, Entry: f.Entry, Tier: f.Tier, Owners: f.Owners,
 			Where: fmt.Sprintf("%s:%d", configName(cfg), f.Line),
+		})
+	}
+	return out
+}
+
+// assets turns the configured assets into the analyzer's terms.
+func assets(cfg *config.Config) []analyzer.Asset {
+	var out []analyzer.Asset
+	for _, a := range cfg.Assets {
+		out = append(out, analyzer.Asset{
+			Files: a.Files, Packages: a.Packages, Features: a.Features,
+			Where: fmt.Sprintf("%s:%d", configName(cfg), a.Line),
 		})
 	}
 	return out
