@@ -246,7 +246,7 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 		Changes:       orEmpty(changes.Changes),
 		Packages:      orEmpty(result.Packages),
 		Impacted:      orEmpty(result.Impacted),
-		Unmapped:      orEmpty(changes.Unmapped),
+		Unmapped:      orEmpty(notConfig(changes.Unmapped, configFile(g, repo.Root))),
 		Warnings:      append(a.graph.Warnings(), changes.Warnings...),
 	}
 	if tests {
@@ -513,6 +513,35 @@ func declared(g *globals, cfg *config.Config) []analyzer.DeclaredFeature {
 			ID: f.ID, Entry: f.Entry, Tier: f.Tier, Owners: f.Owners,
 			Where: fmt.Sprintf("%s:%d", configName(cfg), f.Line),
 		})
+	}
+	return out
+}
+
+// configFile is the configuration's path relative to the repository
+// root: .blastgate.yaml, or --config when it is inside the repository.
+func configFile(g *globals, root string) string {
+	if g.config == "" {
+		return config.File
+	}
+	abs, err := filepath.Abs(g.config)
+	if err != nil {
+		return ""
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return ""
+	}
+	return filepath.ToSlash(rel)
+}
+
+// notConfig drops the configuration file from the unmapped files: it
+// changes the gate, not the product, and is shown as a change of its own.
+func notConfig(unmapped []report.Unmapped, file string) []report.Unmapped {
+	out := unmapped[:0:0]
+	for _, u := range unmapped {
+		if u.File != file {
+			out = append(out, u)
+		}
 	}
 	return out
 }
