@@ -174,6 +174,7 @@ func arrayProblems(doc map[string]any, kind string) []string {
 			array(fmt.Sprintf("$.changes[%d]", i), c, "symbols")
 		}
 		array("$", doc, "packages")
+		array("$", doc, "unmapped")
 		for i, f := range array("$", doc, "impacted") {
 			array(fmt.Sprintf("$.impacted[%d]", i), f, "trace")
 			array(fmt.Sprintf("$.impacted[%d]", i), f, "tests")
