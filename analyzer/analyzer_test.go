@@ -185,7 +185,7 @@ func packageFileNote(note string) bool {
 			return true
 		}
 	}
-	return strings.Contains(note, "cgo preamble") || strings.Contains(note, "(assets:)")
+	return strings.Contains(note, "cgo preamble") || strings.Contains(note, "read at run time")
 }
 
 // changedLines returns the lines of data that end in "// changed".

@@ -39,6 +39,7 @@ type ChangeSet struct {
 	// Unmapped are the changed files that map to nothing, with why.
 	Unmapped []report.Unmapped
 	includes map[string][]string // #include lines by file, once a header changed (cfiles.go)
+	reads    *[]runtimeRead      // the module's reading calls, once a non-Go file changed (runtime.go)
 }
 
 // OldFile returns a file's content at the merge base.
@@ -170,6 +171,9 @@ func (g *Graph) mapOtherFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) 
 			why = pfNote
 		}
 	}
+	if rr, rrNote := g.mapRuntimeReads(cs, p); len(rr) > 0 {
+		ids, note = append(ids, rr...), joinNote(note, rrNote)
+	}
 	if as, asNote := g.mapAssets(p); len(as) > 0 {
 		ids, note = append(ids, as...), joinNote(note, asNote)
 	}
@@ -180,7 +184,7 @@ func (g *Graph) mapOtherFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) 
 		return nil, "test data: reaches no feature", nil
 	}
 	if why == "" {
-		cs.Unmapped = append(cs.Unmapped, report.Unmapped{File: p, Why: "not Go code, not embedded, not a package's source file, not in assets:"})
+		cs.Unmapped = append(cs.Unmapped, report.Unmapped{File: p, Why: "not Go code, not embedded, not a package's source file, not read by a constant path, not in assets:"})
 		return nil, "not Go code and not embedded: reaches no feature", nil
 	}
 	cs.Unmapped = append(cs.Unmapped, report.Unmapped{File: p, Why: why})
