@@ -29,7 +29,7 @@ type runtimeRead struct {
 	// them path.Match patterns (ParseGlob).
 	paths []string
 	glob  bool
-	nodes []int // the declarations holding the call
+	nodes []int  // the declarations holding the call
 	where string // "web/web.go:12", for notes
 }
 
