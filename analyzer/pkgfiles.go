@@ -200,11 +200,12 @@ func changedTextSymbols(src []byte, ranges []gitrepo.LineRange, whole bool) []as
 			bodies = append(bodies, body{sym: sym, first: n, last: n})
 			continue
 		}
-		if len(bodies) == 0 || wasContinued || isSharedAsmLine(line) {
+		switch {
+		case line != "" && (len(bodies) == 0 || wasContinued || isSharedAsmLine(line)):
 			shared = append(shared, n)
-			continue
+		case len(bodies) > 0:
+			bodies[len(bodies)-1].last = n
 		}
-		bodies[len(bodies)-1].last = n
 	}
 	hit := func(from, to int) bool {
 		for _, r := range ranges {
@@ -215,7 +216,7 @@ func changedTextSymbols(src []byte, ranges []gitrepo.LineRange, whole bool) []as
 		return false
 	}
 	for _, l := range shared {
-		whole = whole || (hit(l, l) && strings.TrimSpace(lineAt(src, l)) != "")
+		whole = whole || hit(l, l)
 	}
 	var out []asmSymbol
 	for _, b := range bodies {
@@ -224,15 +225,6 @@ func changedTextSymbols(src []byte, ranges []gitrepo.LineRange, whole bool) []as
 		}
 	}
 	return out
-}
-
-// lineAt returns line n (1-based) of src.
-func lineAt(src []byte, n int) string {
-	lines := bytes.Split(src, []byte("\n"))
-	if n < 1 || n > len(lines) {
-		return ""
-	}
-	return string(lines[n-1])
 }
 
 // isSharedAsmLine reports whether an assembly line may matter to more
@@ -247,7 +239,7 @@ func isSharedAsmLine(line string) bool {
 }
 
 // textSymbol parses a TEXT directive: "TEXT ·Sum(SB), NOSPLIT, $0-32",
-// "TEXT example∕com∕m·Sum(SB)", "TEXT ·(*T).M(SB)", "TEXT \"\".f(SB)".
+// "TEXT example·com∕m·Sum(SB)" (example.com/m.Sum), "TEXT ·(*T).M(SB)", "TEXT \"\".f(SB)".
 func textSymbol(line string) (asmSymbol, bool) {
 	rest, ok := strings.CutPrefix(line, "TEXT")
 	if !ok || rest == "" || (rest[0] != ' ' && rest[0] != '\t') {
@@ -268,7 +260,7 @@ func textSymbol(line string) (asmSymbol, bool) {
 	} else {
 		return asmSymbol{}, false
 	}
-	pkg = strings.ReplaceAll(pkg, "∕", "/")
+	pkg = strings.NewReplacer("∕", "/", "·", ".").Replace(pkg)
 	var key declKey
 	if recv, method, ok := strings.Cut(name, "."); ok {
 		recv = strings.TrimSuffix(strings.TrimPrefix(recv, "(*"), ")")

@@ -7,6 +7,7 @@ import (
 	"go/types"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -206,18 +207,9 @@ func (g *Graph) readPaths(pkg *packages.Package, name string) []string {
 	var out []string
 	for _, d := range dirs {
 		rel := g.prog.relFile(filepath.Join(d, filepath.FromSlash(name)))
-		if !strings.HasPrefix(rel, "../") && !path.IsAbs(rel) && !contains(out, rel) {
+		if !strings.HasPrefix(rel, "../") && !path.IsAbs(rel) && !slices.Contains(out, rel) {
 			out = append(out, rel)
 		}
 	}
 	return out
-}
-
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
