@@ -143,7 +143,7 @@ func (g *Graph) mapAssembly(fc gitrepo.FileChange, old OldFile, pkg *packages.Pa
 		target := pkg
 		if s.pkg != "" && s.pkg != pkg.PkgPath {
 			if target = g.prog.byPath[s.pkg]; target == nil {
-				continue // a symbol of a package outside the module
+				continue // a symbol of a package outside the module (linknamed)
 			}
 		}
 		found, gone := g.byNames(target, []declKey{s.key})
@@ -159,7 +159,9 @@ func (g *Graph) mapAssembly(fc gitrepo.FileChange, old OldFile, pkg *packages.Pa
 		return g.wholePackage(pkg), fmt.Sprintf("assembly: %s implements no Go declaration: every declaration of %s is treated as changed", strings.Join(helpers, ", "), pkg.PkgPath), nil
 	}
 	if len(implemented) == 0 {
-		return nil, "assembly: no TEXT symbol changed", nil
+		// Only blank lines, or symbols of packages outside the module:
+		// whatever it changed, the package links it.
+		return g.wholePackage(pkg), fmt.Sprintf("assembly: no TEXT symbol of the module changed: every declaration of %s is treated as changed", pkg.PkgPath), nil
 	}
 	return ids, "assembly: implements " + strings.Join(implemented, ", "), nil
 }
