@@ -33,17 +33,26 @@ type assetRule struct {
 }
 
 // UseAssets resolves the configured assets against the graph and the
-// features found on it; an asset naming a package that is not in the
-// module or a feature that does not exist is an error.
+// features found on it. An asset naming a package that is not in the
+// module or a feature that does not exist is an error; the rest of the
+// assets are in use all the same (another build than the default one may
+// lack a package or feature that the default build has).
 func (g *Graph) UseAssets(assets []Asset, features []Feature) error {
 	g.assets = nil
+	var first error
+	fail := func(err error) {
+		if first == nil {
+			first = err
+		}
+	}
 	for _, a := range assets {
 		r := assetRule{files: a.Files}
 		var names []string
 		for _, p := range a.Packages {
 			pkg := g.prog.byPath[p]
 			if pkg == nil {
-				return fmt.Errorf("%s: assets: package %q is not a package of the module: name one that go list ./... shows, or remove it", a.Where, p)
+				fail(fmt.Errorf("%s: assets: package %q is not a package of the module: name one that go list ./... shows, or remove it", a.Where, p))
+				continue
 			}
 			r.nodes = append(r.nodes, g.wholePackage(pkg)...)
 			names = append(names, p)
@@ -51,15 +60,18 @@ func (g *Graph) UseAssets(assets []Asset, features []Feature) error {
 		for _, id := range a.Features {
 			nodes := featureEntries(features, id)
 			if len(nodes) == 0 {
-				return fmt.Errorf("%s: assets: no feature %q: name one that blastgate features lists, or remove it", a.Where, id)
+				fail(fmt.Errorf("%s: assets: no feature %q: name one that blastgate features lists, or remove it", a.Where, id))
+				continue
 			}
 			r.nodes = append(r.nodes, nodes...)
 			names = append(names, "feature "+id)
 		}
-		r.what = strings.Join(names, ", ")
-		g.assets = append(g.assets, r)
+		if len(names) > 0 {
+			r.what = strings.Join(names, ", ")
+			g.assets = append(g.assets, r)
+		}
 	}
-	return nil
+	return first
 }
 
 // featureEntries returns the entry nodes of the features with the id

@@ -213,9 +213,9 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 			return analyzer.Analysed{}, err
 		}
 		features = notIgnored(a.cfg, features)
-		if err := graph.UseAssets(assets(a.cfg), features); err != nil {
-			return analyzer.Analysed{}, err
-		}
+		// The default build validated the assets; a package or feature
+		// this build lacks maps nothing here.
+		_ = graph.UseAssets(assets(a.cfg), features)
 		return analyzer.Analysed{Graph: graph, Features: features}, nil
 	}
 	changes, result, err := analyzer.Builds(ctx, analyzer.Analysed{Graph: a.graph, Features: a.features}, builds, diff,
