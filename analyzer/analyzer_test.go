@@ -30,6 +30,8 @@ var update = flag.Bool("update", false, "rewrite the want sections of testdata/i
 // environment variables (GOWORK=off: the module alone, its local
 // replacements as dependencies). A "builds" section lists build
 // configurations, one a line ("GOOS=windows", "tags=integration,x").
+// An "assets" section maps files, one mapping a line: "GLOB -> package
+// PATH" or "GLOB -> feature ID".
 func TestImpact(t *testing.T) {
 	files, err := filepath.Glob("testdata/impact/*.txtar")
 	require.NoError(t, err)
@@ -41,6 +43,7 @@ func TestImpact(t *testing.T) {
 			dir := t.TempDir()
 			var diff []gitrepo.FileChange
 			var builds []BuildConfig
+			var assets []Asset
 			old := map[string][]byte{}
 			for _, f := range ar.Files {
 				switch {
@@ -48,6 +51,9 @@ func TestImpact(t *testing.T) {
 					continue
 				case f.Name == "builds":
 					builds = parseBuilds(t, f.Data)
+					continue
+				case f.Name == "assets":
+					assets = parseAssets(t, f.Data)
 					continue
 				case f.Name == "env":
 					for _, kv := range strings.Fields(string(f.Data)) {
@@ -67,7 +73,7 @@ func TestImpact(t *testing.T) {
 					diff = append(diff, gitrepo.FileChange{OldPath: f.Name, NewPath: f.Name, Status: gitrepo.Modified, NewLines: lines})
 				}
 			}
-			got := runImpact(t, dir, diff, old, builds)
+			got := runImpact(t, dir, diff, old, builds, assets...)
 			checkWant(t, file, ar, got)
 		})
 	}
@@ -97,7 +103,29 @@ func parseBuilds(t *testing.T, data []byte) []BuildConfig {
 	return out
 }
 
-func runImpact(t *testing.T, dir string, diff []gitrepo.FileChange, old map[string][]byte, builds []BuildConfig) string {
+// parseAssets reads "GLOB -> package PATH" and "GLOB -> feature ID"
+// lines.
+func parseAssets(t *testing.T, data []byte) []Asset {
+	var out []Asset
+	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		glob, target, ok := strings.Cut(line, " -> ")
+		kind, name, ok2 := strings.Cut(target, " ")
+		require.True(t, ok && ok2, "assets line %q", line)
+		a := Asset{Files: []string{glob}, Where: fmt.Sprintf("assets:%d", i+1)}
+		switch kind {
+		case "package":
+			a.Packages = []string{name}
+		case "feature":
+			a.Features = []string{name}
+		default:
+			t.Fatalf("assets line %q: package or feature", line)
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func runImpact(t *testing.T, dir string, diff []gitrepo.FileChange, old map[string][]byte, builds []BuildConfig, assets ...Asset) string {
 	t.Helper()
 	ctx := context.Background()
 	analyse := func(c BuildConfig) (Analysed, error) {
@@ -107,6 +135,9 @@ func runImpact(t *testing.T, dir string, diff []gitrepo.FileChange, old map[stri
 		}
 		g := BuildGraph(prog)
 		features, err := g.Features(nil)
+		if uerr := g.UseAssets(assets, features); err == nil && c.GOOS == "" && c.GOARCH == "" && len(c.Tags) == 0 {
+			err = uerr // as the CLI: only the default build validates them
+		}
 		return Analysed{Graph: g, Features: features}, err
 	}
 	def, err := analyse(BuildConfig{})
@@ -121,7 +152,7 @@ func runImpact(t *testing.T, dir string, diff []gitrepo.FileChange, old map[stri
 	var b strings.Builder
 	for _, c := range cs.Changes {
 		fmt.Fprintf(&b, "changed %s: %s\n", c.File, strings.Join(c.Symbols, " "))
-		if strings.Contains(c.Note, "analysed under") {
+		if strings.Contains(c.Note, "analysed under") || packageFileNote(c.Note) {
 			fmt.Fprintf(&b, "note %s: %s\n", c.File, c.Note)
 		}
 	}
@@ -137,10 +168,24 @@ func runImpact(t *testing.T, dir string, diff []gitrepo.FileChange, old map[stri
 			fmt.Fprintf(&b, "package-level %s\n", p.Path)
 		}
 	}
+	for _, u := range cs.Unmapped {
+		fmt.Fprintf(&b, "unmapped %s: %s\n", u.File, u.Why)
+	}
 	for _, w := range cs.Warnings {
 		fmt.Fprintf(&b, "warning %s\n", strings.ReplaceAll(w, dir, "$WORK"))
 	}
 	return b.String()
+}
+
+// packageFileNote reports whether a change's note is about a package's
+// non-Go file, a cgo preamble or assets:, which the impact cases show.
+func packageFileNote(note string) bool {
+	for _, kind := range packageFileKinds {
+		if strings.HasPrefix(note, kind) {
+			return true
+		}
+	}
+	return strings.Contains(note, "cgo preamble") || strings.Contains(note, "read at run time")
 }
 
 // changedLines returns the lines of data that end in "// changed".

@@ -35,6 +35,11 @@ type ChangeSet struct {
 	deps       []*depChange      // changes to go.mod, go.sum and vendor/
 	depChanges []int             // their indexes in Changes
 	locals     map[string]string // replace directories -> the modules they replace
+
+	// Unmapped are the changed files that map to nothing, with why.
+	Unmapped []report.Unmapped
+	includes map[string][]string // #include lines by file, once a header changed (cfiles.go)
+	reads    *[]runtimeRead      // the module's reading calls, once a non-Go file changed (runtime.go)
 }
 
 // OldFile returns a file's content at the merge base.
@@ -136,17 +141,54 @@ func (g *Graph) mapFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) ([]in
 		if len(deleted) > 0 {
 			note = "deleted: " + strings.Join(deleted, ", ")
 		}
+		if cgo, cgoNote := g.mapCgoPreamble(fc, old); len(cgo) > 0 {
+			ids = append(ids, cgo...)
+			note = joinNote(note, cgoNote)
+		}
 		return ids, note, nil
 	}
+	return g.mapOtherFile(fc, old, cs)
+}
+
+// mapOtherFile maps a changed file that is not Go code: to the variables
+// embedding it, the package it is a source file of (assembly, C,
+// headers, .syso), and the packages and features the config's assets:
+// say read it. A file that maps to none of these, outside test data,
+// is recorded as unmapped.
+func (g *Graph) mapOtherFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) ([]int, string, error) {
+	p := fc.Path()
 	ids := g.embeddedBy(fc.NewPath)
 	ids = append(ids, g.embeddedBy(fc.OldPath)...)
+	note, why := "", ""
+	if !isTestPath(p) {
+		pf, pfNote, err := g.mapPackageFile(cs, fc, old)
+		if err != nil {
+			return nil, "", err
+		}
+		if len(pf) > 0 {
+			ids, note = append(ids, pf...), pfNote
+		} else {
+			why = pfNote
+		}
+	}
+	if rr, rrNote := g.mapRuntimeReads(cs, p); len(rr) > 0 {
+		ids, note = append(ids, rr...), joinNote(note, rrNote)
+	}
+	if as, asNote := g.mapAssets(p); len(as) > 0 {
+		ids, note = append(ids, as...), joinNote(note, asNote)
+	}
 	if len(ids) > 0 {
-		return ids, "", nil
+		return ids, note, nil
 	}
 	if isTestPath(p) {
 		return nil, "test data: reaches no feature", nil
 	}
-	return nil, "not Go code and not embedded: reaches no feature", nil
+	if why == "" {
+		cs.Unmapped = append(cs.Unmapped, report.Unmapped{File: p, Why: "not Go code, not embedded, not a package's source file, not read by a constant path, not in assets:"})
+		return nil, "not Go code and not embedded: reaches no feature", nil
+	}
+	cs.Unmapped = append(cs.Unmapped, report.Unmapped{File: p, Why: why})
+	return nil, why + ": reaches no feature", nil
 }
 
 func isTestPath(p string) bool {

@@ -133,6 +133,8 @@ type Graph struct {
 	// chanHandoffs are the hand-off nodes of channels, which proof does
 	// not cross: the receiving worker may not run under a test.
 	chanHandoffs map[int]bool
+	// assets are the config's run-time file mappings (assets.go).
+	assets []assetRule
 }
 
 type dynCall struct {

@@ -91,6 +91,9 @@ type Config struct {
 
 	// policyText is each key of policy: as written, for Diff.
 	policyText map[string]string
+	// Assets map files read at run time to the packages or features
+	// that read them (assets.go).
+	Assets []Asset
 }
 
 // Ignored reports whether a file (relative to the repository root, with
@@ -227,7 +230,7 @@ func (e *Error) Error() string {
 }
 
 var (
-	topKeys      = []string{"features", "waivers", "policy", "monitor", "goos", "build_tags", "ignore"}
+	topKeys      = []string{"features", "waivers", "policy", "monitor", "goos", "build_tags", "ignore", "assets"}
 	featureKeys  = []string{"id", "entry", "owners", "tier", "tests", "monitor"}
 	waiverKeys   = []string{"feature", "reason", "expires"}
 	policyKeys   = []string{"critical_evidence", "proof"}
@@ -303,6 +306,8 @@ func Parse(path string, data []byte) (*Config, error) {
 			cfg.BuildTags = p.buildTags(k, v)
 		case "ignore":
 			cfg.Ignore = p.ignore(k, v)
+		case "assets":
+			cfg.Assets = p.assets(k, v)
 		case "policy":
 			p.mapping(v, policyKeys, "policy", func(key string, k, v *yaml.Node) {
 				cfg.notePolicy(key, v)

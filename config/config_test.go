@@ -91,7 +91,7 @@ func TestParseErrors(t *testing.T) {
 		name:    "unknown top-level key",
 		data:    "features: []\nfeature:\n  - id: a\n",
 		line:    2,
-		problem: `unknown top-level key "feature" (allowed: features, waivers, policy, monitor, goos, build_tags, ignore)`,
+		problem: `unknown top-level key "feature" (allowed: features, waivers, policy, monitor, goos, build_tags, ignore, assets)`,
 	}, {
 		name:    "ignore not a list",
 		data:    "ignore: examples\n",

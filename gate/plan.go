@@ -23,6 +23,9 @@ type Plan struct {
 	// Untested are impacted features no credited test can satisfy; no run
 	// makes the gate pass until they get a test or a waiver.
 	Untested []string `json:"untested"`
+	// Unmapped are the changed files that reach no feature (no test
+	// covers them); the report's unmapped, always present.
+	Unmapped []report.Unmapped `json:"unmapped"`
 }
 
 // PlannedTest is a test the plan runs.
@@ -64,7 +67,7 @@ func (c Command) String() string {
 // features. pkgArg turns an import path into a go test argument. shards
 // splits the tests into that many balanced commands (at least 1).
 func MakePlan(r *report.Report, p Policy, pkgArg func(string) string, shards int) Plan {
-	plan := Plan{SchemaVersion: report.SchemaVersion, Tests: []PlannedTest{}, Commands: []Command{}, Untested: []string{}}
+	plan := Plan{SchemaVersion: report.SchemaVersion, Tests: []PlannedTest{}, Commands: []Command{}, Untested: []string{}, Unmapped: append([]report.Unmapped{}, r.Unmapped...)}
 	type key struct{ pkg, name string }
 	covers := map[key][]string{} // test -> features it counts for
 	forced := map[key][]string{} // tests that must run -> their features
@@ -308,5 +311,6 @@ func WritePlanText(w interface{ Write([]byte) (int, error) }, p Plan, impacted i
 	for _, id := range p.Untested {
 		fmt.Fprintf(ew, "# untested: %s has no credited test: add one (blastgate check names where)\n", clean(id))
 	}
+	writePlanUnmapped(ew, p.Unmapped)
 	return ew.err
 }

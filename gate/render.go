@@ -184,6 +184,7 @@ func writeImpactText(w io.Writer, r *report.Report) {
 		fmt.Fprintf(w, "  %s %s\n", clean(f.Kind), clean(f.ID))
 		writeTraceText(w, "      ", f.Trace)
 	}
+	writeUnmappedText(w, r)
 	writePolicyChangesText(w, r)
 	writeWarnings(w, r)
 }
@@ -253,6 +254,7 @@ func writeCheckText(w io.Writer, r *report.Report, opts TextOptions) {
 	if next := nextStep(r); next != "" {
 		fmt.Fprintf(w, "\nto pass: %s\n", clean(next))
 	}
+	writeUnmappedText(w, r)
 	writePolicyChangesText(w, r)
 	if len(r.Warnings) > 0 {
 		fmt.Fprintln(w)
@@ -527,10 +529,10 @@ func writeImpactMarkdown(b *strings.Builder, r *report.Report, opts MarkdownOpti
 		fmt.Fprintf(b, "### blastgate: this change reaches %d %s\n", len(r.Impacted), plural(len(r.Impacted), "feature"))
 	}
 	if len(r.Impacted) == 0 {
-		b.WriteString(mdPolicyChanges(r) + mdWarnings(r.Warnings))
+		b.WriteString(mdUnmapped(r) + mdPolicyChanges(r) + mdWarnings(r.Warnings))
 		return
 	}
-	tail := mdNextStep(r) + mdGraph(r) + mdPolicyChanges(r) + mdWarnings(r.Warnings)
+	tail := mdNextStep(r) + mdGraph(r) + mdUnmapped(r) + mdPolicyChanges(r) + mdWarnings(r.Warnings)
 	t := mdTable{budget: mdLimit - b.Len() - len(tail)}
 	if check {
 		t.header = "\n| status | feature | tier | tests | trace |\n|---|---|---|---|---|\n"

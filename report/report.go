@@ -100,6 +100,11 @@ type Report struct {
 	// gate reads from the base: they apply after it merges (impact and
 	// check; present, [] when empty, in a report on a change).
 	PolicyChanges []PolicyChange `json:"policy_changes,omitzero"`
+	// Unmapped lists the changed files that map to nothing (impact and
+	// check): not Go code, not embedded, no package's file, not in the
+	// config's assets:. They do not change the verdict; the reports show
+	// them so that a file read at run time is never dropped silently.
+	Unmapped []Unmapped `json:"unmapped,omitzero"`
 	// Warnings are things the user should know that did not stop the run:
 	// packages analysed at package level, files that could not be mapped.
 	Warnings []string `json:"warnings,omitempty"`
@@ -236,6 +241,13 @@ type Change struct {
 	Note string `json:"note,omitempty"`
 }
 
+// Unmapped is a changed file that maps to no symbol and no feature, and
+// why.
+type Unmapped struct {
+	File string `json:"file"`
+	Why  string `json:"why"`
+}
+
 // Package is a package whose code reaches a changed symbol.
 type Package struct {
 	Path      string `json:"path"`
@@ -244,7 +256,7 @@ type Package struct {
 
 // MarshalJSON writes r with every array DESIGN.md shows present, as []
 // when empty, never null or missing: features (and each feature's tests)
-// in a features report; changes (and their symbols), packages and
+// in a features report; changes (and their symbols), packages, unmapped and
 // impacted (and each feature's trace and tests) in a report on a change
 // (impact and check: one with a base, head or verdict). Other fields follow
 // their tags. HTML characters are not escaped (route ids and file names are
@@ -260,6 +272,7 @@ func (r Report) MarshalJSON() ([]byte, error) {
 		}
 		p.Packages = nonNil(r.Packages)
 		p.PolicyChanges = nonNil(r.PolicyChanges)
+		p.Unmapped = nonNil(r.Unmapped)
 		p.Impacted = make([]Feature, len(r.Impacted))
 		for i, f := range r.Impacted {
 			f.Trace = nonNil(f.Trace)

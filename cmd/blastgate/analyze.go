@@ -222,7 +222,14 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 		}
 		graph := analyzer.BuildGraph(prog)
 		features, err := graph.Features(a.pc.declared())
-		return analyzer.Analysed{Graph: graph, Features: notIgnored(a.pc, features)}, err
+		if err != nil {
+			return analyzer.Analysed{}, err
+		}
+		features = notIgnored(a.pc, features)
+		// The default build validated the assets; a package or feature
+		// this build lacks maps nothing here.
+		_ = graph.UseAssets(a.pc.assets(), features)
+		return analyzer.Analysed{Graph: graph, Features: features}, nil
 	}
 	changes, result, err := analyzer.Builds(ctx, analyzer.Analysed{Graph: a.graph, Features: a.features}, builds, diff,
 		func(path string) ([]byte, error) { return repo.Show(ctx, mergeBase, path) }, loadBuild)
@@ -253,6 +260,7 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 		Packages:      orEmpty(result.Packages),
 		Impacted:      orEmpty(result.Impacted),
 		PolicyChanges: a.pc.changes(),
+		Unmapped:      orEmpty(notConfig(changes.Unmapped, configFile(g, repo.Root))),
 		Warnings:      append(a.graph.Warnings(), changes.Warnings...),
 	}
 	if tests {
@@ -392,6 +400,9 @@ func analyse(ctx context.Context, pc policyConfig, root, moduleDir string, tests
 	}
 	warnings := pc.missingDeclared(declared, features)
 	features = notIgnored(pc, features)
+	if err := graph.UseAssets(pc.assets(), features); err != nil {
+		return nil, err
+	}
 	module := prog.Module
 	if _, err := os.Stat(filepath.Join(moduleDir, "go.mod")); err != nil {
 		module = "" // a workspace's directory: no module to make paths relative to
@@ -507,6 +518,35 @@ func notIgnored(pc policyConfig, features []analyzer.Feature) []analyzer.Feature
 			continue
 		}
 		out = append(out, f)
+	}
+	return out
+}
+
+// configFile is the configuration's path relative to the repository
+// root: .blastgate.yaml, or --config when it is inside the repository.
+func configFile(g *globals, root string) string {
+	if g.config == "" {
+		return config.File
+	}
+	abs, err := filepath.Abs(g.config)
+	if err != nil {
+		return ""
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return ""
+	}
+	return filepath.ToSlash(rel)
+}
+
+// notConfig drops the configuration file from the unmapped files: it
+// changes the gate, not the product, and is shown as a change of its own.
+func notConfig(unmapped []report.Unmapped, file string) []report.Unmapped {
+	out := unmapped[:0:0]
+	for _, u := range unmapped {
+		if u.File != file {
+			out = append(out, u)
+		}
 	}
 	return out
 }

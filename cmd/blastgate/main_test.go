@@ -175,6 +175,7 @@ func arrayProblems(doc map[string]any, kind string) []string {
 		}
 		array("$", doc, "packages")
 		array("$", doc, "policy_changes")
+		array("$", doc, "unmapped")
 		for i, f := range array("$", doc, "impacted") {
 			array(fmt.Sprintf("$.impacted[%d]", i), f, "trace")
 			array(fmt.Sprintf("$.impacted[%d]", i), f, "tests")

@@ -252,3 +252,31 @@ func (p policyConfig) missingDeclared(declared []analyzer.DeclaredFeature, featu
 	}
 	return out
 }
+
+// assets are the run-time file mappings of head and base: assets only
+// add impact, so the pull request's count, and the base's still hold
+// (optional: what the change removed maps nothing).
+func (p policyConfig) assets() []analyzer.Asset {
+	var out []analyzer.Asset
+	seen := map[string]bool{}
+	add := func(c *config.Config, optional bool) {
+		if c == nil {
+			return
+		}
+		for _, a := range c.Assets {
+			key := strings.Join(a.Files, "\x00") + "\x01" + strings.Join(a.Packages, "\x00") + "\x01" + strings.Join(a.Features, "\x00")
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			out = append(out, analyzer.Asset{
+				Files: a.Files, Packages: a.Packages, Features: a.Features,
+				Where:    fmt.Sprintf("%s:%d", configName(c), a.Line),
+				Optional: optional,
+			})
+		}
+	}
+	add(p.head, false)
+	add(p.base, true)
+	return out
+}

@@ -1,0 +1,124 @@
+package analyzer
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/blastgate/blastgate/internal/glob"
+)
+
+// Asset maps files that the code reads at run time (templates parsed
+// with template.ParseFiles, files read with os.ReadFile), which nothing
+// in the code names statically, to the packages that read them or the
+// features that serve them: the config's assets: key.
+type Asset struct {
+	// Files are globs relative to the repository root (internal/glob).
+	Files []string
+	// Packages are import paths: a matching file changes every
+	// declaration of them.
+	Packages []string
+	// Features are feature ids: a matching file changes their entries,
+	// which impacts them directly.
+	Features []string
+	// Where is "FILE:LINE" of the item in the config, for messages.
+	Where string
+	// Optional marks an item of the base's config the head does not
+	// have: a package or feature the change removed maps nothing, with
+	// no error.
+	Optional bool
+}
+
+// assetRule is an Asset resolved on the graph.
+type assetRule struct {
+	files []string
+	nodes []int
+	what  string // "example.com/m/web" or "feature POST /x", for notes
+}
+
+// UseAssets resolves the configured assets against the graph and the
+// features found on it. An asset naming a package that is not in the
+// module or a feature that does not exist is an error; the rest of the
+// assets are in use all the same (another build than the default one may
+// lack a package or feature that the default build has).
+func (g *Graph) UseAssets(assets []Asset, features []Feature) error {
+	g.assets = nil
+	var first error
+	fail := func(err error) {
+		if first == nil {
+			first = err
+		}
+	}
+	for _, a := range assets {
+		r := assetRule{files: a.Files}
+		var names []string
+		for _, p := range a.Packages {
+			pkg := g.prog.byPath[p]
+			if pkg == nil {
+				if a.Optional {
+					continue
+				}
+				fail(fmt.Errorf("%s: assets: package %q is not a package of the module: name one that go list ./... shows, or remove it", a.Where, p))
+				continue
+			}
+			r.nodes = append(r.nodes, g.wholePackage(pkg)...)
+			names = append(names, p)
+		}
+		for _, id := range a.Features {
+			nodes := featureEntries(features, id)
+			if len(nodes) == 0 {
+				if a.Optional {
+					continue
+				}
+				fail(fmt.Errorf("%s: assets: no feature %q: name one that blastgate features lists, or remove it", a.Where, id))
+				continue
+			}
+			r.nodes = append(r.nodes, nodes...)
+			names = append(names, "feature "+id)
+		}
+		if len(names) > 0 {
+			r.what = strings.Join(names, ", ")
+			g.assets = append(g.assets, r)
+		}
+	}
+	return first
+}
+
+// featureEntries returns the entry nodes of the features with the id
+// (their roots when they have no entry node).
+func featureEntries(features []Feature, id string) []int {
+	var out []int
+	for _, f := range features {
+		if f.ID != id {
+			continue
+		}
+		nodes := f.entries
+		if len(nodes) == 0 {
+			nodes = f.roots
+		}
+		for _, n := range nodes {
+			if n >= 0 {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// mapAssets returns the nodes that the assets mapping the repository
+// path p change, and a note naming what reads it.
+func (g *Graph) mapAssets(p string) ([]int, string) {
+	var ids []int
+	var what []string
+	for _, r := range g.assets {
+		if !slices.ContainsFunc(r.files, func(pat string) bool { return glob.Match(pat, p) }) {
+			continue
+		}
+		ids = append(ids, r.nodes...)
+		what = append(what, r.what)
+	}
+	if len(what) == 0 {
+		return nil, ""
+	}
+	return ids, "read at run time by " + strings.Join(what, ", ") + " (assets:)"
+}
