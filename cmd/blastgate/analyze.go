@@ -435,7 +435,7 @@ func (a *analysis) creditImpacted(r *report.Report, coverage coverageFlag) error
 
 // policy is the gate's policy from the configuration, without the day.
 func (a *analysis) policy() gate.Policy {
-	p := gate.Policy{CriticalEvidence: a.cfg.CriticalEvidence, ProofLines: a.cfg.Proof == config.ProofLines}
+	p := gate.Policy{CriticalEvidence: a.cfg.CriticalEvidence, ProofLines: a.cfg.Proof == config.ProofLines, RequireStampedResults: a.cfg.RequireStampedResults}
 	for _, w := range a.cfg.Waivers {
 		p.Waivers = append(p.Waivers, gate.Waiver{Feature: w.Feature, Reason: w.Reason, Expires: w.Expires})
 	}

@@ -42,8 +42,14 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if err := notProofFiles(files); err != nil {
 		return err
 	}
+	if err := notStampFiles(files); err != nil {
+		return err
+	}
 	set, err := results.ReadFiles(files...)
 	if err != nil {
+		return err
+	}
+	if err := checkProfileStamps(ctx, g, rv, coverage); err != nil {
 		return err
 	}
 	c, err := openChange(ctx, g, rv, true, coverage)
@@ -51,6 +57,12 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		return err
 	}
 	defer c.close()
+	if err := c.checkProfileContent(coverage); err != nil {
+		return err
+	}
+	if err := c.checkResultsOrigin(ctx, files); err != nil {
+		return err
+	}
 	if err := c.matchResults(set); err != nil {
 		return err
 	}
