@@ -48,6 +48,9 @@ func runCover(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		return usagef("cover: %v", err)
 	}
 	extra := rest[1:]
+	if len(extra) > 0 && extra[0] == "--" {
+		extra = extra[1:]
+	}
 	for _, a := range extra {
 		if a == "-json" || hasFlag(a, "run") || hasFlag(a, "coverprofile") || hasFlag(a, "count") {
 			return usagef("cover: %s is blastgate's to set; pass other go test flags (-coverpkg, -tags) after the test", a)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/go-multierror"
 
-	"github.com/blastgate/blastgate/config"
 	"github.com/blastgate/blastgate/internal/gitrepo"
 )
 
@@ -44,7 +43,7 @@ func (c *change) checkResultsOrigin(ctx context.Context, files []string) error {
 		}
 	}
 	if len(unstamped) > 0 && c.rules.RequireStampedResults {
-		errs = multierror.Append(errs, fmt.Errorf("%s: no stamp (%s) shows these results are of the head %s, and policy require_stamped_results (%s) refuses unstamped results: run the tests with blastgate run, which stamps what it writes", strings.Join(unstamped, ", "), stampSuffix, short(c.report.Head), config.File))
+		errs = multierror.Append(errs, fmt.Errorf("%s: no stamp (%s) shows these results are of the head %s, and policy require_stamped_results refuses unstamped results: run the tests with blastgate run, which stamps what it writes", strings.Join(unstamped, ", "), stampSuffix, short(c.report.Head)))
 	} else if len(unstamped) > 0 {
 		c.report.Warnings = append(c.report.Warnings, unstampedWarning(unstamped, len(files), c.report.Head))
 	}
