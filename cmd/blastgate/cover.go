@@ -159,25 +159,10 @@ func runPattern(name string) string {
 // checkProfileStamps refuses check --coverage profiles that blastgate
 // cover did not record for this test at the head (or a commit with the
 // same tree), or that the head tracks. Every problem at once.
-func checkProfileStamps(ctx context.Context, g *globals, rv revisions, coverage coverageFlag) error {
-	if len(coverage) == 0 {
-		return nil
-	}
-	repo, err := gitrepo.Open(ctx, g.dir)
-	if err != nil {
-		return err
-	}
-	head, err := repo.Resolve(ctx, rv.head)
-	if err != nil {
-		return fmt.Errorf("--head: %w", err)
-	}
-	trees, err := repo.Trees(ctx, head)
-	if err != nil {
-		return err
-	}
+func (h headCommit) checkProfileStamps(ctx context.Context, coverage coverageFlag) error {
 	var errs *multierror.Error
 	for _, cp := range coverage {
-		if err := checkProfileStamp(ctx, repo.Root, head, trees[0], cp); err != nil {
+		if err := checkProfileStamp(ctx, h.root, h.head, h.tree, cp); err != nil {
 			errs = multierror.Append(errs, fmt.Errorf("--coverage: %w", err))
 		}
 	}

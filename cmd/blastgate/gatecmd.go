@@ -49,7 +49,17 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	if err := checkProfileStamps(ctx, g, rv, coverage); err != nil {
+	// Evidence of another commit, or of the pull request's own making,
+	// is refused before the analysis.
+	head, err := resolveHead(ctx, g, rv)
+	if err != nil {
+		return err
+	}
+	unstamped, err := head.checkResultsOrigin(ctx, files)
+	if err != nil {
+		return err
+	}
+	if err := head.checkProfileStamps(ctx, coverage); err != nil {
 		return err
 	}
 	c, err := openChange(ctx, g, rv, true, coverage)
@@ -60,7 +70,7 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if err := c.checkProfileContent(coverage); err != nil {
 		return err
 	}
-	if err := c.checkResultsOrigin(ctx, files); err != nil {
+	if err := c.unstamped(unstamped, len(files)); err != nil {
 		return err
 	}
 	if err := c.matchResults(set); err != nil {

@@ -12,21 +12,40 @@ import (
 	"github.com/blastgate/blastgate/internal/gitrepo"
 )
 
-// checkResultsOrigin checks where each results file comes from, before
-// the gate reads anything from it: a file the head commit tracks is the
-// pull request's own (refused), a stamp for another commit is another
-// commit's results (refused), and an unstamped file is a warning in the
-// report, or an error under policy require_stamped_results. Every problem
-// is reported at once.
-func (c *change) checkResultsOrigin(ctx context.Context, files []string) error {
-	tree, err := c.headTree(ctx)
+// headCommit is the commit check judges evidence against: the head, its
+// tree, and the repository's root, resolved before the analysis so that
+// evidence from elsewhere is refused at once.
+type headCommit struct {
+	root, head, tree string
+}
+
+// resolveHead resolves --head in the repository at -C.
+func resolveHead(ctx context.Context, g *globals, rv revisions) (headCommit, error) {
+	repo, err := gitrepo.Open(ctx, g.dir)
 	if err != nil {
-		return err
+		return headCommit{}, err
 	}
+	head, err := repo.Resolve(ctx, rv.head)
+	if err != nil {
+		return headCommit{}, fmt.Errorf("--head: %w", err)
+	}
+	trees, err := repo.Trees(ctx, head)
+	if err != nil {
+		return headCommit{}, err
+	}
+	return headCommit{root: repo.Root, head: head, tree: trees[0]}, nil
+}
+
+// checkResultsOrigin checks where each results file comes from: a file
+// the head commit tracks is the pull request's own (refused), a stamp
+// for another commit is another commit's results (refused). It returns
+// the files without a stamp, for unstamped to judge once the policy is
+// known. Every problem is reported at once.
+func (h headCommit) checkResultsOrigin(ctx context.Context, files []string) ([]string, error) {
 	var errs *multierror.Error
 	var unstamped []string
 	for _, file := range files {
-		if err := c.notTracked(ctx, file); err != nil {
+		if err := h.notTracked(ctx, file); err != nil {
 			errs = multierror.Append(errs, err)
 			continue
 		}
@@ -37,17 +56,25 @@ func (c *change) checkResultsOrigin(ctx context.Context, files []string) error {
 		case st == nil:
 			unstamped = append(unstamped, file)
 		default:
-			if err := st.forHead(file, c.report.Head, tree); err != nil {
+			if err := st.forHead(file, h.head, h.tree); err != nil {
 				errs = multierror.Append(errs, err)
 			}
 		}
 	}
-	if len(unstamped) > 0 && c.rules.RequireStampedResults {
-		errs = multierror.Append(errs, fmt.Errorf("%s: no stamp (%s) shows these results are of the head %s, and policy require_stamped_results refuses unstamped results: run the tests with blastgate run, which stamps what it writes", strings.Join(unstamped, ", "), stampSuffix, short(c.report.Head)))
-	} else if len(unstamped) > 0 {
-		c.report.Warnings = append(c.report.Warnings, unstampedWarning(unstamped, len(files), c.report.Head))
+	return unstamped, listed(errs)
+}
+
+// unstamped warns in the report about results without a stamp, or,
+// under policy require_stamped_results, refuses them.
+func (c *change) unstamped(unstamped []string, files int) error {
+	if len(unstamped) == 0 {
+		return nil
 	}
-	return listed(errs)
+	if c.rules.RequireStampedResults {
+		return fmt.Errorf("%s: no stamp (%s) shows these results are of the head %s, and policy require_stamped_results refuses unstamped results: run the tests with blastgate run, which stamps what it writes", strings.Join(unstamped, ", "), stampSuffix, short(c.report.Head))
+	}
+	c.report.Warnings = append(c.report.Warnings, unstampedWarning(unstamped, files, c.report.Head))
+	return nil
 }
 
 // headTree is the tree of the head commit.
@@ -62,14 +89,14 @@ func (c *change) headTree(ctx context.Context) (string, error) {
 // notTracked fails when the file, or its stamp, is tracked by git at the
 // head: evidence must come from this run, not from the pull request.
 // Files outside the repository, and untracked ones, are fine.
-func (c *change) notTracked(ctx context.Context, file string) error {
+func (h headCommit) notTracked(ctx context.Context, file string) error {
 	for _, path := range []string{file, file + stampSuffix} {
-		tracked, err := trackedAt(ctx, c.repo.Root, c.report.Head, path)
+		tracked, err := trackedAt(ctx, h.root, h.head, path)
 		if err != nil {
 			return err
 		}
 		if tracked {
-			return fmt.Errorf("%s is tracked by git at HEAD (%s): results must come from this run, not from the pull request; write results outside the repository", path, short(c.report.Head))
+			return fmt.Errorf("%s is tracked by git at HEAD (%s): results must come from this run, not from the pull request; write results outside the repository", path, short(h.head))
 		}
 	}
 	return nil
@@ -126,6 +153,12 @@ func (c *change) stampResults(ctx context.Context, path string) error {
 		return err
 	}
 	return writeStamp(path, stamp{Kind: stampResults, Head: c.report.Head, Tree: tree})
+}
+
+// headCommit is the head of an analysed change.
+func (c *change) headCommit(ctx context.Context) (headCommit, error) {
+	tree, err := c.headTree(ctx)
+	return headCommit{root: c.repo.Root, head: c.report.Head, tree: tree}, err
 }
 
 // notStampFiles fails when a file given as results is a stamp (a glob

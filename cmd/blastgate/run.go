@@ -99,7 +99,11 @@ func runRun(ctx context.Context, g *globals, args []string, stdout, stderr io.Wr
 	defer c.close()
 	if out != "" {
 		// run never overwrites a file the repository tracks.
-		if err := c.notTracked(ctx, out); err != nil {
+		head, err := c.headCommit(ctx)
+		if err != nil {
+			return err
+		}
+		if err := head.notTracked(ctx, out); err != nil {
 			return usagef("run: --results-out: %v", err)
 		}
 	}
