@@ -71,15 +71,11 @@ func hasFlag(arg, name string) bool {
 // recordCoverage runs the test alone on head's tree and stamps its
 // profile.
 func recordCoverage(ctx context.Context, g *globals, head string, cp analyzer.CoverageProfile, extra []string, stdout, stderr io.Writer) error {
-	repo, err := gitrepo.Open(ctx, g.dir)
+	h, err := resolveHead(ctx, g, revisions{head: head})
 	if err != nil {
 		return err
 	}
-	headSHA, err := repo.Resolve(ctx, head)
-	if err != nil {
-		return fmt.Errorf("--head: %w", err)
-	}
-	trees, err := repo.Trees(ctx, headSHA)
+	repo, err := gitrepo.Open(ctx, g.dir)
 	if err != nil {
 		return err
 	}
@@ -91,13 +87,13 @@ func recordCoverage(ctx context.Context, g *globals, head string, cp analyzer.Co
 	if err != nil {
 		return err
 	}
-	if tracked, err := trackedAt(ctx, repo.Root, headSHA, out); err != nil || tracked {
+	if tracked, err := trackedAt(ctx, h.root, h.head, out); err != nil || tracked {
 		if err == nil {
 			err = fmt.Errorf("%s is tracked by git at HEAD: write the profile outside the repository", cp.Path)
 		}
 		return err
 	}
-	root, cleanup, err := headTree(ctx, repo, headSHA, false)
+	root, cleanup, err := headTree(ctx, repo, h.head, false)
 	if err != nil {
 		return err
 	}
@@ -119,10 +115,10 @@ func recordCoverage(ctx context.Context, g *globals, head string, cp analyzer.Co
 		os.Remove(out)
 		return err
 	}
-	if err := writeStamp(out, stamp{Kind: stampCoverage, Head: headSHA, Tree: trees[0], Package: cp.Test.Package, Test: cp.Test.Name, Run: pattern}); err != nil {
+	if err := writeStamp(out, stamp{Kind: stampCoverage, Head: h.head, Tree: h.tree, Package: cp.Test.Package, Test: cp.Test.Name, Run: pattern}); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "coverage of %s (%s) at %s: %s (stamp %s)\n", cp.Test.Name, cp.Test.Package, short(headSHA), cp.Path, cp.Path+stampSuffix)
+	fmt.Fprintf(stdout, "coverage of %s (%s) at %s: %s (stamp %s)\n", cp.Test.Name, cp.Test.Package, short(h.head), cp.Path, cp.Path+stampSuffix)
 	return nil
 }
 
