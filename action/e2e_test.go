@@ -234,6 +234,12 @@ func TestAction(t *testing.T) {
 		require.Equal(t, 0, r.code, r.stdout)
 		assert.Contains(t, r.summary, "✅ blastgate: pass")
 		assert.Contains(t, r.output, "verdict=pass\n")
+		// The Action's run path stamps the results it writes with the head.
+		_, after, ok := strings.Cut(r.stdout, "\nresults: ")
+		require.True(t, ok, r.stdout)
+		stamp, err := os.ReadFile(strings.SplitN(after, "\n", 2)[0] + ".stamp")
+		require.NoError(t, err, "run stamps its results")
+		assert.Contains(t, string(stamp), `"head": "`+headSHA+`"`)
 		assert.Contains(t, r.stdout, "blastgate: updated the comment on pull request #1")
 		assert.NotContains(t, r.stdout, fallbackWarning)
 		require.Len(t, api.comments, 1, "one sticky comment")

@@ -18,6 +18,7 @@
 //	policy:
 //	  critical_evidence: [request, coverage]               # what counts for critical features
 //	  proof: lines                                         # coverage proof needs a changed line to run (default: declaration)
+//	  require_stamped_results: true                        # results blastgate run did not stamp are an error, not a warning
 //	monitor: "https://grafana.example.com/d/shop?var-feature={id}"  # dashboards; features may set their own monitor:
 //	goos: [windows, darwin/arm64]                      # other builds to analyse: GOOS or GOOS/GOARCH
 //	build_tags: [integration, "netgo,osusergo"]        # and tag sets, one build each (tags of a set comma-separated)
@@ -74,6 +75,9 @@ type Config struct {
 	// Proof is what recorded coverage must show ran for a test to prove
 	// a change: ProofDeclaration (the default, also for "") or ProofLines.
 	Proof string
+	// RequireStampedResults makes results without the stamp blastgate
+	// run writes (binding them to a commit) an error instead of a warning.
+	RequireStampedResults bool
 	// Monitor is a dashboard URL template for every feature: "{id}" is
 	// replaced by the feature's id, query-escaped.
 	Monitor string
@@ -233,7 +237,7 @@ var (
 	topKeys      = []string{"features", "waivers", "policy", "monitor", "goos", "build_tags", "ignore", "assets"}
 	featureKeys  = []string{"id", "entry", "owners", "tier", "tests", "monitor"}
 	waiverKeys   = []string{"feature", "reason", "expires"}
-	policyKeys   = []string{"critical_evidence", "proof"}
+	policyKeys   = []string{"critical_evidence", "proof", "require_stamped_results"}
 	proofKinds   = []string{ProofDeclaration, ProofLines}
 	evidenceKind = []string{"static", "request", "declared", "coverage"}
 	tiers        = []string{TierCritical, TierStandard}
@@ -313,6 +317,10 @@ func Parse(path string, data []byte) (*Config, error) {
 				cfg.notePolicy(key, v)
 				if key == "proof" {
 					cfg.Proof = p.proof(k, v)
+					return
+				}
+				if key == "require_stamped_results" {
+					cfg.RequireStampedResults = p.boolean(k, v)
 					return
 				}
 				cfg.CriticalEvidence = p.strings(k, v)
@@ -711,4 +719,14 @@ func (p *parser) proof(k, v *yaml.Node) string {
 		p.fail(p.errorf(v.Line, "use "+list(proofKinds), "unknown proof granularity %q", s))
 	}
 	return s
+}
+
+// boolean is a true or false value.
+func (p *parser) boolean(k, v *yaml.Node) bool {
+	v = deref(v)
+	b, err := strconv.ParseBool(v.Value)
+	if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!bool" || err != nil {
+		p.fail(p.errorf(v.Line, "use true or false", "%s must be true or false, not %s", k.Value, describe(v)))
+	}
+	return b
 }

@@ -36,6 +36,10 @@ type Policy struct {
 	// ProofLines is policy proof: lines: coverage proves a change only
 	// when a changed line ran, not just the changed declaration.
 	ProofLines bool
+	// RequireStampedResults is policy require_stamped_results: results
+	// that blastgate run did not stamp for the head are an error, not a
+	// warning (check enforces it before the gate decides).
+	RequireStampedResults bool
 }
 
 // Decide fills in each impacted feature's test results, status and

@@ -62,26 +62,27 @@ func (s *Set) readJSON(name string, br *bufio.Reader, line int) error {
 		started:    map[string]bool{},
 		ended:      map[string]bool{},
 	}
+	var errs problems
 	for ; ; line++ {
 		text, err := br.ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("reading %s: %w", name, err)
+			errs.add(fmt.Errorf("reading %s: %w", name, err))
+			return errs.err()
 		}
 		complete := strings.HasSuffix(text, "\n")
 		if text != "" {
-			if perr := s.jsonLine(st, line, text, complete); perr != nil {
-				return perr
-			}
+			// Every bad line is reported, not only the first.
+			errs.add(s.jsonLine(st, line, text, complete))
 		}
 		if err != nil { // io.EOF
 			break
 		}
 	}
-	if st.events == 0 {
+	if st.events == 0 && errs.all == nil {
 		return fmt.Errorf("%s has no go test -json events, only go command output: run go test with -json and pass its standard output", name)
 	}
 	s.cutShort(st)
-	return nil
+	return errs.err()
 }
 
 // jsonLine reads one line of go test -json output.
@@ -140,6 +141,9 @@ func (s *Set) jsonEvent(st *jsonStream, e event, line int) error {
 		if t, err = time.Parse(time.RFC3339Nano, e.Time); err != nil {
 			return fmt.Errorf("%s:%d: not a go test -json event: bad Time %s", st.name, line, quote(e.Time))
 		}
+		if err := checkTime(fmt.Sprintf("%s:%d", st.name, line), t); err != nil {
+			return err
+		}
 		// A terminal event seen before comes from an overlapping shard or
 		// a file given twice. (Other events are harmless to repeat.)
 		if e.Action == Pass || e.Action == Fail || e.Action == Skip {
@@ -147,6 +151,12 @@ func (s *Set) jsonEvent(st *jsonStream, e event, line int) error {
 				return nil
 			}
 			s.seen[e] = true
+		}
+	}
+
+	if e.Action == Pass || e.Action == Fail || e.Action == Skip {
+		if err := s.timing.terminal(s.stream, fmt.Sprintf("%s:%d", st.name, line), e.Time != ""); err != nil {
+			return err
 		}
 	}
 

@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 	"time"
 )
@@ -74,6 +73,8 @@ type Set struct {
 	Notes []string
 
 	seq         int               // orders results in reading order
+	stream      int               // the stream (file) being read, from 1
+	timing      timing            // which terminal events carried a Time
 	seen        map[event]bool    // timed terminal events already read
 	runs        map[Key][]run     // terminal results per test, reading order
 	pkgRuns     map[string][]run  // package-level terminal results
@@ -87,6 +88,9 @@ type run struct {
 	result string
 	time   time.Time // zero when the event had no Time
 	seq    int
+	// stream is the file (one go test run) the result was read from: a
+	// pass overrides a fail only within the same stream (a rerun).
+	stream int
 	// unordered marks a JUnit case: gotestsum groups a suite's cases by
 	// outcome, not by run, so reruns in JUnit cannot be ordered.
 	unordered bool
@@ -258,13 +262,16 @@ func (s *Set) subtestsAllSkipped(pkg, name string) bool {
 // from its content: go test -json output (the first non-blank byte is '{',
 // or the file starts with go command output such as "# pkg") or JUnit XML
 // (the first non-blank byte is '<'). Anything else, an empty file and an
-// unreadable one are errors.
+// unreadable one are errors. Every file is read even after a problem, and
+// the error lists every problem found, one per line ("FILE:LINE: ...").
 func ReadFiles(paths ...string) (*Set, error) {
 	s := NewSet()
+	var errs problems
 	for _, path := range paths {
-		if err := s.readFile(path); err != nil {
-			return nil, err
-		}
+		errs.add(s.readFile(path))
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -285,6 +292,7 @@ func (s *Set) readFile(path string) error {
 func (s *Set) Read(name string, r io.Reader) error {
 	s.init()
 	s.Files = append(s.Files, name)
+	s.stream++
 	br := bufio.NewReader(r)
 	first, blankLines, err := skipBlank(br)
 	if err != nil {
@@ -342,45 +350,13 @@ func startsWithNote(br *bufio.Reader) bool {
 // update recomputes the tests and package results from the runs read.
 func (s *Set) update() {
 	for k, runs := range s.runs {
-		runs = ordered(runs)
 		t := &Test{Package: k.Package, Name: k.Name, Runs: len(runs), Panicked: s.panicked[k]}
-		failed, passed, unordered := false, false, false
-		for _, r := range runs {
-			unordered = unordered || r.unordered
-			switch r.result {
-			case Fail:
-				failed = true
-			case Pass:
-				passed = true
-				t.Flaky = t.Flaky || failed
-			}
-		}
-		t.Result = runs[len(runs)-1].result
-		if failed && unordered {
-			// Which JUnit run came last is unknown: a failure decides
-			// (fail closed). go test -json orders reruns by time.
-			t.Result, t.Flaky = Fail, passed
-		}
+		t.Result, t.Flaky = combine(runs)
 		s.Tests[k] = t
 	}
 	for pkg, runs := range s.pkgRuns {
-		runs = ordered(runs)
-		s.Packages[pkg] = runs[len(runs)-1].result
+		s.Packages[pkg], _ = combine(runs)
 	}
-}
-
-// ordered returns the runs in the order they happened: by Time when every
-// run has one, by reading order (file order) otherwise and between equal
-// Times.
-func ordered(runs []run) []run {
-	for _, r := range runs {
-		if r.time.IsZero() {
-			return runs
-		}
-	}
-	sorted := append([]run(nil), runs...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].time.Before(sorted[j].time) })
-	return sorted
 }
 
 // addRun records a terminal result of test k (a package-level one when
@@ -391,7 +367,7 @@ func (s *Set) addRun(k Key, result string, t time.Time) {
 
 func (s *Set) addRunOrdered(k Key, result string, t time.Time, unordered bool) {
 	s.seq++
-	r := run{result: result, time: t, seq: s.seq, unordered: unordered}
+	r := run{result: result, time: t, seq: s.seq, stream: s.stream, unordered: unordered}
 	if k.Name == "" {
 		s.pkgRuns[k.Package] = append(s.pkgRuns[k.Package], r)
 		return

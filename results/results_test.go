@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -364,14 +365,21 @@ func TestRealFlaky(t *testing.T) {
 		assert.Equal(t, Test{Package: pkg, Name: "TestFlaky", Result: Pass, Flaky: true, Runs: 2}, result(t, s, pkg, "TestFlaky"))
 		assert.Equal(t, Pass, s.Packages[pkg])
 	})
-	t.Run("shards in the wrong order", func(t *testing.T) {
-		// Times, not the order of the files, say which run was last.
-		s, err := ReadFiles(writeFile(t, "second.json", second), writeFile(t, "first.json", first))
-		require.NoError(t, err)
-		got := result(t, s, pkg, "TestFlaky")
-		assert.Equal(t, Pass, got.Result)
-		assert.True(t, got.Flaky)
-		assert.Equal(t, Pass, s.Packages[pkg])
+	t.Run("two files", func(t *testing.T) {
+		// Across files (shards, a matrix's platforms) a pass is no rerun
+		// of a failure: in either order, the failure decides.
+		for _, files := range [][]string{
+			{writeFile(t, "first.json", first), writeFile(t, "second.json", second)},
+			{writeFile(t, "second.json", second), writeFile(t, "first.json", first)},
+		} {
+			s, err := ReadFiles(files...)
+			require.NoError(t, err)
+			got := result(t, s, pkg, "TestFlaky")
+			assert.Equal(t, Fail, got.Result)
+			assert.False(t, got.Flaky)
+			assert.Equal(t, Fail, s.Packages[pkg])
+			assert.Equal(t, []Failure{{Package: pkg, Name: "TestFlaky"}}, s.Failures())
+		}
 	})
 	t.Run("only the first run", func(t *testing.T) {
 		s, err := ReadFiles(writeFile(t, "first.json", first))
@@ -554,28 +562,99 @@ func TestDuplicateEventsCountOnce(t *testing.T) {
 	assert.True(t, got.Flaky)
 }
 
-func TestTimeOrdersShards(t *testing.T) {
-	// a's pass happened after b's fail.
-	s := mustRead(t, ev(t2, "pass", "p", "TestA"), ev(t1, "fail", "p", "TestA"))
+func TestAcrossFilesAnyFailureFails(t *testing.T) {
+	// Times do not order files: a pass in one file does not override a
+	// failure in another, whichever came later and in either order.
+	for _, files := range [][]string{
+		{ev(t2, "pass", "p", "TestA"), ev(t1, "fail", "p", "TestA")},
+		{ev(t1, "fail", "p", "TestA"), ev(t2, "pass", "p", "TestA")},
+		{ev(t1, "pass", "p", "TestA"), ev(t2, "fail", "p", "TestA"), ev(t3, "pass", "p", "TestA")},
+	} {
+		assert.Equal(t, Test{Package: "p", Name: "TestA", Result: Fail, Runs: len(files)}, result(t, mustRead(t, files...), "p", "TestA"))
+	}
+	// Undated files too.
+	s := mustRead(t, ev("", "fail", "p", "TestA"), ev("", "pass", "p", "TestA"))
+	assert.Equal(t, Fail, result(t, s, "p", "TestA").Result)
+	// Across files, a pass beats a skip (skipped on one platform, passed
+	// on another), in either order.
+	for _, files := range [][]string{
+		{ev(t1, "skip", "p", "TestA"), ev(t2, "pass", "p", "TestA")},
+		{ev(t2, "pass", "p", "TestA"), ev(t1, "skip", "p", "TestA")},
+	} {
+		assert.Equal(t, Pass, result(t, mustRead(t, files...), "p", "TestA").Result)
+	}
+	// The package's result too: a failed package in any file fails.
+	s = mustRead(t, ev(t1, "fail", "p", ""), ev(t2, "pass", "p", ""))
+	assert.Equal(t, Fail, s.Packages["p"])
+}
+
+func TestInFileRerunIsFlakyPass(t *testing.T) {
+	// One file is one run: a rerun in it (-count, gotestsum --rerun-fails)
+	// that passed last passes, flaky; one that failed last fails.
+	s := mustRead(t, ev(t1, "fail", "p", "TestA")+ev(t2, "pass", "p", "TestA"))
 	assert.Equal(t, Test{Package: "p", Name: "TestA", Result: Pass, Flaky: true, Runs: 2}, result(t, s, "p", "TestA"))
-
-	// a's fail happened after b's pass.
-	s = mustRead(t, ev(t2, "fail", "p", "TestA"), ev(t1, "pass", "p", "TestA"))
+	s = mustRead(t, ev(t1, "pass", "p", "TestA")+ev(t2, "fail", "p", "TestA"))
 	assert.Equal(t, Test{Package: "p", Name: "TestA", Result: Fail, Runs: 2}, result(t, s, "p", "TestA"))
+	// A flaky pass in one file and a pass in another: flaky, passed.
+	s = mustRead(t, ev(t1, "fail", "p", "TestA")+ev(t2, "pass", "p", "TestA"), ev(t3, "pass", "p", "TestA"))
+	assert.Equal(t, Test{Package: "p", Name: "TestA", Result: Pass, Flaky: true, Runs: 3}, result(t, s, "p", "TestA"))
+}
 
-	// Equal times: file order decides.
-	s = mustRead(t, ev(t1, "pass", "p", "TestA"), `{"Time":"`+t1+`","Action":"fail","Package":"p","Test":"TestA","Elapsed":1}`+"\n")
-	assert.Equal(t, Fail, result(t, s, "p", "TestA").Result)
+func TestFutureEventsRefused(t *testing.T) {
+	defer func(old func() time.Time) { now = old }(now)
+	now = func() time.Time { return time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC) }
+	// Within the clock skew: fine.
+	mustRead(t, ev("2026-01-01T10:04:00Z", "pass", "p", "TestA"))
+	// Beyond it: refused, naming the file and line, whatever the event.
+	_, err := read(t, ev("2026-01-01T09:00:00Z", "fail", "p", "TestA")+ev("2026-01-01T11:00:00Z", "pass", "p", "TestA"))
+	require.Error(t, err)
+	assert.Regexp(t, `a\.out:2: event dated 2026-01-01T11:00:00Z, in the future \(the clock says 2026-01-01T10:00:00Z\): these are not the results of a real run; rerun the tests$`, err.Error())
+	_, err = read(t, ev("2099-01-01T00:00:00Z", "output", "p", "TestA"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "a.out:1: event dated 2099-01-01T00:00:00Z, in the future")
+}
 
-	// Other time zones compare as instants.
-	// As text, 10:30 sorts before 11:00; as instants, the fail at 10:00Z
-	// came first.
-	s = mustRead(t, ev("2026-01-01T10:30:00Z", "pass", "p", "TestA"), ev("2026-01-01T11:00:00+01:00", "fail", "p", "TestA"))
-	assert.Equal(t, Pass, result(t, s, "p", "TestA").Result)
+func TestMixedTimedAndUntimedRefused(t *testing.T) {
+	// In one file: a hand-written undated pass after a dated failure.
+	_, err := read(t, ev(t1, "fail", "p", "TestA")+ev(t2, "output", "p", "TestA")+ev("", "pass", "p", "TestA"))
+	require.Error(t, err)
+	assert.Regexp(t, `a\.out:3: a result without a Time, while \S*a\.out:1 has one: .*rerun the tests and pass only their output$`, err.Error())
+	// Across files, in either order.
+	_, err = read(t, ev(t1, "fail", "p", "TestA"), ev("", "pass", "p", "TestA"))
+	require.Error(t, err)
+	assert.Regexp(t, `b\.out:1: a result without a Time, while \S*a\.out:1 has one`, err.Error())
+	_, err = read(t, ev("", "pass", "p", "TestA"), ev("", "output", "p", "TestA")+ev(t1, "fail", "p", "TestA"))
+	require.Error(t, err)
+	assert.Regexp(t, `b\.out:2: a dated result, while \S*a\.out:1 has none`, err.Error())
+	// Undated events that are not results, and wholly undated results,
+	// are fine.
+	mustRead(t, ev("", "output", "p", "TestA")+ev(t1, "pass", "p", "TestA"))
+	mustRead(t, ev("", "pass", "p", "TestA"), ev("", "pass", "p", "TestB"))
+}
 
-	// A run without a Time: file order.
-	s = mustRead(t, ev(t2, "pass", "p", "TestA"), ev("", "fail", "p", "TestA"))
-	assert.Equal(t, Fail, result(t, s, "p", "TestA").Result)
+func TestEveryProblemAtOnce(t *testing.T) {
+	// Several bad lines in one file and a bad file: one error, one
+	// problem per line, each with its file and line.
+	_, err := read(t,
+		ev(t1, "pass", "p", "TestA")+"oops\n"+`{"Time":"soon","Action":"pass","Package":"p"}`+"\n"+ev(t2, "pass", "p", "TestB"),
+		"neither\n",
+		ev(t1, "pass", "p", "TestC")+"bad again\n",
+	)
+	require.Error(t, err)
+	lines := strings.Split(err.Error(), "\n")
+	require.Len(t, lines, 5, err.Error())
+	assert.Equal(t, "4 problems in the test results; fix each, or rerun the tests:", lines[0])
+	assert.Regexp(t, `^  \S*a\.out:2: not a go test -json event: "oops"`, lines[1])
+	assert.Regexp(t, `^  \S*a\.out:3: not a go test -json event: bad Time "soon"`, lines[2])
+	assert.Regexp(t, `^  \S*b\.out is neither go test -json output nor JUnit XML`, lines[3])
+	assert.Regexp(t, `^  \S*c\.out:2: not a go test -json event: "bad again"`, lines[4])
+
+	// Many problems: the first maxProblems, then a count of the rest.
+	_, err = read(t, ev(t1, "pass", "p", "TestA")+strings.Repeat("oops\n", maxProblems+5))
+	require.Error(t, err)
+	lines = strings.Split(err.Error(), "\n")
+	require.Len(t, lines, maxProblems+2)
+	assert.Equal(t, "  ... and 5 more", lines[len(lines)-1])
 }
 
 func TestReadMerges(t *testing.T) {
@@ -757,11 +836,12 @@ func TestMergeJSONAndJUnit(t *testing.T) {
 	s := mustRead(t,
 		ev(t1, "pass", "example.com/r/a", "TestA")+ev(t2, "pass", "example.com/r/a", ""),
 		`<testsuites><testsuite name="example.com/r/b"><testcase classname="example.com/r/b" name="TestB"><failure/></testcase></testsuite></testsuites>`,
-		// A rerun of TestA in JUnit: its order is unknown, so the failure decides.
+		// TestA failed in another file: across files the failure decides
+		// (no rerun: not flaky).
 		`<testsuite name="example.com/r/a"><testcase classname="example.com/r/a" name="TestA"><failure/></testcase></testsuite>`,
 	)
 	assert.Equal(t, Fail, result(t, s, "example.com/r/b", "TestB").Result)
-	assert.Equal(t, Test{Package: "example.com/r/a", Name: "TestA", Result: Fail, Flaky: true, Runs: 2}, result(t, s, "example.com/r/a", "TestA"))
+	assert.Equal(t, Test{Package: "example.com/r/a", Name: "TestA", Result: Fail, Runs: 2}, result(t, s, "example.com/r/a", "TestA"))
 	assert.Equal(t, map[string]string{"example.com/r/a": Fail, "example.com/r/b": Fail}, s.Packages)
 	assert.Len(t, s.Files, 3)
 }

@@ -85,6 +85,7 @@ type cachedChange struct {
 	CriticalEvidence []string       `json:"critical_evidence,omitempty"`
 	Waivers          []gate.Waiver  `json:"waivers,omitempty"`
 	ProofLines       bool           `json:"proof_lines,omitempty"`
+	RequireStamped   bool           `json:"require_stamped_results,omitempty"`
 }
 
 // get returns the change cached under k, or false.
@@ -108,7 +109,7 @@ func (ac *analysisCache) get(k cache.Key) (*change, bool) {
 		module:   e.Module,
 		modules:  e.Modules,
 		packages: e.Packages,
-		rules:    gate.Policy{CriticalEvidence: e.CriticalEvidence, Waivers: e.Waivers, ProofLines: e.ProofLines},
+		rules:    gate.Policy{CriticalEvidence: e.CriticalEvidence, Waivers: e.Waivers, ProofLines: e.ProofLines, RequireStampedResults: e.RequireStamped},
 	}, true
 }
 
@@ -122,6 +123,7 @@ func (ac *analysisCache) put(k cache.Key, c *change) {
 		CriticalEvidence: c.rules.CriticalEvidence,
 		Waivers:          c.rules.Waivers,
 		ProofLines:       c.rules.ProofLines,
+		RequireStamped:   c.rules.RequireStampedResults,
 	})
 	if err == nil {
 		err = ac.c.Put(k, data)

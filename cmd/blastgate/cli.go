@@ -31,6 +31,7 @@ Commands:
   run     --base REV [--head REV] [-- GO TEST FLAGS]  plan, run go test -json, check
           [--results-out FILE]                        where to keep the raw results
           [--shard K/N]                               shard K of plan --shards N, proof recorded, no verdict
+  cover   [--head REV] PKG.TestName=FILE [-- GO TEST FLAGS]  record one test's coverage (and its stamp) for check --coverage
   render  --format F               re-render a saved JSON report from stdin
   annotate [--report FILE] [--outputs FILE]   GitHub annotations (and action outputs) for a saved report
   comment --report FILE            post or update the pull request's impact comment
@@ -133,6 +134,8 @@ func dispatch(ctx context.Context, g *globals, cmd string, rest []string, stdout
 		return runCheck(ctx, g, rest, stdout, stderr)
 	case "run":
 		return runRun(ctx, g, rest, stdout, stderr)
+	case "cover":
+		return runCover(ctx, g, rest, stdout, stderr)
 	case "render":
 		return runRender(ctx, g, rest, os.Stdin, stdout, stderr)
 	case "annotate":

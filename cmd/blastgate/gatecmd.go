@@ -42,8 +42,24 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if err := notProofFiles(files); err != nil {
 		return err
 	}
+	if err := notStampFiles(files); err != nil {
+		return err
+	}
 	set, err := results.ReadFiles(files...)
 	if err != nil {
+		return err
+	}
+	// Evidence of another commit, or of the pull request's own making,
+	// is refused before the analysis.
+	head, err := resolveHead(ctx, g, rv)
+	if err != nil {
+		return err
+	}
+	unstamped, err := head.checkResultsOrigin(ctx, files)
+	if err != nil {
+		return err
+	}
+	if err := head.checkProfileStamps(ctx, coverage); err != nil {
 		return err
 	}
 	c, err := openChange(ctx, g, rv, true, coverage)
@@ -51,6 +67,12 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		return err
 	}
 	defer c.close()
+	if err := c.checkProfileContent(coverage); err != nil {
+		return err
+	}
+	if err := c.unstamped(unstamped, len(files)); err != nil {
+		return err
+	}
 	if err := c.matchResults(set); err != nil {
 		return err
 	}

@@ -136,7 +136,7 @@ func (p policyConfig) changes() []report.PolicyChange {
 // policy is the gate's policy, from the base, without the day.
 func (p policyConfig) policy() gate.Policy {
 	c := p.base
-	out := gate.Policy{CriticalEvidence: c.CriticalEvidence, ProofLines: c.Proof == config.ProofLines}
+	out := gate.Policy{CriticalEvidence: c.CriticalEvidence, ProofLines: c.Proof == config.ProofLines, RequireStampedResults: c.RequireStampedResults}
 	for _, w := range c.Waivers {
 		out.Waivers = append(out.Waivers, gate.Waiver{Feature: w.Feature, Reason: w.Reason, Expires: w.Expires})
 	}

@@ -97,6 +97,16 @@ func runRun(ctx context.Context, g *globals, args []string, stdout, stderr io.Wr
 		return err
 	}
 	defer c.close()
+	if out != "" {
+		// run never overwrites a file the repository tracks.
+		head, err := c.headCommit(ctx)
+		if err != nil {
+			return err
+		}
+		if err := head.notTracked(ctx, out); err != nil {
+			return usagef("run: --results-out: %v", err)
+		}
+	}
 	plan := gate.MakePlan(c.report, c.policy(), c.pkgArg, 1)
 	if sh.n > 0 {
 		if plan, err = sh.of(c, plan); err != nil {
@@ -116,6 +126,11 @@ func runRun(ctx context.Context, g *globals, args []string, stdout, stderr io.Wr
 		}
 		path, err := c.runTests(ctx, plan, args, out, stderr)
 		if err != nil {
+			return err
+		}
+		// The stamp binds the results to the head (DESIGN.md: run
+		// stamps the results it writes; check refuses another commit's).
+		if err := c.stampResults(ctx, path); err != nil {
 			return err
 		}
 		if set, err = results.ReadFiles(path); err != nil {
