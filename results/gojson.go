@@ -62,7 +62,7 @@ func (s *Set) readJSON(name string, br *bufio.Reader, line int) error {
 		started:    map[string]bool{},
 		ended:      map[string]bool{},
 	}
-	var errs problems
+	var errs problemList
 	for ; ; line++ {
 		text, err := br.ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {

@@ -92,7 +92,11 @@ func (s *Set) readJUnit(name string, r io.Reader) error {
 	var problems []error
 	checkJUnitSuite(name, root, "", &problems)
 	if len(problems) > 0 {
-		return errors.Join(problems...)
+		var all problemList
+		for _, err := range problems {
+			all.add(err)
+		}
+		return all.err()
 	}
 	s.applyJUnitSuite(root, "")
 	return nil

@@ -12,11 +12,11 @@ const maxProblems = 20
 
 // problems collects every problem found while reading results, so that
 // one error reports them all, one per line.
-type problems struct{ all *multierror.Error }
+type problemList struct{ all *multierror.Error }
 
 // add records err, when it is not nil; an error that holds several
 // problems adds each.
-func (p *problems) add(err error) {
+func (p *problemList) add(err error) {
 	if err != nil {
 		p.all = multierror.Append(p.all, err)
 	}
@@ -24,7 +24,7 @@ func (p *problems) add(err error) {
 
 // err returns nil without problems; else one error whose text is the one
 // problem, or every problem on a line of its own.
-func (p *problems) err() error {
+func (p *problemList) err() error {
 	if p.all == nil {
 		return nil
 	}

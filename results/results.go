@@ -266,7 +266,7 @@ func (s *Set) subtestsAllSkipped(pkg, name string) bool {
 // the error lists every problem found, one per line ("FILE:LINE: ...").
 func ReadFiles(paths ...string) (*Set, error) {
 	s := NewSet()
-	var errs problems
+	var errs problemList
 	for _, path := range paths {
 		errs.add(s.readFile(path))
 	}
