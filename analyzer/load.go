@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/tools/go/packages"
 )
@@ -60,6 +62,17 @@ type Program struct {
 type fileRef struct {
 	pkg  *packages.Package
 	file *ast.File
+}
+
+// countingParser parses as go/packages does by default, and reports
+// each file parsed: the files come once go list has finished, while the
+// packages are type-checked.
+func countingParser(ctx context.Context) func(*token.FileSet, string, []byte) (*ast.File, error) {
+	var parsed atomic.Int64
+	return func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
+		ReportProgress(ctx, "parsing and type-checking: files", int(parsed.Add(1)))
+		return parser.ParseFile(fset, filename, src, parser.AllErrors|parser.ParseComments)
+	}
 }
 
 // loadMode asks for syntax and types of the module's packages only;
@@ -132,7 +145,9 @@ func load(ctx context.Context, root, moduleDir string, tests bool, ws *workspace
 			Env:        env,
 			BuildFlags: bc.flags(),
 			Tests:      tests,
+			ParseFile:  countingParser(ctx),
 		}
+		ReportProgress(ctx, "listing packages (go list; a cold build cache compiles the dependencies first)", 0)
 		var err error
 		pkgs, err = packages.Load(cfg, patterns...)
 		return err

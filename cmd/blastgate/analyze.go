@@ -46,6 +46,7 @@ func runFeatures(ctx context.Context, g *globals, args []string, stdout, stderr 
 	if err := a.credit(coverage); err != nil {
 		return err
 	}
+	analyzer.ReportProgress(ctx, "", 0)
 	rules, err := owners.Load(func(path string) ([]byte, error) {
 		return os.ReadFile(filepath.Join(root, filepath.FromSlash(path)))
 	})
@@ -231,6 +232,7 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 		_ = graph.UseAssets(a.pc.assets(), features)
 		return analyzer.Analysed{Graph: graph, Features: features}, nil
 	}
+	analyzer.ReportProgress(ctx, "walking from the changes", 0)
 	changes, result, err := analyzer.Builds(ctx, analyzer.Analysed{Graph: a.graph, Features: a.features}, builds, diff,
 		func(path string) ([]byte, error) { return repo.Show(ctx, mergeBase, path) }, loadBuild)
 	if err != nil {
@@ -286,6 +288,7 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 		ac.put(key, c)
 	}
 	ok = true
+	analyzer.ReportProgress(ctx, "", 0)
 	return c, nil
 }
 
@@ -392,6 +395,7 @@ func analyse(ctx context.Context, pc policyConfig, root, moduleDir string, tests
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	analyzer.ReportProgress(ctx, "building the graph", 0)
 	graph := analyzer.BuildGraph(prog)
 	declared := pc.declared()
 	features, err := graph.Features(declared)

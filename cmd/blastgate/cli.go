@@ -88,6 +88,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cmd, rest := fs.Arg(0), fs.Args()[1:]
 	// Command flags may set --timeout too: the deadline is applied by
 	// withTimeout once they are parsed.
+	ctx, stopProgress := withProgressLine(ctx, stderr)
+	defer stopProgress()
 	return withTimeout(ctx, g, func(ctx context.Context) error {
 		return dispatch(ctx, g, cmd, rest, stdout, stderr)
 	})

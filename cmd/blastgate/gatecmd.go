@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer"
 	"github.com/blastgate/blastgate/gate"
 	"github.com/blastgate/blastgate/report"
 	"github.com/blastgate/blastgate/results"
@@ -163,6 +164,7 @@ func (r resultsOf) Failures() []gate.Failure {
 // terminal. It draws the whole report first and writes it at once, and
 // not at all once the run was interrupted: a report is whole or absent.
 func writeReport(ctx context.Context, w io.Writer, r *report.Report, g *globals) error {
+	analyzer.ReportProgress(ctx, "", 0) // the analysis is over: no progress line under the report
 	var buf bytes.Buffer
 	var err error
 	if g.format == "text" {
