@@ -40,10 +40,7 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if len(files) == 0 {
 		return usagef("check: --results FILE is required: the go test -json output (or JUnit XML) of the tests that ran")
 	}
-	if err := notProofFiles(files); err != nil {
-		return err
-	}
-	if err := notStampFiles(files); err != nil {
+	if err := notSidecarFiles(files); err != nil {
 		return err
 	}
 	set, err := results.ReadFiles(files...)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -161,19 +162,34 @@ func (c *change) headCommit(ctx context.Context) (headCommit, error) {
 	return headCommit{root: c.repo.Root, head: c.report.Head, tree: tree}, err
 }
 
-// notStampFiles fails when a file given as results is a stamp (a glob
-// such as shard-*.json* picks them up).
-func notStampFiles(files []string) error {
+// sidecars are the files blastgate writes next to a results file: each
+// is read with its results file, never as results.
+var sidecars = []struct {
+	suffix, what string
+	is           func(data []byte) bool
+}{
+	{shardProofSuffix, "the proof file", func(data []byte) bool {
+		var p shardProof
+		return json.Unmarshal(data, &p) == nil && p.Format == shardProofFormat
+	}},
+	{stampSuffix, "the stamp", func(data []byte) bool { return isStamp(data, &stamp{}) }},
+}
+
+// notSidecarFiles fails when a file given as results is a sidecar (a
+// glob such as shard-*.json* picks them up).
+func notSidecarFiles(files []string) error {
 	for _, f := range files {
-		if !strings.HasSuffix(f, stampSuffix) {
-			continue
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			continue // ReadFiles says why
-		}
-		if isStamp(data, &stamp{}) {
-			return usagef("check: %s is the stamp of %s, read with it: pass only the results files (shard-*.json)", f, strings.TrimSuffix(f, stampSuffix))
+		for _, sc := range sidecars {
+			if !strings.HasSuffix(f, sc.suffix) {
+				continue
+			}
+			data, err := os.ReadFile(f)
+			if err != nil {
+				continue // ReadFiles says why
+			}
+			if sc.is(data) {
+				return usagef("check: %s is %s of %s, read with it: pass only the results files (shard-*.json)", f, sc.what, strings.TrimSuffix(f, sc.suffix))
+			}
 		}
 	}
 	return nil

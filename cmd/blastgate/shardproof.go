@@ -233,25 +233,6 @@ func (c *change) readShardProof(file string, data []byte) ([]gate.GroupCoverage,
 	return groups, alone, nil
 }
 
-// notProofFiles fails when a file given as results is a shard's proof
-// file (a glob such as shard-*.json* picks them up).
-func notProofFiles(files []string) error {
-	for _, f := range files {
-		if !strings.HasSuffix(f, shardProofSuffix) {
-			continue
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			continue // ReadFiles says why
-		}
-		var p shardProof
-		if json.Unmarshal(data, &p) == nil && p.Format == shardProofFormat {
-			return usagef("check: %s is the proof file of %s, read with it: pass only the results files (shard-*.json)", f, strings.TrimSuffix(f, shardProofSuffix))
-		}
-	}
-	return nil
-}
-
 // setupText is profileText, "" for no setup run.
 func setupText(ps []*cover.Profile) string {
 	if ps == nil {
