@@ -154,7 +154,7 @@ func Builds(ctx context.Context, def Analysed, configs []BuildConfig, diff []git
 			needed = append(needed, c)
 		}
 	}
-	cs, err := def.Graph.MapChanges(without(diff, covered), old)
+	cs, err := def.Graph.MapChangesContext(ctx, without(diff, covered), old)
 	if err != nil {
 		return nil, Impact{}, err
 	}
@@ -173,7 +173,7 @@ func Builds(ctx context.Context, def Analysed, configs []BuildConfig, diff []git
 		for _, p := range a.Graph.Excluded(diff) {
 			out[p] = nil
 		}
-		ccs, err := a.Graph.MapChanges(without(diff, out), old)
+		ccs, err := a.Graph.MapChangesContext(ctx, without(diff, out), old)
 		if err != nil {
 			return nil, Impact{}, fmt.Errorf("under %s: %w", c, err)
 		}

@@ -27,7 +27,9 @@ type ChangeSet struct {
 	Changes []report.Change
 	// Warnings are files whose changes could not be mapped precisely.
 	Warnings []string
-	nodes    map[int]bool
+	// ctx bounds the go list runs of the mapping.
+	ctx   context.Context
+	nodes map[int]bool
 	// touched are the changed lines of the new version of each Go file
 	// (by absolute path), for the registrations they touch.
 	touched map[string]touchedLines
@@ -48,7 +50,13 @@ type OldFile func(path string) ([]byte, error)
 // MapChanges maps changed line ranges to the declarations that contain
 // them. Paths are relative to the repository root.
 func (g *Graph) MapChanges(diff []gitrepo.FileChange, old OldFile) (*ChangeSet, error) {
-	cs := &ChangeSet{nodes: map[int]bool{}, touched: map[string]touchedLines{}}
+	return g.MapChangesContext(context.Background(), diff, old)
+}
+
+// MapChangesContext is MapChanges under ctx: the go list runs that
+// dependency changes need stop with it, and so does the mapping.
+func (g *Graph) MapChangesContext(ctx context.Context, diff []gitrepo.FileChange, old OldFile) (*ChangeSet, error) {
+	cs := &ChangeSet{ctx: ctx, nodes: map[int]bool{}, touched: map[string]touchedLines{}}
 	for _, fc := range diff {
 		if p := fc.NewPath; p != "" && strings.HasSuffix(p, ".go") && !isTestPath(p) {
 			abs := filepath.Join(g.prog.Root, filepath.FromSlash(p))
@@ -70,6 +78,9 @@ func (g *Graph) MapChanges(diff []gitrepo.FileChange, old OldFile) (*ChangeSet, 
 		cs.Changes = append(cs.Changes, c)
 	}
 	g.mapDependencies(cs)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	return cs, nil
 }
 
@@ -79,7 +90,7 @@ func (g *Graph) mapDependencies(cs *ChangeSet) {
 	if len(cs.deps) == 0 {
 		return
 	}
-	ids, ok := g.dependencyNodes(context.Background(), cs.deps)
+	ids, ok := g.dependencyNodes(cs.ctx, cs.deps)
 	if !ok {
 		cs.nodes[g.module] = true
 		cs.Warnings = append(cs.Warnings, "the build list could not be listed (go list -deps): every package is treated as changed by the dependency change")

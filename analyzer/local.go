@@ -1,7 +1,6 @@
 package analyzer
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path"
@@ -106,7 +105,7 @@ func (g *Graph) mapReplaced(cs *ChangeSet, mod string) ([]int, string) {
 	// When the directory is missing from the analysed tree (a submodule
 	// that is not checked out), go list knows its packages by path only,
 	// without their module.
-	if pkgs, err := g.prog.listDeps(context.Background()); err == nil {
+	if pkgs, err := g.prog.listDeps(cs.ctx); err == nil {
 		for _, dp := range pkgs {
 			if (dp.ImportPath == mod || strings.HasPrefix(dp.ImportPath, mod+"/")) && g.prog.byPath[dp.ImportPath] == nil {
 				dc.packages[dp.ImportPath] = true

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/blastgate/blastgate/internal/gitrepo"
 )
 
 func TestLoadReportsProgress(t *testing.T) {
@@ -38,4 +40,21 @@ func TestLoadReportsProgress(t *testing.T) {
 	assert.Contains(t, stages[0], "listing packages")
 	assert.Contains(t, stages, "parsing and type-checking: files")
 	assert.Equal(t, 2, maxFiles, "each file parsed is counted once")
+}
+
+func TestMapChangesStopsWithItsContext(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/p\n\ngo 1.22\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "p.go"), []byte("package p\n\nfunc P() {}\n"), 0o644))
+	prog, err := Load(context.Background(), dir, dir, false)
+	require.NoError(t, err)
+	g := BuildGraph(prog)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	// A go.mod change needs go list -deps: an interrupted run must stop,
+	// not treat every package as changed and go on.
+	old := func(string) ([]byte, error) { return []byte("module example.com/p\n\ngo 1.21\n"), nil }
+	_, err = g.MapChangesContext(ctx, []gitrepo.FileChange{{OldPath: "go.mod", NewPath: "go.mod", Status: gitrepo.Modified,
+		OldLines: []gitrepo.LineRange{{Start: 3, End: 3}}, NewLines: []gitrepo.LineRange{{Start: 3, End: 3}}}}, old)
+	assert.ErrorIs(t, err, context.Canceled)
 }
