@@ -1,0 +1,154 @@
+package history
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/blastgate/blastgate/analyzer"
+	"github.com/blastgate/blastgate/internal/gitrepo"
+)
+
+// The fast path decides a commit without loading packages when none of
+// the files it changes can map to a symbol. It is sound by erring to
+// loading: a file is taken to map when it is Go code, a module or
+// workspace file, vendored, a package's non-Go source (assembly, C,
+// .syso), under a directory whose Go code embeds files (//go:embed may
+// name it), named by the configuration (assets:, the configuration file
+// itself), or possibly read at run time by a constant path (its name, up
+// to the first dot, appears in the module's non-test Go code, or that
+// code parses templates by glob). Submodules and symlinks are analysed.
+
+// MustLoad returns why the files a commit changed may map to code (the
+// commit must be analysed), or "" when none can. configured says why the
+// configuration maps a path ("" when it does not).
+func MustLoad(ctx context.Context, dir, commit string, files []File, configured func(string) string) (string, error) {
+	t := &tree{ctx: ctx, dir: dir, commit: commit}
+	for _, f := range files {
+		why, err := t.mayMap(f, configured)
+		if err != nil {
+			return "", err
+		}
+		if why != "" {
+			return f.Path + ": " + why, nil
+		}
+	}
+	return "", nil
+}
+
+// tree answers the questions of the fast path about one commit's Go
+// code, each asked of git once.
+type tree struct {
+	ctx         context.Context
+	dir, commit string
+	embedDirs   []string
+	embedsRead  bool
+	globs       *bool
+}
+
+func (t *tree) mayMap(f File, configured func(string) string) (string, error) {
+	p := f.Path
+	base := path.Base(p)
+	switch {
+	case strings.HasSuffix(p, ".go"):
+		return "Go code", nil
+	case base == "go.mod" || base == "go.sum" || base == "go.work" || base == "go.work.sum":
+		return "a module file", nil
+	case p == "vendor" || strings.HasPrefix(p, "vendor/") || strings.Contains(p, "/vendor/"):
+		return "vendored code", nil
+	case analyzer.PackageFileKind(p) != "":
+		return "a package's " + analyzer.PackageFileKind(p), nil
+	case isSpecial(f.OldMode) || isSpecial(f.NewMode):
+		return "a submodule or symlink", nil
+	}
+	if why := configured(p); why != "" {
+		return why, nil
+	}
+	if dir, err := t.embeddingDir(p); err != nil || dir != "" {
+		return fmt.Sprintf("may be embedded (//go:embed in %s)", dir), err
+	}
+	if globs, err := t.parsesGlobs(); err != nil || globs {
+		return "may be read at run time (the code parses templates by glob)", err
+	}
+	if file, err := t.named(p); err != nil || file != "" {
+		return fmt.Sprintf("may be read at run time (%s names it)", file), err
+	}
+	return "", nil
+}
+
+// isSpecial reports whether a git mode is a submodule or a symlink.
+func isSpecial(mode string) bool {
+	return mode == "160000" || mode == "120000"
+}
+
+// embeddingDir is the directory holding p, or one above it, whose Go
+// code has a //go:embed directive, or "".
+func (t *tree) embeddingDir(p string) (string, error) {
+	if !t.embedsRead {
+		files, err := t.grep("go:embed", true)
+		if err != nil {
+			return "", err
+		}
+		for _, f := range files {
+			t.embedDirs = append(t.embedDirs, path.Dir(f))
+		}
+		t.embedsRead = true
+	}
+	for _, d := range t.embedDirs {
+		if d == "." || strings.HasPrefix(p, d+"/") {
+			return d, nil
+		}
+	}
+	return "", nil
+}
+
+// parsesGlobs reports whether the code calls ParseGlob.
+func (t *tree) parsesGlobs() (bool, error) {
+	if t.globs == nil {
+		files, err := t.grep("ParseGlob", false)
+		if err != nil {
+			return false, err
+		}
+		found := len(files) > 0
+		t.globs = &found
+	}
+	return *t.globs, nil
+}
+
+// named is a non-test Go file whose text holds p's name up to its first
+// dot (the whole name when it starts with one), or "".
+func (t *tree) named(p string) (string, error) {
+	stem := path.Base(p)
+	if i := strings.IndexByte(stem, '.'); i > 0 {
+		stem = stem[:i]
+	}
+	files, err := t.grep(stem, false)
+	if err != nil || len(files) == 0 {
+		return "", err
+	}
+	return files[0], nil
+}
+
+// grep lists the Go files of the commit (with tests or not) holding s.
+func (t *tree) grep(s string, tests bool) ([]string, error) {
+	args := []string{"grep", "-l", "-F", "--full-name", "-e", s, t.commit, "--", "*.go"}
+	if !tests {
+		args = append(args, ":(exclude)*_test.go")
+	}
+	out, err := gitrepo.Run(t.ctx, t.dir, args...)
+	if err != nil {
+		if gitrepo.IsExit(err, 1) {
+			return nil, nil // no match
+		}
+		return nil, fmt.Errorf("git grep in %s: %w", short(t.commit), err)
+	}
+	var files []string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if line != "" {
+			// "COMMIT:path"
+			files = append(files, strings.TrimPrefix(line, t.commit+":"))
+		}
+	}
+	return files, nil
+}
