@@ -59,9 +59,9 @@ func featureLine(f report.SuspectFeature) string {
 
 // writeSuspectsText writes the report for a terminal.
 func writeSuspectsText(w io.Writer, s *report.Suspects) {
-	fmt.Fprintf(w, "suspects for %s\n", featureLine(s.Feature))
+	fmt.Fprintf(w, "suspects for %q: %s\n", clean(s.Query), featureLine(s.Feature))
 	for _, f := range s.Features[min(1, len(s.Features)):] {
-		fmt.Fprintf(w, "         and %s\n", featureLine(f))
+		fmt.Fprintf(w, "  and %s\n", featureLine(f))
 	}
 	fmt.Fprintf(w, "%s\n", suspectsSummary(s))
 	for _, x := range s.Suspects {
@@ -106,7 +106,7 @@ func suspectsMarkdown(s *report.Suspects) string {
 	for _, f := range s.Features {
 		named = append(named, code(f.Kind+" "+f.ID)+" ("+code(f.Entry)+")")
 	}
-	fmt.Fprintf(&b, "Named: %s\n\n", mdJoin(named, ", "))
+	fmt.Fprintf(&b, "%s names %s\n\n", code(s.Query), mdJoin(named, ", "))
 	fmt.Fprintf(&b, "%s, newest first.\n\n", mdText(suspectsSummary(s)))
 	if len(s.Suspects) > 0 {
 		b.WriteString("| commit | date | author | subject | reaches | changes | trace |\n|---|---|---|---|---|---|---|\n")
