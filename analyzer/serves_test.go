@@ -16,8 +16,8 @@ func TestRouteIDServes(t *testing.T) {
 		{"GET /bill/{account}", "GET", "", "/bill/42", true},
 		{"GET /bill/{account}", "HEAD", "", "/bill/42", true}, // GET serves HEAD
 		{"GET /bill/{account}", "", "", "/bill/", false},
-		{"GET /users/:id", "", "", "/users/7", true}, // gin, echo
-		{"/static/", "", "", "/static/css/a.css", true},  // a subtree: over-approximated
+		{"GET /users/:id", "", "", "/users/7", true},    // gin, echo
+		{"/static/", "", "", "/static/css/a.css", true}, // a subtree: over-approximated
 		{"GET /files/*path", "", "", "/files/a/b", true},
 		{"shop.example.com/token/buy", "", "shop.example.com", "/token/buy", true},
 		{"shop.example.com/token/buy", "", "other.example.com", "/token/buy", false},
