@@ -44,7 +44,7 @@ func runSuspects(ctx context.Context, g *globals, args []string, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	features, err := featuresAt(ctx, g, repo, untilSHA)
+	features, err := featuresAtCached(ctx, g, repo, untilSHA)
 	if err != nil {
 		return fmt.Errorf("the features at --until %s: %w", short(untilSHA), err)
 	}
