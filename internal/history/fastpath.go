@@ -132,7 +132,7 @@ func (t *tree) named(p string) (string, error) {
 
 // grep lists the Go files of the commit (with tests or not) holding s.
 func (t *tree) grep(s string, tests bool) ([]string, error) {
-	args := []string{"grep", "-l", "-F", "--full-name", "-e", s, t.commit, "--", "*.go"}
+	args := []string{"grep", "--no-color", "-l", "-F", "--full-name", "-e", s, t.commit, "--", "*.go"}
 	if !tests {
 		args = append(args, ":(exclude)*_test.go")
 	}

@@ -96,6 +96,10 @@ func TestFirstParent(t *testing.T) {
 func TestMustLoad(t *testing.T) {
 	dir := t.TempDir()
 	git(t, dir, "init", "-q", "-b", "main")
+	// The repository's own settings do not change what git grep prints.
+	for _, kv := range [][2]string{{"color.ui", "always"}, {"color.grep", "always"}, {"grep.lineNumber", "true"}, {"grep.fullName", "false"}, {"grep.patternType", "perl"}} {
+		git(t, dir, "config", kv[0], kv[1])
+	}
 	base := commit(t, dir, "base", map[string]string{
 		"go.mod":             "module example.com/m\n",
 		"web/web.go":         "package web\n\nimport _ \"embed\"\n\n//go:embed static/page.html\nvar page string\n",
