@@ -92,7 +92,7 @@ type File struct {
 // ChangedFiles lists the files changed from parent to commit (renames as
 // a deletion and an addition, so both paths are there).
 func ChangedFiles(ctx context.Context, dir, parent, commit string) ([]File, error) {
-	out, err := gitrepo.Run(ctx, dir, "diff-tree", "-r", "-z", "--no-renames", "--raw", parent, commit, "--")
+	out, err := gitrepo.Run(ctx, dir, "diff-tree", "-r", "-z", "--no-renames", "--ignore-submodules=none", "--raw", parent, commit, "--")
 	if err != nil {
 		return nil, err
 	}
