@@ -74,6 +74,9 @@ func writeSuspectsText(w io.Writer, s *report.Suspects) {
 			fmt.Fprintf(w, "  %s: %s\n", clean(c.File), clean(strings.Join(c.Symbols, ", ")))
 		}
 		writeTraceText(w, "      ", x.Trace)
+		for _, m := range x.Warnings {
+			fmt.Fprintf(w, "  note: %s\n", clean(m))
+		}
 	}
 	if len(s.NotAnalysed) > 0 {
 		fmt.Fprintf(w, "\nnot analysed (each may be a suspect too):\n")
@@ -120,7 +123,7 @@ func suspectsMarkdown(s *report.Suspects) string {
 				changes = append(changes, code(c.File)+": "+mdJoin(codes(c.Symbols), ", "))
 			}
 			b.WriteString(mdRow(commit, mdText(x.Date), mdText(x.Author), mdText(x.Subject),
-				code(x.Feature.ID), mdJoin(changes, "<br>"), mdTrace(x.Trace)))
+				code(x.Feature.ID), mdJoin(changes, "<br>"), mdTrace(x.Trace)+mdNotes(x.Warnings)))
 		}
 	}
 	if len(s.NotAnalysed) > 0 {
@@ -139,4 +142,17 @@ func codes(items []string) []string {
 		out = append(out, code(s))
 	}
 	return out
+}
+
+// mdNotes are a suspect's warnings, under its trace.
+func mdNotes(warnings []string) string {
+	var b strings.Builder
+	for i, m := range warnings {
+		if i == mdMaxWarnings {
+			fmt.Fprintf(&b, "<br>…and %d more notes", len(warnings)-i)
+			break
+		}
+		b.WriteString("<br>note: " + mdText(m))
+	}
+	return b.String()
 }

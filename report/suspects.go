@@ -58,6 +58,9 @@ type Suspect struct {
 	// PullRequest is the pull request that merged the commit, when
 	// GitHub was asked (GITHUB_TOKEN and GITHUB_REPOSITORY set).
 	PullRequest *PullRequest `json:"pull_request,omitempty"`
+	// Warnings are the analysis's warnings on this commit's change:
+	// packages analysed at package level, say.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // PullRequest is a GitHub pull request.

@@ -171,9 +171,10 @@ func walkCommit(ctx context.Context, g *globals, repo *gitrepo.Repo, fp *fastPat
 		walked.Outcome = report.OutcomeSuspect
 		out.Suspects = append(out.Suspects, report.Suspect{
 			Commit: c.SHA, Subject: c.Subject, Author: c.Author, Date: c.Date,
-			Feature: suspectFeature(f),
-			Changes: reachedChanges(ch.report.Changes, f),
-			Trace:   orEmpty(f.Trace),
+			Feature:  suspectFeature(f),
+			Changes:  reachedChanges(ch.report.Changes, f),
+			Trace:    orEmpty(f.Trace),
+			Warnings: ch.report.Warnings,
 		})
 	}
 	out.Commits = append(out.Commits, walked)
