@@ -3,6 +3,8 @@ package history
 import (
 	"context"
 	"fmt"
+	"go/scanner"
+	"go/token"
 	"path"
 	"strings"
 
@@ -17,8 +19,9 @@ import (
 // .syso), under a directory whose Go code embeds files (//go:embed may
 // name it), named by the configuration (assets:, the configuration file
 // itself), or possibly read at run time by a constant path (its name, up
-// to the first dot, appears in the module's non-test Go code, or that
-// code parses templates by glob). Submodules and symlinks are analysed.
+// to the first dot, appears in a string literal of the module's non-test
+// Go code, or that code calls a function named ParseGlob). Submodules and
+// symlinks are analysed.
 
 // MustLoad returns why the files a commit changed may map to code (the
 // commit must be analysed), or "" when none can. configured says why the
@@ -45,6 +48,8 @@ type tree struct {
 	embedDirs   []string
 	embedsRead  bool
 	globs       *bool
+	// files are the tokens of the Go files read so far.
+	files map[string]goTokens
 }
 
 func (t *tree) mayMap(f File, configured func(string) string) (string, error) {
@@ -103,31 +108,93 @@ func (t *tree) embeddingDir(p string) (string, error) {
 	return "", nil
 }
 
-// parsesGlobs reports whether the code calls ParseGlob.
+// parsesGlobs reports whether the code calls a function named ParseGlob
+// (the identifier, not the word in a comment or a string).
 func (t *tree) parsesGlobs() (bool, error) {
 	if t.globs == nil {
-		files, err := t.grep("ParseGlob", false)
+		file, err := t.firstWith("ParseGlob", func(g goTokens) bool { return g.idents["ParseGlob"] })
 		if err != nil {
 			return false, err
 		}
-		found := len(files) > 0
+		found := file != ""
 		t.globs = &found
 	}
 	return *t.globs, nil
 }
 
-// named is a non-test Go file whose text holds p's name up to its first
-// dot (the whole name when it starts with one), or "".
+// named is a non-test Go file with a string literal holding p's name up
+// to its first dot (the whole name when it starts with one), or "".
 func (t *tree) named(p string) (string, error) {
 	stem := path.Base(p)
 	if i := strings.IndexByte(stem, '.'); i > 0 {
 		stem = stem[:i]
 	}
-	files, err := t.grep(stem, false)
-	if err != nil || len(files) == 0 {
+	return t.firstWith(stem, func(g goTokens) bool {
+		for _, s := range g.strings {
+			if strings.Contains(s, stem) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// firstWith is the first non-test Go file holding s whose tokens satisfy
+// ok, or "".
+func (t *tree) firstWith(s string, ok func(goTokens) bool) (string, error) {
+	files, err := t.grep(s, false)
+	if err != nil {
 		return "", err
 	}
-	return files[0], nil
+	for _, f := range files {
+		g, err := t.tokens(f)
+		if err != nil {
+			return "", err
+		}
+		if ok(g) {
+			return f, nil
+		}
+	}
+	return "", nil
+}
+
+// goTokens are the string literals (their source text) and identifiers
+// of a Go file.
+type goTokens struct {
+	strings []string
+	idents  map[string]bool
+}
+
+// tokens scans the Go file at p in the commit.
+func (t *tree) tokens(p string) (goTokens, error) {
+	if g, ok := t.files[p]; ok {
+		return g, nil
+	}
+	src, err := gitrepo.Run(t.ctx, t.dir, "cat-file", "blob", t.commit+":"+p)
+	if err != nil {
+		return goTokens{}, fmt.Errorf("reading %s at %s: %w", p, short(t.commit), err)
+	}
+	g := goTokens{idents: map[string]bool{}}
+	fset := token.NewFileSet()
+	var sc scanner.Scanner
+	sc.Init(fset.AddFile(p, -1, len(src)), src, nil, 0)
+	for {
+		_, tok, lit := sc.Scan()
+		if tok == token.EOF {
+			break
+		}
+		switch tok {
+		case token.STRING, token.CHAR:
+			g.strings = append(g.strings, lit)
+		case token.IDENT:
+			g.idents[lit] = true
+		}
+	}
+	if t.files == nil {
+		t.files = map[string]goTokens{}
+	}
+	t.files[p] = g
+	return g, nil
 }
 
 // grep lists the Go files of the commit (with tests or not) holding s.

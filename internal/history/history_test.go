@@ -107,6 +107,7 @@ func TestMustLoad(t *testing.T) {
 		"cfg/load.go":        "package cfg\n\nimport \"os\"\n\nfunc Load() ([]byte, error) { return os.ReadFile(\"config/prices.json\") }\n",
 		"cfg/load_test.go":   "package cfg\n\nvar _ = \"testonly\"\n",
 		"docs/guide.md":      "",
+		"cmd/main.go":        "// Package main: see README.md and guide.md.\npackage main\n\nvar readme = 1 // README\nvar _ = \"ParseGlob\"\n",
 		"web/static/page.md": "",
 	})
 	ctx := context.Background()
@@ -118,6 +119,8 @@ func TestMustLoad(t *testing.T) {
 		{"docs/guide.md", "", none},
 		{"README.md", "", none},
 		{"docs/testonly.md", "", none}, // named only by test code
+		{"docs/README.md", "", none},   // in a comment and an identifier only
+		{"docs/guide.md", "", none},
 		{"web/web.go", "Go code", none},
 		{"sub/go.sum", "a module file", none},
 		{"vendor/modules.txt", "vendored code", none},
