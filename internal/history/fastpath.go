@@ -20,7 +20,7 @@ import (
 // name it), named by the configuration (assets:, the configuration file
 // itself), or possibly read at run time by a constant path (its name, up
 // to the first dot, appears in a string literal of the module's non-test
-// Go code, or that code calls a function named ParseGlob). Submodules and
+// Go code after its start or a slash and before its end or a dot, or that code calls a function named ParseGlob). Submodules and
 // symlinks are analysed.
 
 // MustLoad returns why the files a commit changed may map to code (the
@@ -131,12 +131,36 @@ func (t *tree) named(p string) (string, error) {
 	}
 	return t.firstWith(stem, func(g goTokens) bool {
 		for _, s := range g.strings {
-			if strings.Contains(s, stem) {
+			if holdsName(s, stem) {
 				return true
 			}
 		}
 		return false
 	})
+}
+
+// holdsName reports whether the string literal lit (its source text,
+// quotes included) holds stem as a file name may appear in a path: after
+// its start or a slash, before its end or a dot.
+func holdsName(lit, stem string) bool {
+	for i := 0; ; {
+		k := strings.Index(lit[i:], stem)
+		if k < 0 {
+			return false
+		}
+		start, end := i+k, i+k+len(stem)
+		before, after := byte('"'), byte('"')
+		if start > 0 {
+			before = lit[start-1]
+		}
+		if end < len(lit) {
+			after = lit[end]
+		}
+		if strings.IndexByte("\"`/", before) >= 0 && strings.IndexByte("\"`.", after) >= 0 {
+			return true
+		}
+		i = start + 1
+	}
 }
 
 // firstWith is the first non-test Go file holding s whose tokens satisfy

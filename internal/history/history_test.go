@@ -107,7 +107,7 @@ func TestMustLoad(t *testing.T) {
 		"cfg/load.go":        "package cfg\n\nimport \"os\"\n\nfunc Load() ([]byte, error) { return os.ReadFile(\"config/prices.json\") }\n",
 		"cfg/load_test.go":   "package cfg\n\nvar _ = \"testonly\"\n",
 		"docs/guide.md":      "",
-		"cmd/main.go":        "// Package main: see README.md and guide.md.\npackage main\n\nvar readme = 1 // README\nvar _ = \"ParseGlob\"\n",
+		"cmd/main.go":        "// Package main: see README.md and guide.md.\npackage main\n\nvar readme = 1 // README\nvar _ = \"ParseGlob\"\nvar _ = \"the runbooks say\"\nvar _ = `notes`\n",
 		"web/static/page.md": "",
 	})
 	ctx := context.Background()
@@ -117,10 +117,14 @@ func TestMustLoad(t *testing.T) {
 		configured func(string) string
 	}{
 		{"docs/guide.md", "", none},
+		{"docs/runbooks.md", "", none}, // a word of a sentence
+		{"docs/notes.txt", "may be read at run time (cmd/main.go names it)", none}, // a whole literal
 		{"README.md", "", none},
 		{"docs/testonly.md", "", none}, // named only by test code
 		{"docs/README.md", "", none},   // in a comment and an identifier only
 		{"docs/guide.md", "", none},
+		{"docs/runbooks.md", "", none}, // a word of a sentence
+		{"docs/notes.txt", "may be read at run time (cmd/main.go names it)", none}, // a whole literal
 		{"web/web.go", "Go code", none},
 		{"sub/go.sum", "a module file", none},
 		{"vendor/modules.txt", "vendored code", none},
