@@ -37,6 +37,8 @@ Commands:
   comment --report FILE            post or update the pull request's impact comment
   hook    install [--force] | uninstall        the local pre-push check
           run pre-push REMOTE [URL]            what the installed hook runs
+  suspects FEATURE|REQUEST --since REV [--until REV]
+                                   the merged changes that reach a feature, newest first
   demo    [--keep DIR]             the postpaid/prepaid story, end to end
 
 Flags:
@@ -146,6 +148,8 @@ func dispatch(ctx context.Context, g *globals, cmd string, rest []string, stdout
 		return runComment(ctx, g, rest, os.Stdin, stdout, stderr)
 	case "hook":
 		return runHook(ctx, g, rest, os.Stdin, stdout, stderr)
+	case "suspects":
+		return runSuspects(ctx, g, rest, stdout, stderr)
 	}
 	return usagef("unknown command %q", cmd)
 }

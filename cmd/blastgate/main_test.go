@@ -99,8 +99,8 @@ func TestScripts(t *testing.T) {
 			// ([] when empty)": the arrays of a features report, or of an
 			// impact or check report, and no null anywhere.
 			"jsonarrays": func(ts *testscript.TestScript, neg bool, args []string) {
-				if neg || len(args) != 1 || (args[0] != "features" && args[0] != "change") {
-					ts.Fatalf("usage: jsonarrays features|change")
+				if neg || len(args) != 1 || (args[0] != "features" && args[0] != "change" && args[0] != "suspects") {
+					ts.Fatalf("usage: jsonarrays features|change|suspects")
 				}
 				var doc map[string]any
 				if err := json.Unmarshal([]byte(ts.ReadFile("stdout")), &doc); err != nil {
@@ -169,6 +169,8 @@ func arrayProblems(doc map[string]any, kind string) []string {
 		for i, f := range array("$", doc, "features") {
 			array(fmt.Sprintf("$.features[%d]", i), f, "tests")
 		}
+	case "suspects":
+		suspectArrays(doc, array)
 	case "change":
 		for i, c := range array("$", doc, "changes") {
 			array(fmt.Sprintf("$.changes[%d]", i), c, "symbols")
@@ -198,6 +200,19 @@ func arrayProblems(doc map[string]any, kind string) []string {
 	}
 	walk("$", doc)
 	return problems
+}
+
+// suspectArrays checks the arrays of a suspects report.
+func suspectArrays(doc map[string]any, array func(string, any, string) []any) {
+	array("$", doc, "features")
+	array("$", doc, "not_analysed")
+	array("$", doc, "commits")
+	for i, s := range array("$", doc, "suspects") {
+		array(fmt.Sprintf("$.suspects[%d]", i), s, "trace")
+		for j, c := range array(fmt.Sprintf("$.suspects[%d]", i), s, "changes") {
+			array(fmt.Sprintf("$.suspects[%d].changes[%d]", i, j), c, "symbols")
+		}
+	}
 }
 
 // scriptGitconfig is every script's global git configuration: git's
