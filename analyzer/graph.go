@@ -78,7 +78,9 @@ type Graph struct {
 	byObj  map[types.Object]int
 	byLit  map[*ast.FuncLit]int
 	byName map[string]int
-	inits  map[string]int // package path -> init node
+	// rpcFiles are the generated gRPC and Connect files read, by name (rpc_generated.go).
+	rpcFiles map[string]*generatedFile
+	inits    map[string]int // package path -> init node
 	// initRuns are the package-level variables whose initializers call
 	// something, by package: code a program runs at start-up.
 	initRuns map[string][]int
