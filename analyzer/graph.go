@@ -80,6 +80,8 @@ type Graph struct {
 	byName map[string]int
 	// rpcFiles are the generated gRPC and Connect files read, by name (rpc_generated.go).
 	rpcFiles map[string]*generatedFile
+	// rpcTests are the RPCs each test sends and serves (evidence_rpc.go).
+	rpcTests map[*testFunc]*rpcTestInfo
 	inits    map[string]int // package path -> init node
 	// initRuns are the package-level variables whose initializers call
 	// something, by package: code a program runs at start-up.
