@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -305,7 +306,7 @@ func dedupeFeatures(fs []Feature) []Feature {
 	seen := map[string]bool{}
 	var out []Feature
 	for _, f := range fs {
-		k := f.Kind + "\x00" + f.ID + "\x00" + f.Entry + "\x00" + f.Position.File + "\x00" + string(rune(f.Position.Line))
+		k := fmt.Sprintf("%s\x00%s\x00%s\x00%s:%d", f.Kind, f.ID, f.Entry, f.Position.File, f.Position.Line)
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, f)

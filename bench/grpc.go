@@ -4,8 +4,9 @@ package main
 // finds in real gRPC servers against the methods each server registers,
 // by its own GetServiceInfo at run time.
 //
-// The truth: each server's main package is built with an overlay of
-// grpc-go that makes (*grpc.Server).Serve print the server's
+// The truth: each server's main package is built (with -modfile: the
+// module's go.mod is not touched) against a copy of grpc-go whose
+// (*grpc.Server).Serve prints the server's
 // GetServiceInfo, with the concrete type of each registered
 // implementation and, per method, whether that type declares it or
 // promotes it from an embedded type (reflect: a promoted method's code
@@ -132,13 +133,13 @@ func measureGRPC(ctx context.Context, ga grpcApp, dir, bg string) ([]grpcServerS
 	if err := json.Unmarshal(out, &rep); err != nil {
 		return nil, err
 	}
-	overlay, err := grpcOverlay(ctx, src, dir)
+	modfile, err := grpcPatched(ctx, src, dir)
 	if err != nil {
 		return nil, err
 	}
 	var scores []grpcServerScore
 	for _, s := range ga.Servers {
-		truth, why := grpcServerTruth(ctx, src, dir, overlay, s)
+		truth, why := grpcServerTruth(ctx, src, dir, modfile, s)
 		sc := scoreGRPC(s, truth, rep.Features)
 		sc.NoTruth = why
 		logf("%s: %d methods registered, %d found, %d right entries of %d checkable %s", s, sc.Truth, sc.Found, sc.Right, sc.Checkable, why)
@@ -211,15 +212,27 @@ func benchServiceInfo(s *Server) {
 }
 `
 
-// grpcOverlay writes an overlay of the grpc-go the module builds with:
-// Serve reports the server's services first.
-func grpcOverlay(ctx context.Context, src, dir string) (string, error) {
+// grpcPatched copies the grpc-go the module builds with, with Serve
+// reporting the server's services first, and writes a go.mod beside the
+// module's (for -modfile: the module's own is not touched) that builds
+// with the copy. It returns that go.mod.
+func grpcPatched(ctx context.Context, src, dir string) (string, error) {
 	out, err := runIn(ctx, src, grpcEnv, "go", "list", "-m", "-f", "{{.Dir}}", "google.golang.org/grpc")
 	if err != nil {
 		return "", err
 	}
 	gdir := strings.TrimSpace(string(out))
-	server, err := os.ReadFile(filepath.Join(gdir, "server.go"))
+	copyDir := filepath.Join(dir, "grpc-patched")
+	if err := os.RemoveAll(copyDir); err != nil {
+		return "", err
+	}
+	if _, err := runIn(ctx, dir, nil, "cp", "-R", gdir, copyDir); err != nil {
+		return "", err
+	}
+	if _, err := runIn(ctx, dir, nil, "chmod", "-R", "u+w", copyDir); err != nil {
+		return "", err
+	}
+	server, err := os.ReadFile(filepath.Join(copyDir, "server.go"))
 	if err != nil {
 		return "", err
 	}
@@ -228,32 +241,30 @@ func grpcOverlay(ctx context.Context, src, dir string) (string, error) {
 		return "", fmt.Errorf("grpc-go's server.go has no %q: update the hook", strings.TrimSpace(serve))
 	}
 	patched := strings.Replace(string(server), serve, serve+"\tbenchServiceInfo(s)\n", 1)
-	odir := filepath.Join(dir, "overlay")
-	if err := os.MkdirAll(odir, 0o755); err != nil {
+	if err := os.WriteFile(filepath.Join(copyDir, "server.go"), []byte(patched), 0o644); err != nil {
 		return "", err
 	}
-	files := map[string]string{"server.go": patched, "zz_bench_hook.go": grpcHook}
-	replace := map[string]string{}
-	for name, content := range files {
-		p := filepath.Join(odir, name)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			return "", err
-		}
-		replace[filepath.Join(gdir, name)] = p
+	if err := os.WriteFile(filepath.Join(copyDir, "zz_bench_hook.go"), []byte(grpcHook), 0o644); err != nil {
+		return "", err
 	}
-	b, err := json.Marshal(map[string]any{"Replace": replace})
+	mod, err := os.ReadFile(filepath.Join(src, "go.mod"))
 	if err != nil {
 		return "", err
 	}
-	o := filepath.Join(odir, "overlay.json")
-	return o, os.WriteFile(o, b, 0o644)
+	sum, _ := os.ReadFile(filepath.Join(src, "go.sum"))
+	modfile := filepath.Join(dir, "truth.mod")
+	mod = append(mod, []byte("\nreplace google.golang.org/grpc => "+copyDir+"\n")...)
+	if err := os.WriteFile(modfile, mod, 0o644); err != nil {
+		return "", err
+	}
+	return modfile, os.WriteFile(filepath.Join(dir, "truth.sum"), sum, 0o644)
 }
 
 // grpcServerTruth builds and runs one server; "" and its methods, or why
 // there are none.
-func grpcServerTruth(ctx context.Context, src, dir, overlay, server string) ([]grpcTruthMethod, string) {
+func grpcServerTruth(ctx context.Context, src, dir, modfile, server string) ([]grpcTruthMethod, string) {
 	bin := filepath.Join(dir, "bin", strings.ReplaceAll(server, "/", "_"))
-	if _, err := runIn(ctx, src, grpcEnv, "go", "build", "-overlay", overlay, "-o", bin, "./"+server); err != nil {
+	if _, err := runIn(ctx, src, grpcEnv, "go", "build", "-modfile", modfile, "-o", bin, "./"+server); err != nil {
 		return nil, "(does not build: " + firstLine(err.Error()) + ")"
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
