@@ -82,7 +82,9 @@ type Graph struct {
 	rpcFiles map[string]*generatedFile
 	// rpcTests are the RPCs each test sends and serves (evidence_rpc.go).
 	rpcTests map[*testFunc]*rpcTestInfo
-	inits    map[string]int // package path -> init node
+	// depRegs are the services dependency functions register (rpc_depregister.go).
+	depRegs map[string][]depRegistered
+	inits   map[string]int // package path -> init node
 	// initRuns are the package-level variables whose initializers call
 	// something, by package: code a program runs at start-up.
 	initRuns map[string][]int

@@ -57,7 +57,11 @@ type connectProc struct {
 
 // generatedFileAt parses (once) the file that declares obj.
 func (g *Graph) generatedFileAt(obj types.Object) *generatedFile {
-	name := g.prog.Fset.Position(obj.Pos()).Filename
+	return g.generatedFile(g.prog.Fset.Position(obj.Pos()).Filename)
+}
+
+// generatedFile parses (once) the named file.
+func (g *Graph) generatedFile(name string) *generatedFile {
 	if name == "" {
 		return nil
 	}

@@ -41,6 +41,7 @@ func (g *Graph) rpcs() []Feature {
 	for _, reg := range g.rpcRegistrations(g.prog.Packages) {
 		out = append(out, g.rpcFeatures(reg)...)
 	}
+	out = append(out, g.dependencyRPCs()...)
 	return dedupeFeatures(out)
 }
 
@@ -230,8 +231,10 @@ func (g *Graph) rpcEntry(impl types.Type, m rpcMethod, reg rpcRegistration) (int
 			t = reg.cs.pkg.TypesInfo.TypeOf(reg.impl)
 		}
 		if t != nil {
+			// The interface's method names the entry; no module code is
+			// known to serve it, so there is none to reach.
 			if obj, _, _ := types.LookupFieldOrMethod(t, true, nil, goName); obj != nil {
-				return g.nodeOf(obj), objName(obj)
+				return -1, objName(obj)
 			}
 		}
 		return -1, "(unresolved implementation of " + m.id + ")"
