@@ -17,7 +17,9 @@ package main
 // Scoring, per server: a method is found when blastgate reports an rpc
 // feature with its id registered in the server's directory; its entry
 // is right when it is the implementation's own method (declared), or
-// another type's method when the implementation promotes it.
+// another type's method when the implementation promotes it; for an
+// implementation of a dependency that a dependency function registers,
+// the service interface's method.
 
 import (
 	"context"
@@ -355,8 +357,14 @@ func grpcRightEntry(m grpcTruthMethod, server string, entries []string) bool {
 	if star {
 		own = append(own, pkg+".(*"+typ+")."+name)
 	}
+	// A dependency's implementation registered by a dependency function
+	// (reflection.Register): the service interface's method names it.
+	depImpl := !strings.HasPrefix(impl, "google.golang.org/grpc/examples/")
 	for _, e := range entries {
 		isOwn := e == own[0] || (len(own) > 1 && e == own[1])
+		if depImpl && !isOwn && strings.HasSuffix(e, "Server."+name) && !strings.HasPrefix(e, "(") {
+			return true
+		}
 		if m.Declared == "yes" && isOwn {
 			return true
 		}
