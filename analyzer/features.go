@@ -92,8 +92,8 @@ var routeFuncs = map[string]bool{
 	"net/http.HandleFunc":             true,
 }
 
-// Features discovers the routes, commands and declared features of the
-// program, sorted by kind and id.
+// Features discovers the routes, RPC methods (rpc_grpc.go), commands and
+// declared features of the program, sorted by kind and id.
 func (g *Graph) Features(declared []DeclaredFeature) ([]Feature, error) {
 	out := g.routes()
 	out = append(out, g.rpcs()...)
