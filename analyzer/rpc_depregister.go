@@ -152,9 +152,9 @@ func importDir(pkgPath, dir, path string) (string, bool) {
 
 // dependencyRPCs makes the features of the services dependencies
 // register for the module's calls.
-func (g *Graph) dependencyRPCs() []Feature {
+func (g *Graph) dependencyRPCs(pkgs []*packages.Package) []Feature {
 	var out []Feature
-	for _, pkg := range g.prog.Packages {
+	for _, pkg := range pkgs {
 		if pkg.TypesInfo == nil {
 			continue
 		}

@@ -38,12 +38,42 @@ type rpcRegistration struct {
 // rpcs finds every RPC method the module's code registers.
 func (g *Graph) rpcs() []Feature {
 	var out []Feature
-	for _, reg := range g.rpcRegistrations(g.prog.Packages) {
+	var pkgs []*packages.Package
+	for _, pkg := range g.prog.Packages {
+		if mayServeRPC(pkg) {
+			pkgs = append(pkgs, pkg)
+		}
+	}
+	for _, reg := range g.rpcRegistrations(pkgs) {
 		out = append(out, g.rpcFeatures(reg)...)
 	}
-	out = append(out, g.dependencyRPCs()...)
+	out = append(out, g.dependencyRPCs(pkgs)...)
 	return dedupeFeatures(out)
 }
+
+// mayServeRPC reports whether a package can register a service: it
+// imports grpc-go or Connect, or a package that does (generated code, a
+// library that registers its own service).
+func mayServeRPC(pkg *packages.Package) bool {
+	if pkg.Types == nil {
+		return false
+	}
+	rpc := func(p *types.Package) bool { return p.Path() == grpcPath || p.Path() == connectPath }
+	for _, imp := range pkg.Types.Imports() {
+		if rpc(imp) {
+			return true
+		}
+		for _, ii := range imp.Imports() {
+			if rpc(ii) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// connectPath is Connect's import path.
+const connectPath = "connectrpc.com/connect"
 
 // rpcRegistrations finds the registering calls in pkgs' syntax.
 func (g *Graph) rpcRegistrations(pkgs []*packages.Package) []rpcRegistration {
