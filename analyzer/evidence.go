@@ -146,7 +146,7 @@ func (g *Graph) Credit(features []Feature, opts EvidenceOptions) error {
 					break
 				}
 			}
-			if g.servesRequest(features, i, t) || (f.Kind == report.KindRoute && len(f.entries) > 0 && t.served[f.Entry]) || g.servesMounted(features, i, t) {
+			if g.servesRequest(features, i, t) || (f.Kind == report.KindRoute && len(f.entries) > 0 && t.served[f.Entry]) || g.servesMounted(features, i, t) || g.servesRPC(features, i, t) {
 				give(t.ref, report.EvidenceRequest)
 			}
 			for _, a := range t.attrs {

@@ -92,10 +92,11 @@ var routeFuncs = map[string]bool{
 	"net/http.HandleFunc":             true,
 }
 
-// Features discovers the routes, commands and declared features of the
-// program, sorted by kind and id.
+// Features discovers the routes, RPC methods (rpc_grpc.go), commands and
+// declared features of the program, sorted by kind and id.
 func (g *Graph) Features(declared []DeclaredFeature) ([]Feature, error) {
 	out := g.routes()
+	out = append(out, g.rpcs()...)
 	for _, pkg := range g.prog.Packages {
 		if cmd, ok := g.command(pkg); ok {
 			out = append(out, cmd)
@@ -124,7 +125,7 @@ func (g *Graph) Features(declared []DeclaredFeature) ([]Feature, error) {
 		}
 		out = append(out, f)
 	}
-	order := map[string]int{report.KindRoute: 0, report.KindCommand: 1, report.KindDeclared: 2}
+	order := map[string]int{report.KindRoute: 0, report.KindRPC: 1, report.KindCommand: 2, report.KindDeclared: 3}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if order[a.Kind] != order[b.Kind] {

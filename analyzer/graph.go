@@ -78,7 +78,13 @@ type Graph struct {
 	byObj  map[types.Object]int
 	byLit  map[*ast.FuncLit]int
 	byName map[string]int
-	inits  map[string]int // package path -> init node
+	// rpcFiles are the generated gRPC and Connect files read, by name (rpc_generated.go).
+	rpcFiles map[string]*generatedFile
+	// rpcTests are the RPCs each test sends and serves (evidence_rpc.go).
+	rpcTests map[*testFunc]*rpcTestInfo
+	// depRegs are the services dependency functions register (rpc_depregister.go).
+	depRegs map[string][]depRegistered
+	inits   map[string]int // package path -> init node
 	// initRuns are the package-level variables whose initializers call
 	// something, by package: code a program runs at start-up.
 	initRuns map[string][]int

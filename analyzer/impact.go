@@ -33,7 +33,7 @@ func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
 	var commands *paths
 	handlers := map[int]bool{}
 	for _, f := range features {
-		if f.Kind == report.KindRoute {
+		if servesCalls(f.Kind) {
 			for _, e := range f.entries {
 				handlers[e] = true
 			}

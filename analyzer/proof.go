@@ -274,7 +274,7 @@ func (g *Graph) newProver(features []Feature, cs *ChangeSet) *prover {
 		p.dynSigs[d.from] = append(p.dynSigs[d.from], sigKey(d.sig))
 	}
 	for _, f := range features {
-		if f.Kind == report.KindRoute {
+		if servesCalls(f.Kind) {
 			for _, e := range f.entries {
 				p.handlers[e] = true
 			}

@@ -9,6 +9,7 @@
 //	go run ./bench -apps mailpit   # one (-skip-cost: without the VTA call graph)
 //	go run ./bench -smoke          # mailpit, a helper and a handler edit, no cost: a few minutes
 //	go run ./bench -report-only    # report missed targets without failing
+//	go run ./bench -grpc           # only gRPC servers: methods found against GetServiceInfo (grpc.go)
 //
 // The truth is never blastgate's own output. An edit's true routes are
 // the routes the router lists (the lister's run-time handlers; for
@@ -89,7 +90,15 @@ func main() {
 	skipCredit := flag.Bool("skip-credit", false, "skip the test-credit truth (every top-level test run alone under coverage: slow)")
 	skipProof := flag.Bool("skip-proof", false, "skip the proof cost (blastgate run with proof against go test -json on the first edit)")
 	testTimeout := flag.Duration("test-timeout", 15*time.Minute, "limit for each run of an application's tests (for the credit truth: of each test run alone)")
+	grpc := flag.Bool("grpc", false, "only the gRPC benchmark (grpc.go): RPC methods found against each server's GetServiceInfo")
 	flag.Parse()
+	if *grpc {
+		if err := runGRPC(context.Background(), *work, *only); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *smoke {
 		if *only != "" || *skipCost || *skipCredit || *skipProof {
 			fmt.Fprintln(os.Stderr, "bench: -smoke chooses its application and skips the cost, credit and proof steps: no -apps, -skip-cost, -skip-credit or -skip-proof with it")

@@ -14,6 +14,7 @@ const SchemaVersion = 1
 // Feature kinds.
 const (
 	KindRoute    = "route"    // a page or API endpoint on an HTTP router
+	KindRPC      = "rpc"      // a gRPC or Connect method registered on a server
 	KindCommand  = "command"  // a main package
 	KindDeclared = "declared" // a feature named in .blastgate.yaml
 )

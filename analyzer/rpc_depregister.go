@@ -1,0 +1,200 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/blastgate/blastgate/report"
+)
+
+// Services a dependency registers for the module: reflection.Register(s),
+// channelz's RegisterChannelzServiceToServer(s), orca.Register(s, opts).
+// The module calls a function of a dependency that imports grpc-go; that
+// function's own body (read from source, one level) calls generated
+// RegisterXServer functions. Each method is an rpc feature registered at
+// the module's call, with the service interface's method as its entry
+// name and no module code to reach: the implementation is the
+// dependency's. A change of the call impacts them (its registration);
+// nothing credits them but declared evidence.
+
+// depRegistered is one generated registration inside a dependency function.
+type depRegistered struct {
+	svc       rpcService
+	ifaceName string // the service interface, pkg.XServer
+}
+
+// dependencyRegistrations finds the services a call of a dependency
+// function registers, or none.
+func (g *Graph) dependencyRegistrations(pkg *packages.Package, call *ast.CallExpr) []depRegistered {
+	fn, ok := typeutil.Callee(pkg.TypesInfo, call).(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Signature().Recv() != nil || g.prog.byPath[fn.Pkg().Path()] != nil || !importsGRPC(fn.Pkg()) {
+		return nil
+	}
+	key := fn.Pkg().Path() + "." + fn.Name()
+	if g.depRegs == nil {
+		g.depRegs = map[string][]depRegistered{}
+	}
+	if regs, ok := g.depRegs[key]; ok {
+		return regs
+	}
+	var regs []depRegistered
+	if gf := g.generatedFileAt(fn); gf == nil || gf.registers[fn.Name()] == "" { // generated: rpc_grpc.go reads it
+		regs = g.readDependencyRegistrations(fn)
+	}
+	g.depRegs[key] = regs
+	return regs
+}
+
+func importsGRPC(p *types.Package) bool {
+	for _, imp := range p.Imports() {
+		if imp.Path() == grpcPath {
+			return true
+		}
+	}
+	return false
+}
+
+// readDependencyRegistrations parses fn's file and reads the generated
+// RegisterXServer calls of its body.
+func (g *Graph) readDependencyRegistrations(fn *types.Func) []depRegistered {
+	name := g.prog.Fset.Position(fn.Pos()).Filename
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return nil
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil
+	}
+	imports := map[string]string{} // local name -> path
+	for _, imp := range f.Imports {
+		p, _ := strconv.Unquote(imp.Path.Value)
+		local := p[strings.LastIndex(p, "/")+1:]
+		if imp.Name != nil {
+			local = imp.Name.Name
+		}
+		imports[local] = p
+	}
+	var out []depRegistered
+	for _, decl := range f.Decls {
+		d, ok := decl.(*ast.FuncDecl)
+		if !ok || d.Recv != nil || d.Name.Name != fn.Name() || d.Body == nil {
+			continue
+		}
+		ast.Inspect(d.Body, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) != 2 {
+				return true
+			}
+			var path, reg string
+			switch x := call.Fun.(type) {
+			case *ast.SelectorExpr:
+				if id, ok := x.X.(*ast.Ident); ok {
+					path, reg = imports[id.Name], x.Sel.Name
+				}
+			case *ast.Ident:
+				path, reg = fn.Pkg().Path(), x.Name
+			}
+			if path == "" || !strings.HasPrefix(reg, "Register") || !strings.HasSuffix(reg, "Server") {
+				return true
+			}
+			// A dependency's imports are known from export data only in
+			// part: the generated package is found by its directory, in
+			// the module of fn.
+			dir, ok := importDir(fn.Pkg().Path(), filepath.Dir(name), path)
+			if !ok {
+				return true
+			}
+			files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+			for _, file := range files {
+				if strings.HasSuffix(file, "_test.go") {
+					continue
+				}
+				gf := g.generatedFile(file)
+				if gf == nil || gf.registers[reg] == "" {
+					continue
+				}
+				if svc, ok := gf.grpcService(gf.registers[reg], nil); ok {
+					out = append(out, depRegistered{svc: svc, ifaceName: path + "." + svc.handlerType})
+				}
+				break
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// importDir is the directory of the package path, when it is in the
+// module of the package pkgPath whose directory is dir.
+func importDir(pkgPath, dir, path string) (string, bool) {
+	root, mod := filepath.ToSlash(dir), pkgPath
+	for {
+		if strings.HasPrefix(path, mod+"/") || path == mod {
+			return filepath.Join(filepath.FromSlash(root), filepath.FromSlash(strings.TrimPrefix(path, mod))), true
+		}
+		i, j := strings.LastIndex(mod, "/"), strings.LastIndex(root, "/")
+		if i < 0 || j < 0 || mod[i:] != root[j:] {
+			return "", false
+		}
+		mod, root = mod[:i], root[:j]
+	}
+}
+
+// dependencyRPCs makes the features of the services dependencies
+// register for the module's calls.
+func (g *Graph) dependencyRPCs(pkgs []*packages.Package) []Feature {
+	var out []Feature
+	for _, pkg := range pkgs {
+		if pkg.TypesInfo == nil {
+			continue
+		}
+		for _, file := range pkg.Syntax {
+			for _, decl := range file.Decls {
+				encl := g.declNode(pkg, decl)
+				ast.Inspect(decl, func(n ast.Node) bool {
+					call, ok := n.(*ast.CallExpr)
+					if !ok {
+						return true
+					}
+					for _, dr := range g.dependencyRegistrations(pkg, call) {
+						out = append(out, g.dependencyRPCFeatures(callSite{pkg: pkg, file: file, encl: encl, call: call}, dr)...)
+					}
+					return true
+				})
+			}
+		}
+	}
+	return out
+}
+
+func (g *Graph) dependencyRPCFeatures(cs callSite, dr depRegistered) []Feature {
+	file, line := g.prog.Rel(cs.call.Pos())
+	var out []Feature
+	for _, m := range dr.svc.methods {
+		f := Feature{Feature: report.Feature{ID: m.id, Kind: report.KindRPC, Position: report.Position{File: file, Line: line}, Tests: []report.Test{}}}
+		f.registrar = cs.encl
+		f.regs = []regSpan{callSpan(cs.call, nil, cs.encl)}
+		f.Entry = "(registered by " + objName(typeutil.Callee(cs.pkg.TypesInfo, cs.call)) + ")"
+		goName := m.goName
+		if goName == "" {
+			goName = m.id[strings.LastIndex(m.id, "/")+1:]
+		}
+		if dr.svc.handlerType != "" {
+			f.Entry = dr.ifaceName + "." + goName
+		}
+		f.roots = append(f.roots, g.referencedIn(cs.pkg, cs.call)...)
+		f.roots = append(f.roots, g.inits[cs.pkg.PkgPath])
+		out = append(out, f)
+	}
+	return out
+}

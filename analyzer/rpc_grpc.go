@@ -1,0 +1,356 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/blastgate/blastgate/report"
+)
+
+// RPC features: each method of a gRPC service registered on a server
+// (a generated RegisterXServer(s, impl), or s.RegisterService(&desc,
+// impl)) or served through a generated Connect handler (NewXHandler(impl,
+// ...)) is a feature of kind rpc, id /package.Service/Method as the
+// server's GetServiceInfo names it, entry the implementation's method.
+//
+// The implementation is the concrete type of impl when the code says it
+// statically; when impl is an interface value, every module type that
+// implements the service's interface is one (a feature each, sound:
+// any of them may be the one registered). A method no module type
+// implements (an embedded Unimplemented server of a dependency) keeps
+// the dependency's method as its entry, with no module code to reach.
+
+// rpcRegistration is a call that registers a service's implementation.
+type rpcRegistration struct {
+	cs    callSite
+	svc   rpcService
+	impl  ast.Expr   // the implementation argument
+	iface types.Type // the service's interface (XServer, XHandler), or nil
+}
+
+// rpcs finds every RPC method the module's code registers.
+func (g *Graph) rpcs() []Feature {
+	var out []Feature
+	var pkgs []*packages.Package
+	for _, pkg := range g.prog.Packages {
+		if mayServeRPC(pkg) {
+			pkgs = append(pkgs, pkg)
+		}
+	}
+	for _, reg := range g.rpcRegistrations(pkgs) {
+		out = append(out, g.rpcFeatures(reg)...)
+	}
+	out = append(out, g.dependencyRPCs(pkgs)...)
+	return dedupeFeatures(out)
+}
+
+// mayServeRPC reports whether a package can register a service: it
+// imports grpc-go or Connect, or a package that does (generated code, a
+// library that registers its own service).
+func mayServeRPC(pkg *packages.Package) bool {
+	if pkg.Types == nil {
+		return false
+	}
+	rpc := func(p *types.Package) bool { return p.Path() == grpcPath || p.Path() == connectPath }
+	for _, imp := range pkg.Types.Imports() {
+		if rpc(imp) {
+			return true
+		}
+		for _, ii := range imp.Imports() {
+			if rpc(ii) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// connectPath is Connect's import path.
+const connectPath = "connectrpc.com/connect"
+
+// rpcRegistrations finds the registering calls in pkgs' syntax.
+func (g *Graph) rpcRegistrations(pkgs []*packages.Package) []rpcRegistration {
+	var out []rpcRegistration
+	for _, pkg := range pkgs {
+		if pkg.TypesInfo == nil {
+			continue
+		}
+		for _, file := range pkg.Syntax {
+			for _, decl := range file.Decls {
+				encl := g.declNode(pkg, decl)
+				ast.Inspect(decl, func(n ast.Node) bool {
+					call, ok := n.(*ast.CallExpr)
+					if !ok {
+						return true
+					}
+					if reg, ok := g.rpcRegistration(pkg, decl, call); ok {
+						reg.cs = callSite{pkg: pkg, file: file, encl: encl, call: call}
+						out = append(out, reg)
+					}
+					return true
+				})
+			}
+		}
+	}
+	return out
+}
+
+// rpcRegistration recognises a registering call.
+func (g *Graph) rpcRegistration(pkg *packages.Package, decl ast.Decl, call *ast.CallExpr) (rpcRegistration, bool) {
+	fn, ok := typeutil.Callee(pkg.TypesInfo, call).(*types.Func)
+	if !ok || fn.Pkg() == nil {
+		return rpcRegistration{}, false
+	}
+	sig := fn.Signature()
+	name := fn.Name()
+	switch {
+	case name == "RegisterService" && sig.Recv() != nil && fn.Pkg().Path() == grpcPath && len(call.Args) == 2:
+		// Inside a generated RegisterXServer: its callers are the registrations.
+		if d, ok := decl.(*ast.FuncDecl); ok && d.Recv == nil && strings.HasPrefix(d.Name.Name, "Register") && strings.HasSuffix(d.Name.Name, "Server") {
+			return rpcRegistration{}, false
+		}
+		u, ok := ast.Unparen(call.Args[0]).(*ast.UnaryExpr)
+		if !ok || u.Op != token.AND {
+			return rpcRegistration{}, false
+		}
+		desc, ok := pkg.TypesInfo.Uses[identOf(ast.Unparen(u.X))].(*types.Var)
+		if !ok || desc.Pkg() == nil {
+			return rpcRegistration{}, false
+		}
+		gf := g.generatedFileAt(desc)
+		if gf == nil {
+			return rpcRegistration{}, false
+		}
+		svc, ok := gf.grpcService(desc.Name(), desc.Pkg().Scope())
+		if !ok {
+			return rpcRegistration{}, false
+		}
+		var iface types.Type
+		if tn, ok := desc.Pkg().Scope().Lookup(svc.handlerType).(*types.TypeName); ok {
+			iface = tn.Type()
+		}
+		return rpcRegistration{svc: svc, impl: call.Args[1], iface: iface}, true
+	case sig.Recv() == nil && strings.HasPrefix(name, "Register") && strings.HasSuffix(name, "Server") && sig.Params().Len() == 2 && len(call.Args) == 2:
+		gf := g.generatedFileAt(fn)
+		if gf == nil || gf.registers[name] == "" {
+			return rpcRegistration{}, false
+		}
+		svc, ok := gf.grpcService(gf.registers[name], fn.Pkg().Scope())
+		if !ok {
+			return rpcRegistration{}, false
+		}
+		return rpcRegistration{svc: svc, impl: call.Args[1], iface: sig.Params().At(1).Type()}, true
+	case sig.Recv() == nil && strings.HasPrefix(name, "New") && strings.HasSuffix(name, "Handler") && sig.Params().Len() >= 1 && len(call.Args) >= 1 && sig.Results().Len() == 2:
+		gf := g.generatedFileAt(fn)
+		if gf == nil {
+			return rpcRegistration{}, false
+		}
+		svc, ok := gf.connectService(name, fn.Pkg().Scope())
+		if !ok {
+			return rpcRegistration{}, false
+		}
+		return rpcRegistration{svc: svc, impl: call.Args[0], iface: sig.Params().At(0).Type()}, true
+	}
+	return rpcRegistration{}, false
+}
+
+// grpcPath is grpc-go's import path.
+const grpcPath = "google.golang.org/grpc"
+
+// rpcImpls are the concrete types that may be the registered
+// implementation: impl's own type, or every module type implementing the
+// service's interface when impl is an interface value.
+func (g *Graph) rpcImpls(reg rpcRegistration) []types.Type {
+	t := reg.cs.pkg.TypesInfo.TypeOf(reg.impl)
+	if t == nil {
+		return nil
+	}
+	if !types.IsInterface(t) {
+		return []types.Type{t}
+	}
+	iface, ok := types.Unalias(reg.iface).Underlying().(*types.Interface)
+	if !ok || reg.iface == nil || !types.IsInterface(reg.iface) {
+		iface, ok = t.Underlying().(*types.Interface)
+		if !ok {
+			return nil
+		}
+	}
+	var out []types.Type
+	for _, pkg := range g.prog.Packages {
+		if pkg.Types == nil {
+			continue
+		}
+		scope := pkg.Types.Scope()
+		for _, name := range scope.Names() {
+			tn, ok := scope.Lookup(name).(*types.TypeName)
+			if !ok || tn.IsAlias() || types.IsInterface(tn.Type()) {
+				continue
+			}
+			if named, ok := tn.Type().(*types.Named); ok && named.TypeParams().Len() > 0 {
+				continue
+			}
+			switch {
+			case types.Implements(tn.Type(), iface):
+				out = append(out, tn.Type())
+			case types.Implements(types.NewPointer(tn.Type()), iface):
+				out = append(out, types.NewPointer(tn.Type()))
+			}
+		}
+	}
+	// Generated Unimplemented servers stand in only when nothing else does.
+	var real []types.Type
+	for _, c := range out {
+		if n, ok := types.Unalias(derefType(c)).(*types.Named); ok && !strings.HasPrefix(n.Obj().Name(), "Unimplemented") {
+			real = append(real, c)
+		}
+	}
+	if len(real) > 0 {
+		return real
+	}
+	return out
+}
+
+// rpcFeatures makes the features of one registration: one per method and
+// possible implementation.
+func (g *Graph) rpcFeatures(reg rpcRegistration) []Feature {
+	impls := g.rpcImpls(reg)
+	if len(impls) == 0 {
+		impls = []types.Type{nil}
+	}
+	file, line := g.prog.Rel(reg.cs.call.Pos())
+	var out []Feature
+	for _, impl := range impls {
+		for _, m := range reg.svc.methods {
+			f := Feature{Feature: report.Feature{ID: m.id, Kind: report.KindRPC, Position: report.Position{File: file, Line: line}, Tests: []report.Test{}}}
+			f.registrar = reg.cs.encl
+			f.regs = []regSpan{callSpan(reg.cs.call, nil, reg.cs.encl)}
+			entry, name := g.rpcEntry(impl, m, reg)
+			f.Entry = name
+			if entry >= 0 {
+				f.entries = []int{entry}
+				f.roots = append(f.roots, entry)
+				if init, ok := g.inits[g.nodes[entry].pkg]; ok {
+					f.roots = append(f.roots, init)
+				}
+			}
+			f.roots = append(f.roots, g.rpcImplRefs(reg)...)
+			f.roots = append(f.roots, g.rpcHandlerNode(reg, m)...)
+			f.roots = append(f.roots, g.inits[reg.cs.pkg.PkgPath])
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// rpcEntry finds the Go method serving m on impl: its node (or -1) and name.
+func (g *Graph) rpcEntry(impl types.Type, m rpcMethod, reg rpcRegistration) (int, string) {
+	goName := m.goName
+	if goName == "" {
+		goName = m.id[strings.LastIndex(m.id, "/")+1:]
+	}
+	if impl == nil {
+		t := reg.iface
+		if t == nil {
+			t = reg.cs.pkg.TypesInfo.TypeOf(reg.impl)
+		}
+		if t != nil {
+			// The interface's method names the entry; no module code is
+			// known to serve it, so there is none to reach.
+			if obj, _, _ := types.LookupFieldOrMethod(t, true, nil, goName); obj != nil {
+				return -1, objName(obj)
+			}
+		}
+		return -1, "(unresolved implementation of " + m.id + ")"
+	}
+	obj, _, _ := types.LookupFieldOrMethod(impl, true, nil, goName)
+	fn, ok := obj.(*types.Func)
+	if !ok {
+		// Unexported or renamed: look by package too.
+		if n, ok := types.Unalias(derefType(impl)).(*types.Named); ok {
+			obj, _, _ = types.LookupFieldOrMethod(impl, true, n.Obj().Pkg(), goName)
+			fn, ok = obj.(*types.Func)
+		}
+		if !ok {
+			return -1, "(unresolved implementation of " + m.id + ")"
+		}
+	}
+	if id, ok := g.byObj[fn.Origin()]; ok {
+		return id, g.nodes[id].name
+	}
+	return g.nodeOf(fn), objName(fn.Origin())
+}
+
+// rpcImplRefs are the module functions and variables the implementation
+// expression names (a constructor, a factory): they run at registration.
+// The implementation's other methods are not roots: each is a feature.
+func (g *Graph) rpcImplRefs(reg rpcRegistration) []int {
+	var ids []int
+	ast.Inspect(reg.impl, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Ident:
+			if id := g.nodeOf(reg.cs.pkg.TypesInfo.Uses[n]); id >= 0 && isCode(g.nodes[id].kind) {
+				ids = append(ids, id)
+			}
+		case *ast.FuncLit:
+			if id, ok := g.byLit[n]; ok {
+				ids = append(ids, id)
+			}
+			return false
+		}
+		return true
+	})
+	return ids
+}
+
+// rpcHandlerNode is the generated handler function of m when it is the
+// module's own code.
+func (g *Graph) rpcHandlerNode(reg rpcRegistration, m rpcMethod) []int {
+	if m.handler == "" || reg.iface == nil {
+		return nil
+	}
+	n, ok := types.Unalias(reg.iface).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil {
+		return nil
+	}
+	if fn, ok := n.Obj().Pkg().Scope().Lookup(m.handler).(*types.Func); ok {
+		if id, ok := g.byObj[fn]; ok {
+			return []int{id}
+		}
+	}
+	return nil
+}
+
+// dedupeFeatures drops repeats of the same kind, id, entry and position,
+// and sorts by id.
+func dedupeFeatures(fs []Feature) []Feature {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].ID != fs[j].ID {
+			return fs[i].ID < fs[j].ID
+		}
+		return fs[i].Entry < fs[j].Entry
+	})
+	seen := map[string]bool{}
+	var out []Feature
+	for _, f := range fs {
+		k := fmt.Sprintf("%s\x00%s\x00%s\x00%s:%d", f.Kind, f.ID, f.Entry, f.Position.File, f.Position.Line)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// servesCalls reports whether a feature's entries are reached by the
+// requests (HTTP or RPC) its server dispatches, so that a command's
+// reach stops at them.
+func servesCalls(kind string) bool {
+	return kind == report.KindRoute || kind == report.KindRPC
+}
