@@ -162,11 +162,20 @@ func hasCall(exprs []ast.Expr) bool {
 	return false
 }
 
-// callsModule reports whether exprs call a function of the module.
+// callsModule reports whether exprs call a function of the module while
+// they are evaluated. The body of a function literal runs when the
+// literal is called, not at init, so it counts only when the literal is
+// called right there (`func() T { ... }()`); a literal handed to a
+// module function called there counts through that call, whose callee
+// may call it (the literal is then the variable's, which init reaches).
 func callsModule(w *walker, exprs []ast.Expr) bool {
 	found := false
 	for _, e := range exprs {
+		called := calledLits(e)
 		ast.Inspect(e, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.FuncLit); ok && !called[lit] {
+				return false
+			}
 			if call, ok := n.(*ast.CallExpr); ok {
 				if fn, ok := typeutil.Callee(w.info, call).(*types.Func); ok && w.g.inModule(fn) {
 					found = true
