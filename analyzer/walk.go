@@ -604,9 +604,12 @@ func (w *walker) convArgs(sig *types.Signature, call *ast.CallExpr, builtin bool
 		}
 		return
 	}
+	f := w.formatterOf(call)
 	for i, arg := range call.Args {
 		pt := paramType(sig, call, i)
-		w.conv(pt, w.info.TypeOf(arg), arg.Pos())
+		if f == nil || !w.convFormatted(f, pt, w.info.TypeOf(arg), arg.Pos()) {
+			w.conv(pt, w.info.TypeOf(arg), arg.Pos())
+		}
 		if !builtin {
 			w.passArg(pt, arg)
 			if w.depCallee(call) {
