@@ -28,6 +28,9 @@ type walker struct {
 	// valueSig is the type of a method expression used as a value
 	// (price.Rate.Apply: func(Rate, int) int), by its method identifier.
 	valueSig map[*ast.Ident]*types.Signature
+	// assigned is the value an assignment stores into the target being
+	// written, when it is one expression of its own (graph_funcfields.go).
+	assigned ast.Expr
 }
 
 func (g *Graph) walkFile(pkg *packages.Package, f *ast.File) {
@@ -210,7 +213,12 @@ func (w *walker) visit(n ast.Node) bool {
 	case *ast.AssignStmt:
 		for i, lhs := range n.Lhs {
 			if n.Tok != token.DEFINE {
+				w.assigned = nil
+				if n.Tok == token.ASSIGN && len(n.Lhs) == len(n.Rhs) {
+					w.assigned = n.Rhs[i]
+				}
 				w.write(lhs)
+				w.assigned = nil
 			}
 			if n.Tok == token.ASSIGN {
 				w.convAt(w.info.TypeOf(lhs), n.Rhs, i, len(n.Lhs), lhs.Pos())
@@ -423,6 +431,7 @@ func (w *walker) call(call *ast.CallExpr) {
 		w.g.recordCreate(w.cur, tv.Type, call.Pos(), false)
 		if len(call.Args) == 1 {
 			w.conv(tv.Type, w.info.TypeOf(call.Args[0]), call.Pos())
+			w.convertStruct(tv.Type, w.info.TypeOf(call.Args[0]))
 		}
 		return
 	}
@@ -443,6 +452,7 @@ func (w *walker) call(call *ast.CallExpr) {
 	if _, static := typeutil.Callee(w.info, call).(*types.Func); !static {
 		if _, lit := fun.(*ast.FuncLit); !lit && !w.fromOutside(fun) {
 			w.dynamic(sig, call.Lparen)
+			w.g.dyn[len(w.g.dyn)-1].field = w.calledField(fun)
 			if inner, ok := fun.(*ast.CallExpr); ok {
 				if f := typeutil.StaticCallee(w.info, inner); f != nil && w.g.inModule(f) {
 					w.g.dyn[len(w.g.dyn)-1].factory = f.Origin()
@@ -781,7 +791,13 @@ func (w *walker) write(e ast.Expr) { w.writeBy(e, nil) }
 // writeBy is write with the expression that performs the write (nil: the
 // current statement).
 func (w *walker) writeBy(e, by ast.Expr) {
-	for e != nil {
+	// The value stored, for the target itself (not the fields and
+	// variables holding it), when an assignment gives one.
+	stored := w.assigned
+	if by != nil {
+		stored = nil
+	}
+	for ; e != nil; stored = nil {
 		switch x := ast.Unparen(e).(type) {
 		case *ast.Ident:
 			if v, ok := w.info.Uses[x].(*types.Var); ok && isPackageVar(v) {
@@ -795,7 +811,7 @@ func (w *walker) writeBy(e, by ast.Expr) {
 		case *ast.SelectorExpr:
 			if v, ok := w.info.Uses[x.Sel].(*types.Var); ok {
 				if v.IsField() {
-					w.writeField(v, x.Sel.Pos(), by)
+					w.writeFieldStoring(v, x.Sel.Pos(), by, stored)
 				} else if isPackageVar(v) {
 					if id := w.g.nodeOf(v); id >= 0 {
 						w.g.edge(id, w.writer(by), x.Sel.Pos())
@@ -819,8 +835,16 @@ func (w *walker) writeBy(e, by ast.Expr) {
 // writeField records a write of fld; value is the element of a composite
 // literal that writes it, or nil for the current statement.
 func (w *walker) writeField(fld *types.Var, pos token.Pos, value ast.Expr) {
+	w.writeFieldStoring(fld, pos, value, value)
+}
+
+// writeFieldStoring is writeField knowing the value stored (nil: not
+// known), for function-typed fields (graph_funcfields.go).
+func (w *walker) writeFieldStoring(fld *types.Var, pos token.Pos, value, stored ast.Expr) {
 	if id := w.g.nodeOf(fld); id >= 0 {
-		w.g.edge(id, w.writer(value), pos)
+		site := w.writer(value)
+		w.g.edge(id, site, pos)
+		w.recordFuncFieldWrite(fld, stored, site)
 	}
 }
 
