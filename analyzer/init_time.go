@@ -2,19 +2,34 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/types"
 
 	"golang.org/x/tools/go/packages"
 )
 
-// calledLits returns the function literals that e calls where they are
-// written (`func() T { ... }()`): their bodies run when e is evaluated.
-func calledLits(e ast.Expr) map[*ast.FuncLit]bool {
+// calledLits returns the function literals that evaluating e may call:
+// those called where they are written (`func() T { ... }()`), and those
+// handed to a call as an argument, at any depth (`sort.SliceStable(xs,
+// func(i, j int) bool { ... })`, `dep.New(dep.Options{OnX: func() {
+// ... }})`), which the callee may call right away. A conversion
+// (`http.HandlerFunc(func ...)`) calls nothing.
+func calledLits(info *types.Info, e ast.Expr) map[*ast.FuncLit]bool {
 	called := map[*ast.FuncLit]bool{}
 	ast.Inspect(e, func(n ast.Node) bool {
-		if call, ok := n.(*ast.CallExpr); ok {
-			if lit, ok := calledExpr(call).(*ast.FuncLit); ok {
-				called[lit] = true
-			}
+		call, ok := n.(*ast.CallExpr)
+		if !ok || info.Types[call.Fun].IsType() {
+			return true
+		}
+		if lit, ok := calledExpr(call).(*ast.FuncLit); ok {
+			called[lit] = true
+		}
+		for _, arg := range call.Args {
+			ast.Inspect(arg, func(n ast.Node) bool {
+				if lit, ok := n.(*ast.FuncLit); ok {
+					called[lit] = true
+				}
+				return true
+			})
 		}
 		return true
 	})

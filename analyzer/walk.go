@@ -169,12 +169,11 @@ func hasCall(exprs []ast.Expr) bool {
 // they are evaluated. The body of a function literal runs when the
 // literal is called, not at init, so it counts only when the literal is
 // called right there (`func() T { ... }()`); a literal handed to a
-// module function called there counts through that call, whose callee
-// may call it (the literal is then the variable's, which init reaches).
+// function called there may be called right away (calledLits).
 func callsModule(w *walker, exprs []ast.Expr) bool {
 	found := false
 	for _, e := range exprs {
-		called := calledLits(e)
+		called := calledLits(w.info, e)
 		ast.Inspect(e, func(n ast.Node) bool {
 			if lit, ok := n.(*ast.FuncLit); ok && !called[lit] {
 				return false
