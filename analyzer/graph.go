@@ -139,6 +139,11 @@ type Graph struct {
 	// chanHandoffs are the hand-off nodes of channels, which proof does
 	// not cross: the receiving worker may not run under a test.
 	chanHandoffs map[int]bool
+	// funcFieldWrites are the writes of the module's function-typed
+	// fields; resolvedFields whether each one's values are all known
+	// (graph_funcfields.go).
+	funcFieldWrites map[*types.Var][]funcFieldWrite
+	resolvedFields  map[*types.Var]bool
 	// assets are the config's run-time file mappings (assets.go).
 	assets []assetRule
 }
@@ -150,6 +155,9 @@ type dynCall struct {
 	// factory is the module function whose result is called
 	// (`wrap(h)(w, r)`), or nil.
 	factory *types.Func
+	// field is the module field of function type called through
+	// (`s.onDone(x)`), or nil (graph_funcfields.go).
+	field *types.Var
 }
 
 type convKey struct {
@@ -656,6 +664,14 @@ func (g *Graph) resolveDynamicCalls() {
 				g.edge(call.from, id, call.pos)
 				continue
 			}
+		}
+		if call.field != nil && g.fieldResolved(call.field) {
+			// The field's writes answer for it: for a module field, the
+			// caller already depends on the field that depends on them.
+			if _, own := g.fields[call.field]; !own {
+				g.edge(call.from, g.depFieldWrites(call.field), call.pos)
+			}
+			continue
 		}
 		ids, _ := g.methods.At(withoutRecv(call.sig)).([]int)
 		for _, id := range ids {

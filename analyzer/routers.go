@@ -1476,6 +1476,7 @@ func (s *routerScan) reach(mw exprRef) []int {
 	var out []int
 	for _, e := range r.visited {
 		out = append(out, s.g.referencedIn(mw.pkg, e)...)
+		out = append(out, s.g.storageIn(mw.pkg, e)...)
 	}
 	return out
 }

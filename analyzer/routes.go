@@ -55,6 +55,7 @@ func (g *Graph) route(cs callSite, id string, handler ast.Expr, inner []int) Fea
 	// including those reached through local variables.
 	for _, e := range r.visited {
 		f.roots = append(f.roots, g.referencedIn(cs.pkg, e)...)
+		f.roots = append(f.roots, g.storageIn(cs.pkg, e)...)
 	}
 	f.roots = append(f.roots, inner...)
 	f.roots = append(f.roots, g.inits[cs.pkg.PkgPath])

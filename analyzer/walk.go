@@ -28,6 +28,9 @@ type walker struct {
 	// valueSig is the type of a method expression used as a value
 	// (price.Rate.Apply: func(Rate, int) int), by its method identifier.
 	valueSig map[*ast.Ident]*types.Signature
+	// assigned is the value an assignment stores into the target being
+	// written, when it is one expression of its own (graph_funcfields.go).
+	assigned ast.Expr
 }
 
 func (g *Graph) walkFile(pkg *packages.Package, f *ast.File) {
@@ -162,11 +165,19 @@ func hasCall(exprs []ast.Expr) bool {
 	return false
 }
 
-// callsModule reports whether exprs call a function of the module.
+// callsModule reports whether exprs call a function of the module while
+// they are evaluated. The body of a function literal runs when the
+// literal is called, not at init, so it counts only when the literal is
+// called right there (`func() T { ... }()`); a literal handed to a
+// function called there may be called right away (calledLits).
 func callsModule(w *walker, exprs []ast.Expr) bool {
 	found := false
 	for _, e := range exprs {
+		called := calledLits(w.info, e)
 		ast.Inspect(e, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.FuncLit); ok && !called[lit] {
+				return false
+			}
 			if call, ok := n.(*ast.CallExpr); ok {
 				if fn, ok := typeutil.Callee(w.info, call).(*types.Func); ok && w.g.inModule(fn) {
 					found = true
@@ -201,7 +212,12 @@ func (w *walker) visit(n ast.Node) bool {
 	case *ast.AssignStmt:
 		for i, lhs := range n.Lhs {
 			if n.Tok != token.DEFINE {
+				w.assigned = nil
+				if n.Tok == token.ASSIGN && len(n.Lhs) == len(n.Rhs) {
+					w.assigned = n.Rhs[i]
+				}
 				w.write(lhs)
+				w.assigned = nil
 			}
 			if n.Tok == token.ASSIGN {
 				w.convAt(w.info.TypeOf(lhs), n.Rhs, i, len(n.Lhs), lhs.Pos())
@@ -414,6 +430,7 @@ func (w *walker) call(call *ast.CallExpr) {
 		w.g.recordCreate(w.cur, tv.Type, call.Pos(), false)
 		if len(call.Args) == 1 {
 			w.conv(tv.Type, w.info.TypeOf(call.Args[0]), call.Pos())
+			w.convertStruct(tv.Type, w.info.TypeOf(call.Args[0]))
 		}
 		return
 	}
@@ -434,6 +451,7 @@ func (w *walker) call(call *ast.CallExpr) {
 	if _, static := typeutil.Callee(w.info, call).(*types.Func); !static {
 		if _, lit := fun.(*ast.FuncLit); !lit && !w.fromOutside(fun) {
 			w.dynamic(sig, call.Lparen)
+			w.g.dyn[len(w.g.dyn)-1].field = w.calledField(fun)
 			if inner, ok := fun.(*ast.CallExpr); ok {
 				if f := typeutil.StaticCallee(w.info, inner); f != nil && w.g.inModule(f) {
 					w.g.dyn[len(w.g.dyn)-1].factory = f.Origin()
@@ -595,9 +613,12 @@ func (w *walker) convArgs(sig *types.Signature, call *ast.CallExpr, builtin bool
 		}
 		return
 	}
+	f := w.formatterOf(call)
 	for i, arg := range call.Args {
 		pt := paramType(sig, call, i)
-		w.conv(pt, w.info.TypeOf(arg), arg.Pos())
+		if f == nil || !w.convFormatted(f, pt, w.info.TypeOf(arg), arg.Pos()) {
+			w.conv(pt, w.info.TypeOf(arg), arg.Pos())
+		}
 		if !builtin {
 			w.passArg(pt, arg)
 			if w.depCallee(call) {
@@ -769,7 +790,13 @@ func (w *walker) write(e ast.Expr) { w.writeBy(e, nil) }
 // writeBy is write with the expression that performs the write (nil: the
 // current statement).
 func (w *walker) writeBy(e, by ast.Expr) {
-	for e != nil {
+	// The value stored, for the target itself (not the fields and
+	// variables holding it), when an assignment gives one.
+	stored := w.assigned
+	if by != nil {
+		stored = nil
+	}
+	for ; e != nil; stored = nil {
 		switch x := ast.Unparen(e).(type) {
 		case *ast.Ident:
 			if v, ok := w.info.Uses[x].(*types.Var); ok && isPackageVar(v) {
@@ -783,7 +810,7 @@ func (w *walker) writeBy(e, by ast.Expr) {
 		case *ast.SelectorExpr:
 			if v, ok := w.info.Uses[x.Sel].(*types.Var); ok {
 				if v.IsField() {
-					w.writeField(v, x.Sel.Pos(), by)
+					w.writeFieldStoring(v, x.Sel.Pos(), by, stored)
 				} else if isPackageVar(v) {
 					if id := w.g.nodeOf(v); id >= 0 {
 						w.g.edge(id, w.writer(by), x.Sel.Pos())
@@ -807,8 +834,18 @@ func (w *walker) writeBy(e, by ast.Expr) {
 // writeField records a write of fld; value is the element of a composite
 // literal that writes it, or nil for the current statement.
 func (w *walker) writeField(fld *types.Var, pos token.Pos, value ast.Expr) {
+	w.writeFieldStoring(fld, pos, value, value)
+}
+
+// writeFieldStoring is writeField knowing the value stored (nil: not
+// known), for function-typed fields (graph_funcfields.go).
+func (w *walker) writeFieldStoring(fld *types.Var, pos token.Pos, value, stored ast.Expr) {
 	if id := w.g.nodeOf(fld); id >= 0 {
-		w.g.edge(id, w.writer(value), pos)
+		site := w.writer(value)
+		w.g.edge(id, site, pos)
+		w.recordFuncFieldWrite(fld, stored, site)
+	} else if _, isFunc := typeUnder[*types.Signature](fld.Type()); isFunc && w.g.tracksFuncField(fld.Origin()) {
+		w.recordFuncFieldWrite(fld, stored, w.writer(value)) // a dependency's field
 	}
 }
 

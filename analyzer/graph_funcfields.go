@@ -1,0 +1,191 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// Calls through function-typed fields of the module's structs
+// (`s.onDone(x)`), resolved through the field's writes. Reading the field
+// already makes the caller depend on the field, and the field on the
+// code of every write (the statement or literal element, and the
+// functions and closures it names). When every write of the field stores
+// a value that code names itself (a function or method value, a closure,
+// nil, a conversion of one), or copies another such field, the call runs
+// one of those and needs no other edge; otherwise it keeps the
+// conservative rule, every function of its signature used as a value.
+//
+// Not resolvable, so conservative: a write of a parameter, a local, a
+// package variable or a call's result; a field whose address is taken
+// (`p := &s.f`) or that a range statement or a pointer method writes; a
+// field of an unnamed struct type.
+
+// funcFieldWrite is one write of a function-typed field: the value
+// stored (nil when it is not known) and the node of the write.
+type funcFieldWrite struct {
+	value ast.Expr
+	info  *types.Info
+	site  int
+}
+
+// recordFuncFieldWrite notes a write of fld, when it is a module field of
+// function type.
+func (w *walker) recordFuncFieldWrite(fld *types.Var, value ast.Expr, site int) {
+	if _, ok := typeUnder[*types.Signature](fld.Type()); !ok {
+		return
+	}
+	fld = fld.Origin()
+	if !w.g.tracksFuncField(fld) {
+		return
+	}
+	if w.g.funcFieldWrites == nil {
+		w.g.funcFieldWrites = map[*types.Var][]funcFieldWrite{}
+	}
+	w.g.funcFieldWrites[fld] = append(w.g.funcFieldWrites[fld], funcFieldWrite{value: value, info: w.info, site: site})
+}
+
+// calledField returns the module field of function type that fun
+// reads, or nil.
+func (w *walker) calledField(fun ast.Expr) *types.Var {
+	sel, ok := ast.Unparen(fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	v, ok := w.info.Uses[sel.Sel].(*types.Var)
+	if !ok || !v.IsField() || !w.g.tracksFuncField(v.Origin()) {
+		return nil
+	}
+	return v.Origin()
+}
+
+// tracksFuncField reports whether the writes of fld are recorded: a
+// field of a named struct type of the module, or any field of a
+// dependency's struct (exec.Cmd.Cancel): the dependency reaches module
+// code only through what the module hands it, and the hand-off site
+// answers for that, so what a call through such a field runs of the
+// module is what the module writes into it.
+func (g *Graph) tracksFuncField(fld *types.Var) bool {
+	if _, ok := g.fields[fld]; ok {
+		return true
+	}
+	return fld.IsField() && fld.Pkg() != nil && !g.inModule(fld)
+}
+
+// depFieldWrites returns the hand-off node standing for what the module
+// writes into a dependency's field fld, or -1 when it writes nothing.
+func (g *Graph) depFieldWrites(fld *types.Var) int {
+	writes := g.funcFieldWrites[fld]
+	if len(writes) == 0 {
+		return -1
+	}
+	name := "(written into " + fld.Pkg().Path() + "." + fieldOwner(fld) + fld.Name() + ")"
+	if id, ok := g.handoffs[name]; ok {
+		return id
+	}
+	id := g.handoff(name)
+	g.nodes[id].pos = fld.Pos()
+	for _, wr := range writes {
+		g.edge(id, wr.site, token.NoPos)
+	}
+	return id
+}
+
+// fieldOwner is "T." for a field of the named struct type T, found by
+// the field's position among the types of its package; "" when unknown.
+func fieldOwner(fld *types.Var) string {
+	scope := fld.Pkg().Scope()
+	for _, name := range scope.Names() {
+		tn, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok {
+			continue
+		}
+		if st, ok := tn.Type().Underlying().(*types.Struct); ok {
+			for i := 0; i < st.NumFields(); i++ {
+				if st.Field(i) == fld {
+					return name + "."
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// fieldResolved reports whether every value written into fld is named
+// by its write's own code (see above), adding an edge from a write that
+// copies another such field to that field.
+func (g *Graph) fieldResolved(fld *types.Var) bool {
+	if g.resolvedFields == nil {
+		g.resolvedFields = map[*types.Var]bool{}
+	}
+	if ok, done := g.resolvedFields[fld]; done {
+		return ok
+	}
+	g.resolvedFields[fld] = true // a cycle of copies adds no value
+	ok := true
+	for _, wr := range g.funcFieldWrites[fld] {
+		if !g.namedValue(wr) {
+			ok = false
+			break
+		}
+	}
+	g.resolvedFields[fld] = ok
+	return ok
+}
+
+// namedValue reports whether the value a write stores is one its code
+// names: nil, a function or method value, a closure, a conversion of
+// one, or a resolvable field (then the write depends on that field).
+func (g *Graph) namedValue(wr funcFieldWrite) bool {
+	e := wr.value
+	for e != nil {
+		e = ast.Unparen(e)
+		call, ok := e.(*ast.CallExpr)
+		if !ok || len(call.Args) != 1 || !wr.info.Types[call.Fun].IsType() {
+			break
+		}
+		e = call.Args[0]
+	}
+	switch x := e.(type) {
+	case nil:
+		return false
+	case *ast.FuncLit:
+		return true
+	case *ast.Ident:
+		if x.Name == "nil" && wr.info.Types[x].IsNil() {
+			return true
+		}
+		_, isFunc := wr.info.Uses[x].(*types.Func)
+		return isFunc
+	case *ast.SelectorExpr:
+		switch obj := wr.info.Uses[x.Sel].(type) {
+		case *types.Func:
+			return true
+		case *types.Var:
+			id, ok := g.fields[obj.Origin()]
+			if !ok || !obj.IsField() || !g.fieldResolved(obj.Origin()) {
+				return false
+			}
+			g.edge(wr.site, id, x.Sel.Pos())
+			return true
+		}
+	}
+	return false
+}
+
+// convertStruct notes a conversion between struct types (S(t) with t of
+// another struct type of the same layout): the function-typed fields of
+// the target then hold what the source's were given, which no write of
+// the target's fields shows, so they are not resolvable.
+func (w *walker) convertStruct(target, src types.Type) {
+	if target == nil || src == nil || types.Identical(target, src) {
+		return
+	}
+	st, ok := typeUnder[*types.Struct](target)
+	if !ok {
+		return
+	}
+	for i := 0; i < st.NumFields(); i++ {
+		w.recordFuncFieldWrite(st.Field(i), nil, -1)
+	}
+}
