@@ -666,12 +666,7 @@ func (g *Graph) resolveDynamicCalls() {
 			}
 		}
 		if call.field != nil && g.fieldResolved(call.field) {
-			// The field's writes answer for it: for a module field, the
-			// caller already depends on the field that depends on them.
-			if _, own := g.fields[call.field]; !own {
-				g.edge(call.from, g.depFieldWrites(call.field), call.pos)
-			}
-			continue
+			continue // the field's writes answer for it
 		}
 		ids, _ := g.methods.At(withoutRecv(call.sig)).([]int)
 		for _, id := range ids {

@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"go/ast"
-	"go/token"
 	"go/types"
 )
 
@@ -36,7 +35,7 @@ func (w *walker) recordFuncFieldWrite(fld *types.Var, value ast.Expr, site int) 
 		return
 	}
 	fld = fld.Origin()
-	if !w.g.tracksFuncField(fld) {
+	if _, ok := w.g.fields[fld]; !ok {
 		return
 	}
 	if w.g.funcFieldWrites == nil {
@@ -53,62 +52,13 @@ func (w *walker) calledField(fun ast.Expr) *types.Var {
 		return nil
 	}
 	v, ok := w.info.Uses[sel.Sel].(*types.Var)
-	if !ok || !v.IsField() || !w.g.tracksFuncField(v.Origin()) {
+	if !ok || !v.IsField() {
+		return nil
+	}
+	if _, ok := w.g.fields[v.Origin()]; !ok {
 		return nil
 	}
 	return v.Origin()
-}
-
-// tracksFuncField reports whether the writes of fld are recorded: a
-// field of a named struct type of the module, or any field of a
-// dependency's struct (exec.Cmd.Cancel): the dependency reaches module
-// code only through what the module hands it, and the hand-off site
-// answers for that, so what a call through such a field runs of the
-// module is what the module writes into it.
-func (g *Graph) tracksFuncField(fld *types.Var) bool {
-	if _, ok := g.fields[fld]; ok {
-		return true
-	}
-	return fld.IsField() && fld.Pkg() != nil && !g.inModule(fld)
-}
-
-// depFieldWrites returns the hand-off node standing for what the module
-// writes into a dependency's field fld, or -1 when it writes nothing.
-func (g *Graph) depFieldWrites(fld *types.Var) int {
-	writes := g.funcFieldWrites[fld]
-	if len(writes) == 0 {
-		return -1
-	}
-	name := "(written into " + fld.Pkg().Path() + "." + fieldOwner(fld) + fld.Name() + ")"
-	if id, ok := g.handoffs[name]; ok {
-		return id
-	}
-	id := g.handoff(name)
-	g.nodes[id].pos = fld.Pos()
-	for _, wr := range writes {
-		g.edge(id, wr.site, token.NoPos)
-	}
-	return id
-}
-
-// fieldOwner is "T." for a field of the named struct type T, found by
-// the field's position among the types of its package; "" when unknown.
-func fieldOwner(fld *types.Var) string {
-	scope := fld.Pkg().Scope()
-	for _, name := range scope.Names() {
-		tn, ok := scope.Lookup(name).(*types.TypeName)
-		if !ok {
-			continue
-		}
-		if st, ok := tn.Type().Underlying().(*types.Struct); ok {
-			for i := 0; i < st.NumFields(); i++ {
-				if st.Field(i) == fld {
-					return name + "."
-				}
-			}
-		}
-	}
-	return ""
 }
 
 // fieldResolved reports whether every value written into fld is named

@@ -844,8 +844,6 @@ func (w *walker) writeFieldStoring(fld *types.Var, pos token.Pos, value, stored 
 		site := w.writer(value)
 		w.g.edge(id, site, pos)
 		w.recordFuncFieldWrite(fld, stored, site)
-	} else if _, isFunc := typeUnder[*types.Signature](fld.Type()); isFunc && w.g.tracksFuncField(fld.Origin()) {
-		w.recordFuncFieldWrite(fld, stored, w.writer(value)) // a dependency's field
 	}
 }
 
