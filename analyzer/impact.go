@@ -30,7 +30,7 @@ func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
 	// A command's reach stops at the handlers it registers: a request
 	// runs them, and each is a feature of its own. What the command runs
 	// itself (flags, wiring, start-up) impacts it.
-	var commands *paths
+	var commands, subcommands *paths
 	handlers := map[int]bool{}
 	for _, f := range features {
 		if f.Kind == report.KindRoute {
@@ -40,15 +40,24 @@ func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
 		}
 	}
 
+	// A main package's reach stops at its subcommands' run functions
+	// too: each is a feature of its own (commands_cli.go).
+	mains := commandStops(features, handlers)
 	reach := g.changedReach(features, cs, rev, handlers)
 	var out Impact
 	for i, f := range features {
 		p := all
-		if f.Kind == report.KindCommand && len(handlers) > 0 {
+		switch {
+		case f.Kind == report.KindCommand && f.cli == nil && len(mains) > 0:
 			if commands == nil {
-				commands = g.towards(rev, cs, handlers)
+				commands = g.towards(rev, cs, mains)
 			}
 			p = commands
+		case f.Kind == report.KindCommand && len(handlers) > 0:
+			if subcommands == nil {
+				subcommands = g.towards(rev, cs, handlers)
+			}
+			p = subcommands
 		}
 		next, via, dist := p.next, p.via, p.dist
 		best := -1
