@@ -453,7 +453,42 @@ func (g *Graph) subcommandFeatures() []Feature {
 	for _, r := range s.roots() {
 		g.walkTree(r, r.cmd, nil, nil, map[*cliCmd]bool{}, &out)
 	}
+	g.callsBetween(out)
 	return out
+}
+
+// callsBetween adds to a subcommand's roots the run functions of the
+// other subcommands its own run function calls: every subcommand's
+// reach stops at the others' run functions (commandStops), and one that
+// runs another's runs what that one reaches.
+func (g *Graph) callsBetween(subs []Feature) {
+	entries := map[int]bool{}
+	for _, f := range subs {
+		for _, e := range f.entries {
+			entries[e] = true
+		}
+	}
+	for i := range subs {
+		seen := map[int]bool{}
+		queue := append([]int(nil), subs[i].entries...)
+		for _, e := range queue {
+			seen[e] = true
+		}
+		for len(queue) > 0 {
+			id := queue[0]
+			queue = queue[1:]
+			for _, next := range g.calls[id] {
+				if seen[next] {
+					continue
+				}
+				seen[next] = true
+				queue = append(queue, next)
+				if entries[next] {
+					subs[i].roots = append(subs[i].roots, next)
+				}
+			}
+		}
+	}
 }
 
 // roots pairs each tree root with the main packages whose main reaches
