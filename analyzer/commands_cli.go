@@ -66,6 +66,10 @@ type cliScan struct {
 	// given and a function returns.
 	byVar  map[types.Object][]*cliCmd
 	byFunc map[*types.Func][]*cliCmd
+	// byName keys package variables and functions by name, for tests
+	// (evidence_args.go); tests are what each test does with them.
+	byName map[string][]*cliCmd
+	tests  map[*testFunc]*cliTest
 }
 
 // cliDialect recognises one library's command literals.
@@ -555,7 +559,7 @@ func (g *Graph) walkTree(r cliRoot, c *cliCmd, path []string, persistent []*cliC
 	}
 	persistent = append(persistent, c)
 	for _, child := range c.children {
-		g.walkTree(r, child, append(append([]string(nil), path...), child.name), persistent, onPath, out)
+		g.walkTree(r, child, append(append([]string(nil), path...), child.name), persistent[:len(persistent):len(persistent)], onPath, out)
 	}
 }
 
@@ -591,7 +595,7 @@ func (g *Graph) subcommand(r cliRoot, c *cliCmd, path []string, ancestors []*cli
 		}
 	}
 	f.regs = append(f.regs, c.regs...)
-	f.cli = &cliFeature{root: r.cmd, cmd: c, path: path}
+	f.cli = &cliFeature{root: r.cmd, cmd: c, path: path, chain: append(append([]*cliCmd(nil), ancestors...), c)}
 	return f
 }
 
@@ -600,6 +604,8 @@ type cliFeature struct {
 	root *cliCmd
 	cmd  *cliCmd
 	path []string
+	// chain are the commands from the root to cmd.
+	chain []*cliCmd
 }
 
 // commandStops returns what a main package's reach stops at: the route
