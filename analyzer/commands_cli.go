@@ -190,10 +190,51 @@ func (s *cliScan) resolve(pkg *packages.Package, e ast.Expr) []*cliCmd {
 		return s.byVar[pkg.TypesInfo.Uses[x.Sel]]
 	case *ast.CallExpr:
 		if fn, ok := typeutil.Callee(pkg.TypesInfo, x).(*types.Func); ok {
+			if isInterfaceMethod(fn) {
+				return s.implementations(fn)
+			}
 			return s.byFunc[fn.Origin()]
 		}
 	}
 	return nil
+}
+
+func isInterfaceMethod(fn *types.Func) bool {
+	recv := fn.Signature().Recv()
+	return recv != nil && types.IsInterface(recv.Type())
+}
+
+// implementations returns the commands the module's implementations of
+// an interface method return: for _, c := range commands {
+// root.AddCommand(c.New(opts)) }.
+func (s *cliScan) implementations(m *types.Func) []*cliCmd {
+	iface, _ := m.Signature().Recv().Type().Underlying().(*types.Interface)
+	if iface == nil {
+		return nil
+	}
+	var out []*cliCmd
+	for _, fn := range sortedFuncs(s.byFunc) {
+		recv := fn.Signature().Recv()
+		if recv == nil || fn.Name() != m.Name() {
+			continue
+		}
+		t := derefType(recv.Type())
+		if types.Implements(t, iface) || types.Implements(types.NewPointer(t), iface) {
+			out = append(out, s.byFunc[fn]...)
+		}
+	}
+	return out
+}
+
+// sortedFuncs orders a function map's keys by position, for stable
+// output.
+func sortedFuncs(m map[*types.Func][]*cliCmd) []*types.Func {
+	out := make([]*types.Func, 0, len(m))
+	for fn := range m {
+		out = append(out, fn)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Pos() < out[j].Pos() })
+	return out
 }
 
 // bind records what variables, fields and functions hold commands.
