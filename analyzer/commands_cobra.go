@@ -44,10 +44,14 @@ func (cobraDialect) literal(g *Graph, pkg *packages.Package, lit *ast.CompositeL
 		case name == "Aliases":
 			c.aliases, _ = constStrings(pkg.TypesInfo, kv.Value)
 		case cobraRun[name]:
-			if c.run == nil {
-				c.run = kv.Value
-			} else {
-				c.hooks = append(c.hooks, kv.Value)
+			// cobra runs RunE when it has both: Run is then never run,
+			// but kept as a root (sound).
+			other := kv.Value
+			if c.run == nil || name == "RunE" {
+				c.run, other = kv.Value, c.run
+			}
+			if other != nil {
+				c.hooks = append(c.hooks, other)
 			}
 		case cobraHooks[name]:
 			c.hooks = append(c.hooks, kv.Value)

@@ -9,6 +9,7 @@
 //	go run ./bench -apps mailpit   # one (-skip-cost: without the VTA call graph)
 //	go run ./bench -smoke          # mailpit, a helper and a handler edit, no cost: a few minutes
 //	go run ./bench -report-only    # report missed targets without failing
+//	go run ./bench -cli            # CLI subcommands against run-time command trees (cli.go)
 //
 // The truth is never blastgate's own output. An edit's true routes are
 // the routes the router lists (the lister's run-time handlers; for
@@ -89,7 +90,15 @@ func main() {
 	skipCredit := flag.Bool("skip-credit", false, "skip the test-credit truth (every top-level test run alone under coverage: slow)")
 	skipProof := flag.Bool("skip-proof", false, "skip the proof cost (blastgate run with proof against go test -json on the first edit)")
 	testTimeout := flag.Duration("test-timeout", 15*time.Minute, "limit for each run of an application's tests (for the credit truth: of each test run alone)")
+	cli := flag.Bool("cli", false, "measure CLI subcommands instead (cli.go): the tools in cliApps against their command trees walked at run time")
 	flag.Parse()
+	if *cli {
+		if err := runCLIBench(*only, *work, *reportOnly); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *smoke {
 		if *only != "" || *skipCost || *skipCredit || *skipProof {
 			fmt.Fprintln(os.Stderr, "bench: -smoke chooses its application and skips the cost, credit and proof steps: no -apps, -skip-cost, -skip-credit or -skip-proof with it")
