@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -32,10 +33,15 @@ type cliApp struct {
 	// dropped into; Root the expression there that builds the root
 	// command as main does; Main the id of the main package's feature.
 	Dir, Root, Main string
+	// Lib is the command library: cobra (default), urfave-v2 (Root an
+	// *cli.App) or urfave-v3.
+	Lib string
 }
 
 var cliApps = []cliApp{
 	{Name: "lefthook", Module: "github.com/evilmartians/lefthook@v1.13.6", Dir: "cmd", Root: "newRootCmd()", Main: "lefthook"},
+	{Name: "delve", Module: "github.com/go-delve/delve@v1.27.2", Dir: "cmd/dlv/cmds", Root: "New(true)", Main: "cmd/dlv"}, // New(true): the tree its docs list, replay included (main adds it when rr is installed)
+	{Name: "ctr", Module: "github.com/containerd/containerd/v2@v2.4.2", Dir: "cmd/ctr/app", Root: "New()", Main: "cmd/ctr", Lib: "urfave-v3"},
 	{Name: "yq", Module: "github.com/mikefarah/yq/v4@v4.54.3", Dir: "cmd", Root: "New()", Main: "v4"}, // the main package is the module root: its id is the path's last element,
 }
 
@@ -80,6 +86,56 @@ func TestBlastgateCommandTree(t *testing.T) {
 }
 `
 
+// urfaveTruthTest walks an urfave/cli tree: %s the package name, the
+// import path, the root expression and how its commands are reached.
+const urfaveTruthTest = `package %s
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"runtime"
+	"strings"
+	"testing"
+
+	"%s"
+)
+
+func TestBlastgateCommandTree(t *testing.T) {
+	out, err := os.Create(os.Getenv("BLASTGATE_TREE"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	enc := json.NewEncoder(out)
+	var walk func(cs []*cli.Command, path []string)
+	walk = func(cs []*cli.Command, path []string) {
+		for _, c := range cs {
+			p := append(append([]string(nil), path...), c.Name)
+			if c.Action != nil {
+				fn := reflect.ValueOf(c.Action)
+				f := runtime.FuncForPC(fn.Pointer())
+				file, line := f.FileLine(fn.Pointer())
+				enc.Encode(map[string]any{"path": strings.Join(p, " "), "run": f.Name(), "file": file, "line": line})
+			}
+			walk(c.%s, p)
+		}
+	}
+	walk(%s.Commands, nil)
+}
+`
+
+// truthSource is the walking test for a tool's library.
+func truthSource(a cliApp, pkgName string) string {
+	switch a.Lib {
+	case "urfave-v2":
+		return fmt.Sprintf(urfaveTruthTest, pkgName, "github.com/urfave/cli/v2", "Subcommands", a.Root)
+	case "urfave-v3":
+		return fmt.Sprintf(urfaveTruthTest, pkgName, "github.com/urfave/cli/v3", "Commands", a.Root)
+	}
+	return fmt.Sprintf(cliTruthTest, pkgName, a.Root)
+}
+
 // cliScore is one tool's result.
 type cliScore struct {
 	app            cliApp
@@ -98,7 +154,7 @@ func runCLI(ctx context.Context, tools *toolset, work string, only string, repor
 		if only != "" && !containsName(strings.Split(only, ","), a.Name) {
 			continue
 		}
-		logf("== %s (%s, cobra)", a.Name, a.Module)
+		logf("== %s (%s, %s)", a.Name, a.Module, cmp.Or(a.Lib, "cobra"))
 		s, err := measureCLI(ctx, a, filepath.Join(work, a.Name), tools)
 		if err != nil {
 			return fmt.Errorf("%s: %w", a.Name, err)
@@ -242,7 +298,7 @@ func cliTruth(ctx context.Context, a cliApp, src string) (map[string]string, err
 		return nil, err
 	}
 	test := filepath.Join(pkgDir, "zz_blastgate_tree_test.go")
-	if err := os.WriteFile(test, []byte(fmt.Sprintf(cliTruthTest, pkgName, a.Root)), 0o644); err != nil {
+	if err := os.WriteFile(test, []byte(truthSource(a, pkgName)), 0o644); err != nil {
 		return nil, err
 	}
 	defer os.Remove(test)
