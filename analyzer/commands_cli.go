@@ -490,16 +490,81 @@ type cliRoot struct {
 	dir string // the main package's feature id
 }
 
-// subcommandFeatures makes a feature of every runnable subcommand of
-// the trees the module's main packages reach.
-func (g *Graph) subcommandFeatures() []Feature {
+// withSubcommands adds to features (the routes and main packages) a
+// feature for every runnable subcommand of the trees the module's main
+// packages reach.
+func (g *Graph) withSubcommands(features []Feature) []Feature {
 	s := g.cliTrees()
-	var out []Feature
-	for _, r := range s.roots() {
-		g.walkTree(r, r.cmd, nil, nil, map[*cliCmd]bool{}, &out)
+	var subs []Feature
+	roots := s.roots()
+	for _, r := range roots {
+		g.walkTree(r, r.cmd, nil, nil, map[*cliCmd]bool{}, &subs)
 	}
-	g.callsBetween(out)
-	return out
+	if len(subs) == 0 {
+		return features
+	}
+	g.callsBetween(subs)
+	g.mainsCallingSubcommands(features, roots, subs)
+	return append(features, subs...)
+}
+
+// mainsCallingSubcommands adds to a main package's roots the run
+// functions of subcommands that its own code calls statically (the
+// root's Run falling back to serve's, main calling it when no command
+// matches): its reach stops at them (commandStops), yet it runs them.
+func (g *Graph) mainsCallingSubcommands(features []Feature, roots []cliRoot, subs []Feature) {
+	entries := map[int]bool{}
+	for _, f := range subs {
+		for _, e := range f.entries {
+			entries[e] = true
+		}
+	}
+	for i := range features {
+		f := &features[i]
+		if f.Kind != report.KindCommand || f.cli != nil {
+			continue
+		}
+		start := append([]int(nil), f.roots...)
+		for _, r := range roots {
+			if r.dir != f.ID {
+				continue
+			}
+			for _, e := range append(append([]ast.Expr{r.cmd.run}, r.cmd.hooks...), r.cmd.persistent...) {
+				if e != nil {
+					start = append(start, g.referencedIn(r.cmd.pkg, e)...)
+				}
+			}
+		}
+		for id := range g.staticReach(start) {
+			if entries[id] {
+				f.roots = append(f.roots, id)
+			}
+		}
+	}
+}
+
+// staticReach returns the nodes reachable from start through static
+// calls, start included.
+func (g *Graph) staticReach(start []int) map[int]bool {
+	seen := map[int]bool{}
+	queue := []int{}
+	for _, id := range start {
+		if id >= 0 && !seen[id] {
+			seen[id] = true
+			queue = append(queue, id)
+		}
+	}
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		for _, next := range g.calls[id] {
+			if !seen[next] {
+				seen[next] = true
+				queue = append(queue, next)
+			}
+		}
+	}
+	return seen
 }
 
 // callsBetween adds to a subcommand's roots the run functions of the

@@ -103,7 +103,7 @@ func (g *Graph) Features(declared []DeclaredFeature) ([]Feature, error) {
 			out = append(out, cmd)
 		}
 	}
-	out = append(out, g.subcommandFeatures()...)
+	out = g.withSubcommands(out) // commands_cli.go
 	for _, d := range declared {
 		if d.Entry == "" { // annotates a discovered feature
 			found := false
