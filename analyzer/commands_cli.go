@@ -274,7 +274,7 @@ func (s *cliScan) bind(pkg *packages.Package, f *ast.File) {
 						continue
 					}
 					if key, ok := kv.Key.(*ast.Ident); ok {
-						if v, ok := info.Uses[key].(*types.Var); ok && v.IsField() {
+						if v, ok := info.Uses[key].(*types.Var); ok && v.IsField() && s.g.inModule(v) {
 							give(v, s.resolve(pkg, kv.Value))
 						}
 					}
@@ -388,7 +388,10 @@ func (s *cliScan) listed(pkg *packages.Package, e ast.Expr) []*cliCmd {
 		if id, ok := ast.Unparen(x.Fun).(*ast.Ident); ok && id.Name == "append" {
 			if _, builtin := pkg.TypesInfo.Uses[id].(*types.Builtin); builtin {
 				var out []*cliCmd
-				for _, a := range x.Args[1:] {
+				for i, a := range x.Args {
+					if sel, ok := ast.Unparen(a).(*ast.SelectorExpr); i == 0 && ok && urfaveChildren[sel.Sel.Name] {
+						continue // app.Commands = append(app.Commands, c): its own children
+					}
 					out = append(out, s.listed(pkg, a)...)
 				}
 				return out
