@@ -622,8 +622,23 @@ func (s *cliScan) roots() []cliRoot {
 		if !ok || len(main.entries) == 0 {
 			continue
 		}
-		reach := s.g.forward(main.roots)
+		// Only a main that imports a root's package can build it: the
+		// walk over the graph is for those.
+		imports := map[string]bool{}
+		for _, p := range s.g.moduleImports(pkg) {
+			imports[p] = true
+		}
+		var mine []*cliCmd
 		for _, r := range roots {
+			if imports[r.pkg.PkgPath] {
+				mine = append(mine, r)
+			}
+		}
+		if len(mine) == 0 {
+			continue
+		}
+		reach := s.g.forward(main.roots)
+		for _, r := range mine {
 			if r.encl >= 0 && reach[r.encl] {
 				out = append(out, cliRoot{cmd: r, dir: main.ID})
 			}
