@@ -146,7 +146,10 @@ func (g *Graph) Credit(features []Feature, opts EvidenceOptions) error {
 					break
 				}
 			}
-			if g.servesRequest(features, i, t) || (f.Kind == report.KindRoute && len(f.entries) > 0 && t.served[f.Entry]) || g.servesMounted(features, i, t) || g.servesRPC(features, i, t) {
+			if g.runsField(*f, t) { // newSendCmd().RunE(...) (evidence_args.go)
+				give(t.ref, report.EvidenceStatic)
+			}
+			if g.servesArgs(*f, t) || g.servesRequest(features, i, t) || (f.Kind == report.KindRoute && len(f.entries) > 0 && t.served[f.Entry]) || g.servesMounted(features, i, t) || g.servesRPC(features, i, t) {
 				give(t.ref, report.EvidenceRequest)
 			}
 			for _, a := range t.attrs {

@@ -35,6 +35,8 @@ type Feature struct {
 	// touches one impacts the route even when it changes none of its
 	// roots (a path, a method, a middleware swapped in the registration).
 	regs []regSpan
+	// cli ties a subcommand to its command tree (commands_cli.go).
+	cli *cliFeature
 }
 
 // regSpan is a stretch of source that registers a route: the
@@ -102,6 +104,7 @@ func (g *Graph) Features(declared []DeclaredFeature) ([]Feature, error) {
 			out = append(out, cmd)
 		}
 	}
+	out = g.withSubcommands(out) // commands_cli.go
 	for _, d := range declared {
 		if d.Entry == "" { // annotates a discovered feature
 			found := false

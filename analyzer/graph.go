@@ -146,6 +146,8 @@ type Graph struct {
 	resolvedFields  map[*types.Var]bool
 	// assets are the config's run-time file mappings (assets.go).
 	assets []assetRule
+	// cliScanned are the module's command trees (commands_cli.go).
+	cliScanned *cliScan
 }
 
 type dynCall struct {

@@ -40,6 +40,10 @@ func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
 		}
 	}
 
+	// A main package's reach stops at its subcommands' run functions
+	// too, and each subcommand's at its siblings': each is a feature of
+	// its own (commands_cli.go).
+	handlers = commandStops(features, handlers)
 	reach := g.changedReach(features, cs, rev, handlers)
 	var out Impact
 	for i, f := range features {

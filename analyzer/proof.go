@@ -286,6 +286,7 @@ func (g *Graph) newProver(features []Feature, cs *ChangeSet) *prover {
 			p.rev[e.to] = append(p.rev[e.to], edgeFrom{from: from, pos: e.pos})
 		}
 	}
+	p.handlers = commandStops(features, p.handlers) // and subcommands' run functions
 	p.dist = g.towards(p.rev, cs, nil)
 	p.distStop = g.towards(p.rev, cs, p.handlers)
 	return p

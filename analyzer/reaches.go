@@ -23,24 +23,36 @@ func (g *Graph) changedReach(features []Feature, cs *ChangeSet, rev [][]edgeFrom
 	if len(changed) == 0 {
 		return out
 	}
+	mains := commandStops(features, handlers)
 	commands := false
 	for _, f := range features {
-		commands = commands || (f.Kind == report.KindCommand && len(handlers) > 0)
+		commands = commands || (f.Kind == report.KindCommand && len(mains) > 0)
 	}
 	bits := make([]uint64, len(g.nodes))
-	var stopBits []uint64
+	var stopBits, mainBits []uint64
+	subs := len(mains) > len(handlers) // subcommands: a stop set of their own
 	if commands {
 		stopBits = make([]uint64, len(g.nodes))
+		mainBits = stopBits
+		if subs {
+			mainBits = make([]uint64, len(g.nodes))
+		}
 	}
 	for lo := 0; lo < len(changed); lo += 64 {
 		chunk := changed[lo:min(lo+64, len(changed))]
 		g.propagate(bits, chunk, rev, nil)
 		if commands {
 			g.propagate(stopBits, chunk, rev, handlers)
+			if subs {
+				g.propagate(mainBits, chunk, rev, mains)
+			}
 		}
 		for i, f := range features {
 			b := bits
-			if f.Kind == report.KindCommand && len(handlers) > 0 {
+			switch {
+			case f.Kind == report.KindCommand && f.cli == nil && len(mains) > 0:
+				b = mainBits
+			case f.Kind == report.KindCommand && len(handlers) > 0:
 				b = stopBits
 			}
 			var word uint64

@@ -10,6 +10,7 @@
 //	go run ./bench -smoke          # mailpit, a helper and a handler edit, no cost: a few minutes
 //	go run ./bench -report-only    # report missed targets without failing
 //	go run ./bench -grpc           # only gRPC servers: methods found against GetServiceInfo (grpc.go)
+//	go run ./bench -cli            # CLI subcommands against run-time command trees (cli.go)
 //
 // The truth is never blastgate's own output. An edit's true routes are
 // the routes the router lists (the lister's run-time handlers; for
@@ -91,9 +92,17 @@ func main() {
 	skipProof := flag.Bool("skip-proof", false, "skip the proof cost (blastgate run with proof against go test -json on the first edit)")
 	testTimeout := flag.Duration("test-timeout", 15*time.Minute, "limit for each run of an application's tests (for the credit truth: of each test run alone)")
 	grpc := flag.Bool("grpc", false, "only the gRPC benchmark (grpc.go): RPC methods found against each server's GetServiceInfo")
+	cli := flag.Bool("cli", false, "measure CLI subcommands instead (cli.go): the tools in cliApps against their command trees walked at run time")
 	flag.Parse()
 	if *grpc {
 		if err := runGRPC(context.Background(), *work, *only); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *cli {
+		if err := runCLIBench(*only, *work, *reportOnly); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}

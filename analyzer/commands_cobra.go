@@ -1,0 +1,80 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// cobra: &cobra.Command{Use: "send [flags]", RunE: ...} and
+// parent.AddCommand(child...). The name is Use's first word; a command
+// is runnable when it has Run or RunE, as cobra's Runnable says.
+
+const cobraPath = "github.com/spf13/cobra"
+
+type cobraDialect struct{}
+
+// cobraHooks are the fields that run with the command; persistent ones
+// run for its descendants too.
+var (
+	cobraRun        = map[string]bool{"Run": true, "RunE": true}
+	cobraHooks      = map[string]bool{"PreRun": true, "PreRunE": true, "PostRun": true, "PostRunE": true, "Args": true}
+	cobraPersistent = map[string]bool{"PersistentPreRun": true, "PersistentPreRunE": true, "PersistentPostRun": true, "PersistentPostRunE": true}
+)
+
+func (cobraDialect) literal(g *Graph, pkg *packages.Package, lit *ast.CompositeLit) (*cliCmd, bool) {
+	if !isNamed(derefType(pkg.TypesInfo.TypeOf(lit)), cobraPath, "Command") {
+		return nil, false
+	}
+	c := &cliCmd{lib: "cobra", name: "<>", encl: -1}
+	for _, el := range lit.Elts {
+		kv, ok := el.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		key, _ := kv.Key.(*ast.Ident)
+		if key == nil {
+			continue
+		}
+		switch name := key.Name; {
+		case name == "Use":
+			c.name, c.known = cliName(pkg.TypesInfo, kv.Value, true)
+		case name == "Aliases":
+			c.aliases, _ = constStrings(pkg.TypesInfo, kv.Value)
+		case cobraRun[name]:
+			// cobra runs RunE when it has both: Run is then never run,
+			// but kept as a root (sound).
+			other := kv.Value
+			if c.run == nil || name == "RunE" {
+				c.run, other = kv.Value, c.run
+			}
+			if other != nil {
+				c.hooks = append(c.hooks, other)
+			}
+		case cobraHooks[name]:
+			c.hooks = append(c.hooks, kv.Value)
+		case cobraPersistent[name]:
+			c.persistent = append(c.persistent, kv.Value)
+		}
+	}
+	c.regs = litSpans(lit, -1, nil)
+	return c, true
+}
+
+func (cobraDialect) edges(pkg *packages.Package, n ast.Node) (ast.Expr, []ast.Expr, ast.Node) {
+	call, ok := n.(*ast.CallExpr)
+	if !ok {
+		return nil, nil, nil
+	}
+	fn, ok := typeutil.Callee(pkg.TypesInfo, call).(*types.Func)
+	if !ok || fn.Name() != "AddCommand" || fn.Pkg() == nil || fn.Pkg().Path() != cobraPath {
+		return nil, nil, nil
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil, nil, nil
+	}
+	return sel.X, call.Args, call
+}

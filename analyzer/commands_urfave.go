@@ -1,0 +1,83 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// urfave/cli: v2's &cli.App{Commands: []*cli.Command{{Name: "send",
+// Action: f, Subcommands: ...}}} and v3's &cli.Command{Name:, Commands:,
+// Action:}; app.Commands = ... and cmd.Subcommands = append(...) add
+// children too. A command is runnable when it has an Action.
+
+const (
+	urfaveV2 = "github.com/urfave/cli/v2"
+	urfaveV3 = "github.com/urfave/cli/v3"
+)
+
+type urfaveDialect struct{}
+
+// urfaveChildren are the fields that list subcommands.
+var urfaveChildren = map[string]bool{"Commands": true, "Subcommands": true}
+
+// urfaveType reports whether t is a command (or v2 app) of urfave/cli.
+func urfaveType(t ast.Expr, pkg *packages.Package) (cmd, app bool) {
+	typ := pkg.TypesInfo.TypeOf(t)
+	for _, p := range []string{urfaveV2, urfaveV3} {
+		if isNamed(typ, p, "Command") {
+			return true, false
+		}
+	}
+	return false, isNamed(typ, urfaveV2, "App")
+}
+
+func (urfaveDialect) literal(g *Graph, pkg *packages.Package, lit *ast.CompositeLit) (*cliCmd, bool) {
+	cmd, app := urfaveType(lit, pkg)
+	if !cmd && !app {
+		return nil, false
+	}
+	c := &cliCmd{lib: "urfave", name: "<>", encl: -1, app: app}
+	for _, el := range lit.Elts {
+		kv, ok := el.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		key, _ := kv.Key.(*ast.Ident)
+		if key == nil {
+			continue
+		}
+		switch key.Name {
+		case "Name":
+			c.name, c.known = cliName(pkg.TypesInfo, kv.Value, false)
+		case "Aliases":
+			c.aliases, _ = constStrings(pkg.TypesInfo, kv.Value)
+		case "Action":
+			c.run = kv.Value
+		case "Before", "After", "OnUsageError":
+			// A command's Before runs before its own action and before
+			// its subcommands'.
+			c.persistent = append(c.persistent, kv.Value)
+		case "Commands", "Subcommands":
+			c.childExprs = append(c.childExprs, kv.Value)
+		}
+	}
+	c.regs = litSpans(lit, -1, urfaveChildren)
+	return c, true
+}
+
+func (urfaveDialect) edges(pkg *packages.Package, n ast.Node) (ast.Expr, []ast.Expr, ast.Node) {
+	as, ok := n.(*ast.AssignStmt)
+	if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 || (as.Tok != token.ASSIGN && as.Tok != token.ADD_ASSIGN) {
+		return nil, nil, nil
+	}
+	sel, ok := ast.Unparen(as.Lhs[0]).(*ast.SelectorExpr)
+	if !ok || !urfaveChildren[sel.Sel.Name] {
+		return nil, nil, nil
+	}
+	if cmd, app := urfaveType(sel.X, pkg); !cmd && !app {
+		return nil, nil, nil
+	}
+	return sel.X, as.Rhs, as
+}
