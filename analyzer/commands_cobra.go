@@ -29,16 +29,8 @@ func (cobraDialect) literal(g *Graph, pkg *packages.Package, lit *ast.CompositeL
 		return nil, false
 	}
 	c := &cliCmd{lib: "cobra", name: "<>", encl: -1}
-	for _, el := range lit.Elts {
-		kv, ok := el.(*ast.KeyValueExpr)
-		if !ok {
-			continue
-		}
-		key, _ := kv.Key.(*ast.Ident)
-		if key == nil {
-			continue
-		}
-		switch name := key.Name; {
+	for key, kv := range keyedFields(lit) {
+		switch name := key; {
 		case name == "Use":
 			c.name, c.known = cliName(pkg.TypesInfo, kv.Value, true)
 		case name == "Aliases":

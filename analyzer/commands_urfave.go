@@ -39,16 +39,8 @@ func (urfaveDialect) literal(g *Graph, pkg *packages.Package, lit *ast.Composite
 		return nil, false
 	}
 	c := &cliCmd{lib: "urfave", name: "<>", encl: -1, app: app}
-	for _, el := range lit.Elts {
-		kv, ok := el.(*ast.KeyValueExpr)
-		if !ok {
-			continue
-		}
-		key, _ := kv.Key.(*ast.Ident)
-		if key == nil {
-			continue
-		}
-		switch key.Name {
+	for key, kv := range keyedFields(lit) {
+		switch key {
 		case "Name":
 			c.name, c.known = cliName(pkg.TypesInfo, kv.Value, false)
 		case "Aliases":

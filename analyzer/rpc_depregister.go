@@ -154,24 +154,9 @@ func importDir(pkgPath, dir, path string) (string, bool) {
 // register for the module's calls.
 func (g *Graph) dependencyRPCs(pkgs []*packages.Package) []Feature {
 	var out []Feature
-	for _, pkg := range pkgs {
-		if pkg.TypesInfo == nil {
-			continue
-		}
-		for _, file := range pkg.Syntax {
-			for _, decl := range file.Decls {
-				encl := g.declNode(pkg, decl)
-				ast.Inspect(decl, func(n ast.Node) bool {
-					call, ok := n.(*ast.CallExpr)
-					if !ok {
-						return true
-					}
-					for _, dr := range g.dependencyRegistrations(pkg, call) {
-						out = append(out, g.dependencyRPCFeatures(callSite{pkg: pkg, file: file, encl: encl, call: call}, dr)...)
-					}
-					return true
-				})
-			}
+	for cs := range g.callSites(pkgs) {
+		for _, dr := range g.dependencyRegistrations(cs.pkg, cs.call) {
+			out = append(out, g.dependencyRPCFeatures(cs.callSite, dr)...)
 		}
 	}
 	return out

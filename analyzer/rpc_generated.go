@@ -252,16 +252,8 @@ func (gf *generatedFile) grpcService(desc string, scope *types.Scope) (rpcServic
 	}
 	for _, m := range entries {
 		var method, handler string
-		for _, elt := range m.Elts {
-			kv, ok := elt.(*ast.KeyValueExpr)
-			if !ok {
-				continue
-			}
-			key, _ := kv.Key.(*ast.Ident)
-			if key == nil {
-				continue
-			}
-			switch key.Name {
+		for key, kv := range keyedFields(m) {
+			switch key {
 			case "MethodName", "StreamName":
 				if s, ok := stringValue(kv.Value, scope); ok {
 					method = s

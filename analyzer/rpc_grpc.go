@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"iter"
 	"sort"
 	"strings"
 
@@ -78,28 +79,48 @@ const connectPath = "connectrpc.com/connect"
 // rpcRegistrations finds the registering calls in pkgs' syntax.
 func (g *Graph) rpcRegistrations(pkgs []*packages.Package) []rpcRegistration {
 	var out []rpcRegistration
-	for _, pkg := range pkgs {
-		if pkg.TypesInfo == nil {
-			continue
-		}
-		for _, file := range pkg.Syntax {
-			for _, decl := range file.Decls {
-				encl := g.declNode(pkg, decl)
-				ast.Inspect(decl, func(n ast.Node) bool {
-					call, ok := n.(*ast.CallExpr)
-					if !ok {
-						return true
-					}
-					if reg, ok := g.rpcRegistration(pkg, decl, call); ok {
-						reg.cs = callSite{pkg: pkg, file: file, encl: encl, call: call}
-						out = append(out, reg)
-					}
-					return true
-				})
-			}
+	for cs := range g.callSites(pkgs) {
+		if reg, ok := g.rpcRegistration(cs.pkg, cs.decl, cs.call); ok {
+			reg.cs = cs.callSite
+			out = append(out, reg)
 		}
 	}
 	return out
+}
+
+// declCall is a call site with the top-level declaration holding it.
+type declCall struct {
+	callSite
+	decl ast.Decl
+}
+
+// callSites yields every call in the syntax of pkgs (type-checked ones),
+// with its file, enclosing declaration and its node.
+func (g *Graph) callSites(pkgs []*packages.Package) iter.Seq[declCall] {
+	return func(yield func(declCall) bool) {
+		for _, pkg := range pkgs {
+			if pkg.TypesInfo == nil {
+				continue
+			}
+			for _, file := range pkg.Syntax {
+				for _, decl := range file.Decls {
+					encl := g.declNode(pkg, decl)
+					stop := false
+					ast.Inspect(decl, func(n ast.Node) bool {
+						call, ok := n.(*ast.CallExpr)
+						if stop || !ok {
+							return !stop
+						}
+						stop = !yield(declCall{callSite{pkg: pkg, file: file, encl: encl, call: call}, decl})
+						return !stop
+					})
+					if stop {
+						return
+					}
+				}
+			}
+		}
+	}
 }
 
 // rpcRegistration recognises a registering call.

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"iter"
 
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
@@ -928,4 +929,25 @@ func typeUnder[T types.Type](t types.Type) (T, bool) {
 	}
 	u, ok := t.Underlying().(T)
 	return u, ok
+}
+
+// keyedFields yields the fields of a composite literal written as
+// Key: value with an identifier key (struct fields by name), skipping
+// positional elements.
+func keyedFields(lit *ast.CompositeLit) iter.Seq2[string, *ast.KeyValueExpr] {
+	return func(yield func(string, *ast.KeyValueExpr) bool) {
+		for _, el := range lit.Elts {
+			kv, ok := el.(*ast.KeyValueExpr)
+			if !ok {
+				continue
+			}
+			key, ok := kv.Key.(*ast.Ident)
+			if !ok {
+				continue
+			}
+			if !yield(key.Name, kv) {
+				return
+			}
+		}
+	}
 }
