@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/google/go-github/v60 v60.0.0
+	github.com/hashicorp/go-multierror v1.1.1
 	github.com/hmarr/codeowners v1.2.1
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/stretchr/testify v1.12.1
@@ -15,7 +16,6 @@ require (
 require (
 	github.com/google/go-querystring v1.1.0 // indirect
 	github.com/hashicorp/errwrap v1.0.0 // indirect
-	github.com/hashicorp/go-multierror v1.1.1 // indirect
 	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 )
