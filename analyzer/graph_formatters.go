@@ -144,19 +144,7 @@ func (g *Graph) formattedBy(f *formatter, t types.Type) int {
 			ids = append(ids, m)
 		}
 	}
-	if len(ids) == 0 {
-		if g.handoffs == nil {
-			g.handoffs = map[string]int{}
-		}
-		g.handoffs[name] = -1
-		return -1
-	}
-	id := g.handoff(name)
-	g.nodes[id].pos = typePos(t)
-	for _, m := range ids {
-		g.edge(id, m, token.NoPos)
-	}
-	return id
+	return g.typeHandoff(name, t, ids)
 }
 
 // methodName is the last element of a method node's name:

@@ -57,14 +57,23 @@ func (g *Graph) storedAsInterface(t types.Type) int {
 	if id, ok := g.handoffs[name]; ok {
 		return id
 	}
-	held := g.methodsHeldBy(t)
-	if len(held) == 0 {
+	return g.typeHandoff(name, t, g.methodsHeldBy(t))
+}
+
+// typeHandoff returns the hand-off node name for a value of type t,
+// depending on ids; with no ids it records that there is none and
+// returns -1.
+func (g *Graph) typeHandoff(name string, t types.Type, ids []int) int {
+	if len(ids) == 0 {
+		if g.handoffs == nil {
+			g.handoffs = map[string]int{}
+		}
 		g.handoffs[name] = -1
 		return -1
 	}
 	id := g.handoff(name)
 	g.nodes[id].pos = typePos(t)
-	for _, m := range held {
+	for _, m := range ids {
 		g.edge(id, m, token.NoPos)
 	}
 	return id
