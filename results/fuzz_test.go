@@ -216,8 +216,9 @@ func FuzzReadJUnit(f *testing.F) {
 }
 
 // expectedJUnit returns the result each test must have, from the
-// <testcase> children of the <testsuite> root or of the <testsuite>
-// children of a <testsuites> root: Fail when any of its cases has a
+// <testcase> children of the <testsuite>s at any depth under a
+// <testsuites> or <testsuite> root, in the innermost named suite's
+// package: Fail when any of its cases has a
 // <failure> or <error> child (JUnit reruns have no order: a failure
 // decides), else Pass when one of them has no <skipped> child, else Skip.
 func expectedJUnit(data []byte) (map[Key]string, bool) {
@@ -238,11 +239,23 @@ func expectedJUnit(data []byte) (map[Key]string, bool) {
 		}
 		return v
 	}
-	// isSuite reports whether the elements open are a suite the reader reads.
+	// isSuite reports whether the elements open are a suite the reader
+	// reads: a <testsuites> or <testsuite> root, and <testsuite>s nested
+	// in it at any depth.
 	isSuite := func(open []string) bool {
-		n := len(open)
-		return n == 1 && open[0] == "testsuite" || n == 2 && open[0] == "testsuites" && open[1] == "testsuite"
+		if len(open) == 0 || open[0] != "testsuites" && open[0] != "testsuite" {
+			return false
+		}
+		for _, name := range open[1:] {
+			if name != "testsuite" {
+				return false
+			}
+		}
+		return true
 	}
+	// suiteNames[i] is the package of the cases in the suite open at
+	// depth i+1: the innermost named <testsuite>'s name.
+	var suiteNames []string
 	for {
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
@@ -267,9 +280,16 @@ func expectedJUnit(data []byte) (map[Key]string, bool) {
 						kase.result = Skip
 					}
 				}
-			case tok.Name.Local == "testsuite" && isSuite(stack):
-				suiteName = lastAttr(tok.Attr, "name")
 			}
+			inherited := ""
+			if len(suiteNames) > 0 {
+				inherited = suiteNames[len(suiteNames)-1]
+			}
+			if name := lastAttr(tok.Attr, "name"); tok.Name.Local == "testsuite" && isSuite(stack) && name != "" {
+				inherited = name
+			}
+			suiteNames = append(suiteNames, inherited)
+			suiteName = inherited
 		case xml.EndElement:
 			if caseDepth > 0 && len(stack) == caseDepth {
 				caseDepth = 0
@@ -290,6 +310,10 @@ func expectedJUnit(data []byte) (map[Key]string, bool) {
 				}
 			}
 			stack = stack[:len(stack)-1]
+			suiteNames = suiteNames[:len(suiteNames)-1]
+			if len(suiteNames) > 0 {
+				suiteName = suiteNames[len(suiteNames)-1]
+			}
 		}
 	}
 }
