@@ -82,7 +82,17 @@ type cliDialect interface {
 	edges(pkg *packages.Package, n ast.Node) (parent ast.Expr, children []ast.Expr, span ast.Node)
 }
 
-var cliDialects = []cliDialect{cobraDialect{}, urfaveDialect{}}
+// cliLiteral and cliEdges call a dialect's hooks; a panic names its
+// detector.
+func cliLiteral(d cliDialect, g *Graph, pkg *packages.Package, lit *ast.CompositeLit) (*cliCmd, bool) {
+	defer func() { blame(d, recover()) }()
+	return d.literal(g, pkg, lit)
+}
+
+func cliEdges(d cliDialect, pkg *packages.Package, n ast.Node) (ast.Expr, []ast.Expr, ast.Node) {
+	defer func() { blame(d, recover()) }()
+	return d.edges(pkg, n)
+}
 
 // cliTrees returns the scan of the module's command trees, computed
 // once.
@@ -93,7 +103,7 @@ func (g *Graph) cliTrees() *cliScan {
 	s := &cliScan{g: g, byLit: map[*ast.CompositeLit]*cliCmd{}, byVar: map[types.Object][]*cliCmd{}, byFunc: map[*types.Func][]*cliCmd{}}
 	g.cliScanned = s
 	for _, pkg := range g.prog.Packages {
-		if pkg.TypesInfo == nil || !importsCLI(pkg) {
+		if pkg.TypesInfo == nil || !g.importsCLI(pkg) {
 			continue
 		}
 		if _, broken := g.pkgs[pkg.PkgPath]; broken {
@@ -128,10 +138,15 @@ func (g *Graph) cliTrees() *cliScan {
 }
 
 // importsCLI reports whether pkg imports a supported CLI library.
-func importsCLI(pkg *packages.Package) bool {
-	for p := range pkg.Imports {
-		if p == cobraPath || p == urfaveV2 || p == urfaveV3 {
-			return true
+func (g *Graph) importsCLI(pkg *packages.Package) bool {
+	for _, d := range g.activeDetectors() {
+		if d.cli == nil {
+			continue
+		}
+		for _, p := range d.Imports {
+			if _, ok := pkg.Imports[p]; ok {
+				return true
+			}
 		}
 	}
 	return false
@@ -154,8 +169,8 @@ func (s *cliScan) literals(pkg *packages.Package, f *ast.File) {
 			if !ok {
 				return true
 			}
-			for _, d := range cliDialects {
-				if c, ok := d.literal(s.g, pkg, lit); ok {
+			for _, d := range s.g.cliDialects() {
+				if c, ok := cliLiteral(d, s.g, pkg, lit); ok {
 					c.pkg, c.file, c.lit, c.encl = pkg, f, lit, encl
 					for i := range c.regs {
 						c.regs[i].encl = encl
@@ -349,8 +364,8 @@ func (s *cliScan) link(pkg *packages.Package, f *ast.File) {
 	for _, decl := range f.Decls {
 		encl := s.g.declNode(pkg, decl)
 		ast.Inspect(decl, func(n ast.Node) bool {
-			for _, d := range cliDialects {
-				parent, children, span := d.edges(pkg, n)
+			for _, d := range s.g.cliDialects() {
+				parent, children, span := cliEdges(d, pkg, n)
 				if parent == nil {
 					continue
 				}

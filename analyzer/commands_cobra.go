@@ -6,11 +6,26 @@ import (
 
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/blastgate/blastgate/report"
 )
 
-// cobra: &cobra.Command{Use: "send [flags]", RunE: ...} and
-// parent.AddCommand(child...). The name is Use's first word; a command
-// is runnable when it has Run or RunE, as cobra's Runnable says.
+// cobraDetector finds cobra's subcommands.
+var cobraDetector = &Detector{
+	Name:    "cobra",
+	Kind:    report.KindCommand,
+	Imports: []string{cobraPath},
+	Doc: `cobra: &cobra.Command{Use: "send [flags]", RunE: ...} and
+parent.AddCommand(child...). The name is Use's first word (Aliases too,
+for matching test arguments); a command is runnable when it has Run or
+RunE, as cobra's Runnable says. Each runnable command below a root that
+a main package reaches is a feature "DIR send", entry its RunE (or Run);
+its roots add PreRun, PostRun, Args and the ancestors' Persistent hooks.
+A name that is not a constant keeps its place as <expr>. Not seen:
+commands built by reflection or from data at run time, and trees no main
+of the module reaches (a library's: its code impacts what uses it).`,
+	cli: cobraDialect{},
+}
 
 const cobraPath = "github.com/spf13/cobra"
 

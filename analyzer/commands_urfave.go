@@ -5,12 +5,26 @@ import (
 	"go/token"
 
 	"golang.org/x/tools/go/packages"
+
+	"github.com/blastgate/blastgate/report"
 )
 
-// urfave/cli: v2's &cli.App{Commands: []*cli.Command{{Name: "send",
-// Action: f, Subcommands: ...}}} and v3's &cli.Command{Name:, Commands:,
-// Action:}; app.Commands = ... and cmd.Subcommands = append(...) add
-// children too. A command is runnable when it has an Action.
+// urfaveDetector finds urfave/cli's subcommands.
+var urfaveDetector = &Detector{
+	Name:    "urfave",
+	Kind:    report.KindCommand,
+	Imports: []string{urfaveV2, urfaveV3},
+	Doc: `urfave/cli: v2's &cli.App{Commands: []*cli.Command{{Name: "send",
+Action: f, Subcommands: ...}}} and v3's &cli.Command{Name:, Commands:,
+Action:}; app.Commands = ... and cmd.Subcommands = append(...) add
+children too. A command is runnable when it has an Action; each runnable
+command below a root a main package reaches is a feature "DIR send",
+entry its Action, with its own and its ancestors' Before, After and
+OnUsageError as roots. A name that is not a constant keeps its place as <expr>. Not
+seen: commands built from data at run time, and trees no main of the
+module reaches.`,
+	cli: urfaveDialect{},
+}
 
 const (
 	urfaveV2 = "github.com/urfave/cli/v2"

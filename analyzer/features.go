@@ -94,17 +94,13 @@ var routeFuncs = map[string]bool{
 	"net/http.HandleFunc":             true,
 }
 
-// Features discovers the routes, RPC methods (rpc_grpc.go), commands and
-// declared features of the program, sorted by kind and id.
+// Features discovers the routes, RPC methods and commands the detectors
+// find (detectors.go), and the declared features of the program, sorted by kind and id.
 func (g *Graph) Features(declared []DeclaredFeature) ([]Feature, error) {
-	out := g.routes()
-	out = append(out, g.rpcs()...)
-	for _, pkg := range g.prog.Packages {
-		if cmd, ok := g.command(pkg); ok {
-			out = append(out, cmd)
-		}
+	out, err := g.runDetectors() // detectors.go
+	if err != nil {
+		return nil, err
 	}
-	out = g.withSubcommands(out) // commands_cli.go
 	for _, d := range declared {
 		if d.Entry == "" { // annotates a discovered feature
 			found := false

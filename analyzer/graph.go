@@ -146,6 +146,10 @@ type Graph struct {
 	resolvedFields  map[*types.Var]bool
 	// assets are the config's run-time file mappings (assets.go).
 	assets []assetRule
+	// detectors replaces the list of detectors (tests); active are those
+	// that run (detectors.go).
+	detectors []*Detector
+	active    *[]*Detector
 	// cliScanned are the module's command trees (commands_cli.go).
 	cliScanned *cliScan
 }

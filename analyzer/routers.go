@@ -53,8 +53,9 @@ import (
 // path or prefix known only at run time keeps its place as <expr>; a path
 // with no static text is a dynamic route, named by its position.
 
-// routerDetector recognises the calls of one router library. A new router
-// is one file: a detector, registered in an init function.
+// routerDetector is a router library's dialect of the route engine: it
+// recognises the library's calls. A new router is one file: its dialect
+// and the *Detector holding it (detectors.go), listed in detectors.
 type routerDetector interface {
 	// pkgs are the import paths of the library's packages that declare
 	// the functions op recognises.
@@ -69,9 +70,6 @@ type routerDetector interface {
 	// finding the innermost handler under wrappers).
 	isHandler(t types.Type) bool
 }
-
-// routerDetectors are the detectors of every supported router library.
-var routerDetectors []routerDetector
 
 // routerCall is a call a detector looks at.
 type routerCall struct {
@@ -427,7 +425,7 @@ func (g *Graph) routerRoutes() []Feature {
 					}
 					seen[id] = true
 					f := s.feature(cs, inst, op, chain, id, uses, useSites)
-					_, f.subtrees = op.det.(netHTTPDetector)
+					_, f.subtrees = op.det.(netHTTPDialect)
 					f.subtrees = f.subtrees || op.subtree
 					key := f.ID + "\x00" + f.Entry + "\x00" + f.Position.File + fmt.Sprint(f.Position.Line)
 					if j, dup := index[key]; dup {
@@ -850,7 +848,7 @@ func newScan(g *Graph) *routerScan {
 		mounts:      map[any][]mountUse{},
 		tainted:     map[types.Object]bool{},
 	}
-	for _, d := range routerDetectors {
+	for _, d := range g.routerDialects() {
 		for _, p := range d.pkgs() {
 			s.byPkg[p] = append(s.byPkg[p], d)
 		}
@@ -1108,7 +1106,7 @@ func (s *routerScan) opOfCall(info *types.Info, call *ast.CallExpr) *routerOpAt 
 	}
 	c := routerCall{fn: fn, name: fn.FullName(), call: call, info: info, scan: s}
 	for _, d := range dets {
-		if op, ok := d.op(c); ok && op.kind != opNone {
+		if op, ok := callOp(d, c); ok && op.kind != opNone {
 			at := &routerOpAt{routerOp: op, det: d}
 			at.embed = embedded(info, call)
 			if s.strict && at.embed != nil && at.embed.Pkg() != nil && !s.modulePkgs()[at.embed.Pkg().Path()] {
@@ -1122,6 +1120,12 @@ func (s *routerScan) opOfCall(info *types.Info, call *ast.CallExpr) *routerOpAt 
 		}
 	}
 	return nil
+}
+
+// callOp asks a dialect what a call does; a panic names its detector.
+func callOp(d routerDetector, c routerCall) (routerOp, bool) {
+	defer func() { blame(d, recover()) }()
+	return d.op(c)
 }
 
 // chains returns where the router an expression denotes comes from.
@@ -1484,8 +1488,8 @@ func (s *routerScan) reach(mw exprRef) []int {
 // isRouterHandler reports whether t is the handler type of a supported
 // router library (isHandlerType asks, for wrappers around handlers).
 func isRouterHandler(t types.Type) bool {
-	for _, d := range routerDetectors {
-		if d.isHandler(t) {
+	for _, d := range detectors {
+		if d.router != nil && d.router.isHandler(t) {
 			return true
 		}
 	}

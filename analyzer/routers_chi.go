@@ -3,34 +3,43 @@ package analyzer
 import (
 	"go/types"
 	"strings"
+
+	"github.com/blastgate/blastgate/report"
 )
 
-// chi v5: routes on *chi.Mux and on the chi.Router interface (what Route,
-// Group and With hand out).
-//
-//	r.Get("/users/{id}", h)            GET /users/{id}
-//	r.Method("GET", "/x", h)           GET /x
-//	r.Handle("/x", h), HandleFunc      /x (any method; "GET /x" patterns too)
-//	r.Route("/api", func(r chi.Router) {...})   prefix /api inside
-//	r.Group(func(r chi.Router) {...})  same prefix, own middleware
-//	r.With(mw).Get(...)                middleware for that route
-//	r.Mount("/admin", sub)             sub's routes under /admin; a handler
-//	                                   that is no router seen: /admin/*
-//	r.Use(mw)                          middleware of every route of r
-type chiDetector struct{}
+// chiDetector finds the routes of chi.
+var chiDetector = &Detector{
+	Name:    "chi",
+	Kind:    report.KindRoute,
+	Imports: []string{chiPkg},
+	Doc: `chi v5: routes on *chi.Mux and on the chi.Router interface (what Route,
+Group and With hand out).
+
+	r.Get("/users/{id}", h)            GET /users/{id}
+	r.Method("GET", "/x", h)           GET /x
+	r.Handle("/x", h), HandleFunc      /x (any method; "GET /x" patterns too)
+	r.Route("/api", func(r chi.Router) {...})   prefix /api inside
+	r.Group(func(r chi.Router) {...})  same prefix, own middleware
+	r.With(mw).Get(...)                middleware for that route
+	r.Mount("/admin", sub)             sub's routes under /admin; a handler
+	                                   that is no router seen: /admin/*
+	r.Use(mw)                          middleware of every route of r`,
+	router: chiDialect{},
+}
+
+// chiDialect is chi's dialect of the route engine (routers.go).
+type chiDialect struct{}
 
 const chiPkg = "github.com/go-chi/chi/v5"
 
-func init() { routerDetectors = append(routerDetectors, chiDetector{}) }
-
-func (chiDetector) pkgs() []string { return []string{chiPkg} }
+func (chiDialect) pkgs() []string { return []string{chiPkg} }
 
 var chiMethods = map[string]bool{
 	"Connect": true, "Delete": true, "Get": true, "Head": true, "Options": true,
 	"Patch": true, "Post": true, "Put": true, "Query": true, "Trace": true,
 }
 
-func (chiDetector) op(c routerCall) (routerOp, bool) {
+func (chiDialect) op(c routerCall) (routerOp, bool) {
 	m, ok := c.method("(*"+chiPkg+".Mux)", "("+chiPkg+".Router)")
 	if !ok {
 		return routerOp{}, false
@@ -69,11 +78,11 @@ func (chiDetector) op(c routerCall) (routerOp, bool) {
 
 // join composes a Route or Mount prefix with a path, as chi.Walk reports
 // it: "/api" + "/users" and "/api/" + "/users" are "/api/users".
-func (chiDetector) join(prefix, path string) string {
+func (chiDialect) join(prefix, path string) string {
 	return strings.TrimSuffix(prefix, "/") + path
 }
 
-func (chiDetector) clean(path string) string { return path }
+func (chiDialect) clean(path string) string { return path }
 
 // chi's handlers are net/http's.
-func (chiDetector) isHandler(types.Type) bool { return false }
+func (chiDialect) isHandler(types.Type) bool { return false }

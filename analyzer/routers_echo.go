@@ -3,32 +3,41 @@ package analyzer
 import (
 	"go/types"
 	"net/http"
+
+	"github.com/blastgate/blastgate/report"
 )
 
-// echo v4: routes on *echo.Echo and *echo.Group.
-//
-//	e.GET("/users/:id", h, mw)     GET /users/:id, entry h, mw a middleware root
-//	e.Add("GET", "/x", h, mw)      GET /x
-//	e.Match([]string{"GET"}, "/x", h)
-//	e.Any("/x", h)                 /x (any method)
-//	g := e.Group("/api", mw)       prefix /api and middleware mw
-//	e.Use(mw), e.Pre(mw), g.Use(mw)
-//	e.Static("/assets", dir)       GET /assets*
-//	e.File("/favicon.ico", file)   GET /favicon.ico
-type echoDetector struct{}
+// echoDetector finds the routes of echo.
+var echoDetector = &Detector{
+	Name:    "echo",
+	Kind:    report.KindRoute,
+	Imports: []string{echoPkg},
+	Doc: `echo v4: routes on *echo.Echo and *echo.Group.
+
+	e.GET("/users/:id", h, mw)     GET /users/:id, entry h, mw a middleware root
+	e.Add("GET", "/x", h, mw)      GET /x
+	e.Match([]string{"GET"}, "/x", h)
+	e.Any("/x", h)                 /x (any method)
+	g := e.Group("/api", mw)       prefix /api and middleware mw
+	e.Use(mw), e.Pre(mw), g.Use(mw)
+	e.Static("/assets", dir)       GET /assets*
+	e.File("/favicon.ico", file)   GET /favicon.ico`,
+	router: echoDialect{},
+}
+
+// echoDialect is echo's dialect of the route engine (routers.go).
+type echoDialect struct{}
 
 const echoPkg = "github.com/labstack/echo/v4"
 
-func init() { routerDetectors = append(routerDetectors, echoDetector{}) }
-
-func (echoDetector) pkgs() []string { return []string{echoPkg} }
+func (echoDialect) pkgs() []string { return []string{echoPkg} }
 
 var echoMethods = map[string]bool{
 	"CONNECT": true, "DELETE": true, "GET": true, "HEAD": true, "OPTIONS": true,
 	"PATCH": true, "POST": true, "PUT": true, "TRACE": true,
 }
 
-func (echoDetector) op(c routerCall) (routerOp, bool) {
+func (echoDialect) op(c routerCall) (routerOp, bool) {
 	m, ok := c.method("(*"+echoPkg+".Echo)", "(*"+echoPkg+".Group)")
 	if !ok {
 		return routerOp{}, false
@@ -65,10 +74,10 @@ func (echoDetector) op(c routerCall) (routerOp, bool) {
 }
 
 // join: echo concatenates a group's prefix and the path.
-func (echoDetector) join(prefix, path string) string { return prefix + path }
+func (echoDialect) join(prefix, path string) string { return prefix + path }
 
 // clean is echo's normalizePathSlash.
-func (echoDetector) clean(path string) string {
+func (echoDialect) clean(path string) string {
 	if path == "" {
 		return "/"
 	}
@@ -79,7 +88,7 @@ func (echoDetector) clean(path string) string {
 }
 
 // isHandler: echo.HandlerFunc, or func(echo.Context) error.
-func (echoDetector) isHandler(t types.Type) bool {
+func (echoDialect) isHandler(t types.Type) bool {
 	if t == nil {
 		return false
 	}

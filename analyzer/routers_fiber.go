@@ -4,39 +4,48 @@ import (
 	"go/types"
 	"net/http"
 	"strings"
+
+	"github.com/blastgate/blastgate/report"
 )
 
-// fiber v2: routes on *fiber.App, *fiber.Group and the fiber.Router
-// interface (what Group and Route hand out).
-//
-//	app.Get("/users/:id", auth, h)    GET /users/:id (fiber adds HEAD, as GET does in
-//	                                  ServeMux), entry h, auth a middleware root
-//	app.Add("PATCH", "/x", h)         PATCH /x
-//	app.All("/x", h)                  /x (any method)
-//	api := app.Group("/api", mw)      prefix /api and middleware mw
-//	app.Route("/v2", func(r fiber.Router) {...})   prefix /v2 inside
-//	app.Mount("/admin", sub)          sub's routes under /admin; an app
-//	                                  whose routes are not seen: /admin/*
-//	app.Use(mw), app.Use("/p", mw)    middleware of every route of app (the
-//	                                  prefix is not read: every route)
-//	app.Static("/assets", dir)        GET and HEAD /assets/*
-//
-// Every call returns a router (the receiver, or the derived router for
-// Group and Route), so calls chain.
-type fiberDetector struct{}
+// fiberDetector finds the routes of fiber.
+var fiberDetector = &Detector{
+	Name:    "fiber",
+	Kind:    report.KindRoute,
+	Imports: []string{fiberPkg},
+	Doc: `fiber v2: routes on *fiber.App, *fiber.Group and the fiber.Router
+interface (what Group and Route hand out).
+
+	app.Get("/users/:id", auth, h)    GET /users/:id (fiber adds HEAD, as GET does in
+	                                  ServeMux), entry h, auth a middleware root
+	app.Add("PATCH", "/x", h)         PATCH /x
+	app.All("/x", h)                  /x (any method)
+	api := app.Group("/api", mw)      prefix /api and middleware mw
+	app.Route("/v2", func(r fiber.Router) {...})   prefix /v2 inside
+	app.Mount("/admin", sub)          sub's routes under /admin; an app
+	                                  whose routes are not seen: /admin/*
+	app.Use(mw), app.Use("/p", mw)    middleware of every route of app (the
+	                                  prefix is not read: every route)
+	app.Static("/assets", dir)        GET and HEAD /assets/*
+
+Every call returns a router (the receiver, or the derived router for
+Group and Route), so calls chain.`,
+	router: fiberDialect{},
+}
+
+// fiberDialect is fiber's dialect of the route engine (routers.go).
+type fiberDialect struct{}
 
 const fiberPkg = "github.com/gofiber/fiber/v2"
 
-func init() { routerDetectors = append(routerDetectors, fiberDetector{}) }
-
-func (fiberDetector) pkgs() []string { return []string{fiberPkg} }
+func (fiberDialect) pkgs() []string { return []string{fiberPkg} }
 
 var fiberMethods = map[string]bool{
 	"Connect": true, "Delete": true, "Get": true, "Head": true, "Options": true,
 	"Patch": true, "Post": true, "Put": true, "Trace": true,
 }
 
-func (fiberDetector) op(c routerCall) (routerOp, bool) {
+func (fiberDialect) op(c routerCall) (routerOp, bool) {
 	m, ok := c.method("(*"+fiberPkg+".App)", "(*"+fiberPkg+".Group)", "("+fiberPkg+".Router)")
 	if !ok {
 		return routerOp{}, false
@@ -77,7 +86,7 @@ func (fiberDetector) op(c routerCall) (routerOp, bool) {
 		}
 	case m == "Static":
 		op.kind, op.paths, op.fixed = opRoute, c.one(0), []string{http.MethodGet, http.MethodHead}
-		op.rewrite = func(p string) ([]string, string) { return nil, fiberDetector{}.join(p, "/*") }
+		op.rewrite = func(p string) ([]string, string) { return nil, fiberDialect{}.join(p, "/*") }
 		op.handler = c.call.Fun // the file server is fiber's own
 	case m == "Name":
 		op.kind = opSame
@@ -99,7 +108,7 @@ func fiberIsPathArg(t types.Type) bool {
 
 // join is fiber's getGroupPath: the prefix without its trailing slashes,
 // then the path with a leading slash.
-func (fiberDetector) join(prefix, path string) string {
+func (fiberDialect) join(prefix, path string) string {
 	if path == "" {
 		return prefix
 	}
@@ -114,7 +123,7 @@ func (fiberDetector) join(prefix, path string) string {
 // starts with a slash. Fiber matches case-insensitively and ignores a
 // trailing slash by default (Config.CaseSensitive, StrictRouting); the
 // id keeps the path as written.
-func (fiberDetector) clean(path string) string {
+func (fiberDialect) clean(path string) string {
 	if path == "" {
 		return "/"
 	}
@@ -125,7 +134,7 @@ func (fiberDetector) clean(path string) string {
 }
 
 // isHandler: fiber.Handler, which is func(*fiber.Ctx) error.
-func (fiberDetector) isHandler(t types.Type) bool {
+func (fiberDialect) isHandler(t types.Type) bool {
 	if t == nil {
 		return false
 	}

@@ -948,7 +948,7 @@ func (s *routerScan) ifaceOp(info *types.Info, call *ast.CallExpr, fn *types.Fun
 			continue
 		}
 		c := routerCall{fn: m, name: m.FullName(), call: call, info: info, scan: s}
-		if op, ok := rt.det.op(c); ok && op.kind != opNone {
+		if op, ok := callOp(rt.det, c); ok && op.kind != opNone {
 			op.iface = true
 			return &routerOpAt{routerOp: op, det: rt.det}
 		}

@@ -4,32 +4,41 @@ import (
 	"go/types"
 	"net/http"
 	"path"
+
+	"github.com/blastgate/blastgate/report"
 )
 
-// gin: routes on *gin.Engine and *gin.RouterGroup (the Engine's are the
-// RouterGroup's, promoted) and on the gin.IRouter and gin.IRoutes
-// interfaces.
-//
-//	r.GET("/users/:id", auth, h)      GET /users/:id, entry h, auth a middleware root
-//	r.Handle("GET", "/x", h)          GET /x
-//	r.Match([]string{"GET", "POST"}, "/x", h)
-//	r.Any("/x", h)                    /x (any method)
-//	v1 := r.Group("/v1", mw)          prefix /v1 and middleware mw
-//	r.Use(mw)                         middleware of every route of r
-//	r.Static("/assets", dir)          GET and HEAD /assets/*filepath
-type ginDetector struct{}
+// ginDetector finds the routes of gin.
+var ginDetector = &Detector{
+	Name:    "gin",
+	Kind:    report.KindRoute,
+	Imports: []string{ginPkg},
+	Doc: `gin: routes on *gin.Engine and *gin.RouterGroup (the Engine's are the
+RouterGroup's, promoted) and on the gin.IRouter and gin.IRoutes
+interfaces.
+
+	r.GET("/users/:id", auth, h)      GET /users/:id, entry h, auth a middleware root
+	r.Handle("GET", "/x", h)          GET /x
+	r.Match([]string{"GET", "POST"}, "/x", h)
+	r.Any("/x", h)                    /x (any method)
+	v1 := r.Group("/v1", mw)          prefix /v1 and middleware mw
+	r.Use(mw)                         middleware of every route of r
+	r.Static("/assets", dir)          GET and HEAD /assets/*filepath`,
+	router: ginDialect{},
+}
+
+// ginDialect is gin's dialect of the route engine (routers.go).
+type ginDialect struct{}
 
 const ginPkg = "github.com/gin-gonic/gin"
 
-func init() { routerDetectors = append(routerDetectors, ginDetector{}) }
-
-func (ginDetector) pkgs() []string { return []string{ginPkg} }
+func (ginDialect) pkgs() []string { return []string{ginPkg} }
 
 var ginMethods = map[string]bool{
 	"GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true, "HEAD": true, "OPTIONS": true,
 }
 
-func (ginDetector) op(c routerCall) (routerOp, bool) {
+func (ginDialect) op(c routerCall) (routerOp, bool) {
 	m, ok := c.method("(*"+ginPkg+".RouterGroup)", "(*"+ginPkg+".Engine)", "("+ginPkg+".IRoutes)", "("+ginPkg+".IRouter)")
 	if !ok {
 		return routerOp{}, false
@@ -77,7 +86,7 @@ func (ginDetector) op(c routerCall) (routerOp, bool) {
 
 // join is gin's joinPaths: path.Join, keeping the relative path's
 // trailing slash; the root group's path is "/".
-func (ginDetector) join(prefix, rel string) string {
+func (ginDialect) join(prefix, rel string) string {
 	if prefix == "" {
 		prefix = "/"
 	}
@@ -91,10 +100,10 @@ func (ginDetector) join(prefix, rel string) string {
 	return final
 }
 
-func (ginDetector) clean(p string) string { return p }
+func (ginDialect) clean(p string) string { return p }
 
 // isHandler: gin.HandlerFunc, or func(*gin.Context).
-func (ginDetector) isHandler(t types.Type) bool {
+func (ginDialect) isHandler(t types.Type) bool {
 	if t == nil {
 		return false
 	}

@@ -4,23 +4,34 @@ import (
 	"go/ast"
 	"go/types"
 	"strings"
+
+	"github.com/blastgate/blastgate/report"
 )
 
-// gorilla/mux: routes on *mux.Router, built by chains of *mux.Route
-// calls.
-//
-//	r.HandleFunc("/users/{id}", h).Methods("GET")    GET /users/{id}
-//	r.Handle("/x", h)                                /x (any method)
-//	r.Path("/x").Methods("GET", "POST").Handler(h)   GET /x and POST /x
-//	r.Methods("GET").Path("/x").HandlerFunc(h)
-//	r.Path("/x").Handler(h).Methods("GET")
-//	r.PathPrefix("/static/").Handler(fs)             /static/
-//	s := r.PathPrefix("/api").Subrouter()            prefix /api
-//	s := r.Methods("GET").Subrouter()                GET for routes without methods
-//	r.Use(mw)                                        middleware of every route of r
-//
-// Host, header, query and scheme matchers are left out of the id.
-type muxDetector struct{}
+// muxDetector finds the routes of gorilla/mux.
+var muxDetector = &Detector{
+	Name:    "gorilla/mux",
+	Kind:    report.KindRoute,
+	Imports: []string{muxPkg},
+	Doc: `gorilla/mux: routes on *mux.Router, built by chains of *mux.Route
+calls.
+
+	r.HandleFunc("/users/{id}", h).Methods("GET")    GET /users/{id}
+	r.Handle("/x", h)                                /x (any method)
+	r.Path("/x").Methods("GET", "POST").Handler(h)   GET /x and POST /x
+	r.Methods("GET").Path("/x").HandlerFunc(h)
+	r.Path("/x").Handler(h).Methods("GET")
+	r.PathPrefix("/static/").Handler(fs)             /static/
+	s := r.PathPrefix("/api").Subrouter()            prefix /api
+	s := r.Methods("GET").Subrouter()                GET for routes without methods
+	r.Use(mw)                                        middleware of every route of r
+
+Host, header, query and scheme matchers are left out of the id.`,
+	router: muxDialect{},
+}
+
+// muxDialect is gorilla/mux's dialect of the route engine (routers.go).
+type muxDialect struct{}
 
 const (
 	muxPkg    = "github.com/gorilla/mux"
@@ -28,11 +39,9 @@ const (
 	muxRoute  = "(*" + muxPkg + ".Route)"
 )
 
-func init() { routerDetectors = append(routerDetectors, muxDetector{}) }
+func (muxDialect) pkgs() []string { return []string{muxPkg} }
 
-func (muxDetector) pkgs() []string { return []string{muxPkg} }
-
-func (muxDetector) op(c routerCall) (routerOp, bool) {
+func (muxDialect) op(c routerCall) (routerOp, bool) {
 	op := routerOp{upper: true}
 	if m, ok := c.method(muxRouter); ok {
 		switch m {
@@ -129,11 +138,11 @@ func muxLaterMethods(c routerCall, call *ast.CallExpr) (methods []ast.Expr, dyna
 
 // join: a sub-router's routes extend its prefix, without the prefix's
 // trailing slashes.
-func (muxDetector) join(prefix, path string) string {
+func (muxDialect) join(prefix, path string) string {
 	return strings.TrimRight(prefix, "/") + path
 }
 
-func (muxDetector) clean(path string) string { return path }
+func (muxDialect) clean(path string) string { return path }
 
 // mux's handlers are net/http's.
-func (muxDetector) isHandler(types.Type) bool { return false }
+func (muxDialect) isHandler(types.Type) bool { return false }

@@ -28,6 +28,27 @@ import (
 // implements (an embedded Unimplemented server of a dependency) keeps
 // the dependency's method as its entry, with no module code to reach.
 
+// grpcDetector finds the RPC methods of grpc-go and Connect servers.
+var grpcDetector = &Detector{
+	Name:    "grpc",
+	Kind:    report.KindRPC,
+	Imports: []string{grpcPath, connectPath},
+	Doc: `grpc-go and Connect: each method of a service registered on a server
+(a generated RegisterXServer(s, impl), s.RegisterService(&desc, impl))
+or served through a generated Connect handler (NewXHandler(impl, ...))
+is a feature, id /package.Service/Method as the server's GetServiceInfo
+names it, entry the implementation's method. The generated code (in the
+module or a dependency) is read from source for the service's methods.
+When impl is an interface value, every module type implementing the
+service's interface is an implementation (a feature each). Services a
+dependency registers for the module (reflection.Register(s),
+channelz, orca) are found one level into the dependency's source; a
+method no module type implements keeps the dependency's method as its
+entry. Not seen: services registered through reflection on descriptors
+built at run time, and registration deeper than one dependency call.`,
+	run: (*Graph).rpcs,
+}
+
 // rpcRegistration is a call that registers a service's implementation.
 type rpcRegistration struct {
 	cs    callSite

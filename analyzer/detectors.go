@@ -1,0 +1,286 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/types"
+	"runtime/debug"
+	"strings"
+
+	"github.com/blastgate/blastgate/report"
+)
+
+//go:generate go test -run TestDetectorDocs -update .
+
+// A Detector finds the features of one kind that one library (or the
+// language itself) declares: the routes of a router, the methods of an
+// RPC framework, the subcommands of a CLI library. It is data, in the
+// manner of go/analysis's Analyzer: a name, a doc, the imports that make
+// it worth running, and its hooks. Every detector is listed once, in
+// order, in detectors below; docs/detectors.md is generated from the
+// list (go generate ./analyzer).
+//
+// A detector has exactly one of three hooks:
+//
+//   - router: a dialect of the route engine (routers.go), which follows
+//     router values, composes prefixes, and makes the route features for
+//     every router alike; the dialect says what one call does (register,
+//     group, mount, use), how the router joins a prefix and a path, and
+//     which type is its handler. The test side (evidence_requests.go)
+//     matches test requests through the same dialect.
+//   - cli: a dialect of the command-tree engine (commands_cli.go): which
+//     literals are commands and which calls add subcommands. The test
+//     side (evidence_args.go) matches test arguments through the trees
+//     it builds.
+//   - run: a detector of its own, that returns its features.
+//
+// A detector that panics is a bug in blastgate: see runDetectors.
+type Detector struct {
+	// Name is short and unique: "chi", "grpc", "cobra".
+	Name string
+	// Kind is the kind of the features it finds (report.KindRoute,
+	// KindRPC, KindCommand).
+	Kind string
+	// Imports are the import paths of the library. The detector runs
+	// only when a loaded package imports one of them (directly, or
+	// through a dependency's types); none: it always runs.
+	Imports []string
+	// Doc says what it recognises: the registration calls, groups,
+	// mounts, the id syntax, and what it does not see.
+	Doc string
+
+	router routerDetector
+	cli    cliDialect
+	run    func(g *Graph) []Feature
+}
+
+// detectors are every detector, in the order they run. A new detector is
+// a file (routers_<name>.go, rpc_<name>.go, commands_<name>.go) declaring
+// a *Detector, and a line here.
+var detectors = []*Detector{
+	chiDetector,
+	echoDetector,
+	fiberDetector,
+	ginDetector,
+	muxDetector,
+	netHTTPDetector,
+	grpcDetector,
+	mainDetector,
+	cobraDetector,
+	urfaveDetector,
+}
+
+// activeDetectors are the detectors of g that run: those whose library a
+// loaded package imports.
+func (g *Graph) activeDetectors() []*Detector {
+	if g.active != nil {
+		return *g.active
+	}
+	list := g.detectors
+	if list == nil {
+		list = detectors
+	}
+	imported := g.importedPaths()
+	var out []*Detector
+	for _, d := range list {
+		use := len(d.Imports) == 0
+		for _, p := range d.Imports {
+			use = use || imported[p]
+		}
+		if use {
+			out = append(out, d)
+		}
+	}
+	g.active = &out
+	return out
+}
+
+// importedPaths are the import paths the module's packages import,
+// directly or through the packages they import (as the type checker saw
+// them: a dependency that hands out a chi.Router makes chi imported).
+func (g *Graph) importedPaths() map[string]bool {
+	seen := map[string]bool{}
+	visited := map[*types.Package]bool{}
+	for _, pkg := range g.prog.Packages {
+		for p := range pkg.Imports {
+			seen[p] = true
+		}
+		if pkg.Types == nil {
+			continue
+		}
+		stack := pkg.Types.Imports()
+		for len(stack) > 0 {
+			p := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if visited[p] {
+				continue
+			}
+			visited[p] = true
+			seen[p.Path()] = true
+			stack = append(stack, p.Imports()...)
+		}
+	}
+	return seen
+}
+
+// routerDialects are the active route engine's dialects, in order.
+func (g *Graph) routerDialects() []routerDetector {
+	var out []routerDetector
+	for _, d := range g.activeDetectors() {
+		if d.router != nil {
+			out = append(out, d.router)
+		}
+	}
+	return out
+}
+
+// cliDialects are the active command-tree engine's dialects, in order.
+func (g *Graph) cliDialects() []cliDialect {
+	var out []cliDialect
+	for _, d := range g.activeDetectors() {
+		if d.cli != nil {
+			out = append(out, d.cli)
+		}
+	}
+	return out
+}
+
+// DetectorError is a detector that panicked. The features it would have
+// found are missing, so the analysis stops (exit 2) rather than let a
+// gate pass without them.
+type DetectorError struct {
+	// Detector names the detector, or the engine it runs in when the
+	// panic came from the engine's shared code ("the route engine (chi,
+	// gin)").
+	Detector string
+	Value    any
+	Stack    string
+}
+
+func (e *DetectorError) Error() string {
+	return fmt.Sprintf("detector %s panicked: %v\n"+
+		"This is a bug in blastgate: please report it, with this message and the stack below. "+
+		"The features the detector finds are missing from this analysis, so it stops here "+
+		"rather than let the gate pass without them.\n%s", e.Detector, e.Value, e.Stack)
+}
+
+// detectorPanic is a panic of a detector's hook, tagged with the
+// detector (blame).
+type detectorPanic struct {
+	det   string
+	val   any
+	stack string
+}
+
+// blame re-panics r, a value recovered from a dialect's hook, tagged with
+// the detector the dialect belongs to. Use as
+//
+//	defer func() { blame(d, recover()) }()
+func blame(dialect any, r any) {
+	if r == nil {
+		return
+	}
+	if _, ok := r.(detectorPanic); ok {
+		panic(r)
+	}
+	name := fmt.Sprintf("%T", dialect)
+	for _, d := range allDetectors() {
+		if (d.router != nil && any(d.router) == dialect) || (d.cli != nil && any(d.cli) == dialect) {
+			name = d.Name
+		}
+	}
+	panic(detectorPanic{det: name, val: r, stack: string(debug.Stack())})
+}
+
+// testDetectors are detectors a test adds (blame finds their names).
+var testDetectors []*Detector
+
+func allDetectors() []*Detector {
+	return append(append([]*Detector(nil), detectors...), testDetectors...)
+}
+
+// guard runs fn, the work of the detectors ds, and turns a panic into a
+// *DetectorError naming the detector it came from.
+func guard(ds []*Detector, fn func()) (err error) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		if p, ok := r.(detectorPanic); ok {
+			err = &DetectorError{Detector: p.det, Value: p.val, Stack: p.stack}
+			return
+		}
+		name := ds[0].Name
+		if len(ds) > 1 || ds[0].run == nil {
+			var names []string
+			for _, d := range ds {
+				names = append(names, d.Name)
+			}
+			name = fmt.Sprintf("the %s engine (%s)", ds[0].Kind, strings.Join(names, ", "))
+		}
+		err = &DetectorError{Detector: name, Value: r, Stack: string(debug.Stack())}
+	}()
+	fn()
+	return nil
+}
+
+// runDetectors runs the active detectors in order: the route engine once
+// for every router dialect (where the first one is listed), each run
+// detector on its own, the command-tree engine once for every CLI
+// dialect. Each runs under recover: a panic is a *DetectorError, and the
+// analysis fails (fail closed, exit 2): a missing detector's features
+// would otherwise let the gate pass on a change that reaches them.
+func (g *Graph) runDetectors() ([]Feature, error) {
+	active := g.activeDetectors()
+	var routers, clis []*Detector
+	for _, d := range active {
+		switch {
+		case d.router != nil:
+			routers = append(routers, d)
+		case d.cli != nil:
+			clis = append(clis, d)
+		}
+	}
+	var out []Feature
+	for _, d := range active {
+		var err error
+		switch {
+		case d.router != nil:
+			if d == routers[0] {
+				err = guard(routers, func() { out = append(out, g.routes()...) })
+			}
+		case d.cli != nil:
+			if d == clis[0] {
+				err = guard(clis, func() { out = g.withSubcommands(out) })
+			}
+		case d.run != nil:
+			err = guard([]*Detector{d}, func() { out = append(out, d.run(g)...) })
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// mainDetector: every main package is a command.
+var mainDetector = &Detector{
+	Name: "main",
+	Kind: report.KindCommand,
+	Doc: `Every main package of the module is a command feature, id its
+directory relative to the module root (the last element of its import
+path for the root package), entry its main function. Its roots are main,
+its package's init and the initializers of the module packages it
+imports. A main package that does not type-check is analysed at package
+level. Subcommands are features of their own (cobra, urfave): a command's
+reach stops at their run functions.`,
+	run: func(g *Graph) []Feature {
+		var out []Feature
+		for _, pkg := range g.prog.Packages {
+			if cmd, ok := g.command(pkg); ok {
+				out = append(out, cmd)
+			}
+		}
+		return out
+	},
+}
