@@ -80,7 +80,34 @@ type cliDialect interface {
 	// edges returns the (parent, children) expressions of a call or an
 	// assignment that adds subcommands outside a literal.
 	edges(pkg *packages.Package, n ast.Node) (parent ast.Expr, children []ast.Expr, span ast.Node)
+
+	// The test side (evidence_args.go): how a test runs a command.
+	//
+	// runField reports whether field of a value of type t is a
+	// command's run function (a test calling it runs the command).
+	runField(t types.Type, field string) bool
+	// invocation says what a test's call of fn, a method called on a
+	// command value, does with the command, or false when fn is none
+	// of the library's.
+	invocation(fn *types.Func, call *ast.CallExpr) (cliInvocation, bool)
 }
+
+// cliInvocation is what a test's call does with a command.
+type cliInvocation int
+
+const (
+	cliNoInvocation cliInvocation = iota
+	// cliSetArgs sets the arguments (call.Args[0], without the program
+	// name) that a later cliExecute runs the command with (cobra's
+	// SetArgs).
+	cliSetArgs
+	// cliExecute runs the command with the arguments set (cobra's
+	// Execute).
+	cliExecute
+	// cliRunArgs runs the command with the arguments of its last
+	// argument, the program name first (urfave's Run).
+	cliRunArgs
+)
 
 // cliLiteral and cliEdges call a dialect's hooks; a panic names its
 // detector.

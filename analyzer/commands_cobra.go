@@ -85,3 +85,24 @@ func (cobraDialect) edges(pkg *packages.Package, n ast.Node) (ast.Expr, []ast.Ex
 	}
 	return sel.X, call.Args, call
 }
+
+// runField: Run and RunE run the command.
+func (cobraDialect) runField(t types.Type, field string) bool {
+	return isNamed(t, cobraPath, "Command") && cobraRun[field]
+}
+
+// invocation: cmd.SetArgs(args) then cmd.Execute() (ExecuteC,
+// ExecuteContext, ExecuteContextC); any other method of the library is
+// no invocation.
+func (cobraDialect) invocation(fn *types.Func, call *ast.CallExpr) (cliInvocation, bool) {
+	if fn.Pkg().Path() != cobraPath {
+		return cliNoInvocation, false
+	}
+	switch fn.Name() {
+	case "SetArgs":
+		return cliSetArgs, true
+	case "Execute", "ExecuteC", "ExecuteContext", "ExecuteContextC":
+		return cliExecute, true
+	}
+	return cliNoInvocation, true
+}

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"go/ast"
 	"go/token"
+	"go/types"
 
 	"golang.org/x/tools/go/packages"
 
@@ -86,4 +87,18 @@ func (urfaveDialect) edges(pkg *packages.Package, n ast.Node) (ast.Expr, []ast.E
 		return nil, nil, nil
 	}
 	return sel.X, as.Rhs, as
+}
+
+// runField: Action runs the command.
+func (urfaveDialect) runField(t types.Type, field string) bool {
+	return (isNamed(t, urfaveV2, "Command") || isNamed(t, urfaveV3, "Command")) && field == "Action"
+}
+
+// invocation: app.Run(args) and cmd.Run(ctx, args) (RunContext), the
+// program name first.
+func (urfaveDialect) invocation(fn *types.Func, call *ast.CallExpr) (cliInvocation, bool) {
+	if p := fn.Pkg().Path(); (p == urfaveV2 || p == urfaveV3) && (fn.Name() == "Run" || fn.Name() == "RunContext") && len(call.Args) > 0 {
+		return cliRunArgs, true
+	}
+	return cliNoInvocation, false
 }

@@ -95,31 +95,30 @@ func (ts *cliTestScan) body(d *ast.FuncDecl, bound map[types.Object][]string, de
 		sel, isSel := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 		fn, _ := typeutil.Callee(info, call).(*types.Func)
 		switch {
-		case isSel && isRunField(info, sel):
+		case isSel && ts.isRunField(info, sel):
 			cs, _ := ts.resolve(d, sel.X, 0)
 			ts.out.runs = append(ts.out.runs, cs...)
-		case fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == cobraPath && isSel:
-			root := chainRoot(sel.X)
-			if root == nil || info.Uses[root] == nil {
-				break
-			}
-			switch fn.Name() {
-			case "SetArgs":
-				if len(call.Args) == 1 {
-					if args, ok := ts.strings(call.Args[0], bound); ok {
-						setArgs[info.Uses[root]] = args
-					}
+		case fn != nil && fn.Pkg() != nil && isSel && ts.invoked(fn, call) != nil:
+			switch *ts.invoked(fn, call) {
+			case cliSetArgs, cliExecute:
+				root := chainRoot(sel.X)
+				if root == nil || info.Uses[root] == nil {
+					break
 				}
-			case "Execute", "ExecuteC", "ExecuteContext", "ExecuteContextC":
-				if _, isIdent := ast.Unparen(sel.X).(*ast.Ident); isIdent {
+				if *ts.invoked(fn, call) == cliSetArgs {
+					if len(call.Args) == 1 {
+						if args, ok := ts.strings(call.Args[0], bound); ok {
+							setArgs[info.Uses[root]] = args
+						}
+					}
+				} else if _, isIdent := ast.Unparen(sel.X).(*ast.Ident); isIdent {
 					executes = append(executes, root)
 				}
-			}
-		case fn != nil && fn.Pkg() != nil && (fn.Pkg().Path() == urfaveV2 || fn.Pkg().Path() == urfaveV3) && isSel &&
-			(fn.Name() == "Run" || fn.Name() == "RunContext") && len(call.Args) > 0:
-			if args, ok := ts.strings(call.Args[len(call.Args)-1], bound); ok && len(args) > 0 {
-				cs, fresh := ts.resolve(d, sel.X, 0)
-				ts.out.execs = append(ts.out.execs, cliExec{cmds: cs, fresh: fresh, args: args[1:]})
+			case cliRunArgs:
+				if args, ok := ts.strings(call.Args[len(call.Args)-1], bound); ok && len(args) > 0 {
+					cs, fresh := ts.resolve(d, sel.X, 0)
+					ts.out.execs = append(ts.out.execs, cliExec{cmds: cs, fresh: fresh, args: args[1:]})
+				}
 			}
 		case fn != nil && depth < 2:
 			ts.helper(call, fn, bound, depth)
@@ -134,21 +133,41 @@ func (ts *cliTestScan) body(d *ast.FuncDecl, bound map[types.Object][]string, de
 	}
 }
 
-// isRunField reports whether sel selects a command's run field: cobra's
-// Run or RunE, urfave's Action.
-func isRunField(info *types.Info, sel *ast.SelectorExpr) bool {
+// isRunField reports whether sel selects a command's run field (cobra's
+// Run or RunE, urfave's Action).
+func (ts *cliTestScan) isRunField(info *types.Info, sel *ast.SelectorExpr) bool {
 	s := info.Selections[sel]
 	if s == nil || s.Kind() != types.FieldVal {
 		return false
 	}
 	t := info.TypeOf(sel.X)
-	switch {
-	case isNamed(t, cobraPath, "Command"):
-		return cobraRun[sel.Sel.Name]
-	case isNamed(t, urfaveV2, "Command"), isNamed(t, urfaveV3, "Command"):
-		return sel.Sel.Name == "Action"
+	for _, d := range ts.s.g.cliDialects() {
+		if cliRunField(d, t, sel.Sel.Name) {
+			return true
+		}
 	}
 	return false
+}
+
+// invoked is what a call of fn does with a command, by the dialect of
+// fn's library, or nil when fn is no library's.
+func (ts *cliTestScan) invoked(fn *types.Func, call *ast.CallExpr) *cliInvocation {
+	for _, d := range ts.s.g.cliDialects() {
+		if inv, ok := cliInvoked(d, fn, call); ok {
+			return &inv
+		}
+	}
+	return nil
+}
+
+func cliRunField(d cliDialect, t types.Type, field string) bool {
+	defer func() { blame(d, recover()) }()
+	return d.runField(t, field)
+}
+
+func cliInvoked(d cliDialect, fn *types.Func, call *ast.CallExpr) (cliInvocation, bool) {
+	defer func() { blame(d, recover()) }()
+	return d.invocation(fn, call)
 }
 
 // helper scans a function of the test's _test.go files the test calls,

@@ -132,9 +132,8 @@ func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.Ca
 			return true
 		}
 		cs := callSite{pkg: d.pkg, file: d.file, encl: -1, call: c}
-		_, subtrees := op.det.(netHTTPDialect)
-		subtrees = subtrees || op.subtree
-		_, first := op.det.(muxDialect)
+		subtrees := matchingOf(op.det).subtrees || op.subtree
+		first := matchingOf(op.det).firstMatch
 		rel, line := g.prog.Rel(c.Pos())
 		for _, chain := range s.chains(arg.exprRef, 0) {
 			if len(chain) == 0 || chainDynamic(chain) {

@@ -408,7 +408,7 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 			return
 		}
 		cs := callSite{pkg: pkg, file: file, encl: -1, call: call}
-		_, subtrees := op.det.(netHTTPDialect)
+		subtrees := matchingOf(op.det).subtrees
 		for _, chain := range s.chains(s.bind(ref(op.recv), env).exprRef, 0) {
 			for _, id := range s.routeIDs(cs, regInstance{site: cs, env: env}, op, chain) {
 				p, ok := parsePattern(id)
@@ -416,7 +416,7 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 					continue
 				}
 				p.exact = p.exact || !subtrees
-				_, first := op.det.(muxDialect)
+				first := matchingOf(op.det).firstMatch
 				w.addRoute(testRoute{root: chain[0].id, pattern: p, handler: handler, firstMatch: first})
 			}
 		}

@@ -71,6 +71,33 @@ type routerDetector interface {
 	isHandler(t types.Type) bool
 }
 
+// requestMatcher is a dialect's optional hook for the test side: how the
+// router matches a request against its patterns when it is not the
+// default (a pattern matches its own path only; the most specific
+// pattern wins).
+type requestMatcher interface {
+	matching() routeMatching
+}
+
+// routeMatching is how a router matches requests.
+type routeMatching struct {
+	// subtrees: a pattern ending in "/" matches every path below it
+	// (net/http's ServeMux).
+	subtrees bool
+	// firstMatch: the first registered route that matches wins, not the
+	// most specific (gorilla/mux).
+	firstMatch bool
+}
+
+// matchingOf is how the router of a dialect matches requests.
+func matchingOf(d routerDetector) routeMatching {
+	if m, ok := d.(requestMatcher); ok {
+		defer func() { blame(d, recover()) }()
+		return m.matching()
+	}
+	return routeMatching{}
+}
+
 // routerCall is a call a detector looks at.
 type routerCall struct {
 	fn   *types.Func
@@ -425,7 +452,7 @@ func (g *Graph) routerRoutes() []Feature {
 					}
 					seen[id] = true
 					f := s.feature(cs, inst, op, chain, id, uses, useSites)
-					_, f.subtrees = op.det.(netHTTPDialect)
+					f.subtrees = matchingOf(op.det).subtrees
 					f.subtrees = f.subtrees || op.subtree
 					key := f.ID + "\x00" + f.Entry + "\x00" + f.Position.File + fmt.Sprint(f.Position.Line)
 					if j, dup := index[key]; dup {

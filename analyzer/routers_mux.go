@@ -146,3 +146,6 @@ func (muxDialect) clean(path string) string { return path }
 
 // mux's handlers are net/http's.
 func (muxDialect) isHandler(types.Type) bool { return false }
+
+// matching: gorilla/mux tries routes in the order they were added.
+func (muxDialect) matching() routeMatching { return routeMatching{firstMatch: true} }

@@ -47,3 +47,6 @@ func (netHTTPDialect) join(prefix, path string) string { return prefix + path }
 func (netHTTPDialect) clean(path string) string { return RouteID(path) }
 
 func (netHTTPDialect) isHandler(types.Type) bool { return false }
+
+// matching: a pattern ending in "/" matches the subtree below it.
+func (netHTTPDialect) matching() routeMatching { return routeMatching{subtrees: true} }
