@@ -66,6 +66,15 @@ func detectorDocs(list []*Detector) string {
 	b.WriteString("library. A detector that panics stops the analysis (exit 2) naming\n")
 	b.WriteString("itself: the features it finds would be missing, and the gate must not\n")
 	b.WriteString("pass without them. How to add one: CONTRIBUTING.md.\n\n")
+	b.WriteString("Every router is a dialect of one route engine (analyzer/routers.go): it\n")
+	b.WriteString("follows router values through variables, struct fields, parameters,\n")
+	b.WriteString("closures and returned values, composes group and mount prefixes, and\n")
+	b.WriteString("registers a wrapper function's route once per call of the wrapper, with\n")
+	b.WriteString("the call's arguments. Router values are followed flow-insensitively (a\n")
+	b.WriteString("function given two groups registers on both). A part of a path known\n")
+	b.WriteString("only at run time keeps its place as `<expr>`; a path with no static text\n")
+	b.WriteString("is a dynamic route, named by its position. Routes registered from data\n")
+	b.WriteString("read at run time are not seen: declare them in .blastgate.yaml.\n\n")
 	b.WriteString("| detector | kind | imports |\n|---|---|---|\n")
 	for _, d := range list {
 		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s |\n", d.Name, anchor(d.Name), d.Kind, importsText(d))
@@ -84,6 +93,8 @@ func detectorDocs(list []*Detector) string {
 			}
 			if code {
 				line = line[1:]
+			} else {
+				line = mdEscape.Replace(line)
 			}
 			b.WriteString(line + "\n")
 		}
@@ -93,6 +104,10 @@ func detectorDocs(list []*Detector) string {
 	}
 	return b.String()
 }
+
+// mdEscape keeps Doc text literal in markdown: *T is no emphasis,
+// <expr> no HTML.
+var mdEscape = strings.NewReplacer("*", "\\*", "<", "&lt;")
 
 func importsText(d *Detector) string {
 	if len(d.Imports) == 0 {

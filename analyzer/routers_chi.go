@@ -23,7 +23,9 @@ Group and With hand out).
 	r.With(mw).Get(...)                middleware for that route
 	r.Mount("/admin", sub)             sub's routes under /admin; a handler
 	                                   that is no router seen: /admin/*
-	r.Use(mw)                          middleware of every route of r`,
+	r.Use(mw)                          middleware of every route of r
+
+Ids keep chi's parameter syntax: {id}, {id:regexp}, *.`,
 	router: chiDialect{},
 }
 

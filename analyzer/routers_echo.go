@@ -21,7 +21,9 @@ var echoDetector = &Detector{
 	g := e.Group("/api", mw)       prefix /api and middleware mw
 	e.Use(mw), e.Pre(mw), g.Use(mw)
 	e.Static("/assets", dir)       GET /assets*
-	e.File("/favicon.ico", file)   GET /favicon.ico`,
+	e.File("/favicon.ico", file)   GET /favicon.ico
+
+Ids keep echo's parameter syntax: :id, *.`,
 	router: echoDialect{},
 }
 

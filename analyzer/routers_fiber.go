@@ -29,7 +29,9 @@ interface (what Group and Route hand out).
 	app.Static("/assets", dir)        GET and HEAD /assets/*
 
 Every call returns a router (the receiver, or the derived router for
-Group and Route), so calls chain.`,
+Group and Route), so calls chain.
+
+Ids keep fiber's parameter syntax: :id, :id?, *, +.`,
 	router: fiberDialect{},
 }
 

@@ -23,7 +23,9 @@ interfaces.
 	r.Any("/x", h)                    /x (any method)
 	v1 := r.Group("/v1", mw)          prefix /v1 and middleware mw
 	r.Use(mw)                         middleware of every route of r
-	r.Static("/assets", dir)          GET and HEAD /assets/*filepath`,
+	r.Static("/assets", dir)          GET and HEAD /assets/*filepath
+
+Ids keep gin's parameter syntax: :id, *path.`,
 	router: ginDialect{},
 }
 

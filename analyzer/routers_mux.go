@@ -26,7 +26,9 @@ calls.
 	s := r.Methods("GET").Subrouter()                GET for routes without methods
 	r.Use(mw)                                        middleware of every route of r
 
-Host, header, query and scheme matchers are left out of the id.`,
+Host, header, query and scheme matchers are left out of the id.
+
+Ids keep gorilla/mux's parameter syntax: {id}, {id:regexp}.`,
 	router: muxDialect{},
 }
 

@@ -17,7 +17,9 @@ matches it: "GET /items/{id}", "example.com/x", "/static/".
 
 	mux.Handle("GET /x", h)     GET /x
 	mux.HandleFunc("/x/", f)    /x/ (any method)
-	http.HandleFunc("/x", f)    /x, on the default mux`,
+	http.HandleFunc("/x", f)    /x, on the default mux
+
+Ids keep the pattern's syntax: {id}, {path...}, {$}, a host.`,
 	router: netHTTPDialect{},
 }
 
