@@ -136,8 +136,9 @@ func (panicDialect) isHandler(types.Type) bool       { return false }
 
 // TestDetectorPanic checks the panic policy: a detector that panics, in
 // its own run or in a hook the route engine calls, fails the analysis
-// with a *DetectorError naming it and saying what to do; a detector whose
-// library no package imports does not run.
+// with a *DetectorError naming it and saying what to do (on the test
+// side, Credit's error); a detector whose library no package imports
+// does not run.
 func TestDetectorPanic(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "go.mod", []byte("module example.com/p\n\ngo 1.22\n"))
@@ -153,7 +154,21 @@ func main() {
 	_ = http.ListenAndServe(":8080", mux)
 }
 `))
-	prog, err := Load(context.Background(), dir, dir, false)
+	writeFile(t, dir, "main_test.go", []byte(`package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func TestHello(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /hello", hello)
+	mux.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/hello", nil))
+}
+`))
+	prog, err := Load(context.Background(), dir, dir, true)
 	require.NoError(t, err)
 
 	runPanics := &Detector{Name: "boom", Kind: report.KindRoute, Imports: []string{"net/http"}, Doc: "panics",
@@ -183,6 +198,13 @@ func main() {
 				ids = append(ids, f.ID)
 			}
 			require.Equal(t, []string{"GET /hello", "p"}, ids)
+			// The test side reaches the router through the dialect too:
+			// its panic fails the credit the same way.
+			g.detectors, g.active = []*Detector{opPanics}, nil
+			err = g.Credit(features, EvidenceOptions{})
+			var de *DetectorError
+			require.True(t, errors.As(err, &de), "%v", err)
+			require.Equal(t, "boom-router", de.Detector)
 			continue
 		}
 		require.Error(t, err)

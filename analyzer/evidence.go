@@ -112,7 +112,18 @@ func (g *Graph) Tests() []TestRef {
 
 // Credit fills in the tests credited for each feature, with the strongest
 // evidence each has. It needs a program loaded with tests.
-func (g *Graph) Credit(features []Feature, opts EvidenceOptions) error {
+func (g *Graph) Credit(features []Feature, opts EvidenceOptions) (err error) {
+	// A detector's hook that panics on the test side (request matching,
+	// a CLI invocation) fails the analysis as it does on discovery.
+	defer func() {
+		if r := recover(); r != nil {
+			p, ok := r.(detectorPanic)
+			if !ok {
+				panic(r)
+			}
+			err = &DetectorError{Detector: p.det, Value: p.val, Stack: p.stack}
+		}
+	}()
 	tests := g.testFuncs()
 	known := map[TestRef]bool{}
 	for _, t := range tests {
