@@ -81,6 +81,11 @@ type cliDialect interface {
 	// assignment that adds subcommands outside a literal.
 	edges(pkg *packages.Package, n ast.Node) (parent ast.Expr, children []ast.Expr, span ast.Node)
 
+	// childrenField reports whether a command's field of this name lists
+	// its subcommands (urfave's Commands): app.Commands = append(
+	// app.Commands, c) keeps the children it has.
+	childrenField(name string) bool
+
 	// The test side (evidence_args.go): how a test runs a command.
 	//
 	// runField reports whether field of a value of type t is a
@@ -414,6 +419,22 @@ func (s *cliScan) link(pkg *packages.Package, f *ast.File) {
 	s.flagWiring(pkg, f)
 }
 
+// childrenField reports whether a field of the name lists a command's
+// subcommands, in any dialect.
+func (s *cliScan) childrenField(name string) bool {
+	for _, d := range s.g.cliDialects() {
+		if cliChildrenField(d, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func cliChildrenField(d cliDialect, name string) bool {
+	defer func() { blame(d, recover()) }()
+	return d.childrenField(name)
+}
+
 // listed resolves an element list ([]*cli.Command{a, b}, append(x, a))
 // or a single command expression.
 func (s *cliScan) listed(pkg *packages.Package, e ast.Expr) []*cliCmd {
@@ -431,7 +452,7 @@ func (s *cliScan) listed(pkg *packages.Package, e ast.Expr) []*cliCmd {
 			if _, builtin := pkg.TypesInfo.Uses[id].(*types.Builtin); builtin {
 				var out []*cliCmd
 				for i, a := range x.Args {
-					if sel, ok := ast.Unparen(a).(*ast.SelectorExpr); i == 0 && ok && urfaveChildren[sel.Sel.Name] {
+					if sel, ok := ast.Unparen(a).(*ast.SelectorExpr); i == 0 && ok && s.childrenField(sel.Sel.Name) {
 						continue // app.Commands = append(app.Commands, c): its own children
 					}
 					out = append(out, s.listed(pkg, a)...)

@@ -106,3 +106,6 @@ func (cobraDialect) invocation(fn *types.Func, call *ast.CallExpr) (cliInvocatio
 	}
 	return cliNoInvocation, true
 }
+
+// childrenField: cobra's children are added by AddCommand only.
+func (cobraDialect) childrenField(string) bool { return false }

@@ -102,3 +102,7 @@ func (urfaveDialect) invocation(fn *types.Func, call *ast.CallExpr) (cliInvocati
 	}
 	return cliNoInvocation, false
 }
+
+// childrenField: Commands (v2's App and Command, v3's Command) and v2's
+// Subcommands.
+func (urfaveDialect) childrenField(name string) bool { return urfaveChildren[name] }
