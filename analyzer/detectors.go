@@ -157,10 +157,14 @@ type DetectorError struct {
 }
 
 func (e *DetectorError) Error() string {
-	return fmt.Sprintf("detector %s panicked: %v\n"+
+	who := "detector " + e.Detector
+	if strings.HasPrefix(e.Detector, "the ") {
+		who = e.Detector // an engine
+	}
+	return fmt.Sprintf("%s panicked: %v\n"+
 		"This is a bug in blastgate: please report it, with this message and the stack below. "+
 		"The features the detector finds are missing from this analysis, so it stops here "+
-		"rather than let the gate pass without them.\n%s", e.Detector, e.Value, e.Stack)
+		"rather than let the gate pass without them.\n%s", who, e.Value, e.Stack)
 }
 
 // detectorPanic is a panic of a detector's hook, tagged with the

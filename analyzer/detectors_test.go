@@ -134,6 +134,18 @@ func (panicDialect) join(prefix, path string) string { return prefix + path }
 func (panicDialect) clean(path string) string        { return path }
 func (panicDialect) isHandler(types.Type) bool       { return false }
 
+// rewritePanics is a router dialect whose route's rewrite panics: the
+// engine calls it, so the engine is blamed, with its dialects.
+type rewritePanics struct{ panicDialect }
+
+func (rewritePanics) op(c routerCall) (routerOp, bool) {
+	if !strings.HasPrefix(c.name, "(*net/http.ServeMux).Handle") {
+		return routerOp{}, false
+	}
+	return routerOp{kind: opRoute, recv: c.recv(), paths: c.one(0), handler: c.arg(1),
+		rewrite: func(string) ([]string, string) { panic("rewrite: boom") }}, true
+}
+
 // TestDetectorPanic checks the panic policy: a detector that panics, in
 // its own run or in a hook the route engine calls, fails the analysis
 // with a *DetectorError naming it and saying what to do (on the test
@@ -175,6 +187,8 @@ func TestHello(t *testing.T) {
 		run: func(*Graph) []Feature { panic("run: boom") }}
 	opPanics := &Detector{Name: "boom-router", Kind: report.KindRoute, Imports: []string{"net/http"}, Doc: "panics",
 		router: panicDialect{}}
+	enginePanics := &Detector{Name: "boom-rewrite", Kind: report.KindRoute, Imports: []string{"net/http"}, Doc: "panics",
+		router: rewritePanics{}}
 	unused := &Detector{Name: "unused", Kind: report.KindRoute, Imports: []string{"example.com/nobody/imports"}, Doc: "panics",
 		run: func(*Graph) []Feature { panic("must not run") }}
 	testDetectors = []*Detector{opPanics}
@@ -186,6 +200,7 @@ func TestHello(t *testing.T) {
 	}{
 		{[]*Detector{netHTTPDetector, runPanics, mainDetector}, "boom"},
 		{[]*Detector{opPanics, mainDetector}, "boom-router"},
+		{[]*Detector{enginePanics, mainDetector}, "the route engine (boom-rewrite)"},
 		{[]*Detector{netHTTPDetector, unused, mainDetector}, ""},
 	} {
 		g := BuildGraph(prog)
@@ -211,7 +226,7 @@ func TestHello(t *testing.T) {
 		var de *DetectorError
 		require.True(t, errors.As(err, &de), "%T", err)
 		require.Equal(t, tc.name, de.Detector)
-		require.Contains(t, err.Error(), "detector "+tc.name+" panicked")
+		require.Contains(t, err.Error(), tc.name+" panicked")
 		require.Contains(t, err.Error(), "please report it")
 		require.Contains(t, de.Stack, "detectors_test.go", "the stack shows where the panic happened")
 	}
