@@ -83,12 +83,20 @@ func PackageFileKind(p string) string { return load.PackageFileKind(p) }
 
 func packageFileKind(p string) string { return load.PackageFileKind(p) }
 
+// The analyzer's names for load.Program's methods, so that its call
+// sites read as before the split; new code can call the exported ones.
+
 func (p *Program) buildFile() string                                  { return p.BuildFile() }
 func (p *Program) moduleOf(rel string) (*Module, string)              { return p.ModuleOf(rel) }
 func (p *Program) packageInDir(dir string) *packages.Package          { return p.PackageInDir(dir) }
 func (p *Program) relFile(name string) string                         { return p.RelFile(name) }
 func (p *Program) listDeps(ctx context.Context) ([]depPackage, error) { return p.ListDeps(ctx) }
 
+func (p *Program) directoryReplaces(file string) map[string]string { return p.DirectoryReplaces(file) }
+func (p *Program) isModuleDir(dir string) bool                     { return p.IsModuleDir(dir) }
+func (p *Program) importPathOf(dir string) string                  { return p.ImportPathOf(dir) }
+
+// filepathRel is filepath.Rel, slash-separated.
 func filepathRel(root, dir string) (string, error) {
 	rel, err := filepath.Rel(root, dir)
 	return filepath.ToSlash(rel), err
