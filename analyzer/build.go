@@ -4,10 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"go/build"
-	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -21,89 +18,6 @@ import (
 // each configured build that includes it, and the impacts are merged.
 // A file no configured build includes keeps the conservative treatment
 // of changes.go (its package is treated as changed, with a warning).
-
-// BuildConfig is a build other than the default one: a target platform
-// and build tags. Its zero value is the default build.
-type BuildConfig struct {
-	// GOOS and GOARCH are the target; "" keeps the environment's.
-	GOOS, GOARCH string
-	// Tags are the build tags set (go build -tags).
-	Tags []string
-}
-
-// String names the configuration as the go command would be told it:
-// "GOOS=windows GOARCH=amd64 -tags=integration".
-func (c BuildConfig) String() string {
-	var parts []string
-	if c.GOOS != "" {
-		parts = append(parts, "GOOS="+c.GOOS)
-	}
-	if c.GOARCH != "" {
-		parts = append(parts, "GOARCH="+c.GOARCH)
-	}
-	if len(c.Tags) > 0 {
-		parts = append(parts, "-tags="+strings.Join(c.Tags, ","))
-	}
-	if len(parts) == 0 {
-		return "the default build"
-	}
-	return strings.Join(parts, " ")
-}
-
-func (c BuildConfig) env() []string {
-	var env []string
-	if c.GOOS != "" {
-		env = append(env, "GOOS="+c.GOOS)
-	}
-	if c.GOARCH != "" {
-		env = append(env, "GOARCH="+c.GOARCH)
-	}
-	return env
-}
-
-func (c BuildConfig) flags() []string {
-	if len(c.Tags) == 0 {
-		return nil
-	}
-	return []string{"-tags=" + strings.Join(c.Tags, ",")}
-}
-
-// HostPlatform is the GOOS and GOARCH of the default build.
-func HostPlatform() (goos, goarch string) {
-	goos, goarch = os.Getenv("GOOS"), os.Getenv("GOARCH")
-	if goos == "" {
-		goos = runtime.GOOS
-	}
-	if goarch == "" {
-		goarch = runtime.GOARCH
-	}
-	return goos, goarch
-}
-
-// includes reports whether the build includes the Go file (absolute
-// path), by its name and build constraints, as the go command decides.
-func (c BuildConfig) includes(file string) bool {
-	ctx := build.Default
-	hostOS, hostArch := HostPlatform()
-	ctx.GOOS, ctx.GOARCH = hostOS, hostArch
-	if c.GOOS != "" {
-		ctx.GOOS = c.GOOS
-	}
-	if c.GOARCH != "" {
-		ctx.GOARCH = c.GOARCH
-	}
-	switch os.Getenv("CGO_ENABLED") {
-	case "1":
-		ctx.CgoEnabled = true
-	case "0":
-		ctx.CgoEnabled = false
-	default: // the go command turns cgo off when cross-compiling
-		ctx.CgoEnabled = build.Default.CgoEnabled && ctx.GOOS == hostOS && ctx.GOARCH == hostArch
-	}
-	ctx.BuildTags = c.Tags
-	ok, err := ctx.MatchFile(filepath.Dir(file), filepath.Base(file))
-	return err == nil && ok
-}
 
 // Excluded returns the changed Go files (head side, tests left out) in
 // the analysed modules that this build leaves out, sorted.
@@ -145,7 +59,7 @@ func Builds(ctx context.Context, def Analysed, configs []BuildConfig, diff []git
 	for _, c := range configs {
 		use := false
 		for _, p := range excluded {
-			if c.includes(filepath.Join(def.Graph.prog.Root, filepath.FromSlash(p))) {
+			if c.Includes(filepath.Join(def.Graph.prog.Root, filepath.FromSlash(p))) {
 				covered[p] = append(covered[p], c)
 				use = true
 			}

@@ -507,23 +507,6 @@ func (s *cliScan) flagWiring(pkg *packages.Package, f *ast.File) {
 	}
 }
 
-// chainRoot returns the identifier a selector and call chain starts
-// from: cmd in cmd.Flags().StringVar.
-func chainRoot(e ast.Expr) *ast.Ident {
-	for {
-		switch x := ast.Unparen(e).(type) {
-		case *ast.Ident:
-			return x
-		case *ast.SelectorExpr:
-			e = x.X
-		case *ast.CallExpr:
-			e = x.Fun
-		default:
-			return nil
-		}
-	}
-}
-
 // litSpans are the spans of a literal's fields but its children and the
 // closures it is handed (code of their own, roots of the feature).
 func litSpans(lit *ast.CompositeLit, encl int, skip map[string]bool) []regSpan {
@@ -825,23 +808,6 @@ func cliName(info *types.Info, e ast.Expr, firstWord bool) (string, bool) {
 		return s, true
 	}
 	return "<" + types.ExprString(e) + ">", false
-}
-
-// constStrings returns the constant elements of a []string literal.
-func constStrings(info *types.Info, e ast.Expr) ([]string, bool) {
-	lit, ok := ast.Unparen(e).(*ast.CompositeLit)
-	if !ok {
-		return nil, false
-	}
-	var out []string
-	for _, el := range lit.Elts {
-		s, ok := constStr(info, el)
-		if !ok {
-			return nil, false
-		}
-		out = append(out, s)
-	}
-	return out, true
 }
 
 // sortedCmds orders commands by position, for stable output.

@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -261,14 +259,6 @@ func linesInRanges(data []byte, ranges []gitrepo.LineRange) []string {
 	return out
 }
 
-// depPackage is a package of the build list, from go list -deps.
-type depPackage struct {
-	ImportPath string
-	Standard   bool
-	Imports    []string
-	Module     *struct{ Path string }
-}
-
 // dependencyNodes returns the nodes of the dependency packages a set of
 // dependency changes reaches: the packages of the changed modules, the
 // changed packages, and every dependency package that imports one of
@@ -312,34 +302,4 @@ func (g *Graph) dependencyNodes(ctx context.Context, dcs []*depChange) ([]int, b
 	}
 	sort.Ints(ids)
 	return ids, true
-}
-
-// listDeps lists the build list's packages with go list -deps, once.
-func (p *Program) listDeps(ctx context.Context) ([]depPackage, error) {
-	if p.depList != nil || p.depErr != nil {
-		return p.depList, p.depErr
-	}
-	args := []string{"list", "-e", "-deps", "-json=ImportPath,Standard,Imports,Module"}
-	if p.ws != nil {
-		args = append(args, p.ws.patterns(p.Root)...)
-	} else {
-		args = append(args, "./...")
-	}
-	out, err := p.goCommand(ctx, args...)
-	if err != nil {
-		p.depErr = fmt.Errorf("go list -deps: %v", err)
-		return nil, p.depErr
-	}
-	dec := json.NewDecoder(bytes.NewReader(out))
-	for {
-		var dp depPackage
-		if err := dec.Decode(&dp); err == io.EOF {
-			break
-		} else if err != nil {
-			p.depErr = err
-			return nil, err
-		}
-		p.depList = append(p.depList, dp)
-	}
-	return p.depList, nil
 }

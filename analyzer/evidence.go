@@ -402,17 +402,6 @@ func (g *Graph) funcObj(id int) *types.Func {
 	return nil
 }
 
-func recvName0(fn *types.Func) string {
-	recv := fn.Signature().Recv()
-	if recv == nil {
-		return ""
-	}
-	if n, ok := derefType(recv.Type()).(*types.Named); ok {
-		return n.Obj().Name() + "."
-	}
-	return ""
-}
-
 // featureAttr recognises t.Attr("feature", ID).
 func featureAttr(str func(ast.Expr) (string, bool), fn *types.Func, call *ast.CallExpr) (string, bool) {
 	if fn.Name() != "Attr" || fn.Pkg() == nil || fn.Pkg().Path() != "testing" || len(call.Args) != 2 {

@@ -663,15 +663,6 @@ func maybeStatus(info *types.Info, e ast.Expr) bool {
 	return returnsInt(info.TypeOf(e))
 }
 
-// isNamed reports whether t is (a pointer to) the named type pkg.name.
-func isNamed(t types.Type, pkg, name string) bool {
-	if t == nil {
-		return false
-	}
-	n, ok := types.Unalias(derefType(t)).(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkg && n.Obj().Name() == name
-}
-
 // returnsInt reports whether a call's type is, or its results include,
 // an integer.
 func returnsInt(t types.Type) bool {

@@ -406,23 +406,6 @@ func isHandlerType(t types.Type) bool {
 		(!types.IsInterface(t) && types.NewMethodSet(types.NewPointer(derefType(t))).Lookup(nil, "ServeHTTP") != nil)
 }
 
-func identOf(e ast.Expr) *ast.Ident {
-	switch x := e.(type) {
-	case *ast.Ident:
-		return x
-	case *ast.SelectorExpr:
-		return x.Sel
-	}
-	return nil
-}
-
-func derefType(t types.Type) types.Type {
-	if p, ok := t.Underlying().(*types.Pointer); ok {
-		return p.Elem()
-	}
-	return t
-}
-
 // moduleImports lists the module packages pkg imports, directly or not,
 // and pkg itself.
 func (g *Graph) moduleImports(pkg *packages.Package) []string {

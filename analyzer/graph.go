@@ -426,32 +426,6 @@ func (g *Graph) nodeOf(obj types.Object) int {
 	return -1
 }
 
-// objName formats obj the way stack traces and pprof do:
-// example.com/shop/prepaid.(*Handler).BuyToken.
-func objName(obj types.Object) string {
-	pkg := ""
-	if obj.Pkg() != nil {
-		pkg = obj.Pkg().Path() + "."
-	}
-	fn, ok := obj.(*types.Func)
-	if !ok || fn.Signature().Recv() == nil {
-		return pkg + obj.Name()
-	}
-	recv := fn.Signature().Recv().Type()
-	ptr := false
-	if p, ok := recv.(*types.Pointer); ok {
-		recv, ptr = p.Elem(), true
-	}
-	name := types.TypeString(recv, func(*types.Package) string { return "" })
-	if n, ok := recv.(*types.Named); ok {
-		name = n.Obj().Name()
-	}
-	if ptr {
-		return fmt.Sprintf("%s(*%s).%s", pkg, name, fn.Name())
-	}
-	return fmt.Sprintf("%s%s.%s", pkg, name, fn.Name())
-}
-
 // methodsHeldBy returns the type and method nodes of the module types
 // whose values a value of type t holds: t itself, what it points to, its
 // elements and fields. Code that receives such a value as an interface

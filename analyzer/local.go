@@ -2,12 +2,8 @@ package analyzer
 
 import (
 	"fmt"
-	"os"
 	"path"
-	"path/filepath"
 	"strings"
-
-	"golang.org/x/mod/modfile"
 )
 
 // Code outside the module's analysed packages that its packages still use:
@@ -43,57 +39,6 @@ func (g *Graph) replacedModule(cs *ChangeSet, p string) string {
 		}
 	}
 	return ""
-}
-
-// directoryReplaces returns the repository directories that the replace
-// directives of a go.mod or go.work (a repository path) point at, with
-// the modules they replace.
-func (p *Program) directoryReplaces(file string) map[string]string {
-	data, err := os.ReadFile(filepath.Join(p.Root, filepath.FromSlash(file)))
-	if err != nil {
-		return nil
-	}
-	var replaces []*modfile.Replace
-	if path.Base(file) == "go.work" {
-		f, err := modfile.ParseWork(file, data, nil)
-		if err != nil {
-			return nil
-		}
-		replaces = f.Replace
-	} else {
-		f, err := modfile.Parse(file, data, nil)
-		if err != nil {
-			return nil
-		}
-		replaces = f.Replace
-	}
-	out := map[string]string{}
-	for _, r := range replaces {
-		if !modfile.IsDirectoryPath(r.New.Path) {
-			continue
-		}
-		dir := filepath.FromSlash(r.New.Path)
-		if !filepath.IsAbs(dir) {
-			dir = filepath.Join(p.Root, filepath.FromSlash(path.Dir(file)), dir)
-		}
-		rel, err := filepath.Rel(p.Root, dir)
-		if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
-			continue
-		}
-		out[filepath.ToSlash(rel)] = r.Old.Path
-	}
-	return out
-}
-
-// isModuleDir reports whether the repository directory dir holds one of
-// the modules analysed from source.
-func (p *Program) isModuleDir(dir string) bool {
-	for _, m := range p.Modules {
-		if m.Dir == dir {
-			return true
-		}
-	}
-	return false
 }
 
 // mapReplaced records a change inside the local replacement of module mod
@@ -137,19 +82,6 @@ func (g *Graph) mainModuleNodes(dc *depChange) []int {
 		ids = append(ids, g.declared[pkg.PkgPath]...)
 	}
 	return ids
-}
-
-// importPathOf returns the import path of the package in the repository
-// directory dir, from the analysed module holding it, or "".
-func (p *Program) importPathOf(dir string) string {
-	mod, rel := p.moduleOf(dir)
-	switch {
-	case mod == nil:
-		return ""
-	case rel == ".":
-		return mod.Path
-	}
-	return path.Join(mod.Path, rel)
 }
 
 // importersOfDir returns the nodes standing for the analysed packages that

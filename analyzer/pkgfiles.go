@@ -23,37 +23,7 @@ import (
 // change to one changes that package; Go assembly (.s) changes precisely
 // the Go declarations its TEXT symbols implement. Files are recognised by
 // extension in the directory of a loaded package, whatever the build
-// configuration: go list leaves the C files out under CGO_ENABLED=0.
-
-// packageFileKinds names the non-Go source files of a package by
-// extension, as go/build sorts them.
-var packageFileKinds = map[string]string{
-	".s":       "assembly",
-	".S":       "assembly for the C compiler",
-	".sx":      "assembly for the C compiler",
-	".c":       "C source",
-	".cc":      "C++ source",
-	".cpp":     "C++ source",
-	".cxx":     "C++ source",
-	".m":       "Objective-C source",
-	".h":       "C header",
-	".hh":      "C++ header",
-	".hpp":     "C++ header",
-	".hxx":     "C++ header",
-	".f":       "Fortran source",
-	".F":       "Fortran source",
-	".for":     "Fortran source",
-	".f90":     "Fortran source",
-	".swig":    "SWIG interface",
-	".swigcxx": "SWIG interface",
-	".syso":    "system object",
-}
-
-// packageFileKind names the kind of a package's non-Go source file, or
-// returns "" for any other file.
-func packageFileKind(p string) string {
-	return packageFileKinds[path.Ext(p)]
-}
+// configuration (load.PackageFileKind).
 
 func isHeader(p string) bool {
 	return strings.HasSuffix(packageFileKind(p), "header")

@@ -1065,41 +1065,6 @@ func funcKey(info *types.Info, arg ast.Expr) any {
 	return nil
 }
 
-// isStringVar reports whether obj is a variable or field of a string
-// type.
-func isStringVar(obj types.Object) bool {
-	v, ok := obj.(*types.Var)
-	if !ok {
-		return false
-	}
-	b, ok := v.Type().Underlying().(*types.Basic)
-	return ok && b.Info()&types.IsString != 0
-}
-
-// assignee is the variable or field an assignment writes.
-func assignee(info *types.Info, lhs ast.Expr) types.Object {
-	switch x := ast.Unparen(lhs).(type) {
-	case *ast.Ident:
-		if obj := info.Defs[x]; obj != nil {
-			return obj
-		}
-		if v, ok := info.Uses[x].(*types.Var); ok {
-			return v
-		}
-	case *ast.SelectorExpr:
-		if sel := info.Selections[x]; sel != nil {
-			if sel.Kind() == types.FieldVal {
-				return sel.Obj().(*types.Var).Origin()
-			}
-			return nil
-		}
-		if v, ok := info.Uses[x.Sel].(*types.Var); ok { // pkg.Var
-			return v
-		}
-	}
-	return nil
-}
-
 func (s *routerScan) ref(cs callSite, e ast.Expr) exprRef {
 	return exprRef{pkg: cs.pkg, file: cs.file, expr: e}
 }
@@ -1521,31 +1486,4 @@ func isRouterHandler(t types.Type) bool {
 		}
 	}
 	return false
-}
-
-// namedFrom reports whether t is the named type pkg.name (through
-// aliases).
-func namedFrom(t types.Type, pkg, name string) bool {
-	n, ok := types.Unalias(t).(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkg && n.Obj().Name() == name
-}
-
-// pointerTo reports whether t is *pkg.name.
-func pointerTo(t types.Type, pkg, name string) bool {
-	p, ok := types.Unalias(t).(*types.Pointer)
-	return ok && namedFrom(p.Elem(), pkg, name)
-}
-
-// stringElems returns the elements of a []string{...} literal, or false.
-func stringElems(e ast.Expr) ([]ast.Expr, bool) {
-	lit, ok := ast.Unparen(e).(*ast.CompositeLit)
-	if !ok {
-		return nil, false
-	}
-	for _, el := range lit.Elts {
-		if _, kv := el.(*ast.KeyValueExpr); kv {
-			return nil, false
-		}
-	}
-	return lit.Elts, true
 }

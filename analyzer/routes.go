@@ -3,11 +3,9 @@ package analyzer
 import (
 	"fmt"
 	"go/ast"
-	"go/constant"
 	"go/types"
 
 	"golang.org/x/tools/go/packages"
-	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/blastgate/blastgate/report"
 )
@@ -118,23 +116,4 @@ func litVar(info *types.Info, stack []ast.Node, lit *ast.FuncLit) types.Object {
 		}
 	}
 	return nil
-}
-
-// calleeObj is the function or variable a call calls.
-func calleeObj(info *types.Info, call *ast.CallExpr) types.Object {
-	switch obj := typeutil.Callee(info, call).(type) {
-	case *types.Func:
-		return obj.Origin()
-	case *types.Var:
-		return obj
-	}
-	return nil
-}
-
-func constString(info *types.Info, e ast.Expr) (string, bool) {
-	tv, ok := info.Types[e]
-	if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
-		return "", false
-	}
-	return constant.StringVal(tv.Value), true
 }

@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"iter"
 
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
@@ -397,19 +396,6 @@ func paramType(sig *types.Signature, call *ast.CallExpr, i int) types.Type {
 	return nil
 }
 
-// calledExpr is the function a call calls, without parentheses and
-// without the type arguments of a generic instance: f in (f)(x), f[int](x).
-func calledExpr(call *ast.CallExpr) ast.Expr {
-	fun := ast.Unparen(call.Fun)
-	switch f := fun.(type) {
-	case *ast.IndexExpr:
-		fun = ast.Unparen(f.X)
-	case *ast.IndexListExpr:
-		fun = ast.Unparen(f.X)
-	}
-	return fun
-}
-
 func (w *walker) call(call *ast.CallExpr) {
 	fun := calledExpr(call)
 	switch f := fun.(type) {
@@ -680,13 +666,6 @@ func (w *walker) passValue(t types.Type, pos token.Pos) {
 	}
 }
 
-// isAbstract reports whether fn is an interface method (or a method of a
-// type parameter's constraint).
-func isAbstract(fn *types.Func) bool {
-	recv := fn.Signature().Recv()
-	return recv != nil && types.IsInterface(recv.Type())
-}
-
 // fieldVar returns the variable of the first field an ast.Field declares.
 func fieldVar(info *types.Info, fld *ast.Field) *types.Var {
 	if len(fld.Names) > 0 {
@@ -906,10 +885,6 @@ func (w *walker) convAll(t types.Type, pos token.Pos) {
 	}
 }
 
-func withoutRecv(sig *types.Signature) *types.Signature {
-	return types.NewSignatureType(nil, nil, nil, sig.Params(), sig.Results(), sig.Variadic())
-}
-
 func isPackageVar(v *types.Var) bool {
 	return v.Pkg() != nil && v.Parent() == v.Pkg().Scope()
 }
@@ -929,25 +904,4 @@ func typeUnder[T types.Type](t types.Type) (T, bool) {
 	}
 	u, ok := t.Underlying().(T)
 	return u, ok
-}
-
-// keyedFields yields the fields of a composite literal written as
-// Key: value with an identifier key (struct fields by name), skipping
-// positional elements.
-func keyedFields(lit *ast.CompositeLit) iter.Seq2[string, *ast.KeyValueExpr] {
-	return func(yield func(string, *ast.KeyValueExpr) bool) {
-		for _, el := range lit.Elts {
-			kv, ok := el.(*ast.KeyValueExpr)
-			if !ok {
-				continue
-			}
-			key, ok := kv.Key.(*ast.Ident)
-			if !ok {
-				continue
-			}
-			if !yield(key.Name, kv) {
-				return
-			}
-		}
-	}
 }

@@ -1,4 +1,4 @@
-package analyzer
+package load
 
 import (
 	"context"
@@ -353,10 +353,10 @@ func (ws *workspace) withWork(env []string, f func(env []string) error) error {
 	return f(append(env, "GOWORK="+file))
 }
 
-// goCommand runs go with the program's environment, build flags and
+// GoCommand runs go with the program's environment, build flags and
 // workspace, in its module directory, and returns its standard output.
 // args[0] is the go subcommand.
-func (p *Program) goCommand(ctx context.Context, args ...string) ([]byte, error) {
+func (p *Program) GoCommand(ctx context.Context, args ...string) ([]byte, error) {
 	args = slices.Concat(args[:1], p.Build.flags(), args[1:])
 	var out []byte
 	err := p.ws.withWork(p.env(), func(env []string) error {

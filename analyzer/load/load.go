@@ -1,4 +1,4 @@
-package analyzer
+package load
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"iter"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -51,26 +53,50 @@ type Program struct {
 	TestPackages []*packages.Package
 
 	byPath map[string]*packages.Package
-	byFile map[string]fileRef // absolute file name -> package and syntax
+	byFile map[string]File // absolute file name -> package and syntax
 
-	depList []depPackage // go list -deps, when a dependency changed
+	depList []DepPackage // go list -deps, when a dependency changed
 	depErr  error
 
 	ws *workspace // the modules loaded together, or nil
 }
 
-type fileRef struct {
-	pkg  *packages.Package
-	file *ast.File
+// File is a loaded Go file: its package and its syntax.
+type File struct {
+	Package *packages.Package
+	Syntax  *ast.File
+}
+
+// Config says what to load.
+type Config struct {
+	// Root is the repository's top level, that positions are reported
+	// against.
+	Root string
+	// ModuleDir is the directory to analyse, inside Root.
+	ModuleDir string
+	// Tests loads the test variants of the packages too.
+	Tests bool
+	// Build is the build configuration (zero: the default build).
+	Build BuildConfig
+	// Progress, when set, is told the stage of the load and, while
+	// parsing, how many files so far; it may be called from several
+	// goroutines.
+	Progress func(stage string, n int)
+}
+
+func (c Config) progress(stage string, n int) {
+	if c.Progress != nil {
+		c.Progress(stage, n)
+	}
 }
 
 // countingParser parses as go/packages does by default, and reports
 // each file parsed: the files come once go list has finished, while the
 // packages are type-checked.
-func countingParser(ctx context.Context) func(*token.FileSet, string, []byte) (*ast.File, error) {
+func countingParser(cfg Config) func(*token.FileSet, string, []byte) (*ast.File, error) {
 	var parsed atomic.Int64
 	return func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
-		ReportProgress(ctx, "parsing and type-checking: files", int(parsed.Add(1)))
+		cfg.progress("parsing and type-checking: files", int(parsed.Add(1)))
 		return parser.ParseFile(fset, filename, src, parser.AllErrors|parser.ParseComments)
 	}
 }
@@ -81,16 +107,11 @@ const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledG
 	packages.NeedImports | packages.NeedTypes | packages.NeedTypesInfo |
 	packages.NeedSyntax | packages.NeedEmbedFiles | packages.NeedModule
 
-// Load type-checks every package of the module in moduleDir, and their
-// tests when tests is set; with the other modules of its workspace (see
-// findWorkspace) when it has one. root is the repository top level that
-// positions are reported against.
-func Load(ctx context.Context, root, moduleDir string, tests bool) (*Program, error) {
-	return LoadBuild(ctx, root, moduleDir, tests, BuildConfig{})
-}
-
-// LoadBuild is Load under a build configuration.
-func LoadBuild(ctx context.Context, root, moduleDir string, tests bool, bc BuildConfig) (*Program, error) {
+// Load type-checks every package of the module in cfg.ModuleDir, and
+// their tests when cfg.Tests is set, under cfg.Build; with the other
+// modules of its workspace (see findWorkspace) when it has one.
+func Load(ctx context.Context, cfg Config) (*Program, error) {
+	root, moduleDir := cfg.Root, cfg.ModuleDir
 	ws, err := findWorkspace(root, moduleDir)
 	if err != nil {
 		return nil, err
@@ -100,12 +121,12 @@ func LoadBuild(ctx context.Context, root, moduleDir string, tests bool, bc Build
 			return nil, fmt.Errorf("no go.mod in %s: blastgate analyses a Go module; run it at the module root or pass -C DIR", displayDir(root, moduleDir))
 		}
 	}
-	p, err := load(ctx, root, moduleDir, tests, ws, bc)
+	p, err := load(ctx, cfg, ws)
 	if err != nil && ws != nil && ws.file == "" && ctx.Err() == nil {
 		// Modules joined by replace directives that the go command cannot
 		// load as one workspace (conflicting replacements, say): the
 		// module alone, the others as dependencies, as before.
-		alone, errAlone := load(ctx, root, moduleDir, tests, nil, bc)
+		alone, errAlone := load(ctx, cfg, nil)
 		if errAlone != nil {
 			return nil, errAlone
 		}
@@ -119,14 +140,15 @@ func LoadBuild(ctx context.Context, root, moduleDir string, tests bool, bc Build
 	return p, err
 }
 
-func load(ctx context.Context, root, moduleDir string, tests bool, ws *workspace, bc BuildConfig) (*Program, error) {
+func load(ctx context.Context, cfg Config, ws *workspace) (*Program, error) {
+	root, moduleDir, tests, bc := cfg.Root, cfg.ModuleDir, cfg.Tests, cfg.Build
 	p := &Program{
 		Fset:      token.NewFileSet(),
 		Root:      root,
 		ModuleDir: moduleDir,
 		Broken:    map[string]string{},
 		byPath:    map[string]*packages.Package{},
-		byFile:    map[string]fileRef{},
+		byFile:    map[string]File{},
 		ws:        ws,
 		Build:     bc,
 	}
@@ -138,18 +160,18 @@ func load(ctx context.Context, root, moduleDir string, tests bool, ws *workspace
 	}
 	var pkgs []*packages.Package
 	err := ws.withWork(p.env(), func(env []string) error {
-		cfg := &packages.Config{
+		pcfg := &packages.Config{
 			Context:    ctx,
 			Mode:       loadMode,
 			Dir:        moduleDir,
 			Env:        env,
 			BuildFlags: bc.flags(),
 			Tests:      tests,
-			ParseFile:  countingParser(ctx),
+			ParseFile:  countingParser(cfg),
 		}
-		ReportProgress(ctx, "listing packages (go list; a cold build cache compiles the dependencies first)", 0)
+		cfg.progress("listing packages (go list; a cold build cache compiles the dependencies first)", 0)
 		var err error
-		pkgs, err = packages.Load(cfg, patterns...)
+		pkgs, err = packages.Load(pcfg, patterns...)
 		return err
 	})
 	if err != nil {
@@ -189,7 +211,7 @@ func load(ctx context.Context, root, moduleDir string, tests bool, ws *workspace
 			if i < len(pkg.CompiledGoFiles) && name == "" {
 				name = pkg.CompiledGoFiles[i]
 			}
-			p.byFile[filepath.Clean(name)] = fileRef{pkg: pkg, file: f}
+			p.byFile[filepath.Clean(name)] = File{Package: pkg, Syntax: f}
 		}
 	}
 	if len(p.Packages) == 0 {
@@ -207,28 +229,28 @@ func load(ctx context.Context, root, moduleDir string, tests bool, ws *workspace
 	return p, nil
 }
 
-// buildFile is the file that stands for the build as a whole in traces:
+// BuildFile is the file that stands for the build as a whole in traces:
 // the analysed module's go.mod, else the workspace's go.work.
-func (p *Program) buildFile() string {
+func (p *Program) BuildFile() string {
 	if _, err := os.Stat(filepath.Join(p.ModuleDir, "go.mod")); err != nil && p.Workspace != "" {
 		return p.Workspace
 	}
-	return p.relFile(filepath.Join(p.ModuleDir, "go.mod"))
+	return p.RelFile(filepath.Join(p.ModuleDir, "go.mod"))
 }
 
 // env is the environment of the go command for this program.
 func (p *Program) env() []string {
 	if p.ws != nil {
-		return append(readOnlyEnv(p.ws.vendor != ""), p.Build.env()...)
+		return append(ReadOnlyEnv(p.ws.vendor != ""), p.Build.env()...)
 	}
 	_, err := os.Stat(filepath.Join(p.ModuleDir, "vendor", "modules.txt"))
-	return append(readOnlyEnv(err == nil), p.Build.env()...)
+	return append(ReadOnlyEnv(err == nil), p.Build.env()...)
 }
 
-// moduleOf returns the innermost analysed module holding the repository
+// ModuleOf returns the innermost analysed module holding the repository
 // path rel (slash-separated), and rel made relative to that module's
 // directory; nil and rel when no module holds it.
-func (p *Program) moduleOf(rel string) (*Module, string) {
+func (p *Program) ModuleOf(rel string) (*Module, string) {
 	var best *Module
 	for i := range p.Modules {
 		m := &p.Modules[i]
@@ -253,9 +275,21 @@ func (p *Program) moduleOf(rel string) (*Module, string) {
 // Package returns the loaded package with the given import path, or nil.
 func (p *Program) Package(path string) *packages.Package { return p.byPath[path] }
 
-// packageInDir returns the package whose files live in the repository
+// File returns the loaded Go file with the given absolute, clean name
+// (a compiled file: cgo's output for a cgo file), and whether there is
+// one; a file the build leaves out is not loaded.
+func (p *Program) File(name string) (File, bool) {
+	f, ok := p.byFile[name]
+	return f, ok
+}
+
+// Files yields every loaded Go file by absolute, clean name, in no
+// particular order.
+func (p *Program) Files() iter.Seq2[string, File] { return maps.All(p.byFile) }
+
+// PackageInDir returns the package whose files live in the repository
 // directory dir (slash-separated, relative to Root), or nil.
-func (p *Program) packageInDir(dir string) *packages.Package {
+func (p *Program) PackageInDir(dir string) *packages.Package {
 	abs := filepath.Join(p.Root, filepath.FromSlash(dir))
 	for _, pkg := range p.Packages {
 		if pkg.Dir == abs {
@@ -271,10 +305,12 @@ func (p *Program) Rel(pos token.Pos) (string, int) {
 		return "", 0
 	}
 	position := p.Fset.Position(pos)
-	return p.relFile(position.Filename), position.Line
+	return p.RelFile(position.Filename), position.Line
 }
 
-func (p *Program) relFile(name string) string {
+// RelFile makes a file name relative to the repository root
+// (slash-separated); a file outside it keeps its name.
+func (p *Program) RelFile(name string) string {
 	rel, err := filepath.Rel(p.Root, name)
 	if err != nil || strings.HasPrefix(rel, "..") {
 		return filepath.ToSlash(name)
@@ -282,10 +318,10 @@ func (p *Program) relFile(name string) string {
 	return filepath.ToSlash(rel)
 }
 
-// readOnlyEnv is the environment for `go list`: the module may be read,
+// ReadOnlyEnv is the environment for `go list`: the module may be read,
 // never written. -mod=mod (which rewrites go.mod) is dropped; -mod=readonly
 // is set unless the module (or workspace) vendors its dependencies.
-func readOnlyEnv(vendored bool) []string {
+func ReadOnlyEnv(vendored bool) []string {
 	var flags []string
 	for _, f := range strings.Fields(os.Getenv("GOFLAGS")) {
 		if strings.HasPrefix(f, "-mod=") || strings.HasPrefix(f, "--mod=") {
@@ -366,7 +402,7 @@ func (p *Program) explainImportErrors(ctx context.Context) {
 	}
 	sort.Strings(paths)
 	args := append([]string{"list", "-e", "-json=ImportPath,DepsErrors", "--"}, paths...)
-	out, err := p.goCommand(ctx, args...)
+	out, err := p.GoCommand(ctx, args...)
 	if err != nil {
 		return // keep the type checker's message
 	}
@@ -410,9 +446,4 @@ func firstLine(s string) string {
 		return strings.TrimSpace(s[:i])
 	}
 	return s
-}
-
-func filepathRel(root, dir string) (string, error) {
-	rel, err := filepath.Rel(root, dir)
-	return filepath.ToSlash(rel), err
 }

@@ -1,0 +1,44 @@
+package analyzer
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+const modulePath = "github.com/blastgate/blastgate"
+
+// layers are the packages split out of the analyzer (issue 15), each
+// with the only packages of this module it may import, directly or not.
+// The dependencies run one way: a stage never imports the analyzer, the
+// gate, the report contract or a command, so it can be read, tested and
+// replaced on its own. A new split adds its row.
+var layers = []struct {
+	pkg     string   // relative to the module
+	allowed []string // packages of the module it may depend on
+}{
+	{pkg: "analyzer/load", allowed: nil},
+}
+
+// TestLayering checks the split packages' dependencies, as go list -deps
+// sees them (build dependencies, tests left out), against layers.
+func TestLayering(t *testing.T) {
+	for _, l := range layers {
+		t.Run(l.pkg, func(t *testing.T) {
+			out, err := exec.Command("go", "list", "-deps", modulePath+"/"+l.pkg).Output()
+			require.NoError(t, err, "go list -deps %s", l.pkg)
+			var bad []string
+			for _, dep := range strings.Fields(string(out)) {
+				rel, ok := strings.CutPrefix(dep, modulePath+"/")
+				if !ok || rel == l.pkg || slices.Contains(l.allowed, rel) {
+					continue
+				}
+				bad = append(bad, rel)
+			}
+			require.Empty(t, bad, "%s must not import these packages of the module (directly or not): its dependencies run one way, see layers", l.pkg)
+		})
+	}
+}
