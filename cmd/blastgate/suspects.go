@@ -125,7 +125,7 @@ func featuresAt(ctx context.Context, g *globals, repo *gitrepo.Repo, sha string)
 		return nil, err
 	}
 	var out []report.Feature
-	for _, f := range a.features {
+	for _, f := range a.Features {
 		out = append(out, f.Feature)
 	}
 	return out, nil
