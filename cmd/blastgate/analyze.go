@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -22,13 +21,24 @@ import (
 	"github.com/blastgate/blastgate/report"
 )
 
-func runFeatures(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
-	var coverage coverageFlag
-	if err := parseCommand(g, "features", args, stderr, func(fs *flag.FlagSet) {
-		fs.Var(&coverage, "coverage", "a per-test coverage profile, as `PKG.TestName=FILE` (repeatable)")
+// featuresOptions are the command line of features.
+type featuresOptions struct {
+	cmdBase
+	coverage coverageFlag
+}
+
+func parseFeatures(g *globals, args []string, s streams) (*featuresOptions, error) {
+	o := &featuresOptions{cmdBase: cmdBase{g, s}}
+	if err := parseCommand(g, "features", args, s.err, func(fs *flag.FlagSet) {
+		fs.Var(&o.coverage, "coverage", "a per-test coverage profile, as `PKG.TestName=FILE` (repeatable)")
 	}); err != nil {
-		return err
+		return nil, err
 	}
+	return o, nil
+}
+
+func runFeatures(ctx context.Context, o *featuresOptions) error {
+	g, stdout, coverage := o.g, o.s.out, o.coverage
 	root := g.dir
 	if repo, err := gitrepo.Open(ctx, g.dir); err == nil {
 		root = repo.Root
@@ -63,14 +73,25 @@ func runFeatures(ctx context.Context, g *globals, args []string, stdout, stderr 
 	return writeReport(ctx, stdout, r, g)
 }
 
-func runImpact(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
-	var rv revisions
-	if err := parseCommand(g, "impact", args, stderr, rv.define); err != nil {
-		return err
+// impactOptions are the command line of impact.
+type impactOptions struct {
+	cmdBase
+	rv revisions
+}
+
+func parseImpact(g *globals, args []string, s streams) (*impactOptions, error) {
+	o := &impactOptions{cmdBase: cmdBase{g, s}}
+	if err := parseCommand(g, "impact", args, s.err, o.rv.define); err != nil {
+		return nil, err
 	}
-	if err := rv.check("impact"); err != nil {
-		return err
+	if err := o.rv.check("impact"); err != nil {
+		return nil, err
 	}
+	return o, nil
+}
+
+func runImpact(ctx context.Context, o *impactOptions) error {
+	g, rv, stdout := o.g, o.rv, o.s.out
 	c, err := openChange(ctx, g, rv, false, nil)
 	if err != nil {
 		return err
