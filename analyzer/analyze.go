@@ -29,6 +29,9 @@ type Options struct {
 	// need; impact leaves them out.
 	Tests    bool
 	Coverage []CoverageProfile
+	// Builds are builds to analyse besides the default one and the
+	// policy's (a changed file only they include adds impact).
+	Builds []BuildConfig
 	// Policy reads the configuration-derived inputs once the revisions
 	// are resolved and the head's tree is on disk (root): the features
 	// declared, the builds, the assets, ignore:, the declared tests, the
@@ -226,6 +229,11 @@ func Analyze(ctx context.Context, o Options) (*Analysis, error) {
 	// changed file the default one leaves out.
 	_, hostArch := HostPlatform()
 	builds := pol.Builds(hostArch)
+	for _, b := range o.Builds {
+		if !slices.ContainsFunc(builds, func(c BuildConfig) bool { return c.String() == b.String() }) {
+			builds = append(builds, b)
+		}
+	}
 	loadBuild := func(bc BuildConfig) (Analysed, error) {
 		prog, err := LoadBuild(ctx, root, moduleDir, false, bc)
 		if err != nil {
