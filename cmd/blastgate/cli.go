@@ -77,24 +77,33 @@ func (g *globals) register(fs *flag.FlagSet) {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	g := &globals{dir: ".", format: "text", cacheDir: os.Getenv(cacheDirEnv), stderr: stderr}
-	fs := newFlagSet("blastgate", stderr)
-	g.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return flagError(err, stdout)
+	g, cmd, rest, err := parseGlobals(args, stdout, stderr)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() == 0 {
-		fmt.Fprint(stderr, usage)
-		return usagef("no command given")
-	}
-	cmd, rest := fs.Arg(0), fs.Args()[1:]
 	// Command flags may set --timeout too: the deadline is applied by
 	// withTimeout once they are parsed.
 	ctx, stopProgress := withProgressLine(ctx, stderr)
 	defer stopProgress()
 	return withTimeout(ctx, g, func(ctx context.Context) error {
-		return dispatch(ctx, g, cmd, rest, stdout, stderr)
+		return dispatch(ctx, g, cmd, rest, streams{in: os.Stdin, out: stdout, err: stderr})
 	})
+}
+
+// parseGlobals parses the flags before the command's name, and returns
+// the name and the arguments after it.
+func parseGlobals(args []string, stdout, stderr io.Writer) (*globals, string, []string, error) {
+	g := &globals{dir: ".", format: "text", cacheDir: os.Getenv(cacheDirEnv), stderr: stderr}
+	fs := newFlagSet("blastgate", stderr)
+	g.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return nil, "", nil, flagError(err, stdout)
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprint(stderr, usage)
+		return nil, "", nil, usagef("no command given")
+	}
+	return g, fs.Arg(0), fs.Args()[1:], nil
 }
 
 // withTimeout runs fn under --timeout, and says so when it ran out.
@@ -121,37 +130,27 @@ func withTimeout(ctx context.Context, g *globals, fn func(context.Context) error
 	return err
 }
 
-func dispatch(ctx context.Context, g *globals, cmd string, rest []string, stdout, stderr io.Writer) error {
+// dispatch parses the command's flags into its options, then runs it.
+func dispatch(ctx context.Context, g *globals, cmd string, rest []string, s streams) error {
 	switch cmd {
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(s.out, usage)
 		return nil
-	case "features":
-		return runFeatures(ctx, g, rest, stdout, stderr)
-	case "impact":
-		return runImpact(ctx, g, rest, stdout, stderr)
-	case "demo":
-		return runDemo(ctx, g, rest, stdout, stderr)
-	case "plan":
-		return runPlan(ctx, g, rest, stdout, stderr)
-	case "check":
-		return runCheck(ctx, g, rest, stdout, stderr)
-	case "run":
-		return runRun(ctx, g, rest, stdout, stderr)
-	case "cover":
-		return runCover(ctx, g, rest, stdout, stderr)
-	case "render":
-		return runRender(ctx, g, rest, os.Stdin, stdout, stderr)
-	case "annotate":
-		return runAnnotate(ctx, g, rest, os.Stdin, stdout, stderr)
-	case "comment":
-		return runComment(ctx, g, rest, os.Stdin, stdout, stderr)
-	case "hook":
-		return runHook(ctx, g, rest, os.Stdin, stdout, stderr)
-	case "suspects":
-		return runSuspects(ctx, g, rest, stdout, stderr)
 	}
-	return usagef("unknown command %q", cmd)
+	o, err := parseLine(g, cmd, rest, s)
+	if err != nil {
+		return err
+	}
+	return o.run(ctx)
+}
+
+// parseLine parses the arguments of command cmd into its options.
+func parseLine(g *globals, cmd string, rest []string, s streams) (options, error) {
+	parse, ok := commands[cmd]
+	if !ok {
+		return nil, usagef("unknown command %q", cmd)
+	}
+	return parse(g, rest, s)
 }
 
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {

@@ -4,25 +4,35 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/blastgate/blastgate/gate"
 	"github.com/blastgate/blastgate/internal/prcomment"
 )
 
-// runComment posts the report as the pull request's sticky comment.
-func runComment(ctx context.Context, g *globals, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	var path, artifactEvent string
-	if err := parseCommand(g, "comment", args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&path, "report", "", "the saved JSON report to post (- for standard input)")
-		fs.StringVar(&artifactEvent, "event", "", "under workflow_run: the pull_request event the gate's run saved with the report, cross-checked before commenting")
+// commentOptions are the command line of comment.
+type commentOptions struct {
+	cmdBase
+	path, artifactEvent string
+}
+
+func parseComment(g *globals, args []string, s streams) (*commentOptions, error) {
+	o := &commentOptions{cmdBase: cmdBase{g, s}}
+	if err := parseCommand(g, "comment", args, s.err, func(fs *flag.FlagSet) {
+		fs.StringVar(&o.path, "report", "", "the saved JSON report to post (- for standard input)")
+		fs.StringVar(&o.artifactEvent, "event", "", "under workflow_run: the pull_request event the gate's run saved with the report, cross-checked before commenting")
 	}); err != nil {
-		return err
+		return nil, err
 	}
-	if path == "" {
-		return usagef("comment: --report FILE is required: the output of check (or impact) with --format json")
+	if o.path == "" {
+		return nil, usagef("comment: --report FILE is required: the output of check (or impact) with --format json")
 	}
+	return o, nil
+}
+
+// runComment posts the report as the pull request's sticky comment.
+func runComment(ctx context.Context, o *commentOptions) error {
+	path, artifactEvent, stdin, stderr := o.path, o.artifactEvent, o.s.in, o.s.err
 	r, err := readReport(path, stdin)
 	if err != nil {
 		return err

@@ -31,32 +31,48 @@ import (
 // at another commit, shows what other code ran, not what this test ran
 // on this head.
 
-func runCover(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
-	var head string
-	fs, err := parseCommandArgs(g, "cover", args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&head, "head", "HEAD", "the head `REV` to record the coverage of")
+// coverOptions are the command line of cover.
+type coverOptions struct {
+	cmdBase
+	head string
+	// profile is the test and the file to write; extra the go test
+	// flags after it.
+	profile analyzer.CoverageProfile
+	extra   []string
+}
+
+func parseCover(g *globals, args []string, s streams) (*coverOptions, error) {
+	o := &coverOptions{cmdBase: cmdBase{g, s}}
+	fs, err := parseCommandArgs(g, "cover", args, s.err, func(fs *flag.FlagSet) {
+		fs.StringVar(&o.head, "head", "HEAD", "the head `REV` to record the coverage of")
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
-		return usagef("cover: name the test and the profile to write: blastgate cover example.com/mod/pkg.TestName=cover.out [-- go test flags]")
+		return nil, usagef("cover: name the test and the profile to write: blastgate cover example.com/mod/pkg.TestName=cover.out [-- go test flags]")
 	}
 	var cf coverageFlag
 	if err := cf.Set(rest[0]); err != nil {
-		return usagef("cover: %v", err)
+		return nil, usagef("cover: %v", err)
 	}
+	o.profile = cf[0]
 	extra := rest[1:]
 	if len(extra) > 0 && extra[0] == "--" {
 		extra = extra[1:]
 	}
 	for _, a := range extra {
 		if a == "-json" || hasFlag(a, "run") || hasFlag(a, "coverprofile") || hasFlag(a, "count") {
-			return usagef("cover: %s is blastgate's to set; pass other go test flags (-coverpkg, -tags) after the test", a)
+			return nil, usagef("cover: %s is blastgate's to set; pass other go test flags (-coverpkg, -tags) after the test", a)
 		}
 	}
-	return recordCoverage(ctx, g, head, cf[0], extra, stdout, stderr)
+	o.extra = extra
+	return o, nil
+}
+
+func runCover(ctx context.Context, o *coverOptions) error {
+	return recordCoverage(ctx, o.g, o.head, o.profile, o.extra, o.s.out, o.s.err)
 }
 
 // hasFlag reports whether a go test argument sets flag name (-name,

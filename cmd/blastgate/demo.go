@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,16 +21,27 @@ import (
 // with a test double: the gate fails, unproven, naming the double), and
 // last takes the branch that adds a token test through the real billing
 // service (the gate passes).
-func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
-	var keep string
-	if err := parseCommand(g, "demo", args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&keep, "keep", "", "materialize the shop in `DIR` (new) and keep it")
+// demoOptions are the command line of demo.
+type demoOptions struct {
+	cmdBase
+	keep string
+}
+
+func parseDemo(g *globals, args []string, s streams) (*demoOptions, error) {
+	o := &demoOptions{cmdBase: cmdBase{g, s}}
+	if err := parseCommand(g, "demo", args, s.err, func(fs *flag.FlagSet) {
+		fs.StringVar(&o.keep, "keep", "", "materialize the shop in `DIR` (new) and keep it")
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if g.format != "text" {
-		return usagef("demo: tells its story as text; run check or run with --format %s on the kept shop instead", g.format)
+		return nil, usagef("demo: tells its story as text; run check or run with --format %s on the kept shop instead", g.format)
 	}
+	return o, nil
+}
+
+func runDemo(ctx context.Context, o *demoOptions) error {
+	g, keep, stdout, stderr := o.g, o.keep, o.s.out, o.s.err
 	work, err := os.MkdirTemp("", "blastgate-demo-")
 	if err != nil {
 		return err
@@ -60,7 +70,7 @@ func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	if err := goTestJSON(ctx, dir, partial, "./postpaid/..."); err != nil {
 		return err
 	}
-	err = runCheck(ctx, &demo, []string{"--base", "main", "--results", partial}, stdout, stderr)
+	err = execCheck(ctx, &demo, []string{"--base", "main", "--results", partial}, streams{out: stdout, err: stderr})
 	if !errors.Is(err, errGateFailed) {
 		return fmt.Errorf("demo: the gate should have failed on the postpaid tests alone: %v", err)
 	}
@@ -69,7 +79,7 @@ func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 		"$ blastgate run --base main\n\n")
 	demo = *g
 	demo.dir = dir
-	err = runRun(ctx, &demo, []string{"--base", "main", "--results-out", filepath.Join(work, "run.json")}, stdout, stdout)
+	err = execRun(ctx, &demo, []string{"--base", "main", "--results-out", filepath.Join(work, "run.json")}, streams{out: stdout, err: stdout})
 	if !errors.Is(err, errGateFailed) {
 		return fmt.Errorf("demo: the gate should have failed: the token test prices with a test double: %v", err)
 	}
@@ -82,7 +92,7 @@ func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	}
 	demo = *g
 	demo.dir = dir
-	if err := runRun(ctx, &demo, []string{"--base", "main", "--results-out", filepath.Join(work, "proved.json")}, stdout, stdout); err != nil {
+	if err := execRun(ctx, &demo, []string{"--base", "main", "--results-out", filepath.Join(work, "proved.json")}, streams{out: stdout, err: stdout}); err != nil {
 		return fmt.Errorf("demo: the gate should pass once a test runs the changed fee through the token page: %w", err)
 	}
 	if keep != "" {

@@ -21,25 +21,36 @@ type filesFlag []string
 func (f *filesFlag) String() string     { return "" }
 func (f *filesFlag) Set(v string) error { *f = append(*f, v); return nil }
 
-func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
-	var rv revisions
-	var files filesFlag
-	var coverage coverageFlag
-	fs, err := parseCommandArgs(g, "check", args, stderr, func(fs *flag.FlagSet) {
-		rv.define(fs)
-		fs.Var(&files, "results", "test results `FILE`: go test -json output or JUnit XML (repeatable; more files may follow the flags)")
-		fs.Var(&coverage, "coverage", "a per-test coverage profile, as `PKG.TestName=FILE` (repeatable)")
+// checkOptions are the command line of check.
+type checkOptions struct {
+	cmdBase
+	rv       revisions
+	files    filesFlag
+	coverage coverageFlag
+}
+
+func parseCheck(g *globals, args []string, s streams) (*checkOptions, error) {
+	o := &checkOptions{cmdBase: cmdBase{g, s}}
+	fs, err := parseCommandArgs(g, "check", args, s.err, func(fs *flag.FlagSet) {
+		o.rv.define(fs)
+		fs.Var(&o.files, "results", "test results `FILE`: go test -json output or JUnit XML (repeatable; more files may follow the flags)")
+		fs.Var(&o.coverage, "coverage", "a per-test coverage profile, as `PKG.TestName=FILE` (repeatable)")
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	files = append(files, fs.Args()...)
-	if err := rv.check("check"); err != nil {
-		return err
+	o.files = append(o.files, fs.Args()...)
+	if err := o.rv.check("check"); err != nil {
+		return nil, err
 	}
-	if len(files) == 0 {
-		return usagef("check: --results FILE is required: the go test -json output (or JUnit XML) of the tests that ran")
+	if len(o.files) == 0 {
+		return nil, usagef("check: --results FILE is required: the go test -json output (or JUnit XML) of the tests that ran")
 	}
+	return o, nil
+}
+
+func runCheck(ctx context.Context, o *checkOptions) error {
+	g, rv, files, coverage, stdout := o.g, o.rv, o.files, o.coverage, o.s.out
 	if err := notSidecarFiles(files); err != nil {
 		return err
 	}
@@ -188,10 +199,18 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-func runRender(ctx context.Context, g *globals, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if err := parseCommand(g, "render", args, stderr, nil); err != nil {
-		return err
+// renderOptions are the command line of render: the global flags only.
+type renderOptions struct{ cmdBase }
+
+func parseRender(g *globals, args []string, s streams) (*renderOptions, error) {
+	if err := parseCommand(g, "render", args, s.err, nil); err != nil {
+		return nil, err
 	}
+	return &renderOptions{cmdBase{g, s}}, nil
+}
+
+func runRender(ctx context.Context, o *renderOptions) error {
+	g, stdin, stdout := o.g, o.s.in, o.s.out
 	r, err := readReport("", stdin)
 	if err != nil {
 		return fmt.Errorf("render: %w", err)

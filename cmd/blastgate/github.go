@@ -43,14 +43,25 @@ func readReport(path string, stdin io.Reader) (*report.Report, error) {
 
 // runAnnotate writes GitHub workflow annotations for a saved report and,
 // with --outputs, the action's outputs.
-func runAnnotate(ctx context.Context, g *globals, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	var path, outputs string
-	if err := parseCommand(g, "annotate", args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&path, "report", "", "the saved JSON report (default: standard input)")
-		fs.StringVar(&outputs, "outputs", "", "append verdict= and impacted= to `FILE` ($GITHUB_OUTPUT)")
+// annotateOptions are the command line of annotate.
+type annotateOptions struct {
+	cmdBase
+	path, outputs string
+}
+
+func parseAnnotate(g *globals, args []string, s streams) (*annotateOptions, error) {
+	o := &annotateOptions{cmdBase: cmdBase{g, s}}
+	if err := parseCommand(g, "annotate", args, s.err, func(fs *flag.FlagSet) {
+		fs.StringVar(&o.path, "report", "", "the saved JSON report (default: standard input)")
+		fs.StringVar(&o.outputs, "outputs", "", "append verdict= and impacted= to `FILE` ($GITHUB_OUTPUT)")
 	}); err != nil {
-		return err
+		return nil, err
 	}
+	return o, nil
+}
+
+func runAnnotate(ctx context.Context, o *annotateOptions) error {
+	path, outputs, stdin, stdout := o.path, o.outputs, o.s.in, o.s.out
 	r, err := readReport(path, stdin)
 	if err != nil {
 		return err

@@ -38,13 +38,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := run(ctx, args, stdout, stderr)
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.Is(err, errGateFailed):
-		return exitFailed
-	case errors.Is(err, errHelp):
-		return exitOK
+	code := exitCode(err)
+	if code != exitError {
+		return code
 	}
 	if ctx.Err() != nil {
 		err = fmt.Errorf("interrupted: %w", err)
@@ -53,6 +49,21 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	var u usageError
 	if errors.As(err, &u) {
 		fmt.Fprintf(stderr, "run 'blastgate help' for usage\n")
+	}
+	return code
+}
+
+// exitCode is the one place a command's error becomes its exit code:
+// nil and help 0, the gate's verdict fail 1, any other error (usage,
+// bad input, failed analysis, interrupted) 2. An error never exits 0.
+func exitCode(err error) int {
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errGateFailed):
+		return exitFailed
+	case errors.Is(err, errHelp):
+		return exitOK
 	}
 	return exitError
 }

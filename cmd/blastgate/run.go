@@ -19,21 +19,32 @@ import (
 	"github.com/blastgate/blastgate/results"
 )
 
-func runPlan(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
-	var rv revisions
-	var shards int
-	if err := parseCommand(g, "plan", args, stderr, func(fs *flag.FlagSet) {
-		rv.define(fs)
-		fs.IntVar(&shards, "shards", 0, "split the tests into `N` balanced groups and print a GitHub Actions matrix")
+// planOptions are the command line of plan.
+type planOptions struct {
+	cmdBase
+	rv     revisions
+	shards int
+}
+
+func parsePlan(g *globals, args []string, s streams) (*planOptions, error) {
+	o := &planOptions{cmdBase: cmdBase{g, s}}
+	if err := parseCommand(g, "plan", args, s.err, func(fs *flag.FlagSet) {
+		o.rv.define(fs)
+		fs.IntVar(&o.shards, "shards", 0, "split the tests into `N` balanced groups and print a GitHub Actions matrix")
 	}); err != nil {
-		return err
+		return nil, err
 	}
-	if err := rv.check("plan"); err != nil {
-		return err
+	if err := o.rv.check("plan"); err != nil {
+		return nil, err
 	}
-	if shards < 0 {
-		return usagef("plan: --shards must be positive")
+	if o.shards < 0 {
+		return nil, usagef("plan: --shards must be positive")
 	}
+	return o, nil
+}
+
+func runPlan(ctx context.Context, o *planOptions) error {
+	g, rv, shards, stdout := o.g, o.rv, o.shards, o.s.out
 	c, err := openChange(ctx, g, rv, true, nil)
 	if err != nil {
 		return err
@@ -68,30 +79,43 @@ func (c *change) pkgArg(path string) string {
 	return path
 }
 
-func runRun(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
-	var rv revisions
-	var out string
-	var sh shardFlag
-	fs, err := parseCommandArgs(g, "run", args, stderr, func(fs *flag.FlagSet) {
-		rv.define(fs)
-		fs.StringVar(&out, "results-out", "", "keep the raw go test -json output in `FILE` (default: a new file in the temporary directory)")
-		fs.Var(&sh, "shard", "run only shard `K/N` of plan --shards N, record its proof next to --results-out, and leave the verdict to check")
+// runOptions are the command line of run.
+type runOptions struct {
+	cmdBase
+	rv  revisions
+	out string
+	sh  shardFlag
+	// extra are the go test flags after --.
+	extra []string
+}
+
+func parseRun(g *globals, args []string, s streams) (*runOptions, error) {
+	o := &runOptions{cmdBase: cmdBase{g, s}}
+	fs, err := parseCommandArgs(g, "run", args, s.err, func(fs *flag.FlagSet) {
+		o.rv.define(fs)
+		fs.StringVar(&o.out, "results-out", "", "keep the raw go test -json output in `FILE` (default: a new file in the temporary directory)")
+		fs.Var(&o.sh, "shard", "run only shard `K/N` of plan --shards N, record its proof next to --results-out, and leave the verdict to check")
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := rv.check("run"); err != nil {
-		return err
+	if err := o.rv.check("run"); err != nil {
+		return nil, err
 	}
-	if sh.n > 0 && out == "" {
-		return usagef("run: --shard needs --results-out FILE: check --results reads the shards' files (and the proof recorded next to each)")
+	if o.sh.n > 0 && o.out == "" {
+		return nil, usagef("run: --shard needs --results-out FILE: check --results reads the shards' files (and the proof recorded next to each)")
 	}
-	extra := fs.Args() // go test flags, after --
-	for _, a := range extra {
+	o.extra = fs.Args() // go test flags, after --
+	for _, a := range o.extra {
 		if a == "-json" || strings.HasPrefix(a, "-run") || strings.HasPrefix(a, "-test.run") {
-			return usagef("run: %s is blastgate's to set; pass other go test flags after --", a)
+			return nil, usagef("run: %s is blastgate's to set; pass other go test flags after --", a)
 		}
 	}
+	return o, nil
+}
+
+func runRun(ctx context.Context, o *runOptions) error {
+	g, rv, out, sh, extra, stdout, stderr := o.g, o.rv, o.out, o.sh, o.extra, o.s.out, o.s.err
 	c, err := openChange(ctx, g, rv, true, nil)
 	if err != nil {
 		return err

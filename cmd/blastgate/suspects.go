@@ -22,12 +22,8 @@ import (
 // (DESIGN.md "suspects"): load the history, analyse each commit's change
 // against its first parent (as impact does, through the cache), decide
 // which reach the feature, render.
-func runSuspects(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
-	var since, until string
-	query, err := parseSuspectsArgs(g, args, stderr, &since, &until)
-	if err != nil {
-		return err
-	}
+func runSuspects(ctx context.Context, o *suspectsOptions) error {
+	g, query, since, until, stdout := o.g, o.query, o.since, o.until, o.s.out
 	repo, err := gitrepo.Open(ctx, g.dir)
 	if err != nil {
 		return err
@@ -71,6 +67,22 @@ func runSuspects(ctx context.Context, g *globals, args []string, stdout, stderr 
 		out.Warnings = append(out.Warnings, err.Error())
 	}
 	return writeSuspects(ctx, stdout, out, g)
+}
+
+// suspectsOptions are the command line of suspects.
+type suspectsOptions struct {
+	cmdBase
+	// query is the feature id or the request.
+	query, since, until string
+}
+
+func parseSuspects(g *globals, args []string, s streams) (*suspectsOptions, error) {
+	o := &suspectsOptions{cmdBase: cmdBase{g, s}}
+	var err error
+	if o.query, err = parseSuspectsArgs(g, args, s.err, &o.since, &o.until); err != nil {
+		return nil, err
+	}
+	return o, nil
 }
 
 // parseSuspectsArgs parses the flags of suspects, before and after its
@@ -125,7 +137,7 @@ func featuresAt(ctx context.Context, g *globals, repo *gitrepo.Repo, sha string)
 		return nil, err
 	}
 	var out []report.Feature
-	for _, f := range a.features {
+	for _, f := range a.Features {
 		out = append(out, f.Feature)
 	}
 	return out, nil
