@@ -443,11 +443,14 @@ func pageEdits(src string, ms *moduleSource, routes []feature, chosen []edit) []
 		}
 		rel := strings.TrimPrefix(strings.TrimPrefix(pkg, ms.module), "/")
 		file := findFunc(filepath.Join(src, filepath.FromSlash(rel)), name)
-		if file == "" || taken[file+":"+name] {
+		if file == "" {
 			continue
 		}
 		if rel != "" {
 			file = rel + "/" + file
+		}
+		if taken[file+":"+name] {
+			continue
 		}
 		taken[file+":"+name] = true
 		out = append(out, edit{Name: "page " + filepath.Base(pkg) + "." + name, Kind: "page", File: file, Func: name})
