@@ -82,6 +82,7 @@ type suspectsRoute struct {
 	Missed    []string // true merges not listed
 	Extra     int      // listed merges that do not truly reach it
 	Time      time.Duration
+	Cached    bool // run with the cache the first route's run filled
 	ExitError string
 }
 
@@ -266,16 +267,26 @@ func measureSuspects(ctx context.Context, a app, dir string, tools *toolset, tes
 	res.impactTime = time.Since(start)
 	logf("%d impact runs: %s", len(res.merges), res.impactTime.Round(time.Millisecond))
 
-	for _, id := range picked {
-		res.routes = append(res.routes, scoreSuspects(ctx, src, tools, id, since, res.merges))
+	// The first route's suspects start from an empty cache directory
+	// (timed against the impact runs); the others reuse what it cached,
+	// as an on-call engineer asking about a second page does.
+	cacheDir := filepath.Join(dir, "suspects-cache")
+	if err := os.RemoveAll(cacheDir); err != nil {
+		return nil, err
+	}
+	for i, id := range picked {
+		res.routes = append(res.routes, scoreSuspects(ctx, src, tools, id, since, cacheDir, res.merges))
 		r := res.routes[len(res.routes)-1]
-		logf("suspects %q: %d true, %d listed, recall %d/%d, %s", id, r.True, r.Listed, r.Recalled, r.True, r.Time.Round(time.Millisecond))
+		r.Cached = i > 0
+		res.routes[len(res.routes)-1] = r
+		logf("suspects %q: %d true, %d listed, recall %d/%d, %s (%s of the impact runs; cached: %v)", id, r.True, r.Listed, r.Recalled, r.True,
+			r.Time.Round(time.Millisecond), ratioF(r.Time.Seconds(), res.impactTime.Seconds()), r.Cached)
 	}
 	return res, nil
 }
 
 // cacheDirEnv is blastgate's cache directory variable, set empty for
-// both measured commands: neither reuses an earlier run's results.
+// the impact runs: none reuses an earlier run's results.
 const cacheDirEnv = "BLASTGATE_CACHE_DIR"
 
 // suspectsJSON is the part of suspects' JSON the benchmark reads.
@@ -286,10 +297,10 @@ type suspectsJSON struct {
 	} `json:"not_analysed"`
 }
 
-func scoreSuspects(ctx context.Context, src string, tools *toolset, id, since string, merges []merge) suspectsRoute {
+func scoreSuspects(ctx context.Context, src string, tools *toolset, id, since, cacheDir string, merges []merge) suspectsRoute {
 	r := suspectsRoute{ID: id}
 	start := time.Now()
-	out, err := runIn(ctx, src, []string{cacheDirEnv + "="}, tools.blastgate, "--format", "json", "suspects", id, "--since", since)
+	out, err := runIn(ctx, src, []string{cacheDirEnv + "=" + cacheDir}, tools.blastgate, "--format", "json", "suspects", id, "--since", since)
 	r.Time = time.Since(start)
 	var s suspectsJSON
 	if err == nil {
@@ -497,7 +508,7 @@ func suspectsChecks(results []*suspectsResult) verdict {
 	v.Targets = []string{
 		"recall 100% for each route: every merge whose edit truly reaches it is listed",
 		fmt.Sprintf("listed / true <= %.1fx for each route", maxListedOfTrue),
-		fmt.Sprintf("suspects' wall time <= %.1fx that of one impact run per merge, for each application (warm, no cache directory)", maxSuspectsTime),
+		fmt.Sprintf("suspects' wall time, from an empty cache directory, <= %.1fx that of one impact run per merge (without one), for each application's first route (warm Go caches)", maxSuspectsTime),
 	}
 	miss := func(format string, args ...any) { v.Missed = append(v.Missed, fmt.Sprintf(format, args...)) }
 	for _, r := range results {
@@ -509,9 +520,7 @@ func suspectsChecks(results []*suspectsResult) verdict {
 		if len(r.routes) < suspectsRoutes {
 			miss("%s: only %d routes truly reached by a merge, target %d", name, len(r.routes), suspectsRoutes)
 		}
-		var total time.Duration
 		for _, rt := range r.routes {
-			total += rt.Time
 			route := name + ": " + rt.ID
 			if rt.ExitError != "" {
 				v.Unmeasured = append(v.Unmeasured, route+": suspects failed: "+rt.ExitError)
@@ -524,10 +533,10 @@ func suspectsChecks(results []*suspectsResult) verdict {
 				miss("%s: listed / true %d / %d = %s, target <= %.1fx", route, rt.Listed, rt.True, ratio(rt.Listed, rt.True), maxListedOfTrue)
 			}
 		}
-		if n := len(r.routes); n > 0 && total.Seconds() > maxSuspectsTime*float64(n)*r.impactTime.Seconds() {
-			miss("%s: suspects %s over %d routes against %d x %s of impact runs: %s, target <= %.1fx", name,
-				total.Round(time.Millisecond), n, n, r.impactTime.Round(time.Millisecond),
-				ratioF(total.Seconds(), float64(n)*r.impactTime.Seconds()), maxSuspectsTime)
+		if len(r.routes) > 0 && r.routes[0].Time.Seconds() > maxSuspectsTime*r.impactTime.Seconds() {
+			miss("%s: suspects %s (empty cache) against %s for the %d impact runs: %s, target <= %.1fx", name,
+				r.routes[0].Time.Round(time.Millisecond), r.impactTime.Round(time.Millisecond), len(r.merges),
+				ratioF(r.routes[0].Time.Seconds(), r.impactTime.Seconds()), maxSuspectsTime)
 		}
 	}
 	return v
@@ -543,9 +552,13 @@ func printSuspects(w io.Writer, results []*suspectsResult, v verdict) {
 			continue
 		}
 		for _, rt := range r.routes {
-			fmt.Fprintf(w, "| %s | %d (%d) | `%s` | %d | %d | %s | %s | %.1f s | %.1f s | %s |\n", r.app.Name, len(r.merges), r.goMerges,
+			cached := ""
+			if rt.Cached {
+				cached = " (cached)"
+			}
+			fmt.Fprintf(w, "| %s | %d (%d) | `%s` | %d | %d | %s | %s | %.1f s%s | %.1f s | %s |\n", r.app.Name, len(r.merges), r.goMerges,
 				rt.ID, rt.True, rt.Listed, pct(rt.Recalled, rt.True), ratio(rt.Listed, rt.True),
-				rt.Time.Seconds(), r.impactTime.Seconds(), ratioF(rt.Time.Seconds(), r.impactTime.Seconds()))
+				rt.Time.Seconds(), cached, r.impactTime.Seconds(), ratioF(rt.Time.Seconds(), r.impactTime.Seconds()))
 		}
 	}
 	fmt.Fprintln(w)
