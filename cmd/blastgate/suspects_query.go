@@ -105,7 +105,7 @@ func (q query) isID(f report.Feature) bool {
 
 // serves reports whether f is a route that may serve the query's request.
 func (q query) serves(f report.Feature) bool {
-	return q.request && f.Kind == report.KindRoute && analyzer.RouteIDServes(f.ID, q.method, q.host, q.path)
+	return q.servesRPC(f) || q.request && f.Kind == report.KindRoute && analyzer.RouteIDServes(f.ID, q.method, q.host, q.path)
 }
 
 // closestHint names the feature ids closest to the query, for the error

@@ -13,6 +13,7 @@ import (
 func TestSuspectsRPCRequest(t *testing.T) {
 	charge := report.Feature{ID: "/shop.Billing/Charge", Kind: report.KindRPC}
 	route := report.Feature{ID: "POST /shop.Billing/Charge", Kind: report.KindRoute}
+	refund := report.Feature{ID: "/shop.Billing/Refund", Kind: report.KindRPC}
 	serves := func(s string, f report.Feature) bool { return parseQuery(s).servesRPC(f) }
 	assert.True(t, serves("POST /shop.Billing/Charge", charge))
 	assert.True(t, serves("POST https://api.example.com/shop.Billing/Charge", charge))
@@ -28,4 +29,10 @@ func TestSuspectsRPCRequest(t *testing.T) {
 	assert.Len(t, named, 1)
 	named, _ = parseQuery("/shop.Billing/Charge").match([]report.Feature{charge})
 	assert.Len(t, named, 1)
+
+	// A monitor's request reaches the method through match, as a route's does.
+	named, _ = parseQuery("POST https://api.example.com/shop.Billing/Charge").match([]report.Feature{charge, refund})
+	if assert.Len(t, named, 1) {
+		assert.Equal(t, charge.ID, named[0].ID)
+	}
 }
