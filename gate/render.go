@@ -222,8 +222,8 @@ func writeCheckText(w io.Writer, r *report.Report, opts TextOptions) {
 		if f.Reason != "" {
 			fmt.Fprintf(w, "%s%s\n", indent, clean(f.Reason))
 		}
-		if f.Suggestion != "" {
-			fmt.Fprintf(w, "%sadd: %s\n", indent, clean(suggestion(f.Suggestion)))
+		if f.Suggestion.Words() != "" {
+			fmt.Fprintf(w, "%sadd: %s\n", indent, clean(f.Suggestion.Text()))
 		}
 		if f.Waiver != nil {
 			fmt.Fprintf(w, "%s%s\n", indent, clean(waiverText(f.Waiver)))
@@ -351,11 +351,6 @@ func shownStatus(f report.Feature) string {
 		return "-"
 	}
 	return clean(f.Status)
-}
-
-// suggestion drops a leading "add " from a suggestion drawn after "add: ".
-func suggestion(s string) string {
-	return strings.TrimPrefix(s, "add ")
 }
 
 func waiverText(w *report.Waiver) string {
@@ -710,8 +705,8 @@ func mdTestsCell(f report.Feature, check bool) string {
 	if check && f.Status != report.StatusCovered && f.Reason != "" {
 		lines = append(lines, mdText(f.Reason))
 	}
-	if f.Suggestion != "" {
-		lines = append(lines, "add: "+mdText(suggestion(f.Suggestion)))
+	if f.Suggestion.Words() != "" {
+		lines = append(lines, "add: "+mdText(f.Suggestion.Text()))
 	}
 	if f.Waiver != nil {
 		lines = append(lines, "waived until "+mdText(f.Waiver.Expires)+": "+mdText(f.Waiver.Reason))

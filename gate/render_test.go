@@ -184,8 +184,9 @@ func evilFeature() report.Feature {
 			{Package: evil, Name: "<img src=x>", Evidence: evil, Result: evil},
 			{Package: "p", Name: `TestA\|<b>x</b>`, Evidence: "static", Result: "pass"},
 		},
-		Status: report.StatusUntested, Reason: evil, Suggestion: evil,
-		Waiver: &report.Waiver{Reason: evil, Expires: evil},
+		Status: report.StatusUntested, Reason: evil,
+		Suggestion: &report.Suggestion{Tests: []report.SuggestedTest{{Kind: report.SuggestRequest, File: evil, Request: evil, Router: evil}}},
+		Waiver:     &report.Waiver{Reason: evil, Expires: evil},
 	}
 }
 
@@ -390,10 +391,11 @@ func TestTextEscapesControlCharacters(t *testing.T) {
 func TestTextCheckEscapesControlCharacters(t *testing.T) {
 	forged := "x\n\x1b[2Jforged"
 	f := report.Feature{
-		ID: forged, Kind: forged, Status: "untested\x1b[0m", Reason: forged, Suggestion: forged,
-		Waiver: &report.Waiver{Reason: forged, Expires: forged},
-		Trace:  []report.Frame{{Function: forged, Position: report.Position{File: forged, Line: 1}}},
-		Tests:  []report.Test{{Name: forged, Evidence: forged, Result: forged}},
+		ID: forged, Kind: forged, Status: "untested\x1b[0m", Reason: forged,
+		Suggestion: &report.Suggestion{Tests: []report.SuggestedTest{{Kind: report.SuggestCall, File: forged, Function: forged}}},
+		Waiver:     &report.Waiver{Reason: forged, Expires: forged},
+		Trace:      []report.Frame{{Function: forged, Position: report.Position{File: forged, Line: 1}}},
+		Tests:      []report.Test{{Name: forged, Evidence: forged, Result: forged}},
 	}
 	g := f
 	g.Waiver = nil

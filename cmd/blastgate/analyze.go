@@ -56,7 +56,7 @@ func runFeatures(ctx context.Context, g *globals, args []string, stdout, stderr 
 	r := &report.Report{SchemaVersion: report.SchemaVersion, Features: []report.Feature{}}
 	for _, f := range a.features {
 		if len(f.Tests) > 0 {
-			f.Suggestion = ""
+			f.Suggestion = nil
 		}
 		a.annotate(&f.Feature, rules, a.graph.EntryFile(f))
 		r.Features = append(r.Features, f.Feature)
