@@ -546,23 +546,23 @@ func isTestName(name string) bool {
 
 // suggestion says where a test for the feature belongs and what it
 // should do to be credited.
-func (g *Graph) suggestion(f Feature) string {
-	var parts []string
+func (g *Graph) suggestion(f Feature) *report.Suggestion {
+	var tests []report.SuggestedTest
 	if len(f.entries) == 1 {
 		e := g.nodes[f.entries[0]]
 		if file, _ := g.prog.Rel(e.pos); file != "" && e.kind != closureNode {
-			parts = append(parts, fmt.Sprintf("a test in %s that calls %s", testFileFor(file), e.name))
+			tests = append(tests, report.SuggestedTest{Kind: report.SuggestCall, File: testFileFor(file), Package: e.pkg, Function: e.name})
 		}
 	}
 	if f.Kind == report.KindRoute && f.registrar >= 0 {
 		if p, ok := f.pattern(); ok {
 			r := g.nodes[f.registrar]
 			file, _ := g.prog.Rel(r.pos)
-			parts = append(parts, fmt.Sprintf("a test in %s that sends %s through the router %s builds", testFileFor(file), p.example(), r.name))
+			tests = append(tests, report.SuggestedTest{Kind: report.SuggestRequest, File: testFileFor(file), Package: r.pkg, Request: p.example(), Router: r.name})
 		}
 	}
-	parts = append(parts, fmt.Sprintf("a test named under this feature's tests: in .blastgate.yaml, or that calls t.Attr(\"feature\", %q)", f.ID))
-	return "add " + strings.Join(parts, "; or ")
+	tests = append(tests, report.SuggestedTest{Kind: report.SuggestDeclared, Feature: f.ID})
+	return &report.Suggestion{Tests: tests}
 }
 
 // testFileFor names the test file beside a source file.

@@ -158,7 +158,7 @@ func decideFeature(f *report.Feature, res Results, p Policy) {
 		}
 	}
 	if f.Status != report.StatusUntested && f.Status != report.StatusUnproven {
-		f.Suggestion = "" // where a test belongs matters only when none counts
+		f.Suggestion = nil // where a test belongs matters only when none counts
 	}
 }
 
@@ -209,17 +209,18 @@ func doubleText(d *report.Double) string {
 // proveSuggestion says what would prove the change: a test through the
 // real implementation the double replaced, or one that takes the changed
 // code's path; coverage settles what static analysis cannot.
-func proveSuggestion(f *report.Feature, tests []report.Test) string {
+func proveSuggestion(f *report.Feature, tests []report.Test) *report.Suggestion {
 	for _, t := range tests {
 		if t.Double != nil {
-			return fmt.Sprintf("add a test of %s that sets up %s (the production implementation) instead of %s, or make %s do so",
-				f.ID, shortName(t.Double.Instead), shortName(t.Double.Name), t.Name)
+			return &report.Suggestion{Tests: []report.SuggestedTest{{Kind: report.SuggestProduction,
+				Feature: f.ID, Instead: t.Double.Instead, Double: t.Double.Name, Test: t.Name}}}
 		}
 	}
 	if len(f.Reaches) > 0 {
-		return fmt.Sprintf("add a test of %s that runs %s, or a case of %s that takes the changed lines", f.ID, shortName(f.Reaches[0].Symbol), tests[0].Name)
+		return &report.Suggestion{Tests: []report.SuggestedTest{{Kind: report.SuggestChangedLines,
+			Feature: f.ID, Function: f.Reaches[0].Symbol, Test: tests[0].Name}}}
 	}
-	return fmt.Sprintf("add a test of %s that runs the changed code", f.ID)
+	return &report.Suggestion{Tests: []report.SuggestedTest{{Kind: report.SuggestChangedCode, Feature: f.ID}}}
 }
 
 // shortName drops the module path from a qualified name:

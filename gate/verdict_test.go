@@ -22,7 +22,7 @@ func (f fakeResults) Result(pkg, name string) (string, bool, bool) {
 }
 
 func feature(id string, tests ...report.Test) report.Feature {
-	return report.Feature{ID: id, Kind: report.KindRoute, Tests: tests, Suggestion: "add a test"}
+	return report.Feature{ID: id, Kind: report.KindRoute, Tests: tests, Suggestion: suggestA}
 }
 
 // test is a credited test that proved the change statically.
@@ -85,11 +85,11 @@ func TestDecideStatuses(t *testing.T) {
 			assert.Equal(t, want, r.Verdict)
 			switch c.status {
 			case report.StatusUntested:
-				assert.Equal(t, "add a test", got.Suggestion)
+				assert.Equal(t, suggestA, got.Suggestion)
 			case report.StatusUnproven:
-				assert.Contains(t, got.Suggestion, "add a test of A that ")
+				assert.Contains(t, got.Suggestion.Words(), "add a test of A that ")
 			default:
-				assert.Empty(t, got.Suggestion)
+				assert.Nil(t, got.Suggestion)
 			}
 		})
 	}
@@ -165,3 +165,6 @@ func TestDecideNothingImpacted(t *testing.T) {
 	Decide(r, fakeResults{}, Policy{})
 	assert.Equal(t, report.VerdictPass, r.Verdict, "a change that reaches no feature passes")
 }
+
+// suggestA is the suggestion the analyzer makes for feature A.
+var suggestA = &report.Suggestion{Tests: []report.SuggestedTest{{Kind: report.SuggestDeclared, Feature: "A"}}}

@@ -143,8 +143,11 @@ type Feature struct {
 	Status string `json:"status,omitempty"`
 	// Reason says why the status is what it is and what to do (check only).
 	Reason string `json:"reason,omitempty"`
-	// Suggestion says where a test for an untested feature belongs.
-	Suggestion string `json:"suggestion,omitempty"`
+	// Suggestion says what test would let the feature pass: where a test
+	// belongs (a feature without a credited test) or what would prove the
+	// change (an unproven one). In JSON: suggestion, its words, and
+	// suggested_tests, its data (see Suggestion).
+	Suggestion *Suggestion `json:"suggestion,omitempty"`
 	// Waiver is the configured waiver that lets this feature pass.
 	Waiver *Waiver `json:"waiver,omitempty"`
 	// Monitor is the dashboard to watch after deploy, from configuration.

@@ -64,7 +64,7 @@ func runFeatures(ctx context.Context, o *featuresOptions) error {
 	r := &report.Report{SchemaVersion: report.SchemaVersion, Features: []report.Feature{}}
 	for _, f := range a.Features {
 		if len(f.Tests) > 0 {
-			f.Suggestion = ""
+			f.Suggestion = nil
 		}
 		a.Annotate(&f.Feature, rules, a.Graph.EntryFile(f))
 		r.Features = append(r.Features, f.Feature)

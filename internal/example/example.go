@@ -1,7 +1,8 @@
 // Package example holds the bundled postpaid/prepaid shop used by the demo and the tests.
 //
-// The shop (testdata/shop.txtar) is a small module, example.com/shop: a
-// postpaid electricity bill page and a prepaid electricity token page that
+// The shop (testdata/shop.txtar at the repository root, embedded by the
+// module's root package as blastgate.Fixtures) is a small module,
+// example.com/shop: a postpaid electricity bill page and a prepaid electricity token page that
 // share package billing, plus an account page that shares nothing. Each
 // scenario (testdata/scenarios/NAME.txtar) is one commit on top of it: the
 // first line of the archive's comment is the commit message, and every file
@@ -12,7 +13,6 @@ package example
 import (
 	"bytes"
 	"context"
-	"embed"
 	"fmt"
 	"os"
 	"os/exec"
@@ -22,10 +22,12 @@ import (
 	"strings"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/blastgate/blastgate"
 )
 
-//go:embed testdata/shop.txtar testdata/scenarios/*.txtar
-var archives embed.FS
+// archives are the shop and its scenarios.
+var archives = blastgate.Fixtures
 
 const (
 	baseArchive = "testdata/shop.txtar"
