@@ -79,9 +79,10 @@ type Policy interface {
 	// DeclaredTests are the tests configured for each feature, of those
 	// known, with warnings for the ones that no longer exist.
 	DeclaredTests(known []TestRef) (map[string][]TestRef, []string, error)
-	// Attrs says which t.Attr("feature", ID) declarations of g count
-	// (nil: all) and which the change adds.
-	Attrs(g *Graph) (func(TestRef, string) bool, []report.PolicyChange, error)
+	// Attrs says which t.Attr("feature", ID) declarations of the tests
+	// count (nil: all) and which the change adds; attrs lists them
+	// (Graph.FeatureAttrs).
+	Attrs(attrs func() []AttrDecl) (func(TestRef, string) bool, []report.PolicyChange, error)
 }
 
 // NoPolicy is the policy of a repository without configuration.
@@ -99,7 +100,7 @@ func (NoPolicy) Monitor(string) string                                 { return 
 func (NoPolicy) DeclaredTests([]TestRef) (map[string][]TestRef, []string, error) {
 	return map[string][]TestRef{}, nil, nil
 }
-func (NoPolicy) Attrs(*Graph) (func(TestRef, string) bool, []report.PolicyChange, error) {
+func (NoPolicy) Attrs(func() []AttrDecl) (func(TestRef, string) bool, []report.PolicyChange, error) {
 	return nil, nil, nil
 }
 
@@ -281,7 +282,7 @@ func Analyze(ctx context.Context, o Options) (*Analysis, error) {
 		Impacted:      orEmpty(result.Impacted),
 		PolicyChanges: pol.Changes(),
 		Unmapped:      orEmpty(notFile(changes.Unmapped, pol.File())),
-		Warnings:      append(d.Graph.Warnings(), changes.Warnings...),
+		Warnings:      append(d.GraphWarnings(), changes.Warnings...),
 	}
 	if o.Tests {
 		if err := d.CreditImpacted(r, o.Coverage); err != nil {
@@ -353,7 +354,21 @@ type Discovered struct {
 	ModuleDir   string
 	Module      string   // the module in ModuleDir, or "" (a workspace's directory)
 	Modules     []string // every module analysed
+	// ev is the test side, found once for Credit and Warnings.
+	ev *credit
 }
+
+// evidence is the pass of test evidence of d: the tests are found once.
+func (d *Discovered) evidence() *credit {
+	if d.ev == nil {
+		d.ev = d.Graph.newCredit()
+	}
+	return d.ev
+}
+
+// GraphWarnings are the graph's warnings (Graph.Warnings) with the test
+// side's, found once with Credit.
+func (d *Discovered) GraphWarnings() []string { return d.evidence().Warnings() }
 
 // Discover loads the module in moduleDir under root (with its tests when
 // asked) and discovers its features, with those the policy adds.
@@ -401,17 +416,17 @@ func (d *Discovered) Annotate(f *report.Feature, rules *owners.Rules, entryFile 
 
 // Credit finds the tests that count for each feature.
 func (d *Discovered) Credit(coverage []CoverageProfile) error {
-	declared, warnings, err := d.Policy.DeclaredTests(d.Graph.Tests())
+	declared, warnings, err := d.Policy.DeclaredTests(d.evidence().Tests())
 	if err != nil {
 		return err
 	}
 	d.Warnings = append(d.Warnings, warnings...)
 	opts := EvidenceOptions{Declared: declared, Coverage: coverage}
 	// Only what the base's tests declare counts.
-	if opts.Attr, d.AttrChanges, err = d.Policy.Attrs(d.Graph); err != nil {
+	if opts.Attr, d.AttrChanges, err = d.Policy.Attrs(d.evidence().FeatureAttrs); err != nil {
 		return err
 	}
-	if err := d.Graph.Credit(d.Features, opts); err != nil {
+	if err := d.evidence().Credit(d.Features, opts); err != nil {
 		var pe *ProfileError
 		if errors.As(err, &pe) {
 			return fmt.Errorf("--coverage: %w", err)

@@ -37,6 +37,9 @@ type Feature struct {
 	regs []regSpan
 	// cli ties a subcommand to its command tree (commands_cli.go).
 	cli *cliFeature
+	// holes say what the run-time parts of route ids stand for, shared by
+	// the routes of one Features call (evidence_prefix.go).
+	holes routeHoles
 }
 
 // regSpan is a stretch of source that registers a route: the

@@ -80,8 +80,6 @@ type Graph struct {
 	byName map[string]int
 	// rpcFiles are the generated gRPC and Connect files read, by name (rpc_generated.go).
 	rpcFiles map[string]*generatedFile
-	// rpcTests are the RPCs each test sends and serves (evidence_rpc.go).
-	rpcTests map[*testFunc]*rpcTestInfo
 	// depRegs are the services dependency functions register (rpc_depregister.go).
 	depRegs map[string][]depRegistered
 	inits   map[string]int // package path -> init node
@@ -101,15 +99,8 @@ type Graph struct {
 	calls     map[int][]int   // static calls, for test evidence
 	deps      map[string]int  // dependency package path -> its node
 	depUses   map[[2]int]bool // (user, dependency) edges already made
-	tests     []*testFunc
-	reqScan   *requestScan // the test side's evaluator (evidence_requests.go)
-	prefixes  *prefixState // what run-time parts of route ids stand for (evidence_prefix.go)
 	sites     []writeSite
 	held      typeutil.Map // type -> []int, the methods its values hold
-
-	// suiteWarns are the testify suites that get no credit
-	// (evidence_suite.go).
-	suiteWarns []string
 
 	// creates and takes record, per code node, the module types it
 	// creates and the functions and closures whose values it takes
@@ -658,15 +649,22 @@ func (g *Graph) resolveDynamicCalls() {
 	}
 }
 
-// Warnings says which packages are analysed at package level and why.
-func (g *Graph) Warnings() []string {
+// Warnings says which packages are analysed at package level and why,
+// and, with tests loaded, which testify suites get no credit.
+func (g *Graph) Warnings() []string { return g.newCredit().Warnings() }
+
+// Warnings are the graph's warnings and the suites' of this pass.
+func (c *credit) Warnings() []string { return append(c.buildWarnings(), c.suiteWarnings()...) }
+
+// buildWarnings say which packages are analysed at package level and why.
+func (g *Graph) buildWarnings() []string {
 	out := append([]string(nil), g.prog.Warnings...)
 	for _, pkg := range g.prog.Packages {
 		if msg, broken := g.prog.Broken[pkg.PkgPath]; broken {
 			out = append(out, fmt.Sprintf("%s does not type-check (%s): its impact is computed at package level", pkg.PkgPath, msg))
 		}
 	}
-	return append(out, g.suiteWarnings()...)
+	return out
 }
 
 // HasPackage reports whether path is one of the module's packages.
