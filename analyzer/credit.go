@@ -17,6 +17,9 @@ type credit struct {
 	// suiteWarns are the testify suites that get no credit
 	// (evidence_suite.go).
 	suiteWarns []string
+	// cliTests are what each test does with the command trees
+	// (evidence_args.go).
+	cliTests map[cliTestKey]*cliTest
 }
 
 // newCredit starts a pass of test evidence over g.

@@ -78,10 +78,12 @@ type Graph struct {
 	byObj  map[types.Object]int
 	byLit  map[*ast.FuncLit]int
 	byName map[string]int
-	// rpcFiles are the generated gRPC and Connect files read, by name (rpc_generated.go).
-	rpcFiles map[string]*generatedFile
-	// depRegs are the services dependency functions register (rpc_depregister.go).
-	depRegs map[string][]depRegistered
+	// rpcFiles are the generated gRPC and Connect files read, by name
+	// (rpc_generated.go): a memo of files, filled on demand (memo.go).
+	rpcFiles *memo[string, *generatedFile]
+	// depRegs are the services dependency functions register
+	// (rpc_depregister.go): a memo of the dependencies' code (memo.go).
+	depRegs *memo[string, []depRegistered]
 	inits   map[string]int // package path -> init node
 	// initRuns are the package-level variables whose initializers call
 	// something, by package: code a program runs at start-up.
@@ -137,12 +139,8 @@ type Graph struct {
 	resolvedFields  map[*types.Var]bool
 	// assets are the config's run-time file mappings (assets.go).
 	assets []assetRule
-	// detectors replaces the list of detectors (tests); active are those
-	// that run (detectors.go).
-	detectors []*Detector
-	active    *[]*Detector
-	// cliScanned are the module's command trees (commands_cli.go).
-	cliScanned *cliScan
+	// active are the detectors that run, chosen at build (detectors.go).
+	active []*Detector
 }
 
 type dynCall struct {
@@ -162,8 +160,14 @@ type convKey struct {
 	t    string
 }
 
-// BuildGraph builds the symbol graph of prog.
-func BuildGraph(prog *Program) *Graph {
+// BuildGraph builds the symbol graph of prog. The graph is read-only
+// once built: what the stages after it compute lives in their own state
+// (doc.go).
+func BuildGraph(prog *Program) *Graph { return buildGraph(prog, detectors) }
+
+// buildGraph builds the graph of prog for a list of detectors (tests
+// replace it).
+func buildGraph(prog *Program, list []*Detector) *Graph {
 	g := &Graph{
 		prog:      prog,
 		byObj:     map[types.Object]int{},
@@ -180,6 +184,8 @@ func BuildGraph(prog *Program) *Graph {
 		deps:      map[string]int{},
 		initRuns:  map[string][]int{},
 		depUses:   map[[2]int]bool{},
+		rpcFiles:  &memo[string, *generatedFile]{},
+		depRegs:   &memo[string, []depRegistered]{},
 	}
 	g.module = g.add(&node{name: "go.mod", kind: externalNode})
 	for _, pkg := range prog.Packages {
@@ -227,6 +233,7 @@ func BuildGraph(prog *Program) *Graph {
 	g.resolveChannels()
 	g.resolveInterfaces()
 	g.resolveDynamicCalls()
+	g.active = g.chooseDetectors(list)
 	return g
 }
 
