@@ -248,11 +248,11 @@ func Analyze(ctx context.Context, o Options) (*Analysis, error) {
 		features = notIgnored(pol, features)
 		// The default build validated the assets; a package or feature
 		// this build lacks maps nothing here.
-		_ = graph.UseAssets(pol.Assets(), features)
-		return Analysed{Graph: graph, Features: features}, nil
+		assets, _ := graph.ResolveAssets(pol.Assets(), features)
+		return Analysed{Graph: graph, Features: features, Assets: assets}, nil
 	}
 	ReportProgress(ctx, "walking from the changes", 0)
-	changes, result, err := Builds(ctx, Analysed{Graph: d.Graph, Features: d.Features}, builds, diff,
+	changes, result, err := Builds(ctx, Analysed{Graph: d.Graph, Features: d.Features, Assets: d.Assets}, builds, diff,
 		func(path string) ([]byte, error) { return repo.Show(ctx, mergeBase, path) }, loadBuild)
 	if err != nil {
 		return nil, err
@@ -345,7 +345,10 @@ func HeadTree(ctx context.Context, repo *gitrepo.Repo, headSHA string, exact boo
 type Discovered struct {
 	Graph    *Graph
 	Features []Feature
-	Policy   Policy
+	// Assets are the configured assets resolved on Graph, for change
+	// mapping.
+	Assets AssetRules
+	Policy Policy
 	// Warnings are the policy's: what the base names that the change
 	// deleted.
 	Warnings []string
@@ -389,7 +392,8 @@ func Discover(ctx context.Context, pol Policy, root, moduleDir string, tests boo
 	}
 	warnings := pol.MissingDeclared(declared, features)
 	features = notIgnored(pol, features)
-	if err := graph.UseAssets(pol.Assets(), features); err != nil {
+	assets, err := graph.ResolveAssets(pol.Assets(), features)
+	if err != nil {
 		return nil, err
 	}
 	module := prog.Module
@@ -400,7 +404,7 @@ func Discover(ctx context.Context, pol Policy, root, moduleDir string, tests boo
 	for _, m := range prog.Modules {
 		modules = append(modules, m.Path)
 	}
-	return &Discovered{Graph: graph, Features: features, Policy: pol, Warnings: warnings, ModuleDir: moduleDir, Module: module, Modules: modules}, nil
+	return &Discovered{Graph: graph, Features: features, Assets: assets, Policy: pol, Warnings: warnings, ModuleDir: moduleDir, Module: module, Modules: modules}, nil
 }
 
 // Annotate adds what the team needs to a feature: the owners of its

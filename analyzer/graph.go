@@ -137,8 +137,6 @@ type Graph struct {
 	// (graph_funcfields.go).
 	funcFieldWrites map[*types.Var][]funcFieldWrite
 	resolvedFields  map[*types.Var]bool
-	// assets are the config's run-time file mappings (assets.go).
-	assets []assetRule
 	// active are the detectors that run, chosen at build (detectors.go).
 	active []*Detector
 }

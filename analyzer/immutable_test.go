@@ -50,8 +50,13 @@ func TestGraphImmutable(t *testing.T) {
 			features, err := g.Features(nil)
 			require.NoError(t, err)
 			require.NotEmpty(t, features)
-			require.NoError(t, g.UseAssets(nil, features))
-			cs, err := g.MapChangesContext(context.Background(), diff, func(p string) ([]byte, error) { return old[p], nil })
+			var files []string
+			for _, fc := range diff {
+				files = append(files, fc.Path())
+			}
+			assets, err := g.ResolveAssets([]Asset{{Files: files, Features: []string{features[0].ID}}}, features)
+			require.NoError(t, err)
+			cs, err := g.MapChangesWith(context.Background(), diff, func(p string) ([]byte, error) { return old[p], nil }, assets)
 			require.NoError(t, err)
 			impact := g.Impact(features, cs)
 			_ = g.Tests()
