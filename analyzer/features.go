@@ -186,7 +186,9 @@ func (g *Graph) referencedIn(pkg *packages.Package, e ast.Expr) []int {
 			// A module value handed to the router (or to middleware) will
 			// have its methods called: &Page{}, pageB{}, newPage().
 			if t := pkg.TypesInfo.TypeOf(n.(ast.Expr)); t != nil && !types.IsInterface(t) {
+				g.heldMu.Lock() // a memo that discovery fills after build
 				ids = append(ids, g.methodsHeldBy(t)...)
+				g.heldMu.Unlock()
 			}
 		}
 		return true

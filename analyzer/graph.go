@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"sort"
+	"sync"
 
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
@@ -102,7 +103,10 @@ type Graph struct {
 	deps      map[string]int  // dependency package path -> its node
 	depUses   map[[2]int]bool // (user, dependency) edges already made
 	sites     []writeSite
-	held      typeutil.Map // type -> []int, the methods its values hold
+	// held maps a type to the methods its values hold (methodsHeldBy):
+	// a memo, filled at build and by discovery under heldMu.
+	held   typeutil.Map
+	heldMu sync.Mutex
 
 	// creates and takes record, per code node, the module types it
 	// creates and the functions and closures whose values it takes

@@ -122,6 +122,9 @@ func graphSnapshot(g *Graph) map[string]string {
 
 // sizes records the size of v's fields, depth levels down.
 func sizes(v reflect.Value, path string, depth int, out map[string]string) {
+	if path == "Graph.held" || path == "Graph.heldMu" {
+		return // a memo discovery may fill (methodsHeldBy), under its lock
+	}
 	switch v.Kind() {
 	case reflect.Map, reflect.Slice:
 		out[path] = fmt.Sprint(v.Len())
