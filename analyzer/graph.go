@@ -71,7 +71,28 @@ type edge struct {
 	pos token.Pos
 }
 
-// Graph is the symbol graph of a Program.
+// Graph is the symbol graph of a Program. BuildGraph fills it and, once
+// it returns, the Graph is read-only (doc.go): the stages that read it
+// keep what they compute in state of their own, and may run at once on
+// one Graph. Its fields, by who reads them:
+//
+//   - the graph, read by every stage: nodes (with their edges), byObj,
+//     byLit, byName, inits, initRuns, pkgs, module, fields, declared,
+//     deps, sites, and active (the detectors that run, chosen at build);
+//   - for credit and proof: calls (static calls), methods and dyn
+//     (function values and the calls through them), creates and takes,
+//     chanHandoffs;
+//   - build-time working state that nothing reads after BuildGraph:
+//     convs, initCount, siteOf, depUses, conversions, handoffs, binds,
+//     paramOwners, paramNodes, genericSigs, genericHits, sends,
+//     receives, funcFieldWrites, resolvedFields;
+//   - memos of what is on disk or in the types, filled on demand and
+//     safe for concurrent use: rpcFiles and depRegs (memo.go), held
+//     (under heldMu).
+//
+// What is not here: the features' own state (Feature.holes, the command
+// trees in cliFeature.scan), change mapping's (ChangeSet, with the
+// AssetRules it is given), and the test side's (credit, one per pass).
 type Graph struct {
 	prog  *Program
 	nodes []*node
