@@ -79,9 +79,10 @@ type Policy interface {
 	// DeclaredTests are the tests configured for each feature, of those
 	// known, with warnings for the ones that no longer exist.
 	DeclaredTests(known []TestRef) (map[string][]TestRef, []string, error)
-	// Attrs says which t.Attr("feature", ID) declarations of g count
-	// (nil: all) and which the change adds.
-	Attrs(g *Graph) (func(TestRef, string) bool, []report.PolicyChange, error)
+	// Attrs says which t.Attr("feature", ID) declarations of the tests
+	// count (nil: all) and which the change adds; attrs lists them
+	// (Graph.FeatureAttrs).
+	Attrs(attrs func() []AttrDecl) (func(TestRef, string) bool, []report.PolicyChange, error)
 }
 
 // NoPolicy is the policy of a repository without configuration.
@@ -99,7 +100,7 @@ func (NoPolicy) Monitor(string) string                                 { return 
 func (NoPolicy) DeclaredTests([]TestRef) (map[string][]TestRef, []string, error) {
 	return map[string][]TestRef{}, nil, nil
 }
-func (NoPolicy) Attrs(*Graph) (func(TestRef, string) bool, []report.PolicyChange, error) {
+func (NoPolicy) Attrs(func() []AttrDecl) (func(TestRef, string) bool, []report.PolicyChange, error) {
 	return nil, nil, nil
 }
 
@@ -247,11 +248,11 @@ func Analyze(ctx context.Context, o Options) (*Analysis, error) {
 		features = notIgnored(pol, features)
 		// The default build validated the assets; a package or feature
 		// this build lacks maps nothing here.
-		_ = graph.UseAssets(pol.Assets(), features)
-		return Analysed{Graph: graph, Features: features}, nil
+		assets, _ := graph.ResolveAssets(pol.Assets(), features)
+		return Analysed{Graph: graph, Features: features, Assets: assets}, nil
 	}
 	ReportProgress(ctx, "walking from the changes", 0)
-	changes, result, err := Builds(ctx, Analysed{Graph: d.Graph, Features: d.Features}, builds, diff,
+	changes, result, err := Builds(ctx, Analysed{Graph: d.Graph, Features: d.Features, Assets: d.Assets}, builds, diff,
 		func(path string) ([]byte, error) { return repo.Show(ctx, mergeBase, path) }, loadBuild)
 	if err != nil {
 		return nil, err
@@ -281,7 +282,7 @@ func Analyze(ctx context.Context, o Options) (*Analysis, error) {
 		Impacted:      orEmpty(result.Impacted),
 		PolicyChanges: pol.Changes(),
 		Unmapped:      orEmpty(notFile(changes.Unmapped, pol.File())),
-		Warnings:      append(d.Graph.Warnings(), changes.Warnings...),
+		Warnings:      append(d.GraphWarnings(), changes.Warnings...),
 	}
 	if o.Tests {
 		if err := d.CreditImpacted(r, o.Coverage); err != nil {
@@ -344,7 +345,10 @@ func HeadTree(ctx context.Context, repo *gitrepo.Repo, headSHA string, exact boo
 type Discovered struct {
 	Graph    *Graph
 	Features []Feature
-	Policy   Policy
+	// Assets are the configured assets resolved on Graph, for change
+	// mapping.
+	Assets AssetRules
+	Policy Policy
 	// Warnings are the policy's: what the base names that the change
 	// deleted.
 	Warnings []string
@@ -353,7 +357,21 @@ type Discovered struct {
 	ModuleDir   string
 	Module      string   // the module in ModuleDir, or "" (a workspace's directory)
 	Modules     []string // every module analysed
+	// ev is the test side, found once for Credit and Warnings.
+	ev *credit
 }
+
+// evidence is the pass of test evidence of d: the tests are found once.
+func (d *Discovered) evidence() *credit {
+	if d.ev == nil {
+		d.ev = d.Graph.newCredit()
+	}
+	return d.ev
+}
+
+// GraphWarnings are the graph's warnings (Graph.Warnings) with the test
+// side's, found once with Credit.
+func (d *Discovered) GraphWarnings() []string { return d.evidence().Warnings() }
 
 // Discover loads the module in moduleDir under root (with its tests when
 // asked) and discovers its features, with those the policy adds.
@@ -374,7 +392,8 @@ func Discover(ctx context.Context, pol Policy, root, moduleDir string, tests boo
 	}
 	warnings := pol.MissingDeclared(declared, features)
 	features = notIgnored(pol, features)
-	if err := graph.UseAssets(pol.Assets(), features); err != nil {
+	assets, err := graph.ResolveAssets(pol.Assets(), features)
+	if err != nil {
 		return nil, err
 	}
 	module := prog.Module
@@ -385,7 +404,7 @@ func Discover(ctx context.Context, pol Policy, root, moduleDir string, tests boo
 	for _, m := range prog.Modules {
 		modules = append(modules, m.Path)
 	}
-	return &Discovered{Graph: graph, Features: features, Policy: pol, Warnings: warnings, ModuleDir: moduleDir, Module: module, Modules: modules}, nil
+	return &Discovered{Graph: graph, Features: features, Assets: assets, Policy: pol, Warnings: warnings, ModuleDir: moduleDir, Module: module, Modules: modules}, nil
 }
 
 // Annotate adds what the team needs to a feature: the owners of its
@@ -401,17 +420,17 @@ func (d *Discovered) Annotate(f *report.Feature, rules *owners.Rules, entryFile 
 
 // Credit finds the tests that count for each feature.
 func (d *Discovered) Credit(coverage []CoverageProfile) error {
-	declared, warnings, err := d.Policy.DeclaredTests(d.Graph.Tests())
+	declared, warnings, err := d.Policy.DeclaredTests(d.evidence().Tests())
 	if err != nil {
 		return err
 	}
 	d.Warnings = append(d.Warnings, warnings...)
 	opts := EvidenceOptions{Declared: declared, Coverage: coverage}
 	// Only what the base's tests declare counts.
-	if opts.Attr, d.AttrChanges, err = d.Policy.Attrs(d.Graph); err != nil {
+	if opts.Attr, d.AttrChanges, err = d.Policy.Attrs(d.evidence().FeatureAttrs); err != nil {
 		return err
 	}
-	if err := d.Graph.Credit(d.Features, opts); err != nil {
+	if err := d.evidence().Credit(d.Features, opts); err != nil {
 		var pe *ProfileError
 		if errors.As(err, &pe) {
 			return fmt.Errorf("--coverage: %w", err)

@@ -135,10 +135,11 @@ func runImpact(t *testing.T, dir string, diff []gitrepo.FileChange, old map[stri
 		}
 		g := BuildGraph(prog)
 		features, err := g.Features(nil)
-		if uerr := g.UseAssets(assets, features); err == nil && c.GOOS == "" && c.GOARCH == "" && len(c.Tags) == 0 {
+		rules, uerr := g.ResolveAssets(assets, features)
+		if err == nil && c.GOOS == "" && c.GOARCH == "" && len(c.Tags) == 0 {
 			err = uerr // as the CLI: only the default build validates them
 		}
-		return Analysed{Graph: g, Features: features}, err
+		return Analysed{Graph: g, Features: features, Assets: rules}, err
 	}
 	def, err := analyse(BuildConfig{})
 	require.NoError(t, err)

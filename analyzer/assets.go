@@ -36,13 +36,20 @@ type assetRule struct {
 	what  string // "example.com/m/web" or "feature POST /x", for notes
 }
 
-// UseAssets resolves the configured assets against the graph and the
+// AssetRules are the configured assets resolved against a graph and its
+// features (ResolveAssets), for change mapping (Analysed.Assets,
+// MapChangesWith).
+type AssetRules struct {
+	rules []assetRule
+}
+
+// ResolveAssets resolves the configured assets against the graph and the
 // features found on it. An asset naming a package that is not in the
-// module or a feature that does not exist is an error; the rest of the
-// assets are in use all the same (another build than the default one may
-// lack a package or feature that the default build has).
-func (g *Graph) UseAssets(assets []Asset, features []Feature) error {
-	g.assets = nil
+// module or a feature that does not exist is an error; the rules returned
+// hold the rest of the assets all the same (another build than the
+// default one may lack a package or feature that the default build has).
+func (g *Graph) ResolveAssets(assets []Asset, features []Feature) (AssetRules, error) {
+	var out AssetRules
 	var first error
 	fail := func(err error) {
 		if first == nil {
@@ -78,10 +85,10 @@ func (g *Graph) UseAssets(assets []Asset, features []Feature) error {
 		}
 		if len(names) > 0 {
 			r.what = strings.Join(names, ", ")
-			g.assets = append(g.assets, r)
+			out.rules = append(out.rules, r)
 		}
 	}
-	return first
+	return out, first
 }
 
 // featureEntries returns the entry nodes of the features with the id
@@ -107,10 +114,10 @@ func featureEntries(features []Feature, id string) []int {
 
 // mapAssets returns the nodes that the assets mapping the repository
 // path p change, and a note naming what reads it.
-func (g *Graph) mapAssets(p string) ([]int, string) {
+func (cs *ChangeSet) mapAssets(p string) ([]int, string) {
 	var ids []int
 	var what []string
-	for _, r := range g.assets {
+	for _, r := range cs.assets.rules {
 		if !slices.ContainsFunc(r.files, func(pat string) bool { return glob.Match(pat, p) }) {
 			continue
 		}

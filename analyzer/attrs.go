@@ -25,7 +25,7 @@ type AttrDecl struct {
 // FeatureAttrs lists every t.Attr("feature", ID) declaration of the
 // loaded tests, sorted by test and feature. It needs a program loaded
 // with tests.
-func (g *Graph) FeatureAttrs() []AttrDecl {
+func (g *credit) FeatureAttrs() []AttrDecl {
 	tests := g.testFuncs()
 	dirOf := map[TestRef]string{}
 	for _, t := range tests {

@@ -43,6 +43,8 @@ func (g *Graph) Excluded(diff []gitrepo.FileChange) []string {
 type Analysed struct {
 	Graph    *Graph
 	Features []Feature
+	// Assets are the configured assets resolved on Graph (ResolveAssets).
+	Assets AssetRules
 }
 
 // Builds analyses a change under the default build (def) and under each
@@ -68,7 +70,7 @@ func Builds(ctx context.Context, def Analysed, configs []BuildConfig, diff []git
 			needed = append(needed, c)
 		}
 	}
-	cs, err := def.Graph.MapChangesContext(ctx, without(diff, covered), old)
+	cs, err := def.Graph.MapChangesWith(ctx, without(diff, covered), old, def.Assets)
 	if err != nil {
 		return nil, Impact{}, err
 	}
@@ -87,7 +89,7 @@ func Builds(ctx context.Context, def Analysed, configs []BuildConfig, diff []git
 		for _, p := range a.Graph.Excluded(diff) {
 			out[p] = nil
 		}
-		ccs, err := a.Graph.MapChangesContext(ctx, without(diff, out), old)
+		ccs, err := a.Graph.MapChangesWith(ctx, without(diff, out), old, a.Assets)
 		if err != nil {
 			return nil, Impact{}, fmt.Errorf("under %s: %w", c, err)
 		}

@@ -28,8 +28,11 @@ type ChangeSet struct {
 	// Warnings are files whose changes could not be mapped precisely.
 	Warnings []string
 	// ctx bounds the go list runs of the mapping.
-	ctx   context.Context
-	nodes map[int]bool
+	ctx context.Context
+	// assets say which packages and features read which files at run
+	// time (assets.go).
+	assets AssetRules
+	nodes  map[int]bool
 	// touched are the changed lines of the new version of each Go file
 	// (by absolute path), for the registrations they touch.
 	touched map[string]touchedLines
@@ -56,7 +59,13 @@ func (g *Graph) MapChanges(diff []gitrepo.FileChange, old OldFile) (*ChangeSet, 
 // MapChangesContext is MapChanges under ctx: the go list runs that
 // dependency changes need stop with it, and so does the mapping.
 func (g *Graph) MapChangesContext(ctx context.Context, diff []gitrepo.FileChange, old OldFile) (*ChangeSet, error) {
-	cs := &ChangeSet{ctx: ctx, nodes: map[int]bool{}, touched: map[string]touchedLines{}}
+	return g.MapChangesWith(ctx, diff, old, AssetRules{})
+}
+
+// MapChangesWith is MapChangesContext with the configured assets: a
+// changed file they name reaches the packages and features that read it.
+func (g *Graph) MapChangesWith(ctx context.Context, diff []gitrepo.FileChange, old OldFile, assets AssetRules) (*ChangeSet, error) {
+	cs := &ChangeSet{ctx: ctx, assets: assets, nodes: map[int]bool{}, touched: map[string]touchedLines{}}
 	for _, fc := range diff {
 		if p := fc.NewPath; p != "" && strings.HasSuffix(p, ".go") && !isTestPath(p) {
 			abs := filepath.Join(g.prog.Root, filepath.FromSlash(p))
@@ -185,7 +194,7 @@ func (g *Graph) mapOtherFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) 
 	if rr, rrNote := g.mapRuntimeReads(cs, p); len(rr) > 0 {
 		ids, note = append(ids, rr...), joinNote(note, rrNote)
 	}
-	if as, asNote := g.mapAssets(p); len(as) > 0 {
+	if as, asNote := cs.mapAssets(p); len(as) > 0 {
 		ids, note = append(ids, as...), joinNote(note, asNote)
 	}
 	if len(ids) > 0 {

@@ -67,9 +67,8 @@ type cliScan struct {
 	byVar  map[types.Object][]*cliCmd
 	byFunc map[*types.Func][]*cliCmd
 	// byName keys package variables and functions by name, for tests
-	// (evidence_args.go); tests are what each test does with them.
+	// (evidence_args.go).
 	byName map[string][]*cliCmd
-	tests  map[*testFunc]*cliTest
 }
 
 // cliDialect recognises one library's command literals.
@@ -126,14 +125,11 @@ func cliEdges(d cliDialect, pkg *packages.Package, n ast.Node) (ast.Expr, []ast.
 	return d.edges(pkg, n)
 }
 
-// cliTrees returns the scan of the module's command trees, computed
-// once.
+// cliTrees scans the module's command trees. Features does, once; the
+// subcommand features it finds hold the scan (cliFeature.scan), for the
+// test side.
 func (g *Graph) cliTrees() *cliScan {
-	if g.cliScanned != nil {
-		return g.cliScanned
-	}
 	s := &cliScan{g: g, byLit: map[*ast.CompositeLit]*cliCmd{}, byVar: map[types.Object][]*cliCmd{}, byFunc: map[*types.Func][]*cliCmd{}}
-	g.cliScanned = s
 	for _, pkg := range g.prog.Packages {
 		if pkg.TypesInfo == nil || !g.importsCLI(pkg) {
 			continue
@@ -166,6 +162,7 @@ func (g *Graph) cliTrees() *cliScan {
 			}
 		}
 	}
+	s.index()
 	return s
 }
 
@@ -552,6 +549,11 @@ func (g *Graph) withSubcommands(features []Feature) []Feature {
 	if len(subs) == 0 {
 		return features
 	}
+	for _, f := range subs {
+		if f.cli != nil {
+			f.cli.scan = s
+		}
+	}
 	g.callsBetween(subs)
 	g.mainsCallingSubcommands(features, roots, subs)
 	return append(features, subs...)
@@ -771,6 +773,8 @@ func (g *Graph) subcommand(r cliRoot, c *cliCmd, path []string, ancestors []*cli
 
 // cliFeature ties a subcommand feature to its tree, for evidence.
 type cliFeature struct {
+	// scan is the scan of the command trees that found it.
+	scan *cliScan
 	root *cliCmd
 	cmd  *cliCmd
 	path []string

@@ -70,15 +70,11 @@ var detectors = []*Detector{
 }
 
 // activeDetectors are the detectors of g that run: those whose library a
-// loaded package imports.
-func (g *Graph) activeDetectors() []*Detector {
-	if g.active != nil {
-		return *g.active
-	}
-	list := g.detectors
-	if list == nil {
-		list = detectors
-	}
+// loaded package imports, chosen at build.
+func (g *Graph) activeDetectors() []*Detector { return g.active }
+
+// chooseDetectors are the detectors of list that run on g.
+func (g *Graph) chooseDetectors(list []*Detector) []*Detector {
 	imported := g.importedPaths()
 	var out []*Detector
 	for _, d := range list {
@@ -90,7 +86,6 @@ func (g *Graph) activeDetectors() []*Detector {
 			out = append(out, d)
 		}
 	}
-	g.active = &out
 	return out
 }
 

@@ -10,6 +10,37 @@
 // credits tests with evidence that they exercise a feature (static,
 // request, declared, coverage).
 //
+// # Parts
+//
+// The stages run in order, each reading what the one before made:
+//
+//   - loading (analyzer/load, program.go): the packages, with their
+//     syntax and types, and the module's files;
+//   - the symbol graph (BuildGraph, graph*.go, walk*.go): a node per
+//     declaration, an edge per use;
+//   - discovery (Features, features.go, detectors.go and the detectors'
+//     files): the features and their roots;
+//   - change mapping (MapChanges, changes.go, deps.go, runtime.go,
+//     cfiles.go, assets.go): a diff to a ChangeSet of changed nodes;
+//   - impact (Impact, impact.go, build.go): the features a change
+//     reaches, with a trace;
+//   - evidence (Credit, evidence*.go, credit.go) and proof (Prove,
+//     proof.go): the tests credited for each feature, and which of them
+//     ran the changed code.
+//
+// # State
+//
+// The Graph is read-only once BuildGraph returns: every stage after it
+// keeps what it computes in state of its own, so stages (and two Credit
+// passes) may run at once on one Graph. Features puts what the test side
+// needs into the features (the placeholders of route ids, the command
+// trees); change mapping keeps its state in the ChangeSet, with the
+// AssetRules it is given; the test side keeps its state in a credit, one
+// per pass (the tests found, the request evaluator, the values of
+// run-time prefixes, the RPCs and command lines each test sends). The
+// only writes after build are memos of pure functions, safe for
+// concurrent use (memo.go). TestGraphImmutable checks this.
+//
 // # Soundness
 //
 // Impact is a may-analysis and never misses: a dynamic call reaches

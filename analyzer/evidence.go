@@ -102,7 +102,7 @@ type request struct {
 }
 
 // Tests lists the module's test functions, sorted.
-func (g *Graph) Tests() []TestRef {
+func (g *credit) Tests() []TestRef {
 	var out []TestRef
 	for _, t := range g.testFuncs() {
 		out = append(out, t.ref)
@@ -112,7 +112,7 @@ func (g *Graph) Tests() []TestRef {
 
 // Credit fills in the tests credited for each feature, with the strongest
 // evidence each has. It needs a program loaded with tests.
-func (g *Graph) Credit(features []Feature, opts EvidenceOptions) (err error) {
+func (g *credit) Credit(features []Feature, opts EvidenceOptions) (err error) {
 	// A detector's hook that panics on the test side (request matching,
 	// a CLI invocation) fails the analysis as it does on discovery.
 	defer func() {
@@ -201,7 +201,7 @@ var evidenceRank = map[string]int{
 
 // servesRequest reports whether test t sends a request that the router
 // registering features[i] routes to it.
-func (g *Graph) servesRequest(features []Feature, i int, t *testFunc) bool {
+func (g *credit) servesRequest(features []Feature, i int, t *testFunc) bool {
 	f := features[i]
 	holds := func(registrar int) bool { return t.reach[registrar] || t.setup[registrar] }
 	if f.Kind != report.KindRoute || f.registrar < 0 || !holds(f.registrar) {
@@ -274,7 +274,7 @@ func initBodies(d *ast.GenDecl) []*ast.FuncDecl {
 
 // testFuncs finds the test functions of the loaded test packages and what
 // each does.
-func (g *Graph) testFuncs() []*testFunc {
+func (g *credit) testFuncs() []*testFunc {
 	if g.tests != nil {
 		return g.tests
 	}
@@ -351,7 +351,7 @@ func (g *Graph) testFuncs() []*testFunc {
 // followTest walks a test's body and the helpers it calls, collecting
 // requests, attributes and the routers it builds (walkTest), then
 // follows static calls into the module.
-func (g *Graph) followTest(pkg *packages.Package, decls map[types.Object]*ast.FuncDecl, d *ast.FuncDecl, t *testFunc) {
+func (g *credit) followTest(pkg *packages.Package, decls map[types.Object]*ast.FuncDecl, d *ast.FuncDecl, t *testFunc) {
 	var queue []int
 	reach := func(fn *types.Func) {
 		if fn == nil {

@@ -38,21 +38,26 @@ type cliTest struct {
 	runs  []*cliCmd // commands whose run field it calls
 }
 
+// cliTestKey is a test and the command trees it is scanned against.
+type cliTestKey struct {
+	s *cliScan
+	t *testFunc
+}
+
 // cliTestOf scans a test for command executions, once.
-func (g *Graph) cliTestOf(t *testFunc) *cliTest {
-	s := g.cliTrees()
-	if s.tests == nil {
-		s.tests = map[*testFunc]*cliTest{}
+func (c *credit) cliTestOf(s *cliScan, t *testFunc) *cliTest {
+	key := cliTestKey{s, t}
+	if c.cliTests == nil {
+		c.cliTests = map[cliTestKey]*cliTest{}
 	}
-	if ct, ok := s.tests[t]; ok {
+	if ct, ok := c.cliTests[key]; ok {
 		return ct
 	}
 	ct := &cliTest{}
-	s.tests[t] = ct
+	c.cliTests[key] = ct
 	if len(s.cmds) == 0 || t.decl == nil || t.pkg == nil || t.pkg.TypesInfo == nil {
 		return ct
 	}
-	s.index()
 	ts := &cliTestScan{s: s, pkg: t.pkg, out: ct}
 	ts.body(t.decl, nil, 0)
 	return ct
@@ -345,11 +350,11 @@ func childNamed(c *cliCmd, a string) (*cliCmd, bool) {
 
 // servesArgs reports whether test t executes a command tree with
 // arguments that select subcommand feature f.
-func (g *Graph) servesArgs(f Feature, t *testFunc) bool {
+func (c *credit) servesArgs(f Feature, t *testFunc) bool {
 	if f.cli == nil {
 		return false
 	}
-	for _, ex := range g.cliTestOf(t).execs {
+	for _, ex := range c.cliTestOf(f.cli.scan, t).execs {
 		for _, c := range ex.cmds {
 			for k, on := range f.cli.chain {
 				if on != c || (k > 0 && !ex.fresh) {
@@ -367,11 +372,11 @@ func (g *Graph) servesArgs(f Feature, t *testFunc) bool {
 
 // runsField reports whether test t calls f's run field on a command it
 // holds.
-func (g *Graph) runsField(f Feature, t *testFunc) bool {
+func (c *credit) runsField(f Feature, t *testFunc) bool {
 	if f.cli == nil {
 		return false
 	}
-	return containsCmd(g.cliTestOf(t).runs, f.cli.cmd)
+	return containsCmd(c.cliTestOf(f.cli.scan, t).runs, f.cli.cmd)
 }
 
 func sameCmds(a, b []*cliCmd) bool {

@@ -183,7 +183,7 @@ func (g *Graph) registeredAt(f Feature, file string, line int) bool {
 // servesMounted reports whether test t sent a request to a route it
 // mounted that is features[i]'s registration, and no other route it
 // holds may take that request.
-func (g *Graph) servesMounted(features []Feature, i int, t *testFunc) bool {
+func (g *credit) servesMounted(features []Feature, i int, t *testFunc) bool {
 	f := features[i]
 	if f.Kind != report.KindRoute || f.registrar < 0 || len(f.entries) == 0 || len(t.mounted) == 0 {
 		return false

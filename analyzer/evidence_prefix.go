@@ -48,12 +48,14 @@ import (
 //     hold "//", "." or ".." segments (the router would clean them);
 //     a value with a router's syntax in it ({, :, *) is refused.
 
-// prefixState holds what run-time parts stand for and the values tests
-// give them.
+// routeHoles maps a placeholder's text to the keys (pkgpath.Name) of the
+// package variables it stood for; "" is something else. The route side
+// fills it while it finds the routes (Feature.holes).
+type routeHoles map[string]map[string]bool
+
+// prefixState holds the values tests give the run-time parts of route
+// ids, for one pass of credit.
 type prefixState struct {
-	// holes maps a placeholder's text to the keys (pkgpath.Name) of the
-	// package variables it stood for; "" is something else.
-	holes   map[string]map[string]bool
 	scanned bool
 	writes  map[string][]varWrite
 	inits   map[string]*string // the initializer's constant, nil: not one
@@ -96,9 +98,9 @@ type testBinary struct {
 	initBroken bool
 }
 
-func (g *Graph) prefixState() *prefixState {
+func (g *credit) prefixState() *prefixState {
 	if g.prefixes == nil {
-		g.prefixes = &prefixState{holes: map[string]map[string]bool{}, bins: map[string]*testBinary{}, values: map[prefixKey]prefixVal{}, runs: map[int]map[int]bool{}}
+		g.prefixes = &prefixState{bins: map[string]*testBinary{}, values: map[prefixKey]prefixVal{}, runs: map[int]map[int]bool{}}
 	}
 	return g.prefixes
 }
@@ -109,11 +111,10 @@ func (s *routerScan) noteHole(v pathVal, key string) {
 	if !v.ok || s.strict || !strings.HasPrefix(v.s, "<") {
 		return
 	}
-	ps := s.g.prefixState()
-	m := ps.holes[v.s]
+	m := s.holes[v.s]
 	if m == nil {
 		m = map[string]bool{}
-		ps.holes[v.s] = m
+		s.holes[v.s] = m
 	}
 	m[key] = true
 }
@@ -144,11 +145,10 @@ func packageVar(info *types.Info, e ast.Expr) string {
 // testPattern is the pattern of route f that test t's requests are
 // matched against: its id with each run-time part replaced by the value
 // t gives it.
-func (g *Graph) testPattern(f Feature, t *testFunc) (routePattern, bool) {
+func (g *credit) testPattern(f Feature, t *testFunc) (routePattern, bool) {
 	if !strings.Contains(f.ID, "<") {
 		return f.pattern()
 	}
-	ps := g.prefixState()
 	var b strings.Builder
 	rest := f.ID
 	for {
@@ -162,7 +162,7 @@ func (g *Graph) testPattern(f Feature, t *testFunc) (routePattern, bool) {
 			return routePattern{}, false
 		}
 		text := rest[i : i+j+1]
-		keys := ps.holes[text]
+		keys := f.holes[text]
 		if len(keys) != 1 || keys[""] {
 			return routePattern{}, false
 		}
@@ -248,7 +248,7 @@ func (f Feature) mayServe(req request) bool {
 // prefixValue is the value the package variable key has while test t
 // sends its requests, and when the registrar registers its routes, when
 // that is known.
-func (g *Graph) prefixValue(key string, t *testFunc, registrar int) (string, bool) {
+func (g *credit) prefixValue(key string, t *testFunc, registrar int) (string, bool) {
 	ps := g.prefixState()
 	pk := prefixKey{key: key, t: t, registrar: registrar}
 	if v, ok := ps.values[pk]; ok {
@@ -259,7 +259,7 @@ func (g *Graph) prefixValue(key string, t *testFunc, registrar int) (string, boo
 	return s, ok
 }
 
-func (g *Graph) computePrefix(key string, t *testFunc, registrar int) (string, bool) {
+func (g *credit) computePrefix(key string, t *testFunc, registrar int) (string, bool) {
 	ps := g.prefixState()
 	g.scanWrites()
 	bin := g.testBinary(t.ref.Package)
@@ -490,7 +490,7 @@ func (g *Graph) mayRun(seeds ...map[int]bool) (map[int]bool, bool) {
 
 // runs is what running node id may run; false: code that did not
 // type-check.
-func (g *Graph) runs(id int) (map[int]bool, bool) {
+func (g *credit) runs(id int) (map[int]bool, bool) {
 	ps := g.prefixState()
 	if r, ok := ps.runs[id]; ok {
 		return r, r != nil
@@ -504,7 +504,7 @@ func (g *Graph) runs(id int) (map[int]bool, bool) {
 }
 
 // testBinary gathers the test binary of a package under test.
-func (g *Graph) testBinary(under string) *testBinary {
+func (g *credit) testBinary(under string) *testBinary {
 	ps := g.prefixState()
 	if b := ps.bins[under]; b != nil {
 		return b
@@ -572,13 +572,13 @@ type prologueResult struct {
 // order, into the test helpers called as statements, up to the first
 // that may send a request (or run the tests: m.Run), collecting the
 // constants written to the variable key.
-func (g *Graph) prologue(pkg *packages.Package, stmts []ast.Stmt, key string, seen map[*ast.FuncDecl]bool, main bool, registrar int) prologueResult {
+func (g *credit) prologue(pkg *packages.Package, stmts []ast.Stmt, key string, seen map[*ast.FuncDecl]bool, main bool, registrar int) prologueResult {
 	out := prologueResult{nodes: map[ast.Node]bool{}}
 	g.prologueInto(pkg, stmts, key, seen, main, registrar, &out)
 	return out
 }
 
-func (g *Graph) prologueInto(pkg *packages.Package, stmts []ast.Stmt, key string, seen map[*ast.FuncDecl]bool, main bool, registrar int, out *prologueResult) {
+func (g *credit) prologueInto(pkg *packages.Package, stmts []ast.Stmt, key string, seen map[*ast.FuncDecl]bool, main bool, registrar int, out *prologueResult) {
 	info := pkg.TypesInfo
 	for _, st := range stmts {
 		if out.stopped || out.bad {
@@ -636,7 +636,7 @@ func (g *Graph) prologueInto(pkg *packages.Package, stmts []ast.Stmt, key string
 
 // prologueHelper is the declaration of a test helper a call calls: a
 // function of a _test.go file or of a test-only package.
-func (g *Graph) prologueHelper(info *types.Info, call *ast.CallExpr) (declRef, bool) {
+func (g *credit) prologueHelper(info *types.Info, call *ast.CallExpr) (declRef, bool) {
 	fn := typeutil.StaticCallee(info, call)
 	if fn == nil {
 		return declRef{}, false
@@ -657,7 +657,7 @@ func (g *Graph) prologueHelper(info *types.Info, call *ast.CallExpr) (declRef, b
 // tests: a call of net/http or of a third-party package, a call through
 // a function value or an interface, a module function that may run the
 // registrar, a test helper that may, m.Run.
-func (g *Graph) mayRequest(pkg *packages.Package, n ast.Node, seen map[*ast.FuncDecl]bool, main bool, registrar int) bool {
+func (g *credit) mayRequest(pkg *packages.Package, n ast.Node, seen map[*ast.FuncDecl]bool, main bool, registrar int) bool {
 	info := pkg.TypesInfo
 	found := false
 	ast.Inspect(n, func(n ast.Node) bool {
@@ -735,7 +735,7 @@ func callsParallel(info *types.Info, body *ast.BlockStmt) bool {
 // scanWrites finds every write of the module's package-level string
 // variables, in its packages and in its test files, and their
 // initializers.
-func (g *Graph) scanWrites() {
+func (g *credit) scanWrites() {
 	ps := g.prefixState()
 	if ps.scanned {
 		return

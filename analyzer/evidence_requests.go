@@ -74,11 +74,11 @@ type requestScan struct {
 }
 
 // requestScan builds the test side's scan once.
-func (g *Graph) requestScan() *requestScan {
+func (g *credit) requestScan() *requestScan {
 	if g.reqScan != nil {
 		return g.reqScan
 	}
-	rs := &requestScan{g: g, s: newScan(g), testOnly: g.testOnlyPackages()}
+	rs := &requestScan{g: g.Graph, s: newScan(g.Graph), testOnly: g.testOnlyPackages()}
 	rs.s.strict = true
 	rs.s.hole = rs.hole
 	for _, pkgs := range [][]*packages.Package{g.prog.Packages, g.prog.TestPackages} {
@@ -236,7 +236,7 @@ type testWalk struct {
 // walkTest walks test d of pkg: its requests, attributes and the routers
 // it builds go to t; reach and node follow the module's functions and
 // closures it calls.
-func (g *Graph) walkTest(pkg *packages.Package, decls map[types.Object]*ast.FuncDecl, d *ast.FuncDecl, t *testFunc, reach func(*types.Func), node func(int)) {
+func (g *credit) walkTest(pkg *packages.Package, decls map[types.Object]*ast.FuncDecl, d *ast.FuncDecl, t *testFunc, reach func(*types.Func), node func(int)) {
 	w := &testWalk{
 		rs:      g.requestScan(),
 		t:       t,

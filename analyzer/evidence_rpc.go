@@ -36,7 +36,7 @@ type rpcTestInfo struct {
 
 // rpcTest finds (once) the RPCs a test calls and the implementations it
 // registers.
-func (g *Graph) rpcTest(t *testFunc) *rpcTestInfo {
+func (g *credit) rpcTest(t *testFunc) *rpcTestInfo {
 	if info, ok := g.rpcTests[t]; ok {
 		return info
 	}
@@ -48,7 +48,7 @@ func (g *Graph) rpcTest(t *testFunc) *rpcTestInfo {
 	if t.decl == nil || t.pkg == nil || t.pkg.TypesInfo == nil {
 		return info
 	}
-	decls := testFileDecls(g, t.pkg)
+	decls := testFileDecls(g.Graph, t.pkg)
 	bodies := []*ast.FuncDecl{t.decl}
 	if main := decls.main; main != nil {
 		bodies = append(bodies, main)
@@ -178,7 +178,7 @@ func upperFirst(s string) string {
 // servesRPC reports whether test t sends an RPC that features[i] serves,
 // through a server the test holds, and no other implementation of the
 // same method it holds may serve instead.
-func (g *Graph) servesRPC(features []Feature, i int, t *testFunc) bool {
+func (g *credit) servesRPC(features []Feature, i int, t *testFunc) bool {
 	f := features[i]
 	if f.Kind != report.KindRPC || len(f.entries) == 0 {
 		return false

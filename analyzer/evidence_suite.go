@@ -33,7 +33,7 @@ const testifySuitePkg = "github.com/stretchr/testify/suite"
 
 // suiteTests returns a test for each method of each suite that test
 // function d runs with suite.Run, named TestX/TestM.
-func (g *Graph) suiteTests(pkg *packages.Package, under string, decls map[types.Object]*ast.FuncDecl, d *ast.FuncDecl) []*testFunc {
+func (g *credit) suiteTests(pkg *packages.Package, under string, decls map[types.Object]*ast.FuncDecl, d *ast.FuncDecl) []*testFunc {
 	info := pkg.TypesInfo
 	var runs []*ast.CallExpr
 	inLit := map[*ast.CallExpr]bool{}
@@ -195,7 +195,7 @@ func isParam(info *types.Info, d *ast.FuncDecl, e ast.Expr) bool {
 // variable holding it), SetupSuite, SetupTest, BeforeTest (unless it
 // reads which method runs), SetupSubTest when the method runs subtests
 // with s.Run, and the method itself.
-func (g *Graph) followSuiteMethod(pkg *packages.Package, decls map[types.Object]*ast.FuncDecl, d *ast.FuncDecl, call *ast.CallExpr, setup suiteSetup, m *types.Func, t *testFunc) {
+func (g *credit) followSuiteMethod(pkg *packages.Package, decls map[types.Object]*ast.FuncDecl, d *ast.FuncDecl, call *ast.CallExpr, setup suiteSetup, m *types.Func, t *testFunc) {
 	info := pkg.TypesInfo
 	stmts := append(suiteValueStmts(info, d, call), &ast.ExprStmt{X: call.Args[1]})
 	var outside []*types.Func // declared in another package: static reach only
@@ -365,7 +365,7 @@ func exprString(call *ast.CallExpr) string {
 }
 
 // suiteWarnings are the warnings of suite.Run calls that get no credit.
-func (g *Graph) suiteWarnings() []string {
+func (g *credit) suiteWarnings() []string {
 	if len(g.prog.TestPackages) == 0 {
 		return nil
 	}

@@ -37,6 +37,9 @@ type Feature struct {
 	regs []regSpan
 	// cli ties a subcommand to its command tree (commands_cli.go).
 	cli *cliFeature
+	// holes say what the run-time parts of route ids stand for, shared by
+	// the routes of one Features call (evidence_prefix.go).
+	holes routeHoles
 }
 
 // regSpan is a stretch of source that registers a route: the
@@ -183,7 +186,9 @@ func (g *Graph) referencedIn(pkg *packages.Package, e ast.Expr) []int {
 			// A module value handed to the router (or to middleware) will
 			// have its methods called: &Page{}, pageB{}, newPage().
 			if t := pkg.TypesInfo.TypeOf(n.(ast.Expr)); t != nil && !types.IsInterface(t) {
+				g.heldMu.Lock() // a memo that discovery fills after build
 				ids = append(ids, g.methodsHeldBy(t)...)
+				g.heldMu.Unlock()
 			}
 		}
 		return true

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"sort"
+	"sync"
 
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
@@ -70,7 +71,28 @@ type edge struct {
 	pos token.Pos
 }
 
-// Graph is the symbol graph of a Program.
+// Graph is the symbol graph of a Program. BuildGraph fills it and, once
+// it returns, the Graph is read-only (doc.go): the stages that read it
+// keep what they compute in state of their own, and may run at once on
+// one Graph. Its fields, by who reads them:
+//
+//   - the graph, read by every stage: nodes (with their edges), byObj,
+//     byLit, byName, inits, initRuns, pkgs, module, fields, declared,
+//     deps, sites, and active (the detectors that run, chosen at build);
+//   - for credit and proof: calls (static calls), methods and dyn
+//     (function values and the calls through them), creates and takes,
+//     chanHandoffs;
+//   - build-time working state that nothing reads after BuildGraph:
+//     convs, initCount, siteOf, depUses, conversions, handoffs, binds,
+//     paramOwners, paramNodes, genericSigs, genericHits, sends,
+//     receives, funcFieldWrites, resolvedFields;
+//   - memos of what is on disk or in the types, filled on demand and
+//     safe for concurrent use: rpcFiles and depRegs (memo.go), held
+//     (under heldMu).
+//
+// What is not here: the features' own state (Feature.holes, the command
+// trees in cliFeature.scan), change mapping's (ChangeSet, with the
+// AssetRules it is given), and the test side's (credit, one per pass).
 type Graph struct {
 	prog  *Program
 	nodes []*node
@@ -78,12 +100,12 @@ type Graph struct {
 	byObj  map[types.Object]int
 	byLit  map[*ast.FuncLit]int
 	byName map[string]int
-	// rpcFiles are the generated gRPC and Connect files read, by name (rpc_generated.go).
-	rpcFiles map[string]*generatedFile
-	// rpcTests are the RPCs each test sends and serves (evidence_rpc.go).
-	rpcTests map[*testFunc]*rpcTestInfo
-	// depRegs are the services dependency functions register (rpc_depregister.go).
-	depRegs map[string][]depRegistered
+	// rpcFiles are the generated gRPC and Connect files read, by name
+	// (rpc_generated.go): a memo of files, filled on demand (memo.go).
+	rpcFiles *memo[string, *generatedFile]
+	// depRegs are the services dependency functions register
+	// (rpc_depregister.go): a memo of the dependencies' code (memo.go).
+	depRegs *memo[string, []depRegistered]
 	inits   map[string]int // package path -> init node
 	// initRuns are the package-level variables whose initializers call
 	// something, by package: code a program runs at start-up.
@@ -101,15 +123,11 @@ type Graph struct {
 	calls     map[int][]int   // static calls, for test evidence
 	deps      map[string]int  // dependency package path -> its node
 	depUses   map[[2]int]bool // (user, dependency) edges already made
-	tests     []*testFunc
-	reqScan   *requestScan // the test side's evaluator (evidence_requests.go)
-	prefixes  *prefixState // what run-time parts of route ids stand for (evidence_prefix.go)
 	sites     []writeSite
-	held      typeutil.Map // type -> []int, the methods its values hold
-
-	// suiteWarns are the testify suites that get no credit
-	// (evidence_suite.go).
-	suiteWarns []string
+	// held maps a type to the methods its values hold (methodsHeldBy):
+	// a memo, filled at build and by discovery under heldMu.
+	held   typeutil.Map
+	heldMu sync.Mutex
 
 	// creates and takes record, per code node, the module types it
 	// creates and the functions and closures whose values it takes
@@ -144,14 +162,8 @@ type Graph struct {
 	// (graph_funcfields.go).
 	funcFieldWrites map[*types.Var][]funcFieldWrite
 	resolvedFields  map[*types.Var]bool
-	// assets are the config's run-time file mappings (assets.go).
-	assets []assetRule
-	// detectors replaces the list of detectors (tests); active are those
-	// that run (detectors.go).
-	detectors []*Detector
-	active    *[]*Detector
-	// cliScanned are the module's command trees (commands_cli.go).
-	cliScanned *cliScan
+	// active are the detectors that run, chosen at build (detectors.go).
+	active []*Detector
 }
 
 type dynCall struct {
@@ -171,8 +183,14 @@ type convKey struct {
 	t    string
 }
 
-// BuildGraph builds the symbol graph of prog.
-func BuildGraph(prog *Program) *Graph {
+// BuildGraph builds the symbol graph of prog. The graph is read-only
+// once built: what the stages after it compute lives in their own state
+// (doc.go).
+func BuildGraph(prog *Program) *Graph { return buildGraph(prog, detectors) }
+
+// buildGraph builds the graph of prog for a list of detectors (tests
+// replace it).
+func buildGraph(prog *Program, list []*Detector) *Graph {
 	g := &Graph{
 		prog:      prog,
 		byObj:     map[types.Object]int{},
@@ -189,6 +207,8 @@ func BuildGraph(prog *Program) *Graph {
 		deps:      map[string]int{},
 		initRuns:  map[string][]int{},
 		depUses:   map[[2]int]bool{},
+		rpcFiles:  &memo[string, *generatedFile]{},
+		depRegs:   &memo[string, []depRegistered]{},
 	}
 	g.module = g.add(&node{name: "go.mod", kind: externalNode})
 	for _, pkg := range prog.Packages {
@@ -236,6 +256,7 @@ func BuildGraph(prog *Program) *Graph {
 	g.resolveChannels()
 	g.resolveInterfaces()
 	g.resolveDynamicCalls()
+	g.active = g.chooseDetectors(list)
 	return g
 }
 
@@ -658,15 +679,22 @@ func (g *Graph) resolveDynamicCalls() {
 	}
 }
 
-// Warnings says which packages are analysed at package level and why.
-func (g *Graph) Warnings() []string {
+// Warnings says which packages are analysed at package level and why,
+// and, with tests loaded, which testify suites get no credit.
+func (g *Graph) Warnings() []string { return g.newCredit().Warnings() }
+
+// Warnings are the graph's warnings and the suites' of this pass.
+func (c *credit) Warnings() []string { return append(c.buildWarnings(), c.suiteWarnings()...) }
+
+// buildWarnings say which packages are analysed at package level and why.
+func (g *Graph) buildWarnings() []string {
 	out := append([]string(nil), g.prog.Warnings...)
 	for _, pkg := range g.prog.Packages {
 		if msg, broken := g.prog.Broken[pkg.PkgPath]; broken {
 			out = append(out, fmt.Sprintf("%s does not type-check (%s): its impact is computed at package level", pkg.PkgPath, msg))
 		}
 	}
-	return append(out, g.suiteWarnings()...)
+	return out
 }
 
 // HasPackage reports whether path is one of the module's packages.

@@ -256,7 +256,10 @@ const (
 
 // routerScan holds the indexes the walking machinery uses.
 type routerScan struct {
-	g           *Graph
+	g *Graph
+	// holes are what each placeholder of a route id stands for: the
+	// package variables it is read from (evidence_prefix.go).
+	holes       routeHoles
 	byPkg       map[string][]routerDetector
 	calls       []callSite
 	site        map[*ast.CallExpr]int
@@ -465,6 +468,9 @@ func (g *Graph) routerRoutes() []Feature {
 				}
 			}
 		}
+	}
+	for i := range out {
+		out[i].holes = s.holes // what run-time parts of their ids stand for (evidence_prefix.go)
 	}
 	return out
 }
@@ -853,6 +859,7 @@ func newRouterScan(g *Graph) *routerScan {
 func newScan(g *Graph) *routerScan {
 	s := &routerScan{
 		g:           g,
+		holes:       routeHoles{},
 		byPkg:       map[string][]routerDetector{},
 		site:        map[*ast.CallExpr]int{},
 		byCallee:    map[types.Object][]int{},

@@ -39,19 +39,12 @@ func (g *Graph) dependencyRegistrations(pkg *packages.Package, call *ast.CallExp
 	if !ok || fn.Pkg() == nil || fn.Signature().Recv() != nil || g.prog.byPath[fn.Pkg().Path()] != nil || !importsGRPC(fn.Pkg()) {
 		return nil
 	}
-	key := fn.Pkg().Path() + "." + fn.Name()
-	if g.depRegs == nil {
-		g.depRegs = map[string][]depRegistered{}
-	}
-	if regs, ok := g.depRegs[key]; ok {
-		return regs
-	}
-	var regs []depRegistered
-	if gf := g.generatedFileAt(fn); gf == nil || gf.registers[fn.Name()] == "" { // generated: rpc_grpc.go reads it
-		regs = g.readDependencyRegistrations(fn)
-	}
-	g.depRegs[key] = regs
-	return regs
+	return g.depRegs.get(fn.Pkg().Path()+"."+fn.Name(), func() []depRegistered {
+		if gf := g.generatedFileAt(fn); gf == nil || gf.registers[fn.Name()] == "" { // generated: rpc_grpc.go reads it
+			return g.readDependencyRegistrations(fn)
+		}
+		return nil
+	})
 }
 
 func importsGRPC(p *types.Package) bool {

@@ -65,20 +65,15 @@ func (g *Graph) generatedFile(name string) *generatedFile {
 	if name == "" {
 		return nil
 	}
-	if g.rpcFiles == nil {
-		g.rpcFiles = map[string]*generatedFile{}
-	}
-	if gf, ok := g.rpcFiles[name]; ok {
-		return gf
-	}
-	var gf *generatedFile
-	if src, err := os.ReadFile(name); err == nil {
-		if f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.SkipObjectResolution); err == nil {
-			gf = readGenerated(f)
+	return g.rpcFiles.get(name, func() *generatedFile {
+		var gf *generatedFile
+		if src, err := os.ReadFile(name); err == nil {
+			if f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.SkipObjectResolution); err == nil {
+				gf = readGenerated(f)
+			}
 		}
-	}
-	g.rpcFiles[name] = gf
-	return gf
+		return gf
+	})
 }
 
 // readGenerated collects the service descriptions, registration and

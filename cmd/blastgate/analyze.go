@@ -69,7 +69,7 @@ func runFeatures(ctx context.Context, o *featuresOptions) error {
 		a.Annotate(&f.Feature, rules, a.Graph.EntryFile(f))
 		r.Features = append(r.Features, f.Feature)
 	}
-	r.Warnings = append(a.Graph.Warnings(), a.Warnings...)
+	r.Warnings = append(a.GraphWarnings(), a.Warnings...)
 	return writeReport(ctx, stdout, r, g)
 }
 

@@ -48,11 +48,11 @@ func (p policyInputs) DeclaredTests(known []analyzer.TestRef) (map[string][]anal
 	return p.pc.declaredTests(known)
 }
 
-func (p policyInputs) Attrs(g *analyzer.Graph) (func(analyzer.TestRef, string) bool, []report.PolicyChange, error) {
+func (p policyInputs) Attrs(attrs func() []analyzer.AttrDecl) (func(analyzer.TestRef, string) bool, []report.PolicyChange, error) {
 	if p.pc.tests == nil {
 		return nil, nil, nil
 	}
-	return p.pc.tests.attrs(g.FeatureAttrs())
+	return p.pc.tests.attrs(attrs())
 }
 
 // cachedPolicy is the little of the policy the cache keeps: the gate's.

@@ -1,0 +1,42 @@
+package analyzer
+
+// credit is the state of one pass of test evidence (Credit, Tests,
+// FeatureAttrs, the suites' warnings): the test functions found and
+// what each does, and the test side's evaluators, computed on demand.
+// It reads its Graph and never writes it: the Graph is read-only after
+// BuildGraph, so passes over one Graph may run concurrently, each with
+// its own credit.
+type credit struct {
+	*Graph
+
+	tests    []*testFunc
+	reqScan  *requestScan // the test side's evaluator (evidence_requests.go)
+	prefixes *prefixState // what run-time parts of route ids stand for (evidence_prefix.go)
+	// rpcTests are the RPCs each test sends and serves (evidence_rpc.go).
+	rpcTests map[*testFunc]*rpcTestInfo
+	// suiteWarns are the testify suites that get no credit
+	// (evidence_suite.go).
+	suiteWarns []string
+	// cliTests are what each test does with the command trees
+	// (evidence_args.go).
+	cliTests map[cliTestKey]*cliTest
+}
+
+// newCredit starts a pass of test evidence over g.
+func (g *Graph) newCredit() *credit { return &credit{Graph: g} }
+
+// Tests lists the module's test functions, sorted.
+func (g *Graph) Tests() []TestRef { return g.newCredit().Tests() }
+
+// FeatureAttrs lists every t.Attr("feature", ID) declaration of the
+// loaded tests, sorted by test and feature. It needs a program loaded
+// with tests.
+func (g *Graph) FeatureAttrs() []AttrDecl { return g.newCredit().FeatureAttrs() }
+
+// Credit fills in the tests credited for each feature, with the strongest
+// evidence each has. It needs a program loaded with tests. Each call is
+// a pass of its own: calls may run concurrently on one Graph, each on
+// features of its own.
+func (g *Graph) Credit(features []Feature, opts EvidenceOptions) error {
+	return g.newCredit().Credit(features, opts)
+}
