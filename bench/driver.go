@@ -57,35 +57,72 @@ type driver struct {
 
 // drivers are the applications the driver can drive, by name.
 var drivers = map[string]driver{
-	// server_test.go's setup() and apiRoutes(), as each API test does.
+	// server_test.go's setup() and apiRoutes(), as each API test does,
+	// with its insertEmailData and one message with an attachment; the
+	// message routes are asked for the latest message ("latest" is an
+	// id the API takes).
 	"mailpit": {
 		Package: "server",
-		Imports: []string{"github.com/axllent/mailpit/internal/storage"},
+		Imports: []string{"bytes", "github.com/axllent/mailpit/internal/storage", "github.com/jhillyerd/enmime/v2"},
 		Code: `setup()
 	t.Cleanup(func() { storage.Close() })
+	insertEmailData(t)
+	env, err := enmime.Builder().From("a", "a@example.com").To("b", "b@example.com").Subject("s").
+		Text([]byte("text")).HTML([]byte("<p>html <a href=\"http://localhost/\">x</a></p>")).
+		AddAttachment([]byte("data"), "text/plain", "a.txt").Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := new(bytes.Buffer)
+	if err := env.Encode(buf); err != nil {
+		t.Fatal(err)
+	}
+	raw := buf.Bytes()
+	if _, err := storage.Store(&raw, nil); err != nil {
+		t.Fatal(err)
+	}
 	return apiRoutes()`,
+		Params: map[string]string{"id": "latest"},
 	},
 	// router_test.go's IntegrationSuite.BeforeTest: Create over a test
-	// database with the default user, admin:pw.
+	// database with the default user, admin:pw (id 1), who is given an
+	// application and a client with id 1 and a message.
 	"gotify": {
 		Package: "router",
 		Imports: []string{"github.com/gotify/server/v2/config", "github.com/gotify/server/v2/mode",
 			"github.com/gotify/server/v2/model", "github.com/gotify/server/v2/test/testdb"},
 		Code: `mode.Set(mode.TestDev)
 	db := testdb.NewDBWithDefaultUser(t)
+	if err := db.CreateApplication(&model.Application{ID: 1, UserID: 1, Token: "Aapp", Name: "app"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateClient(&model.Client{ID: 1, UserID: 1, Token: "Cclient", Name: "client"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateMessage(&model.Message{ID: 1, ApplicationID: 1, Message: "m", Title: "t"}); err != nil {
+		t.Fatal(err)
+	}
 	g, closable := Create(db.GormDatabase, &model.VersionInfo{Version: "1.0.0"}, &config.Configuration{PassStrength: 5})
 	t.Cleanup(func() { closable(); db.Close() })
 	return g`,
 		Header: map[string]string{"Authorization": "Basic YWRtaW46cHc="}, // admin:pw
 	},
 	// test/api's server(): the routes on a gin engine, with the first
-	// admin user of the environment apps.go gives it.
+	// admin user of the environment apps.go gives it, and its index
+	// games3 created with a document through the API as its tests do.
 	"zincsearch": {
 		Package: "test/api",
-		Code:    `return server()`,
-		Header:  map[string]string{"Authorization": "Basic YWRtaW46Q29tcGxleHBhc3MjMTIz"}, // admin:Complexpass#123
+		Code: `h := server()
+	for _, r := range [][3]string{{"PUT", "/api/index", ` + "`" + `{"name":"games3"}` + "`" + `}, {"PUT", "/api/games3/_doc/1", indexData}} {
+		req := httptest.NewRequest(r[0], r[1], strings.NewReader(r[2]))
+		req.SetBasicAuth(username, password)
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	return h`,
+		Header: map[string]string{"Authorization": "Basic YWRtaW46Q29tcGxleHBhc3MjMTIz"}, // admin:Complexpass#123
+		Params: map[string]string{"target": "games3", "index": "games3", "id": "1"},
 	},
-	// frontend_test.go's newTestServer: a fake data source.
+	// frontend_test.go's newTestServer: an empty fake data source.
 	"pkgsite": {
 		Package: "internal/frontend",
 		Code: `_, h := newTestServer(t, nil)
@@ -93,7 +130,32 @@ var drivers = map[string]driver{
 	},
 }
 
+// fillParams fills the parameters driveRequest left in a path; the
+// driver's test has the same function (driverPrelude).
+func fillParams(path string, params map[string]string) string {
+	parts := strings.Split(path, "\x00")
+	for i := 1; i < len(parts); i += 2 {
+		if v, ok := params[parts[i]]; ok {
+			parts[i] = v
+		} else {
+			parts[i] = "1"
+		}
+	}
+	return strings.Join(parts, "")
+}
+
 const driverPrelude = `
+func fillParams(path string, params map[string]string) string {
+	parts := strings.Split(path, "\x00")
+	for i := 1; i < len(parts); i += 2 {
+		if v, ok := params[parts[i]]; ok {
+			parts[i] = v
+		} else {
+			parts[i] = "1"
+		}
+	}
+	return strings.Join(parts, "")
+}
 func blastgateDrive(h http.Handler, method, path string, header map[string]string) (code int) {
 	var body io.Reader
 	if method == "POST" || method == "PUT" || method == "PATCH" {
@@ -143,6 +205,10 @@ func driverSource(pkg string, d driver, requests [][2]string) string {
 	for _, r := range requests {
 		fmt.Fprintf(&b, "\t{%q, %q},\n", r[0], r[1])
 	}
+	fmt.Fprintf(&b, "}\n\n// blastgateParams fill path parameters by name; the setup code may add to it.\nvar blastgateParams = map[string]string{\n")
+	for _, k := range sortedKeys(d.Params) {
+		fmt.Fprintf(&b, "\t%q: %q,\n", k, d.Params[k])
+	}
 	fmt.Fprintf(&b, "}\n\nvar blastgateHeader = map[string]string{\n")
 	for _, k := range sortedKeys(d.Header) {
 		fmt.Fprintf(&b, "\t%q: %q,\n", k, d.Header[k])
@@ -158,7 +224,8 @@ func TestBlastgateDriveRoutes(t *testing.T) {
 	defer f.Close()
 	enc := json.NewEncoder(f)
 	for _, r := range blastgateRequests {
-		enc.Encode([]any{r[0], r[1], blastgateDrive(h, r[0], r[1], blastgateHeader)})
+		path := fillParams(r[1], blastgateParams)
+		enc.Encode([]any{r[0], path, blastgateDrive(h, r[0], path, blastgateHeader)})
 	}
 }
 `)
@@ -174,7 +241,11 @@ var (
 // (GET for a route listed without one, ANY or *) and its path with each
 // parameter filled; ok is false for a route with no path to request (a
 // host pattern).
-func driveRequest(id string, params map[string]string) (method, path string, ok bool) {
+//
+// Each parameter is left as its name between NUL bytes, which the driver
+// fills at run time (fillParams): with the value its setup code put in
+// blastgateParams, else the application's Params, else "1".
+func driveRequest(id string) (method, path string, ok bool) {
 	method, path, found := strings.Cut(id, " ")
 	if !found {
 		method, path = "", id
@@ -186,12 +257,7 @@ func driveRequest(id string, params map[string]string) (method, path string, ok 
 	case "", "ANY", "*":
 		method = "GET"
 	}
-	value := func(name string) string {
-		if v, ok := params[name]; ok {
-			return v
-		}
-		return "1"
-	}
+	value := func(name string) string { return "\x00" + name + "\x00" }
 	path = braceParam.ReplaceAllStringFunc(path, func(p string) string {
 		name := braceParam.FindStringSubmatch(p)[1]
 		if name == "$" || p == "{$}" {
@@ -240,7 +306,7 @@ func drive(ctx context.Context, a app, dir, src string, truth []truthRoute, fnEd
 	var requests [][2]string
 	seen := map[[2]string]bool{}
 	for _, t := range truth {
-		m, p, ok := driveRequest(t.ID, d.Params)
+		m, p, ok := driveRequest(t.ID)
 		if r := [2]string{m, p}; ok && !seen[r] {
 			seen[r] = true
 			requests = append(requests, r)

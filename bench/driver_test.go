@@ -18,12 +18,13 @@ func TestDriveRequest(t *testing.T) {
 		{"GET /mod/{path...}", "GET", "/mod/1"},
 		{"DELETE /application/:id/message", "DELETE", "/application/1/message"},
 	} {
-		m, p, ok := driveRequest(c.id, params)
+		m, p, ok := driveRequest(c.id)
+		p = fillParams(p, params)
 		if !ok || m != c.method || p != c.path {
 			t.Errorf("driveRequest(%q) = %q %q %v, want %q %q", c.id, m, p, ok, c.method, c.path)
 		}
 	}
-	if _, _, ok := driveRequest("GET example.com/x", nil); ok {
+	if _, _, ok := driveRequest("GET example.com/x"); ok {
 		t.Errorf("a host pattern has no path to request")
 	}
 }
