@@ -58,18 +58,22 @@ type driver struct {
 // drivers are the applications the driver can drive, by name.
 var drivers = map[string]driver{
 	// server_test.go's setup() and apiRoutes(), as each API test does,
-	// with its insertEmailData and one message with an attachment; the
+	// with its insertEmailData and one message with an image attached; the
 	// message routes are asked for the latest message ("latest" is an
 	// id the API takes).
 	"mailpit": {
 		Package: "server",
-		Imports: []string{"bytes", "github.com/axllent/mailpit/internal/storage", "github.com/jhillyerd/enmime/v2"},
+		Imports: []string{"bytes", "image", "image/png", "github.com/axllent/mailpit/internal/storage", "github.com/jhillyerd/enmime/v2"},
 		Code: `setup()
 	t.Cleanup(func() { storage.Close() })
 	insertEmailData(t)
+	img := new(bytes.Buffer)
+	if err := png.Encode(img, image.NewRGBA(image.Rect(0, 0, 2, 2))); err != nil {
+		t.Fatal(err)
+	}
 	env, err := enmime.Builder().From("a", "a@example.com").To("b", "b@example.com").Subject("s").
 		Text([]byte("text")).HTML([]byte("<p>html <a href=\"http://localhost/\">x</a></p>")).
-		AddAttachment([]byte("data"), "text/plain", "a.txt").Build()
+		AddAttachment(img.Bytes(), "image/png", "a.png").Build()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +86,7 @@ var drivers = map[string]driver{
 		t.Fatal(err)
 	}
 	return apiRoutes()`,
-		Params: map[string]string{"id": "latest"},
+		Params: map[string]string{"id": "latest", "partID": "2"}, // the attachment, after the text and HTML alternative
 	},
 	// router_test.go's IntegrationSuite.BeforeTest: Create over a test
 	// database with the default user, admin:pw (id 1), who is given an
