@@ -53,6 +53,8 @@ type driver struct {
 	Header map[string]string
 	// Params fill the path parameters by name ("1" otherwise).
 	Params map[string]string
+	// Query is added to every request's path ("?site=x").
+	Query string
 }
 
 // drivers are the applications the driver can drive, by name.
@@ -125,6 +127,20 @@ var drivers = map[string]driver{
 	return h`,
 		Header: map[string]string{"Authorization": "Basic YWRtaW46Q29tcGxleHBhc3MjMTIz"}, // admin:Complexpass#123
 		Params: map[string]string{"target": "games3", "index": "games3", "id": "1"},
+	},
+	// rest_test.go's startupT (a bolt store, site remark42) and its
+	// addComment; every request with the site and the page the comment
+	// is on, and the admin token its tests use.
+	"remark42": {
+		Package: "app/rest/api",
+		Imports: []string{"github.com/umputun/remark42/backend/app/store"},
+		Code: `ts, srv, teardown := startupT(t)
+	t.Cleanup(teardown)
+	blastgateParams["id"] = addComment(t, store.Comment{Text: "test 123",
+		Locator: store.Locator{SiteID: "remark42", URL: "https://radio-t.com/blah1"}}, ts)
+	blastgateHeader["X-JWT"] = adminUmputunToken
+	return srv.routes()`,
+		Query: "?site=remark42&url=https://radio-t.com/blah1",
 	},
 	// frontend_test.go's newTestServer: an empty fake data source.
 	"pkgsite": {
@@ -311,7 +327,7 @@ func drive(ctx context.Context, a app, dir, src string, truth []truthRoute, fnEd
 	seen := map[[2]string]bool{}
 	for _, t := range truth {
 		m, p, ok := driveRequest(t.ID)
-		if r := [2]string{m, p}; ok && !seen[r] {
+		if r := [2]string{m, p + d.Query}; ok && !seen[r] {
 			seen[r] = true
 			requests = append(requests, r)
 		}
