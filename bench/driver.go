@@ -13,7 +13,7 @@ package main
 // once with httptest: its method (none, ANY or * -> GET), its path with
 // every parameter filled ("1", or the application's Params), a body of
 // "{}" for POST, PUT and PATCH, and the application's Header (its test
-// credentials). The response does not matter: what matters is which
+// credentials), reads first and deletions last. The response does not matter: what matters is which
 // handler runs and whether it passes through the edited code. Each
 // request has a few seconds (a stream or a websocket that never ends is
 // left behind) and a panic is recovered.
@@ -332,7 +332,24 @@ func drive(ctx context.Context, a app, dir, src string, truth []truthRoute, fnEd
 			requests = append(requests, r)
 		}
 	}
-	sort.Slice(requests, func(i, j int) bool { return requests[i][1]+requests[i][0] < requests[j][1]+requests[j][0] })
+	// Reads first, then writes, deletions last: a DELETE of the seeded
+	// record must not come before the GET of it.
+	rank := func(m string) int {
+		switch m {
+		case "GET", "HEAD", "OPTIONS":
+			return 0
+		case "DELETE":
+			return 2
+		}
+		return 1
+	}
+	sort.SliceStable(requests, func(i, j int) bool {
+		ri, rj := rank(requests[i][0]), rank(requests[j][0])
+		if ri != rj {
+			return ri < rj
+		}
+		return requests[i][1]+requests[i][0] < requests[j][1]+requests[j][0]
+	})
 	driven := filepath.Join(dir, "driven.jsonl")
 	os.Remove(driven)
 	run := &driveRun{
