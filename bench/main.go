@@ -9,6 +9,7 @@
 //	go run ./bench -apps mailpit   # one (-skip-cost: without the VTA call graph)
 //	go run ./bench -smoke          # mailpit, a helper and a handler edit, no cost: a few minutes
 //	go run ./bench -report-only    # report missed targets without failing
+//	go run ./bench -driver         # also request every listed route under the app's test setup (driver.go)
 //	go run ./bench -grpc           # only gRPC servers: methods found against GetServiceInfo (grpc.go)
 //	go run ./bench -cli            # CLI subcommands against run-time command trees (cli.go)
 //	go run ./bench -suspects -apps gotify,mailpit   # suspects over 50 merges against the truth (suspects.go)
