@@ -60,9 +60,8 @@ type driver struct {
 // drivers are the applications the driver can drive, by name.
 var drivers = map[string]driver{
 	// server_test.go's setup() and apiRoutes(), as each API test does,
-	// with its insertEmailData and one message with an image attached; the
-	// message routes are asked for the latest message ("latest" is an
-	// id the API takes).
+	// with its insertEmailData and one message with an image attached,
+	// which the message routes are asked for.
 	"mailpit": {
 		Package: "server",
 		Imports: []string{"bytes", "image", "image/png", "github.com/axllent/mailpit/internal/storage", "github.com/jhillyerd/enmime/v2"},
@@ -84,11 +83,13 @@ var drivers = map[string]driver{
 		t.Fatal(err)
 	}
 	raw := buf.Bytes()
-	if _, err := storage.Store(&raw, nil); err != nil {
+	id, err := storage.Store(&raw, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
+	blastgateParams["id"] = id
 	return apiRoutes()`,
-		Params: map[string]string{"id": "latest", "partID": "2"}, // the attachment, after the text and HTML alternative
+		Params: map[string]string{"partID": "2"}, // the attachment, after the text and HTML alternative
 	},
 	// router_test.go's IntegrationSuite.BeforeTest: Create over a test
 	// database with the default user, admin:pw (id 1), who is given an
