@@ -55,6 +55,9 @@ type driver struct {
 	Params map[string]string
 	// Query is added to every request's path ("?site=x").
 	Query string
+	// Rest follows a listed path that ends in "/", a net/http prefix
+	// pattern, which serves every path below it (pkgsite's detail pages).
+	Rest string
 }
 
 // drivers are the applications the driver can drive, by name.
@@ -143,11 +146,29 @@ var drivers = map[string]driver{
 	return srv.routes()`,
 		Query: "?site=remark42&url=https://radio-t.com/blah1",
 	},
-	// frontend_test.go's newTestServer: an empty fake data source.
+	// frontend_test.go's newTestServer, its fake data source given one
+	// sample module (sample.Module, as directory_test.go does), whose
+	// package every prefix pattern is asked for.
 	"pkgsite": {
 		Package: "internal/frontend",
-		Code: `_, h := newTestServer(t, nil)
-	return h`,
+		Imports: []string{"github.com/google/safehtml/template", "golang.org/x/pkgsite/internal",
+			"golang.org/x/pkgsite/internal/testing/fakedatasource", "golang.org/x/pkgsite/internal/testing/sample",
+			"golang.org/x/pkgsite/static", "thirdparty golang.org/x/pkgsite/third_party"},
+		Code: `fds := fakedatasource.New()
+	fds.MustInsertModule(t, sample.Module("example.com/m", "v1.0.0", "pkg"))
+	s, err := NewServer(ServerConfig{
+		DataSourceGetter: func(context.Context) internal.DataSource { return fds },
+		TemplateFS:       template.TrustedFSFromEmbed(static.FS),
+		StaticFS:         static.FS,
+		ThirdPartyFS:     thirdparty.FS,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	s.Install(mux.Handle, nil, nil)
+	return mux`,
+		Rest: "example.com/m/pkg",
 	},
 }
 
@@ -328,6 +349,9 @@ func drive(ctx context.Context, a app, dir, src string, truth []truthRoute, fnEd
 	seen := map[[2]string]bool{}
 	for _, t := range truth {
 		m, p, ok := driveRequest(t.ID)
+		if strings.HasSuffix(p, "/") && d.Rest != "" && strings.Contains(a.Router, "net/http") {
+			p += d.Rest
+		}
 		if r := [2]string{m, p + d.Query}; ok && !seen[r] {
 			seen[r] = true
 			requests = append(requests, r)
