@@ -13,8 +13,9 @@ package main
 // once with httptest: its method (none, ANY or * -> GET), its path with
 // every parameter filled ("1", or the application's Params), a body of
 // "{}" for POST, PUT and PATCH, and the application's Header (its test
-// credentials), reads first and deletions last. The response does not matter: what matters is which
-// handler runs and whether it passes through the edited code. Each
+// credentials), reads first and deletions last. The response does not
+// matter: what matters is which handler runs and whether it passes
+// through the edited code. Each
 // request has a few seconds (a stream or a websocket that never ends is
 // left behind) and a panic is recovered.
 //
@@ -175,7 +176,8 @@ var drivers = map[string]driver{
 }
 
 // fillParams fills the parameters driveRequest left in a path; the
-// driver's test has the same function (driverPrelude).
+// driver's test has the same function (blastgateFillParams in
+// driverPrelude).
 func fillParams(path string, params map[string]string) string {
 	parts := strings.Split(path, "\x00")
 	for i := 1; i < len(parts); i += 2 {
@@ -189,7 +191,7 @@ func fillParams(path string, params map[string]string) string {
 }
 
 const driverPrelude = `
-func fillParams(path string, params map[string]string) string {
+func blastgateFillParams(path string, params map[string]string) string {
 	parts := strings.Split(path, "\x00")
 	for i := 1; i < len(parts); i += 2 {
 		if v, ok := params[parts[i]]; ok {
@@ -200,6 +202,7 @@ func fillParams(path string, params map[string]string) string {
 	}
 	return strings.Join(parts, "")
 }
+
 var blastgateN int
 
 func blastgateDrive(h http.Handler, method, path string, header map[string]string) (code int) {
@@ -273,7 +276,7 @@ func TestBlastgateDriveRoutes(t *testing.T) {
 	defer f.Close()
 	enc := json.NewEncoder(f)
 	for _, r := range blastgateRequests {
-		path := fillParams(r[1], blastgateParams)
+		path := blastgateFillParams(r[1], blastgateParams)
 		enc.Encode([]any{r[0], path, blastgateDrive(h, r[0], path, blastgateHeader)})
 	}
 }
