@@ -40,6 +40,10 @@ type editScore struct {
 	// a route's package to be where it is registered (as gta's package
 	// list is read); HandlerPackageLevel, where its handler is (stricter).
 	PackageLevel, HandlerPackageLevel int
+	// Driver is the truth from the tests and from the route driver apart
+	// (driver.go), when the routes were driven: True is then both's.
+	Driver       *driverScore
+	DriverStacks int
 }
 
 // applyEdit commits the edit on top of the base and returns which
@@ -181,6 +185,12 @@ func blastgateRecord(tag string) {
 // truth (a test that failed before reaching a route hides it), and the
 // caller reports the edits as not measured.
 func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *edit, timeout time.Duration) (stacks map[string][][]string, testErr, err error) {
+	return recordWith(ctx, a, dir, src, fnEdits, dep, timeout, nil)
+}
+
+// recordWith is record, running the route driver's test (driver.go)
+// instead of the application's tests when drv is not nil.
+func recordWith(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *edit, timeout time.Duration, drv *driveRun) (stacks map[string][][]string, testErr, err error) {
 	files := map[string]string{} // real path -> instrumented content
 	pkgDirs := map[string]bool{} // directories that need the recorder
 	byFile := map[string]map[string]string{}
@@ -263,6 +273,10 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 		}
 		files[filepath.Join(d, "zz_blastgate_record.go")] = fmt.Sprintf(recorderSource, pkg)
 	}
+	if drv != nil {
+		files[drv.file] = drv.source
+		name = "drive-" + name
+	}
 	args := []string{"test", "-count=1", "-timeout", timeout.String()}
 	if len(a.Tags) > 0 {
 		args = append(args, "-tags", strings.Join(a.Tags, ","))
@@ -288,10 +302,17 @@ func record(ctx context.Context, a app, dir, src string, fnEdits []edit, dep *ed
 	if err != nil {
 		return nil, nil, err
 	}
+	if drv != nil {
+		pkgs = []string{drv.pkg}
+		args = append(args, "-run", "^TestBlastgateDriveRoutes$")
+	}
 	out := filepath.Join(dir, "record-"+name+".txt")
 	os.Remove(out)
 	start := time.Now()
 	env := append([]string{"BLASTGATE_RECORD=" + out}, a.Env...)
+	if drv != nil {
+		env = append(env, drv.env...)
+	}
 	stdout, testErr := runIn(ctx, src, env, "go", append(args, pkgs...)...)
 	if cerr := git(ctx, src, "clean", "-fdxq"); cerr != nil { // what the tests wrote
 		return nil, nil, cerr

@@ -9,6 +9,7 @@
 //	go run ./bench -apps mailpit   # one (-skip-cost: without the VTA call graph)
 //	go run ./bench -smoke          # mailpit, a helper and a handler edit, no cost: a few minutes
 //	go run ./bench -report-only    # report missed targets without failing
+//	go run ./bench -driver         # also request every listed route under the app's test setup (driver.go)
 //	go run ./bench -grpc           # only gRPC servers: methods found against GetServiceInfo (grpc.go)
 //	go run ./bench -cli            # CLI subcommands against run-time command trees (cli.go)
 //	go run ./bench -suspects -apps gotify,mailpit   # suspects over 50 merges against the truth (suspects.go)
@@ -95,6 +96,7 @@ func main() {
 	grpc := flag.Bool("grpc", false, "only the gRPC benchmark (grpc.go): RPC methods found against each server's GetServiceInfo")
 	cli := flag.Bool("cli", false, "measure CLI subcommands instead (cli.go): the tools in cliApps against their command trees walked at run time")
 	suspects := flag.Bool("suspects", false, "measure suspects instead (suspects.go): a history of "+fmt.Sprint(suspectsMerges)+" merges per application (default -apps "+defaultSuspectsApps+"), three routes against the truth, and the time against impact")
+	flag.BoolVar(&driveRoutes, "driver", false, "also drive every listed route once under the application's test setup (driver.go): the true set is the tests' and the driver's")
 	flag.Parse()
 	if *suspects {
 		if err := runSuspectsBench(*only, *work, *reportOnly, *testTimeout); err != nil {
@@ -180,6 +182,7 @@ func run(only, work string, skipCost, skipCredit, skipProof, reportOnly, smoke b
 		results = append(results, r)
 	}
 	v := checks(results, !smoke)
+	driverChecks(results, &v)
 	printReport(os.Stdout, results, v)
 	return v.err(reportOnly)
 }
@@ -233,6 +236,8 @@ type appResult struct {
 	// unproven is the first edit that run leaves with an unproven feature
 	// (else the first edit's verdict); nil when not measured.
 	unproven *unprovenEdit
+	// driven is what the route driver requested (driver.go), "" when not run.
+	driven string
 }
 
 func logf(format string, args ...any) {

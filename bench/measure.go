@@ -102,6 +102,19 @@ func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost, s
 	} else {
 		logf("no edit truth: %s", a.NoTruth)
 	}
+	_, driven := drivers[a.Name]
+	driven = driven && driveRoutes && a.NoTruth == ""
+	var drivenStacks map[string][][]string
+	var driveErr error
+	if driven {
+		logf("driving every listed route with %d edited functions recording their callers", len(fnEdits))
+		var stats driveStats
+		if drivenStacks, stats, driveErr, err = drive(ctx, a, dir, src, truth, fnEdits, nil, testTimeout); err != nil {
+			return nil, err
+		}
+		res.driven = stats.String()
+		logf("driver: %s", res.driven)
+	}
 	for i, e := range a.Edits {
 		changedPkgs, err := applyEdit(ctx, src, strings.TrimSpace(string(modPath)), e)
 		if err != nil {
@@ -119,6 +132,13 @@ func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost, s
 				return nil, err
 			}
 			stacks, testErr = dep[e.Name], depTestErr
+			if driven {
+				var depDriven map[string][][]string
+				if depDriven, _, driveErr, err = drive(ctx, a, dir, src, truth, nil, &e, testTimeout); err != nil {
+					return nil, err
+				}
+				drivenStacks = map[string][][]string{e.Name: depDriven[e.Name]}
+			}
 		}
 		mod := strings.TrimSpace(string(modPath))
 		registeredIn := func(f feature) string {
@@ -129,10 +149,22 @@ func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost, s
 		}
 		handledIn := func(f feature) string { return entryPackage(f.Entry) }
 		s := scoreEdit(e, a, mod, truth, regs, routes, routesOf(impact.Impacted), stacks)
+		if driven {
+			s = mergeDriver(func(st [][]string) editScore {
+				return scoreEdit(e, a, mod, truth, regs, routes, routesOf(impact.Impacted), st)
+			}, stacks, drivenStacks[e.Name])
+		}
 		if a.NoTruth != "" {
 			s.NoTruth = true
 		} else {
-			s.Unmeasured = unmeasured(testErr, stacks)
+			all := stacks
+			if driven {
+				all = append(append([][]string{}, stacks...), drivenStacks[e.Name]...)
+			}
+			s.Unmeasured = unmeasured(testErr, all)
+			if s.Unmeasured == "" && driven && driveErr != nil {
+				s.Unmeasured = "the route driver failed: " + firstLines(driveErr.Error(), 3)
+			}
 		}
 		s.PackageLevel = packageLevel(routes, deps, changedPkgs, registeredIn)
 		s.HandlerPackageLevel = packageLevel(routes, deps, changedPkgs, handledIn)

@@ -13,6 +13,7 @@ import (
 // the checks held them to (v) and what they found.
 func printReport(w io.Writer, results []*appResult, v verdict) {
 	printTables(w, results)
+	printDriver(w, results)
 	printCost(w, results)
 	printProofCost(w, results)
 	printCredit(w, results)
