@@ -6,6 +6,7 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/blastgate/blastgate/report"
 )
@@ -57,6 +58,7 @@ func (g *Graph) route(cs callSite, id string, handler ast.Expr, inner []int) Fea
 	}
 	f.roots = append(f.roots, inner...)
 	f.roots = append(f.roots, g.inits[cs.pkg.PkgPath])
+	f.roots = append(f.roots, g.routerLibrary(cs)...)
 	if entry >= 0 && g.nodes[entry].pkg != "" {
 		if init, ok := g.inits[g.nodes[entry].pkg]; ok {
 			f.roots = append(f.roots, init)
@@ -114,6 +116,24 @@ func litVar(info *types.Info, stack []ast.Node, lit *ast.FuncLit) types.Object {
 				return info.Defs[parent.Names[i]]
 			}
 		}
+	}
+	return nil
+}
+
+// routerLibrary is the dependency node of the router library whose
+// function registers the route at cs, none when the module declares it:
+// the library's own dispatch runs on every request the route serves, so a
+// change to its module (a version bump) reaches the route even when the
+// handler uses nothing of it (a standard library file server, a wrapper
+// closure of the library's own). The registering call's walk made the
+// node at build.
+func (g *Graph) routerLibrary(cs callSite) []int {
+	fn, ok := typeutil.Callee(cs.pkg.TypesInfo, cs.call).(*types.Func)
+	if !ok || fn.Pkg() == nil || g.inModule(fn) {
+		return nil
+	}
+	if id, ok := g.deps[fn.Pkg().Path()]; ok {
+		return []int{id}
 	}
 	return nil
 }
