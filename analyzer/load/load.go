@@ -93,10 +93,19 @@ func (c Config) progress(stage string, n int) {
 // countingParser parses as go/packages does by default, and reports
 // each file parsed: the files come once go list has finished, while the
 // packages are type-checked.
-func countingParser(cfg Config) func(*token.FileSet, string, []byte) (*ast.File, error) {
+// With dirs set (dependencies from source), a dependency's file is
+// parsed without comments and loses its function bodies (dropBodies).
+func countingParser(cfg Config, dirs []string) func(*token.FileSet, string, []byte) (*ast.File, error) {
 	var parsed atomic.Int64
 	return func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
 		cfg.progress("parsing and type-checking: files", int(parsed.Add(1)))
+		if dirs != nil && isDependencyFile(dirs, filename) {
+			f, err := parser.ParseFile(fset, filename, src, parser.AllErrors|parser.SkipObjectResolution)
+			if f != nil {
+				dropBodies(f)
+			}
+			return f, err
+		}
 		return parser.ParseFile(fset, filename, src, parser.AllErrors|parser.ParseComments)
 	}
 }
@@ -159,17 +168,26 @@ func load(ctx context.Context, cfg Config, ws *workspace) (*Program, error) {
 		p.Workspace = ws.file
 	}
 	var pkgs []*packages.Package
+	fromSource := depsFromSource()
+	var dirs []string
+	if fromSource {
+		dirs = analysedDirs(root, moduleDir, ws)
+	}
 	err := ws.withWork(p.env(), func(env []string) error {
 		pcfg := &packages.Config{
 			Context:    ctx,
-			Mode:       loadMode,
+			Mode:       loadModeFor(fromSource),
 			Dir:        moduleDir,
 			Env:        env,
 			BuildFlags: bc.flags(),
 			Tests:      tests,
-			ParseFile:  countingParser(cfg),
+			ParseFile:  countingParser(cfg, dirs),
 		}
-		cfg.progress("listing packages (go list; a cold build cache compiles the dependencies first)", 0)
+		if fromSource {
+			cfg.progress("listing packages (go list)", 0)
+		} else {
+			cfg.progress("listing packages (go list; a cold build cache compiles the dependencies first)", 0)
+		}
 		var err error
 		pkgs, err = packages.Load(pcfg, patterns...)
 		return err
@@ -179,6 +197,9 @@ func load(ctx context.Context, cfg Config, ws *workspace) (*Program, error) {
 	}
 	if len(pkgs) == 0 {
 		return nil, fmt.Errorf("no Go packages in %s: point -C at a module with Go code", displayDir(root, moduleDir))
+	}
+	if fromSource {
+		releaseDependencies(pkgs)
 	}
 	if len(pkgs) > 0 && pkgs[0].Fset != nil {
 		p.Fset = pkgs[0].Fset
