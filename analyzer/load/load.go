@@ -95,12 +95,18 @@ func (c Config) progress(stage string, n int) {
 // packages are type-checked.
 // With dirs set (dependencies from source), a dependency's file is
 // parsed without comments and loses its function bodies (dropBodies).
-func countingParser(cfg Config, dirs []string) func(*token.FileSet, string, []byte) (*ast.File, error) {
+// A file of the standard library is named $GOROOT/src/..., as export
+// data names it, so that positions in it read the same either way.
+func countingParser(cfg Config, dirs []string, goroot func() string) func(*token.FileSet, string, []byte) (*ast.File, error) {
 	var parsed atomic.Int64
 	return func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
 		cfg.progress("parsing and type-checking: files", int(parsed.Add(1)))
 		if dirs != nil && isDependencyFile(dirs, filename) {
-			f, err := parser.ParseFile(fset, filename, src, parser.AllErrors|parser.SkipObjectResolution)
+			name := filename
+			if g := goroot(); g != "" && strings.HasPrefix(name, g+string(filepath.Separator)) {
+				name = "$GOROOT" + name[len(g):]
+			}
+			f, err := parser.ParseFile(fset, name, src, parser.AllErrors|parser.SkipObjectResolution)
 			if f != nil {
 				dropBodies(f)
 			}
@@ -168,28 +174,32 @@ func load(ctx context.Context, cfg Config, ws *workspace) (*Program, error) {
 		p.Workspace = ws.file
 	}
 	var pkgs []*packages.Package
-	fromSource := depsFromSource()
-	var dirs []string
-	if fromSource {
-		dirs = analysedDirs(root, moduleDir, ws)
-	}
+	var fromSource bool
 	err := ws.withWork(p.env(), func(env []string) error {
-		pcfg := &packages.Config{
-			Context:    ctx,
-			Mode:       loadModeFor(fromSource),
-			Dir:        moduleDir,
-			Env:        env,
-			BuildFlags: bc.flags(),
-			Tests:      tests,
-			ParseFile:  countingParser(cfg, dirs),
-		}
-		if fromSource {
-			cfg.progress("listing packages (go list)", 0)
-		} else {
-			cfg.progress("listing packages (go list; a cold build cache compiles the dependencies first)", 0)
+		run := func(ctx context.Context, source bool, listed func()) ([]*packages.Package, error) {
+			var dirs []string
+			goroot := func() string { return "" }
+			if source {
+				dirs = analysedDirs(root, moduleDir, ws)
+				goroot = goEnvGOROOT(ctx, moduleDir, env)
+			}
+			parse := countingParser(cfg, dirs, goroot)
+			pcfg := &packages.Config{
+				Context:    ctx,
+				Mode:       loadModeFor(source),
+				Dir:        moduleDir,
+				Env:        env,
+				BuildFlags: bc.flags(),
+				Tests:      tests,
+				ParseFile: func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
+					listed()
+					return parse(fset, filename, src)
+				},
+			}
+			return packages.Load(pcfg, patterns...)
 		}
 		var err error
-		pkgs, err = packages.Load(pcfg, patterns...)
+		pkgs, fromSource, err = loadDeps(ctx, cfg, run)
 		return err
 	})
 	if err != nil {
