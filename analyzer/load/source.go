@@ -133,16 +133,33 @@ func isDependencyFile(dirs []string, filename string) bool {
 }
 
 // dropBodies removes the bodies of the functions and methods declared
-// in f: the type checker then treats them as declared elsewhere
-// (as for assembly), and neither imports nor uses inside them are
-// checked (go/types skips the unused-import check without bodies only
-// under IgnoreFuncBodies, so a dependency may carry a soft "imported
-// and not used" error, which nothing reads).
+// in f: the type checker then treats them as declared elsewhere (as for
+// assembly). It also empties the composite literals of package-level
+// declarations whose type is written out (T{...} becomes T{}, of the
+// same type; [...]T{...}, whose length is its elements', is kept): the
+// tables of the standard library and of x/text would otherwise be half
+// the memory of the load. Uses inside what is dropped are no longer
+// checked, so a dependency may carry a soft "imported and not used"
+// error, which nothing reads.
 func dropBodies(f *ast.File) {
 	for _, d := range f.Decls {
 		if fd, ok := d.(*ast.FuncDecl); ok {
 			fd.Body = nil
+			continue
 		}
+		ast.Inspect(d, func(n ast.Node) bool {
+			lit, ok := n.(*ast.CompositeLit)
+			if !ok || lit.Type == nil {
+				return true
+			}
+			if at, ok := lit.Type.(*ast.ArrayType); ok {
+				if _, ok := at.Len.(*ast.Ellipsis); ok {
+					return true
+				}
+			}
+			lit.Elts = nil
+			return false
+		})
 	}
 }
 
