@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -30,15 +31,16 @@ import (
 // -export only hashes, and reading export data is a fraction of
 // type-checking the standard library and every dependency from source.
 // So the load asks for export data first and, when go list has not
-// answered within exportWait (it is compiling: the build cache lacks
-// the dependencies' export data), cancels it and type-checks the
+// answered within exportWait and is running the compiler (the build
+// cache lacks export data), cancels it and type-checks the
 // dependencies from source instead (loadDeps).
 //
 // BLASTGATE_DEPS=export or =source forces one load (for measuring, or
 // if a dependency's declarations do not type-check from source).
 
 // exportWait is how long go list -export may take before the load
-// takes the dependencies from source: on a warm build cache it answers
+// takes the dependencies from source, if it is compiling by then (on
+// Linux; elsewhere, whatever it does): on a warm build cache it answers
 // well within it (0.3-1 s on miniflux, about 2 s on prometheus).
 var exportWait = 3 * time.Second
 
@@ -74,13 +76,22 @@ func loadDeps(ctx context.Context, cfg Config, run func(ctx context.Context, sou
 	}()
 	timer := time.NewTimer(exportWait)
 	defer timer.Stop()
-	select {
-	case <-listed:
-		r := <-done
-		return r.pkgs, false, r.err
-	case r := <-done:
-		return r.pkgs, false, r.err
-	case <-timer.C:
+wait:
+	for {
+		select {
+		case <-listed:
+			r := <-done
+			return r.pkgs, false, r.err
+		case r := <-done:
+			return r.pkgs, false, r.err
+		case <-timer.C:
+			// A slow go list that compiles nothing (a loaded machine,
+			// a large module) is still the cheaper load: wait for it.
+			if yes, known := compiling(); yes || !known {
+				break wait
+			}
+			timer.Reset(max(exportWait/6, 50*time.Millisecond))
+		}
 	}
 	cancel() // the go command stops compiling
 	cfg.progress("listing packages (go list; the build cache lacks export data: dependencies from source)", 0)
@@ -195,4 +206,56 @@ func goEnvGOROOT(ctx context.Context, dir string, env []string) func() string {
 		ch <- filepath.Clean(string(bytes.TrimSpace(out)))
 	}()
 	return sync.OnceValue(func() string { return <-ch })
+}
+
+// compiling reports whether a process this one started (go list, and
+// the tools it runs) is running the compiler, and whether it could tell
+// (it reads /proc: Linux only).
+func compiling() (yes, known bool) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return false, false
+	}
+	parent := map[int]int{}
+	var tools []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...; comm may hold spaces and parentheses.
+		open, end := bytes.IndexByte(stat, '('), bytes.LastIndexByte(stat, ')')
+		if open < 0 || end < open {
+			continue
+		}
+		fields := strings.Fields(string(stat[end+1:]))
+		if len(fields) < 2 {
+			continue
+		}
+		ppid, err := strconv.Atoi(fields[1])
+		if err != nil {
+			continue
+		}
+		parent[pid] = ppid
+		switch string(stat[open+1 : end]) {
+		case "compile", "asm", "cgo", "link":
+			tools = append(tools, pid)
+		}
+	}
+	if len(parent) == 0 {
+		return false, false
+	}
+	self := os.Getpid()
+	for _, pid := range tools {
+		for p, depth := parent[pid], 0; p > 1 && depth < 8; p, depth = parent[p], depth+1 {
+			if p == self {
+				return true, true
+			}
+		}
+	}
+	return false, true
 }

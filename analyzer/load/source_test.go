@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -57,10 +58,22 @@ func TestDependenciesFromSource(t *testing.T) {
 	require.True(t, ok)
 	assert.NotNil(t, f.Syntax.Decls[1].(*ast.FuncDecl).Body, "the module keeps its bodies")
 
+	// An empty build cache: go list -export compiles, and the load
+	// turns to the source.
+	t.Setenv("GOCACHE", t.TempDir())
 	old := exportWait
 	exportWait = 0
 	defer func() { exportWait = old }()
 	auto := load("")
 	assert.Equal(t, sig(export), sig(auto))
 	assert.Contains(t, stages, "listing packages (go list; the build cache lacks export data: dependencies from source)")
+}
+
+func TestCompiling(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc")
+	}
+	yes, known := compiling()
+	assert.True(t, known)
+	assert.False(t, yes, "this test runs no compiler")
 }
