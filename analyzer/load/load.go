@@ -20,7 +20,9 @@ import (
 )
 
 // Program is a module's own packages, type-checked from source; its
-// dependencies come from export data and are never analysed in detail.
+// dependencies come from export data, or from their declarations'
+// source on a cold build cache (source.go), and are never analysed in
+// detail.
 type Program struct {
 	Fset *token.FileSet
 	// Root is the directory positions are made relative to: the
@@ -117,7 +119,8 @@ func countingParser(cfg Config, dirs []string, goroot func() string) func(*token
 }
 
 // loadMode asks for syntax and types of the module's packages only;
-// without NeedDeps, go/packages reads dependencies from export data.
+// without NeedDeps, go/packages reads dependencies from export data
+// (loadModeFor adds NeedDeps to type-check them from source).
 const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
 	packages.NeedImports | packages.NeedTypes | packages.NeedTypesInfo |
 	packages.NeedSyntax | packages.NeedEmbedFiles | packages.NeedModule
