@@ -87,7 +87,18 @@ func runColdstart(work string, reportOnly bool) error {
 		return err
 	}
 
-	freshCache := func() (string, error) { return os.MkdirTemp(work, "gocache-") }
+	// Build caches are large (1-2 GB each): removed however the run ends.
+	var caches []string
+	defer func() {
+		for _, c := range caches {
+			os.RemoveAll(c)
+		}
+	}()
+	freshCache := func() (string, error) {
+		c, err := os.MkdirTemp(work, "gocache-")
+		caches = append(caches, c)
+		return c, err
+	}
 	impactArgs := []string{"--format", "json", "impact", "--base", "HEAD~1"}
 	var coldImpact, coldVet, coldExport, warmImpact, goList cost
 	logf("cold blastgate impact (empty build cache)")
