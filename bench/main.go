@@ -13,6 +13,7 @@
 //	go run ./bench -grpc           # only gRPC servers: methods found against GetServiceInfo (grpc.go)
 //	go run ./bench -cli            # CLI subcommands against run-time command trees (cli.go)
 //	go run ./bench -suspects -apps gotify,mailpit   # suspects over 50 merges against the truth (suspects.go)
+//	go run ./bench -coldstart      # cold impact against cold go vet, on an empty build cache (coldstart.go)
 //
 // The truth is never blastgate's own output. An edit's true routes are
 // the routes the router lists (the lister's run-time handlers; for
@@ -97,7 +98,15 @@ func main() {
 	cli := flag.Bool("cli", false, "measure CLI subcommands instead (cli.go): the tools in cliApps against their command trees walked at run time")
 	suspects := flag.Bool("suspects", false, "measure suspects instead (suspects.go): a history of "+fmt.Sprint(suspectsMerges)+" merges per application (default -apps "+defaultSuspectsApps+"), three routes against the truth, and the time against impact")
 	flag.BoolVar(&driveRoutes, "driver", false, "also drive every listed route once under the application's test setup (driver.go): the true set is the tests' and the driver's")
+	coldstart := flag.Bool("coldstart", false, "measure the cold start instead (coldstart.go): impact and go vet on an empty build cache, miniflux")
 	flag.Parse()
+	if *coldstart {
+		if err := runColdstart(*work, *reportOnly); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *suspects {
 		if err := runSuspectsBench(*only, *work, *reportOnly, *testTimeout); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)

@@ -1,7 +1,8 @@
 // Package load loads the module (or the modules of a workspace) that
 // blastgate analyses: its packages type-checked from source through
-// golang.org/x/tools/go/packages, their dependencies from export data,
-// under a build configuration (GOOS, GOARCH, tags), with the go command
+// golang.org/x/tools/go/packages, their dependencies from export data
+// or, when the build cache lacks it, from source without function
+// bodies (source.go), under a build configuration (GOOS, GOARCH, tags), with the go command
 // told never to write the repository (-mod=readonly, a temporary
 // GOWORK). It also answers the questions only the go command can:
 // which modules a workspace or directory replaces join, the build list

@@ -20,7 +20,9 @@ import (
 )
 
 // Program is a module's own packages, type-checked from source; its
-// dependencies come from export data and are never analysed in detail.
+// dependencies come from export data, or from their declarations'
+// source on a cold build cache (source.go), and are never analysed in
+// detail.
 type Program struct {
 	Fset *token.FileSet
 	// Root is the directory positions are made relative to: the
@@ -93,16 +95,32 @@ func (c Config) progress(stage string, n int) {
 // countingParser parses as go/packages does by default, and reports
 // each file parsed: the files come once go list has finished, while the
 // packages are type-checked.
-func countingParser(cfg Config) func(*token.FileSet, string, []byte) (*ast.File, error) {
+// With dirs set (dependencies from source), a dependency's file is
+// parsed without comments and loses its function bodies (dropBodies).
+// A file of the standard library is named $GOROOT/src/..., as export
+// data names it, so that positions in it read the same either way.
+func countingParser(cfg Config, dirs []string, goroot func() string) func(*token.FileSet, string, []byte) (*ast.File, error) {
 	var parsed atomic.Int64
 	return func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
 		cfg.progress("parsing and type-checking: files", int(parsed.Add(1)))
+		if dirs != nil && isDependencyFile(dirs, filename) {
+			name := filename
+			if g := goroot(); g != "" && strings.HasPrefix(name, g+string(filepath.Separator)) {
+				name = "$GOROOT" + name[len(g):]
+			}
+			f, err := parser.ParseFile(fset, name, src, parser.AllErrors|parser.SkipObjectResolution)
+			if f != nil {
+				dropBodies(f)
+			}
+			return f, err
+		}
 		return parser.ParseFile(fset, filename, src, parser.AllErrors|parser.ParseComments)
 	}
 }
 
 // loadMode asks for syntax and types of the module's packages only;
-// without NeedDeps, go/packages reads dependencies from export data.
+// without NeedDeps, go/packages reads dependencies from export data
+// (loadModeFor adds NeedDeps to type-check them from source).
 const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
 	packages.NeedImports | packages.NeedTypes | packages.NeedTypesInfo |
 	packages.NeedSyntax | packages.NeedEmbedFiles | packages.NeedModule
@@ -159,19 +177,32 @@ func load(ctx context.Context, cfg Config, ws *workspace) (*Program, error) {
 		p.Workspace = ws.file
 	}
 	var pkgs []*packages.Package
+	var fromSource bool
 	err := ws.withWork(p.env(), func(env []string) error {
-		pcfg := &packages.Config{
-			Context:    ctx,
-			Mode:       loadMode,
-			Dir:        moduleDir,
-			Env:        env,
-			BuildFlags: bc.flags(),
-			Tests:      tests,
-			ParseFile:  countingParser(cfg),
+		run := func(ctx context.Context, source bool, listed func()) ([]*packages.Package, error) {
+			var dirs []string
+			goroot := func() string { return "" }
+			if source {
+				dirs = analysedDirs(root, moduleDir, ws)
+				goroot = goEnvGOROOT(ctx, moduleDir, env)
+			}
+			parse := countingParser(cfg, dirs, goroot)
+			pcfg := &packages.Config{
+				Context:    ctx,
+				Mode:       loadModeFor(source),
+				Dir:        moduleDir,
+				Env:        env,
+				BuildFlags: bc.flags(),
+				Tests:      tests,
+				ParseFile: func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
+					listed()
+					return parse(fset, filename, src)
+				},
+			}
+			return packages.Load(pcfg, patterns...)
 		}
-		cfg.progress("listing packages (go list; a cold build cache compiles the dependencies first)", 0)
 		var err error
-		pkgs, err = packages.Load(pcfg, patterns...)
+		pkgs, fromSource, err = loadDeps(ctx, cfg, run)
 		return err
 	})
 	if err != nil {
@@ -179,6 +210,9 @@ func load(ctx context.Context, cfg Config, ws *workspace) (*Program, error) {
 	}
 	if len(pkgs) == 0 {
 		return nil, fmt.Errorf("no Go packages in %s: point -C at a module with Go code", displayDir(root, moduleDir))
+	}
+	if fromSource {
+		releaseDependencies(pkgs)
 	}
 	if len(pkgs) > 0 && pkgs[0].Fset != nil {
 		p.Fset = pkgs[0].Fset

@@ -1,0 +1,222 @@
+package main
+
+// The cold-start bench (go run ./bench -coldstart): blastgate impact on
+// a fresh runner, whose build cache is empty and whose module cache is
+// filled, against go vet ./... on the same tree, also cold; then the
+// warm run against go list -deps -test. All measured back to back in
+// one run, since the machine's load moves every figure but not much
+// their ratios.
+//
+// Targets (issue 16): cold impact <= 0.2x cold go vet; warm impact <=
+// 2x go list -deps -test. It also runs the export-data load cold
+// (BLASTGATE_DEPS=export, the load before dependencies could come from
+// source) for the before figure, and checks that impact and features
+// print the same JSON with the dependencies from source and from
+// export data.
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+const (
+	coldstartApp    = "miniflux"
+	coldstartFile   = "internal/reader/sanitizer/sanitizer.go"
+	coldstartAnchor = "func findAllowedIframeSourceDomain(iframeSourceURL string) (string, bool) {\n"
+	coldColdTarget  = 0.2
+	coldWarmTarget  = 2.0
+)
+
+func runColdstart(work string, reportOnly bool) error {
+	ctx := context.Background()
+	repo, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(repo, "cmd", "blastgate")); err != nil {
+		return fmt.Errorf("run it from the blastgate repository root: go run ./bench -coldstart")
+	}
+	var a *app
+	for i := range apps {
+		if apps[i].Name == coldstartApp {
+			a = &apps[i]
+		}
+	}
+	if a == nil {
+		return fmt.Errorf("no application %s in apps.go", coldstartApp)
+	}
+	if work == "" {
+		if work, err = os.MkdirTemp("", "blastgate-coldstart-"); err != nil {
+			return err
+		}
+	}
+	bg := filepath.Join(work, "bin", "blastgate")
+	logf("building blastgate into %s", bg)
+	if _, err := runIn(ctx, repo, nil, "go", "build", "-o", bg, "./cmd/blastgate"); err != nil {
+		return err
+	}
+	src := filepath.Join(work, a.Name, "src")
+	logf("fetching %s", a.Module)
+	if err := fetch(ctx, *a, filepath.Join(work, a.Name), src); err != nil {
+		return err
+	}
+	// The module cache filled, as on a runner after go mod download.
+	if _, err := runIn(ctx, src, nil, "go", "mod", "download"); err != nil {
+		return err
+	}
+	file := filepath.Join(src, filepath.FromSlash(coldstartFile))
+	text, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	if !bytes.Contains(text, []byte(coldstartAnchor)) {
+		return fmt.Errorf("%s: no %q to edit", coldstartFile, strings.TrimSpace(coldstartAnchor))
+	}
+	text = bytes.Replace(text, []byte(coldstartAnchor), []byte(coldstartAnchor+"\t_ = 0 // the cold-start edit\n"), 1)
+	if err := os.WriteFile(file, text, 0o644); err != nil {
+		return err
+	}
+	if err := git(ctx, src, "commit", "-q", "-a", "-m", "edit: "+coldstartFile); err != nil {
+		return err
+	}
+
+	// Build caches are large (1-2 GB each): removed however the run ends.
+	var caches []string
+	defer func() {
+		for _, c := range caches {
+			os.RemoveAll(c)
+		}
+	}()
+	freshCache := func() (string, error) {
+		c, err := os.MkdirTemp(work, "gocache-")
+		caches = append(caches, c)
+		return c, err
+	}
+	impactArgs := []string{"--format", "json", "impact", "--base", "HEAD~1"}
+	var coldImpact, coldVet, coldExport, warmImpact, goList cost
+	logf("cold blastgate impact (empty build cache)")
+	c1, err := freshCache()
+	if err != nil {
+		return err
+	}
+	if coldImpact, _, err = coldTimed(ctx, src, []string{"GOCACHE=" + c1}, bg, impactArgs...); err != nil {
+		return err
+	}
+	logf("cold go vet ./... (empty build cache)")
+	c2, err := freshCache()
+	if err != nil {
+		return err
+	}
+	if coldVet, _, err = coldTimed(ctx, src, []string{"GOCACHE=" + c2}, "go", "vet", "./..."); err != nil {
+		return err
+	}
+	logf("cold blastgate impact, BLASTGATE_DEPS=export (the load before)")
+	c3, err := freshCache()
+	if err != nil {
+		return err
+	}
+	if coldExport, _, err = coldTimed(ctx, src, []string{"GOCACHE=" + c3, "BLASTGATE_DEPS=export"}, bg, impactArgs...); err != nil {
+		return err
+	}
+	os.RemoveAll(c1)
+	os.RemoveAll(c2)
+
+	// Warm: the cache the export-data run filled; the best of three each,
+	// alternated.
+	logf("warm blastgate impact and go list -deps -test, three times each")
+	warm := []string{"GOCACHE=" + c3}
+	for i := 0; i < 3; i++ {
+		l, _, err := coldTimed(ctx, src, warm, "go", "list", "-deps", "-test", "./...")
+		if err != nil {
+			return err
+		}
+		b, _, err := coldTimed(ctx, src, warm, bg, impactArgs...)
+		if err != nil {
+			return err
+		}
+		if i == 0 || l.Wall < goList.Wall {
+			goList = l
+		}
+		if i == 0 || b.Wall < warmImpact.Wall {
+			warmImpact = b
+		}
+	}
+
+	logf("impact and features: dependencies from source against export data")
+	var same []string
+	for _, args := range [][]string{impactArgs, {"--format", "json", "features"}} {
+		_, fromSource, err := coldTimed(ctx, src, append(warm, "BLASTGATE_DEPS=source"), bg, args...)
+		if err != nil {
+			return err
+		}
+		_, fromExport, err := coldTimed(ctx, src, append(warm, "BLASTGATE_DEPS=export"), bg, args...)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(fromSource, fromExport) {
+			same = append(same, fmt.Sprintf("%s: the JSON differs between BLASTGATE_DEPS=source and =export", args[2]))
+		}
+	}
+	os.RemoveAll(c3)
+
+	coldRatio := coldImpact.Wall.Seconds() / coldVet.Wall.Seconds()
+	warmRatio := warmImpact.Wall.Seconds() / goList.Wall.Seconds()
+	fmt.Printf("## Cold start: %s, one-line edit in %s\n\n", a.Module, coldstartFile)
+	fmt.Printf("| run | time | peak RSS |\n|---|---|---|\n")
+	row := func(name string, c cost) { fmt.Printf("| %s | %.2f s | %d MB |\n", name, c.Wall.Seconds(), c.RSS>>20) }
+	row("cold `blastgate impact`", coldImpact)
+	row("cold `go vet ./...`", coldVet)
+	row("cold `blastgate impact`, BLASTGATE_DEPS=export (before)", coldExport)
+	row("warm `blastgate impact` (best of 3)", warmImpact)
+	row("warm `go list -deps -test ./...` (best of 3)", goList)
+	fmt.Printf("\ncold impact / cold go vet: %.2fx (target <= %.1fx; before: %.2fx)\n", coldRatio, coldColdTarget, coldExport.Wall.Seconds()/coldVet.Wall.Seconds())
+	fmt.Printf("warm impact / go list -deps -test: %.2fx (target <= %.1fx)\n", warmRatio, coldWarmTarget)
+	if len(same) == 0 {
+		fmt.Println("impact and features JSON: identical with dependencies from source and from export data")
+	}
+	if len(same) > 0 {
+		return fmt.Errorf("outputs differ (a load bug):\n  %s", strings.Join(same, "\n  "))
+	}
+	var missed []string
+	if coldRatio > coldColdTarget {
+		missed = append(missed, fmt.Sprintf("cold impact %.2fx cold go vet (target <= %.1fx)", coldRatio, coldColdTarget))
+	}
+	if warmRatio > coldWarmTarget {
+		missed = append(missed, fmt.Sprintf("warm impact %.2fx go list -deps -test (target <= %.1fx)", warmRatio, coldWarmTarget))
+	}
+	if len(missed) > 0 && !reportOnly {
+		return fmt.Errorf("target missed (-report-only reports them without failing):\n  %s", strings.Join(missed, "\n  "))
+	}
+	return nil
+}
+
+// coldTimed runs a command in dir with env added, and returns its cost and
+// standard output; BLASTGATE_CACHE_DIR is emptied so that no analysis
+// cache is read.
+func coldTimed(ctx context.Context, dir string, env []string, name string, args ...string) (cost, []byte, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "BLASTGATE_CACHE_DIR="), env...)
+	var stdout bytes.Buffer
+	var stderr strings.Builder
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		return cost{}, nil, fmt.Errorf("%s %s: %v\n%.2000s", name, strings.Join(args, " "), err, stderr.String())
+	}
+	c := cost{Wall: wall}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		c.RSS = ru.Maxrss * 1024
+	}
+	return c, stdout.Bytes(), nil
+}
