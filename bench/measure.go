@@ -44,27 +44,46 @@ type reportJSON struct {
 	Impacted []feature `json:"impacted"`
 }
 
+// setup is what every measurement of an application starts from: its
+// source fetched from the module proxy, the routes blastgate finds, and
+// the routes its router lists with their registrations.
+type setup struct {
+	src    string
+	routes []feature
+	ms     *moduleSource
+	truth  []truthRoute
+	regs   []registration
+}
+
+// setUp fetches the application into dir/src and lists its routes.
+func setUp(ctx context.Context, a app, dir string, tools *toolset) (*setup, error) {
+	st := &setup{src: filepath.Join(dir, "src")}
+	if err := fetch(ctx, a, dir, st.src); err != nil {
+		return nil, err
+	}
+	features, err := blastgateReport(ctx, tools, st.src, "features")
+	if err != nil {
+		return nil, err
+	}
+	st.routes = routesOf(features.Features)
+	if st.ms, err = parseModule(st.src); err != nil {
+		return nil, err
+	}
+	if st.truth, err = routeTruth(ctx, a, dir, st.src, st.ms); err != nil {
+		return nil, err
+	}
+	st.regs = registrations(st.ms)
+	return st, nil
+}
+
 // measure runs every measurement on one application.
 func measure(ctx context.Context, a app, dir string, tools *toolset, skipCost, skipCredit, skipProof bool, testTimeout time.Duration) (*appResult, error) {
-	src := filepath.Join(dir, "src")
-	if err := fetch(ctx, a, dir, src); err != nil {
+	st, err := setUp(ctx, a, dir, tools)
+	if err != nil {
 		return nil, err
 	}
+	src, routes, ms, truth, regs := st.src, st.routes, st.ms, st.truth, st.regs
 	res := &appResult{app: a}
-	features, err := blastgateReport(ctx, tools, src, "features")
-	if err != nil {
-		return nil, err
-	}
-	routes := routesOf(features.Features)
-	ms, err := parseModule(src)
-	if err != nil {
-		return nil, err
-	}
-	truth, err := routeTruth(ctx, a, dir, src, ms)
-	if err != nil {
-		return nil, err
-	}
-	regs := registrations(ms)
 	res.routes = scoreRoutes(a, truth, routes, regs)
 	logf("routes: %d listed by the router, %d found, %d with the right entry (%d not checkable), %d wrong ids, %d not in the listing",
 		res.routes.Truth, res.routes.Found, res.routes.RightEntry, res.routes.Unverifiable, len(res.routes.WrongIDs), res.routes.Unlisted)

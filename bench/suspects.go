@@ -144,25 +144,12 @@ func runSuspectsBench(only, work string, reportOnly bool, testTimeout time.Durat
 }
 
 func measureSuspects(ctx context.Context, a app, dir string, tools *toolset, testTimeout time.Duration) (*suspectsResult, error) {
-	src := filepath.Join(dir, "src")
-	if err := fetch(ctx, a, dir, src); err != nil {
+	st, err := setUp(ctx, a, dir, tools)
+	if err != nil {
 		return nil, err
 	}
+	src, routes, ms, truth, regs := st.src, st.routes, st.ms, st.truth, st.regs
 	res := &suspectsResult{app: a}
-	features, err := blastgateReport(ctx, tools, src, "features")
-	if err != nil {
-		return nil, err
-	}
-	routes := routesOf(features.Features)
-	ms, err := parseModule(src)
-	if err != nil {
-		return nil, err
-	}
-	truth, err := routeTruth(ctx, a, dir, src, ms)
-	if err != nil {
-		return nil, err
-	}
-	regs := registrations(ms)
 
 	// The candidate edits: the application's function edits, and the
 	// handlers of other pages.
