@@ -244,15 +244,8 @@ func blastgateDrive(h http.Handler, method, path string, header map[string]strin
 func driverSource(pkg string, d driver, requests [][2]string) string {
 	imports := append([]string{"context", "encoding/json", "fmt", "io", "net/http", "net/http/httptest", "os", "strings", "testing", "time"}, d.Imports...)
 	var b strings.Builder
-	fmt.Fprintf(&b, "package %s\n\nimport (\n", pkg)
-	for _, imp := range imports {
-		if alias, path, ok := strings.Cut(imp, " "); ok {
-			fmt.Fprintf(&b, "\t%s %q\n", alias, path)
-		} else {
-			fmt.Fprintf(&b, "\t%q\n", imp)
-		}
-	}
-	fmt.Fprintf(&b, ")\n%s\nfunc blastgateHandler(t *testing.T) http.Handler {\n\t%s\n}\n\n", driverPrelude, d.Code)
+	writeTestHeader(&b, pkg, imports)
+	fmt.Fprintf(&b, "%s\nfunc blastgateHandler(t *testing.T) http.Handler {\n\t%s\n}\n\n", driverPrelude, d.Code)
 	fmt.Fprintf(&b, "var blastgateRequests = [][2]string{\n")
 	for _, r := range requests {
 		fmt.Fprintf(&b, "\t{%q, %q},\n", r[0], r[1])

@@ -79,15 +79,8 @@ func listRoutes(ctx context.Context, a app, dir, src string) ([]truthRoute, erro
 	}
 	imports := append([]string{"encoding/json", "os", "reflect", "runtime", "testing"}, l.Imports...)
 	var b strings.Builder
-	fmt.Fprintf(&b, "package %s\n\nimport (\n", name)
-	for _, imp := range imports {
-		if alias, path, ok := strings.Cut(imp, " "); ok {
-			fmt.Fprintf(&b, "\t%s %q\n", alias, path)
-		} else {
-			fmt.Fprintf(&b, "\t%q\n", imp)
-		}
-	}
-	fmt.Fprintf(&b, ")\n%s\nfunc TestBlastgateListRoutes(t *testing.T) {\n\t%s\n}\n", listerPrelude, l.Code)
+	writeTestHeader(&b, name, imports)
+	fmt.Fprintf(&b, "%s\nfunc TestBlastgateListRoutes(t *testing.T) {\n\t%s\n}\n", listerPrelude, l.Code)
 	overlay, err := writeOverlay(dir, "routes", map[string]string{
 		filepath.Join(pkgDir, "zz_blastgate_routes_test.go"): b.String(),
 	})
@@ -814,4 +807,19 @@ func closing(path string, i int) int {
 		}
 	}
 	return -1
+}
+
+// writeTestHeader writes the package clause and the import block of a
+// test file the bench adds to an application; an import "alias path"
+// is written with its alias.
+func writeTestHeader(b *strings.Builder, pkg string, imports []string) {
+	fmt.Fprintf(b, "package %s\n\nimport (\n", pkg)
+	for _, imp := range imports {
+		if alias, path, ok := strings.Cut(imp, " "); ok {
+			fmt.Fprintf(b, "\t%s %q\n", alias, path)
+		} else {
+			fmt.Fprintf(b, "\t%q\n", imp)
+		}
+	}
+	b.WriteString(")\n")
 }
