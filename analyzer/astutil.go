@@ -170,15 +170,6 @@ func constString(info *types.Info, e ast.Expr) (string, bool) {
 	return constant.StringVal(tv.Value), true
 }
 
-// constStr is the constant string an expression denotes.
-func constStr(info *types.Info, e ast.Expr) (string, bool) {
-	tv, ok := info.Types[e]
-	if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
-		return "", false
-	}
-	return constant.StringVal(tv.Value), true
-}
-
 // constStrings returns the constant elements of a []string literal.
 func constStrings(info *types.Info, e ast.Expr) ([]string, bool) {
 	lit, ok := ast.Unparen(e).(*ast.CompositeLit)
@@ -187,7 +178,7 @@ func constStrings(info *types.Info, e ast.Expr) ([]string, bool) {
 	}
 	var out []string
 	for _, el := range lit.Elts {
-		s, ok := constStr(info, el)
+		s, ok := constString(info, el)
 		if !ok {
 			return nil, false
 		}

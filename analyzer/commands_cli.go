@@ -802,7 +802,7 @@ func commandStops(features []Feature, handlers map[int]bool) map[int]bool {
 // cliName returns a command name expression's constant value, or the
 // expression in angle brackets.
 func cliName(info *types.Info, e ast.Expr, firstWord bool) (string, bool) {
-	if s, ok := constStr(info, e); ok {
+	if s, ok := constString(info, e); ok {
 		if firstWord {
 			if fs := strings.Fields(s); len(fs) > 0 {
 				return fs[0], true

@@ -198,7 +198,7 @@ func (ts *cliTestScan) helper(call *ast.CallExpr, fn *types.Func, bound map[type
 			var vals []string
 			ok := true
 			for _, a := range call.Args[min(i, len(call.Args)):] {
-				s, isConst := constStr(ts.pkg.TypesInfo, a)
+				s, isConst := constString(ts.pkg.TypesInfo, a)
 				ok = ok && isConst
 				vals = append(vals, s)
 			}

@@ -596,7 +596,7 @@ func (g *credit) prologueInto(pkg *packages.Package, stmts []ast.Stmt, key strin
 					out.bad = true
 					return
 				}
-				c, ok := constStr(info, x.Rhs[i])
+				c, ok := constString(info, x.Rhs[i])
 				if !ok {
 					out.bad = true
 					return
@@ -807,7 +807,7 @@ func (g *Graph) scanDecl(pkg *packages.Package, decl ast.Decl, testFile bool, mi
 				}
 				var value *string
 				if x.Tok == token.ASSIGN && len(x.Lhs) == len(x.Rhs) {
-					if c, ok := constStr(info, x.Rhs[i]); ok {
+					if c, ok := constString(info, x.Rhs[i]); ok {
 						value = &c
 					}
 				}
@@ -846,7 +846,7 @@ func (g *Graph) scanDecl(pkg *packages.Package, decl ast.Decl, testFile bool, mi
 					empty := ""
 					ps.inits[key] = &empty
 				} else if len(x.Values) == len(x.Names) {
-					if c, ok := constStr(info, x.Values[i]); ok {
+					if c, ok := constString(info, x.Values[i]); ok {
 						ps.inits[key] = &c
 					} else {
 						ps.inits[key] = nil
