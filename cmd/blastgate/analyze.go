@@ -13,11 +13,11 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/blastgate/blastgate/analyzer"
-	"github.com/blastgate/blastgate/config"
 	"github.com/blastgate/blastgate/gate"
 	"github.com/blastgate/blastgate/internal/cache"
 	"github.com/blastgate/blastgate/internal/gitrepo"
 	"github.com/blastgate/blastgate/internal/owners"
+	"github.com/blastgate/blastgate/policy"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -43,11 +43,11 @@ func runFeatures(ctx context.Context, o *featuresOptions) error {
 	if repo, err := gitrepo.Open(ctx, g.dir); err == nil {
 		root = repo.Root
 	}
-	cfg, err := loadConfig(g, root)
+	cfg, err := policy.LoadConfig(g.config, root)
 	if err != nil {
 		return err
 	}
-	a, err := analyse(ctx, sameConfig(cfg), root, g.dir, true)
+	a, err := analyse(ctx, policy.Same(cfg), root, g.dir, true)
 	if err != nil {
 		return err
 	}
@@ -167,11 +167,7 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 		Dir: g.dir, Base: rv.base, Head: rv.head,
 		Tests: tests, Coverage: coverage,
 		Policy: func(ctx context.Context, in analyzer.PolicyInput) (analyzer.Policy, error) {
-			pc, err := loadPolicyConfig(ctx, g, in.Repo, in.BaseSHA, in.Root)
-			if err != nil {
-				return nil, err
-			}
-			return policyInputs{pc: pc, file: configFile(g, in.Repo.Root)}, nil
+			return policy.Load(ctx, policy.Source{Repo: in.Repo, BaseSHA: in.BaseSHA, Root: in.Root, Flag: g.config})
 		},
 	}
 	if ac := openCache(g); ac != nil {
@@ -249,8 +245,8 @@ func headTree(ctx context.Context, repo *gitrepo.Repo, headSHA string, exact boo
 
 // analyse loads the module in moduleDir under root (with its tests when
 // asked) and discovers its features under the configuration.
-func analyse(ctx context.Context, pc policyConfig, root, moduleDir string, tests bool) (*analyzer.Discovered, error) {
-	return analyzer.Discover(ctx, policyInputs{pc: pc}, root, moduleDir, tests)
+func analyse(ctx context.Context, pol *policy.Policy, root, moduleDir string, tests bool) (*analyzer.Discovered, error) {
+	return analyzer.Discover(ctx, pol, root, moduleDir, tests)
 }
 
 // policy is the gate's policy, today.
@@ -258,52 +254,6 @@ func (c *change) policy() gate.Policy {
 	p := c.rules
 	p.Now = time.Now()
 	return p
-}
-
-// loadConfig reads --config, else .blastgate.yaml at the root of the
-// analysed tree when there is one.
-func loadConfig(g *globals, root string) (*config.Config, error) {
-	path, allowMissing := g.config, false
-	if path == "" {
-		path, allowMissing = filepath.Join(root, config.File), true
-	}
-	cfg, err := config.Load(path, allowMissing)
-	if err != nil {
-		if g.config == "" {
-			for _, p := range config.Problems(err) {
-				p.File = config.File
-			}
-		}
-		return nil, err
-	}
-	if g.config == "" {
-		cfg.Path = config.File
-	}
-	return cfg, nil
-}
-
-func configName(cfg *config.Config) string {
-	if cfg.Path == "" {
-		return config.File
-	}
-	return cfg.Path
-}
-
-// configFile is the configuration's path relative to the repository
-// root: .blastgate.yaml, or --config when it is inside the repository.
-func configFile(g *globals, root string) string {
-	if g.config == "" {
-		return config.File
-	}
-	abs, err := filepath.Abs(g.config)
-	if err != nil {
-		return ""
-	}
-	rel, err := filepath.Rel(root, abs)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return ""
-	}
-	return filepath.ToSlash(rel)
 }
 
 // coverageFlag collects --coverage PKG.TestName=FILE.

@@ -14,6 +14,7 @@ import (
 	"github.com/blastgate/blastgate/internal/gitrepo"
 	"github.com/blastgate/blastgate/internal/glob"
 	"github.com/blastgate/blastgate/internal/history"
+	"github.com/blastgate/blastgate/policy"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -128,11 +129,11 @@ func featuresAt(ctx context.Context, g *globals, repo *gitrepo.Repo, sha string)
 		return nil, err
 	}
 	defer cleanup()
-	cfg, err := loadConfig(g, root)
+	cfg, err := policy.LoadConfig(g.config, root)
 	if err != nil {
 		return nil, err
 	}
-	a, err := analyse(ctx, sameConfig(cfg), root, filepath.Join(root, rel), false)
+	a, err := analyse(ctx, policy.Same(cfg), root, filepath.Join(root, rel), false)
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +254,7 @@ func (fp *fastPath) mustLoad(c history.Commit) (string, error) {
 // glob; an unreadable configuration maps every path (analyse, and let
 // the analysis say what is wrong).
 func (fp *fastPath) configured(c history.Commit) (func(string) string, error) {
-	rel, inside, err := configInRepo(fp.g, fp.repo)
+	rel, inside, err := policy.InRepo(fp.g.config, fp.repo)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/blastgate/blastgate/internal/cache"
 	"github.com/blastgate/blastgate/internal/gitrepo"
+	"github.com/blastgate/blastgate/policy"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -64,7 +65,7 @@ func featuresKey(ctx context.Context, g *globals, repo *gitrepo.Repo, sha string
 		return cache.Key{}, err
 	}
 	in := changeInputs{rel: filepath.ToSlash(rel), baseTree: featuresMarker, mergeBaseTree: featuresMarker}
-	if configRel, inside, cerr := configInRepo(g, repo); cerr == nil && inside {
+	if configRel, inside, cerr := policy.InRepo(g.config, repo); cerr == nil && inside {
 		in.configRel = configRel
 	}
 	trees, err := repo.Trees(ctx, sha)

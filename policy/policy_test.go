@@ -1,4 +1,4 @@
-package main
+package policy
 
 import (
 	"go/ast"
@@ -24,7 +24,7 @@ func parseConfig(t *testing.T, data string) *config.Config {
 // and may name what the change deleted; the head's add features, with no
 // owners, and may only raise a tier.
 func TestPolicyConfigDeclared(t *testing.T) {
-	pc := policyConfig{
+	pc := &Policy{
 		base: parseConfig(t, "features:\n  - id: a\n    entry: m/p.A\n    owners: [\"@base\"]\n  - id: b\n    tier: critical\n"),
 		head: parseConfig(t, "features:\n  - id: a\n    entry: m/p.A\n    owners: [\"@head\"]\n    tier: critical\n  - id: b\n  - id: c\n    entry: m/p.C\n    owners: [\"@evil\"]\n"),
 	}
@@ -32,30 +32,30 @@ func TestPolicyConfigDeclared(t *testing.T) {
 		{ID: "a", Entry: "m/p.A", Tier: "critical", Owners: []string{"@base"}, Where: ".blastgate.yaml:2"},
 		{ID: "b", Tier: "critical", Where: ".blastgate.yaml:6"},
 		{ID: "c", Entry: "m/p.C", Tier: "standard", Where: ".blastgate.yaml:7"},
-	}, pc.declared())
+	}, pc.Declared())
 
 	// Items only the base has are optional.
 	pc.head = parseConfig(t, "")
-	for _, d := range pc.declared() {
+	for _, d := range pc.Declared() {
 		assert.True(t, d.Optional, d.ID)
 	}
 }
 
 // TestPolicyConfigIgnored: hidden only what both ignore.
 func TestPolicyConfigIgnored(t *testing.T) {
-	pc := policyConfig{
+	pc := &Policy{
 		base: parseConfig(t, "ignore: [\"examples/...\"]\n"),
 		head: parseConfig(t, "ignore: [\"examples/...\", \"web\"]\n"),
 	}
-	assert.True(t, pc.ignored("examples/demo/main.go"))
-	assert.False(t, pc.ignored("web/routes.go"), "a head-only pattern hides nothing")
+	assert.True(t, pc.Ignored("examples/demo/main.go"))
+	assert.False(t, pc.Ignored("web/routes.go"), "a head-only pattern hides nothing")
 	pc.head = parseConfig(t, "")
-	assert.False(t, pc.ignored("examples/demo/main.go"), "the head may stop ignoring")
+	assert.False(t, pc.Ignored("examples/demo/main.go"), "the head may stop ignoring")
 }
 
 // TestPolicyConfigBuilds: the builds of either configuration.
 func TestPolicyConfigBuilds(t *testing.T) {
-	pc := policyConfig{
+	pc := &Policy{
 		base: parseConfig(t, "goos: [windows]\nbuild_tags: [\"a,b\"]\n"),
 		head: parseConfig(t, "goos: [windows, darwin/arm64]\nbuild_tags: [\"b,a\", integration]\n"),
 	}
@@ -65,11 +65,11 @@ func TestPolicyConfigBuilds(t *testing.T) {
 
 // TestPolicyConfigPolicy: waivers, evidence and proof from the base only.
 func TestPolicyConfigPolicy(t *testing.T) {
-	pc := policyConfig{
+	pc := &Policy{
 		base: parseConfig(t, "policy:\n  critical_evidence: [request]\n"),
 		head: parseConfig(t, "waivers:\n  - feature: a\n    reason: r\n    expires: 2099-01-01\npolicy:\n  proof: lines\n"),
 	}
-	p := pc.policy()
+	p := pc.Gate()
 	assert.Empty(t, p.Waivers)
 	assert.False(t, p.ProofLines)
 	assert.Equal(t, []string{"request"}, p.CriticalEvidence)
@@ -79,18 +79,18 @@ func TestPolicyConfigPolicy(t *testing.T) {
 // head's must exist; a base test the change deleted is a warning.
 func TestPolicyConfigDeclaredTests(t *testing.T) {
 	known := []analyzer.TestRef{{Package: "m/p", Name: "TestA"}, {Package: "m/p", Name: "TestB"}}
-	pc := policyConfig{
+	pc := &Policy{
 		base: parseConfig(t, "features:\n  - id: a\n    tests: [m/p.TestA, m/p.TestGone]\n"),
 		head: parseConfig(t, "features:\n  - id: a\n    tests: [m/p.TestA, m/p.TestB]\n"),
 	}
-	got, warnings, err := pc.declaredTests(known)
+	got, warnings, err := pc.DeclaredTests(known)
 	require.NoError(t, err)
 	assert.Equal(t, map[string][]analyzer.TestRef{"a": {{Package: "m/p", Name: "TestA"}}}, got)
 	require.Len(t, warnings, 1)
 	assert.Contains(t, warnings[0], "m/p.TestGone")
 
 	pc.head = parseConfig(t, "features:\n  - id: a\n    tests: [m/p.TestNope]\n")
-	_, _, err = pc.declaredTests(known)
+	_, _, err = pc.DeclaredTests(known)
 	require.ErrorContains(t, err, ".blastgate.yaml:2: feature \"a\": configured test m/p.TestNope does not exist")
 }
 
