@@ -15,6 +15,13 @@ const (
 	// SuggestRequest: a test in File that sends Request through the
 	// router Router builds (request evidence).
 	SuggestRequest = "request"
+	// SuggestRPC: a test in File that calls RPC through the generated
+	// client, over a connection to a server that Server registers the
+	// service on (request evidence for an rpc feature).
+	SuggestRPC = "rpc"
+	// SuggestArgs: a test in File that runs the root command Command
+	// builds with the arguments Args (request evidence for a subcommand).
+	SuggestArgs = "args"
 	// SuggestDeclared: a test named under Feature's tests: in
 	// .blastgate.yaml, or one that calls t.Attr("feature", Feature)
 	// (declared evidence).
@@ -74,6 +81,15 @@ type SuggestedTest struct {
 	// Router is the function that builds the router serving Request
 	// (request).
 	Router string `json:"router,omitempty"`
+	// RPC is the method to call, as /package.Service/Method (rpc).
+	RPC string `json:"rpc,omitempty"`
+	// Server is the function that registers the service on a server
+	// (rpc).
+	Server string `json:"server,omitempty"`
+	// Args are the arguments that select the subcommand (args).
+	Args []string `json:"args,omitempty"`
+	// Command is the function that builds the root command (args).
+	Command string `json:"command,omitempty"`
 	// Test is the credited test that passed without proving the change
 	// (production, changed-lines).
 	Test string `json:"test,omitempty"`
@@ -121,6 +137,10 @@ func (t SuggestedTest) Text() string {
 		return fmt.Sprintf("a test in %s that calls %s", t.File, t.Function)
 	case SuggestRequest:
 		return fmt.Sprintf("a test in %s that sends %s through the router %s builds", t.File, t.Request, t.Router)
+	case SuggestRPC:
+		return fmt.Sprintf("a test in %s that calls %s through the generated client, on a server %s registers the service on", t.File, t.RPC, t.Server)
+	case SuggestArgs:
+		return fmt.Sprintf("a test in %s that runs the root command %s builds with the arguments %s", t.File, t.Command, quoteArgs(t.Args))
 	case SuggestDeclared:
 		return fmt.Sprintf("a test named under this feature's tests: in .blastgate.yaml, or that calls t.Attr(\"feature\", %q)", t.Feature)
 	case SuggestProduction:
@@ -132,6 +152,16 @@ func (t SuggestedTest) Text() string {
 		return fmt.Sprintf("a test of %s that runs the changed code", t.Feature)
 	}
 	return fmt.Sprintf("a test of kind %q", t.Kind)
+}
+
+// quoteArgs writes arguments as a Go string slice literal would:
+// ["invoice" "send"].
+func quoteArgs(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = fmt.Sprintf("%q", a)
+	}
+	return "[" + strings.Join(q, " ") + "]"
 }
 
 // shortName drops the module path from a qualified name:
