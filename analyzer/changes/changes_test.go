@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/blastgate/blastgate/internal/gitrepo"
+	"github.com/blastgate/blastgate/report"
 )
 
 func TestRemovalPoints(t *testing.T) {
@@ -24,4 +25,25 @@ func TestRemovalPoints(t *testing.T) {
 	} {
 		require.Equal(t, c.want, removalPoints(c.old, c.new), "%v %v", c.old, c.new)
 	}
+}
+
+// TestMerge: a configured build's change set adds its symbols to the
+// files both map, adds the files only it maps, notes the build on the
+// files only such builds include, and adds its warnings once, named.
+func TestMerge(t *testing.T) {
+	dst := &ChangeSet{
+		Changes:  []report.Change{{File: "b.go", Symbols: []string{"m.B"}}, {File: "d.go", Symbols: []string{}}},
+		Warnings: []string{"under GOOS=windows: w"},
+	}
+	src := &ChangeSet{
+		Changes:  []report.Change{{File: "b.go", Symbols: []string{"m.A", "m.B"}}, {File: "a_windows.go", Symbols: []string{"m.W"}, Note: "n"}},
+		Warnings: []string{"w", "v"},
+	}
+	dst.Merge(src, "GOOS=windows", func(file string) bool { return file == "a_windows.go" })
+	require.Equal(t, []report.Change{
+		{File: "a_windows.go", Symbols: []string{"m.W"}, Note: "n; analysed under GOOS=windows"},
+		{File: "b.go", Symbols: []string{"m.A", "m.B"}},
+		{File: "d.go", Symbols: []string{}},
+	}, dst.Changes)
+	require.Equal(t, []string{"under GOOS=windows: w", "under GOOS=windows: v"}, dst.Warnings)
 }
