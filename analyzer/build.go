@@ -15,7 +15,8 @@ import (
 // (//go:build windows, a tag the build does not set) is analysed under
 // each configured build that includes it, and the impacts are merged.
 // A file no configured build includes keeps the conservative treatment
-// of changes.go (its package is treated as changed, with a warning).
+// of change mapping (analyzer/changes: its package is treated as
+// changed, with a warning).
 
 // Excluded returns the changed Go files (head side, tests left out) in
 // the analysed modules that this build leaves out, sorted.
