@@ -40,7 +40,8 @@ type Graph interface {
 	// Broken is the node that stands for the whole of a package of the
 	// module that does not type-check, if it is one.
 	Broken(pkgPath string) (int, bool)
-	// Declared are the nodes declared in a package of the module.
+	// Declared are the nodes declared in a package of the module (the
+	// graph's own slice: read it, never write it).
 	Declared(pkgPath string) []int
 	// Dependency is the node of a dependency package (or of the
 	// standard library) the module uses.
