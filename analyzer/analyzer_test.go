@@ -470,24 +470,6 @@ func Routes(mux *http.ServeMux) {
 	require.Equal(t, 11, got[0].Trace[0].Position.Line)
 }
 
-func TestRemovalPoints(t *testing.T) {
-	r := func(a, b int) gitrepo.LineRange { return gitrepo.LineRange{Start: a, End: b} }
-	for _, c := range []struct {
-		old, new []gitrepo.LineRange
-		want     []int
-	}{
-		{nil, []gitrepo.LineRange{r(3, 4)}, nil},
-		// old line 5 removed: new line 5 follows where it was
-		{[]gitrepo.LineRange{r(5, 5)}, nil, []int{5}},
-		// two lines added at 2-3, then old line 7 (new 9) removed
-		{[]gitrepo.LineRange{r(7, 7)}, []gitrepo.LineRange{r(2, 3)}, []int{9}},
-		// old 4-5 replaced by new 4-6, old 10 removed (new 11)
-		{[]gitrepo.LineRange{r(4, 5), r(10, 10)}, []gitrepo.LineRange{r(4, 6)}, []int{4, 11}},
-	} {
-		require.Equal(t, c.want, removalPoints(c.old, c.new), "%v %v", c.old, c.new)
-	}
-}
-
 // loadEvidenceCase writes an evidence case's module (every file but its
 // want and warnings sections) and loads it with its tests.
 func loadEvidenceCase(t *testing.T, ar *txtar.Archive) (*Graph, []Feature) {

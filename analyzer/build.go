@@ -1,11 +1,9 @@
 package analyzer
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 
@@ -17,7 +15,8 @@ import (
 // (//go:build windows, a tag the build does not set) is analysed under
 // each configured build that includes it, and the impacts are merged.
 // A file no configured build includes keeps the conservative treatment
-// of changes.go (its package is treated as changed, with a warning).
+// of change mapping (analyzer/changes: its package is treated as
+// changed, with a warning).
 
 // Excluded returns the changed Go files (head side, tests left out) in
 // the analysed modules that this build leaves out, sorted.
@@ -94,9 +93,9 @@ func Builds(ctx context.Context, def Analysed, configs []BuildConfig, diff []git
 			return nil, Impact{}, fmt.Errorf("under %s: %w", c, err)
 		}
 		mergeImpact(&impact, a.Graph.Impact(a.Features, ccs))
-		mergeChanges(cs, ccs, c, covered)
+		cs.Merge(ccs, c.String(), func(file string) bool { _, ok := covered[file]; return ok })
 		for _, w := range a.Graph.Warnings() {
-			addWarning(cs, fmt.Sprintf("under %s: %s", c, w))
+			cs.AddWarning(fmt.Sprintf("under %s: %s", c, w))
 		}
 	}
 	for _, p := range excluded {
@@ -105,7 +104,7 @@ func Builds(ctx context.Context, def Analysed, configs []BuildConfig, diff []git
 			for _, c := range cfgs {
 				names = append(names, c.String())
 			}
-			addWarning(cs, fmt.Sprintf("%s is not part of the default build: analysed under %s", p, strings.Join(names, "; ")))
+			cs.AddWarning(fmt.Sprintf("%s is not part of the default build: analysed under %s", p, strings.Join(names, "; ")))
 		}
 	}
 	return cs, impact, nil
@@ -160,53 +159,4 @@ func mergeImpact(dst *Impact, src Impact) {
 		}
 	}
 	sort.Slice(dst.Packages, func(i, j int) bool { return dst.Packages[i].Path < dst.Packages[j].Path })
-}
-
-// mergeChanges adds what a configured build mapped: the symbols of files
-// the default build maps too, and the files only configured builds
-// include, noting the build.
-func mergeChanges(dst, src *ChangeSet, c BuildConfig, covered map[string][]BuildConfig) {
-	at := map[string]int{}
-	for i, ch := range dst.Changes {
-		at[ch.File] = i
-	}
-	for _, ch := range src.Changes {
-		note := ch.Note
-		if _, ok := covered[ch.File]; ok {
-			note = joinNote(note, "analysed under "+c.String())
-		}
-		i, ok := at[ch.File]
-		if !ok {
-			at[ch.File] = len(dst.Changes)
-			dst.Changes = append(dst.Changes, report.Change{File: ch.File, Symbols: ch.Symbols, Note: note})
-			continue
-		}
-		d := &dst.Changes[i]
-		for _, s := range ch.Symbols {
-			if !slices.Contains(d.Symbols, s) {
-				d.Symbols = append(d.Symbols, s)
-			}
-		}
-		sort.Strings(d.Symbols)
-		if _, ok := covered[ch.File]; ok {
-			d.Note = joinNote(d.Note, "analysed under "+c.String())
-		}
-	}
-	sort.SliceStable(dst.Changes, func(i, j int) bool { return dst.Changes[i].File < dst.Changes[j].File })
-	for _, w := range src.Warnings {
-		addWarning(dst, fmt.Sprintf("under %s: %s", c, w))
-	}
-}
-
-func joinNote(a, b string) string {
-	if a == "" || strings.Contains(a, b) {
-		return cmp.Or(a, b)
-	}
-	return a + "; " + b
-}
-
-func addWarning(cs *ChangeSet, w string) {
-	if !slices.Contains(cs.Warnings, w) {
-		cs.Warnings = append(cs.Warnings, w)
-	}
 }

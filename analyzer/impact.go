@@ -71,7 +71,7 @@ func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
 				frame.Position.File, frame.Position.Line = g.prog.Rel(sp.from)
 				rf.Trace = []report.Frame{frame}
 				ids := reach[i]
-				if cs.nodes[sp.encl] {
+				if cs.Changed(sp.encl) {
 					ids = append(ids, sp.encl) // the changed registration
 				}
 				rf.Reaches = g.declarations(ids, cs)
@@ -134,7 +134,7 @@ func (g *Graph) towards(rev [][]edgeFrom, cs *ChangeSet, stop map[int]bool) *pat
 		p.next[i], p.dist[i] = -1, -1
 	}
 	var queue []int
-	for _, id := range sortedIDs(cs.nodes) {
+	for _, id := range cs.IDs() {
 		p.dist[id], p.next[id] = 0, id
 		queue = append(queue, id)
 	}

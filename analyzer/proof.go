@@ -1176,7 +1176,7 @@ func (p *prover) toChange(tp *testProof, stop bool) []int32 {
 		dist[i] = -1
 	}
 	var queue []int
-	for _, id := range sortedIDs(p.cs.nodes) {
+	for _, id := range p.cs.IDs() {
 		if id < size && (tp.reach[id] || seenExtra[id]) {
 			dist[id] = 0
 			queue = append(queue, id)
@@ -1231,7 +1231,7 @@ func (p *prover) runsReached(tp *testProof, rf report.Feature) bool {
 	for _, d := range rf.Reaches {
 		reached[d.Symbol] = true
 	}
-	for id := range p.cs.nodes {
+	for _, id := range p.cs.IDs() {
 		if id < len(tp.reach) && tp.reach[id] && reached[p.g.nodes[id].name] {
 			return true
 		}

@@ -19,7 +19,7 @@ import (
 // sorted.
 func (g *Graph) changedReach(features []Feature, cs *ChangeSet, rev [][]edgeFrom, handlers map[int]bool) [][]int {
 	out := make([][]int, len(features))
-	changed := sortedIDs(cs.nodes)
+	changed := cs.IDs()
 	if len(changed) == 0 {
 		return out
 	}
@@ -169,16 +169,16 @@ func (g *Graph) declaration(id int, cs *ChangeSet) report.Declaration {
 	d.Position.File, d.Position.Line = g.prog.Rel(start)
 	d.EndLine = to.Line
 	if cs != nil {
-		t := cs.touched[filepath.Clean(from.Filename)]
+		t := cs.Touched(filepath.Clean(from.Filename))
 		lines := map[int]bool{}
-		for _, r := range t.lines {
+		for _, r := range t.Lines {
 			for l := max(r.Start, from.Line); l <= min(r.End, to.Line); l++ {
 				lines[l] = true
 			}
 		}
 		// Where lines were removed, the line that now follows stands for
 		// them.
-		for _, l := range t.removed {
+		for _, l := range t.Removed {
 			if l > from.Line && l <= to.Line {
 				lines[l] = true
 			}

@@ -1,6 +1,7 @@
-package analyzer
+package changes
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"go/ast"
@@ -35,7 +36,7 @@ type ChangeSet struct {
 	nodes  map[int]bool
 	// touched are the changed lines of the new version of each Go file
 	// (by absolute path), for the registrations they touch.
-	touched map[string]touchedLines
+	touched map[string]TouchedLines
 
 	deps       []*depChange      // changes to go.mod, go.sum and vendor/
 	depChanges []int             // their indexes in Changes
@@ -50,28 +51,20 @@ type ChangeSet struct {
 // OldFile returns a file's content at the merge base.
 type OldFile func(path string) ([]byte, error)
 
-// MapChanges maps changed line ranges to the declarations that contain
-// them. Paths are relative to the repository root.
-func (g *Graph) MapChanges(diff []gitrepo.FileChange, old OldFile) (*ChangeSet, error) {
-	return g.MapChangesContext(context.Background(), diff, old)
-}
-
-// MapChangesContext is MapChanges under ctx: the go list runs that
-// dependency changes need stop with it, and so does the mapping.
-func (g *Graph) MapChangesContext(ctx context.Context, diff []gitrepo.FileChange, old OldFile) (*ChangeSet, error) {
-	return g.MapChangesWith(ctx, diff, old, AssetRules{})
-}
-
-// MapChangesWith is MapChangesContext with the configured assets: a
-// changed file they name reaches the packages and features that read it.
-func (g *Graph) MapChangesWith(ctx context.Context, diff []gitrepo.FileChange, old OldFile, assets AssetRules) (*ChangeSet, error) {
-	cs := &ChangeSet{ctx: ctx, assets: assets, nodes: map[int]bool{}, touched: map[string]touchedLines{}}
+// Map maps the changed line ranges of a diff to the nodes of g that
+// they change, with the configured assets: a changed file they name
+// reaches the packages and features that read it. Paths are relative to
+// the repository root. The go list runs that dependency changes need
+// stop with ctx, and so does the mapping.
+func Map(ctx context.Context, view Graph, diff []gitrepo.FileChange, old OldFile, assets AssetRules) (*ChangeSet, error) {
+	g := newGraph(view)
+	cs := &ChangeSet{ctx: ctx, assets: assets, nodes: map[int]bool{}, touched: map[string]TouchedLines{}}
 	for _, fc := range diff {
-		if p := fc.NewPath; p != "" && strings.HasSuffix(p, ".go") && !isTestPath(p) {
+		if p := fc.NewPath; p != "" && strings.HasSuffix(p, ".go") && !IsTestPath(p) {
 			abs := filepath.Join(g.prog.Root, filepath.FromSlash(p))
 			t := cs.touched[abs]
-			t.lines = append(t.lines, fc.NewLines...)
-			t.removed = append(t.removed, removalPoints(fc.OldLines, fc.NewLines)...)
+			t.Lines = append(t.Lines, fc.NewLines...)
+			t.Removed = append(t.Removed, removalPoints(fc.OldLines, fc.NewLines)...)
 			cs.touched[abs] = t
 		}
 		ids, note, err := g.mapFile(fc, old, cs)
@@ -81,7 +74,7 @@ func (g *Graph) MapChangesWith(ctx context.Context, diff []gitrepo.FileChange, o
 		names := map[string]bool{}
 		for _, id := range ids {
 			cs.nodes[id] = true
-			names[g.nodes[id].name] = true
+			names[g.Name(id)] = true
 		}
 		c := report.Change{File: fc.Path(), Symbols: sortedKeys(names), Note: note}
 		cs.Changes = append(cs.Changes, c)
@@ -95,27 +88,27 @@ func (g *Graph) MapChangesWith(ctx context.Context, diff []gitrepo.FileChange, o
 
 // mapDependencies turns the dependency changes into the dependency
 // packages the module uses, named under the first dependency file.
-func (g *Graph) mapDependencies(cs *ChangeSet) {
+func (g *graph) mapDependencies(cs *ChangeSet) {
 	if len(cs.deps) == 0 {
 		return
 	}
 	ids, ok := g.dependencyNodes(cs.ctx, cs.deps)
 	if !ok {
-		cs.nodes[g.module] = true
+		cs.nodes[g.Module()] = true
 		cs.Warnings = append(cs.Warnings, "the build list could not be listed (go list -deps): every package is treated as changed by the dependency change")
 		return
 	}
 	c := &cs.Changes[cs.depChanges[0]]
 	for _, id := range ids {
 		cs.nodes[id] = true
-		c.Symbols = append(c.Symbols, g.nodes[id].name)
+		c.Symbols = append(c.Symbols, g.Name(id))
 	}
 	sort.Strings(c.Symbols)
 }
 
-func (g *Graph) mapFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) ([]int, string, error) {
+func (g *graph) mapFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) ([]int, string, error) {
 	p := fc.Path()
-	mod, rel := g.prog.moduleOf(p)
+	mod, rel := g.prog.ModuleOf(p)
 	work := g.prog.Workspace != "" && (p == g.prog.Workspace || p == g.prog.Workspace+".sum")
 	if work {
 		rel = strings.TrimPrefix(path.Base(p), "go.work") // "" or ".sum"
@@ -131,10 +124,10 @@ func (g *Graph) mapFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) ([]in
 		cs.depChanges = append(cs.depChanges, len(cs.Changes))
 		ids := g.mainModuleNodes(dc)
 		if dc.all {
-			return append(ids, g.module), strings.Join(dc.why, "; ") + ": every package is treated as changed", nil
+			return append(ids, g.Module()), strings.Join(dc.why, "; ") + ": every package is treated as changed", nil
 		}
 		return ids, strings.Join(dc.why, "; "), nil
-	case strings.HasSuffix(p, ".go") && isTestPath(p):
+	case strings.HasSuffix(p, ".go") && IsTestPath(p):
 		return nil, "test code: reaches no feature", nil
 	case g.replacedModule(cs, p) != "":
 		ids, note := g.mapReplaced(cs, g.replacedModule(cs, p))
@@ -175,12 +168,12 @@ func (g *Graph) mapFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) ([]in
 // headers, .syso), and the packages and features the config's assets:
 // say read it. A file that maps to none of these, outside test data,
 // is recorded as unmapped.
-func (g *Graph) mapOtherFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) ([]int, string, error) {
+func (g *graph) mapOtherFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) ([]int, string, error) {
 	p := fc.Path()
 	ids := g.embeddedBy(fc.NewPath)
 	ids = append(ids, g.embeddedBy(fc.OldPath)...)
 	note, why := "", ""
-	if !isTestPath(p) {
+	if !IsTestPath(p) {
 		pf, pfNote, err := g.mapPackageFile(cs, fc, old)
 		if err != nil {
 			return nil, "", err
@@ -200,7 +193,7 @@ func (g *Graph) mapOtherFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) 
 	if len(ids) > 0 {
 		return ids, note, nil
 	}
-	if isTestPath(p) {
+	if IsTestPath(p) {
 		return nil, "test data: reaches no feature", nil
 	}
 	if why == "" {
@@ -211,7 +204,10 @@ func (g *Graph) mapOtherFile(fc gitrepo.FileChange, old OldFile, cs *ChangeSet) 
 	return nil, why + ": reaches no feature", nil
 }
 
-func isTestPath(p string) bool {
+// IsTestPath reports whether the repository path p is test code or test
+// data: a _test.go file, or a file under a testdata directory. Neither
+// reaches a feature.
+func IsTestPath(p string) bool {
 	if strings.HasSuffix(p, "_test.go") {
 		return true
 	}
@@ -224,12 +220,12 @@ func isTestPath(p string) bool {
 }
 
 // mapNewGo maps the head side of a Go file change.
-func (g *Graph) mapNewGo(fc gitrepo.FileChange, cs *ChangeSet) ([]int, error) {
+func (g *graph) mapNewGo(fc gitrepo.FileChange, cs *ChangeSet) ([]int, error) {
 	abs := filepath.Join(g.prog.Root, filepath.FromSlash(fc.NewPath))
 	whole := fc.Status == gitrepo.Added || fc.Binary
-	ref, loaded := g.prog.byFile[abs]
+	ref, loaded := g.prog.File(abs)
 	if !loaded {
-		pkg := g.prog.packageInDir(path.Dir(fc.NewPath))
+		pkg := g.prog.PackageInDir(path.Dir(fc.NewPath))
 		src, err := os.ReadFile(abs)
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %v", fc.NewPath, err)
@@ -253,19 +249,19 @@ func (g *Graph) mapNewGo(fc gitrepo.FileChange, cs *ChangeSet) ([]int, error) {
 		// its init, which every program using the package runs).
 		cs.Warnings = append(cs.Warnings, fmt.Sprintf("%s is not part of the default build (build constraints): not analysed; its declarations were matched by name and package %s is treated as changed", fc.NewPath, pkg.PkgPath))
 		ids, _ := g.byNames(pkg, declKeys(fset, f, fc.NewLines, whole))
-		return append(ids, g.inits[pkg.PkgPath]), nil
+		return append(ids, g.initOf(pkg.PkgPath)), nil
 	}
-	if n, broken := g.pkgs[ref.pkg.PkgPath]; broken {
+	if n, broken := g.Broken(ref.Package.PkgPath); broken {
 		return []int{n}, nil
 	}
-	return g.declsIn(ref.pkg, ref.file, fc.NewLines, whole), nil
+	return g.declsIn(ref.Package, ref.Syntax, fc.NewLines, whole), nil
 }
 
 // declsIn returns the nodes of the declarations of a loaded file that
 // the line ranges touch (all of them when whole). A changed package
 // clause, build constraint, blank or dot import changes the whole file; a
 // changed import changes the declarations that use it.
-func (g *Graph) declsIn(pkg *packages.Package, f *ast.File, ranges []gitrepo.LineRange, whole bool) []int {
+func (g *graph) declsIn(pkg *packages.Package, f *ast.File, ranges []gitrepo.LineRange, whole bool) []int {
 	fset := g.prog.Fset
 	info := pkg.TypesInfo
 	whole = whole || touches(fset, ranges, f.Package, f.Name.End()) || touchesBuildTag(fset, f, ranges)
@@ -282,7 +278,7 @@ func (g *Graph) declsIn(pkg *packages.Package, f *ast.File, ranges []gitrepo.Lin
 	}
 	var ids []int
 	add := func(obj types.Object) {
-		if id, ok := g.byObj[obj]; ok {
+		if id, ok := g.Object(obj); ok {
 			ids = append(ids, id)
 		}
 	}
@@ -313,7 +309,7 @@ func (g *Graph) declsIn(pkg *packages.Package, f *ast.File, ranges []gitrepo.Lin
 					}
 					for _, name := range s.Names {
 						if name.Name == "_" {
-							ids = append(ids, g.inits[pkg.PkgPath])
+							ids = append(ids, g.initOf(pkg.PkgPath))
 							continue
 						}
 						add(info.Defs[name])
@@ -331,9 +327,9 @@ func (g *Graph) declsIn(pkg *packages.Package, f *ast.File, ranges []gitrepo.Lin
 // changedFuncParts maps changed lines in a function to the innermost
 // closure that holds them, or to the function itself. A closure's first
 // and last lines belong to the code around it too.
-func (g *Graph) changedFuncParts(pkg *packages.Package, d *ast.FuncDecl, ranges []gitrepo.LineRange) []int {
+func (g *graph) changedFuncParts(pkg *packages.Package, d *ast.FuncDecl, ranges []gitrepo.LineRange) []int {
 	fset := g.prog.Fset
-	outer, ok := g.byObj[pkg.TypesInfo.Defs[d.Name]]
+	outer, ok := g.Object(pkg.TypesInfo.Defs[d.Name])
 	if !ok {
 		return nil
 	}
@@ -350,20 +346,20 @@ func (g *Graph) changedFuncParts(pkg *packages.Package, d *ast.FuncDecl, ranges 
 			}
 			first, last := fset.Position(lit.Pos()).Line, fset.Position(lit.End()).Line
 			if r.Start > first && r.End < last {
-				if id, ok := g.byLit[lit]; ok {
+				if id, ok := g.Closure(lit); ok {
 					owner = id // the innermost wins: Inspect goes outside in
 				}
 			} else if touches(fset, []gitrepo.LineRange{r}, lit.Pos(), lit.End()) {
-				if id, ok := g.byLit[lit]; ok {
+				if id, ok := g.Closure(lit); ok {
 					ids = append(ids, id)
 				}
 			}
 			return true
 		})
 		ids = append(ids, owner)
-		for _, s := range g.sites {
-			if s.node.Pos() >= d.Pos() && s.node.End() <= d.End() && touches(fset, []gitrepo.LineRange{r}, s.node.Pos(), s.node.End()) {
-				ids = append(ids, s.id)
+		for id, site := range g.WriteSites() {
+			if site.Pos() >= d.Pos() && site.End() <= d.End() && touches(fset, []gitrepo.LineRange{r}, site.Pos(), site.End()) {
+				ids = append(ids, id)
 			}
 		}
 	}
@@ -372,7 +368,7 @@ func (g *Graph) changedFuncParts(pkg *packages.Package, d *ast.FuncDecl, ranges 
 
 // changedFields returns the fields of a struct type that the ranges touch,
 // or all of them when the type's header changed (or whole).
-func (g *Graph) changedFields(info *types.Info, s *ast.TypeSpec, ranges []gitrepo.LineRange, whole bool) []int {
+func (g *graph) changedFields(info *types.Info, s *ast.TypeSpec, ranges []gitrepo.LineRange, whole bool) []int {
 	st, ok := s.Type.(*ast.StructType)
 	if !ok {
 		return nil
@@ -383,22 +379,13 @@ func (g *Graph) changedFields(info *types.Info, s *ast.TypeSpec, ranges []gitrep
 		if !whole && !touches(g.prog.Fset, ranges, fld.Pos(), fld.End()) {
 			continue
 		}
-		vars := []*types.Var{fieldVar(info, fld)}
-		for _, name := range fld.Names[min(1, len(fld.Names)):] {
-			v, _ := info.Defs[name].(*types.Var)
-			vars = append(vars, v)
-		}
-		for _, v := range vars {
-			if id, ok := g.fields[v]; ok {
-				ids = append(ids, id)
-			}
-		}
+		ids = append(ids, g.Fields(info, fld)...)
 	}
 	return ids
 }
 
 // usersOf returns the declarations of f that use the given imports.
-func (g *Graph) usersOf(pkg *packages.Package, f *ast.File, imports map[types.Object]bool) []int {
+func (g *graph) usersOf(pkg *packages.Package, f *ast.File, imports map[types.Object]bool) []int {
 	var ids []int
 	for _, decl := range f.Decls {
 		uses := false
@@ -413,20 +400,20 @@ func (g *Graph) usersOf(pkg *packages.Package, f *ast.File, imports map[types.Ob
 		}
 		switch d := decl.(type) {
 		case *ast.FuncDecl:
-			ids = append(ids, g.declNode(pkg, d))
+			ids = append(ids, g.Decl(pkg, d))
 		case *ast.GenDecl:
 			for _, spec := range d.Specs {
 				switch s := spec.(type) {
 				case *ast.TypeSpec:
-					if id, ok := g.byObj[pkg.TypesInfo.Defs[s.Name]]; ok {
+					if id, ok := g.Object(pkg.TypesInfo.Defs[s.Name]); ok {
 						ids = append(ids, id)
 					}
 				case *ast.ValueSpec:
 					for _, name := range s.Names {
-						if id, ok := g.byObj[pkg.TypesInfo.Defs[name]]; ok {
+						if id, ok := g.Object(pkg.TypesInfo.Defs[name]); ok {
 							ids = append(ids, id)
 						} else if name.Name == "_" {
-							ids = append(ids, g.inits[pkg.PkgPath])
+							ids = append(ids, g.initOf(pkg.PkgPath))
 						}
 					}
 				}
@@ -570,8 +557,8 @@ func recvName(d *ast.FuncDecl) string {
 // no longer exists changes its type's method set; init functions and blank
 // variables change the package's initialization. It also returns the keys
 // that name nothing at head: deleted declarations.
-func (g *Graph) byNames(pkg *packages.Package, keys []declKey) ([]int, []string) {
-	if n, broken := g.pkgs[pkg.PkgPath]; broken {
+func (g *graph) byNames(pkg *packages.Package, keys []declKey) ([]int, []string) {
+	if n, broken := g.Broken(pkg.PkgPath); broken {
 		return []int{n}, nil
 	}
 	scope := pkg.Types.Scope()
@@ -580,9 +567,9 @@ func (g *Graph) byNames(pkg *packages.Package, keys []declKey) ([]int, []string)
 	for _, k := range keys {
 		switch {
 		case k.recv == "" && (k.name == "init" || k.name == "_"):
-			ids = append(ids, g.inits[pkg.PkgPath])
+			ids = append(ids, g.initOf(pkg.PkgPath))
 		case k.recv == "":
-			if id, ok := g.byObj[scope.Lookup(k.name)]; ok {
+			if id, ok := g.Object(scope.Lookup(k.name)); ok {
 				ids = append(ids, id)
 			} else {
 				gone = append(gone, k.qualified(pkg.PkgPath))
@@ -595,13 +582,13 @@ func (g *Graph) byNames(pkg *packages.Package, keys []declKey) ([]int, []string)
 			}
 			sel := types.NewMethodSet(types.NewPointer(tn.Type())).Lookup(pkg.Types, k.name)
 			if sel != nil {
-				if id, ok := g.byObj[sel.Obj().(*types.Func).Origin()]; ok {
+				if id, ok := g.Object(sel.Obj().(*types.Func).Origin()); ok {
 					ids = append(ids, id)
 					continue
 				}
 			}
 			gone = append(gone, k.qualified(pkg.PkgPath))
-			if id, ok := g.byObj[tn]; ok {
+			if id, ok := g.Object(tn); ok {
 				ids = append(ids, id) // its method set changed
 			}
 		}
@@ -610,8 +597,8 @@ func (g *Graph) byNames(pkg *packages.Package, keys []declKey) ([]int, []string)
 }
 
 // mapOldGo maps the base side of a Go file change to head symbols.
-func (g *Graph) mapOldGo(fc gitrepo.FileChange, old OldFile) ([]int, []string, error) {
-	pkg := g.prog.packageInDir(path.Dir(fc.OldPath))
+func (g *graph) mapOldGo(fc gitrepo.FileChange, old OldFile) ([]int, []string, error) {
+	pkg := g.prog.PackageInDir(path.Dir(fc.OldPath))
 	src, err := old(fc.OldPath)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading %s at the merge base: %v", fc.OldPath, err)
@@ -631,7 +618,7 @@ func (g *Graph) mapOldGo(fc gitrepo.FileChange, old OldFile) ([]int, []string, e
 	if pkg == nil || f.Name.Name != pkg.Name {
 		// The package is gone (or another lives here): its users changed
 		// too, so what it declared is only worth naming.
-		importPath := g.prog.importPathOf(path.Dir(fc.OldPath))
+		importPath := g.prog.ImportPathOf(path.Dir(fc.OldPath))
 		var gone []string
 		for _, k := range keys {
 			gone = append(gone, k.qualified(importPath))
@@ -644,7 +631,7 @@ func (g *Graph) mapOldGo(fc gitrepo.FileChange, old OldFile) ([]int, []string, e
 
 // embeddedBy returns the variables whose //go:embed patterns match the
 // repository file p.
-func (g *Graph) embeddedBy(p string) []int {
+func (g *graph) embeddedBy(p string) []int {
 	if p == "" {
 		return nil
 	}
@@ -671,10 +658,10 @@ func (g *Graph) embeddedBy(p string) []int {
 						continue
 					}
 					for _, name := range vs.Names {
-						if id := g.nodeOf(pkg.TypesInfo.Defs[name]); id >= 0 {
+						if id, ok := g.Object(pkg.TypesInfo.Defs[name]); ok {
 							ids = append(ids, id)
-						} else if id, ok := g.byObj[pkg.TypesInfo.Defs[name]]; ok {
-							ids = append(ids, id)
+						} else if n, broken := g.Broken(pkg.PkgPath); broken && pkg.TypesInfo.Defs[name] != nil {
+							ids = append(ids, n) // a variable of a package that does not type-check
 						}
 					}
 				}
@@ -750,24 +737,24 @@ func sortedKeys(m map[string]bool) []string {
 	return out
 }
 
-// touchedLines are the lines a change touches in the new version of a
+// TouchedLines are the lines a change touches in the new version of a
 // file: the added or changed lines, and the places where lines were
 // removed.
-type touchedLines struct {
-	lines []gitrepo.LineRange
-	// removed are the new lines before which old lines were removed.
-	removed []int
+type TouchedLines struct {
+	Lines []gitrepo.LineRange
+	// Removed are the new lines before which old lines were removed.
+	Removed []int
 }
 
-// touches reports whether the change touches the lines from..to of the
+// Touches reports whether the change touches the lines from..to of the
 // new file: changes one of them, or removes a line between two of them.
-func (t touchedLines) touches(from, to int) bool {
-	for _, r := range t.lines {
+func (t TouchedLines) Touches(from, to int) bool {
+	for _, r := range t.Lines {
 		if r.Start <= to && from <= r.End {
 			return true
 		}
 	}
-	for _, n := range t.removed {
+	for _, n := range t.Removed {
 		if from < n && n <= to {
 			return true
 		}
@@ -824,13 +811,10 @@ func sortedRanges(rs []gitrepo.LineRange) []gitrepo.LineRange {
 	return rs
 }
 
-// touchedReg returns a registration span of f that the change touches.
-func (g *Graph) touchedReg(cs *ChangeSet, f Feature) (regSpan, bool) {
-	for _, sp := range f.regs {
-		from, to := g.prog.Fset.Position(sp.from), g.prog.Fset.Position(sp.to)
-		if t, ok := cs.touched[from.Filename]; ok && t.touches(from.Line, to.Line) {
-			return sp, true
-		}
+// joinNote joins two notes of a file's change, once each.
+func joinNote(a, b string) string {
+	if a == "" || strings.Contains(a, b) {
+		return cmp.Or(a, b)
 	}
-	return regSpan{}, false
+	return a + "; " + b
 }

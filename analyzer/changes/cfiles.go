@@ -1,4 +1,4 @@
-package analyzer
+package changes
 
 import (
 	"bufio"
@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/blastgate/blastgate/analyzer/load"
 	"github.com/blastgate/blastgate/internal/gitrepo"
 )
 
@@ -26,11 +27,11 @@ import (
 // package, since it can change any C call of it.
 
 // mapHeader maps a changed header to the packages that hold or include it.
-func (g *Graph) mapHeader(cs *ChangeSet, p, kind string) ([]int, string) {
+func (g *graph) mapHeader(cs *ChangeSet, p, kind string) ([]int, string) {
 	var pkgs []*packages.Package
 	seen := map[string]bool{}
 	for _, f := range g.includers(cs, p) {
-		pkg := g.prog.packageInDir(path.Dir(f))
+		pkg := g.prog.PackageInDir(path.Dir(f))
 		if pkg != nil && !seen[pkg.PkgPath] {
 			seen[pkg.PkgPath] = true
 			pkgs = append(pkgs, pkg)
@@ -46,7 +47,7 @@ func (g *Graph) mapHeader(cs *ChangeSet, p, kind string) ([]int, string) {
 
 // includers returns the repository files that include the header p,
 // directly or through other headers, and p itself, sorted.
-func (g *Graph) includers(cs *ChangeSet, p string) []string {
+func (g *graph) includers(cs *ChangeSet, p string) []string {
 	if cs.includes == nil {
 		cs.includes = g.scanIncludes()
 	}
@@ -89,7 +90,7 @@ func includesAny(f, inc string, files map[string]bool) bool {
 // scanIncludes reads the #include lines of the repository's C-family
 // files and Go files (cgo preambles), by repository path. Version
 // control, hidden, vendor and testdata directories are skipped.
-func (g *Graph) scanIncludes() map[string][]string {
+func (g *graph) scanIncludes() map[string][]string {
 	out := map[string][]string{}
 	root := g.prog.Root
 	filepath.WalkDir(root, func(abs string, d fs.DirEntry, err error) error {
@@ -103,7 +104,7 @@ func (g *Graph) scanIncludes() map[string][]string {
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() || (packageFileKind(name) == "" && !strings.HasSuffix(name, ".go")) || strings.HasSuffix(name, ".syso") {
+		if !d.Type().IsRegular() || (load.PackageFileKind(name) == "" && !strings.HasSuffix(name, ".go")) || strings.HasSuffix(name, ".syso") {
 			return nil
 		}
 		src, err := os.ReadFile(abs)
@@ -111,8 +112,8 @@ func (g *Graph) scanIncludes() map[string][]string {
 			return nil
 		}
 		if incs := includeArgs(src); len(incs) > 0 {
-			rel, _ := filepathRel(root, abs)
-			out[rel] = incs
+			rel, _ := filepath.Rel(root, abs)
+			out[filepath.ToSlash(rel)] = incs
 		}
 		return nil
 	})
@@ -156,7 +157,7 @@ func includeArgs(src []byte) []string {
 
 // mapCgoPreamble returns the whole package of a Go file whose cgo
 // preamble the change touches (on either side), with a note.
-func (g *Graph) mapCgoPreamble(fc gitrepo.FileChange, old OldFile) ([]int, string) {
+func (g *graph) mapCgoPreamble(fc gitrepo.FileChange, old OldFile) ([]int, string) {
 	touched := false
 	if fc.NewPath != "" {
 		src, err := os.ReadFile(filepath.Join(g.prog.Root, filepath.FromSlash(fc.NewPath)))
@@ -169,7 +170,7 @@ func (g *Graph) mapCgoPreamble(fc gitrepo.FileChange, old OldFile) ([]int, strin
 	if !touched {
 		return nil, ""
 	}
-	pkg := g.prog.packageInDir(path.Dir(fc.Path()))
+	pkg := g.prog.PackageInDir(path.Dir(fc.Path()))
 	if pkg == nil {
 		return nil, ""
 	}

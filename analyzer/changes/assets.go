@@ -1,4 +1,4 @@
-package analyzer
+package changes
 
 import (
 	"fmt"
@@ -37,18 +37,20 @@ type assetRule struct {
 }
 
 // AssetRules are the configured assets resolved against a graph and its
-// features (ResolveAssets), for change mapping (Analysed.Assets,
-// MapChangesWith).
+// features (ResolveAssets), for change mapping (Map).
 type AssetRules struct {
 	rules []assetRule
 }
 
-// ResolveAssets resolves the configured assets against the graph and the
-// features found on it. An asset naming a package that is not in the
-// module or a feature that does not exist is an error; the rules returned
-// hold the rest of the assets all the same (another build than the
-// default one may lack a package or feature that the default build has).
-func (g *Graph) ResolveAssets(assets []Asset, features []Feature) (AssetRules, error) {
+// ResolveAssets resolves the configured assets against a graph and its
+// features: entries gives the nodes of the feature with an id (its entry,
+// else its roots), none when there is no such feature. An asset naming a
+// package that is not in the module or a feature that does not exist is
+// an error; the rules returned hold the rest of the assets all the same
+// (another build than the default one may lack a package or feature that
+// the default build has).
+func ResolveAssets(view Graph, assets []Asset, entries func(feature string) []int) (AssetRules, error) {
+	g := newGraph(view)
 	var out AssetRules
 	var first error
 	fail := func(err error) {
@@ -60,7 +62,7 @@ func (g *Graph) ResolveAssets(assets []Asset, features []Feature) (AssetRules, e
 		r := assetRule{files: a.Files}
 		var names []string
 		for _, p := range a.Packages {
-			pkg := g.prog.byPath[p]
+			pkg := g.prog.Package(p)
 			if pkg == nil {
 				if a.Optional {
 					continue
@@ -72,7 +74,7 @@ func (g *Graph) ResolveAssets(assets []Asset, features []Feature) (AssetRules, e
 			names = append(names, p)
 		}
 		for _, id := range a.Features {
-			nodes := featureEntries(features, id)
+			nodes := entries(id)
 			if len(nodes) == 0 {
 				if a.Optional {
 					continue
@@ -89,27 +91,6 @@ func (g *Graph) ResolveAssets(assets []Asset, features []Feature) (AssetRules, e
 		}
 	}
 	return out, first
-}
-
-// featureEntries returns the entry nodes of the features with the id
-// (their roots when they have no entry node).
-func featureEntries(features []Feature, id string) []int {
-	var out []int
-	for _, f := range features {
-		if f.ID != id {
-			continue
-		}
-		nodes := f.entries
-		if len(nodes) == 0 {
-			nodes = f.roots
-		}
-		for _, n := range nodes {
-			if n >= 0 {
-				out = append(out, n)
-			}
-		}
-	}
-	return out
 }
 
 // mapAssets returns the nodes that the assets mapping the repository

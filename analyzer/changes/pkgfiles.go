@@ -1,4 +1,4 @@
-package analyzer
+package changes
 
 import (
 	"bufio"
@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/blastgate/blastgate/analyzer/load"
 	"github.com/blastgate/blastgate/internal/gitrepo"
 )
 
@@ -26,15 +27,15 @@ import (
 // configuration (load.PackageFileKind).
 
 func isHeader(p string) bool {
-	return strings.HasSuffix(packageFileKind(p), "header")
+	return strings.HasSuffix(load.PackageFileKind(p), "header")
 }
 
 // mapPackageFile maps a changed non-Go source file of a package. It
 // returns the nodes it changes and a note; no nodes and a note says why
 // it maps to nothing.
-func (g *Graph) mapPackageFile(cs *ChangeSet, fc gitrepo.FileChange, old OldFile) ([]int, string, error) {
+func (g *graph) mapPackageFile(cs *ChangeSet, fc gitrepo.FileChange, old OldFile) ([]int, string, error) {
 	p := fc.Path()
-	kind := packageFileKind(p)
+	kind := load.PackageFileKind(p)
 	if kind == "" {
 		return nil, "", nil
 	}
@@ -42,7 +43,7 @@ func (g *Graph) mapPackageFile(cs *ChangeSet, fc gitrepo.FileChange, old OldFile
 		ids, note := g.mapHeader(cs, p, kind)
 		return ids, note, nil
 	}
-	pkg := g.prog.packageInDir(path.Dir(p))
+	pkg := g.prog.PackageInDir(path.Dir(p))
 	if pkg == nil {
 		return nil, kind + " outside the directory of any package of the module", nil
 	}
@@ -55,15 +56,15 @@ func (g *Graph) mapPackageFile(cs *ChangeSet, fc gitrepo.FileChange, old OldFile
 // wholePackage returns every node declared in a package (its init
 // functions and variable initializers among them, which its init runs),
 // and its node when it does not type-check.
-func (g *Graph) wholePackage(pkg *packages.Package) []int {
+func (g *graph) wholePackage(pkg *packages.Package) []int {
 	var ids []int
-	if n, broken := g.pkgs[pkg.PkgPath]; broken {
+	if n, broken := g.Broken(pkg.PkgPath); broken {
 		ids = append(ids, n)
 	}
-	for _, id := range g.declared[pkg.PkgPath] {
+	for _, id := range g.Declared(pkg.PkgPath) {
 		// Declarations cgo generates (_Cfunc_page, _Ctype_int, _cgo_...)
 		// are reached through the code that uses them.
-		if !isCgoGenerated(strings.TrimPrefix(g.nodes[id].name, pkg.PkgPath+".")) {
+		if !isCgoGenerated(strings.TrimPrefix(g.Name(id), pkg.PkgPath+".")) {
 			ids = append(ids, id)
 		}
 	}
@@ -75,7 +76,7 @@ func isCgoGenerated(name string) bool {
 }
 
 // wholePackages is wholePackage for several packages.
-func (g *Graph) wholePackages(pkgs []*packages.Package) ([]int, []string) {
+func (g *graph) wholePackages(pkgs []*packages.Package) ([]int, []string) {
 	var ids []int
 	var names []string
 	for _, pkg := range pkgs {
@@ -91,7 +92,7 @@ func (g *Graph) wholePackages(pkgs []*packages.Package) ([]int, []string) {
 // outside a TEXT body (a #define, #include, DATA or GLOBL line) changes
 // every symbol of the file; a symbol that implements no Go declaration of
 // the package (a helper only assembly calls) changes the whole package.
-func (g *Graph) mapAssembly(fc gitrepo.FileChange, old OldFile, pkg *packages.Package) ([]int, string, error) {
+func (g *graph) mapAssembly(fc gitrepo.FileChange, old OldFile, pkg *packages.Package) ([]int, string, error) {
 	var syms []asmSymbol
 	if fc.NewPath != "" {
 		src, err := os.ReadFile(filepath.Join(g.prog.Root, filepath.FromSlash(fc.NewPath)))
@@ -112,7 +113,7 @@ func (g *Graph) mapAssembly(fc gitrepo.FileChange, old OldFile, pkg *packages.Pa
 	for _, s := range syms {
 		target := pkg
 		if s.pkg != "" && s.pkg != pkg.PkgPath {
-			if target = g.prog.byPath[s.pkg]; target == nil {
+			if target = g.prog.Package(s.pkg); target == nil {
 				continue // a symbol of a package outside the module (linknamed)
 			}
 		}

@@ -1,4 +1,4 @@
-package analyzer
+package changes
 
 import (
 	"bufio"
@@ -33,7 +33,7 @@ type depChange struct {
 }
 
 // mapDependencyFile maps a change to go.mod, go.sum or a vendored file.
-func (g *Graph) mapDependencyFile(fc gitrepo.FileChange, rel string, old OldFile) (*depChange, error) {
+func (g *graph) mapDependencyFile(fc gitrepo.FileChange, rel string, old OldFile) (*depChange, error) {
 	dc := &depChange{modules: map[string]bool{}, packages: map[string]bool{}, replaced: map[string]bool{}}
 	if strings.HasPrefix(rel, "vendor/") && rel != "vendor/modules.txt" {
 		// vendor/<package path>/<file>
@@ -263,8 +263,8 @@ func linesInRanges(data []byte, ranges []gitrepo.LineRange) []string {
 // dependency changes reaches: the packages of the changed modules, the
 // changed packages, and every dependency package that imports one of
 // them. ok is false when the build list could not be listed.
-func (g *Graph) dependencyNodes(ctx context.Context, dcs []*depChange) ([]int, bool) {
-	pkgs, err := g.prog.listDeps(ctx)
+func (g *graph) dependencyNodes(ctx context.Context, dcs []*depChange) ([]int, bool) {
+	pkgs, err := g.prog.ListDeps(ctx)
 	if err != nil {
 		return nil, false
 	}
@@ -288,7 +288,7 @@ func (g *Graph) dependencyNodes(ctx context.Context, dcs []*depChange) ([]int, b
 		p := queue[0]
 		queue = queue[1:]
 		for _, imp := range importers[p] {
-			if !changed[imp] && g.prog.byPath[imp] == nil {
+			if !changed[imp] && g.prog.Package(imp) == nil {
 				changed[imp] = true
 				queue = append(queue, imp)
 			}
@@ -296,7 +296,7 @@ func (g *Graph) dependencyNodes(ctx context.Context, dcs []*depChange) ([]int, b
 	}
 	var ids []int
 	for p := range changed {
-		if id, ok := g.deps[p]; ok {
+		if id, ok := g.Dependency(p); ok {
 			ids = append(ids, id)
 		}
 	}

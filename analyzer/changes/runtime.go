@@ -1,4 +1,4 @@
-package analyzer
+package changes
 
 import (
 	"fmt"
@@ -46,7 +46,7 @@ var readCalls = map[string]map[string]bool{
 
 // mapRuntimeReads returns the declarations whose calls read the
 // repository file p at run time, and a note naming them.
-func (g *Graph) mapRuntimeReads(cs *ChangeSet, p string) ([]int, string) {
+func (g *graph) mapRuntimeReads(cs *ChangeSet, p string) ([]int, string) {
 	if cs.reads == nil {
 		cs.reads = g.runtimeReads()
 	}
@@ -61,7 +61,7 @@ func (g *Graph) mapRuntimeReads(cs *ChangeSet, p string) ([]int, string) {
 			if !seen[id] {
 				seen[id] = true
 				ids = append(ids, id)
-				names = append(names, fmt.Sprintf("%s (%s)", g.nodes[id].name, r.where))
+				names = append(names, fmt.Sprintf("%s (%s)", g.Name(id), r.where))
 			}
 		}
 	}
@@ -86,7 +86,7 @@ func (r runtimeRead) names(p string) bool {
 }
 
 // runtimeReads finds the reading calls of the module's code.
-func (g *Graph) runtimeReads() *[]runtimeRead {
+func (g *graph) runtimeReads() *[]runtimeRead {
 	var out []runtimeRead
 	for _, pkg := range g.prog.Packages {
 		if pkg.TypesInfo == nil || g.prog.Broken[pkg.PkgPath] != "" {
@@ -104,10 +104,10 @@ func (g *Graph) runtimeReads() *[]runtimeRead {
 // readsIn returns the reading calls of a top-level declaration, each
 // attributed to the innermost closure holding it, else the function, or
 // the package variables the spec holding it initialises.
-func (g *Graph) readsIn(pkg *packages.Package, decl ast.Decl) []runtimeRead {
+func (g *graph) readsIn(pkg *packages.Package, decl ast.Decl) []runtimeRead {
 	switch d := decl.(type) {
 	case *ast.FuncDecl:
-		if id, ok := g.byObj[pkg.TypesInfo.Defs[d.Name]]; ok {
+		if id, ok := g.Object(pkg.TypesInfo.Defs[d.Name]); ok {
 			return g.readsUnder(pkg, d, []int{id})
 		}
 	case *ast.GenDecl:
@@ -119,9 +119,9 @@ func (g *Graph) readsIn(pkg *packages.Package, decl ast.Decl) []runtimeRead {
 			}
 			var ids []int
 			for _, name := range vs.Names {
-				if id, ok := g.byObj[pkg.TypesInfo.Defs[name]]; ok {
+				if id, ok := g.Object(pkg.TypesInfo.Defs[name]); ok {
 					ids = append(ids, id)
-				} else if id, ok := g.inits[pkg.PkgPath]; ok && name.Name == "_" {
+				} else if id, ok := g.Init(pkg.PkgPath); ok && name.Name == "_" {
 					ids = append(ids, id)
 				}
 			}
@@ -136,7 +136,7 @@ func (g *Graph) readsIn(pkg *packages.Package, decl ast.Decl) []runtimeRead {
 
 // readsUnder returns the reading calls under root, attributed to the
 // innermost closure holding each, else to outer.
-func (g *Graph) readsUnder(pkg *packages.Package, root ast.Node, outer []int) []runtimeRead {
+func (g *graph) readsUnder(pkg *packages.Package, root ast.Node, outer []int) []runtimeRead {
 	var out []runtimeRead
 	stack := [][]int{outer}
 	ast.Inspect(root, func(n ast.Node) bool {
@@ -146,7 +146,7 @@ func (g *Graph) readsUnder(pkg *packages.Package, root ast.Node, outer []int) []
 		}
 		owner := stack[len(stack)-1]
 		if lit, ok := n.(*ast.FuncLit); ok {
-			if id, ok := g.byLit[lit]; ok {
+			if id, ok := g.Closure(lit); ok {
 				owner = []int{id}
 			}
 		}
@@ -164,7 +164,7 @@ func (g *Graph) readsUnder(pkg *packages.Package, root ast.Node, outer []int) []
 
 // readOf returns the read a call makes, when it is one of readCalls with
 // a constant string argument.
-func (g *Graph) readOf(pkg *packages.Package, call *ast.CallExpr) (runtimeRead, bool) {
+func (g *graph) readOf(pkg *packages.Package, call *ast.CallExpr) (runtimeRead, bool) {
 	fn, ok := typeutil.Callee(pkg.TypesInfo, call).(*types.Func)
 	if !ok || fn.Pkg() == nil {
 		return runtimeRead{}, false
@@ -195,7 +195,7 @@ func (g *Graph) readOf(pkg *packages.Package, call *ast.CallExpr) (runtimeRead, 
 
 // readPaths turns a path the code reads into the repository paths it can
 // name: relative to the module's directory and to the package's.
-func (g *Graph) readPaths(pkg *packages.Package, name string) []string {
+func (g *graph) readPaths(pkg *packages.Package, name string) []string {
 	if name == "" || filepath.IsAbs(name) || path.IsAbs(name) {
 		return nil
 	}
@@ -206,7 +206,7 @@ func (g *Graph) readPaths(pkg *packages.Package, name string) []string {
 	dirs = append(dirs, pkg.Dir)
 	var out []string
 	for _, d := range dirs {
-		rel := g.prog.relFile(filepath.Join(d, filepath.FromSlash(name)))
+		rel := g.prog.RelFile(filepath.Join(d, filepath.FromSlash(name)))
 		if !strings.HasPrefix(rel, "../") && !path.IsAbs(rel) && !slices.Contains(out, rel) {
 			out = append(out, rel)
 		}

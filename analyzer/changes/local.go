@@ -1,4 +1,4 @@
-package analyzer
+package changes
 
 import (
 	"fmt"
@@ -17,7 +17,7 @@ import (
 // A directory whose module is analysed from source (a module of the
 // workspace) answers only for itself, a submodule's pointer: the files
 // inside it are mapped like any other.
-func (g *Graph) replacedModule(cs *ChangeSet, p string) string {
+func (g *graph) replacedModule(cs *ChangeSet, p string) string {
 	if cs.locals == nil {
 		cs.locals = map[string]string{}
 		files := []string{}
@@ -28,13 +28,13 @@ func (g *Graph) replacedModule(cs *ChangeSet, p string) string {
 			files = append(files, g.prog.Workspace)
 		}
 		for _, file := range files {
-			for dir, mod := range g.prog.directoryReplaces(file) {
+			for dir, mod := range g.prog.DirectoryReplaces(file) {
 				cs.locals[dir] = mod
 			}
 		}
 	}
 	for dir, mod := range cs.locals {
-		if p == dir || (strings.HasPrefix(p, dir+"/") && !g.prog.isModuleDir(dir)) {
+		if p == dir || (strings.HasPrefix(p, dir+"/") && !g.prog.IsModuleDir(dir)) {
 			return mod
 		}
 	}
@@ -45,14 +45,14 @@ func (g *Graph) replacedModule(cs *ChangeSet, p string) string {
 // as a change to that module, like a version bump; when the module is
 // analysed from source (a submodule's pointer moved), every declaration
 // of it is changed.
-func (g *Graph) mapReplaced(cs *ChangeSet, mod string) ([]int, string) {
+func (g *graph) mapReplaced(cs *ChangeSet, mod string) ([]int, string) {
 	dc := &depChange{modules: map[string]bool{mod: true}, packages: map[string]bool{}, replaced: map[string]bool{mod: true}}
 	// When the directory is missing from the analysed tree (a submodule
 	// that is not checked out), go list knows its packages by path only,
 	// without their module.
-	if pkgs, err := g.prog.listDeps(cs.ctx); err == nil {
+	if pkgs, err := g.prog.ListDeps(cs.ctx); err == nil {
 		for _, dp := range pkgs {
-			if (dp.ImportPath == mod || strings.HasPrefix(dp.ImportPath, mod+"/")) && g.prog.byPath[dp.ImportPath] == nil {
+			if (dp.ImportPath == mod || strings.HasPrefix(dp.ImportPath, mod+"/")) && g.prog.Package(dp.ImportPath) == nil {
 				dc.packages[dp.ImportPath] = true
 			}
 		}
@@ -70,16 +70,16 @@ func (g *Graph) mapReplaced(cs *ChangeSet, mod string) ([]int, string) {
 // moved (a replace directive, a submodule's pointer): such a module
 // changed as a whole. A changed requirement on such a module changes
 // nothing: the workspace's copy is what builds.
-func (g *Graph) mainModuleNodes(dc *depChange) []int {
+func (g *graph) mainModuleNodes(dc *depChange) []int {
 	var ids []int
 	for _, pkg := range g.prog.Packages {
 		if pkg.Module == nil || !dc.replaced[pkg.Module.Path] {
 			continue
 		}
-		if n, broken := g.pkgs[pkg.PkgPath]; broken {
+		if n, broken := g.Broken(pkg.PkgPath); broken {
 			ids = append(ids, n)
 		}
-		ids = append(ids, g.declared[pkg.PkgPath]...)
+		ids = append(ids, g.Declared(pkg.PkgPath)...)
 	}
 	return ids
 }
@@ -89,8 +89,8 @@ func (g *Graph) mainModuleNodes(dc *depChange) []int {
 // analysed (no file of it is in this build): each importer's package node
 // when it does not type-check (it cannot without that package), else its
 // init, which every feature it serves reaches.
-func (g *Graph) importersOfDir(dir string) (string, []int) {
-	importPath := g.prog.importPathOf(dir)
+func (g *graph) importersOfDir(dir string) (string, []int) {
+	importPath := g.prog.ImportPathOf(dir)
 	if importPath == "" {
 		return "", nil // outside the analysed modules
 	}
@@ -99,10 +99,10 @@ func (g *Graph) importersOfDir(dir string) (string, []int) {
 		if _, ok := pkg.Imports[importPath]; !ok {
 			continue
 		}
-		if n, broken := g.pkgs[pkg.PkgPath]; broken {
+		if n, broken := g.Broken(pkg.PkgPath); broken {
 			ids = append(ids, n)
 		} else {
-			ids = append(ids, g.inits[pkg.PkgPath])
+			ids = append(ids, g.initOf(pkg.PkgPath))
 		}
 	}
 	return importPath, ids
