@@ -20,8 +20,8 @@
 //     declaration, an edge per use;
 //   - discovery (Features, features.go, detectors.go and the detectors'
 //     files): the features and their roots;
-//   - change mapping (MapChanges, changes.go, deps.go, runtime.go,
-//     cfiles.go, assets.go): a diff to a ChangeSet of changed nodes;
+//   - change mapping (MapChanges; package analyzer/changes, read
+//     through changes_view.go): a diff to a ChangeSet of changed nodes;
 //   - impact (Impact, impact.go, build.go): the features a change
 //     reaches, with a trace;
 //   - evidence (Credit, evidence*.go, credit.go) and proof (Prove,

@@ -14,8 +14,9 @@ const modulePath = "github.com/blastgate/blastgate"
 // layers are the packages split out of the analyzer (issue 15), each
 // with the only packages of this module it may import, directly or not.
 // The dependencies run one way: a stage never imports the analyzer, the
-// gate, the report contract or a command, so it can be read, tested and
-// replaced on its own. A new split adds its row.
+// gate or a command, nor the report contract beyond its own types where
+// its API returns them, so it can be read, tested and replaced on its
+// own. A new split adds its row.
 var layers = []struct {
 	pkg     string   // relative to the module
 	allowed []string // packages of the module it may depend on
