@@ -1,26 +1,22 @@
 package analyzer
 
 import (
-	"errors"
 	"fmt"
 	"go/ast"
-	"go/token"
 	"go/types"
-	"os"
-	"path"
 	"sort"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
-	"golang.org/x/tools/cover"
 	"golang.org/x/tools/go/packages"
 
+	"github.com/blastgate/blastgate/analyzer/evidence"
 	"github.com/blastgate/blastgate/report"
 )
 
 // Test credit is a must-analysis: a test counts for a feature only with
-// evidence that it exercises it (DESIGN.md). Never credit a guess.
+// evidence that it exercises it (DESIGN.md). Never credit a guess. The
+// evidence contract and how evidence is weighed live in package
+// evidence (evidence_view.go); this side finds the facts:
 //
 //   - static: the test reaches the feature's entry through static calls,
 //     from its own body, its closures and the helpers in test files it
@@ -42,35 +38,6 @@ import (
 //
 // A testify suite method is a test of its own, TestX/TestM, under the same
 // rules (evidence_suite.go).
-
-// TestRef names a test function as go test reports it.
-type TestRef struct {
-	// Package is the package under test (for an external _test package,
-	// the package it tests), as go test -json reports it.
-	Package string
-	// Name is the test function's name, or TestX/TestM for the method
-	// TestM of a testify suite that TestX runs.
-	Name string
-}
-
-func (t TestRef) String() string { return t.Package + "." + t.Name }
-
-// CoverageProfile is a coverage profile recorded while only Test ran.
-type CoverageProfile struct {
-	Test TestRef
-	Path string
-}
-
-// EvidenceOptions adds evidence from outside the code.
-type EvidenceOptions struct {
-	// Declared maps feature ids to the tests configuration names for them.
-	Declared map[string][]TestRef
-	// Coverage are per-test coverage profiles.
-	Coverage []CoverageProfile
-	// Attr, when set, says which t.Attr("feature", ID) declarations
-	// count (nil: all of them).
-	Attr func(test TestRef, feature string) bool
-}
 
 // testFunc is a test function and what it was found to do.
 type testFunc struct {
@@ -136,18 +103,14 @@ func (g *credit) Credit(features []Feature, opts EvidenceOptions) (err error) {
 			}
 		}
 	}
-	covered, err := g.coverageEvidence(features, opts.Coverage)
+	covered, err := g.coverageEvidence(features, opts.Coverage) // evidence_view.go
 	if err != nil {
 		return err
 	}
 	for i := range features {
 		f := &features[i]
-		kinds := map[TestRef]string{}
-		give := func(ref TestRef, kind string) {
-			if evidenceRank[kind] > evidenceRank[kinds[ref]] {
-				kinds[ref] = kind
-			}
-		}
+		kinds := evidence.Ledger{}
+		give := kinds.Give
 		for _, t := range tests {
 			for _, e := range f.entries {
 				// A package that does not type-check is one node: reaching
@@ -176,27 +139,9 @@ func (g *credit) Credit(features []Feature, opts EvidenceOptions) (err error) {
 			give(ref, report.EvidenceCoverage)
 		}
 		f.Suggestion = g.suggestion(*f)
-		f.Tests = []report.Test{}
-		for ref, kind := range kinds {
-			f.Tests = append(f.Tests, report.Test{Package: ref.Package, Name: ref.Name, Evidence: kind})
-		}
-		sort.Slice(f.Tests, func(a, b int) bool {
-			x, y := f.Tests[a], f.Tests[b]
-			if x.Package != y.Package {
-				return x.Package < y.Package
-			}
-			return x.Name < y.Name
-		})
+		f.Tests = kinds.Tests()
 	}
 	return nil
-}
-
-// evidenceRank orders evidence from the strongest.
-var evidenceRank = map[string]int{
-	report.EvidenceRequest:  4,
-	report.EvidenceCoverage: 3,
-	report.EvidenceStatic:   2,
-	report.EvidenceDeclared: 1,
 }
 
 // servesRequest reports whether test t sends a request that the router
@@ -251,27 +196,6 @@ func (f Feature) pattern() (routePattern, bool) {
 	return p, ok
 }
 
-// initBodies makes a body of each initializer of a var declaration, to
-// walk as setup.
-func initBodies(d *ast.GenDecl) []*ast.FuncDecl {
-	if d.Tok != token.VAR {
-		return nil
-	}
-	var out []*ast.FuncDecl
-	for _, spec := range d.Specs {
-		vs, ok := spec.(*ast.ValueSpec)
-		if !ok || len(vs.Values) == 0 {
-			continue
-		}
-		body := &ast.BlockStmt{Lbrace: vs.Pos(), Rbrace: vs.End()}
-		for _, v := range vs.Values {
-			body.List = append(body.List, &ast.ExprStmt{X: v})
-		}
-		out = append(out, &ast.FuncDecl{Name: vs.Names[0], Type: &ast.FuncType{Func: vs.Pos()}, Body: body})
-	}
-	return out
-}
-
 // testFuncs finds the test functions of the loaded test packages and what
 // each does.
 func (g *credit) testFuncs() []*testFunc {
@@ -288,7 +212,7 @@ func (g *credit) testFuncs() []*testFunc {
 	}
 	var pkgs []testPkg
 	for _, pkg := range g.prog.TestPackages {
-		tp := testPkg{pkg: pkg, under: packageUnderTest(pkg), decls: map[types.Object]*ast.FuncDecl{}}
+		tp := testPkg{pkg: pkg, under: evidence.PackageUnderTest(pkg), decls: map[types.Object]*ast.FuncDecl{}}
 		for _, f := range pkg.Syntax {
 			if !strings.HasSuffix(g.prog.Fset.File(f.Pos()).Name(), "_test.go") {
 				continue
@@ -302,14 +226,14 @@ func (g *credit) testFuncs() []*testFunc {
 					if obj := pkg.TypesInfo.Defs[d.Name]; obj != nil {
 						tp.decls[obj] = d
 					}
-					if d.Recv == nil && isTestName(d.Name.Name) {
+					if d.Recv == nil && evidence.IsTestName(d.Name.Name) {
 						tp.tests = append(tp.tests, d)
 					}
 					if d.Recv == nil && d.Name.Name == "TestMain" {
 						tp.setup = append(tp.setup, d)
 					}
 				case *ast.GenDecl:
-					tp.setup = append(tp.setup, initBodies(d)...)
+					tp.setup = append(tp.setup, evidence.InitBodies(d)...)
 				}
 			}
 		}
@@ -402,97 +326,6 @@ func (g *Graph) funcObj(id int) *types.Func {
 	return nil
 }
 
-// featureAttr recognises t.Attr("feature", ID).
-func featureAttr(str func(ast.Expr) (string, bool), fn *types.Func, call *ast.CallExpr) (string, bool) {
-	if fn.Name() != "Attr" || fn.Pkg() == nil || fn.Pkg().Path() != "testing" || len(call.Args) != 2 {
-		return "", false
-	}
-	key, ok := str(call.Args[0])
-	if !ok || key != "feature" {
-		return "", false
-	}
-	return str(call.Args[1])
-}
-
-// ProfileError is a coverage profile that cannot be read.
-type ProfileError struct {
-	Path string
-	Err  error
-}
-
-func (e *ProfileError) Error() string {
-	return fmt.Sprintf("coverage profile %s: %v: pass a file written by go test -coverprofile", e.Path, e.Err)
-}
-
-func (e *ProfileError) Unwrap() error { return e.Err }
-
-// coverageEvidence returns, per feature, the tests whose coverage profile
-// shows a statement of the feature's entry ran.
-func (g *Graph) coverageEvidence(features []Feature, profiles []CoverageProfile) (map[int][]TestRef, error) {
-	out := map[int][]TestRef{}
-	for _, cp := range profiles {
-		ps, err := cover.ParseProfiles(cp.Path)
-		if err == nil && len(ps) == 0 {
-			// go test -coverprofile always writes a mode line.
-			if fi, statErr := os.Stat(cp.Path); statErr == nil && fi.Size() == 0 {
-				err = errors.New("the file is empty")
-			}
-		}
-		if err != nil {
-			return nil, &ProfileError{Path: cp.Path, Err: err}
-		}
-		ran := map[string][][2]int{} // repository file -> line ranges that ran
-		for _, p := range ps {
-			file := g.profileFile(p.FileName)
-			for _, b := range p.Blocks {
-				if b.Count > 0 {
-					ran[file] = append(ran[file], [2]int{b.StartLine, b.EndLine})
-				}
-			}
-		}
-		for i, f := range features {
-			for _, e := range f.entries {
-				if g.nodeRan(e, ran) {
-					out[i] = append(out[i], cp.Test)
-					break
-				}
-			}
-		}
-	}
-	return out, nil
-}
-
-// profileFile turns a profile's import-path file name into a repository
-// path.
-func (g *Graph) profileFile(name string) string {
-	best := -1
-	for i, m := range g.prog.Modules {
-		if strings.HasPrefix(name, m.Path+"/") && (best < 0 || len(m.Path) > len(g.prog.Modules[best].Path)) {
-			best = i
-		}
-	}
-	if best < 0 {
-		return name
-	}
-	m := g.prog.Modules[best]
-	return path.Join(m.Dir, strings.TrimPrefix(name, m.Path+"/"))
-}
-
-// nodeRan reports whether a statement inside a function node ran.
-func (g *Graph) nodeRan(id int, ran map[string][][2]int) bool {
-	start, end := g.extent(id)
-	if start == 0 {
-		return false
-	}
-	file, _ := g.prog.Rel(g.nodes[id].pos)
-	for _, r := range ran[file] {
-		if r[0] >= start && r[1] <= end {
-			return true
-		}
-	}
-	return false
-}
-
 // extent returns the first and last line of a function or closure node.
 func (g *Graph) extent(id int) (int, int) {
 	pos := g.nodes[id].pos
@@ -521,29 +354,6 @@ func (g *Graph) extent(id int) (int, int) {
 	return 0, 0
 }
 
-// packageUnderTest is the package go test reports for a test variant:
-// "p" for "p [p.test]" and for "p_test [p.test]".
-func packageUnderTest(pkg *packages.Package) string {
-	if i := strings.Index(pkg.ID, " ["); i >= 0 {
-		return strings.TrimSuffix(strings.TrimSuffix(pkg.ID[i+2:], "]"), ".test")
-	}
-	return pkg.PkgPath
-}
-
-// isTestName reports whether name is a test function's name: Test, or
-// Test followed by a non-lowercase rune.
-func isTestName(name string) bool {
-	rest, ok := strings.CutPrefix(name, "Test")
-	if !ok {
-		return false
-	}
-	if rest == "" {
-		return true
-	}
-	r, _ := utf8.DecodeRuneInString(rest)
-	return !unicode.IsLower(r)
-}
-
 // suggestion says where a test for the feature belongs and what it
 // should do to be credited.
 func (g *Graph) suggestion(f Feature) *report.Suggestion {
@@ -551,21 +361,16 @@ func (g *Graph) suggestion(f Feature) *report.Suggestion {
 	if len(f.entries) == 1 {
 		e := g.nodes[f.entries[0]]
 		if file, _ := g.prog.Rel(e.pos); file != "" && e.kind != closureNode {
-			tests = append(tests, report.SuggestedTest{Kind: report.SuggestCall, File: testFileFor(file), Package: e.pkg, Function: e.name})
+			tests = append(tests, report.SuggestedTest{Kind: report.SuggestCall, File: evidence.TestFileFor(file), Package: e.pkg, Function: e.name})
 		}
 	}
 	if f.Kind == report.KindRoute && f.registrar >= 0 {
 		if p, ok := f.pattern(); ok {
 			r := g.nodes[f.registrar]
 			file, _ := g.prog.Rel(r.pos)
-			tests = append(tests, report.SuggestedTest{Kind: report.SuggestRequest, File: testFileFor(file), Package: r.pkg, Request: p.example(), Router: r.name})
+			tests = append(tests, report.SuggestedTest{Kind: report.SuggestRequest, File: evidence.TestFileFor(file), Package: r.pkg, Request: p.example(), Router: r.name})
 		}
 	}
 	tests = append(tests, report.SuggestedTest{Kind: report.SuggestDeclared, Feature: f.ID})
 	return &report.Suggestion{Tests: tests}
-}
-
-// testFileFor names the test file beside a source file.
-func testFileFor(file string) string {
-	return strings.TrimSuffix(file, ".go") + "_test.go"
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/evidence"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -382,7 +383,7 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 			w.noteLib(boundArg{exprRef: ref(call), env: env}, from, len(w.t.requests))
 		}
 		w.noteCall(pkg, file, call, fn, env)
-		if v, ok := featureAttr(str, fn, call); ok {
+		if v, ok := evidence.FeatureAttr(str, fn, call); ok {
 			w.t.attrs = append(w.t.attrs, v)
 		}
 	}

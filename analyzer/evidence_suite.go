@@ -7,8 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/evidence"
 	"golang.org/x/tools/go/packages"
-	"golang.org/x/tools/go/types/typeutil"
 )
 
 // testify suites. suite.Run(t, new(S)) (github.com/stretchr/testify/suite)
@@ -29,8 +29,6 @@ import (
 // method but may act on the method's name: when it reads its parameters,
 // it is left out.
 
-const testifySuitePkg = "github.com/stretchr/testify/suite"
-
 // suiteTests returns a test for each method of each suite that test
 // function d runs with suite.Run, named TestX/TestM.
 func (g *credit) suiteTests(pkg *packages.Package, under string, decls map[types.Object]*ast.FuncDecl, d *ast.FuncDecl) []*testFunc {
@@ -40,14 +38,14 @@ func (g *credit) suiteTests(pkg *packages.Package, under string, decls map[types
 	ast.Inspect(d.Body, func(n ast.Node) bool {
 		if lit, ok := n.(*ast.FuncLit); ok {
 			ast.Inspect(lit.Body, func(n ast.Node) bool {
-				if call, ok := n.(*ast.CallExpr); ok && isSuiteRun(info, call) {
+				if call, ok := n.(*ast.CallExpr); ok && evidence.IsSuiteRun(info, call) {
 					inLit[call] = true
 				}
 				return true
 			})
 			return false
 		}
-		if call, ok := n.(*ast.CallExpr); ok && isSuiteRun(info, call) {
+		if call, ok := n.(*ast.CallExpr); ok && evidence.IsSuiteRun(info, call) {
 			runs = append(runs, call)
 		}
 		return true
@@ -68,7 +66,7 @@ func (g *credit) suiteTests(pkg *packages.Package, under string, decls map[types
 	for _, call := range runs {
 		methods, setup, reason := g.suiteOf(pkg, d, call)
 		if reason != "" {
-			warn("suite.Run(%s): %s", exprString(call), reason)
+			warn("suite.Run(%s): %s", evidence.ExprString(call), reason)
 			continue
 		}
 		for _, m := range methods {
@@ -97,12 +95,6 @@ func (g *credit) suiteTests(pkg *packages.Package, under string, decls map[types
 	return kept
 }
 
-// isSuiteRun recognises testify's suite.Run(t, s).
-func isSuiteRun(info *types.Info, call *ast.CallExpr) bool {
-	fn := typeutil.StaticCallee(info, call)
-	return fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == testifySuitePkg && fn.Name() == "Run" && fn.Signature().Recv() == nil
-}
-
 // suiteSetup are the setup methods of a suite that run around a method.
 type suiteSetup struct {
 	suite, test, before, subTest *types.Func
@@ -115,7 +107,7 @@ func (g *Graph) suiteOf(pkg *packages.Package, d *ast.FuncDecl, call *ast.CallEx
 	if len(call.Args) != 2 {
 		return nil, suiteSetup{}, "not two arguments"
 	}
-	if !isParam(info, d, call.Args[0]) {
+	if !evidence.IsParam(info, d, call.Args[0]) {
 		return nil, suiteSetup{}, "its *testing.T is not the test function's own"
 	}
 	typ := info.TypeOf(call.Args[1])
@@ -163,7 +155,7 @@ func (g *Graph) suiteOf(pkg *packages.Package, d *ast.FuncDecl, call *ast.CallEx
 		case name == "SetupSubTest" && none:
 			setup.subTest = fn
 		case name == "BeforeTest" && sig.Results().Len() == 0 && sig.Params().Len() == 2 &&
-			isString(sig.Params().At(0).Type()) && isString(sig.Params().At(1).Type()):
+			evidence.IsString(sig.Params().At(0).Type()) && evidence.IsString(sig.Params().At(1).Type()):
 			setup.before = fn
 		}
 	}
@@ -174,21 +166,6 @@ func (g *Graph) suiteOf(pkg *packages.Package, d *ast.FuncDecl, call *ast.CallEx
 	return methods, setup, ""
 }
 
-func isString(t types.Type) bool {
-	b, ok := t.Underlying().(*types.Basic)
-	return ok && b.Kind() == types.String
-}
-
-// isParam reports whether e is the first parameter of function d.
-func isParam(info *types.Info, d *ast.FuncDecl, e ast.Expr) bool {
-	id, ok := ast.Unparen(e).(*ast.Ident)
-	if !ok || d.Type.Params == nil || len(d.Type.Params.List) == 0 || len(d.Type.Params.List[0].Names) == 0 {
-		return false
-	}
-	obj := info.Uses[id]
-	return obj != nil && obj == info.Defs[d.Type.Params.List[0].Names[0]]
-}
-
 // followSuiteMethod follows suite method m as one test body with what
 // runs before it: the suite value given to suite.Run (a composite literal
 // and its field values, or the statements of the test that assign the
@@ -197,7 +174,7 @@ func isParam(info *types.Info, d *ast.FuncDecl, e ast.Expr) bool {
 // with s.Run, and the method itself.
 func (g *credit) followSuiteMethod(pkg *packages.Package, decls map[types.Object]*ast.FuncDecl, d *ast.FuncDecl, call *ast.CallExpr, setup suiteSetup, m *types.Func, t *testFunc) {
 	info := pkg.TypesInfo
-	stmts := append(suiteValueStmts(info, d, call), &ast.ExprStmt{X: call.Args[1]})
+	stmts := append(evidence.SuiteValueStmts(info, d, call), &ast.ExprStmt{X: call.Args[1]})
 	var outside []*types.Func // declared in another package: static reach only
 	add := func(fn *types.Func, skipIfParamsRead bool) {
 		if fn == nil {
@@ -208,7 +185,7 @@ func (g *credit) followSuiteMethod(pkg *packages.Package, decls map[types.Object
 			outside = append(outside, fn)
 			return
 		}
-		if skipIfParamsRead && readsParams(info, decl) {
+		if skipIfParamsRead && evidence.ReadsParams(info, decl) {
 			return
 		}
 		stmts = append(stmts, decl.Body)
@@ -216,7 +193,7 @@ func (g *credit) followSuiteMethod(pkg *packages.Package, decls map[types.Object
 	add(setup.suite, false)
 	add(setup.test, false)
 	add(setup.before, true)
-	if decl := g.declIn(pkg, decls, m); decl != nil && runsSubtests(info, decl) {
+	if decl := g.declIn(pkg, decls, m); decl != nil && evidence.RunsSubtests(info, decl) {
 		add(setup.subTest, false)
 	}
 	add(m, false)
@@ -224,66 +201,6 @@ func (g *credit) followSuiteMethod(pkg *packages.Package, decls map[types.Object
 	for _, fn := range outside {
 		g.reachStatic(t, fn)
 	}
-}
-
-// suiteValueStmts returns the statements of test function d, before the
-// suite.Run call, that assign the local variable given to it (s or &s)
-// or one of its fields.
-func suiteValueStmts(info *types.Info, d *ast.FuncDecl, call *ast.CallExpr) []ast.Stmt {
-	arg := ast.Unparen(call.Args[1])
-	if u, ok := arg.(*ast.UnaryExpr); ok {
-		arg = ast.Unparen(u.X)
-	}
-	id, ok := arg.(*ast.Ident)
-	if !ok {
-		return nil
-	}
-	v, ok := info.Uses[id].(*types.Var)
-	if !ok || v.Parent() == nil || v.Parent() == v.Pkg().Scope() {
-		return nil
-	}
-	isVar := func(e ast.Expr) bool {
-		for {
-			switch x := ast.Unparen(e).(type) {
-			case *ast.Ident:
-				return info.ObjectOf(x) == v
-			case *ast.SelectorExpr:
-				e = x.X
-			case *ast.StarExpr:
-				e = x.X
-			default:
-				return false
-			}
-		}
-	}
-	var out []ast.Stmt
-	for _, s := range d.Body.List {
-		if s.Pos() >= call.Pos() {
-			break
-		}
-		switch x := s.(type) {
-		case *ast.AssignStmt:
-			for _, lhs := range x.Lhs {
-				if isVar(lhs) {
-					out = append(out, s)
-					break
-				}
-			}
-		case *ast.DeclStmt:
-			if gd, ok := x.Decl.(*ast.GenDecl); ok {
-				for _, spec := range gd.Specs {
-					if vs, ok := spec.(*ast.ValueSpec); ok {
-						for _, n := range vs.Names {
-							if info.Defs[n] == v {
-								out = append(out, s)
-							}
-						}
-					}
-				}
-			}
-		}
-	}
-	return out
 }
 
 // declIn returns the declaration of fn in pkg's files (test files and the
@@ -308,39 +225,6 @@ func (g *Graph) declIn(pkg *packages.Package, decls map[types.Object]*ast.FuncDe
 	return nil
 }
 
-// readsParams reports whether function d uses one of its parameters.
-func readsParams(info *types.Info, d *ast.FuncDecl) bool {
-	params := map[types.Object]bool{}
-	for _, f := range d.Type.Params.List {
-		for _, n := range f.Names {
-			params[info.Defs[n]] = true
-		}
-	}
-	used := false
-	ast.Inspect(d.Body, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && params[info.Uses[id]] {
-			used = true
-		}
-		return !used
-	})
-	return used
-}
-
-// runsSubtests reports whether function d calls testify's
-// (*suite.Suite).Run, which runs SetupSubTest.
-func runsSubtests(info *types.Info, d *ast.FuncDecl) bool {
-	found := false
-	ast.Inspect(d.Body, func(n ast.Node) bool {
-		if call, ok := n.(*ast.CallExpr); ok {
-			if fn := typeutil.StaticCallee(info, call); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == testifySuitePkg && fn.Name() == "Run" && fn.Signature().Recv() != nil {
-				found = true
-			}
-		}
-		return !found
-	})
-	return found
-}
-
 // reachStatic adds to t what fn reaches through static calls in the
 // module.
 func (g *Graph) reachStatic(t *testFunc, fn *types.Func) {
@@ -350,18 +234,6 @@ func (g *Graph) reachStatic(t *testFunc, fn *types.Func) {
 	}
 	t.reach[id] = true
 	g.closeReach(t, []int{id})
-}
-
-// exprString prints a call's suite argument for a warning.
-func exprString(call *ast.CallExpr) string {
-	var b strings.Builder
-	for i, a := range call.Args {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(types.ExprString(a))
-	}
-	return b.String()
 }
 
 // suiteWarnings are the warnings of suite.Run calls that get no credit.
