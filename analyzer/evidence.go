@@ -1,7 +1,6 @@
 package analyzer
 
 import (
-	"fmt"
 	"go/ast"
 	"go/types"
 	"sort"
@@ -78,7 +77,9 @@ func (g *credit) Tests() []TestRef {
 }
 
 // Credit fills in the tests credited for each feature, with the strongest
-// evidence each has. It needs a program loaded with tests.
+// evidence each has (the rule is evidence.Credit's; this side finds the
+// tests and matches their invocations), and the suggestion of a test for
+// it. It needs a program loaded with tests.
 func (g *credit) Credit(features []Feature, opts EvidenceOptions) (err error) {
 	// A detector's hook that panics on the test side (request matching,
 	// a CLI invocation) fails the analysis as it does on discovery.
@@ -92,54 +93,13 @@ func (g *credit) Credit(features []Feature, opts EvidenceOptions) (err error) {
 		}
 	}()
 	tests := g.testFuncs()
-	known := map[TestRef]bool{}
-	for _, t := range tests {
-		known[t.ref] = true
-	}
-	for id, refs := range opts.Declared {
-		for _, ref := range refs {
-			if !known[ref] {
-				return fmt.Errorf("feature %q: configured test %s does not exist: name it as example.com/mod/pkg.TestName", id, ref)
-			}
-		}
-	}
-	covered, err := g.coverageEvidence(features, opts.Coverage) // evidence_view.go
+	ledgers, err := evidence.Credit(evidenceFeatures(features), evidenceTests(tests), opts, g.evidenceModules(), creditFacts{g, features, tests}) // evidence_view.go
 	if err != nil {
 		return err
 	}
 	for i := range features {
-		f := &features[i]
-		kinds := evidence.Ledger{}
-		give := kinds.Give
-		for _, t := range tests {
-			for _, e := range f.entries {
-				// A package that does not type-check is one node: reaching
-				// it shows no particular handler ran (never credit a guess).
-				if t.reach[e] && g.nodes[e].kind != packageNode {
-					give(t.ref, report.EvidenceStatic)
-					break
-				}
-			}
-			if g.runsField(*f, t) { // newSendCmd().RunE(...) (evidence_args.go)
-				give(t.ref, report.EvidenceStatic)
-			}
-			if g.servesArgs(*f, t) || g.servesRequest(features, i, t) || (f.Kind == report.KindRoute && len(f.entries) > 0 && t.served[f.Entry]) || g.servesMounted(features, i, t) || g.servesRPC(features, i, t) {
-				give(t.ref, report.EvidenceRequest)
-			}
-			for _, a := range t.attrs {
-				if a == f.ID && (opts.Attr == nil || opts.Attr(t.ref, a)) {
-					give(t.ref, report.EvidenceDeclared)
-				}
-			}
-		}
-		for _, ref := range opts.Declared[f.ID] {
-			give(ref, report.EvidenceDeclared)
-		}
-		for _, ref := range covered[i] {
-			give(ref, report.EvidenceCoverage)
-		}
-		f.Suggestion = g.suggestion(*f)
-		f.Tests = kinds.Tests()
+		features[i].Suggestion = g.suggestion(features[i])
+		features[i].Tests = ledgers[i].Tests()
 	}
 	return nil
 }
