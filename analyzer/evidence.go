@@ -156,75 +156,40 @@ func (f Feature) pattern() (routePattern, bool) {
 	return p, ok
 }
 
-// testFuncs finds the test functions of the loaded test packages and what
-// each does.
+// testFuncs finds the test functions of the loaded test packages (which
+// there are is evidence.FindTests's) and what each does.
 func (g *credit) testFuncs() []*testFunc {
 	if g.tests != nil {
 		return g.tests
 	}
 	g.tests = []*testFunc{}
-	type testPkg struct {
-		pkg   *packages.Package
-		under string
-		decls map[types.Object]*ast.FuncDecl
-		tests []*ast.FuncDecl
-		setup []*ast.FuncDecl // TestMain, and test-file variables' initializers as bodies
-	}
-	var pkgs []testPkg
-	for _, pkg := range g.prog.TestPackages {
-		tp := testPkg{pkg: pkg, under: evidence.PackageUnderTest(pkg), decls: map[types.Object]*ast.FuncDecl{}}
-		for _, f := range pkg.Syntax {
-			if !strings.HasSuffix(g.prog.Fset.File(f.Pos()).Name(), "_test.go") {
-				continue
-			}
-			for _, decl := range f.Decls {
-				switch d := decl.(type) {
-				case *ast.FuncDecl:
-					if d.Body == nil {
-						continue
-					}
-					if obj := pkg.TypesInfo.Defs[d.Name]; obj != nil {
-						tp.decls[obj] = d
-					}
-					if d.Recv == nil && evidence.IsTestName(d.Name.Name) {
-						tp.tests = append(tp.tests, d)
-					}
-					if d.Recv == nil && d.Name.Name == "TestMain" {
-						tp.setup = append(tp.setup, d)
-					}
-				case *ast.GenDecl:
-					tp.setup = append(tp.setup, evidence.InitBodies(d)...)
-				}
-			}
-		}
-		pkgs = append(pkgs, tp)
-	}
+	found := evidence.FindTests(g.prog.TestPackages, g.prog.Fset, g.HasPackage)
+	g.suiteWarns = found.Warnings
 	// What runs before every test of a test binary: TestMain and the
 	// initializers of its test files' variables, in its internal and
 	// external test packages alike. A test holds the routers they build.
 	setups := map[string]*testFunc{}
-	for _, tp := range pkgs {
-		for _, d := range tp.setup {
-			if setups[tp.under] == nil {
-				setups[tp.under] = &testFunc{reach: map[int]bool{}}
-			}
-			g.followTest(tp.pkg, tp.decls, d, setups[tp.under])
+	for _, b := range found.Setup {
+		under := b.Ref.Package
+		if setups[under] == nil {
+			setups[under] = &testFunc{reach: map[int]bool{}}
 		}
+		g.followTest(b.Pkg, b.Decls, b.Body, setups[under])
 	}
-	for _, tp := range pkgs {
+	for _, b := range found.Tests {
 		var setup map[int]bool
-		if s := setups[tp.under]; s != nil {
+		if s := setups[b.Ref.Package]; s != nil {
 			setup = s.reach
 		}
-		for _, d := range tp.tests {
-			t := &testFunc{ref: TestRef{Package: tp.under, Name: d.Name.Name}, reach: map[int]bool{}, setup: setup, decl: d, pkg: tp.pkg}
-			g.followTest(tp.pkg, tp.decls, d, t)
-			g.tests = append(g.tests, t)
-			for _, st := range g.suiteTests(tp.pkg, tp.under, tp.decls, d) {
-				st.setup = setup
-				g.tests = append(g.tests, st)
-			}
+		t := &testFunc{ref: b.Ref, reach: map[int]bool{}, setup: setup}
+		if b.Func != nil {
+			t.decl, t.pkg = b.Func, b.Pkg
 		}
+		g.followTest(b.Pkg, b.Decls, b.Body, t)
+		for _, fn := range b.Outside {
+			g.reachStatic(t, fn)
+		}
+		g.tests = append(g.tests, t)
 	}
 	sort.Slice(g.tests, func(i, j int) bool {
 		return g.tests[i].ref.String() < g.tests[j].ref.String()

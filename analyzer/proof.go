@@ -857,11 +857,11 @@ func (p *prover) suiteRoots(ov *overlay, name, m string) []int {
 		if !ok || !evidence.IsSuiteRun(pkg.TypesInfo, call) {
 			return true
 		}
-		methods, setup, reason := p.g.suiteOf(pkg, d, call)
+		methods, setup, reason := evidence.Suite(pkg, d, call, p.g.HasPackage)
 		if reason != "" {
 			return true
 		}
-		for _, fn := range []*types.Func{setup.suite, setup.test, setup.before, setup.subTest} {
+		for _, fn := range []*types.Func{setup.Suite, setup.Test, setup.Before, setup.SubTest} {
 			if fn != nil {
 				out = append(out, p.target(ov, fn))
 			}

@@ -1,10 +1,13 @@
 package evidence
 
 import (
+	"fmt"
 	"go/ast"
 	"go/types"
+	"sort"
 	"strings"
 
+	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -141,4 +144,104 @@ func ExprString(call *ast.CallExpr) string {
 		b.WriteString(types.ExprString(a))
 	}
 	return b.String()
+}
+
+// SuiteSetup are the setup methods of a suite that run around a method.
+type SuiteSetup struct {
+	// Suite is SetupSuite, run once; Test is SetupTest and Before is
+	// BeforeTest, run before each method; SubTest is SetupSubTest, run
+	// before each s.Run inside a method. Each is nil when the suite has
+	// none.
+	Suite, Test, Before, SubTest *types.Func
+}
+
+// Suite resolves the suite of a suite.Run call in test function d of
+// pkg: its test methods and its setup methods, or why it cannot (then
+// its methods get no credit). inModule reports whether a package path
+// is one of the module's: only a suite type declared in the module is
+// known.
+func Suite(pkg *packages.Package, d *ast.FuncDecl, call *ast.CallExpr, inModule func(path string) bool) ([]*types.Func, SuiteSetup, string) {
+	info := pkg.TypesInfo
+	if len(call.Args) != 2 {
+		return nil, SuiteSetup{}, "not two arguments"
+	}
+	if !IsParam(info, d, call.Args[0]) {
+		return nil, SuiteSetup{}, "its *testing.T is not the test function's own"
+	}
+	typ := info.TypeOf(call.Args[1])
+	if typ == nil {
+		return nil, SuiteSetup{}, "its suite's type is unknown"
+	}
+	elem := typ
+	if p, ok := types.Unalias(typ).(*types.Pointer); ok {
+		elem = p.Elem()
+	}
+	named, ok := types.Unalias(elem).(*types.Named)
+	if !ok {
+		return nil, SuiteSetup{}, fmt.Sprintf("its suite's type %s is not a named struct type known statically", types.TypeString(typ, types.RelativeTo(pkg.Types)))
+	}
+	if _, isStruct := named.Underlying().(*types.Struct); !isStruct {
+		return nil, SuiteSetup{}, fmt.Sprintf("its suite's type %s is not a struct type known statically", types.TypeString(typ, types.RelativeTo(pkg.Types)))
+	}
+	if named.TypeParams().Len() > 0 || named.TypeArgs().Len() > 0 {
+		return nil, SuiteSetup{}, fmt.Sprintf("its suite's type %s is generic", types.TypeString(typ, types.RelativeTo(pkg.Types)))
+	}
+	if tp := named.Obj().Pkg(); tp == nil || (tp != pkg.Types && !inModule(tp.Path())) {
+		return nil, SuiteSetup{}, fmt.Sprintf("its suite's type %s is not declared in this module", types.TypeString(typ, nil))
+	}
+	var methods []*types.Func
+	var setup SuiteSetup
+	ms := types.NewMethodSet(typ)
+	for i := 0; i < ms.Len(); i++ {
+		fn, ok := ms.At(i).Obj().(*types.Func)
+		if !ok {
+			continue
+		}
+		sig := fn.Signature()
+		none := sig.Params().Len() == 0 && sig.Results().Len() == 0
+		switch name := fn.Name(); {
+		case strings.HasPrefix(name, "Test"):
+			// testify runs every method named Test...; one with
+			// parameters or results fails without running.
+			if none {
+				methods = append(methods, fn)
+			}
+		case name == "SetupSuite" && none:
+			setup.Suite = fn
+		case name == "SetupTest" && none:
+			setup.Test = fn
+		case name == "SetupSubTest" && none:
+			setup.SubTest = fn
+		case name == "BeforeTest" && sig.Results().Len() == 0 && sig.Params().Len() == 2 &&
+			IsString(sig.Params().At(0).Type()) && IsString(sig.Params().At(1).Type()):
+			setup.Before = fn
+		}
+	}
+	sort.Slice(methods, func(i, j int) bool { return methods[i].Name() < methods[j].Name() })
+	if len(methods) == 0 {
+		return nil, setup, ""
+	}
+	return methods, setup, ""
+}
+
+// DeclIn returns the declaration of fn in pkg's files (test files, by
+// decls, and the package's own), or nil when it is declared elsewhere.
+func DeclIn(pkg *packages.Package, decls map[types.Object]*ast.FuncDecl, fn *types.Func) *ast.FuncDecl {
+	if d, ok := decls[fn.Origin()]; ok {
+		return d
+	}
+	if fn.Pkg() != pkg.Types {
+		return nil
+	}
+	for _, f := range pkg.Syntax {
+		if fn.Pos() < f.Pos() || fn.Pos() > f.End() {
+			continue
+		}
+		for _, decl := range f.Decls {
+			if fd, ok := decl.(*ast.FuncDecl); ok && fd.Body != nil && pkg.TypesInfo.Defs[fd.Name] == fn.Origin() {
+				return fd
+			}
+		}
+	}
+	return nil
 }
