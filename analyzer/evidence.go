@@ -280,22 +280,24 @@ func (g *Graph) extent(id int) (int, int) {
 }
 
 // suggestion says where a test for the feature belongs and what it
-// should do to be credited.
+// should do to be credited (evidence.Suggest): call its entry when it
+// has one function a test can call, send its route a request.
 func (g *Graph) suggestion(f Feature) *report.Suggestion {
-	var tests []report.SuggestedTest
+	var entry *evidence.Func
 	if len(f.entries) == 1 {
 		e := g.nodes[f.entries[0]]
 		if file, _ := g.prog.Rel(e.pos); file != "" && e.kind != closureNode {
-			tests = append(tests, report.SuggestedTest{Kind: report.SuggestCall, File: evidence.TestFileFor(file), Package: e.pkg, Function: e.name})
+			entry = &evidence.Func{File: file, Package: e.pkg, Name: e.name}
 		}
 	}
+	var request string
+	var router evidence.Func
 	if f.Kind == report.KindRoute && f.registrar >= 0 {
 		if p, ok := f.pattern(); ok {
 			r := g.nodes[f.registrar]
 			file, _ := g.prog.Rel(r.pos)
-			tests = append(tests, report.SuggestedTest{Kind: report.SuggestRequest, File: evidence.TestFileFor(file), Package: r.pkg, Request: p.example(), Router: r.name})
+			request, router = p.example(), evidence.Func{File: file, Package: r.pkg, Name: r.name}
 		}
 	}
-	tests = append(tests, report.SuggestedTest{Kind: report.SuggestDeclared, Feature: f.ID})
-	return &report.Suggestion{Tests: tests}
+	return evidence.Suggest(f.ID, entry, request, router)
 }
