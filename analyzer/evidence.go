@@ -1,26 +1,21 @@
 package analyzer
 
 import (
-	"errors"
-	"fmt"
 	"go/ast"
-	"go/token"
 	"go/types"
-	"os"
-	"path"
 	"sort"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
-	"golang.org/x/tools/cover"
 	"golang.org/x/tools/go/packages"
 
+	"github.com/blastgate/blastgate/analyzer/evidence"
 	"github.com/blastgate/blastgate/report"
 )
 
 // Test credit is a must-analysis: a test counts for a feature only with
-// evidence that it exercises it (DESIGN.md). Never credit a guess.
+// evidence that it exercises it (DESIGN.md). Never credit a guess. The
+// evidence contract and how evidence is weighed live in package
+// evidence (evidence_view.go); this side finds the facts:
 //
 //   - static: the test reaches the feature's entry through static calls,
 //     from its own body, its closures and the helpers in test files it
@@ -42,35 +37,6 @@ import (
 //
 // A testify suite method is a test of its own, TestX/TestM, under the same
 // rules (evidence_suite.go).
-
-// TestRef names a test function as go test reports it.
-type TestRef struct {
-	// Package is the package under test (for an external _test package,
-	// the package it tests), as go test -json reports it.
-	Package string
-	// Name is the test function's name, or TestX/TestM for the method
-	// TestM of a testify suite that TestX runs.
-	Name string
-}
-
-func (t TestRef) String() string { return t.Package + "." + t.Name }
-
-// CoverageProfile is a coverage profile recorded while only Test ran.
-type CoverageProfile struct {
-	Test TestRef
-	Path string
-}
-
-// EvidenceOptions adds evidence from outside the code.
-type EvidenceOptions struct {
-	// Declared maps feature ids to the tests configuration names for them.
-	Declared map[string][]TestRef
-	// Coverage are per-test coverage profiles.
-	Coverage []CoverageProfile
-	// Attr, when set, says which t.Attr("feature", ID) declarations
-	// count (nil: all of them).
-	Attr func(test TestRef, feature string) bool
-}
 
 // testFunc is a test function and what it was found to do.
 type testFunc struct {
@@ -111,7 +77,9 @@ func (g *credit) Tests() []TestRef {
 }
 
 // Credit fills in the tests credited for each feature, with the strongest
-// evidence each has. It needs a program loaded with tests.
+// evidence each has (the rule is evidence.Credit's; this side finds the
+// tests and matches their invocations), and the suggestion of a test for
+// it. It needs a program loaded with tests.
 func (g *credit) Credit(features []Feature, opts EvidenceOptions) (err error) {
 	// A detector's hook that panics on the test side (request matching,
 	// a CLI invocation) fails the analysis as it does on discovery.
@@ -125,78 +93,15 @@ func (g *credit) Credit(features []Feature, opts EvidenceOptions) (err error) {
 		}
 	}()
 	tests := g.testFuncs()
-	known := map[TestRef]bool{}
-	for _, t := range tests {
-		known[t.ref] = true
-	}
-	for id, refs := range opts.Declared {
-		for _, ref := range refs {
-			if !known[ref] {
-				return fmt.Errorf("feature %q: configured test %s does not exist: name it as example.com/mod/pkg.TestName", id, ref)
-			}
-		}
-	}
-	covered, err := g.coverageEvidence(features, opts.Coverage)
+	ledgers, err := evidence.Credit(evidenceFeatures(features), evidenceTests(tests), opts, g.evidenceModules(), creditFacts{g, features, tests}) // evidence_view.go
 	if err != nil {
 		return err
 	}
 	for i := range features {
-		f := &features[i]
-		kinds := map[TestRef]string{}
-		give := func(ref TestRef, kind string) {
-			if evidenceRank[kind] > evidenceRank[kinds[ref]] {
-				kinds[ref] = kind
-			}
-		}
-		for _, t := range tests {
-			for _, e := range f.entries {
-				// A package that does not type-check is one node: reaching
-				// it shows no particular handler ran (never credit a guess).
-				if t.reach[e] && g.nodes[e].kind != packageNode {
-					give(t.ref, report.EvidenceStatic)
-					break
-				}
-			}
-			if g.runsField(*f, t) { // newSendCmd().RunE(...) (evidence_args.go)
-				give(t.ref, report.EvidenceStatic)
-			}
-			if g.servesArgs(*f, t) || g.servesRequest(features, i, t) || (f.Kind == report.KindRoute && len(f.entries) > 0 && t.served[f.Entry]) || g.servesMounted(features, i, t) || g.servesRPC(features, i, t) {
-				give(t.ref, report.EvidenceRequest)
-			}
-			for _, a := range t.attrs {
-				if a == f.ID && (opts.Attr == nil || opts.Attr(t.ref, a)) {
-					give(t.ref, report.EvidenceDeclared)
-				}
-			}
-		}
-		for _, ref := range opts.Declared[f.ID] {
-			give(ref, report.EvidenceDeclared)
-		}
-		for _, ref := range covered[i] {
-			give(ref, report.EvidenceCoverage)
-		}
-		f.Suggestion = g.suggestion(*f)
-		f.Tests = []report.Test{}
-		for ref, kind := range kinds {
-			f.Tests = append(f.Tests, report.Test{Package: ref.Package, Name: ref.Name, Evidence: kind})
-		}
-		sort.Slice(f.Tests, func(a, b int) bool {
-			x, y := f.Tests[a], f.Tests[b]
-			if x.Package != y.Package {
-				return x.Package < y.Package
-			}
-			return x.Name < y.Name
-		})
+		features[i].Suggestion = g.suggestion(features[i])
+		features[i].Tests = ledgers[i].Tests()
 	}
 	return nil
-}
-
-// evidenceRank orders evidence from the strongest.
-var evidenceRank = map[string]int{
-	report.EvidenceRequest:  4,
-	report.EvidenceCoverage: 3,
-	report.EvidenceStatic:   2,
-	report.EvidenceDeclared: 1,
 }
 
 // servesRequest reports whether test t sends a request that the router
@@ -251,96 +156,40 @@ func (f Feature) pattern() (routePattern, bool) {
 	return p, ok
 }
 
-// initBodies makes a body of each initializer of a var declaration, to
-// walk as setup.
-func initBodies(d *ast.GenDecl) []*ast.FuncDecl {
-	if d.Tok != token.VAR {
-		return nil
-	}
-	var out []*ast.FuncDecl
-	for _, spec := range d.Specs {
-		vs, ok := spec.(*ast.ValueSpec)
-		if !ok || len(vs.Values) == 0 {
-			continue
-		}
-		body := &ast.BlockStmt{Lbrace: vs.Pos(), Rbrace: vs.End()}
-		for _, v := range vs.Values {
-			body.List = append(body.List, &ast.ExprStmt{X: v})
-		}
-		out = append(out, &ast.FuncDecl{Name: vs.Names[0], Type: &ast.FuncType{Func: vs.Pos()}, Body: body})
-	}
-	return out
-}
-
-// testFuncs finds the test functions of the loaded test packages and what
-// each does.
+// testFuncs finds the test functions of the loaded test packages (which
+// there are is evidence.FindTests's) and what each does.
 func (g *credit) testFuncs() []*testFunc {
 	if g.tests != nil {
 		return g.tests
 	}
 	g.tests = []*testFunc{}
-	type testPkg struct {
-		pkg   *packages.Package
-		under string
-		decls map[types.Object]*ast.FuncDecl
-		tests []*ast.FuncDecl
-		setup []*ast.FuncDecl // TestMain, and test-file variables' initializers as bodies
-	}
-	var pkgs []testPkg
-	for _, pkg := range g.prog.TestPackages {
-		tp := testPkg{pkg: pkg, under: packageUnderTest(pkg), decls: map[types.Object]*ast.FuncDecl{}}
-		for _, f := range pkg.Syntax {
-			if !strings.HasSuffix(g.prog.Fset.File(f.Pos()).Name(), "_test.go") {
-				continue
-			}
-			for _, decl := range f.Decls {
-				switch d := decl.(type) {
-				case *ast.FuncDecl:
-					if d.Body == nil {
-						continue
-					}
-					if obj := pkg.TypesInfo.Defs[d.Name]; obj != nil {
-						tp.decls[obj] = d
-					}
-					if d.Recv == nil && isTestName(d.Name.Name) {
-						tp.tests = append(tp.tests, d)
-					}
-					if d.Recv == nil && d.Name.Name == "TestMain" {
-						tp.setup = append(tp.setup, d)
-					}
-				case *ast.GenDecl:
-					tp.setup = append(tp.setup, initBodies(d)...)
-				}
-			}
-		}
-		pkgs = append(pkgs, tp)
-	}
+	found := evidence.FindTests(g.prog.TestPackages, g.prog.Fset, g.HasPackage)
+	g.suiteWarns = found.Warnings
 	// What runs before every test of a test binary: TestMain and the
 	// initializers of its test files' variables, in its internal and
 	// external test packages alike. A test holds the routers they build.
 	setups := map[string]*testFunc{}
-	for _, tp := range pkgs {
-		for _, d := range tp.setup {
-			if setups[tp.under] == nil {
-				setups[tp.under] = &testFunc{reach: map[int]bool{}}
-			}
-			g.followTest(tp.pkg, tp.decls, d, setups[tp.under])
+	for _, b := range found.Setup {
+		under := b.Ref.Package
+		if setups[under] == nil {
+			setups[under] = &testFunc{reach: map[int]bool{}}
 		}
+		g.followTest(b.Pkg, b.Decls, b.Body, setups[under])
 	}
-	for _, tp := range pkgs {
+	for _, b := range found.Tests {
 		var setup map[int]bool
-		if s := setups[tp.under]; s != nil {
+		if s := setups[b.Ref.Package]; s != nil {
 			setup = s.reach
 		}
-		for _, d := range tp.tests {
-			t := &testFunc{ref: TestRef{Package: tp.under, Name: d.Name.Name}, reach: map[int]bool{}, setup: setup, decl: d, pkg: tp.pkg}
-			g.followTest(tp.pkg, tp.decls, d, t)
-			g.tests = append(g.tests, t)
-			for _, st := range g.suiteTests(tp.pkg, tp.under, tp.decls, d) {
-				st.setup = setup
-				g.tests = append(g.tests, st)
-			}
+		t := &testFunc{ref: b.Ref, reach: map[int]bool{}, setup: setup}
+		if b.Func != nil {
+			t.decl, t.pkg = b.Func, b.Pkg
 		}
+		g.followTest(b.Pkg, b.Decls, b.Body, t)
+		for _, fn := range b.Outside {
+			g.reachStatic(t, fn)
+		}
+		g.tests = append(g.tests, t)
 	}
 	sort.Slice(g.tests, func(i, j int) bool {
 		return g.tests[i].ref.String() < g.tests[j].ref.String()
@@ -402,97 +251,6 @@ func (g *Graph) funcObj(id int) *types.Func {
 	return nil
 }
 
-// featureAttr recognises t.Attr("feature", ID).
-func featureAttr(str func(ast.Expr) (string, bool), fn *types.Func, call *ast.CallExpr) (string, bool) {
-	if fn.Name() != "Attr" || fn.Pkg() == nil || fn.Pkg().Path() != "testing" || len(call.Args) != 2 {
-		return "", false
-	}
-	key, ok := str(call.Args[0])
-	if !ok || key != "feature" {
-		return "", false
-	}
-	return str(call.Args[1])
-}
-
-// ProfileError is a coverage profile that cannot be read.
-type ProfileError struct {
-	Path string
-	Err  error
-}
-
-func (e *ProfileError) Error() string {
-	return fmt.Sprintf("coverage profile %s: %v: pass a file written by go test -coverprofile", e.Path, e.Err)
-}
-
-func (e *ProfileError) Unwrap() error { return e.Err }
-
-// coverageEvidence returns, per feature, the tests whose coverage profile
-// shows a statement of the feature's entry ran.
-func (g *Graph) coverageEvidence(features []Feature, profiles []CoverageProfile) (map[int][]TestRef, error) {
-	out := map[int][]TestRef{}
-	for _, cp := range profiles {
-		ps, err := cover.ParseProfiles(cp.Path)
-		if err == nil && len(ps) == 0 {
-			// go test -coverprofile always writes a mode line.
-			if fi, statErr := os.Stat(cp.Path); statErr == nil && fi.Size() == 0 {
-				err = errors.New("the file is empty")
-			}
-		}
-		if err != nil {
-			return nil, &ProfileError{Path: cp.Path, Err: err}
-		}
-		ran := map[string][][2]int{} // repository file -> line ranges that ran
-		for _, p := range ps {
-			file := g.profileFile(p.FileName)
-			for _, b := range p.Blocks {
-				if b.Count > 0 {
-					ran[file] = append(ran[file], [2]int{b.StartLine, b.EndLine})
-				}
-			}
-		}
-		for i, f := range features {
-			for _, e := range f.entries {
-				if g.nodeRan(e, ran) {
-					out[i] = append(out[i], cp.Test)
-					break
-				}
-			}
-		}
-	}
-	return out, nil
-}
-
-// profileFile turns a profile's import-path file name into a repository
-// path.
-func (g *Graph) profileFile(name string) string {
-	best := -1
-	for i, m := range g.prog.Modules {
-		if strings.HasPrefix(name, m.Path+"/") && (best < 0 || len(m.Path) > len(g.prog.Modules[best].Path)) {
-			best = i
-		}
-	}
-	if best < 0 {
-		return name
-	}
-	m := g.prog.Modules[best]
-	return path.Join(m.Dir, strings.TrimPrefix(name, m.Path+"/"))
-}
-
-// nodeRan reports whether a statement inside a function node ran.
-func (g *Graph) nodeRan(id int, ran map[string][][2]int) bool {
-	start, end := g.extent(id)
-	if start == 0 {
-		return false
-	}
-	file, _ := g.prog.Rel(g.nodes[id].pos)
-	for _, r := range ran[file] {
-		if r[0] >= start && r[1] <= end {
-			return true
-		}
-	}
-	return false
-}
-
 // extent returns the first and last line of a function or closure node.
 func (g *Graph) extent(id int) (int, int) {
 	pos := g.nodes[id].pos
@@ -521,51 +279,25 @@ func (g *Graph) extent(id int) (int, int) {
 	return 0, 0
 }
 
-// packageUnderTest is the package go test reports for a test variant:
-// "p" for "p [p.test]" and for "p_test [p.test]".
-func packageUnderTest(pkg *packages.Package) string {
-	if i := strings.Index(pkg.ID, " ["); i >= 0 {
-		return strings.TrimSuffix(strings.TrimSuffix(pkg.ID[i+2:], "]"), ".test")
-	}
-	return pkg.PkgPath
-}
-
-// isTestName reports whether name is a test function's name: Test, or
-// Test followed by a non-lowercase rune.
-func isTestName(name string) bool {
-	rest, ok := strings.CutPrefix(name, "Test")
-	if !ok {
-		return false
-	}
-	if rest == "" {
-		return true
-	}
-	r, _ := utf8.DecodeRuneInString(rest)
-	return !unicode.IsLower(r)
-}
-
 // suggestion says where a test for the feature belongs and what it
-// should do to be credited.
+// should do to be credited (evidence.Suggest): call its entry when it
+// has one function a test can call, send its route a request.
 func (g *Graph) suggestion(f Feature) *report.Suggestion {
-	var tests []report.SuggestedTest
+	var entry *evidence.Func
 	if len(f.entries) == 1 {
 		e := g.nodes[f.entries[0]]
 		if file, _ := g.prog.Rel(e.pos); file != "" && e.kind != closureNode {
-			tests = append(tests, report.SuggestedTest{Kind: report.SuggestCall, File: testFileFor(file), Package: e.pkg, Function: e.name})
+			entry = &evidence.Func{File: file, Package: e.pkg, Name: e.name}
 		}
 	}
+	var request string
+	var router evidence.Func
 	if f.Kind == report.KindRoute && f.registrar >= 0 {
 		if p, ok := f.pattern(); ok {
 			r := g.nodes[f.registrar]
 			file, _ := g.prog.Rel(r.pos)
-			tests = append(tests, report.SuggestedTest{Kind: report.SuggestRequest, File: testFileFor(file), Package: r.pkg, Request: p.example(), Router: r.name})
+			request, router = p.example(), evidence.Func{File: file, Package: r.pkg, Name: r.name}
 		}
 	}
-	tests = append(tests, report.SuggestedTest{Kind: report.SuggestDeclared, Feature: f.ID})
-	return &report.Suggestion{Tests: tests}
-}
-
-// testFileFor names the test file beside a source file.
-func testFileFor(file string) string {
-	return strings.TrimSuffix(file, ".go") + "_test.go"
+	return evidence.Suggest(f.ID, entry, request, router)
 }

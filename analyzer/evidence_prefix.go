@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/evidence"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -345,7 +346,7 @@ func (g *credit) computePrefix(key string, t *testFunc, registrar int) (string, 
 					if pr.nodes[w.node] || (w.deferred && w.decl == ast.Decl(t.decl)) {
 						return false
 					}
-					if d, isFunc := w.decl.(*ast.FuncDecl); isFunc && d != t.decl && d.Recv == nil && (isTestName(d.Name.Name) || d.Name.Name == "TestMain") {
+					if d, isFunc := w.decl.(*ast.FuncDecl); isFunc && d != t.decl && d.Recv == nil && (evidence.IsTestName(d.Name.Name) || d.Name.Name == "TestMain") {
 						return false // another test: it does not run during this one
 					}
 					return true
@@ -521,7 +522,7 @@ func (g *credit) testBinary(under string) *testBinary {
 		}
 	}
 	for _, pkg := range g.prog.TestPackages {
-		if packageUnderTest(pkg) == under {
+		if evidence.PackageUnderTest(pkg) == under {
 			b.pkgs = append(b.pkgs, pkg)
 			visit(pkg)
 		}

@@ -38,10 +38,10 @@ import (
 // counts as refused.
 //
 // The response belongs to the request it was made from: resp of
-// client.Do(req) (req's requests), of http.Get(url) and its kin, of
-// fiber's app.Test(req), of rec.Result(); rec to the request last handed
-// to ServeHTTP(rec, req) before the assertion; a helper's result to every
-// request that helper call built. A local variable written several times
+// client.Do(req) (req's requests), of http.Get(url) and its kin, of a
+// dialect's request sender (fiber's app.Test(req)), of rec.Result(); rec
+// to the request last handed to ServeHTTP(rec, req) before the
+// assertion; a helper's result to every request that helper call built. A local variable written several times
 // is the value of its last write before the assertion, in the order the
 // test runs its statements and helper calls (a loop's later write is not
 // seen); a field (a suite's recorder) is every value written to it.
@@ -189,7 +189,7 @@ func (w *testWalk) noteCall(pkg *packages.Package, file *ast.File, call *ast.Cal
 		}
 		return
 	}
-	if fn != nil && isSendCall(fn, call) {
+	if fn != nil && w.isSendCall(fn, call) {
 		r.sends = append(r.sends, sendCall{key: libKey{call, envID(env)}, req: w.rs.s.bind(ref(call.Args[0]).exprRef, env)})
 	}
 	if len(call.Args) == 0 {
@@ -218,16 +218,18 @@ func (w *testWalk) noteCall(pkg *packages.Package, file *ast.File, call *ast.Cal
 	r.checks = append(r.checks, c)
 }
 
-// isSendCall reports whether a call sends the request it is given and
-// returns its response: client.Do(req), fiber's app.Test(req).
-func isSendCall(fn *types.Func, call *ast.CallExpr) bool {
+// isSendCall reports whether a call sends the request it is given (its
+// first argument) and returns its response: client.Do(req), or a router
+// method a dialect names (requestSender: fiber's app.Test(req)).
+func (w *testWalk) isSendCall(fn *types.Func, call *ast.CallExpr) bool {
 	if fn.Pkg() == nil || len(call.Args) == 0 {
 		return false
 	}
 	if fn.Name() == "Do" && len(call.Args) == 1 && recvType(fn) == "Client" && fn.Pkg().Path() == "net/http" {
 		return true
 	}
-	return fn.Name() == "Test" && fn.Signature().Recv() != nil && libPkg(fn, "github.com/gofiber/fiber")
+	req, ok := w.rs.g.sentRequest(fn, call)
+	return ok && req == call.Args[0]
 }
 
 func isTestifyPkg(p string) bool {
@@ -488,7 +490,7 @@ func (w *testWalk) respReqs(b boundArg, p walkPath, depth int) []sentReqs {
 		switch {
 		case fn.Name() == "Result" && sel != nil && isNamed(info.TypeOf(sel.X), "net/http/httptest", "ResponseRecorder"):
 			return w.recorderReqs(sub(b, sel.X), p, depth+1)
-		case isSendCall(fn, x):
+		case w.isSendCall(fn, x):
 			return []sentReqs{{key: libKey{x, envID(b.env)}, reqs: w.requestsOf(w.rs.s.bind(sub(b, x.Args[0]).exprRef, b.env))}}
 		}
 		if _, _, _, ok := requestCall(fn, x); ok {

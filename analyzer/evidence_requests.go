@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/evidence"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -40,7 +41,7 @@ import (
 // A test that builds its own router (gin.New(), http.NewServeMux(), ...)
 // and registers handlers of the application on it is evidence for the
 // application's routes whose entry is such a handler, when a request the
-// test sends to that same router (its ServeHTTP, fiber's Test, or an
+// test sends to that same router (its ServeHTTP, a dialect's requestSender as fiber's Test, or an
 // httptest.Server serving it) is routed to the handler: the pattern the
 // test registered matches, and no more specific one of that router does.
 // Routes registered in tests are never features of their own.
@@ -233,6 +234,28 @@ type testWalk struct {
 	routeSeen map[string]bool
 }
 
+// requestSender is a router dialect's optional hook for the test side:
+// a method of the library's routers, other than ServeHTTP, that hands
+// the router a request and returns its response (fiber's app.Test(req)).
+type requestSender interface {
+	// sentRequest returns the request a call of fn sends, or false when
+	// fn is no such method.
+	sentRequest(fn *types.Func, call *ast.CallExpr) (ast.Expr, bool)
+}
+
+// sentRequest returns the request a call hands a router through an
+// active dialect's requestSender, or false.
+func (g *Graph) sentRequest(fn *types.Func, call *ast.CallExpr) (ast.Expr, bool) {
+	for _, d := range g.routerDialects() {
+		if rs, ok := d.(requestSender); ok {
+			if req, ok := rs.sentRequest(fn, call); ok {
+				return req, true
+			}
+		}
+	}
+	return nil, false
+}
+
 // walkTest walks test d of pkg: its requests, attributes and the routers
 // it builds go to t; reach and node follow the module's functions and
 // closures it calls.
@@ -382,7 +405,7 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 			w.noteLib(boundArg{exprRef: ref(call), env: env}, from, len(w.t.requests))
 		}
 		w.noteCall(pkg, file, call, fn, env)
-		if v, ok := featureAttr(str, fn, call); ok {
+		if v, ok := evidence.FeatureAttr(str, fn, call); ok {
 			w.t.attrs = append(w.t.attrs, v)
 		}
 	}
@@ -442,10 +465,12 @@ func (w *testWalk) serve(pkg *packages.Package, file *ast.File, call *ast.CallEx
 				w.reach(f)
 			}
 		}
-	case fn.Name() == "Test" && len(call.Args) >= 1 && fn.Pkg() != nil && strings.HasPrefix(fn.Pkg().Path(), "github.com/gofiber/fiber"):
-		req = call.Args[0] // app.Test(req)
 	default:
-		return
+		r, ok := w.rs.g.sentRequest(fn, call) // app.Test(req) (routers_fiber.go)
+		if !ok {
+			return
+		}
+		req = r
 	}
 	ref := func(e ast.Expr) exprRef { return exprRef{pkg: pkg, file: file, expr: e} }
 	// Resolved once the walk is over: the request is built in the

@@ -25,6 +25,7 @@ var layers = []struct {
 	// A ChangeSet lists its files as the report contract's own types
 	// (report.Change, report.Unmapped), which import nothing.
 	{pkg: "analyzer/changes", allowed: []string{"analyzer/load", "report", "internal/gitrepo", "internal/glob"}},
+	{pkg: "analyzer/evidence", allowed: []string{"report"}},
 }
 
 // TestLayering checks the split packages' dependencies, as go list -deps

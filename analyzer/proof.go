@@ -11,6 +11,7 @@ import (
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/blastgate/blastgate/analyzer/evidence"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -474,7 +475,7 @@ func (p *prover) overlay(under string) *overlay {
 	var bodies []body
 	inits := map[string]bool{under: true}
 	for _, pkg := range g.prog.TestPackages {
-		if packageUnderTest(pkg) != under || pkg.TypesInfo == nil {
+		if evidence.PackageUnderTest(pkg) != under || pkg.TypesInfo == nil {
 			continue
 		}
 		ov.pkgs = append(ov.pkgs, pkg)
@@ -496,7 +497,7 @@ func (p *prover) overlay(under string) *overlay {
 					id := ov.add(&onode{name: objName(obj), pos: d.Name.Pos(), sig: sigString(obj)})
 					ov.byName[objName(obj)] = id
 					bodies = append(bodies, body{pkg: pkg, id: id, node: d.Body, sig: obj.Signature()})
-					if d.Recv == nil && (isTestName(d.Name.Name) || d.Name.Name == "TestMain") {
+					if d.Recv == nil && (evidence.IsTestName(d.Name.Name) || d.Name.Name == "TestMain") {
 						ov.tests[d.Name.Name] = append(ov.tests[d.Name.Name], id)
 						ov.decls[d.Name.Name], ov.declP[d.Name.Name] = d, pkg
 					}
@@ -853,14 +854,14 @@ func (p *prover) suiteRoots(ov *overlay, name, m string) []int {
 	var out []int
 	ast.Inspect(d.Body, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
-		if !ok || !isSuiteRun(pkg.TypesInfo, call) {
+		if !ok || !evidence.IsSuiteRun(pkg.TypesInfo, call) {
 			return true
 		}
-		methods, setup, reason := p.g.suiteOf(pkg, d, call)
+		methods, setup, reason := evidence.Suite(pkg, d, call, p.g.HasPackage)
 		if reason != "" {
 			return true
 		}
-		for _, fn := range []*types.Func{setup.suite, setup.test, setup.before, setup.subTest} {
+		for _, fn := range []*types.Func{setup.Suite, setup.Test, setup.Before, setup.SubTest} {
 			if fn != nil {
 				out = append(out, p.target(ov, fn))
 			}

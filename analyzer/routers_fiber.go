@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"go/ast"
 	"go/types"
 	"net/http"
 	"strings"
@@ -37,6 +38,16 @@ Ids keep fiber's parameter syntax: :id, :id?, *, +.`,
 
 // fiberDialect is fiber's dialect of the route engine (routers.go).
 type fiberDialect struct{}
+
+// sentRequest is the test side's hook (requestSender,
+// evidence_requests.go): app.Test(req) hands the app the request req
+// and returns its response.
+func (fiberDialect) sentRequest(fn *types.Func, call *ast.CallExpr) (ast.Expr, bool) {
+	if fn.Name() != "Test" || fn.Signature().Recv() == nil || len(call.Args) == 0 || !libPkg(fn, "github.com/gofiber/fiber") {
+		return nil, false
+	}
+	return call.Args[0], true
+}
 
 const fiberPkg = "github.com/gofiber/fiber/v2"
 

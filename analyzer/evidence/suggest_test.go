@@ -1,0 +1,24 @@
+package evidence
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/blastgate/blastgate/report"
+)
+
+// TestSuggest checks what a suggestion offers: a call of the entry and a
+// request to its router only when there are such, a declaration always,
+// each test in the _test.go file beside the code it names.
+func TestSuggest(t *testing.T) {
+	got := Suggest("GET /a", &Func{File: "api/h.go", Package: "example.com/m/api", Name: "handleA"}, "GET /a", Func{File: "api/routes.go", Package: "example.com/m/api", Name: "Routes"})
+	require.Equal(t, &report.Suggestion{Tests: []report.SuggestedTest{
+		{Kind: report.SuggestCall, File: "api/h_test.go", Package: "example.com/m/api", Function: "handleA"},
+		{Kind: report.SuggestRequest, File: "api/routes_test.go", Package: "example.com/m/api", Request: "GET /a", Router: "Routes"},
+		{Kind: report.SuggestDeclared, Feature: "GET /a"},
+	}}, got)
+	require.Equal(t, &report.Suggestion{Tests: []report.SuggestedTest{
+		{Kind: report.SuggestDeclared, Feature: "cmd/tool send"},
+	}}, Suggest("cmd/tool send", nil, "", Func{}))
+}

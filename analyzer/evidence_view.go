@@ -1,0 +1,91 @@
+package analyzer
+
+import (
+	"github.com/blastgate/blastgate/analyzer/evidence"
+	"github.com/blastgate/blastgate/report"
+)
+
+// Test evidence's contract and rules live in package evidence; these
+// names keep the analyzer's API (and its own code) unchanged, and the
+// methods below are the views of the Graph that package reads, the
+// analyzer's side of the contract. Data flows one way: evidence imports
+// nothing of the analyzer (TestLayering).
+
+// TestRef names a test function as go test reports it (see
+// evidence.TestRef).
+type TestRef = evidence.TestRef
+
+// CoverageProfile is a coverage profile recorded while only Test ran
+// (see evidence.CoverageProfile).
+type CoverageProfile = evidence.CoverageProfile
+
+// EvidenceOptions adds evidence from outside the code (see
+// evidence.Options).
+type EvidenceOptions = evidence.Options
+
+// ProfileError is a coverage profile that cannot be read (see
+// evidence.ProfileError).
+type ProfileError = evidence.ProfileError
+
+// evidenceModules are the main modules, for evidence to place the files
+// of coverage profiles.
+func (g *Graph) evidenceModules() []evidence.Module {
+	modules := make([]evidence.Module, len(g.prog.Modules))
+	for i, m := range g.prog.Modules {
+		modules[i] = evidence.Module{Path: m.Path, Dir: m.Dir}
+	}
+	return modules
+}
+
+// evidenceFeatures are the features as the credit rule reads them.
+func evidenceFeatures(features []Feature) []evidence.Feature {
+	out := make([]evidence.Feature, len(features))
+	for i, f := range features {
+		out[i] = evidence.Feature{ID: f.ID, Entries: f.entries}
+	}
+	return out
+}
+
+// evidenceTests are the tests as the credit rule reads them.
+func evidenceTests(tests []*testFunc) []evidence.Test {
+	out := make([]evidence.Test, len(tests))
+	for i, t := range tests {
+		out[i] = evidence.Test{Ref: t.ref, Reach: t.reach, Attrs: t.attrs}
+	}
+	return out
+}
+
+// creditFacts is a credit pass as evidence.Facts: the graph, and the
+// matchers of the test side (evidence_args.go, evidence_requests.go,
+// evidence_mount.go, evidence_rpc.go) over the features and tests of
+// one Credit call.
+type creditFacts struct {
+	g        *credit
+	features []Feature
+	tests    []*testFunc
+}
+
+// Extent returns the repository file and the first and last line of
+// function or closure node id (Start 0 when it has no body found).
+func (c creditFacts) Extent(id int) evidence.Extent {
+	start, end := c.g.extent(id)
+	file, _ := c.g.prog.Rel(c.g.nodes[id].pos)
+	return evidence.Extent{File: file, Start: start, End: end}
+}
+
+// Whole reports whether node id is a package that does not type-check.
+func (c creditFacts) Whole(id int) bool { return c.g.nodes[id].kind == packageNode }
+
+// RunsField reports whether the test calls the feature's command's run
+// field itself (evidence_args.go).
+func (c creditFacts) RunsField(feature, test int) bool {
+	return c.g.runsField(c.features[feature], c.tests[test])
+}
+
+// Sends reports whether the test sends the feature a command line, an
+// HTTP request (to the application's router, to a router of its own, or
+// to one it mounted the application's routes on) or an RPC.
+func (c creditFacts) Sends(feature, test int) bool {
+	g, f, t := c.g, c.features[feature], c.tests[test]
+	return g.servesArgs(f, t) || g.servesRequest(c.features, feature, t) || (f.Kind == report.KindRoute && len(f.entries) > 0 && t.served[f.Entry]) || g.servesMounted(c.features, feature, t) || g.servesRPC(c.features, feature, t)
+}
