@@ -290,14 +290,33 @@ func (g *Graph) suggestion(f Feature) *report.Suggestion {
 			entry = &evidence.Func{File: file, Package: e.pkg, Name: e.name}
 		}
 	}
-	var request string
-	var router evidence.Func
-	if f.Kind == report.KindRoute && f.registrar >= 0 {
-		if p, ok := f.pattern(); ok {
-			r := g.nodes[f.registrar]
-			file, _ := g.prog.Rel(r.pos)
-			request, router = p.example(), evidence.Func{File: file, Package: r.pkg, Name: r.name}
-		}
+	return evidence.Suggest(f.ID, entry, g.invocation(f))
+}
+
+// invocation is how a test can reach the feature through the code that
+// serves it, with constants: a request to its route's router, a call of
+// its RPC on a server the registering function sets up, or the
+// subcommand's arguments to its root command; nil when there is none.
+func (g *Graph) invocation(f Feature) *evidence.Invocation {
+	via := func(id int) evidence.Func {
+		n := g.nodes[id]
+		file, _ := g.prog.Rel(n.pos)
+		return evidence.Func{File: file, Package: n.pkg, Name: n.name}
 	}
-	return evidence.Suggest(f.ID, entry, request, router)
+	switch {
+	case f.Kind == report.KindRoute && f.registrar >= 0:
+		if p, ok := f.pattern(); ok {
+			return &evidence.Invocation{Kind: report.SuggestRequest, Request: p.example(), Via: via(f.registrar)}
+		}
+	case f.Kind == report.KindRPC && f.registrar >= 0:
+		return &evidence.Invocation{Kind: report.SuggestRPC, RPC: f.ID, Via: via(f.registrar)}
+	case f.cli != nil && f.cli.root.encl >= 0:
+		for _, c := range f.cli.chain {
+			if c != f.cli.root && !c.known {
+				return nil // a name known only at run time
+			}
+		}
+		return &evidence.Invocation{Kind: report.SuggestArgs, Args: f.cli.path, Via: via(f.cli.root.encl)}
+	}
+	return nil
 }
