@@ -24,9 +24,12 @@
 //     through changes_view.go): a diff to a ChangeSet of changed nodes;
 //   - impact (Impact, impact.go, build.go): the features a change
 //     reaches, with a trace;
-//   - evidence (Credit, evidence*.go, credit.go) and proof (Prove,
-//     proof.go): the tests credited for each feature, and which of them
-//     ran the changed code.
+//   - evidence (Credit; analyzer/evidence, evidence*.go, credit.go,
+//     evidence_view.go): package evidence says which tests go test runs
+//     and weighs the evidence (static, request, declared, coverage); the
+//     analyzer walks each test and matches its requests, RPCs and
+//     command lines through the detectors' dialects;
+//   - proof (Prove, proof.go): which credited tests ran the changed code.
 //
 // # State
 //
