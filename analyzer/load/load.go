@@ -129,6 +129,7 @@ const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledG
 // their tests when cfg.Tests is set, under cfg.Build; with the other
 // modules of its workspace (see findWorkspace) when it has one.
 func Load(ctx context.Context, cfg Config) (*Program, error) {
+	raiseStartingHeap()
 	root, moduleDir := cfg.Root, cfg.ModuleDir
 	ws, err := findWorkspace(root, moduleDir)
 	if err != nil {
@@ -191,7 +192,7 @@ func load(ctx context.Context, cfg Config, ws *workspace) (*Program, error) {
 				Context:    ctx,
 				Mode:       loadModeFor(source),
 				Dir:        moduleDir,
-				Env:        env,
+				Env:        listGC(env),
 				BuildFlags: bc.flags(),
 				Tests:      tests,
 				ParseFile: func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
