@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -32,6 +33,8 @@ const (
 	coldstartAnchor = "func findAllowedIframeSourceDomain(iframeSourceURL string) (string, bool) {\n"
 	coldColdTarget  = 0.2
 	coldWarmTarget  = 2.0
+	// coldWarmRuns is how many times the warm runs are repeated, alternated.
+	coldWarmRuns = 5
 )
 
 func runColdstart(work string, reportOnly bool) error {
@@ -100,7 +103,8 @@ func runColdstart(work string, reportOnly bool) error {
 		return c, err
 	}
 	impactArgs := []string{"--format", "json", "impact", "--base", "HEAD~1"}
-	var coldImpact, coldVet, coldExport, warmImpact, goList cost
+	var coldImpact, coldVet, coldExport cost
+	var warmImpact, goList timing
 	logf("cold blastgate impact (empty build cache)")
 	c1, err := freshCache()
 	if err != nil {
@@ -128,26 +132,24 @@ func runColdstart(work string, reportOnly bool) error {
 	os.RemoveAll(c1)
 	os.RemoveAll(c2)
 
-	// Warm: the cache the export-data run filled; the best of three each,
-	// alternated.
-	logf("warm blastgate impact and go list -deps -test, three times each")
+	// Warm: the cache the export-data run filled; coldWarmRuns of each,
+	// alternated, and their medians (the machine's load moves single
+	// runs by a factor of two).
+	logf("warm blastgate impact and go list -deps -test, %d times each, alternated", coldWarmRuns)
 	warm := []string{"GOCACHE=" + c3}
-	for i := 0; i < 3; i++ {
-		l, _, err := coldTimed(ctx, src, warm, "go", "list", "-deps", "-test", "./...")
+	var lists, impacts []timing
+	for i := 0; i < coldWarmRuns; i++ {
+		l, _, err := coldTimedCPU(ctx, src, warm, "go", "list", "-deps", "-test", "./...")
 		if err != nil {
 			return err
 		}
-		b, _, err := coldTimed(ctx, src, warm, bg, impactArgs...)
+		b, _, err := coldTimedCPU(ctx, src, warm, bg, impactArgs...)
 		if err != nil {
 			return err
 		}
-		if i == 0 || l.Wall < goList.Wall {
-			goList = l
-		}
-		if i == 0 || b.Wall < warmImpact.Wall {
-			warmImpact = b
-		}
+		lists, impacts = append(lists, l), append(impacts, b)
 	}
+	goList, warmImpact = medianTiming(lists), medianTiming(impacts)
 
 	logf("impact and features: dependencies from source against export data")
 	var same []string
@@ -174,10 +176,14 @@ func runColdstart(work string, reportOnly bool) error {
 	row("cold `blastgate impact`", coldImpact)
 	row("cold `go vet ./...`", coldVet)
 	row("cold `blastgate impact`, BLASTGATE_DEPS=export (before)", coldExport)
-	row("warm `blastgate impact` (best of 3)", warmImpact)
-	row("warm `go list -deps -test ./...` (best of 3)", goList)
+	warmRow := func(name string, t timing) {
+		fmt.Printf("| %s, median of %d | %.2f s (CPU %.2f s) | %d MB |\n", name, coldWarmRuns, t.Wall.Seconds(), t.CPU.Seconds(), t.RSS>>20)
+	}
+	warmRow("warm `blastgate impact`", warmImpact)
+	warmRow("warm `go list -deps -test ./...`", goList)
 	fmt.Printf("\ncold impact / cold go vet: %.2fx (target <= %.1fx; before: %.2fx)\n", coldRatio, coldColdTarget, coldExport.Wall.Seconds()/coldVet.Wall.Seconds())
-	fmt.Printf("warm impact / go list -deps -test: %.2fx (target <= %.1fx)\n", warmRatio, coldWarmTarget)
+	fmt.Printf("warm impact / go list -deps -test: %.2fx (target <= %.1fx); in CPU time %.2fx\n", warmRatio, coldWarmTarget, warmImpact.CPU.Seconds()/goList.CPU.Seconds())
+	fmt.Printf("warm runs (wall, s): impact %s; go list %s\n", walls(impacts), walls(lists))
 	if len(same) == 0 {
 		fmt.Println("impact and features JSON: identical with dependencies from source and from export data")
 	}
@@ -201,6 +207,12 @@ func runColdstart(work string, reportOnly bool) error {
 // standard output; BLASTGATE_CACHE_DIR is emptied so that no analysis
 // cache is read.
 func coldTimed(ctx context.Context, dir string, env []string, name string, args ...string) (cost, []byte, error) {
+	return timedRun(ctx, dir, env, nil, name, args...)
+}
+
+// timedRun is coldTimed, and sets *cpu (when not nil) to the command's
+// CPU time.
+func timedRun(ctx context.Context, dir string, env []string, cpu *time.Duration, name string, args ...string) (cost, []byte, error) {
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "BLASTGATE_CACHE_DIR="), env...)
@@ -218,5 +230,52 @@ func coldTimed(ctx context.Context, dir string, env []string, name string, args 
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		c.RSS = ru.Maxrss * 1024
 	}
+	if cpu != nil {
+		*cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	return c, stdout.Bytes(), nil
+}
+
+// timing is a run's cost with its CPU time (user and system, its
+// children's included).
+type timing struct {
+	cost
+	CPU time.Duration
+}
+
+// coldTimedCPU is coldTimed with the CPU time of the command.
+func coldTimedCPU(ctx context.Context, dir string, env []string, name string, args ...string) (timing, []byte, error) {
+	var cpu time.Duration
+	c, out, err := timedRun(ctx, dir, env, &cpu, name, args...)
+	return timing{cost: c, CPU: cpu}, out, err
+}
+
+// medianTiming is the median of each measure of ts (taken apart: the
+// median wall time and the median CPU time may be different runs'); ts
+// is not empty and has an odd length.
+func medianTiming(ts []timing) timing {
+	median := func(get func(timing) int64) int64 {
+		vs := make([]int64, len(ts))
+		for i, t := range ts {
+			vs[i] = get(t)
+		}
+		slices.Sort(vs)
+		return vs[len(vs)/2]
+	}
+	return timing{
+		cost: cost{
+			Wall: time.Duration(median(func(t timing) int64 { return int64(t.Wall) })),
+			RSS:  median(func(t timing) int64 { return t.RSS }),
+		},
+		CPU: time.Duration(median(func(t timing) int64 { return int64(t.CPU) })),
+	}
+}
+
+// walls lists the runs' wall times, in seconds, in the order they ran.
+func walls(ts []timing) string {
+	var parts []string
+	for _, t := range ts {
+		parts = append(parts, fmt.Sprintf("%.2f", t.Wall.Seconds()))
+	}
+	return strings.Join(parts, " ")
 }

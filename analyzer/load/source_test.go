@@ -34,7 +34,7 @@ func TestDependenciesFromSource(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644))
 	}
 	write("go.mod", "module example.com/p\n\ngo 1.22\n")
-	write("a/a.go", "package a\n\nimport \"net/url\"\n\nfunc A(s string) (*url.URL, error) { return url.Parse(s) }\n")
+	write("a/a.go", "package a\n\nimport \"net/url\"\n\n// A parses s.\nfunc A(s string) (*url.URL, error) { return url.Parse(s) }\n")
 	var stages []string
 	load := func(mode string) *Program {
 		t.Setenv("BLASTGATE_DEPS", mode)
@@ -57,6 +57,12 @@ func TestDependenciesFromSource(t *testing.T) {
 	f, ok := source.File(filepath.Join(dir, "a", "a.go"))
 	require.True(t, ok)
 	assert.NotNil(t, f.Syntax.Decls[1].(*ast.FuncDecl).Body, "the module keeps its bodies")
+	for _, p := range []*Program{export, source} {
+		f, ok := p.File(filepath.Join(dir, "a", "a.go"))
+		require.True(t, ok)
+		assert.Nil(t, f.Syntax.Scope, "no object resolution: nothing reads it")
+		assert.Len(t, f.Syntax.Comments, 1, "the module's comments are kept")
+	}
 
 	// An empty build cache: go list -export compiles, and the load
 	// turns to the source.
