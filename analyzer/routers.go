@@ -482,7 +482,13 @@ func (g *Graph) routerRoutes() []Feature {
 func (s *routerScan) feature(cs callSite, inst regInstance, op *routerOpAt, chain routerChain, id string, uses map[any][]exprRef, useSites map[any][]regSpan) Feature {
 	var f Feature
 	if op.handler == nil {
+		// No handler at all (gin's `g.OPTIONS("/*any")`): a request runs
+		// the middleware of the route's chain (added below) and nothing
+		// of the function that registers it, whose other statements are
+		// set-up (gotify's router.Create). Its registration still counts
+		// (regs): a change of the call impacts the route.
 		f = s.g.route(inst.site, id, nil, nil)
+		f.roots = slices.DeleteFunc(f.roots, func(r int) bool { return r == inst.site.encl })
 	} else {
 		h := s.bind(s.ref(cs, op.handler), inst.env)
 		var inner []int
