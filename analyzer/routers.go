@@ -524,7 +524,8 @@ func (s *routerScan) feature(cs callSite, inst regInstance, op *routerOpAt, chai
 			hs := callSite{pkg: h.pkg, file: h.file, encl: inst.site.encl, call: inst.site.call}
 			f = s.g.route(hs, id, h.expr, inner)
 		}
-		f.roots = append(f.roots, s.g.inits[inst.site.pkg.PkgPath])
+		f.roots = append(f.roots, s.g.startup) // startup.go
+		f.roots = append(f.roots, s.g.brokenStartup(inst.site.pkg)...)
 	}
 	mws := make([]exprRef, 0, len(op.mws))
 	for _, mw := range op.mws {
