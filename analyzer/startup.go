@@ -114,8 +114,8 @@ func (w *walker) startupCall(call *ast.CallExpr, builtin bool) {
 		return
 	}
 	fn, _ := typeutil.Callee(w.info, call).(*types.Func)
-	if fn == nil {
-		return
+	if fn == nil || fn.Pkg() == nil {
+		return // a function value, or error's Error (CHA answers for it)
 	}
 	if !w.g.inModule(fn) {
 		w.g.depCalls = append(w.g.depCalls, depCallAt{from: w.cur, call: call, info: w.info})
@@ -238,8 +238,18 @@ func keepsNothing(fn *types.Func) bool {
 	switch path {
 	case "strings", "strconv", "bytes", "unicode", "unicode/utf8", "unicode/utf16",
 		"math", "math/bits", "sort", "slices", "maps", "path", "errors", "cmp",
-		"sync", "sync/atomic", "context", "regexp", "time":
+		"sync", "sync/atomic", "context", "regexp", "time",
+		"html/template", "text/template", "encoding/json", "encoding/base64", "encoding/hex",
+		"net/url", "html", "bufio", "io", "unicode/utf8string":
 		return true
+	case "os":
+		// Reading the environment and files leaves nothing behind;
+		// Setenv, Chdir and the like do.
+		switch name {
+		case "Getenv", "LookupEnv", "Environ", "Hostname", "Getwd", "ReadFile", "ReadDir", "Stat", "Lstat", "Executable", "Getpid", "Exit":
+			return true
+		}
+		return false
 	case "fmt":
 		// Sprint*, Errorf and printing; Fprint* writes to a writer it is
 		// handed (converted: the conversion's own edges stand).
