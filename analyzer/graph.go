@@ -177,7 +177,7 @@ type Graph struct {
 	paramOwner   map[*types.Var]paramOf
 	deferredLits map[int]bool
 	valueNodes   map[*types.Var]int
-	taken        map[int]bool
+	run          map[int]bool
 }
 
 type dynCall struct {

@@ -52,8 +52,8 @@ import (
 //
 // Known limit: a parameter of a closure, or of a function or method
 // called through a function value or an interface, takes values from
-// callers the graph does not bind; its value node depends on the
-// function itself instead (its own code, not its callers').
+// callers the graph does not bind (a dependency calling a callback
+// passes what it was handed, which its own hand-off answers for).
 
 // depCallAt is a call of a dependency's function or method.
 type depCallAt struct {
@@ -67,6 +67,7 @@ type depCallAt struct {
 type valueDef struct {
 	node ast.Node
 	info *types.Info
+	from int // for an argument: the code node making the call
 }
 
 // deferLit records a closure whose literal is neither called where it
@@ -128,7 +129,7 @@ func (w *walker) startupCall(call *ast.CallExpr, builtin bool) {
 	if recv := sig.Recv(); recv != nil {
 		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
 			if s := w.info.Selections[sel]; s != nil && s.Kind() == types.MethodVal {
-				w.g.paramArgs[recv] = append(w.g.paramArgs[recv], valueDef{node: sel.X, info: w.info})
+				w.g.paramArgs[recv] = append(w.g.paramArgs[recv], valueDef{node: sel.X, info: w.info, from: w.cur})
 			}
 		}
 	}
@@ -138,7 +139,7 @@ func (w *walker) startupCall(call *ast.CallExpr, builtin bool) {
 			break
 		}
 		p := sig.Params().At(min(i, n-1))
-		w.g.paramArgs[p] = append(w.g.paramArgs[p], valueDef{node: arg, info: w.info})
+		w.g.paramArgs[p] = append(w.g.paramArgs[p], valueDef{node: arg, info: w.info, from: w.cur})
 	}
 }
 
@@ -254,6 +255,15 @@ func keepsNothing(fn *types.Func) bool {
 		// Sprint*, Errorf and printing; Fprint* writes to a writer it is
 		// handed (converted: the conversion's own edges stand).
 		return true
+	case "github.com/rs/zerolog", "github.com/rs/zerolog/log", "go.uber.org/zap", "github.com/sirupsen/logrus", "log/slog":
+		// Logging: an event, a field, a message keep nothing; setting a
+		// level, an output, a hook or the default logger does.
+		for _, p := range []string{"Set", "Add", "Replace", "Register", "Hook", "Redirect", "Update"} {
+			if strings.HasPrefix(name, p) {
+				return false
+			}
+		}
+		return true
 	case "log":
 		if fn.Signature().Recv() != nil {
 			return false // a Logger's methods: SetOutput and the like keep
@@ -307,7 +317,7 @@ func (g *Graph) resolveStartup() {
 	// version, a replacement) changes what every request runs.
 	g.edge(g.startup, g.module, token.NoPos)
 	run := g.initTime()
-	g.taken = g.takenFuncs()
+	g.run = run
 	for _, dc := range g.depCalls {
 		if !run[dc.from] || g.nodes[dc.from].kind == packageNode {
 			continue // a broken package's start-up: brokenStartup
@@ -330,7 +340,7 @@ func (g *Graph) resolveStartup() {
 			g.valueUses(s.id, s.node, s.info)
 		}
 	}
-	g.depCalls, g.localDefs, g.paramArgs, g.valueNodes, g.taken = nil, nil, nil, nil, nil
+	g.depCalls, g.localDefs, g.paramArgs, g.valueNodes, g.run = nil, nil, nil, nil, nil
 }
 
 // valueUses makes from depend on what the values n computes come from:
@@ -355,6 +365,11 @@ func (g *Graph) valueUses(from int, n ast.Node, info *types.Info) {
 			}
 		case *ast.Ident:
 			obj := info.Uses[n]
+			if obj != nil && obj.Pkg() != nil && !g.inModule(obj) {
+				// The dependency's code computes the value: its version
+				// matters.
+				g.useDependency(from, obj.Pkg().Path(), n.Pos())
+			}
 			if id := g.nodeOf(obj); id >= 0 {
 				g.edge(from, id, n.Pos())
 				return true
@@ -371,9 +386,10 @@ func (g *Graph) valueUses(from int, n ast.Node, info *types.Info) {
 
 // valueNode returns the node standing for the values of a local
 // variable or a parameter: its definitions, or the arguments bound to
-// it at the static calls of its function. A parameter of a closure, or
-// of a function whose value is taken, also depends on its function (the
-// known limit above).
+// it at the static calls of its function made by start-up code (a call
+// made at request time does not give start-up its value; it is the
+// request's own, reached through the route's edges). Values given
+// through dynamic calls are not bound (the known limit above).
 func (g *Graph) valueNode(v *types.Var) int {
 	if id, ok := g.valueNodes[v]; ok {
 		return id
@@ -381,7 +397,7 @@ func (g *Graph) valueNode(v *types.Var) int {
 	if g.valueNodes == nil {
 		g.valueNodes = map[*types.Var]int{}
 	}
-	po, isParam := g.paramOwner[v]
+	_, isParam := g.paramOwner[v]
 	defs := g.localDefs[v]
 	if isParam {
 		defs = g.paramArgs[v]
@@ -400,24 +416,12 @@ func (g *Graph) valueNode(v *types.Var) int {
 	}
 	g.valueNodes[v] = id
 	for _, d := range defs {
+		if isParam && !g.run[d.from] {
+			continue // a call made at request time: not what start-up passed
+		}
 		g.valueUses(id, d.node, d.info)
 	}
-	if isParam && (po.method || g.nodes[po.owner].kind != funcNode || g.taken[po.owner]) {
-		g.edge(id, po.owner, v.Pos())
-	}
 	return id
-}
-
-// takenFuncs returns the functions and closures used as values.
-func (g *Graph) takenFuncs() map[int]bool {
-	taken := map[int]bool{}
-	g.methods.Iterate(func(_ types.Type, v any) {
-		ids, _ := v.([]int)
-		for _, id := range ids {
-			taken[id] = true
-		}
-	})
-	return taken
 }
 
 // brokenStartup returns the nodes of the packages that do not
