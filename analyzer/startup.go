@@ -241,7 +241,11 @@ func keepsNothing(fn *types.Func) bool {
 		"math", "math/bits", "sort", "slices", "maps", "path", "errors", "cmp",
 		"sync", "sync/atomic", "context", "regexp", "time",
 		"html/template", "text/template", "encoding/json", "encoding/base64", "encoding/hex",
-		"net/url", "html", "bufio", "io", "unicode/utf8string":
+		"net/url", "html", "bufio", "io", "unicode/utf8string",
+		"hash", "hash/crc32", "hash/crc64", "hash/fnv", "hash/adler32", "hash/maphash",
+		"crypto/md5", "crypto/sha1", "crypto/sha256", "crypto/sha512", "crypto/hmac", "crypto/subtle",
+		"encoding/binary", "encoding/csv", "encoding/xml", "encoding/base32", "encoding/pem",
+		"math/big", "mime", "net/netip", "path/filepath":
 		return true
 	case "os":
 		// Reading the environment and files leaves nothing behind;
@@ -255,7 +259,8 @@ func keepsNothing(fn *types.Func) bool {
 		// Sprint*, Errorf and printing; Fprint* writes to a writer it is
 		// handed (converted: the conversion's own edges stand).
 		return true
-	case "github.com/rs/zerolog", "github.com/rs/zerolog/log", "go.uber.org/zap", "github.com/sirupsen/logrus", "log/slog":
+	case "github.com/rs/zerolog", "github.com/rs/zerolog/log", "go.uber.org/zap", "github.com/sirupsen/logrus", "log/slog",
+		"github.com/go-pkgz/lgr":
 		// Logging: an event, a field, a message keep nothing; setting a
 		// level, an output, a hook or the default logger does.
 		for _, p := range []string{"Set", "Add", "Replace", "Register", "Hook", "Redirect", "Update"} {
@@ -269,6 +274,15 @@ func keepsNothing(fn *types.Func) bool {
 			return false // a Logger's methods: SetOutput and the like keep
 		}
 		return strings.HasPrefix(name, "Print") || strings.HasPrefix(name, "Fatal") || strings.HasPrefix(name, "Panic")
+	}
+	// Another logging package (its path says log): printing a message at
+	// a level keeps nothing.
+	if strings.Contains(path, "log") {
+		for _, verb := range []string{"Print", "Debug", "Info", "Warn", "Error", "Fatal", "Panic", "Trace", "Log", "Msg"} {
+			if strings.HasPrefix(name, verb) {
+				return true
+			}
+		}
 	}
 	return false
 }
