@@ -247,6 +247,13 @@ func keepsNothing(fn *types.Func) bool {
 		"encoding/binary", "encoding/csv", "encoding/xml", "encoding/base32", "encoding/pem",
 		"math/big", "mime", "net/netip", "path/filepath":
 		return true
+	case "github.com/spf13/cobra", "github.com/spf13/pflag", "flag",
+		"github.com/urfave/cli", "github.com/urfave/cli/v2", "github.com/urfave/cli/v3":
+		// Command-line libraries: the commands they are handed run the
+		// program (the command features answer for them), and the flags
+		// they parse are written into module variables, whose write
+		// sites answer for their defaults. A request sees neither.
+		return true
 	case "os":
 		// Reading the environment and files leaves nothing behind;
 		// Setenv, Chdir and the like do.
@@ -350,7 +357,7 @@ func (g *Graph) resolveStartup() {
 		g.valueUses(id, dc.call, dc.info)
 	}
 	for _, s := range g.sites {
-		if run[s.encl] && g.nodes[s.id].kind == siteNode {
+		if run[s.encl] && g.nodes[s.id].kind == siteNode && isAssignment(s.node) {
 			g.valueUses(s.id, s.node, s.info)
 		}
 	}
@@ -453,4 +460,22 @@ func (g *Graph) brokenStartup(pkg *packages.Package) []int {
 		}
 	}
 	return out
+}
+
+// isAssignment reports whether a write site stores a value it computes
+// itself (an assignment, a declaration, an element of a composite
+// literal), rather than handing an address to a call
+// (`cmd.Flags().StringVar(&cfg.Addr, ...)`, where the receiver is no
+// part of the value): only those follow their values through locals,
+// parameters, variables and fields; the others keep the write-site rule.
+func isAssignment(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.AssignStmt, *ast.ValueSpec, *ast.DeclStmt, *ast.IncDecStmt, *ast.KeyValueExpr:
+		return true
+	}
+	_, isCall := n.(*ast.ExprStmt)
+	if _, call := n.(*ast.CallExpr); call {
+		isCall = true
+	}
+	return !isCall
 }

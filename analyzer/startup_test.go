@@ -28,6 +28,7 @@ func TestKeepsNothing(t *testing.T) {
 		{"github.com/rs/zerolog", "SetGlobalLevel", false},
 		{"github.com/example/logx", "Infof", true},
 		{"github.com/example/logx", "SetLevel", false},
+		{"github.com/spf13/cobra", "AddCommand", true},
 		{"database/sql", "Register", false},
 		{"expvar", "Publish", false},
 		{"github.com/example/registry", "Printf", false},
