@@ -164,6 +164,20 @@ type Graph struct {
 	resolvedFields  map[*types.Var]bool
 	// active are the detectors that run, chosen at build (detectors.go).
 	active []*Detector
+
+	// startup is the node standing for what the programs' start-up
+	// leaves behind for request time (startup.go): the roots of routes
+	// instead of the packages' init nodes. depCalls, localDefs,
+	// paramArgs, paramOwner, deferredLits and valueNodes are its
+	// build-time working state.
+	startup      int
+	depCalls     []depCallAt
+	localDefs    map[*types.Var][]valueDef
+	paramArgs    map[*types.Var][]valueDef
+	paramOwner   map[*types.Var]paramOf
+	deferredLits map[int]bool
+	valueNodes   map[*types.Var]int
+	run          map[int]bool
 }
 
 type dynCall struct {
@@ -211,6 +225,7 @@ func buildGraph(prog *Program, list []*Detector) *Graph {
 		depRegs:   &memo[string, []depRegistered]{},
 	}
 	g.module = g.add(&node{name: "go.mod", kind: externalNode})
+	g.startup = g.add(&node{name: "(start-up)", kind: handoffNode})
 	for _, pkg := range prog.Packages {
 		g.inits[pkg.PkgPath] = g.add(&node{name: pkg.PkgPath + ".init", kind: initNode, pkg: pkg.PkgPath})
 		g.edge(g.inits[pkg.PkgPath], g.module, token.NoPos)
@@ -251,6 +266,7 @@ func buildGraph(prog *Program, list []*Detector) *Graph {
 			}
 		}
 	}
+	g.resolveStartup()
 	g.resolveWriteSites()
 	g.resolveSiteConversions()
 	g.resolveChannels()
@@ -266,6 +282,7 @@ type writeSite struct {
 	id   int
 	node ast.Node
 	info *types.Info
+	encl int // the code node whose code it is
 }
 
 // resolveWriteSites links each write site to the code it runs to compute

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"go/token"
+	"slices"
 	"sort"
 
 	"github.com/blastgate/blastgate/report"
@@ -45,6 +46,17 @@ func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
 	// its own (commands_cli.go).
 	handlers = commandStops(features, handlers)
 	reach := g.changedReach(features, cs, rev, handlers)
+	// A change mapped to a package's init as a whole (a blank variable,
+	// an init function added or removed, a file outside the default
+	// build) is a change of start-up: it impacts the features rooted at
+	// the start-up node (startup.go), traced to that init.
+	initChanged := -1
+	for _, id := range sortedIDs(cs.nodes) {
+		if g.nodes[id].kind == initNode {
+			initChanged = id
+			break
+		}
+	}
 	var out Impact
 	for i, f := range features {
 		p := all
@@ -60,6 +72,11 @@ func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
 			if r >= 0 && dist[r] >= 0 && (best < 0 || dist[r] < dist[best]) {
 				best = r
 			}
+		}
+		if best < 0 && initChanged >= 0 && slices.Contains(f.roots, g.startup) {
+			// A package's init changed as a whole: start-up changed.
+			best = initChanged
+			reach[i] = append(reach[i], initChanged)
 		}
 		rf := f.Feature
 		// A change of the registration itself (its path, method or

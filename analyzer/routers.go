@@ -482,7 +482,13 @@ func (g *Graph) routerRoutes() []Feature {
 func (s *routerScan) feature(cs callSite, inst regInstance, op *routerOpAt, chain routerChain, id string, uses map[any][]exprRef, useSites map[any][]regSpan) Feature {
 	var f Feature
 	if op.handler == nil {
+		// No handler at all (gin's `g.OPTIONS("/*any")`): a request runs
+		// the middleware of the route's chain (added below) and nothing
+		// of the function that registers it, whose other statements are
+		// set-up (gotify's router.Create). Its registration still counts
+		// (regs): a change of the call impacts the route.
 		f = s.g.route(inst.site, id, nil, nil)
+		f.roots = slices.DeleteFunc(f.roots, func(r int) bool { return r == inst.site.encl })
 	} else {
 		h := s.bind(s.ref(cs, op.handler), inst.env)
 		var inner []int
@@ -518,7 +524,8 @@ func (s *routerScan) feature(cs callSite, inst regInstance, op *routerOpAt, chai
 			hs := callSite{pkg: h.pkg, file: h.file, encl: inst.site.encl, call: inst.site.call}
 			f = s.g.route(hs, id, h.expr, inner)
 		}
-		f.roots = append(f.roots, s.g.inits[inst.site.pkg.PkgPath])
+		f.roots = append(f.roots, s.g.startup) // startup.go
+		f.roots = append(f.roots, s.g.brokenStartup(inst.site.pkg)...)
 	}
 	mws := make([]exprRef, 0, len(op.mws))
 	for _, mw := range op.mws {
@@ -1108,17 +1115,55 @@ func (s *routerScan) opOfCall(info *types.Info, call *ast.CallExpr) *routerOpAt 
 		if op, ok := callOp(d, c); ok && op.kind != opNone {
 			at := &routerOpAt{routerOp: op, det: d}
 			at.embed = embedded(info, call)
-			if s.strict && at.embed != nil && at.embed.Pkg() != nil && !s.modulePkgs()[at.embed.Pkg().Path()] {
-				// The test side tells routers apart: a library's own
-				// embedding (gin's Engine embeds a RouterGroup) is the
-				// router the call is made on.
+			if at.embed != nil && at.embed.Pkg() != nil && !s.modulePkgs()[at.embed.Pkg().Path()] {
+				// A library's own embedding (gin's Engine embeds a
+				// RouterGroup: r.GET on an Engine is RouterGroup.GET) is
+				// the router the call is made on: the route's chain is
+				// the receiver's, the one r.Use adds middleware to. (As a
+				// field, its chain was the library's field, which the
+				// module never writes: the Engine's middleware was lost.)
+				// A module struct embedding the library's router keeps its
+				// own field (moduleEmbedded). The test side tells routers
+				// apart by the receiver alone.
 				at.embed = nil
+				if !s.strict {
+					at.embed = s.moduleEmbedded(info, call)
+				}
 			}
 			s.ops[call] = at
 			return at
 		}
 	}
 	return nil
+}
+
+// moduleEmbedded is the innermost field of a module struct on the way
+// from a call's receiver to the promoted method it calls
+// (`type API struct{ *gin.Engine }`: api.GET is api.Engine's), or nil
+// when the receiver is the library's own type.
+func (s *routerScan) moduleEmbedded(info *types.Info, call *ast.CallExpr) *types.Var {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	selection := info.Selections[sel]
+	if selection == nil || len(selection.Index()) < 2 {
+		return nil
+	}
+	t := selection.Recv()
+	var f *types.Var
+	for _, i := range selection.Index()[:len(selection.Index())-1] {
+		st, ok := derefType(t).Underlying().(*types.Struct)
+		if !ok {
+			return f
+		}
+		fld := st.Field(i)
+		if fld.Pkg() == nil || !s.modulePkgs()[fld.Pkg().Path()] {
+			return f
+		}
+		f, t = fld.Origin(), fld.Type()
+	}
+	return f
 }
 
 // callOp asks a dialect what a call does; a panic names its detector.

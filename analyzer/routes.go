@@ -57,13 +57,14 @@ func (g *Graph) route(cs callSite, id string, handler ast.Expr, inner []int) Fea
 		f.roots = append(f.roots, g.storageIn(cs.pkg, e)...)
 	}
 	f.roots = append(f.roots, inner...)
-	f.roots = append(f.roots, g.inits[cs.pkg.PkgPath])
-	f.roots = append(f.roots, g.routerLibrary(cs)...)
-	if entry >= 0 && g.nodes[entry].pkg != "" {
-		if init, ok := g.inits[g.nodes[entry].pkg]; ok {
-			f.roots = append(f.roots, init)
-		}
+	// What start-up leaves behind for a request, not the whole init of
+	// the packages serving the route (startup.go).
+	f.roots = append(f.roots, g.startup)
+	f.roots = append(f.roots, g.brokenStartup(cs.pkg)...)
+	if entry >= 0 && g.prog.byPath[g.nodes[entry].pkg] != nil {
+		f.roots = append(f.roots, g.brokenStartup(g.prog.byPath[g.nodes[entry].pkg])...)
 	}
+	f.roots = append(f.roots, g.routerLibrary(cs)...)
 	return f
 }
 

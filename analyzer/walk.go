@@ -21,6 +21,7 @@ type walker struct {
 	callees map[*ast.Ident]bool                 // identifiers in call position
 	callOf  map[*ast.SelectorExpr]*ast.CallExpr // method selections in call position, and their call
 	called  map[*ast.FuncLit]bool
+	handed  map[*ast.FuncLit]bool // literals handed to a call as an argument (startup.go)
 	params  map[*types.Var]bool // parameters of the functions walked
 	stmt    ast.Stmt            // the simple statement being walked, or nil
 	skip    map[*ast.Ident]bool // method identifiers that need no edge
@@ -37,7 +38,7 @@ func (g *Graph) walkFile(pkg *packages.Package, f *ast.File) {
 	if pkg.TypesInfo == nil {
 		return
 	}
-	w := &walker{g: g, pkg: pkg, info: pkg.TypesInfo, lits: map[int]int{}, callees: map[*ast.Ident]bool{}, callOf: map[*ast.SelectorExpr]*ast.CallExpr{}, called: map[*ast.FuncLit]bool{}, params: map[*types.Var]bool{}, skip: map[*ast.Ident]bool{}, depVars: map[*types.Var]bool{}, valueSig: map[*ast.Ident]*types.Signature{}}
+	w := &walker{g: g, pkg: pkg, info: pkg.TypesInfo, lits: map[int]int{}, callees: map[*ast.Ident]bool{}, callOf: map[*ast.SelectorExpr]*ast.CallExpr{}, called: map[*ast.FuncLit]bool{}, handed: map[*ast.FuncLit]bool{}, params: map[*types.Var]bool{}, skip: map[*ast.Ident]bool{}, depVars: map[*types.Var]bool{}, valueSig: map[*ast.Ident]*types.Signature{}}
 	broken, isBroken := g.pkgs[pkg.PkgPath]
 	owner := func(obj types.Object) int {
 		if isBroken {
@@ -199,6 +200,7 @@ func (w *walker) visit(n ast.Node) bool {
 	case ast.Stmt:
 		w.stmt = nil // a compound statement is not one write site
 	}
+	w.defineLocals(n)
 	switch n := n.(type) {
 	case *ast.FuncLit:
 		w.funcLit(n)
@@ -299,6 +301,9 @@ func (w *walker) funcLit(lit *ast.FuncLit) {
 		if sig, ok := w.info.TypeOf(lit).(*types.Signature); ok {
 			w.addressTaken(sig, id)
 		}
+	}
+	if !w.called[lit] && !w.handed[lit] {
+		w.g.deferLit(id)
 	}
 	saveCur, saveSig, saveStmt := w.cur, w.sig, w.stmt
 	w.cur, w.sig, w.stmt = id, w.info.TypeOf(lit).(*types.Signature), nil
@@ -427,6 +432,7 @@ func (w *walker) call(call *ast.CallExpr) {
 	}
 	w.convArgs(sig, call, tv.IsBuiltin())
 	w.bindArgs(call)
+	w.startupCall(call, tv.IsBuiltin())
 	if tv.IsBuiltin() {
 		return
 	}
@@ -452,9 +458,11 @@ func (w *walker) call(call *ast.CallExpr) {
 func (w *walker) addParams(sig *types.Signature) {
 	if sig.Recv() != nil {
 		w.params[sig.Recv()] = true
+		w.g.ownParam(sig.Recv(), w.cur, true)
 	}
 	for i := 0; i < sig.Params().Len(); i++ {
 		w.params[sig.Params().At(i)] = true
+		w.g.ownParam(sig.Params().At(i), w.cur, sig.Recv() != nil)
 	}
 }
 
@@ -779,6 +787,7 @@ func (w *walker) writeBy(e, by ast.Expr) {
 	for ; e != nil; stored = nil {
 		switch x := ast.Unparen(e).(type) {
 		case *ast.Ident:
+			w.writeLocal(x, by)
 			if v, ok := w.info.Uses[x].(*types.Var); ok && isPackageVar(v) {
 				if id := w.g.nodeOf(v); id >= 0 {
 					w.g.edge(id, w.writer(by), x.Pos())
@@ -845,7 +854,7 @@ func (w *walker) writer(value ast.Expr) int {
 	n := w.g.nodes[w.cur]
 	id := w.g.add(&node{name: n.name, kind: siteNode, pkg: n.pkg, pos: site.Pos()})
 	w.g.siteOf[site] = id
-	w.g.sites = append(w.g.sites, writeSite{id: id, node: site, info: w.info})
+	w.g.sites = append(w.g.sites, writeSite{id: id, node: site, info: w.info, encl: w.cur})
 	return id
 }
 
