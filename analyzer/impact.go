@@ -3,7 +3,6 @@ package analyzer
 import (
 	"go/token"
 	"slices"
-	"sort"
 
 	"github.com/blastgate/blastgate/report"
 )
@@ -51,7 +50,7 @@ func (g *Graph) Impact(features []Feature, cs *ChangeSet) Impact {
 	// build) is a change of start-up: it impacts the features rooted at
 	// the start-up node (startup.go), traced to that init.
 	initChanged := -1
-	for _, id := range sortedIDs(cs.nodes) {
+	for _, id := range cs.IDs() {
 		if g.nodes[id].kind == initNode {
 			initChanged = id
 			break
@@ -175,13 +174,4 @@ func (g *Graph) towards(rev [][]edgeFrom, cs *ChangeSet, stop map[int]bool) *pat
 type edgeFrom struct {
 	from int
 	pos  token.Pos
-}
-
-func sortedIDs(m map[int]bool) []int {
-	out := make([]int, 0, len(m))
-	for id := range m {
-		out = append(out, id)
-	}
-	sort.Ints(out)
-	return out
 }
