@@ -50,16 +50,24 @@ import (
 // something calls it later, at request time for a handler closure.
 // Over-approximating start-up code only adds hand-offs, never loses one.
 //
-// Known limit: a parameter of a closure, or of a function or method
-// called through a function value or an interface, takes values from
-// callers the graph does not bind (a dependency calling a callback
-// passes what it was handed, which its own hand-off answers for).
+// Calls through a function value or an interface method bind no
+// parameter: the callee is not known statically. So what start-up code
+// hands to such a call is a hand-off of its own, "(start-up call through
+// a function value)", depending on the arguments (the callee's code is
+// start-up code anyway, through the graph's dynamic edges).
+//
+// Known limit: what a dependency passes back to a module callback at
+// start-up is the dependency's value; the callback's hand-offs depend on
+// the callback, not on where the dependency got the value.
 
 // depCallAt is a call of a dependency's function or method.
 type depCallAt struct {
 	from int // the code node making it
 	call *ast.CallExpr
 	info *types.Info
+	// dynamic: a call through a function value or an interface method,
+	// whose callee's parameters no static call binds.
+	dynamic bool
 }
 
 // valueDef is an expression (or statement) giving a local variable or a
@@ -115,8 +123,14 @@ func (w *walker) startupCall(call *ast.CallExpr, builtin bool) {
 		return
 	}
 	fn, _ := typeutil.Callee(w.info, call).(*types.Func)
-	if fn == nil || fn.Pkg() == nil {
-		return // a function value, or error's Error (CHA answers for it)
+	if fn == nil || isAbstract(fn) {
+		// A call through a function value or an interface method: the
+		// callee's parameters are bound at no static call, so what the
+		// call carries is handed off (resolveStartup), whatever runs.
+		if !w.info.Types[call.Fun].IsType() {
+			w.g.depCalls = append(w.g.depCalls, depCallAt{from: w.cur, call: call, info: w.info, dynamic: true})
+		}
+		return
 	}
 	if !w.g.inModule(fn) {
 		w.g.depCalls = append(w.g.depCalls, depCallAt{from: w.cur, call: call, info: w.info})
@@ -275,7 +289,7 @@ func keepsNothing(fn *types.Func) bool {
 				return false
 			}
 		}
-		return true
+		return !takesCallback(fn)
 	case "log":
 		if fn.Signature().Recv() != nil {
 			return false // a Logger's methods: SetOutput and the like keep
@@ -284,11 +298,30 @@ func keepsNothing(fn *types.Func) bool {
 	}
 	// Another logging package (its path says log): printing a message at
 	// a level keeps nothing.
-	if strings.Contains(path, "log") {
-		for _, verb := range []string{"Print", "Debug", "Info", "Warn", "Error", "Fatal", "Panic", "Trace", "Log", "Msg"} {
-			if strings.HasPrefix(name, verb) {
+	// Not a name that sets something up (LogToStderr, ErrorHook), nor one
+	// that takes a function it could keep.
+	if strings.Contains(path, "log") && !takesCallback(fn) {
+		for _, verb := range []string{"Print", "Debug", "Info", "Warn", "Error", "Fatal", "Panic", "Trace", "Msg"} {
+			if strings.HasPrefix(name, verb) && !strings.Contains(name, "Hook") && !strings.Contains(name, "Handler") {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// takesCallback reports whether fn has a parameter of function type: a
+// logging library's function taking one may keep it (a hook) and call
+// it when a request logs.
+func takesCallback(fn *types.Func) bool {
+	params := fn.Signature().Params()
+	for i := range params.Len() {
+		t := params.At(i).Type()
+		if s, ok := t.(*types.Slice); ok && fn.Signature().Variadic() && i == params.Len()-1 {
+			t = s.Elem()
+		}
+		if _, ok := t.Underlying().(*types.Signature); ok {
+			return true
 		}
 	}
 	return false
@@ -344,15 +377,37 @@ func (g *Graph) resolveStartup() {
 			continue // a broken package's start-up: brokenStartup
 		}
 		fn, _ := typeutil.Callee(dc.info, dc.call).(*types.Func)
-		if fn == nil || keepsNothing(fn) {
+		var name string
+		switch {
+		case dc.dynamic && fn == nil:
+			name = "(start-up call through a function value)"
+		case dc.dynamic:
+			// An interface method may run module code whatever package
+			// declares it, so keepsNothing does not apply.
+			name = "(start-up call of " + fn.FullName() + ")"
+		case fn == nil || keepsNothing(fn):
 			continue
+		case fn.Signature().Recv() != nil:
+			name = "(start-up call of " + types.TypeString(fn.Signature().Recv().Type(), func(p *types.Package) string { return p.Name() }) + "." + fn.Name() + ")"
+		default:
+			name = "(start-up call of " + fn.Pkg().Name() + "." + fn.Name() + ")"
 		}
-		name := "(start-up call of " + fn.Pkg().Name() + "." + fn.Name() + ")"
-		if recv := fn.Signature().Recv(); recv != nil {
-			name = "(start-up call of " + types.TypeString(recv.Type(), func(p *types.Package) string { return p.Name() }) + "." + fn.Name() + ")"
+		if dc.dynamic && len(dc.call.Args) == 0 {
+			continue // nothing handed over: the callee's own code is start-up code
 		}
 		id := g.add(&node{name: name, kind: handoffNode, pkg: g.nodes[dc.from].pkg, pos: dc.call.Pos()})
 		g.edge(g.startup, id, dc.call.Pos())
+		if dc.dynamic {
+			// What is handed over is the arguments: the function value or
+			// the method called is start-up code itself (initTime follows
+			// the graph's dynamic edges), and a receiver's state is its
+			// fields', which handlers reach by reading them.
+			for _, arg := range dc.call.Args {
+				g.sites = append(g.sites, writeSite{id: id, node: arg, info: dc.info, encl: dc.from})
+				g.valueUses(id, arg, dc.info)
+			}
+			continue
+		}
 		g.sites = append(g.sites, writeSite{id: id, node: dc.call, info: dc.info, encl: dc.from})
 		g.valueUses(id, dc.call, dc.info)
 	}

@@ -9,14 +9,25 @@ import (
 // TestKeepsNothing: the dependency calls start-up may make without a
 // hand-off (startup.go), and those that stay hand-offs.
 func TestKeepsNothing(t *testing.T) {
+	callback := types.NewTuple(types.NewParam(token.NoPos, nil, "f", types.NewSignatureType(nil, nil, nil, nil, nil, false)))
 	fn := func(path, name string) *types.Func {
 		pkg := types.NewPackage(path, path)
-		return types.NewFunc(token.NoPos, pkg, name, types.NewSignatureType(nil, nil, nil, nil, nil, false))
+		var params *types.Tuple
+		if name == "ErrorfWith" || name == "InfoWith" {
+			params = callback
+		}
+		return types.NewFunc(token.NoPos, pkg, name, types.NewSignatureType(nil, nil, nil, params, nil, false))
 	}
 	for _, c := range []struct {
 		path, name string
 		want       bool
 	}{
+		// A logging function that takes a function may keep it (a
+		// hook); set-up names stay hand-offs.
+		{"github.com/example/logx", "ErrorfWith", false},
+		{"github.com/rs/zerolog", "InfoWith", false},
+		{"github.com/example/logx", "LogToStderr", false},
+		{"github.com/example/logx", "ErrorHook", false},
 		{"strings", "ToUpper", true},
 		{"log", "Printf", true},
 		{"log", "SetOutput", false},

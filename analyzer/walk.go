@@ -22,10 +22,10 @@ type walker struct {
 	callOf  map[*ast.SelectorExpr]*ast.CallExpr // method selections in call position, and their call
 	called  map[*ast.FuncLit]bool
 	handed  map[*ast.FuncLit]bool // literals handed to a call as an argument (startup.go)
-	params  map[*types.Var]bool // parameters of the functions walked
-	stmt    ast.Stmt            // the simple statement being walked, or nil
-	skip    map[*ast.Ident]bool // method identifiers that need no edge
-	depVars map[*types.Var]bool // locals defined once by a dependency's call
+	params  map[*types.Var]bool   // parameters of the functions walked
+	stmt    ast.Stmt              // the simple statement being walked, or nil
+	skip    map[*ast.Ident]bool   // method identifiers that need no edge
+	depVars map[*types.Var]bool   // locals defined once by a dependency's call
 	// valueSig is the type of a method expression used as a value
 	// (price.Rate.Apply: func(Rate, int) int), by its method identifier.
 	valueSig map[*ast.Ident]*types.Signature
