@@ -171,7 +171,8 @@ func (g *Graph) dependencyRPCFeatures(cs callSite, dr depRegistered) []Feature {
 			f.Entry = dr.ifaceName + "." + goName
 		}
 		f.roots = append(f.roots, g.referencedIn(cs.pkg, cs.call)...)
-		f.roots = append(f.roots, g.inits[cs.pkg.PkgPath])
+		f.roots = append(f.roots, g.startup) // request time (startup.go)
+		f.roots = append(f.roots, g.brokenStartup(cs.pkg)...)
 		out = append(out, f)
 	}
 	return out

@@ -278,13 +278,14 @@ func (g *Graph) rpcFeatures(reg rpcRegistration) []Feature {
 			if entry >= 0 {
 				f.entries = []int{entry}
 				f.roots = append(f.roots, entry)
-				if init, ok := g.inits[g.nodes[entry].pkg]; ok {
-					f.roots = append(f.roots, init)
-				}
+				f.roots = append(f.roots, g.brokenStartup(g.prog.byPath[g.nodes[entry].pkg])...)
 			}
 			f.roots = append(f.roots, g.rpcImplRefs(reg)...)
 			f.roots = append(f.roots, g.rpcHandlerNode(reg, m)...)
-			f.roots = append(f.roots, g.inits[reg.cs.pkg.PkgPath])
+			// A call runs at request time, as a route's request does: it
+			// depends on what start-up leaves behind (startup.go).
+			f.roots = append(f.roots, g.startup)
+			f.roots = append(f.roots, g.brokenStartup(reg.cs.pkg)...)
 			out = append(out, f)
 		}
 	}
