@@ -24,8 +24,10 @@ interfaces.
 	v1 := r.Group("/v1", mw)          prefix /v1 and middleware mw
 	r.Use(mw)                         middleware of every route of r
 	r.Static("/assets", dir)          GET and HEAD /assets/*filepath
+	r.OPTIONS("/*any")                OPTIONS /*any: no handler, its middleware only
 
-Ids keep gin's parameter syntax: :id, *path.`,
+Use on an Engine reaches the routes registered through its promoted
+RouterGroup methods. Ids keep gin's parameter syntax: :id, *path.`,
 	router: ginDialect{},
 }
 
