@@ -400,6 +400,8 @@ func TestPackageLevelAndInit(t *testing.T) {
 	var f feature
 	require.NoError(t, json.Unmarshal([]byte(`{"trace":[{"function":"example.com/m/routes.init"},{"function":"example.com/m/core.init#2"}]}`), &f))
 	assert.True(t, f.throughInit())
+	require.NoError(t, json.Unmarshal([]byte(`{"trace":[{"function":"(start-up)"},{"function":"(start-up call of sql.Register)"}]}`), &f))
+	assert.True(t, f.throughInit())
 	require.NoError(t, json.Unmarshal([]byte(`{"trace":[{"function":"example.com/m/web.initPage"}]}`), &f))
 	assert.False(t, f.throughInit())
 }

@@ -27,10 +27,14 @@ type feature struct {
 }
 
 // throughInit reports whether an impacted feature's trace passes through
-// a package's initialisation: the change runs at start-up, before any
-// request (a route's roots include the inits of its packages).
+// a package's initialisation or start-up: the change runs before any
+// request (a route's roots hold the start-up node, "(start-up)", and
+// what start-up leaves behind; a command's, the inits of its packages).
 func (f feature) throughInit() bool {
 	for _, t := range f.Trace {
+		if strings.HasPrefix(t.Function, "(start-up") {
+			return true
+		}
 		name := t.Function[strings.LastIndex(t.Function, "/")+1:]
 		if _, fn, ok := strings.Cut(name, "."); ok && (fn == "init" || strings.HasPrefix(fn, "init#")) {
 			return true
