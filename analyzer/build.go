@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/blastgate/blastgate/internal/gitrepo"
-	"github.com/blastgate/blastgate/report"
 )
 
 // Build configurations: a changed file that the default build leaves out
@@ -121,42 +120,4 @@ func without(diff []gitrepo.FileChange, files map[string][]BuildConfig) []gitrep
 		out = append(out, fc)
 	}
 	return out
-}
-
-// mergeImpact adds src's features and packages to dst: a feature already
-// there keeps the shorter trace; a package keeps the coarser precision.
-func mergeImpact(dst *Impact, src Impact) {
-	key := func(f report.Feature) string { return f.Kind + "\x00" + f.ID + "\x00" + f.Entry }
-	at := map[string]int{}
-	for i, f := range dst.Impacted {
-		at[key(f)] = i
-	}
-	for _, f := range src.Impacted {
-		i, ok := at[key(f)]
-		switch {
-		case !ok:
-			at[key(f)] = len(dst.Impacted)
-			dst.Impacted = append(dst.Impacted, f)
-		case len(f.Trace) < len(dst.Impacted[i].Trace):
-			f.Reaches = mergeDeclarations(f.Reaches, dst.Impacted[i].Reaches)
-			dst.Impacted[i] = f
-		default:
-			dst.Impacted[i].Reaches = mergeDeclarations(dst.Impacted[i].Reaches, f.Reaches)
-		}
-	}
-	pkgAt := map[string]int{}
-	for i, p := range dst.Packages {
-		pkgAt[p.Path] = i
-	}
-	for _, p := range src.Packages {
-		i, ok := pkgAt[p.Path]
-		switch {
-		case !ok:
-			pkgAt[p.Path] = len(dst.Packages)
-			dst.Packages = append(dst.Packages, p)
-		case p.Precision == report.PrecisionPackage:
-			dst.Packages[i].Precision = report.PrecisionPackage
-		}
-	}
-	sort.Slice(dst.Packages, func(i, j int) bool { return dst.Packages[i].Path < dst.Packages[j].Path })
 }

@@ -82,17 +82,6 @@ func featureEntries(features []Feature, id string) []int {
 	return out
 }
 
-// touchedReg returns a registration span of f that the change touches.
-func (g *Graph) touchedReg(cs *ChangeSet, f Feature) (regSpan, bool) {
-	for _, sp := range f.regs {
-		from, to := g.prog.Fset.Position(sp.from), g.prog.Fset.Position(sp.to)
-		if cs.Touched(from.Filename).Touches(from.Line, to.Line) {
-			return sp, true
-		}
-	}
-	return regSpan{}, false
-}
-
 func isTestPath(p string) bool { return changes.IsTestPath(p) }
 
 func sortedKeys(m map[string]bool) []string {

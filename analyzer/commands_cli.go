@@ -562,7 +562,7 @@ func (g *Graph) withSubcommands(features []Feature) []Feature {
 // mainsCallingSubcommands adds to a main package's roots the run
 // functions of subcommands that its own code calls statically (the
 // root's Run falling back to serve's, main calling it when no command
-// matches): its reach stops at them (commandStops), yet it runs them.
+// matches): its reach stops at them (impact.Stops), yet it runs them.
 func (g *Graph) mainsCallingSubcommands(features []Feature, roots []cliRoot, subs []Feature) {
 	entries := map[int]bool{}
 	for _, f := range subs {
@@ -620,7 +620,7 @@ func (g *Graph) staticReach(start []int) map[int]bool {
 
 // callsBetween adds to a subcommand's roots the run functions of the
 // other subcommands its own run function calls: every subcommand's
-// reach stops at the others' run functions (commandStops), and one that
+// reach stops at the others' run functions (impact.Stops), and one that
 // runs another's runs what that one reaches.
 func (g *Graph) callsBetween(subs []Feature) {
 	entries := map[int]bool{}
@@ -780,23 +780,6 @@ type cliFeature struct {
 	path []string
 	// chain are the commands from the root to cmd.
 	chain []*cliCmd
-}
-
-// commandStops returns what a main package's reach stops at: the route
-// handlers and the subcommands' run functions.
-func commandStops(features []Feature, handlers map[int]bool) map[int]bool {
-	stop := map[int]bool{}
-	for id := range handlers {
-		stop[id] = true
-	}
-	for _, f := range features {
-		if f.cli != nil {
-			for _, e := range f.entries {
-				stop[e] = true
-			}
-		}
-	}
-	return stop
 }
 
 // cliName returns a command name expression's constant value, or the

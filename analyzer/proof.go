@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/blastgate/blastgate/analyzer/evidence"
+	"github.com/blastgate/blastgate/analyzer/impact"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -223,9 +224,8 @@ type prover struct {
 	cs       *ChangeSet
 	features []Feature
 	handlers map[int]bool
-	rev      [][]edgeFrom
-	dist     *paths // unrestricted distances to a change
-	distStop *paths // the same, commands stopping at route handlers
+	dist     []int // unrestricted distances to a change
+	distStop []int // the same, commands stopping at route handlers
 
 	objOf    map[int]types.Object
 	anyTaken map[int]bool
@@ -274,22 +274,9 @@ func (g *Graph) newProver(features []Feature, cs *ChangeSet) *prover {
 	for _, d := range g.dyn {
 		p.dynSigs[d.from] = append(p.dynSigs[d.from], sigKey(d.sig))
 	}
-	for _, f := range features {
-		if servesCalls(f.Kind) {
-			for _, e := range f.entries {
-				p.handlers[e] = true
-			}
-		}
-	}
-	p.rev = make([][]edgeFrom, len(g.nodes))
-	for from, n := range g.nodes {
-		for _, e := range n.out {
-			p.rev[e.to] = append(p.rev[e.to], edgeFrom{from: from, pos: e.pos})
-		}
-	}
-	p.handlers = commandStops(features, p.handlers) // and subcommands' run functions
-	p.dist = g.towards(p.rev, cs, nil)
-	p.distStop = g.towards(p.rev, cs, p.handlers)
+	// Route and RPC handlers, and subcommands' run functions.
+	p.handlers = impact.Stops(impactFeatures(features))
+	p.dist, p.distStop = impact.Distances(impactView{g}, cs.IDs(), p.handlers)
 	return p
 }
 
@@ -1245,9 +1232,9 @@ func (p *prover) runsReached(tp *testProof, rf report.Feature) bool {
 // test set up there instead.
 func (p *prover) double(tp *testProof, fi int) *report.Double {
 	f := p.features[fi]
-	dist := p.dist.dist
+	dist := p.dist
 	if f.Kind == report.KindCommand && len(p.handlers) > 0 {
-		dist = p.distStop.dist
+		dist = p.distStop
 	}
 	depth := map[int]int{}
 	var queue []int

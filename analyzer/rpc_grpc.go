@@ -390,10 +390,3 @@ func dedupeFeatures(fs []Feature) []Feature {
 	}
 	return out
 }
-
-// servesCalls reports whether a feature's entries are reached by the
-// requests (HTTP or RPC) its server dispatches, so that a command's
-// reach stops at them.
-func servesCalls(kind string) bool {
-	return kind == report.KindRoute || kind == report.KindRPC
-}

@@ -1,4 +1,4 @@
-package analyzer
+package impact
 
 import (
 	"go/ast"
@@ -16,47 +16,35 @@ import (
 // of bits, which of them it reaches.
 
 // changedReach returns, per feature, the changed nodes its roots reach,
-// sorted.
-func (g *Graph) changedReach(features []Feature, cs *ChangeSet, rev [][]edgeFrom, handlers map[int]bool) [][]int {
+// sorted; a command's walk stops at stop (Stops).
+func changedReach(g Graph, features []Feature, cs Changes, rev [][]edgeFrom, stop map[int]bool) [][]int {
 	out := make([][]int, len(features))
 	changed := cs.IDs()
 	if len(changed) == 0 {
 		return out
 	}
-	mains := commandStops(features, handlers)
 	commands := false
 	for _, f := range features {
-		commands = commands || (f.Kind == report.KindCommand && len(mains) > 0)
+		commands = commands || (f.Kind == report.KindCommand && len(stop) > 0)
 	}
-	bits := make([]uint64, len(g.nodes))
-	var stopBits, mainBits []uint64
-	subs := len(mains) > len(handlers) // subcommands: a stop set of their own
+	bits := make([]uint64, g.Len())
+	var stopBits []uint64
 	if commands {
-		stopBits = make([]uint64, len(g.nodes))
-		mainBits = stopBits
-		if subs {
-			mainBits = make([]uint64, len(g.nodes))
-		}
+		stopBits = make([]uint64, g.Len())
 	}
 	for lo := 0; lo < len(changed); lo += 64 {
 		chunk := changed[lo:min(lo+64, len(changed))]
-		g.propagate(bits, chunk, rev, nil)
+		propagate(bits, chunk, rev, nil)
 		if commands {
-			g.propagate(stopBits, chunk, rev, handlers)
-			if subs {
-				g.propagate(mainBits, chunk, rev, mains)
-			}
+			propagate(stopBits, chunk, rev, stop)
 		}
 		for i, f := range features {
 			b := bits
-			switch {
-			case f.Kind == report.KindCommand && f.cli == nil && len(mains) > 0:
-				b = mainBits
-			case f.Kind == report.KindCommand && len(handlers) > 0:
+			if f.Kind == report.KindCommand && len(stop) > 0 {
 				b = stopBits
 			}
 			var word uint64
-			for _, r := range f.roots {
+			for _, r := range f.Roots {
 				if r >= 0 && r < len(b) {
 					word |= b[r]
 				}
@@ -74,7 +62,7 @@ func (g *Graph) changedReach(features []Feature, cs *ChangeSet, rev [][]edgeFrom
 // propagate sets in bits, for each node, which of the nodes of chunk it
 // reaches (bit k for chunk[k]); the callers of a node in stop are not
 // walked from it. bits is cleared first.
-func (g *Graph) propagate(bits []uint64, chunk []int, rev [][]edgeFrom, stop map[int]bool) {
+func propagate(bits []uint64, chunk []int, rev [][]edgeFrom, stop map[int]bool) {
 	clear(bits)
 	queued := make([]bool, len(bits))
 	var queue []int
@@ -107,19 +95,19 @@ func (g *Graph) propagate(bits []uint64, chunk []int, rev [][]edgeFrom, stop map
 // declarations describes changed nodes as report declarations, one per
 // symbol, sorted by file, line and symbol. A changed statement that
 // writes a variable or field stands for the declaration it is in.
-func (g *Graph) declarations(ids []int, cs *ChangeSet) []report.Declaration {
+func declarations(g Graph, ids []int, cs Changes) []report.Declaration {
 	seen := map[string]bool{}
 	var out []report.Declaration
 	for _, id := range ids {
-		if id < 0 || id >= len(g.nodes) {
+		if id < 0 || id >= g.Len() {
 			continue
 		}
-		if g.nodes[id].kind == siteNode {
-			if owner, ok := g.byName[g.nodes[id].name]; ok && g.nodes[owner].kind != siteNode {
+		if n := g.Node(id); n.Kind == NodeSite {
+			if owner, ok := g.Named(n.Name); ok && g.Node(owner).Kind != NodeSite {
 				id = owner
 			}
 		}
-		d := g.declaration(id, cs)
+		d := declaration(g, id, cs)
 		if seen[d.Symbol] {
 			continue
 		}
@@ -145,40 +133,40 @@ func sortDeclarations(ds []report.Declaration) {
 }
 
 // declaration describes one changed node.
-func (g *Graph) declaration(id int, cs *ChangeSet) report.Declaration {
-	n := g.nodes[id]
-	d := report.Declaration{Symbol: n.name, Package: n.pkg}
-	switch n.kind {
-	case externalNode, depNode:
+func declaration(g Graph, id int, cs Changes) report.Declaration {
+	n := g.Node(id)
+	d := report.Declaration{Symbol: n.Name, Package: n.Package}
+	switch n.Kind {
+	case NodeExternal, NodeDependency:
 		d.Package = ""
-		d.Position = report.Position{File: g.prog.buildFile(), Line: 1}
+		d.Position = report.Position{File: g.BuildFile(), Line: 1}
 		return d
-	case initNode, packageNode:
-		if pkg := g.prog.byPath[n.pkg]; pkg != nil && len(pkg.GoFiles) > 0 {
-			d.Position = report.Position{File: g.prog.relFile(pkg.GoFiles[0]), Line: 1}
+	case NodeInit, NodePackage:
+		if f, ok := g.PackageFile(n.Package); ok {
+			d.Position = report.Position{File: f, Line: 1}
 		}
 		return d
 	}
-	d.Code = n.kind == funcNode || n.kind == closureNode
-	start, end := g.declExtent(n)
+	d.Code = n.Kind == NodeCode
+	start, end := declExtent(g, n.Pos)
 	if !start.IsValid() {
-		d.Position.File, d.Position.Line = g.prog.Rel(n.pos)
+		d.Position.File, d.Position.Line = g.Rel(n.Pos)
 		return d
 	}
-	from, to := g.prog.Fset.Position(start), g.prog.Fset.Position(end)
-	d.Position.File, d.Position.Line = g.prog.Rel(start)
+	from, to := g.Fset().Position(start), g.Fset().Position(end)
+	d.Position.File, d.Position.Line = g.Rel(start)
 	d.EndLine = to.Line
 	if cs != nil {
-		t := cs.Touched(filepath.Clean(from.Filename))
+		touched, removed := cs.Touched(filepath.Clean(from.Filename))
 		lines := map[int]bool{}
-		for _, r := range t.Lines {
+		for _, r := range touched {
 			for l := max(r.Start, from.Line); l <= min(r.End, to.Line); l++ {
 				lines[l] = true
 			}
 		}
 		// Where lines were removed, the line that now follows stands for
 		// them.
-		for _, l := range t.Removed {
+		for _, l := range removed {
 			if l > from.Line && l <= to.Line {
 				lines[l] = true
 			}
@@ -191,25 +179,20 @@ func (g *Graph) declaration(id int, cs *ChangeSet) report.Declaration {
 	return d
 }
 
-// declExtent returns the source extent of a node's declaration: the
-// function or function literal, the type or value spec (with its keyword
-// when unparenthesized), the field.
-func (g *Graph) declExtent(n *node) (token.Pos, token.Pos) {
-	if !n.pos.IsValid() {
+// declExtent returns the source extent of the declaration of the name
+// at pos: the function or function literal, the type or value spec
+// (with its keyword when unparenthesized), the field.
+func declExtent(g Graph, pos token.Pos) (token.Pos, token.Pos) {
+	if !pos.IsValid() {
 		return token.NoPos, token.NoPos
 	}
-	tf := g.prog.Fset.File(n.pos)
-	if tf == nil {
+	file := g.File(pos)
+	if file == nil {
 		return token.NoPos, token.NoPos
 	}
-	ref, ok := g.prog.byFile[filepath.Clean(tf.Name())]
-	if !ok {
-		return token.NoPos, token.NoPos
-	}
-	pos := n.pos
 	var start, end token.Pos
 	var decl *ast.GenDecl
-	ast.Inspect(ref.file, func(x ast.Node) bool {
+	ast.Inspect(file, func(x ast.Node) bool {
 		if start.IsValid() || x == nil || x.Pos() > pos || x.End() < pos {
 			return false
 		}
