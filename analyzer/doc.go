@@ -22,8 +22,10 @@
 //     files): the features and their roots;
 //   - change mapping (MapChanges; package analyzer/changes, read
 //     through changes_view.go): a diff to a ChangeSet of changed nodes;
-//   - impact (Impact, impact.go, build.go): the features a change
-//     reaches, with a trace;
+//   - impact (Impact; package analyzer/impact, read through
+//     impact_view.go; build.go merges builds): the features a change
+//     reaches, each with its shortest trace and the changed
+//     declarations it reaches;
 //   - evidence (Credit; analyzer/evidence, evidence*.go, credit.go,
 //     evidence_view.go): package evidence says which tests go test runs
 //     and weighs the evidence (static, request, declared, coverage); the
