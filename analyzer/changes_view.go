@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	"go/types"
 	"iter"
-	"sort"
 
 	"golang.org/x/tools/go/packages"
 
@@ -83,15 +82,6 @@ func featureEntries(features []Feature, id string) []int {
 }
 
 func isTestPath(p string) bool { return changes.IsTestPath(p) }
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
 
 // changesView is the Graph as change mapping reads it (changes.Graph):
 // lookups into the graph's indexes, none of which writes the graph.

@@ -5,6 +5,8 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
+	"slices"
 	"sort"
 	"sync"
 
@@ -259,7 +261,7 @@ func buildGraph(prog *Program, list []*Detector) *Graph {
 		// dependency change may be what broke it. (Without NeedDeps, an
 		// import outside the module is known by its path only.)
 		if from, broken := g.pkgs[pkg.PkgPath]; broken {
-			for _, imp := range sortedKeys(importPaths(pkg)) {
+			for _, imp := range slices.Sorted(maps.Keys(importPaths(pkg))) {
 				if prog.byPath[imp] == nil {
 					g.useDependency(from, imp, token.NoPos)
 				}

@@ -5,6 +5,8 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -522,7 +524,7 @@ func (p *prover) overlay(under string) *overlay {
 			}
 		}
 	}
-	for _, path := range sortedKeys(inits) {
+	for _, path := range slices.Sorted(maps.Keys(inits)) {
 		if id, ok := g.inits[path]; ok {
 			ov.setup = append(ov.setup, id)
 		}

@@ -1142,26 +1142,13 @@ func (s *routerScan) opOfCall(info *types.Info, call *ast.CallExpr) *routerOpAt 
 // (`type API struct{ *gin.Engine }`: api.GET is api.Engine's), or nil
 // when the receiver is the library's own type.
 func (s *routerScan) moduleEmbedded(info *types.Info, call *ast.CallExpr) *types.Var {
-	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-	if !ok {
-		return nil
-	}
-	selection := info.Selections[sel]
-	if selection == nil || len(selection.Index()) < 2 {
-		return nil
-	}
-	t := selection.Recv()
+	fields, _ := embeddedFields(info, call)
 	var f *types.Var
-	for _, i := range selection.Index()[:len(selection.Index())-1] {
-		st, ok := derefType(t).Underlying().(*types.Struct)
-		if !ok {
-			return f
-		}
-		fld := st.Field(i)
+	for _, fld := range fields {
 		if fld.Pkg() == nil || !s.modulePkgs()[fld.Pkg().Path()] {
 			return f
 		}
-		f, t = fld.Origin(), fld.Type()
+		f = fld.Origin()
 	}
 	return f
 }

@@ -1024,28 +1024,37 @@ func (s *routerScan) routerTypes() []routerType {
 // embedded is the embedded field a promoted method call goes through
 // (s.Get on a struct embedding chi.Router), or nil.
 func embedded(info *types.Info, call *ast.CallExpr) *types.Var {
+	fields, complete := embeddedFields(info, call)
+	if !complete || len(fields) == 0 {
+		return nil
+	}
+	return fields[len(fields)-1].Origin()
+}
+
+// embeddedFields are the embedded fields a promoted method call goes
+// through, outermost first (nil for a method of the receiver's own
+// type); complete is false when the path leaves structs before the
+// method (a method promoted through an embedded interface's type).
+func embeddedFields(info *types.Info, call *ast.CallExpr) (fields []*types.Var, complete bool) {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok {
-		return nil
+		return nil, true
 	}
 	selection := info.Selections[sel]
 	if selection == nil || len(selection.Index()) < 2 {
-		return nil
+		return nil, true
 	}
 	t := selection.Recv()
-	var f *types.Var
 	for _, i := range selection.Index()[:len(selection.Index())-1] {
 		st, ok := derefType(t).Underlying().(*types.Struct)
 		if !ok {
-			return nil
+			return fields, false
 		}
-		f = st.Field(i)
+		f := st.Field(i)
+		fields = append(fields, f)
 		t = f.Type()
 	}
-	if f == nil {
-		return nil
-	}
-	return f.Origin()
+	return fields, true
 }
 
 // fieldChains are where the router a field holds comes from: what is

@@ -2,6 +2,7 @@ package impact
 
 import (
 	"go/token"
+	"maps"
 	"slices"
 	"sort"
 
@@ -115,7 +116,7 @@ func Impact(g Graph, features []Feature, cs Changes) Result {
 			}
 		}
 	}
-	for _, p := range sortedKeys(reached) {
+	for _, p := range slices.Sorted(maps.Keys(reached)) {
 		precision := report.PrecisionSymbol
 		if broken[p] {
 			precision = report.PrecisionPackage
@@ -265,13 +266,4 @@ func Merge(dst *Result, src Result) {
 		}
 	}
 	sort.Slice(dst.Packages, func(i, j int) bool { return dst.Packages[i].Path < dst.Packages[j].Path })
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
