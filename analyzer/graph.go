@@ -164,6 +164,8 @@ type Graph struct {
 	// (graph_funcfields.go).
 	funcFieldWrites map[*types.Var][]funcFieldWrite
 	resolvedFields  map[*types.Var]bool
+	// resolvingVars are the locals being resolved (graph_funcfields.go).
+	resolvingVars map[*types.Var]bool
 	// active are the detectors that run, chosen at build (detectors.go).
 	active []*Detector
 
@@ -274,6 +276,7 @@ func buildGraph(prog *Program, list []*Detector) *Graph {
 	g.resolveChannels()
 	g.resolveInterfaces()
 	g.resolveDynamicCalls()
+	g.localDefs, g.paramArgs, g.resolvingVars = nil, nil, nil
 	g.active = g.chooseDetectors(list)
 	return g
 }

@@ -26,6 +26,10 @@ type funcFieldWrite struct {
 	value ast.Expr
 	info  *types.Info
 	site  int
+	// indirect: the value is a definition of a local or an argument of a
+	// parameter the write stores, not the write's own code, so the write
+	// gets an edge to what it names (namedThrough).
+	indirect bool
 }
 
 // recordFuncFieldWrite notes a write of fld, when it is a module field of
@@ -100,16 +104,34 @@ func (g *Graph) namedValue(wr funcFieldWrite) bool {
 	case nil:
 		return false
 	case *ast.FuncLit:
+		if wr.indirect {
+			if id, ok := g.byLit[x]; ok {
+				g.edge(wr.site, id, x.Pos())
+			}
+		}
 		return true
 	case *ast.Ident:
 		if x.Name == "nil" && wr.info.Types[x].IsNil() {
 			return true
 		}
-		_, isFunc := wr.info.Uses[x].(*types.Func)
-		return isFunc
+		switch obj := wr.info.Uses[x].(type) {
+		case *types.Func:
+			if id := g.nodeOf(obj); wr.indirect && id >= 0 {
+				g.edge(wr.site, id, x.Pos())
+			}
+			return true
+		case *types.Var:
+			if !obj.IsField() && !isPackageVar(obj) {
+				return g.namedThrough(obj, wr.site)
+			}
+		}
+		return false
 	case *ast.SelectorExpr:
 		switch obj := wr.info.Uses[x.Sel].(type) {
 		case *types.Func:
+			if id := g.nodeOf(obj); wr.indirect && id >= 0 {
+				g.edge(wr.site, id, x.Sel.Pos())
+			}
 			return true
 		case *types.Var:
 			id, ok := g.fields[obj.Origin()]
@@ -117,6 +139,59 @@ func (g *Graph) namedValue(wr funcFieldWrite) bool {
 				return false
 			}
 			g.edge(wr.site, id, x.Sel.Pos())
+			return true
+		}
+	}
+	return false
+}
+
+// namedThrough reports whether every value a local variable a write
+// stores may hold is named (namedValue): its definitions (a variable
+// whose address is taken, written through or ranged over has
+// definitions no value names). The write then depends on what they name.
+//
+// A parameter is not resolved through its function's callers: a test
+// may call the function with a double of its own (NewHandler(stub)),
+// which no call of the module's code shows, and proof would then credit
+// the test with the production value the module's callers pass.
+func (g *Graph) namedThrough(v *types.Var, site int) bool {
+	if g.resolvingVars[v] {
+		return true // a cycle of copies adds no value
+	}
+	if _, isParam := g.paramOwner[v]; isParam {
+		return false
+	}
+	defs := g.localDefs[v]
+	if len(defs) == 0 {
+		return false
+	}
+	if g.resolvingVars == nil {
+		g.resolvingVars = map[*types.Var]bool{}
+	}
+	g.resolvingVars[v] = true
+	defer delete(g.resolvingVars, v)
+	for _, d := range defs {
+		if assignsWhole(d, v) {
+			continue // `v = f`: f is a definition of its own
+		}
+		e, ok := d.node.(ast.Expr)
+		if !ok || !g.namedValue(funcFieldWrite{value: e, info: d.info, site: site, indirect: true}) {
+			return false
+		}
+	}
+	return true
+}
+
+// assignsWhole reports whether a definition is an assignment statement
+// giving v itself a value, one right-hand side per variable: the
+// right-hand side is recorded as a definition too (defineLocals).
+func assignsWhole(d valueDef, v *types.Var) bool {
+	as, ok := d.node.(*ast.AssignStmt)
+	if !ok || len(as.Lhs) != len(as.Rhs) {
+		return false
+	}
+	for _, lhs := range as.Lhs {
+		if id, ok := ast.Unparen(lhs).(*ast.Ident); ok && (d.info.Uses[id] == v || d.info.Defs[id] == v) {
 			return true
 		}
 	}
