@@ -276,7 +276,7 @@ func buildGraph(prog *Program, list []*Detector) *Graph {
 	g.resolveChannels()
 	g.resolveInterfaces()
 	g.resolveDynamicCalls()
-	g.localDefs, g.paramArgs, g.resolvingVars = nil, nil, nil
+	g.localDefs, g.resolvingVars = nil, nil
 	g.active = g.chooseDetectors(list)
 	return g
 }

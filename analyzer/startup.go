@@ -416,9 +416,9 @@ func (g *Graph) resolveStartup() {
 			g.valueUses(s.id, s.node, s.info)
 		}
 	}
-	// localDefs and paramArgs serve function-typed fields too
-	// (graph_funcfields.go): buildGraph drops them after.
-	g.depCalls, g.valueNodes, g.run = nil, nil, nil
+	// localDefs serve function-typed fields too (graph_funcfields.go):
+	// buildGraph drops them after.
+	g.depCalls, g.paramArgs, g.valueNodes, g.run = nil, nil, nil, nil
 }
 
 // valueUses makes from depend on what the values n computes come from:
