@@ -172,11 +172,11 @@ func Analyze(ctx context.Context, o Options) (*Analysis, error) {
 	}
 	baseSHA, err := repo.Resolve(ctx, o.Base)
 	if err != nil {
-		return nil, fmt.Errorf("--base: %w", err)
+		return nil, optionError("Base", err)
 	}
 	headSHA, err := repo.Resolve(ctx, headRev)
 	if err != nil {
-		return nil, fmt.Errorf("--head: %w", err)
+		return nil, optionError("Head", err)
 	}
 	mergeBase, err := repo.MergeBase(ctx, baseSHA, headSHA)
 	if err != nil {
@@ -184,7 +184,7 @@ func Analyze(ctx context.Context, o Options) (*Analysis, error) {
 	}
 	rel, err := filepath.Rel(repo.Root, dir)
 	if err != nil || strings.HasPrefix(rel, "..") {
-		return nil, fmt.Errorf("-C %s is outside the repository at %s", dir, repo.Root)
+		return nil, optionError("Dir", fmt.Errorf("%s is outside the repository at %s", dir, repo.Root))
 	}
 	rv := Revisions{Repo: repo, Base: baseSHA, MergeBase: mergeBase, Head: headSHA, Rel: rel}
 
@@ -433,7 +433,7 @@ func (d *Discovered) Credit(coverage []CoverageProfile) error {
 	if err := d.evidence().Credit(d.Features, opts); err != nil {
 		var pe *ProfileError
 		if errors.As(err, &pe) {
-			return fmt.Errorf("--coverage: %w", err)
+			return optionError("Coverage", err)
 		}
 		return fmt.Errorf("%s: %w", d.Policy.Name(), err)
 	}

@@ -51,3 +51,28 @@ func TestAnalyze(t *testing.T) {
 	_, err = analyzer.Analyze(canceled, analyzer.Options{Dir: dir, Base: "main", Head: "shared-change"})
 	assert.ErrorContains(t, err, "context canceled")
 }
+
+// TestAnalyzeOptionErrors: a library caller learns which Options field
+// was wrong, in its own terms, not in the command line's flags.
+func TestAnalyzeOptionErrors(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "shop")
+	require.NoError(t, example.Materialize(ctx, dir))
+	for _, tc := range []struct {
+		name  string
+		opts  analyzer.Options
+		field string
+	}{
+		{"base", analyzer.Options{Dir: dir, Base: "no-such-base"}, "Base"},
+		{"head", analyzer.Options{Dir: dir, Base: "main", Head: "no-such-head"}, "Head"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := analyzer.Analyze(ctx, tc.opts)
+			var oe *analyzer.OptionError
+			require.ErrorAs(t, err, &oe)
+			assert.Equal(t, tc.field, oe.Field)
+			assert.ErrorContains(t, err, "Options."+tc.field+": ")
+			assert.NotContains(t, err.Error(), "--")
+		})
+	}
+}

@@ -52,7 +52,7 @@ func runFeatures(ctx context.Context, o *featuresOptions) error {
 		return err
 	}
 	if err := a.Credit(coverage); err != nil {
-		return err
+		return optionFlagError(err)
 	}
 	analyzer.ReportProgress(ctx, "", 0)
 	rules, err := owners.Load(func(path string) ([]byte, error) {
@@ -175,7 +175,7 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 	}
 	a, err := analyzer.Analyze(ctx, opts)
 	if err != nil {
-		return nil, err
+		return nil, optionFlagError(err)
 	}
 	return &change{
 		report:   a.Report,
