@@ -292,7 +292,13 @@ func (g *Graph) newProver(features []Feature, cs *ChangeSet) *prover {
 // be a call through a function value: u neither calls v statically nor
 // takes its value.
 func (p *prover) dynOnly(u, v int) bool {
-	if !p.anyTaken[v] || len(p.dynSigs[u]) == 0 {
+	if len(p.dynSigs[u]) == 0 {
+		return false
+	}
+	if _, value := p.g.funcValueNodes[u]; value {
+		return true // only function values: what was handed over
+	}
+	if !p.anyTaken[v] {
 		return false
 	}
 	for _, c := range p.g.calls[u] {
