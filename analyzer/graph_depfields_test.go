@@ -30,6 +30,9 @@ func TestFuncValueNodes(t *testing.T) {
 		{"depfields-handed", "(dependency field net/http.Server.ConnState)", []string{
 			"example.com/m/web.onLocal", "example.com/m/web.onState",
 		}},
+		{"depfields-escapes", "(dependency field os/exec.Cmd.Cancel)", []string{
+			"example.com/m/web.viaAny", "example.com/m/web.viaReturn", "example.com/m/web.viaSend",
+		}},
 		{"depfields-param", "(dependency field os/exec.Cmd.Cancel)", []string{
 			"(argument f of example.com/m/web.setCancel)",
 		}},
