@@ -92,7 +92,7 @@ func (w *walker) calledDepField(fun ast.Expr) *types.Var {
 
 // handOff records value (of type t) handed to package pkg ("": any).
 func (w *walker) handOff(pkg string, value ast.Expr, t types.Type) {
-	if value != nil {
+	if value != nil && w.info.TypeOf(value) != nil {
 		t = w.info.TypeOf(value)
 	}
 	if t == nil || !mayHoldFunc(t, map[types.Type]bool{}) {
