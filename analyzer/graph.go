@@ -83,11 +83,12 @@ type edge struct {
 //     deps, sites, and active (the detectors that run, chosen at build);
 //   - for credit and proof: calls (static calls), methods and dyn
 //     (function values and the calls through them), creates and takes,
-//     chanHandoffs;
+//     chanHandoffs, funcValueNodes;
 //   - build-time working state that nothing reads after BuildGraph:
 //     convs, initCount, siteOf, depUses, conversions, handoffs, binds,
 //     paramOwners, paramNodes, genericSigs, genericHits, sends,
-//     receives, funcFieldWrites, resolvedFields;
+//     receives, funcFieldWrites, resolvedFields, depFields, funcArgs,
+//     funcParamNodes, nodeFuncs;
 //   - memos of what is on disk or in the types, filled on demand and
 //     safe for concurrent use: rpcFiles and depRegs (memo.go), held
 //     (under heldMu).
@@ -166,6 +167,18 @@ type Graph struct {
 	resolvedFields  map[*types.Var]bool
 	// resolvingVars are the locals being resolved (graph_funcfields.go).
 	resolvingVars map[*types.Var]bool
+	// depFields is the build-time state of calls through dependencies'
+	// function-typed fields (graph_depfields.go).
+	depFields *depFieldState
+	// funcValueNodes are the nodes standing for the function values a
+	// dependency's field or a parameter holds, by signature, which proof
+	// treats as calls through a function value (graph_depfields.go,
+	// graph_funcfields_params.go); funcArgs, funcParamNodes and
+	// nodeFuncs their build-time state.
+	funcValueNodes map[int]*types.Signature
+	funcArgs       map[*types.Var][]funcParamArg
+	funcParamNodes map[*types.Var]int
+	nodeFuncs      map[int]*types.Func
 	// active are the detectors that run, chosen at build (detectors.go).
 	active []*Detector
 
@@ -194,6 +207,9 @@ type dynCall struct {
 	// field is the module field of function type called through
 	// (`s.onDone(x)`), or nil (graph_funcfields.go).
 	field *types.Var
+	// depField is the dependency's field of function type called
+	// through, or nil (graph_depfields.go).
+	depField *types.Var
 }
 
 type convKey struct {
@@ -276,7 +292,8 @@ func buildGraph(prog *Program, list []*Detector) *Graph {
 	g.resolveChannels()
 	g.resolveInterfaces()
 	g.resolveDynamicCalls()
-	g.localDefs, g.resolvingVars = nil, nil
+	g.localDefs, g.resolvingVars, g.depFields = nil, nil, nil
+	g.funcArgs, g.funcParamNodes, g.nodeFuncs = nil, nil, nil
 	g.active = g.chooseDetectors(list)
 	return g
 }
@@ -690,6 +707,12 @@ func (g *Graph) resolveDynamicCalls() {
 		}
 		if call.field != nil && g.fieldResolved(call.field) {
 			continue // the field's writes answer for it
+		}
+		if call.depField != nil {
+			if id := g.depFieldNode(call.depField); id >= 0 {
+				g.edge(call.from, id, call.pos)
+				continue // what the module hands over answers for it
+			}
 		}
 		ids, _ := g.methods.At(withoutRecv(call.sig)).([]int)
 		for _, id := range ids {

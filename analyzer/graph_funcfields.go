@@ -15,8 +15,11 @@ import (
 // one of those and needs no other edge; otherwise it keeps the
 // conservative rule, every function of its signature used as a value.
 //
-// Not resolvable, so conservative: a write of a parameter, a local, a
-// package variable or a call's result; a field whose address is taken
+// A write of a local is resolved through its definitions, of a parameter
+// through the static calls of its function (graph_funcfields_params.go).
+// Not resolvable, so conservative: a write of a package variable or a
+// call's result, of a parameter of a method or of a function whose value
+// is taken, of a local whose address is taken; a field whose address is taken
 // (`p := &s.f`) or that a range statement or a pointer method writes; a
 // field of an unnamed struct type.
 
@@ -159,7 +162,7 @@ func (g *Graph) namedThrough(v *types.Var, site int) bool {
 		return true // a cycle of copies adds no value
 	}
 	if _, isParam := g.paramOwner[v]; isParam {
-		return false
+		return g.namedParam(v, site) // graph_funcfields_params.go
 	}
 	defs := g.localDefs[v]
 	if len(defs) == 0 {

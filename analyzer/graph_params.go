@@ -22,10 +22,12 @@ type argBind struct {
 // storing the parameter (`&http.Client{Transport: rt}` with rt a
 // parameter) then answers for what the callers convert into it.
 func (w *walker) bindArgs(call *ast.CallExpr) {
+	w.handArgs(call) // graph_depfields.go
 	fn := typeutil.StaticCallee(w.info, call)
 	if fn == nil || !w.g.inModule(fn) {
 		return
 	}
+	w.bindFuncArgs(call, fn) // graph_funcfields_params.go
 	params := fn.Origin().Signature().Params()
 	n := params.Len()
 	for i, arg := range call.Args {

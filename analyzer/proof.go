@@ -276,6 +276,12 @@ func (g *Graph) newProver(features []Feature, cs *ChangeSet) *prover {
 	for _, d := range g.dyn {
 		p.dynSigs[d.from] = append(p.dynSigs[d.from], sigKey(d.sig))
 	}
+	// A dependency's field or a parameter holds what was handed over:
+	// a call through a function value (graph_depfields.go,
+	// graph_funcfields_params.go).
+	for id, sig := range g.funcValueNodes {
+		p.dynSigs[id] = append(p.dynSigs[id], sigKey(sig))
+	}
 	// Route and RPC handlers, and subcommands' run functions.
 	p.handlers = impact.Stops(impactFeatures(features))
 	p.dist, p.distStop = impact.Distances(impactView{g}, cs.IDs(), p.handlers)
@@ -286,7 +292,13 @@ func (g *Graph) newProver(features []Feature, cs *ChangeSet) *prover {
 // be a call through a function value: u neither calls v statically nor
 // takes its value.
 func (p *prover) dynOnly(u, v int) bool {
-	if !p.anyTaken[v] || len(p.dynSigs[u]) == 0 {
+	if len(p.dynSigs[u]) == 0 {
+		return false
+	}
+	if _, value := p.g.funcValueNodes[u]; value {
+		return true // only function values: what was handed over
+	}
+	if !p.anyTaken[v] {
 		return false
 	}
 	for _, c := range p.g.calls[u] {

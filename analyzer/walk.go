@@ -242,6 +242,7 @@ func (w *walker) visit(n ast.Node) bool {
 			// The receiver may call a function or interface value sent:
 			// the sender answers for it, as for an argument.
 			w.passArg(ch.Elem(), n.Value)
+			w.handOff("", n.Value, nil)
 		}
 	case *ast.RangeStmt:
 		if n.Tok == token.ASSIGN {
@@ -257,6 +258,7 @@ func (w *walker) visit(n ast.Node) bool {
 			w.dynamic(sig, n.X.Pos()) // range over a function iterator calls it
 		}
 	case *ast.ReturnStmt:
+		w.handReturn(n)
 		if w.sig != nil {
 			res := w.sig.Results()
 			if len(n.Results) == res.Len() {
@@ -445,6 +447,7 @@ func (w *walker) call(call *ast.CallExpr) {
 		if _, lit := fun.(*ast.FuncLit); !lit && !w.fromOutside(fun) {
 			w.dynamic(sig, call.Lparen)
 			w.g.dyn[len(w.g.dyn)-1].field = w.calledField(fun)
+			w.g.dyn[len(w.g.dyn)-1].depField = w.calledDepField(fun)
 			if inner, ok := fun.(*ast.CallExpr); ok {
 				if f := typeutil.StaticCallee(w.info, inner); f != nil && w.g.inModule(f) {
 					w.g.dyn[len(w.g.dyn)-1].factory = f.Origin()
@@ -793,6 +796,7 @@ func (w *walker) writeBy(e, by ast.Expr) {
 					w.g.edge(id, w.writer(by), x.Pos())
 				} else {
 					w.writeDependencyVar(v, by, x.Pos())
+					w.handDepWrite(v, stored)
 				}
 			}
 			return
@@ -805,6 +809,7 @@ func (w *walker) writeBy(e, by ast.Expr) {
 						w.g.edge(id, w.writer(by), x.Sel.Pos())
 					} else {
 						w.writeDependencyVar(v, by, x.Sel.Pos())
+						w.handDepWrite(v, stored)
 					}
 					return
 				}
@@ -833,6 +838,8 @@ func (w *walker) writeFieldStoring(fld *types.Var, pos token.Pos, value, stored 
 		site := w.writer(value)
 		w.g.edge(id, site, pos)
 		w.recordFuncFieldWrite(fld, stored, site)
+	} else {
+		w.handDepWrite(fld, stored)
 	}
 }
 
@@ -876,6 +883,7 @@ func (w *walker) conv(target, src types.Type, pos token.Pos) {
 	if target == nil || src == nil || !types.IsInterface(target) || types.IsInterface(src) {
 		return
 	}
+	w.handConversion(src, pos)
 	w.convAll(src, pos)
 }
 

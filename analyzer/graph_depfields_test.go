@@ -1,0 +1,77 @@
+package analyzer
+
+import (
+	"context"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/tools/txtar"
+)
+
+// TestFuncValueNodes: a call through a dependency's
+// function-typed field reaches, through its node, what the module writes
+// into the field (a closure, a local, a parameter, a composite literal
+// element) and what it hands to a package that imports the field's
+// (procs.SetCancel), and not what it hands to other packages (group.Go)
+// or keeps; a parameter's node reaches what the static calls of its
+// function pass, through their own parameters.
+func TestFuncValueNodes(t *testing.T) {
+	t.Setenv("GOWORK", "off")
+	for _, tc := range []struct {
+		file, node string
+		want       []string
+	}{
+		{"depfields-exec-cancel", "(dependency field os/exec.Cmd.Cancel)", []string{
+			"example.com/m/web.NewRunner$1", "example.com/m/web.viaDep", "example.com/m/web.viaLocal",
+		}},
+		{"depfields-handed", "(dependency field net/http.Server.ConnState)", []string{
+			"example.com/m/web.onLocal", "example.com/m/web.onState",
+		}},
+		{"depfields-escapes", "(dependency field os/exec.Cmd.Cancel)", []string{
+			"example.com/m/web.viaAny", "example.com/m/web.viaReturn", "example.com/m/web.viaSend",
+		}},
+		{"depfields-param", "(dependency field os/exec.Cmd.Cancel)", []string{
+			"(argument f of example.com/m/web.setCancel)",
+		}},
+		{"depfields-param", "(argument f of example.com/m/web.setCancel)", []string{
+			"example.com/m/web.viaParam",
+		}},
+		{"func-fields-params", "(argument f of example.com/m/web.NewHandler)", []string{
+			"(argument f of example.com/m/web.NewApp)", "example.com/m/web.a", "example.com/m/web.b",
+		}},
+		{"func-fields-params", "(argument f of example.com/m/web.NewApp)", []string{
+			"example.com/m/web.c",
+		}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			ar, err := txtar.ParseFile(filepath.Join("testdata/impact", tc.file+".txtar"))
+			require.NoError(t, err)
+			dir := t.TempDir()
+			for _, f := range ar.Files {
+				if f.Name != "want" && f.Name != "env" {
+					writeFile(t, dir, f.Name, f.Data)
+				}
+			}
+			prog, err := Load(context.Background(), dir, dir, false)
+			require.NoError(t, err)
+			g := BuildGraph(prog)
+			var got []string
+			found := false
+			for _, n := range g.nodes {
+				if n.name != tc.node {
+					continue
+				}
+				found = true
+				for _, e := range n.out {
+					got = append(got, g.nodes[e.to].name)
+				}
+			}
+			require.True(t, found, "no node %s", tc.node)
+			sort.Strings(got)
+			require.Equal(t, tc.want, got, strings.Join(got, "\n"))
+		})
+	}
+}
