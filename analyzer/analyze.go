@@ -240,7 +240,7 @@ func Analyze(ctx context.Context, o Options) (*Analysis, error) {
 		if err != nil {
 			return Analysed{}, err
 		}
-		graph := BuildGraph(prog)
+		graph := BuildGraphContext(ctx, prog)
 		features, err := graph.Features(pol.Declared())
 		if err != nil {
 			return Analysed{}, err
@@ -384,7 +384,7 @@ func Discover(ctx context.Context, pol Policy, root, moduleDir string, tests boo
 		return nil, err
 	}
 	ReportProgress(ctx, "building the graph", 0)
-	graph := BuildGraph(prog)
+	graph := BuildGraphContext(ctx, prog)
 	declared := pol.Declared()
 	features, err := graph.Features(declared)
 	if err != nil {

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"context"
 	"fmt"
 	"go/ast"
 	"go/token"
@@ -97,6 +98,9 @@ type edge struct {
 // trees in cliFeature.scan), change mapping's (ChangeSet, with the
 // AssetRules it is given), and the test side's (credit, one per pass).
 type Graph struct {
+	// ctx is the build's context, for the go commands it runs; nil once
+	// built.
+	ctx   context.Context
 	prog  *Program
 	nodes []*node
 
@@ -220,12 +224,24 @@ type convKey struct {
 // BuildGraph builds the symbol graph of prog. The graph is read-only
 // once built: what the stages after it compute lives in their own state
 // (doc.go).
-func BuildGraph(prog *Program) *Graph { return buildGraph(prog, detectors) }
+func BuildGraph(prog *Program) *Graph { return BuildGraphContext(context.Background(), prog) }
+
+// BuildGraphContext is BuildGraph under ctx: a go command the build runs
+// (the import graph of the dependencies, graph_depfields.go) runs under
+// it.
+func BuildGraphContext(ctx context.Context, prog *Program) *Graph {
+	return buildGraphContext(ctx, prog, detectors)
+}
 
 // buildGraph builds the graph of prog for a list of detectors (tests
 // replace it).
 func buildGraph(prog *Program, list []*Detector) *Graph {
+	return buildGraphContext(context.Background(), prog, list)
+}
+
+func buildGraphContext(ctx context.Context, prog *Program, list []*Detector) *Graph {
 	g := &Graph{
+		ctx:       ctx,
 		prog:      prog,
 		byObj:     map[types.Object]int{},
 		byLit:     map[*ast.FuncLit]int{},
@@ -292,7 +308,7 @@ func buildGraph(prog *Program, list []*Detector) *Graph {
 	g.resolveChannels()
 	g.resolveInterfaces()
 	g.resolveDynamicCalls()
-	g.localDefs, g.resolvingVars, g.depFields = nil, nil, nil
+	g.localDefs, g.resolvingVars, g.depFields, g.ctx = nil, nil, nil, nil
 	g.funcArgs, g.funcParamNodes, g.nodeFuncs = nil, nil, nil
 	g.active = g.chooseDetectors(list)
 	return g

@@ -1,7 +1,6 @@
 package analyzer
 
 import (
-	"context"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -298,7 +297,7 @@ func (g *Graph) mayWrite(q, p string) bool {
 	}
 	st := g.depState()
 	if st.imports == nil && !st.failed {
-		deps, err := g.prog.listDeps(context.Background())
+		deps, err := g.prog.listDeps(g.ctx)
 		if err != nil || len(deps) == 0 {
 			st.failed = true
 		} else {

@@ -75,3 +75,43 @@ func TestFuncValueNodes(t *testing.T) {
 		})
 	}
 }
+
+// TestDepFieldsUnderContext: the import graph the dependency-field rule
+// reads is listed under the build's context; when that listing cannot
+// run (here: the context is canceled), every handed value may be in the
+// field (the rule falls back, never narrows on no knowledge).
+func TestDepFieldsUnderContext(t *testing.T) {
+	t.Setenv("GOWORK", "off")
+	ar, err := txtar.ParseFile(filepath.Join("testdata/impact", "depfields-exec-cancel.txtar"))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	for _, f := range ar.Files {
+		if f.Name != "want" && f.Name != "env" {
+			writeFile(t, dir, f.Name, f.Data)
+		}
+	}
+	targets := func(g *Graph) []string {
+		var got []string
+		for _, n := range g.nodes {
+			if n.name == "(dependency field os/exec.Cmd.Cancel)" {
+				for _, e := range n.out {
+					got = append(got, g.nodes[e.to].name)
+				}
+			}
+		}
+		sort.Strings(got)
+		return got
+	}
+	// Two loads: a program keeps its listing once made.
+	load := func() *Program {
+		prog, err := Load(context.Background(), dir, dir, false)
+		require.NoError(t, err)
+		return prog
+	}
+	listed := targets(BuildGraphContext(context.Background(), load()))
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	unlisted := targets(BuildGraphContext(canceled, load()))
+	require.Subset(t, unlisted, listed)
+	require.Greater(t, len(unlisted), len(listed), "a canceled listing must widen the field's targets: %v", unlisted)
+}
