@@ -40,9 +40,12 @@ import (
 // P.T.F)" node, which proof treats as a call through a function value.
 // When one of them names nothing (a parameter, a field, a call's
 // result), or the import graph is unknown, the call keeps the rule of
-// every function of the signature used as a value. Reflection and
-// unsafe stay a documented limit, and so do writes through pointers,
-// slices or maps a dependency returned (`*p = f`).
+// every function of the signature used as a value. A value stored
+// through a pointer, a slice element or a map entry (`*p = f`, where p
+// may be a dependency's field) is handed to any package (walk.go,
+// writeBy), and a conversion of a module struct to a dependency's struct
+// type hands its function-typed fields over, not known
+// (handConvertedStruct). Reflection and unsafe stay a documented limit.
 
 // depHandoff is a value the module hands to dependency code: the package
 // it goes to ("" for any), the value (nil: not known), its type.
@@ -174,6 +177,44 @@ func (w *walker) handArgs(call *ast.CallExpr) {
 	for _, arg := range call.Args {
 		w.handOff(pkg, arg, nil)
 	}
+}
+
+// handConvertedStruct records a conversion of a module value to a
+// dependency's struct type (`jobs.Options(opts)`, or a pointer to one):
+// the module's writes of its own fields become the dependency's fields,
+// so each function-typed field is handed, not known, to the
+// dependency's package (its calls keep the signature rule).
+func (w *walker) handConvertedStruct(to, from types.Type) {
+	if from == nil || types.Identical(to, from) {
+		return
+	}
+	if p, ok := to.Underlying().(*types.Pointer); ok {
+		to = p.Elem()
+	}
+	named, ok := types.Unalias(to).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil || w.g.inModule(named.Obj()) {
+		return
+	}
+	st, ok := named.Underlying().(*types.Struct)
+	if !ok {
+		return
+	}
+	pkg := named.Obj().Pkg().Path()
+	var fields func(*types.Struct, map[*types.Struct]bool)
+	fields = func(st *types.Struct, seen map[*types.Struct]bool) {
+		if seen[st] {
+			return
+		}
+		seen[st] = true
+		for f := range st.Fields() {
+			if inner, ok := f.Type().Underlying().(*types.Struct); ok {
+				fields(inner, seen)
+				continue
+			}
+			w.handOff(pkg, nil, f.Type())
+		}
+	}
+	fields(st, map[*types.Struct]bool{})
 }
 
 // handDepWrite records a write of a dependency's field or variable v

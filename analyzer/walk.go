@@ -425,6 +425,7 @@ func (w *walker) call(call *ast.CallExpr) {
 		if len(call.Args) == 1 {
 			w.conv(tv.Type, w.info.TypeOf(call.Args[0]), call.Pos())
 			w.convertStruct(tv.Type, w.info.TypeOf(call.Args[0]))
+			w.handConvertedStruct(tv.Type, w.info.TypeOf(call.Args[0])) // graph_depfields.go
 		}
 		return
 	}
@@ -815,10 +816,19 @@ func (w *walker) writeBy(e, by ast.Expr) {
 				}
 			}
 			e = x.X
-		case *ast.IndexExpr:
-			e = x.X
-		case *ast.StarExpr:
-			e = x.X
+		case *ast.IndexExpr, *ast.StarExpr:
+			// Stored through a pointer, a slice element or a map entry:
+			// the storage may be a dependency's, its function-typed
+			// field included (`*jobs.CancelSlot(j) = stop`), so the
+			// value is handed to any package (graph_depfields.go).
+			if stored != nil {
+				w.handOff("", stored, nil)
+			}
+			if ix, ok := x.(*ast.IndexExpr); ok {
+				e = ix.X
+			} else {
+				e = x.(*ast.StarExpr).X
+			}
 		default:
 			return
 		}
