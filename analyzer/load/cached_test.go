@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -77,6 +78,7 @@ func signatures(p *Program) string {
 // full (read from it): the three loads give the same types. A corrupt
 // entry is a miss, and the module replaced by a directory is never kept.
 func TestTypesCache(t *testing.T) {
+	t.Setenv("BLASTGATE_TYPES_CACHE", "")
 	root := typesModule(t)
 	cache := t.TempDir()
 	var imported int
@@ -178,4 +180,42 @@ func TestDepKeys(t *testing.T) {
 	mod2 := *mod
 	mod2.Imports = map[string]*packages.Package{"net/url": &std2}
 	assert.NotEqual(t, k.key(mod), newDepKeys(facts, mainPkg).key(&mod2), "an import's files changed")
+}
+
+// TestTypesCacheTrim: entries unused for a week go, at most once a day;
+// a read touches its entry.
+func TestTypesCacheTrim(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	defer func() { timeNow = time.Now }()
+	timeNow = func() time.Time { return now }
+	c, err := openTypesCache(dir)
+	require.NoError(t, err)
+	old, used, fresh := strings.Repeat("a", 64), strings.Repeat("b", 64), strings.Repeat("c", 64)
+	for _, k := range []string{old, used, fresh} {
+		require.NoError(t, c.put(k, []byte("data "+k)))
+	}
+	weekAgo := now.Add(-8 * 24 * time.Hour)
+	require.NoError(t, os.Chtimes(c.path(old), weekAgo, weekAgo))
+	require.NoError(t, os.Chtimes(c.path(used), weekAgo, weekAgo))
+	timeNow = func() time.Time { return now.Add(time.Hour) }
+	data, ok := c.get(used)
+	require.True(t, ok)
+	assert.Equal(t, "data "+used, string(data))
+
+	_, err = openTypesCache(dir) // trimmed an hour ago: not again
+	require.NoError(t, err)
+	_, ok = c.get(old)
+	assert.True(t, ok, "not trimmed within a day")
+	require.NoError(t, os.Chtimes(c.path(old), weekAgo, weekAgo))
+
+	timeNow = func() time.Time { return now.Add(25 * time.Hour) }
+	_, err = openTypesCache(dir)
+	require.NoError(t, err)
+	_, ok = c.get(old)
+	assert.False(t, ok, "unused for a week")
+	_, ok = c.get(used)
+	assert.True(t, ok, "read within the week")
+	_, ok = c.get(fresh)
+	assert.True(t, ok)
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/tools/go/packages"
 )
@@ -51,7 +52,44 @@ func openTypesCache(dir string) (*typesCache, error) {
 	if err := os.MkdirAll(d, 0o755); err != nil {
 		return nil, err
 	}
-	return &typesCache{dir: d}, nil
+	c := &typesCache{dir: d}
+	c.maybeTrim()
+	return c, nil
+}
+
+// Entries unused for typesMaxUnused are removed (as the analysis
+// cache's are), checked once per typesTrimInterval.
+const (
+	typesMaxUnused     = 7 * 24 * time.Hour
+	typesTrimInterval  = 24 * time.Hour
+	typesTrimStampName = "trim.txt"
+)
+
+// maybeTrim removes the entries (and temporary files) not used for
+// typesMaxUnused, at most once per typesTrimInterval.
+func (c *typesCache) maybeTrim() {
+	stamp := filepath.Join(c.dir, typesTrimStampName)
+	now := timeNow()
+	if fi, err := os.Stat(stamp); err == nil && now.Sub(fi.ModTime()) < typesTrimInterval {
+		return
+	}
+	if err := os.WriteFile(stamp, nil, 0o644); err != nil {
+		return
+	}
+	_ = os.Chtimes(stamp, now, now)
+	cutoff := now.Add(-typesMaxUnused)
+	subdirs, _ := os.ReadDir(c.dir)
+	for _, sub := range subdirs {
+		if !sub.IsDir() || len(sub.Name()) != 2 {
+			continue
+		}
+		files, _ := os.ReadDir(filepath.Join(c.dir, sub.Name()))
+		for _, f := range files {
+			if fi, err := f.Info(); err == nil && !f.IsDir() && fi.ModTime().Before(cutoff) {
+				os.Remove(filepath.Join(c.dir, sub.Name(), f.Name()))
+			}
+		}
+	}
 }
 
 func (c *typesCache) path(key string) string {
