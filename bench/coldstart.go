@@ -136,6 +136,14 @@ func runColdstart(work string, reportOnly, warmOnly bool) error {
 		os.RemoveAll(c1)
 		os.RemoveAll(c2)
 		warm = []string{"GOCACHE=" + c3}
+	} else {
+		// The user's build cache lacks the module's own packages (a new
+		// directory): one export-data run compiles them, as the cold
+		// one does otherwise.
+		logf("warming the build cache (BLASTGATE_DEPS=export)")
+		if _, _, err := coldTimed(ctx, src, []string{"BLASTGATE_DEPS=export"}, bg, impactArgs...); err != nil {
+			return err
+		}
 	}
 
 	// With --cache-dir: the dependencies' types kept by module version,

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/scanner"
 	"go/token"
 	"go/types"
@@ -18,6 +19,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -65,6 +67,10 @@ type cachedLoad struct {
 func (l *cachedLoad) load(ctx context.Context, patterns []string) ([]*packages.Package, error) {
 	facts := make(chan buildFacts, 1)
 	go func() { facts <- l.goEnv(ctx) }()
+	fset := token.NewFileSet()
+	files := newFileTable()
+	defer files.stopPreParse()
+	go l.preParse(ctx, fset, files)
 	pcfg := &packages.Config{
 		Context:    ctx,
 		Mode:       listMode,
@@ -121,7 +127,6 @@ func (l *cachedLoad) load(ctx context.Context, patterns []string) ([]*packages.P
 		}
 	}
 
-	fset := token.NewFileSet()
 	for _, p := range all {
 		p.Fset = fset
 	}
@@ -168,12 +173,25 @@ func (l *cachedLoad) load(ctx context.Context, patterns []string) ([]*packages.P
 	parseErrs := map[*packages.Package][]error{}
 	go func() {
 		defer close(parsed)
-		syntax, parseErrs, parseErr = l.parse(ctx, fset, own)
+		syntax, parseErrs, parseErr = l.parse(ctx, fset, own, files)
 	}()
 	if len(missing) > 0 {
 		if err := l.exportMissing(ctx, missing, keys, exports); err != nil {
 			<-parsed
 			return nil, err
+		}
+	}
+	// Read the export data while the files are parsed (one package at a
+	// time: the reads share depTypes), in a fixed order.
+	imported := make([]*packages.Package, 0, len(direct))
+	for p := range direct {
+		imported = append(imported, p)
+	}
+	sort.Slice(imported, func(i, j int) bool { return imported[i].ID < imported[j].ID })
+	for _, p := range imported {
+		if _, err := gcexportdata.Read(bytes.NewReader(exports[p]), fset, depTypes, p.PkgPath); err != nil {
+			<-parsed
+			return nil, notCached("reading the export data of %s: %v", p.ID, err)
 		}
 	}
 	<-parsed
@@ -187,13 +205,6 @@ func (l *cachedLoad) load(ctx context.Context, patterns []string) ([]*packages.P
 					return nil, notCached("%s uses cgo", p.ID)
 				}
 			}
-		}
-	}
-
-	// Read the export data (one at a time: the reads share depTypes).
-	for p := range direct {
-		if _, err := gcexportdata.Read(bytes.NewReader(exports[p]), fset, depTypes, p.PkgPath); err != nil {
-			return nil, notCached("reading the export data of %s: %v", p.ID, err)
 		}
 	}
 
@@ -233,9 +244,13 @@ func (l *cachedLoad) goEnv(ctx context.Context) buildFacts {
 }
 
 // parse parses the module's packages' files as go/packages would (the
-// same parser, the same progress), in parallel.
-func (l *cachedLoad) parse(ctx context.Context, fset *token.FileSet, own []*packages.Package) (map[*packages.Package][]*ast.File, map[*packages.Package][]error, error) {
-	parseFile := countingParser(l.cfg, nil, func() string { return "" })
+// same parser, the same progress), in parallel; a file shared by
+// several packages (a test variant) is parsed once, as go/packages
+// does. Files the pre-parse (preParse) read already are taken from it
+// when they have not changed since.
+func (l *cachedLoad) parse(ctx context.Context, fset *token.FileSet, own []*packages.Package, files *fileTable) (map[*packages.Package][]*ast.File, map[*packages.Package][]error, error) {
+	files.stopPreParse()
+	var parsed atomic.Int64
 	type job struct {
 		pkg  *packages.Package
 		i    int
@@ -253,40 +268,17 @@ func (l *cachedLoad) parse(ctx context.Context, fset *token.FileSet, own []*pack
 	fileErrs := make([]error, len(jobs))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	// A file shared by several packages (a test variant) is parsed once,
-	// as go/packages does.
 	var mu sync.Mutex
-	type result struct {
-		f    *ast.File
-		err  error
-		done chan struct{}
-	}
-	byName := map[string]*result{}
 	for i, j := range jobs {
 		g.Go(func() error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
+			f, err := files.get(fset, j.name, true)
+			l.cfg.progress("parsing and type-checking: files", int(parsed.Add(1)))
 			mu.Lock()
-			r, ok := byName[j.name]
-			if !ok {
-				r = &result{done: make(chan struct{})}
-				byName[j.name] = r
-			}
-			mu.Unlock()
-			if !ok {
-				src, err := os.ReadFile(j.name)
-				if err == nil {
-					r.f, r.err = parseFile(fset, j.name, src)
-				} else {
-					r.err = err
-				}
-				close(r.done)
-			}
-			<-r.done
-			mu.Lock()
-			syntax[j.pkg][j.i] = r.f
-			fileErrs[i] = r.err
+			syntax[j.pkg][j.i] = f
+			fileErrs[i] = err
 			mu.Unlock()
 			return nil
 		})
@@ -299,9 +291,9 @@ func (l *cachedLoad) parse(ctx context.Context, fset *token.FileSet, own []*pack
 			errs[j.pkg] = append(errs[j.pkg], fileErrs[i])
 		}
 	}
-	for p, files := range syntax {
-		kept := files[:0]
-		for _, f := range files {
+	for p, fs := range syntax {
+		kept := fs[:0]
+		for _, f := range fs {
 			if f != nil {
 				kept = append(kept, f)
 			}
@@ -309,6 +301,128 @@ func (l *cachedLoad) parse(ctx context.Context, fset *token.FileSet, own []*pack
 		syntax[p] = kept
 	}
 	return syntax, errs, nil
+}
+
+// fileTable parses each file once, shared by the packages that hold it
+// and by the pre-parse.
+type fileTable struct {
+	mu    sync.Mutex
+	files map[string]*tableFile
+	stop  chan struct{}
+	once  sync.Once
+}
+
+type tableFile struct {
+	once sync.Once
+	src  []byte
+	f    *ast.File
+	err  error
+	pre  bool // parsed by the pre-parse: checked against the file on use
+	mu   sync.Mutex
+	used bool
+}
+
+func newFileTable() *fileTable {
+	return &fileTable{files: map[string]*tableFile{}, stop: make(chan struct{})}
+}
+
+func (t *fileTable) stopPreParse() { t.once.Do(func() { close(t.stop) }) }
+
+func (t *fileTable) entry(name string) *tableFile {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, ok := t.files[name]
+	if !ok {
+		e = &tableFile{}
+		t.files[name] = e
+	}
+	return e
+}
+
+// get returns the syntax of the file, parsed once; for the load (use),
+// a file the pre-parse read is read again and parsed afresh if it has
+// changed since.
+func (t *fileTable) get(fset *token.FileSet, name string, use bool) (*ast.File, error) {
+	e := t.entry(name)
+	e.once.Do(func() {
+		e.pre = !use
+		e.src, e.err = os.ReadFile(name)
+		if e.err == nil {
+			e.f, e.err = parser.ParseFile(fset, name, e.src, moduleParseMode)
+		}
+	})
+	if !use {
+		return nil, nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.pre && !e.used {
+		e.used = true
+		if src, err := os.ReadFile(name); err != nil || !bytes.Equal(src, e.src) {
+			e.src, e.err = src, err
+			e.f = nil
+			if err == nil {
+				e.f, e.err = parser.ParseFile(fset, name, src, moduleParseMode)
+			}
+		}
+	}
+	e.used = true
+	return e.f, e.err
+}
+
+// maxPreParse bounds the files the pre-parse reads.
+const maxPreParse = 5000
+
+// preParse parses the Go files of the analysed modules' directories
+// while go list runs (the load would otherwise wait for it, then parse):
+// what the build leaves out is parsed for nothing, what it includes is
+// taken by parse. It stops once parse starts.
+func (l *cachedLoad) preParse(ctx context.Context, fset *token.FileSet, t *fileTable) {
+	var names []string
+	for _, dir := range l.dirs {
+		_ = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+			if err != nil || len(names) >= maxPreParse {
+				return filepath.SkipDir
+			}
+			name := d.Name()
+			if d.IsDir() {
+				if path != dir {
+					if name == "testdata" || name == "vendor" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+						return filepath.SkipDir
+					}
+					if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+						return filepath.SkipDir // another module
+					}
+				}
+				return nil
+			}
+			if strings.HasSuffix(name, ".go") && !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "_") &&
+				(l.cfg.Tests || !strings.HasSuffix(name, "_test.go")) {
+				names = append(names, path)
+			}
+			return nil
+		})
+	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, name := range names {
+		select {
+		case <-t.stop:
+			return
+		case <-ctx.Done():
+			return
+		default:
+		}
+		g.Go(func() error {
+			select {
+			case <-t.stop:
+			default:
+				_, _ = t.get(fset, name, false)
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
 }
 
 // exportMissing asks go list -export for the missing dependencies'
