@@ -432,7 +432,8 @@ func (l *cachedLoad) preParse(ctx context.Context, fset *token.FileSet, t *fileT
 func (l *cachedLoad) exportMissing(ctx context.Context, missing []*packages.Package, keys *depKeys, exports map[*packages.Package][]byte) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	args := append([]string{"list", "-e", "-deps", "-export", "-json=ImportPath,Export,CgoFiles,Standard,Imports,Error"}, l.cfg.Build.flags()...)
+	// -pgo=off as go/packages does: a profile changes inlining, not types.
+	args := append([]string{"list", "-e", "-deps", "-export", "-pgo=off", "-json=ImportPath,Export,CgoFiles,Standard,Imports,Error"}, l.cfg.Build.flags()...)
 	args = append(args, "--")
 	for _, p := range missing {
 		args = append(args, p.ID)
