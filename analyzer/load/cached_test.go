@@ -2,6 +2,8 @@ package load
 
 import (
 	"context"
+	"go/ast"
+	"go/token"
 	"go/types"
 	"os"
 	"path/filepath"
@@ -218,4 +220,30 @@ func TestTypesCacheTrim(t *testing.T) {
 	assert.True(t, ok, "read within the week")
 	_, ok = c.get(fresh)
 	assert.True(t, ok)
+}
+
+// TestFileTablePreParsed: a file the pre-parse read is parsed again
+// when it changed before the load used it; an unchanged one is reused.
+func TestFileTablePreParsed(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.go"), filepath.Join(dir, "b.go")
+	require.NoError(t, os.WriteFile(a, []byte("package p\n\nvar A = 1\n"), 0o644))
+	require.NoError(t, os.WriteFile(b, []byte("package p\n\nvar B = 1\n"), 0o644))
+	fset := token.NewFileSet()
+	files := newFileTable()
+	for _, name := range []string{a, b} {
+		f, err := files.get(fset, name, false)
+		require.NoError(t, err)
+		assert.Nil(t, f, "the pre-parse returns nothing")
+	}
+	require.NoError(t, os.WriteFile(a, []byte("package p\n\nvar Changed = 1\n"), 0o644))
+	fa, err := files.get(fset, a, true)
+	require.NoError(t, err)
+	name := func(f *ast.File) string { return f.Decls[0].(*ast.GenDecl).Specs[0].(*ast.ValueSpec).Names[0].Name }
+	assert.Equal(t, "Changed", name(fa), "parsed again")
+	fb, err := files.get(fset, b, true)
+	require.NoError(t, err)
+	assert.Equal(t, "B", name(fb))
+	again, _ := files.get(fset, b, true)
+	assert.Same(t, fb, again, "parsed once")
 }
