@@ -50,12 +50,27 @@ func LoadBuild(ctx context.Context, root, moduleDir string, tests bool, bc Build
 		ModuleDir: moduleDir,
 		Tests:     tests,
 		Build:     bc,
+		CacheDir:  typesCacheDir(ctx),
 		Progress:  func(stage string, n int) { ReportProgress(ctx, stage, n) },
 	})
 	if err != nil {
 		return nil, err
 	}
 	return newProgram(lp), nil
+}
+
+type typesCacheKey struct{}
+
+// WithTypesCache returns ctx telling the loads run under it to keep the
+// dependencies' export data in dir, by module version (see
+// load.Config.CacheDir); "" keeps none.
+func WithTypesCache(ctx context.Context, dir string) context.Context {
+	return context.WithValue(ctx, typesCacheKey{}, dir)
+}
+
+func typesCacheDir(ctx context.Context) string {
+	dir, _ := ctx.Value(typesCacheKey{}).(string)
+	return dir
 }
 
 func newProgram(lp *load.Program) *Program {

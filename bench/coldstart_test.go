@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -23,5 +25,26 @@ func TestMedianTiming(t *testing.T) {
 	}
 	if w := walls([]timing{run(1500*time.Millisecond, 0, 0), run(250*time.Millisecond, 0, 0)}); w != "1.50 0.25" {
 		t.Errorf("walls = %q", w)
+	}
+}
+
+// TestRemoveAnalyses: the warm runs with --cache-dir keep the
+// dependencies' types and nothing else, so that each analyses in full.
+func TestRemoveAnalyses(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"types/ab", "c1/x"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "trim.txt"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := removeAnalyses(dir); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 || entries[0].Name() != "types" {
+		t.Errorf("left %v, want types alone", entries)
 	}
 }

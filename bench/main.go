@@ -99,9 +99,10 @@ func main() {
 	suspects := flag.Bool("suspects", false, "measure suspects instead (suspects.go): a history of "+fmt.Sprint(suspectsMerges)+" merges per application (default -apps "+defaultSuspectsApps+"), three routes against the truth, and the time against impact")
 	flag.BoolVar(&driveRoutes, "driver", false, "also drive every listed route once under the application's test setup (driver.go): the true set is the tests' and the driver's")
 	coldstart := flag.Bool("coldstart", false, "measure the cold start instead (coldstart.go): impact and go vet on an empty build cache, miniflux")
+	warmOnly := flag.Bool("warm-only", false, "with -coldstart: only the warm runs, on the user's build cache")
 	flag.Parse()
 	if *coldstart {
-		if err := runColdstart(*work, *reportOnly); err != nil {
+		if err := runColdstart(*work, *reportOnly, *warmOnly); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}

@@ -80,6 +80,9 @@ type Config struct {
 	Tests bool
 	// Build is the build configuration (zero: the default build).
 	Build BuildConfig
+	// CacheDir, when set, is where the dependencies' export data is
+	// kept by module version (typescache.go); "" keeps none.
+	CacheDir string
 	// Progress, when set, is told the stage of the load and, while
 	// parsing, how many files so far; it may be called from several
 	// goroutines.
@@ -208,7 +211,16 @@ func load(ctx context.Context, cfg Config, ws *workspace) (*Program, error) {
 			}
 			return packages.Load(pcfg, patterns...)
 		}
+		var cold bool
 		var err error
+		if pkgs, cold = loadWithCache(ctx, cfg, env, root, moduleDir, ws, patterns); pkgs != nil {
+			return nil
+		} else if cold && ctx.Err() == nil {
+			cfg.progress("listing packages (go list; the build cache lacks export data: dependencies from source)", 0)
+			pkgs, err = run(ctx, true, func() {})
+			fromSource = true
+			return err
+		}
 		pkgs, fromSource, err = loadDeps(ctx, cfg, run)
 		return err
 	})

@@ -28,6 +28,7 @@ func TestIsDependencyFile(t *testing.T) {
 // took too long (exportWait): the module's packages type-check alike,
 // and only the dependencies lose their function bodies.
 func TestDependenciesFromSource(t *testing.T) {
+	t.Setenv("BLASTGATE_TYPES_CACHE", "") // no types cache: go list -export
 	dir := t.TempDir()
 	write := func(name, text string) {
 		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))

@@ -172,6 +172,8 @@ func openChange(ctx context.Context, g *globals, rv revisions, tests bool, cover
 	}
 	if ac := openCache(g); ac != nil {
 		opts.Cache = &changeCache{ac: ac, g: g, tests: tests, coverage: coverage}
+		// The dependencies' types, by module version, in the same directory.
+		ctx = analyzer.WithTypesCache(ctx, g.cacheDir)
 	}
 	a, err := analyzer.Analyze(ctx, opts)
 	if err != nil {
