@@ -117,7 +117,7 @@ func (g *credit) servesRequest(features []Feature, i int, t *testFunc) bool {
 		return false
 	}
 	for _, req := range t.requests {
-		if req.refused || !p.match(req.method, req.host, req.path) {
+		if req.refused || !p.Match(req.method, req.host, req.path) {
 			continue
 		}
 		// The most specific route wins, among every route the test may
@@ -134,7 +134,7 @@ func (g *credit) servesRequest(features []Feature, i int, t *testFunc) bool {
 				best = false
 				break
 			}
-			if ok && q.match(req.method, req.host, req.path) && q.moreSpecific(p) {
+			if ok && q.Match(req.method, req.host, req.path) && q.MoreSpecific(p) {
 				best = false
 				break
 			}
@@ -151,7 +151,7 @@ func (g *credit) servesRequest(features []Feature, i int, t *testFunc) bool {
 func (f Feature) pattern() (routePattern, bool) {
 	p, ok := parsePattern(f.ID)
 	if ok && !f.subtrees {
-		p.exact = true // gin, chi, echo, mux and fiber: "/" is the path "/", no subtree
+		p.Exact = true // gin, chi, echo, mux and fiber: "/" is the path "/", no subtree
 	}
 	return p, ok
 }
@@ -306,7 +306,7 @@ func (g *Graph) invocation(f Feature) *evidence.Invocation {
 	switch {
 	case f.Kind == report.KindRoute && f.registrar >= 0:
 		if p, ok := f.pattern(); ok {
-			return &evidence.Invocation{Kind: report.SuggestRequest, Request: p.example(), Via: via(f.registrar)}
+			return &evidence.Invocation{Kind: report.SuggestRequest, Request: p.Example(), Via: via(f.registrar)}
 		}
 	case f.Kind == report.KindRPC && f.registrar >= 0:
 		return &evidence.Invocation{Kind: report.SuggestRPC, RPC: f.ID, Via: via(f.registrar)}

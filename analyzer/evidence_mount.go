@@ -147,7 +147,7 @@ func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.Ca
 				if !ok {
 					continue
 				}
-				p.exact = p.exact || !subtrees
+				p.Exact = p.Exact || !subtrees
 				w.addRoute(testRoute{root: chain[0].id, pattern: p, handler: handler,
 					mount: &mountSite{fn: fnName, file: rel, line: line}, firstMatch: first})
 			}
@@ -206,7 +206,7 @@ next:
 			if !ok && strings.Contains(other.ID, "<") && other.mayServe(req) {
 				continue next
 			}
-			if ok && q.match(req.method, req.host, req.path) {
+			if ok && q.Match(req.method, req.host, req.path) {
 				continue next
 			}
 		}

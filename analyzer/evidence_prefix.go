@@ -197,7 +197,7 @@ func (g *credit) testPattern(f Feature, t *testFunc) (routePattern, bool) {
 	}
 	p, ok := parsePattern(id)
 	if ok && !f.subtrees {
-		p.exact = true
+		p.Exact = true
 	}
 	return p, ok
 }
@@ -232,14 +232,14 @@ func (f Feature) mayServe(req request) bool {
 		return true
 	}
 	if !f.subtrees {
-		p.exact = true
+		p.Exact = true
 	}
 	path := req.path
 	if i := strings.IndexAny(path, "?#"); i >= 0 {
 		path = path[:i]
 	}
 	for k := 0; k < len(path); k++ {
-		if path[k] == '/' && p.match(req.method, "", path[k:]) {
+		if path[k] == '/' && p.Match(req.method, "", path[k:]) {
 			return true
 		}
 	}

@@ -438,7 +438,7 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 				if !ok || strings.HasPrefix(id, "(") {
 					continue
 				}
-				p.exact = p.exact || !subtrees
+				p.Exact = p.Exact || !subtrees
 				first := matchingOf(op.det).firstMatch
 				w.addRoute(testRoute{root: chain[0].id, pattern: p, handler: handler, firstMatch: first})
 			}
@@ -720,7 +720,7 @@ func (w *testWalk) route() {
 			// The routes of this router that match, each matched once.
 			var matching []int
 			for i, r := range w.routes {
-				if r.root == root && r.pattern.match(req.method, req.host, req.path) {
+				if r.root == root && r.pattern.Match(req.method, req.host, req.path) {
 					matching = append(matching, i)
 				}
 			}
@@ -730,7 +730,7 @@ func (w *testWalk) route() {
 				for _, j := range matching {
 					// gorilla/mux serves the first route registered that
 					// matches, the other routers the most specific.
-					if j != i && (r.firstMatch && j < i || !r.firstMatch && w.routes[j].pattern.moreSpecific(r.pattern)) {
+					if j != i && (r.firstMatch && j < i || !r.firstMatch && w.routes[j].pattern.MoreSpecific(r.pattern)) {
 						best = false
 						break
 					}
@@ -771,7 +771,7 @@ func (w *testWalk) route() {
 // same routes on the same router again, and each copy would be matched
 // against every request (k routes, n builds: n*k routes, n²k² steps).
 func (w *testWalk) addRoute(r testRoute) {
-	key := fmt.Sprintf("%p|%v|%s|%s|%q|%v|%v|%s|%v|%v", r.root, r.root, r.pattern.method, r.pattern.host, r.pattern.segs, r.pattern.exact, r.pattern.router, r.handler, r.mount, r.firstMatch)
+	key := fmt.Sprintf("%p|%v|%s|%s|%v|%v", r.root, r.root, r.pattern.Key(), r.handler, r.mount, r.firstMatch)
 	if w.routeSeen == nil {
 		w.routeSeen = map[string]bool{}
 	}
