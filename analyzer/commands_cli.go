@@ -53,7 +53,7 @@ type cliCmd struct {
 	parents    int
 	// app: urfave v2's *cli.App, a root that is never a subcommand.
 	app  bool
-	regs []regSpan
+	regs []RegSpan
 }
 
 // cliScan finds the command trees of the module and the values that
@@ -202,7 +202,7 @@ func (s *cliScan) literals(pkg *packages.Package, f *ast.File) {
 				if c, ok := cliLiteral(d, s.g, pkg, lit); ok {
 					c.pkg, c.file, c.lit, c.encl = pkg, f, lit, encl
 					for i := range c.regs {
-						c.regs[i].encl = encl
+						c.regs[i].Encl = encl
 					}
 					s.cmds = append(s.cmds, c)
 					s.byLit[lit] = c
@@ -398,9 +398,9 @@ func (s *cliScan) link(pkg *packages.Package, f *ast.File) {
 				if parent == nil {
 					continue
 				}
-				var sp *regSpan
+				var sp *RegSpan
 				if span != nil {
-					sp = &regSpan{from: span.Pos(), to: span.End(), encl: encl}
+					sp = &RegSpan{From: span.Pos(), To: span.End(), Encl: encl}
 				}
 				for _, p := range s.resolve(pkg, parent) {
 					for _, ce := range children {
@@ -462,7 +462,7 @@ func (s *cliScan) listed(pkg *packages.Package, e ast.Expr) []*cliCmd {
 }
 
 // adopt makes child a subcommand of parent, with the span that adds it.
-func (s *cliScan) adopt(parent, child *cliCmd, sp *regSpan) {
+func (s *cliScan) adopt(parent, child *cliCmd, sp *RegSpan) {
 	if sp != nil {
 		child.regs = append(child.regs, *sp)
 	}
@@ -498,7 +498,7 @@ func (s *cliScan) flagWiring(pkg *packages.Package, f *ast.File) {
 			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "AddCommand") {
 				return true // the children's registration, not the parent's
 			}
-			cs[0].regs = append(cs[0].regs, regSpan{from: call.Pos(), to: call.End(), encl: encl})
+			cs[0].regs = append(cs[0].regs, RegSpan{From: call.Pos(), To: call.End(), Encl: encl})
 			return true
 		})
 	}
@@ -506,12 +506,12 @@ func (s *cliScan) flagWiring(pkg *packages.Package, f *ast.File) {
 
 // litSpans are the spans of a literal's fields but its children and the
 // closures it is handed (code of their own, roots of the feature).
-func litSpans(lit *ast.CompositeLit, encl int, skip map[string]bool) []regSpan {
-	var out []regSpan
+func litSpans(lit *ast.CompositeLit, encl int, skip map[string]bool) []RegSpan {
+	var out []RegSpan
 	for _, el := range lit.Elts {
 		kv, ok := el.(*ast.KeyValueExpr)
 		if !ok {
-			out = append(out, regSpan{from: el.Pos(), to: el.End(), encl: encl})
+			out = append(out, RegSpan{From: el.Pos(), To: el.End(), Encl: encl})
 			continue
 		}
 		key, _ := kv.Key.(*ast.Ident)
@@ -519,13 +519,13 @@ func litSpans(lit *ast.CompositeLit, encl int, skip map[string]bool) []regSpan {
 			continue
 		}
 		if fl, ok := kv.Value.(*ast.FuncLit); ok {
-			out = append(out, regSpan{from: kv.Pos(), to: fl.Type.End(), encl: encl})
+			out = append(out, RegSpan{From: kv.Pos(), To: fl.Type.End(), Encl: encl})
 			continue
 		}
-		out = append(out, regSpan{from: kv.Pos(), to: kv.End(), encl: encl})
+		out = append(out, RegSpan{From: kv.Pos(), To: kv.End(), Encl: encl})
 	}
 	if len(out) == 0 {
-		out = append(out, regSpan{from: lit.Pos(), to: lit.End(), encl: encl})
+		out = append(out, RegSpan{From: lit.Pos(), To: lit.End(), Encl: encl})
 	}
 	return out
 }
@@ -739,8 +739,8 @@ func (g *Graph) walkTree(r cliRoot, c *cliCmd, path []string, persistent []*cliC
 func (g *Graph) subcommand(r cliRoot, c *cliCmd, path []string, ancestors []*cliCmd) Feature {
 	f := Feature{Feature: report.Feature{ID: r.dir + " " + strings.Join(path, " "), Kind: report.KindCommand, Tests: []report.Test{}}, registrar: -1}
 	f.Position.File, f.Position.Line = g.prog.Rel(c.lit.Pos())
-	res := handlerResolver{g: g, pkg: c.pkg, file: c.file, seen: map[types.Object]bool{}}
-	entry, name := res.resolve(c.run)
+	res := HandlerResolver{G: g, Pkg: c.pkg, File: c.file, Seen: map[types.Object]bool{}}
+	entry, name := res.Resolve(c.run)
 	if entry < 0 && name == "" {
 		name = "(unresolved run function in " + g.nodes[max(c.encl, 0)].name + ")"
 	}
@@ -749,7 +749,7 @@ func (g *Graph) subcommand(r cliRoot, c *cliCmd, path []string, ancestors []*cli
 		f.entries = []int{entry}
 		f.roots = append(f.roots, entry)
 	}
-	for _, e := range res.visited {
+	for _, e := range res.Visited {
 		f.roots = append(f.roots, g.referencedIn(c.pkg, e)...)
 	}
 	for _, h := range c.hooks {

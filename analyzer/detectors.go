@@ -48,7 +48,7 @@ type Detector struct {
 	// mounts, the id syntax, and what it does not see.
 	Doc string
 
-	router routerDetector
+	router RouterDetector
 	cli    cliDialect
 	run    func(g *Graph) []Feature
 }
@@ -118,8 +118,8 @@ func (g *Graph) importedPaths() map[string]bool {
 }
 
 // routerDialects are the active route engine's dialects, in order.
-func (g *Graph) routerDialects() []routerDetector {
-	var out []routerDetector
+func (g *Graph) routerDialects() []RouterDetector {
+	var out []RouterDetector
 	for _, d := range g.activeDetectors() {
 		if d.router != nil {
 			out = append(out, d.router)
@@ -246,7 +246,7 @@ func (g *Graph) runDetectors() ([]Feature, error) {
 		switch {
 		case d.router != nil:
 			if d == routers[0] {
-				err = guard(routers, func() { out = append(out, g.routes()...) })
+				err = guard(routers, func() { out = append(out, g.Routes()...) })
 			}
 		case d.cli != nil:
 			if d == clis[0] {

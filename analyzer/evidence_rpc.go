@@ -77,7 +77,7 @@ func (g *credit) rpcTest(t *testFunc) *rpcTestInfo {
 				info.calls[id] = true
 			}
 			if reg, ok := g.rpcRegistration(t.pkg, d, call); ok {
-				reg.cs = callSite{pkg: t.pkg, call: call, encl: -1}
+				reg.cs = CallSite{Pkg: t.pkg, Call: call, Encl: -1}
 				g.addTestRegistration(info, reg)
 			}
 			return true

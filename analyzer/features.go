@@ -3,14 +3,12 @@ package analyzer
 import (
 	"fmt"
 	"go/ast"
-	"go/token"
 	"go/types"
 	"path"
 	"sort"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
-	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/blastgate/blastgate/report"
 )
@@ -33,46 +31,12 @@ type Feature struct {
 	// regs are the source spans that register a route: a change that
 	// touches one impacts the route even when it changes none of its
 	// roots (a path, a method, a middleware swapped in the registration).
-	regs []regSpan
+	regs []RegSpan
 	// cli ties a subcommand to its command tree (commands_cli.go).
 	cli *cliFeature
 	// holes say what the run-time parts of route ids stand for, shared by
 	// the routes of one Features call (evidence_prefix.go).
-	holes routeHoles
-}
-
-// regSpan is a stretch of source that registers a route: the
-// registration call with its handler chain, a wrapper's call, or the
-// calls that make the route's groups, mount its router and add its
-// middleware (without the closures they are handed, which are code of
-// their own).
-type regSpan struct {
-	from, to token.Pos
-	encl     int // the node of the declaration the span is in
-}
-
-// callSpan is the span of a registering call: from its method's name
-// when it is called on the result of another call (r.Group("/v2").Get:
-// the Get), else from its start; to its end, or to the closure it is
-// handed; widened to the expressions the registration reads (a mux
-// route's path, written earlier in its chain).
-func callSpan(call *ast.CallExpr, closure ast.Expr, encl int, exprs ...ast.Expr) regSpan {
-	sp := regSpan{from: call.Pos(), to: call.End(), encl: encl}
-	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
-		if _, chained := ast.Unparen(sel.X).(*ast.CallExpr); chained {
-			sp.from = sel.Sel.Pos()
-		}
-	}
-	if closure != nil {
-		sp.to = closure.Pos()
-	}
-	for _, e := range exprs {
-		if e == nil || e == closure || e == call.Fun {
-			continue
-		}
-		sp.from, sp.to = min(sp.from, e.Pos()), max(sp.to, e.End())
-	}
-	return sp
+	holes RouteHoles
 }
 
 // DeclaredFeature is a feature named in configuration.
@@ -200,115 +164,6 @@ func (g *Graph) declNode(pkg *packages.Package, decl ast.Decl) int {
 	return g.inits[pkg.PkgPath]
 }
 
-// handlerResolver finds the innermost handler a route serves.
-type handlerResolver struct {
-	g    *Graph
-	pkg  *packages.Package
-	file *ast.File
-	seen map[types.Object]bool
-	// visited are the expressions resolve looked at: the handler
-	// expression and the definitions of the local variables it names.
-	visited []ast.Expr
-}
-
-// resolve returns the node and name of the handler e denotes, or -1 and
-// the name of a dependency's handler, or -1 and "" when unknown.
-func (r *handlerResolver) resolve(e ast.Expr) (int, string) {
-	info := r.pkg.TypesInfo
-	e = ast.Unparen(e)
-	r.visited = append(r.visited, e)
-	switch x := e.(type) {
-	case *ast.FuncLit:
-		if id, ok := r.g.byLit[x]; ok {
-			return id, r.g.nodes[id].name
-		}
-	case *ast.Ident, *ast.SelectorExpr:
-		id := identOf(x)
-		switch obj := info.Uses[id].(type) {
-		case *types.Func:
-			if n, ok := r.g.byObj[obj.Origin()]; ok {
-				return n, r.g.nodes[n].name
-			}
-			return -1, objName(obj)
-		case *types.Var:
-			if !obj.IsField() && !r.seen[obj] {
-				r.seen[obj] = true
-				// Every value the variable is given is part of the route
-				// (resolve records them); the first that resolves is the entry.
-				entry, name := -1, ""
-				for _, def := range r.definitions(obj) {
-					if e, n := r.resolve(def); entry < 0 && (e >= 0 || n != "") {
-						entry, name = e, n
-					}
-				}
-				if entry >= 0 || name != "" {
-					return entry, name
-				}
-			}
-		}
-	case *ast.CallExpr:
-		tv := info.Types[x.Fun]
-		if tv.IsType() && len(x.Args) == 1 { // http.HandlerFunc(f)
-			return r.resolve(x.Args[0])
-		}
-		// Middleware: the handler is the last handler-typed argument.
-		for i := len(x.Args) - 1; i >= 0; i-- {
-			if isHandlerType(info.TypeOf(x.Args[i])) {
-				return r.resolve(x.Args[i])
-			}
-		}
-		// A factory: the closure it returns is what runs.
-		if fn, ok := typeutil.Callee(info, x).(*types.Func); ok {
-			if id, ok := r.g.byObj[fn.Origin()]; ok {
-				if lit := r.g.returnedClosure(fn.Origin()); lit >= 0 {
-					return lit, r.g.nodes[lit].name
-				}
-				return id, r.g.nodes[id].name
-			}
-			return -1, objName(fn)
-		}
-	case *ast.UnaryExpr:
-		if x.Op == token.AND {
-			return r.resolve(x.X)
-		}
-	}
-	// A value of a type with a ServeHTTP method.
-	if t := info.TypeOf(e); t != nil && !types.IsInterface(t) {
-		sel := types.NewMethodSet(types.NewPointer(derefType(t))).Lookup(nil, "ServeHTTP")
-		if sel != nil {
-			if n, ok := r.g.byObj[sel.Obj().(*types.Func).Origin()]; ok {
-				return n, r.g.nodes[n].name
-			}
-			return -1, objName(sel.Obj())
-		}
-	}
-	return -1, ""
-}
-
-// definitions finds the expressions a local variable is given in its file.
-func (r *handlerResolver) definitions(v *types.Var) []ast.Expr {
-	var defs []ast.Expr
-	ast.Inspect(r.file, func(n ast.Node) bool {
-		switch s := n.(type) {
-		case *ast.AssignStmt:
-			for i, lhs := range s.Lhs {
-				if id, ok := lhs.(*ast.Ident); ok && len(s.Rhs) == len(s.Lhs) &&
-					(r.pkg.TypesInfo.Defs[id] == v || r.pkg.TypesInfo.Uses[id] == v) {
-					defs = append(defs, s.Rhs[i])
-				}
-			}
-		case *ast.ValueSpec:
-			for i, id := range s.Names {
-				if r.pkg.TypesInfo.Defs[id] == v && len(s.Values) == len(s.Names) {
-					defs = append(defs, s.Values[i])
-				}
-			}
-		}
-		return true
-	})
-	return defs
-}
-
 // returnedClosure returns the closure node fn returns when every return
 // statement of fn returns the same function literal (directly or
 // converted), or -1.
@@ -357,33 +212,6 @@ func (g *Graph) returnedClosure(fn *types.Func) int {
 		return -1
 	}
 	return found
-}
-
-// isHandlerType reports whether t is an http.Handler, an
-// http.HandlerFunc or a function taking an http.ResponseWriter first, or
-// the handler type of a supported router library.
-func isHandlerType(t types.Type) bool {
-	if t == nil {
-		return false
-	}
-	if isRouterHandler(t) { // gin's, echo's... (routers.go)
-		return true
-	}
-	if n, ok := types.Unalias(t).(*types.Named); ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "net/http" {
-		switch n.Obj().Name() {
-		case "Handler", "HandlerFunc":
-			return true
-		}
-	}
-	if sig, ok := t.Underlying().(*types.Signature); ok && sig.Params().Len() >= 1 {
-		if n, ok := types.Unalias(sig.Params().At(0).Type()).(*types.Named); ok && n.Obj().Pkg() != nil &&
-			n.Obj().Pkg().Path() == "net/http" && n.Obj().Name() == "ResponseWriter" {
-			return true
-		}
-	}
-	// An interface with ServeHTTP, or a type whose values have it.
-	return types.NewMethodSet(t).Lookup(nil, "ServeHTTP") != nil ||
-		(!types.IsInterface(t) && types.NewMethodSet(types.NewPointer(derefType(t))).Lookup(nil, "ServeHTTP") != nil)
 }
 
 // moduleImports lists the module packages pkg imports, directly or not,

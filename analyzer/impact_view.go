@@ -27,9 +27,9 @@ func mergeImpact(dst *Impact, src Impact) { impact.Merge(dst, src) }
 
 // touchedReg returns a registration span of f that the change touches
 // (impact.Touched).
-func (g *Graph) touchedReg(cs *ChangeSet, f Feature) (regSpan, bool) {
+func (g *Graph) touchedReg(cs *ChangeSet, f Feature) (RegSpan, bool) {
 	sp, ok := impact.Touched(impactView{g}, impactChanges{cs}, impactFeature(f))
-	return regSpan{from: sp.From, to: sp.To, encl: sp.Encl}, ok
+	return RegSpan{From: sp.From, To: sp.To, Encl: sp.Encl}, ok
 }
 
 // impactFeatures are features as impact reads them.
@@ -44,7 +44,7 @@ func impactFeatures(features []Feature) []impact.Feature {
 func impactFeature(f Feature) impact.Feature {
 	regs := make([]impact.Reg, len(f.regs))
 	for i, sp := range f.regs {
-		regs[i] = impact.Reg{From: sp.from, To: sp.to, Encl: sp.encl}
+		regs[i] = impact.Reg{From: sp.From, To: sp.To, Encl: sp.Encl}
 	}
 	return impact.Feature{Feature: f.Feature, Roots: f.roots, Entries: f.entries, Regs: regs, Subcommand: f.cli != nil}
 }

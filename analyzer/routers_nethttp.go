@@ -28,27 +28,27 @@ type netHTTPDialect struct{}
 
 const netHTTPPkg = "net/http"
 
-func (netHTTPDialect) pkgs() []string { return []string{netHTTPPkg} }
+func (netHTTPDialect) Pkgs() []string { return []string{netHTTPPkg} }
 
-func (netHTTPDialect) op(c routerCall) (routerOp, bool) {
-	switch c.name {
+func (netHTTPDialect) Op(c RouterCall) (RouterOp, bool) {
+	switch c.Name {
 	case "(*net/http.ServeMux).Handle", "(*net/http.ServeMux).HandleFunc":
-		return routerOp{kind: opRoute, recv: c.recv(), paths: c.one(0), handler: c.arg(1)}, len(c.call.Args) == 2
+		return RouterOp{Kind: OpRoute, Recv: c.Recv(), Paths: c.One(0), Handler: c.Arg(1)}, len(c.Call.Args) == 2
 	case "net/http.Handle", "net/http.HandleFunc":
 		// The default mux: one root for every such call.
-		return routerOp{kind: opRoute, recv: c.call.Fun, paths: c.one(0), handler: c.arg(1)}, len(c.call.Args) == 2
+		return RouterOp{Kind: OpRoute, Recv: c.Call.Fun, Paths: c.One(0), Handler: c.Arg(1)}, len(c.Call.Args) == 2
 	}
-	return routerOp{}, false
+	return RouterOp{}, false
 }
 
 // join: a ServeMux has no prefixes (a mux handed to another keeps its
 // own patterns).
-func (netHTTPDialect) join(prefix, path string) string { return prefix + path }
+func (netHTTPDialect) Join(prefix, path string) string { return prefix + path }
 
 // clean normalises the pattern's whitespace (RouteID).
-func (netHTTPDialect) clean(path string) string { return RouteID(path) }
+func (netHTTPDialect) Clean(path string) string { return RouteID(path) }
 
-func (netHTTPDialect) isHandler(types.Type) bool { return false }
+func (netHTTPDialect) IsHandler(types.Type) bool { return false }
 
 // matching: a pattern ending in "/" matches the subtree below it.
-func (netHTTPDialect) matching() routeMatching { return routeMatching{subtrees: true} }
+func (netHTTPDialect) Matching() RouteMatching { return RouteMatching{Subtrees: true} }

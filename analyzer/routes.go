@@ -15,52 +15,52 @@ import (
 // net/http's ServeMux included) makes a registration into.
 
 // callSite is a call in the module with the context needed to resolve it.
-type callSite struct {
-	pkg  *packages.Package
-	file *ast.File
-	encl int // the node of the enclosing declaration
-	call *ast.CallExpr
+type CallSite struct {
+	Pkg  *packages.Package
+	File *ast.File
+	Encl int // the node of the enclosing declaration
+	Call *ast.CallExpr
 }
 
 // routes finds every route of the module: net/http's ServeMux is one
 // router dialect among the others (routers_nethttp.go).
-func (g *Graph) routes() []Feature {
+func (g *Graph) Routes() []Feature {
 	return g.routerRoutes()
 }
 
 // route makes the route feature registered at cs; handler is resolved in
 // cs's package, inner are nodes a wrapper adds around it.
-func (g *Graph) route(cs callSite, id string, handler ast.Expr, inner []int) Feature {
-	file, line := g.prog.Rel(cs.call.Pos())
+func (g *Graph) route(cs CallSite, id string, handler ast.Expr, inner []int) Feature {
+	file, line := g.prog.Rel(cs.Call.Pos())
 	f := Feature{Feature: report.Feature{ID: id, Kind: report.KindRoute, Position: report.Position{File: file, Line: line}, Tests: []report.Test{}}}
 	entry, name := -1, ""
-	r := handlerResolver{g: g, pkg: cs.pkg, file: cs.file, seen: map[types.Object]bool{}}
+	r := HandlerResolver{G: g, Pkg: cs.Pkg, File: cs.File, Seen: map[types.Object]bool{}}
 	if handler != nil {
-		entry, name = r.resolve(handler)
+		entry, name = r.Resolve(handler)
 	} else if len(inner) > 0 {
 		entry, name = inner[0], g.nodes[inner[0]].name
 	}
 	if entry < 0 && name == "" {
-		entry, name = cs.encl, "(unresolved handler in "+g.nodes[max(cs.encl, 0)].name+")"
+		entry, name = cs.Encl, "(unresolved handler in "+g.nodes[max(cs.Encl, 0)].name+")"
 	}
 	f.Entry = name
-	f.registrar = cs.encl
-	f.regs = append([]regSpan{callSpan(cs.call, nil, cs.encl)}, g.handlerDefs(cs, r.visited)...)
-	if entry >= 0 && entry != cs.encl {
+	f.registrar = cs.Encl
+	f.regs = append([]RegSpan{CallSpan(cs.Call, nil, cs.Encl)}, g.handlerDefs(cs, r.Visited)...)
+	if entry >= 0 && entry != cs.Encl {
 		f.entries = []int{entry}
 	}
 	f.roots = append(f.roots, entry)
 	// Middleware, factories and closures around the handler run too,
 	// including those reached through local variables.
-	for _, e := range r.visited {
-		f.roots = append(f.roots, g.referencedIn(cs.pkg, e)...)
-		f.roots = append(f.roots, g.storageIn(cs.pkg, e)...)
+	for _, e := range r.Visited {
+		f.roots = append(f.roots, g.referencedIn(cs.Pkg, e)...)
+		f.roots = append(f.roots, g.storageIn(cs.Pkg, e)...)
 	}
 	f.roots = append(f.roots, inner...)
 	// What start-up leaves behind for a request, not the whole init of
 	// the packages serving the route (startup.go).
 	f.roots = append(f.roots, g.startup)
-	f.roots = append(f.roots, g.brokenStartup(cs.pkg)...)
+	f.roots = append(f.roots, g.brokenStartup(cs.Pkg)...)
 	if entry >= 0 && g.prog.byPath[g.nodes[entry].pkg] != nil {
 		f.roots = append(f.roots, g.brokenStartup(g.prog.byPath[g.nodes[entry].pkg])...)
 	}
@@ -71,17 +71,17 @@ func (g *Graph) route(cs callSite, id string, handler ast.Expr, inner []int) Fea
 // handlerDefs are the spans of the definitions of local variables a
 // route's handler names (guarded := auth(h); mux.Handle(p, guarded)) in
 // the declaration of the registration: part of the registration too.
-func (g *Graph) handlerDefs(cs callSite, visited []ast.Expr) []regSpan {
+func (g *Graph) handlerDefs(cs CallSite, visited []ast.Expr) []RegSpan {
 	var decl ast.Decl
-	for _, d := range cs.file.Decls {
-		if d.Pos() <= cs.call.Pos() && cs.call.End() <= d.End() {
+	for _, d := range cs.File.Decls {
+		if d.Pos() <= cs.Call.Pos() && cs.Call.End() <= d.End() {
 			decl = d
 		}
 	}
-	var out []regSpan
+	var out []RegSpan
 	for _, e := range visited {
-		if decl != nil && decl.Pos() <= e.Pos() && e.End() <= decl.End() && (e.End() <= cs.call.Pos() || cs.call.End() <= e.Pos()) {
-			out = append(out, regSpan{from: e.Pos(), to: e.End(), encl: cs.encl})
+		if decl != nil && decl.Pos() <= e.Pos() && e.End() <= decl.End() && (e.End() <= cs.Call.Pos() || cs.Call.End() <= e.Pos()) {
+			out = append(out, RegSpan{From: e.Pos(), To: e.End(), Encl: cs.Encl})
 		}
 	}
 	return out
@@ -128,8 +128,8 @@ func litVar(info *types.Info, stack []ast.Node, lit *ast.FuncLit) types.Object {
 // handler uses nothing of it (a standard library file server, a wrapper
 // closure of the library's own). The registering call's walk made the
 // node at build.
-func (g *Graph) routerLibrary(cs callSite) []int {
-	fn, ok := typeutil.Callee(cs.pkg.TypesInfo, cs.call).(*types.Func)
+func (g *Graph) routerLibrary(cs CallSite) []int {
+	fn, ok := typeutil.Callee(cs.Pkg.TypesInfo, cs.Call).(*types.Func)
 	if !ok || fn.Pkg() == nil || g.inModule(fn) {
 		return nil
 	}

@@ -148,21 +148,21 @@ func importDir(pkgPath, dir, path string) (string, bool) {
 func (g *Graph) dependencyRPCs(pkgs []*packages.Package) []Feature {
 	var out []Feature
 	for cs := range g.callSites(pkgs) {
-		for _, dr := range g.dependencyRegistrations(cs.pkg, cs.call) {
-			out = append(out, g.dependencyRPCFeatures(cs.callSite, dr)...)
+		for _, dr := range g.dependencyRegistrations(cs.Pkg, cs.Call) {
+			out = append(out, g.dependencyRPCFeatures(cs.CallSite, dr)...)
 		}
 	}
 	return out
 }
 
-func (g *Graph) dependencyRPCFeatures(cs callSite, dr depRegistered) []Feature {
-	file, line := g.prog.Rel(cs.call.Pos())
+func (g *Graph) dependencyRPCFeatures(cs CallSite, dr depRegistered) []Feature {
+	file, line := g.prog.Rel(cs.Call.Pos())
 	var out []Feature
 	for _, m := range dr.svc.methods {
 		f := Feature{Feature: report.Feature{ID: m.id, Kind: report.KindRPC, Position: report.Position{File: file, Line: line}, Tests: []report.Test{}}}
-		f.registrar = cs.encl
-		f.regs = []regSpan{callSpan(cs.call, nil, cs.encl)}
-		f.Entry = "(registered by " + objName(typeutil.Callee(cs.pkg.TypesInfo, cs.call)) + ")"
+		f.registrar = cs.Encl
+		f.regs = []RegSpan{CallSpan(cs.Call, nil, cs.Encl)}
+		f.Entry = "(registered by " + objName(typeutil.Callee(cs.Pkg.TypesInfo, cs.Call)) + ")"
 		goName := m.goName
 		if goName == "" {
 			goName = m.id[strings.LastIndex(m.id, "/")+1:]
@@ -170,9 +170,9 @@ func (g *Graph) dependencyRPCFeatures(cs callSite, dr depRegistered) []Feature {
 		if dr.svc.handlerType != "" {
 			f.Entry = dr.ifaceName + "." + goName
 		}
-		f.roots = append(f.roots, g.referencedIn(cs.pkg, cs.call)...)
+		f.roots = append(f.roots, g.referencedIn(cs.Pkg, cs.Call)...)
 		f.roots = append(f.roots, g.startup) // request time (startup.go)
-		f.roots = append(f.roots, g.brokenStartup(cs.pkg)...)
+		f.roots = append(f.roots, g.brokenStartup(cs.Pkg)...)
 		out = append(out, f)
 	}
 	return out

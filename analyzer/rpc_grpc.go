@@ -51,7 +51,7 @@ built at run time, and registration deeper than one dependency call.`,
 
 // rpcRegistration is a call that registers a service's implementation.
 type rpcRegistration struct {
-	cs    callSite
+	cs    CallSite
 	svc   rpcService
 	impl  ast.Expr   // the implementation argument
 	iface types.Type // the service's interface (XServer, XHandler), or nil
@@ -101,8 +101,8 @@ const connectPath = "connectrpc.com/connect"
 func (g *Graph) rpcRegistrations(pkgs []*packages.Package) []rpcRegistration {
 	var out []rpcRegistration
 	for cs := range g.callSites(pkgs) {
-		if reg, ok := g.rpcRegistration(cs.pkg, cs.decl, cs.call); ok {
-			reg.cs = cs.callSite
+		if reg, ok := g.rpcRegistration(cs.Pkg, cs.decl, cs.Call); ok {
+			reg.cs = cs.CallSite
 			out = append(out, reg)
 		}
 	}
@@ -111,7 +111,7 @@ func (g *Graph) rpcRegistrations(pkgs []*packages.Package) []rpcRegistration {
 
 // declCall is a call site with the top-level declaration holding it.
 type declCall struct {
-	callSite
+	CallSite
 	decl ast.Decl
 }
 
@@ -132,7 +132,7 @@ func (g *Graph) callSites(pkgs []*packages.Package) iter.Seq[declCall] {
 						if stop || !ok {
 							return !stop
 						}
-						stop = !yield(declCall{callSite{pkg: pkg, file: file, encl: encl, call: call}, decl})
+						stop = !yield(declCall{CallSite{Pkg: pkg, File: file, Encl: encl, Call: call}, decl})
 						return !stop
 					})
 					if stop {
@@ -210,7 +210,7 @@ const grpcPath = "google.golang.org/grpc"
 // implementation: impl's own type, or every module type implementing the
 // service's interface when impl is an interface value.
 func (g *Graph) rpcImpls(reg rpcRegistration) []types.Type {
-	t := reg.cs.pkg.TypesInfo.TypeOf(reg.impl)
+	t := reg.cs.Pkg.TypesInfo.TypeOf(reg.impl)
 	if t == nil {
 		return nil
 	}
@@ -266,13 +266,13 @@ func (g *Graph) rpcFeatures(reg rpcRegistration) []Feature {
 	if len(impls) == 0 {
 		impls = []types.Type{nil}
 	}
-	file, line := g.prog.Rel(reg.cs.call.Pos())
+	file, line := g.prog.Rel(reg.cs.Call.Pos())
 	var out []Feature
 	for _, impl := range impls {
 		for _, m := range reg.svc.methods {
 			f := Feature{Feature: report.Feature{ID: m.id, Kind: report.KindRPC, Position: report.Position{File: file, Line: line}, Tests: []report.Test{}}}
-			f.registrar = reg.cs.encl
-			f.regs = []regSpan{callSpan(reg.cs.call, nil, reg.cs.encl)}
+			f.registrar = reg.cs.Encl
+			f.regs = []RegSpan{CallSpan(reg.cs.Call, nil, reg.cs.Encl)}
 			entry, name := g.rpcEntry(impl, m, reg)
 			f.Entry = name
 			if entry >= 0 {
@@ -285,7 +285,7 @@ func (g *Graph) rpcFeatures(reg rpcRegistration) []Feature {
 			// A call runs at request time, as a route's request does: it
 			// depends on what start-up leaves behind (startup.go).
 			f.roots = append(f.roots, g.startup)
-			f.roots = append(f.roots, g.brokenStartup(reg.cs.pkg)...)
+			f.roots = append(f.roots, g.brokenStartup(reg.cs.Pkg)...)
 			out = append(out, f)
 		}
 	}
@@ -301,7 +301,7 @@ func (g *Graph) rpcEntry(impl types.Type, m rpcMethod, reg rpcRegistration) (int
 	if impl == nil {
 		t := reg.iface
 		if t == nil {
-			t = reg.cs.pkg.TypesInfo.TypeOf(reg.impl)
+			t = reg.cs.Pkg.TypesInfo.TypeOf(reg.impl)
 		}
 		if t != nil {
 			// The interface's method names the entry; no module code is
@@ -338,7 +338,7 @@ func (g *Graph) rpcImplRefs(reg rpcRegistration) []int {
 	ast.Inspect(reg.impl, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.Ident:
-			if id := g.nodeOf(reg.cs.pkg.TypesInfo.Uses[n]); id >= 0 && isCode(g.nodes[id].kind) {
+			if id := g.nodeOf(reg.cs.Pkg.TypesInfo.Uses[n]); id >= 0 && isCode(g.nodes[id].kind) {
 				ids = append(ids, id)
 			}
 		case *ast.FuncLit:
