@@ -10,6 +10,7 @@ import (
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -53,7 +54,7 @@ type cliCmd struct {
 	parents    int
 	// app: urfave v2's *cli.App, a root that is never a subcommand.
 	app  bool
-	regs []RegSpan
+	regs []detect.RegSpan
 }
 
 // cliScan finds the command trees of the module and the values that
@@ -398,9 +399,9 @@ func (s *cliScan) link(pkg *packages.Package, f *ast.File) {
 				if parent == nil {
 					continue
 				}
-				var sp *RegSpan
+				var sp *detect.RegSpan
 				if span != nil {
-					sp = &RegSpan{From: span.Pos(), To: span.End(), Encl: encl}
+					sp = &detect.RegSpan{From: span.Pos(), To: span.End(), Encl: encl}
 				}
 				for _, p := range s.resolve(pkg, parent) {
 					for _, ce := range children {
@@ -462,7 +463,7 @@ func (s *cliScan) listed(pkg *packages.Package, e ast.Expr) []*cliCmd {
 }
 
 // adopt makes child a subcommand of parent, with the span that adds it.
-func (s *cliScan) adopt(parent, child *cliCmd, sp *RegSpan) {
+func (s *cliScan) adopt(parent, child *cliCmd, sp *detect.RegSpan) {
 	if sp != nil {
 		child.regs = append(child.regs, *sp)
 	}
@@ -498,7 +499,7 @@ func (s *cliScan) flagWiring(pkg *packages.Package, f *ast.File) {
 			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "AddCommand") {
 				return true // the children's registration, not the parent's
 			}
-			cs[0].regs = append(cs[0].regs, RegSpan{From: call.Pos(), To: call.End(), Encl: encl})
+			cs[0].regs = append(cs[0].regs, detect.RegSpan{From: call.Pos(), To: call.End(), Encl: encl})
 			return true
 		})
 	}
@@ -506,12 +507,12 @@ func (s *cliScan) flagWiring(pkg *packages.Package, f *ast.File) {
 
 // litSpans are the spans of a literal's fields but its children and the
 // closures it is handed (code of their own, roots of the feature).
-func litSpans(lit *ast.CompositeLit, encl int, skip map[string]bool) []RegSpan {
-	var out []RegSpan
+func litSpans(lit *ast.CompositeLit, encl int, skip map[string]bool) []detect.RegSpan {
+	var out []detect.RegSpan
 	for _, el := range lit.Elts {
 		kv, ok := el.(*ast.KeyValueExpr)
 		if !ok {
-			out = append(out, RegSpan{From: el.Pos(), To: el.End(), Encl: encl})
+			out = append(out, detect.RegSpan{From: el.Pos(), To: el.End(), Encl: encl})
 			continue
 		}
 		key, _ := kv.Key.(*ast.Ident)
@@ -519,13 +520,13 @@ func litSpans(lit *ast.CompositeLit, encl int, skip map[string]bool) []RegSpan {
 			continue
 		}
 		if fl, ok := kv.Value.(*ast.FuncLit); ok {
-			out = append(out, RegSpan{From: kv.Pos(), To: fl.Type.End(), Encl: encl})
+			out = append(out, detect.RegSpan{From: kv.Pos(), To: fl.Type.End(), Encl: encl})
 			continue
 		}
-		out = append(out, RegSpan{From: kv.Pos(), To: kv.End(), Encl: encl})
+		out = append(out, detect.RegSpan{From: kv.Pos(), To: kv.End(), Encl: encl})
 	}
 	if len(out) == 0 {
-		out = append(out, RegSpan{From: lit.Pos(), To: lit.End(), Encl: encl})
+		out = append(out, detect.RegSpan{From: lit.Pos(), To: lit.End(), Encl: encl})
 	}
 	return out
 }
@@ -739,7 +740,7 @@ func (g *Graph) walkTree(r cliRoot, c *cliCmd, path []string, persistent []*cliC
 func (g *Graph) subcommand(r cliRoot, c *cliCmd, path []string, ancestors []*cliCmd) Feature {
 	f := Feature{Feature: report.Feature{ID: r.dir + " " + strings.Join(path, " "), Kind: report.KindCommand, Tests: []report.Test{}}, registrar: -1}
 	f.Position.File, f.Position.Line = g.prog.Rel(c.lit.Pos())
-	res := HandlerResolver{G: g, Pkg: c.pkg, File: c.file, Seen: map[types.Object]bool{}}
+	res := detect.HandlerResolver{G: detectView{g}, Pkg: c.pkg, File: c.file, Seen: map[types.Object]bool{}}
 	entry, name := res.Resolve(c.run)
 	if entry < 0 && name == "" {
 		name = "(unresolved run function in " + g.nodes[max(c.encl, 0)].name + ")"

@@ -1,6 +1,13 @@
 package analyzer
 
-import "github.com/blastgate/blastgate/analyzer/detect"
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"github.com/blastgate/blastgate/analyzer/detect"
+	"golang.org/x/tools/go/packages"
+)
 
 // The detectors move to package detect (issue 15); these names keep the
 // analyzer's API and its callers unchanged while they do.
@@ -15,3 +22,75 @@ func parsePattern(id string) (routePattern, bool) { return detect.ParsePattern(i
 // RouteID turns a net/http pattern into a route id: "POST /token/buy",
 // or "/static/" when the route accepts any method (detect.RouteID).
 func RouteID(pattern string) string { return detect.RouteID(pattern) }
+
+// detectView is the Graph as the detectors read it (detect.Graph):
+// lookups into the graph and its program, none of which writes them.
+type detectView struct{ g *Graph }
+
+var _ detect.Graph = detectView{}
+
+func (v detectView) Packages() []*packages.Package         { return v.g.prog.Packages }
+func (v detectView) Package(path string) *packages.Package { return v.g.prog.byPath[path] }
+func (v detectView) Rel(pos token.Pos) (string, int)       { return v.g.prog.Rel(pos) }
+func (v detectView) NodeName(id int) string                { return v.g.nodes[id].name }
+func (v detectView) NodePkg(id int) string                 { return v.g.nodes[id].pkg }
+func (v detectView) InModule(obj types.Object) bool        { return v.g.inModule(obj) }
+func (v detectView) Startup() int                          { return v.g.startup }
+
+func (v detectView) Node(obj types.Object) (int, bool) {
+	id, ok := v.g.byObj[obj]
+	return id, ok
+}
+
+func (v detectView) Lit(lit *ast.FuncLit) (int, bool) {
+	id, ok := v.g.byLit[lit]
+	return id, ok
+}
+
+func (v detectView) Dependency(path string) (int, bool) {
+	id, ok := v.g.deps[path]
+	return id, ok
+}
+
+func (v detectView) ReturnedClosure(fn *types.Func) int { return v.g.returnedClosure(fn) }
+
+func (v detectView) ReferencedIn(pkg *packages.Package, e ast.Expr) []int {
+	return v.g.referencedIn(pkg, e)
+}
+
+func (v detectView) StorageIn(pkg *packages.Package, e ast.Expr) []int {
+	return v.g.storageIn(pkg, e)
+}
+
+func (v detectView) DeclNode(pkg *packages.Package, decl ast.Decl) int {
+	return v.g.declNode(pkg, decl)
+}
+
+func (v detectView) BrokenStartup(pkg *packages.Package) []int { return v.g.brokenStartup(pkg) }
+
+func (v detectView) Dialects() []detect.RouterDetector { return v.g.routerDialects() }
+
+func (v detectView) AllDialects() []detect.RouterDetector { return allRouterDialects() }
+
+// allRouterDialects are the dialects of every router detector, active or
+// not: the handler types of every router library count as handlers.
+func allRouterDialects() []detect.RouterDetector {
+	var out []detect.RouterDetector
+	for _, d := range detectors {
+		if d.router != nil {
+			out = append(out, d.router)
+		}
+	}
+	return out
+}
+
+// routes finds every route of the module: net/http's ServeMux is one
+// router dialect among the others (routers_nethttp.go).
+func (g *Graph) routes() []Feature {
+	found := detect.Routes(detectView{g})
+	out := make([]Feature, len(found))
+	for i, f := range found {
+		out[i] = Feature{Feature: f.Feature, roots: f.Roots, entries: f.Entries, registrar: f.Registrar, subtrees: f.Subtrees, regs: f.Regs, holes: f.Holes}
+	}
+	return out
+}

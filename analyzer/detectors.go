@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -48,7 +49,7 @@ type Detector struct {
 	// mounts, the id syntax, and what it does not see.
 	Doc string
 
-	router RouterDetector
+	router detect.RouterDetector
 	cli    cliDialect
 	run    func(g *Graph) []Feature
 }
@@ -118,8 +119,8 @@ func (g *Graph) importedPaths() map[string]bool {
 }
 
 // routerDialects are the active route engine's dialects, in order.
-func (g *Graph) routerDialects() []RouterDetector {
-	var out []RouterDetector
+func (g *Graph) routerDialects() []detect.RouterDetector {
+	var out []detect.RouterDetector
 	for _, d := range g.activeDetectors() {
 		if d.router != nil {
 			out = append(out, d.router)
@@ -162,35 +163,26 @@ func (e *DetectorError) Error() string {
 		"rather than let the gate pass without them.\n%s", who, e.Value, e.Stack)
 }
 
-// detectorPanic is a panic of a detector's hook, tagged with the
-// detector (blame).
-type detectorPanic struct {
-	det   string
-	val   any
-	stack string
-}
-
 // blame re-panics r, a value recovered from a dialect's hook, tagged with
-// the detector the dialect belongs to. Use as
+// the dialect (detect.Blame); guard and Credit name the detector it
+// belongs to (panicError). Use as
 //
 //	defer func() { blame(d, recover()) }()
-func blame(dialect any, r any) {
-	if r == nil {
-		return
-	}
-	if _, ok := r.(detectorPanic); ok {
-		panic(r)
-	}
-	name := fmt.Sprintf("%T", dialect)
+func blame(dialect any, r any) { detect.Blame(dialect, r) }
+
+// panicError is the *DetectorError of a dialect's panic: the detector
+// the dialect belongs to.
+func panicError(p detect.Panic) *DetectorError {
+	name := fmt.Sprintf("%T", p.Dialect)
 	for _, d := range allDetectors() {
-		if (d.router != nil && any(d.router) == dialect) || (d.cli != nil && any(d.cli) == dialect) {
+		if (d.router != nil && any(d.router) == p.Dialect) || (d.cli != nil && any(d.cli) == p.Dialect) {
 			name = d.Name
 		}
 	}
-	panic(detectorPanic{det: name, val: r, stack: string(debug.Stack())})
+	return &DetectorError{Detector: name, Value: p.Value, Stack: p.Stack}
 }
 
-// testDetectors are detectors a test adds (blame finds their names).
+// testDetectors are detectors a test adds (panicError finds their names).
 var testDetectors []*Detector
 
 func allDetectors() []*Detector {
@@ -205,8 +197,8 @@ func guard(ds []*Detector, fn func()) (err error) {
 		if r == nil {
 			return
 		}
-		if p, ok := r.(detectorPanic); ok {
-			err = &DetectorError{Detector: p.det, Value: p.val, Stack: p.stack}
+		if p, ok := r.(detect.Panic); ok {
+			err = panicError(p)
 			return
 		}
 		name := ds[0].Name
@@ -246,7 +238,7 @@ func (g *Graph) runDetectors() ([]Feature, error) {
 		switch {
 		case d.router != nil:
 			if d == routers[0] {
-				err = guard(routers, func() { out = append(out, g.Routes()...) })
+				err = guard(routers, func() { out = append(out, g.routes()...) })
 			}
 		case d.cli != nil:
 			if d == clis[0] {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -124,11 +125,11 @@ func anchor(name string) string {
 type panicDialect struct{}
 
 func (panicDialect) Pkgs() []string { return []string{netHTTPPkg} }
-func (panicDialect) Op(c RouterCall) (RouterOp, bool) {
+func (panicDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
 	if strings.HasPrefix(c.Name, "(*net/http.ServeMux).Handle") {
 		panic("op: boom")
 	}
-	return RouterOp{}, false
+	return detect.RouterOp{}, false
 }
 func (panicDialect) Join(prefix, path string) string { return prefix + path }
 func (panicDialect) Clean(path string) string        { return path }
@@ -138,11 +139,11 @@ func (panicDialect) IsHandler(types.Type) bool       { return false }
 // engine calls it, so the engine is blamed, with its dialects.
 type rewritePanics struct{ panicDialect }
 
-func (rewritePanics) Op(c RouterCall) (RouterOp, bool) {
+func (rewritePanics) Op(c detect.RouterCall) (detect.RouterOp, bool) {
 	if !strings.HasPrefix(c.Name, "(*net/http.ServeMux).Handle") {
-		return RouterOp{}, false
+		return detect.RouterOp{}, false
 	}
-	return RouterOp{Kind: OpRoute, Recv: c.Recv(), Paths: c.One(0), Handler: c.Arg(1),
+	return detect.RouterOp{Kind: detect.OpRoute, Recv: c.Recv(), Paths: c.One(0), Handler: c.Arg(1),
 		Rewrite: func(string) ([]string, string) { panic("rewrite: boom") }}, true
 }
 

@@ -19,7 +19,9 @@
 //   - the symbol graph (BuildGraph, graph*.go, walk*.go): a node per
 //     declaration, an edge per use;
 //   - discovery (Features, features.go, detectors.go and the detectors'
-//     files): the features and their roots;
+//     files; the route engine, the value evaluator and route ids in
+//     package analyzer/detect, read through detect_view.go): the
+//     features and their roots;
 //   - change mapping (MapChanges; package analyzer/changes, read
 //     through changes_view.go): a diff to a ChangeSet of changed nodes;
 //   - impact (Impact; package analyzer/impact, read through

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/analyzer/evidence"
 	"github.com/blastgate/blastgate/report"
 )
@@ -85,11 +86,11 @@ func (g *credit) Credit(features []Feature, opts EvidenceOptions) (err error) {
 	// a CLI invocation) fails the analysis as it does on discovery.
 	defer func() {
 		if r := recover(); r != nil {
-			p, ok := r.(detectorPanic)
+			p, ok := r.(detect.Panic)
 			if !ok {
 				panic(r)
 			}
-			err = &DetectorError{Detector: p.det, Value: p.val, Stack: p.stack}
+			err = panicError(p)
 		}
 	}()
 	tests := g.testFuncs()

@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -60,7 +61,7 @@ type mountedServe struct {
 
 // routerLibType reports whether t is (a pointer to) a type of a router
 // library the scan knows, or an interface of one (chi.Router).
-func (s *RouterScan) routerLibType(t types.Type) bool {
+func routerLibType(s *detect.RouterScan, t types.Type) bool {
 	if t == nil {
 		return false
 	}
@@ -73,12 +74,12 @@ func (s *RouterScan) routerLibType(t types.Type) bool {
 
 // mountCall reads a call of a module function that registers routes on
 // a router the test hands it.
-func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env Binding) {
+func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env detect.Binding) {
 	s, g := w.rs.s, w.rs.g
 	params := fn.Origin().Signature().Params()
 	any := false
 	for i := 0; i < params.Len() && !any; i++ {
-		any = s.routerLibType(params.At(i).Type())
+		any = routerLibType(s, params.At(i).Type())
 	}
 	if !any {
 		return
@@ -90,12 +91,12 @@ func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.Ca
 	if _, isHelper := w.helper(fn); isHelper {
 		return
 	}
-	callee := s.BindCall(ExprRef{Pkg: pkg, File: file, Expr: call}, call, fn, env)
-	routers := map[*types.Var]BoundArg{}
+	callee := s.BindCall(detect.ExprRef{Pkg: pkg, File: file, Expr: call}, call, fn, env)
+	routers := map[*types.Var]detect.BoundArg{}
 	for i := 0; i < params.Len(); i++ {
 		v := params.At(i)
 		arg, ok := callee[v]
-		if !ok || !s.routerLibType(v.Type()) {
+		if !ok || !routerLibType(s, v.Type()) {
 			continue
 		}
 		b := s.Bind(arg.ExprRef, arg.Env)
@@ -115,7 +116,7 @@ func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.Ca
 			return true
 		}
 		op := s.OpOfCall(info, c)
-		if op == nil || op.Kind != OpRoute || op.Recv == nil || op.Handler == nil || op.Dynamic {
+		if op == nil || op.Kind != detect.OpRoute || op.Recv == nil || op.Handler == nil || op.Dynamic {
 			return true
 		}
 		id, ok := ast.Unparen(op.Recv).(*ast.Ident)
@@ -127,19 +128,19 @@ func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.Ca
 		if !ok {
 			return true
 		}
-		handler := w.handlerName(s.Bind(ExprRef{Pkg: d.Pkg, File: d.File, Expr: op.Handler}, callee), 0)
+		handler := w.handlerName(s.Bind(detect.ExprRef{Pkg: d.Pkg, File: d.File, Expr: op.Handler}, callee), 0)
 		if handler == "" {
 			return true
 		}
-		cs := CallSite{Pkg: d.Pkg, File: d.File, Encl: -1, Call: c}
-		subtrees := MatchingOf(op.Det).Subtrees || op.Subtree
-		first := MatchingOf(op.Det).FirstMatch
+		cs := detect.CallSite{Pkg: d.Pkg, File: d.File, Encl: -1, Call: c}
+		subtrees := detect.MatchingOf(op.Det).Subtrees || op.Subtree
+		first := detect.MatchingOf(op.Det).FirstMatch
 		rel, line := g.prog.Rel(c.Pos())
 		for _, chain := range s.Chains(arg.ExprRef, 0) {
 			if len(chain) == 0 || chainDynamic(chain) {
 				continue
 			}
-			for _, rid := range s.RouteIDs(cs, RegInstance{Site: cs, Env: callee}, op, chain) {
+			for _, rid := range s.RouteIDs(cs, detect.RegInstance{Site: cs, Env: callee}, op, chain) {
 				if strings.ContainsAny(rid, "<(") {
 					continue
 				}
@@ -158,7 +159,7 @@ func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.Ca
 
 // chainDynamic reports whether a router chain has a prefix not known
 // statically.
-func chainDynamic(c RouterChain) bool {
+func chainDynamic(c detect.RouterChain) bool {
 	for _, st := range c {
 		if st.Dynamic || strings.ContainsAny(st.Prefix, "<(") {
 			return true

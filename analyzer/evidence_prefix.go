@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/analyzer/evidence"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
@@ -547,7 +548,7 @@ func (g *credit) prologueInto(pkg *packages.Package, stmts []ast.Stmt, key strin
 		case *ast.AssignStmt:
 			wrote := false
 			for i, lhs := range x.Lhs {
-				if PackageVar(info, lhs) != key || x.Tok == token.DEFINE {
+				if detect.PackageVar(info, lhs) != key || x.Tok == token.DEFINE {
 					continue
 				}
 				wrote = true
@@ -595,20 +596,20 @@ func (g *credit) prologueInto(pkg *packages.Package, stmts []ast.Stmt, key strin
 
 // prologueHelper is the declaration of a test helper a call calls: a
 // function of a _test.go file or of a test-only package.
-func (g *credit) prologueHelper(info *types.Info, call *ast.CallExpr) (DeclRef, bool) {
+func (g *credit) prologueHelper(info *types.Info, call *ast.CallExpr) (detect.DeclRef, bool) {
 	fn := typeutil.StaticCallee(info, call)
 	if fn == nil {
-		return DeclRef{}, false
+		return detect.DeclRef{}, false
 	}
 	rs := g.requestScan()
 	d, ok := rs.s.Decls[fn.Origin()]
 	if !ok || d.Decl.Body == nil {
-		return DeclRef{}, false
+		return detect.DeclRef{}, false
 	}
 	if strings.HasSuffix(g.prog.Fset.File(d.File.Pos()).Name(), "_test.go") || rs.testOnly[d.Pkg.PkgPath] {
 		return d, true
 	}
-	return DeclRef{}, false
+	return detect.DeclRef{}, false
 }
 
 // mayRequest reports whether running n may send a request a test is
@@ -726,7 +727,7 @@ func (g *Graph) scanDecl(pkg *packages.Package, decl ast.Decl, testFile bool, mi
 	info := pkg.TypesInfo
 	var stack []ast.Node
 	add := func(n ast.Node, lhs ast.Expr, value *string) {
-		key := PackageVar(info, lhs)
+		key := detect.PackageVar(info, lhs)
 		if key == "" {
 			return
 		}
@@ -797,7 +798,7 @@ func (g *Graph) scanDecl(pkg *packages.Package, decl ast.Decl, testFile bool, mi
 			}
 		case *ast.ValueSpec:
 			for i, name := range x.Names {
-				key := PackageVar(info, name)
+				key := detect.PackageVar(info, name)
 				if key == "" || testFile {
 					continue
 				}

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -65,13 +66,13 @@ func (a walkPath) before(b walkPath) bool {
 
 // respAssign is a write of a variable or field the walk saw.
 type respAssign struct {
-	rhs  BoundArg
+	rhs  detect.BoundArg
 	path walkPath
 }
 
 // respServe is ServeHTTP(writer, req).
 type respServe struct {
-	writer, req BoundArg
+	writer, req detect.BoundArg
 	path        walkPath
 	env         uintptr // the walk's binding at the call
 }
@@ -80,14 +81,14 @@ type respServe struct {
 // two values; any holds a call's arguments, one of which may be the
 // status and another the constant refusal.
 type statusCheck struct {
-	pair []BoundArg // the two compared values (==, !=, Equal)
-	any  []BoundArg // a call's arguments
+	pair []detect.BoundArg // the two compared values (==, !=, Equal)
+	any  []detect.BoundArg // a call's arguments
 	path walkPath
 }
 
 // libStatus is a test library's .Status(code) on a request chain.
 type libStatus struct {
-	recv, value BoundArg
+	recv, value detect.BoundArg
 }
 
 // sendKey names one sending of requests: a Do or fiber Test call under
@@ -107,7 +108,7 @@ type sentReqs struct {
 // sendCall is client.Do(req) or fiber's app.Test(req).
 type sendCall struct {
 	key libKey
-	req BoundArg
+	req detect.BoundArg
 }
 
 // refusals collects, during one test's walk, what decides which of its
@@ -139,7 +140,7 @@ func (w *testWalk) pathAt(pos token.Pos) walkPath {
 }
 
 // noteAssign records the variables and fields an assignment writes.
-func (w *testWalk) noteAssign(pkg *packages.Package, file *ast.File, lhs, rhs []ast.Expr, pos token.Pos, env Binding) {
+func (w *testWalk) noteAssign(pkg *packages.Package, file *ast.File, lhs, rhs []ast.Expr, pos token.Pos, env detect.Binding) {
 	r := w.ref()
 	for i, l := range lhs {
 		obj := assignee(pkg.TypesInfo, l)
@@ -155,21 +156,23 @@ func (w *testWalk) noteAssign(pkg *packages.Package, file *ast.File, lhs, rhs []
 		default:
 			continue
 		}
-		r.assigns[obj] = append(r.assigns[obj], respAssign{rhs: BoundArg{ExprRef: ExprRef{Pkg: pkg, File: file, Expr: e}, Env: env}, path: w.pathAt(pos)})
+		r.assigns[obj] = append(r.assigns[obj], respAssign{rhs: detect.BoundArg{ExprRef: detect.ExprRef{Pkg: pkg, File: file, Expr: e}, Env: env}, path: w.pathAt(pos)})
 	}
 }
 
 // noteCompare records a == or != comparison.
-func (w *testWalk) noteCompare(pkg *packages.Package, file *ast.File, x *ast.BinaryExpr, env Binding) {
+func (w *testWalk) noteCompare(pkg *packages.Package, file *ast.File, x *ast.BinaryExpr, env detect.Binding) {
 	if x.Op != token.EQL && x.Op != token.NEQ {
 		return
 	}
 	if !maybeStatus(pkg.TypesInfo, x.X) && !maybeStatus(pkg.TypesInfo, x.Y) {
 		return
 	}
-	ref := func(e ast.Expr) BoundArg { return BoundArg{ExprRef: ExprRef{Pkg: pkg, File: file, Expr: e}, Env: env} }
+	ref := func(e ast.Expr) detect.BoundArg {
+		return detect.BoundArg{ExprRef: detect.ExprRef{Pkg: pkg, File: file, Expr: e}, Env: env}
+	}
 	r := w.ref()
-	r.checks = append(r.checks, statusCheck{pair: []BoundArg{ref(x.X), ref(x.Y)}, path: w.pathAt(x.Pos())})
+	r.checks = append(r.checks, statusCheck{pair: []detect.BoundArg{ref(x.X), ref(x.Y)}, path: w.pathAt(x.Pos())})
 }
 
 // testifyEquals are testify's assertions comparing two values.
@@ -180,10 +183,12 @@ var testifyEquals = map[string]bool{
 }
 
 // noteCall records an assertion call, and a test library's Status.
-func (w *testWalk) noteCall(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env Binding) {
-	ref := func(e ast.Expr) BoundArg { return BoundArg{ExprRef: ExprRef{Pkg: pkg, File: file, Expr: e}, Env: env} }
+func (w *testWalk) noteCall(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env detect.Binding) {
+	ref := func(e ast.Expr) detect.BoundArg {
+		return detect.BoundArg{ExprRef: detect.ExprRef{Pkg: pkg, File: file, Expr: e}, Env: env}
+	}
 	r := w.ref()
-	if fn != nil && fn.Name() == "Status" && len(call.Args) == 1 && recvType(fn) == "Response" && (LibPkg(fn, apitestPkg) || LibPkg(fn, httpexpectPkg)) {
+	if fn != nil && fn.Name() == "Status" && len(call.Args) == 1 && recvType(fn) == "Response" && (detect.LibPkg(fn, apitestPkg) || detect.LibPkg(fn, httpexpectPkg)) {
 		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
 			r.statuses = append(r.statuses, libStatus{recv: ref(sel.X), value: ref(call.Args[0])})
 		}
@@ -209,7 +214,7 @@ func (w *testWalk) noteCall(pkg *packages.Package, file *ast.File, call *ast.Cal
 			args = args[1:] // assert.Equal(t, want, got)
 		}
 		if len(args) >= 2 {
-			c.pair = []BoundArg{ref(args[0]), ref(args[1])}
+			c.pair = []detect.BoundArg{ref(args[0]), ref(args[1])}
 		}
 	}
 	for _, a := range call.Args {
@@ -241,21 +246,23 @@ func isTestifyPkg(p string) bool {
 }
 
 // noteServe records ServeHTTP(w, req): what the writer receives.
-func (w *testWalk) noteServe(pkg *packages.Package, file *ast.File, call *ast.CallExpr, env Binding) {
-	ref := func(e ast.Expr) BoundArg { return BoundArg{ExprRef: ExprRef{Pkg: pkg, File: file, Expr: e}, Env: env} }
+func (w *testWalk) noteServe(pkg *packages.Package, file *ast.File, call *ast.CallExpr, env detect.Binding) {
+	ref := func(e ast.Expr) detect.BoundArg {
+		return detect.BoundArg{ExprRef: detect.ExprRef{Pkg: pkg, File: file, Expr: e}, Env: env}
+	}
 	r := w.ref()
 	r.serveW = append(r.serveW, respServe{writer: w.rs.s.Bind(ref(call.Args[0]).ExprRef, env), req: w.rs.s.Bind(ref(call.Args[1]).ExprRef, env), path: w.pathAt(call.Pos()), env: envID(env)})
 }
 
 // noteLib records the requests a test library's chain read at call
 // built, for each call of the chain below it.
-func (w *testWalk) noteLib(b BoundArg, from, to int) {
+func (w *testWalk) noteLib(b detect.BoundArg, from, to int) {
 	var idx []int
 	for i := from; i < to; i++ {
 		idx = append(idx, i)
 	}
 	r := w.ref()
-	for i := 0; i < MaxFlowDepth && b.Expr != nil; i++ {
+	for i := 0; i < detect.MaxFlowDepth && b.Expr != nil; i++ {
 		call, ok := ast.Unparen(b.Expr).(*ast.CallExpr)
 		if !ok {
 			nb, ok := w.follow(b)
@@ -338,7 +345,7 @@ func (w *testWalk) markRefused() {
 			continue
 		}
 		b := st.recv
-		for i := 0; i < MaxFlowDepth && b.Expr != nil; i++ {
+		for i := 0; i < detect.MaxFlowDepth && b.Expr != nil; i++ {
 			if call, ok := ast.Unparen(b.Expr).(*ast.CallExpr); ok {
 				if idx, ok := r.libReqs[libKey{call, envID(b.Env)}]; ok {
 					mark([]sentReqs{{reqs: idx, whole: true}})
@@ -387,8 +394,8 @@ func (w *testWalk) markRefused() {
 }
 
 // statusConst is the integer an expected status denotes, when known.
-func (w *testWalk) statusConst(b BoundArg, p walkPath, depth int) (int64, bool) {
-	if depth > MaxFlowDepth || b.Expr == nil {
+func (w *testWalk) statusConst(b detect.BoundArg, p walkPath, depth int) (int64, bool) {
+	if depth > detect.MaxFlowDepth || b.Expr == nil {
 		return 0, false
 	}
 	s := w.rs.s
@@ -404,7 +411,7 @@ func (w *testWalk) statusConst(b BoundArg, p walkPath, depth int) (int64, bool) 
 	switch x := ast.Unparen(nb.Expr).(type) {
 	case *ast.SelectorExpr:
 		// A row's field the literal leaves out: zero.
-		base := s.Bind(ExprRef{Pkg: nb.Pkg, File: nb.File, Expr: x.X}, nb.Env)
+		base := s.Bind(detect.ExprRef{Pkg: nb.Pkg, File: nb.File, Expr: x.X}, nb.Env)
 		if base.Expr != x.X || base.Env != nil {
 			if _, lit, ok := s.FieldOf(base, x.Sel.Name); !ok && lit {
 				return 0, true
@@ -419,7 +426,7 @@ func (w *testWalk) statusConst(b BoundArg, p walkPath, depth int) (int64, bool) 
 			return 0, false
 		}
 		if defs := s.Defs[v]; len(defs) == 1 {
-			return w.statusConst(BoundArg{ExprRef: defs[0], Env: nb.Env}, p, depth+1)
+			return w.statusConst(detect.BoundArg{ExprRef: defs[0], Env: nb.Env}, p, depth+1)
 		}
 		// A local written several times (want := 500; ...; want = 200):
 		// its last write before the assertion, when the walk saw it.
@@ -442,8 +449,8 @@ func (w *testWalk) statusConst(b BoundArg, p walkPath, depth int) (int64, bool) 
 
 // statusReqs are the sendings whose status an expression reads, as
 // seen at path p of the walk.
-func (w *testWalk) statusReqs(b BoundArg, p walkPath, depth int) []sentReqs {
-	if depth > MaxFlowDepth || b.Expr == nil {
+func (w *testWalk) statusReqs(b detect.BoundArg, p walkPath, depth int) []sentReqs {
+	if depth > detect.MaxFlowDepth || b.Expr == nil {
 		return nil
 	}
 	b = w.rs.s.Bind(b.ExprRef, b.Env)
@@ -474,8 +481,8 @@ func (w *testWalk) statusReqs(b BoundArg, p walkPath, depth int) []sentReqs {
 }
 
 // respReqs are the sendings an *http.Response expression answers.
-func (w *testWalk) respReqs(b BoundArg, p walkPath, depth int) []sentReqs {
-	if depth > MaxFlowDepth || b.Expr == nil {
+func (w *testWalk) respReqs(b detect.BoundArg, p walkPath, depth int) []sentReqs {
+	if depth > detect.MaxFlowDepth || b.Expr == nil {
 		return nil
 	}
 	b = w.rs.s.Bind(b.ExprRef, b.Env)
@@ -511,7 +518,7 @@ func (w *testWalk) respReqs(b BoundArg, p walkPath, depth int) []sentReqs {
 
 // recorderReqs are the sendings served into a recorder: the last
 // ServeHTTP(rec, req) before p (every one for a field).
-func (w *testWalk) recorderReqs(b BoundArg, p walkPath, depth int) []sentReqs {
+func (w *testWalk) recorderReqs(b detect.BoundArg, p walkPath, depth int) []sentReqs {
 	b = w.rs.s.Bind(b.ExprRef, b.Env)
 	obj := assignee(b.Pkg.TypesInfo, ast.Unparen(b.Expr))
 	if obj == nil {
@@ -553,7 +560,7 @@ func (w *testWalk) recorderReqs(b BoundArg, p walkPath, depth int) []sentReqs {
 	for _, n := range last {
 		out = append(out, sentReqs{key: serveKey(n), reqs: w.requestsOf(serves[n].req)})
 	}
-	if len(out) == 0 && depth <= MaxFlowDepth {
+	if len(out) == 0 && depth <= detect.MaxFlowDepth {
 		// A recorder a helper returns (w, err := testRestGet(url)).
 		return w.assignedReqs(obj, b, p, depth, w.respReqs)
 	}
@@ -563,7 +570,7 @@ func (w *testWalk) recorderReqs(b BoundArg, p walkPath, depth int) []sentReqs {
 // assignedReqs follows a variable or field to the values written to it:
 // a local's last write before p (under the same binding when there is
 // one), every write of a field.
-func (w *testWalk) assignedReqs(obj types.Object, b BoundArg, p walkPath, depth int, next func(BoundArg, walkPath, int) []sentReqs) []sentReqs {
+func (w *testWalk) assignedReqs(obj types.Object, b detect.BoundArg, p walkPath, depth int, next func(detect.BoundArg, walkPath, int) []sentReqs) []sentReqs {
 	var out []sentReqs
 	for _, a := range w.lastAssigns(obj, b, p) {
 		out = append(out, next(a.rhs, a.path, depth+1)...)
@@ -574,7 +581,7 @@ func (w *testWalk) assignedReqs(obj types.Object, b BoundArg, p walkPath, depth 
 // lastAssigns are the writes of a variable an expression at p reads: a
 // local's last write before p (under the same binding when there is
 // one), every write of a field.
-func (w *testWalk) lastAssigns(obj types.Object, b BoundArg, p walkPath) []respAssign {
+func (w *testWalk) lastAssigns(obj types.Object, b detect.BoundArg, p walkPath) []respAssign {
 	field := false
 	if v, ok := obj.(*types.Var); ok && v.IsField() {
 		field = true
@@ -608,7 +615,7 @@ func (w *testWalk) lastAssigns(obj types.Object, b BoundArg, p walkPath) []respA
 
 // builtBy are the requests a request call built under a binding (under
 // any, when none is that one).
-func (w *testWalk) builtBy(call *ast.CallExpr, env Binding) []int {
+func (w *testWalk) builtBy(call *ast.CallExpr, env detect.Binding) []int {
 	var out, all []int
 	for _, br := range w.built[call] {
 		all = append(all, br.idx)
@@ -624,7 +631,7 @@ func (w *testWalk) builtBy(call *ast.CallExpr, env Binding) []int {
 
 // helperReqs are the requests a helper call built (under any binding,
 // when not under b's), refused as a whole.
-func (w *testWalk) helperReqs(b BoundArg, call *ast.CallExpr) []sentReqs {
+func (w *testWalk) helperReqs(b detect.BoundArg, call *ast.CallExpr) []sentReqs {
 	r := w.refused
 	var out []int
 	if rng, ok := r.helpers[libKey{call, envID(b.Env)}]; ok {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/analyzer/evidence"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
@@ -54,11 +55,11 @@ const (
 // packages and the module's packages.
 type requestScan struct {
 	g        *Graph
-	s        *RouterScan
+	s        *detect.RouterScan
 	testOnly map[string]bool
 	// servers are the handlers of the httptest servers test URLs name,
 	// by the number in their mark.
-	servers []BoundArg
+	servers []detect.BoundArg
 	// varCalls are the methods called on each variable, by package
 	// (evidence_testlibs.go).
 	varCalls map[*packages.Package]map[*types.Var]map[string]bool
@@ -69,7 +70,7 @@ func (g *credit) requestScan() *requestScan {
 	if g.reqScan != nil {
 		return g.reqScan
 	}
-	rs := &requestScan{g: g.Graph, s: NewScan(g.Graph), testOnly: g.testOnlyPackages()}
+	rs := &requestScan{g: g.Graph, s: detect.NewScan(detectView{g.Graph}), testOnly: g.testOnlyPackages()}
 	rs.s.Strict = true
 	rs.s.Hole = rs.hole
 	for _, pkgs := range [][]*packages.Package{g.prog.Packages, g.prog.TestPackages} {
@@ -107,17 +108,17 @@ func (g *Graph) testOnlyPackages() map[string]bool {
 
 // hole stands for the run-time values the test side knows: the URL of
 // an httptest.Server.
-func (rs *requestScan) hole(r ExprRef, env Binding) (PathVal, bool) {
+func (rs *requestScan) hole(r detect.ExprRef, env detect.Binding) (detect.PathVal, bool) {
 	sel, ok := ast.Unparen(r.Expr).(*ast.SelectorExpr)
 	if !ok || sel.Sel.Name != "URL" || !isTestServer(r.Pkg.TypesInfo.TypeOf(sel.X)) {
-		return PathVal{}, false
+		return detect.PathVal{}, false
 	}
 	n := "-"
-	if h, ok := rs.serverHandler(rs.s.Bind(ExprRef{Pkg: r.Pkg, File: r.File, Expr: sel.X}, env), 0); ok {
+	if h, ok := rs.serverHandler(rs.s.Bind(detect.ExprRef{Pkg: r.Pkg, File: r.File, Expr: sel.X}, env), 0); ok {
 		n = strconv.Itoa(len(rs.servers))
 		rs.servers = append(rs.servers, h)
 	}
-	return PathVal{S: ServerMarkOpen + n + string(rune(ServerMarkClose)), Exact: true, OK: true}, true
+	return detect.PathVal{S: detect.ServerMarkOpen + n + string(rune(detect.ServerMarkClose)), Exact: true, OK: true}, true
 }
 
 // isTestServer reports whether t is *httptest.Server.
@@ -132,44 +133,44 @@ func isTestServer(t types.Type) bool {
 // serverHandler is the handler an httptest.Server serves: the argument
 // of the httptest.NewServer call that makes it, through variables
 // written once and functions returning it.
-func (rs *requestScan) serverHandler(b BoundArg, depth int) (BoundArg, bool) {
-	if depth > MaxFlowDepth || b.Expr == nil {
-		return BoundArg{}, false
+func (rs *requestScan) serverHandler(b detect.BoundArg, depth int) (detect.BoundArg, bool) {
+	if depth > detect.MaxFlowDepth || b.Expr == nil {
+		return detect.BoundArg{}, false
 	}
 	info := b.Pkg.TypesInfo
 	switch x := ast.Unparen(b.Expr).(type) {
 	case *ast.CallExpr:
 		fn, ok := typeutil.Callee(info, x).(*types.Func)
 		if !ok || fn.Pkg() == nil {
-			return BoundArg{}, false
+			return detect.BoundArg{}, false
 		}
 		if fn.Pkg().Path() == "net/http/httptest" {
 			switch fn.Name() {
 			case "NewServer", "NewTLSServer", "NewUnstartedServer":
 				if len(x.Args) == 1 {
-					return BoundArg{ExprRef: ExprRef{Pkg: b.Pkg, File: b.File, Expr: x.Args[0]}, Env: b.Env}, true
+					return detect.BoundArg{ExprRef: detect.ExprRef{Pkg: b.Pkg, File: b.File, Expr: x.Args[0]}, Env: b.Env}, true
 				}
 			}
-			return BoundArg{}, false
+			return detect.BoundArg{}, false
 		}
 		rets := rs.s.Returns(fn.Origin())
 		if len(rets) != 1 || isAbstract(fn) {
-			return BoundArg{}, false
+			return detect.BoundArg{}, false
 		}
-		return rs.serverHandler(BoundArg{ExprRef: rets[0], Env: rs.s.BindCall(b.ExprRef, x, fn, b.Env)}, depth+1)
+		return rs.serverHandler(detect.BoundArg{ExprRef: rets[0], Env: rs.s.BindCall(b.ExprRef, x, fn, b.Env)}, depth+1)
 	case *ast.Ident:
 		v, ok := info.Uses[x].(*types.Var)
 		if !ok || rs.s.Tainted[v] {
-			return BoundArg{}, false
+			return detect.BoundArg{}, false
 		}
 		if _, isParam := rs.s.Params[v]; isParam {
-			return BoundArg{}, false
+			return detect.BoundArg{}, false
 		}
 		if defs := rs.s.Defs[v]; len(defs) == 1 {
-			return rs.serverHandler(BoundArg{ExprRef: defs[0], Env: b.Env}, depth+1)
+			return rs.serverHandler(detect.BoundArg{ExprRef: defs[0], Env: b.Env}, depth+1)
 		}
 	}
-	return BoundArg{}, false
+	return detect.BoundArg{}, false
 }
 
 // testRoute is a route a test registers on a router of its own.
@@ -189,7 +190,7 @@ type testRoute struct {
 // testServe is a call that hands requests to a router: ServeHTTP(w, req)
 // or fiber's Test(req).
 type testServe struct {
-	router, req BoundArg
+	router, req detect.BoundArg
 }
 
 // builtReq is a request a call built, under one binding.
@@ -261,7 +262,7 @@ func (g *credit) walkTest(pkg *packages.Package, decls map[types.Object]*ast.Fun
 		built:   map[*ast.CallExpr][]builtReq{},
 		reqVars: map[types.Object][]*ast.CallExpr{},
 	}
-	w.body(pkg, fileOf(pkg, d.Pos()), d.Body, Binding{})
+	w.body(pkg, fileOf(pkg, d.Pos()), d.Body, detect.Binding{})
 	w.markRefused()
 	w.route()
 }
@@ -278,24 +279,24 @@ func fileOf(pkg *packages.Package, pos token.Pos) *ast.File {
 
 // helper is the declaration of a function the walk enters: a function
 // of the test's files, of a _test.go file, or of a test-only package.
-func (w *testWalk) helper(fn *types.Func) (DeclRef, bool) {
+func (w *testWalk) helper(fn *types.Func) (detect.DeclRef, bool) {
 	fn = fn.Origin()
 	if d, ok := w.decls[fn]; ok {
-		return DeclRef{Pkg: w.pkg, File: fileOf(w.pkg, d.Pos()), Decl: d}, true
+		return detect.DeclRef{Pkg: w.pkg, File: fileOf(w.pkg, d.Pos()), Decl: d}, true
 	}
 	d, ok := w.rs.s.Decls[fn]
 	if !ok || d.Decl.Body == nil {
-		return DeclRef{}, false
+		return detect.DeclRef{}, false
 	}
 	if strings.HasSuffix(w.rs.g.prog.Fset.File(d.File.Pos()).Name(), "_test.go") || w.rs.testOnly[d.Pkg.PkgPath] {
 		return d, true
 	}
-	return DeclRef{}, false
+	return detect.DeclRef{}, false
 }
 
 // body walks a function body (or a part of it) under a binding of the
 // parameters of the helpers it is in and of the range loops around it.
-func (w *testWalk) body(pkg *packages.Package, file *ast.File, n ast.Node, env Binding) {
+func (w *testWalk) body(pkg *packages.Package, file *ast.File, n ast.Node, env detect.Binding) {
 	if pkg == nil || file == nil || n == nil {
 		return
 	}
@@ -314,7 +315,7 @@ func (w *testWalk) body(pkg *packages.Package, file *ast.File, n ast.Node, env B
 				// tc := tc: the copy of a bound row is bound alike (a
 				// string copy is evaluated through its definition).
 				for i, lhs := range x.Lhs {
-					to, _ := RangeDef(info, lhs)
+					to, _ := detect.RangeDef(info, lhs)
 					from := w.rs.s.ParamOf(info, x.Rhs[i])
 					if b, ok := env[from]; ok && to != nil && !w.rs.s.Tainted[to] && !isStringVar(to) {
 						env[to] = b
@@ -338,21 +339,21 @@ func (w *testWalk) body(pkg *packages.Package, file *ast.File, n ast.Node, env B
 // rangeLoop walks a loop's body once per row of the table it ranges
 // over, with the loop's variables bound to the row; it reports false
 // when the table is not known (the body is then walked as it is).
-func (w *testWalk) rangeLoop(pkg *packages.Package, file *ast.File, st *ast.RangeStmt, env Binding) bool {
+func (w *testWalk) rangeLoop(pkg *packages.Package, file *ast.File, st *ast.RangeStmt, env detect.Binding) bool {
 	s := w.rs.s
-	elems := s.TableElems(ExprRef{Pkg: pkg, File: file, Expr: st.X}, env, map[any]bool{})
+	elems := s.TableElems(detect.ExprRef{Pkg: pkg, File: file, Expr: st.X}, env, map[any]bool{})
 	if len(elems) == 0 || st.Tok != token.DEFINE {
 		return false
 	}
 	w.body(pkg, file, st.X, env)
-	keyVar, _ := RangeDef(pkg.TypesInfo, st.Key)
-	valVar, _ := RangeDef(pkg.TypesInfo, st.Value)
+	keyVar, _ := detect.RangeDef(pkg.TypesInfo, st.Key)
+	valVar, _ := detect.RangeDef(pkg.TypesInfo, st.Value)
 	for _, el := range elems {
 		if w.walks >= maxTestWalks {
 			break
 		}
 		w.walks++
-		row := Binding{}
+		row := detect.Binding{}
 		for k, v := range env {
 			row[k] = v
 		}
@@ -368,10 +369,10 @@ func (w *testWalk) rangeLoop(pkg *packages.Package, file *ast.File, st *ast.Rang
 }
 
 // call looks at one call of the walk.
-func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExpr, env Binding) {
+func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExpr, env detect.Binding) {
 	g, s := w.rs.g, w.rs.s
 	info := pkg.TypesInfo
-	ref := func(e ast.Expr) ExprRef { return ExprRef{Pkg: pkg, File: file, Expr: e} }
+	ref := func(e ast.Expr) detect.ExprRef { return detect.ExprRef{Pkg: pkg, File: file, Expr: e} }
 	str := func(e ast.Expr) (string, bool) { return s.Str(ref(e), env, 0) }
 	if fn := typeutil.StaticCallee(info, call); fn != nil {
 		w.reach(fn)
@@ -390,9 +391,9 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 		w.mountCall(pkg, file, call, fn, env)
 		w.request(pkg, file, call, fn, env)
 		from := len(w.t.requests)
-		w.testLib(BoundArg{ExprRef: ref(call), Env: env}, call, fn)
+		w.testLib(detect.BoundArg{ExprRef: ref(call), Env: env}, call, fn)
 		if len(w.t.requests) > from {
-			w.noteLib(BoundArg{ExprRef: ref(call), Env: env}, from, len(w.t.requests))
+			w.noteLib(detect.BoundArg{ExprRef: ref(call), Env: env}, from, len(w.t.requests))
 		}
 		w.noteCall(pkg, file, call, fn, env)
 		if v, ok := evidence.FeatureAttr(str, fn, call); ok {
@@ -415,21 +416,21 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 		w.serve(pkg, file, call, fn, env)
 	}
 	// A route the test registers on a router of its own.
-	if op := s.OpOfCall(info, call); op != nil && op.Kind == OpRoute && op.Recv != nil && op.Handler != nil {
+	if op := s.OpOfCall(info, call); op != nil && op.Kind == detect.OpRoute && op.Recv != nil && op.Handler != nil {
 		handler := w.handlerName(s.Bind(ref(op.Handler), env), 0)
 		if handler == "" {
 			return
 		}
-		cs := CallSite{Pkg: pkg, File: file, Encl: -1, Call: call}
-		subtrees := MatchingOf(op.Det).Subtrees
+		cs := detect.CallSite{Pkg: pkg, File: file, Encl: -1, Call: call}
+		subtrees := detect.MatchingOf(op.Det).Subtrees
 		for _, chain := range s.Chains(s.Bind(ref(op.Recv), env).ExprRef, 0) {
-			for _, id := range s.RouteIDs(cs, RegInstance{Site: cs, Env: env}, op, chain) {
+			for _, id := range s.RouteIDs(cs, detect.RegInstance{Site: cs, Env: env}, op, chain) {
 				p, ok := parsePattern(id)
 				if !ok || strings.HasPrefix(id, "(") {
 					continue
 				}
 				p.Exact = p.Exact || !subtrees
-				first := MatchingOf(op.Det).FirstMatch
+				first := detect.MatchingOf(op.Det).FirstMatch
 				w.addRoute(testRoute{root: chain[0].ID, pattern: p, handler: handler, firstMatch: first})
 			}
 		}
@@ -438,7 +439,7 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 
 // serve records a call handing requests to a router, and
 // http.HandlerFunc(f).ServeHTTP(w, r) as a call of f.
-func (w *testWalk) serve(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env Binding) {
+func (w *testWalk) serve(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env detect.Binding) {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok || fn.Signature().Recv() == nil {
 		return
@@ -462,14 +463,14 @@ func (w *testWalk) serve(pkg *packages.Package, file *ast.File, call *ast.CallEx
 		}
 		req = r
 	}
-	ref := func(e ast.Expr) ExprRef { return ExprRef{Pkg: pkg, File: file, Expr: e} }
+	ref := func(e ast.Expr) detect.ExprRef { return detect.ExprRef{Pkg: pkg, File: file, Expr: e} }
 	// Resolved once the walk is over: the request is built in the
 	// call's own arguments, walked after it.
 	w.serves = append(w.serves, testServe{router: w.rs.s.Bind(ref(sel.X), env), req: w.rs.s.Bind(ref(req), env)})
 }
 
 // roots are the routers an expression may be: the roots of its chains.
-func (w *testWalk) roots(b BoundArg) []any {
+func (w *testWalk) roots(b detect.BoundArg) []any {
 	var out []any
 	for _, c := range w.rs.s.Chains(b.ExprRef, 0) {
 		if len(c) > 0 {
@@ -481,7 +482,7 @@ func (w *testWalk) roots(b BoundArg) []any {
 
 // requestsOf are the requests of t an expression is: the call that built
 // it under the same binding, or through the variable it was assigned to.
-func (w *testWalk) requestsOf(b BoundArg) []int {
+func (w *testWalk) requestsOf(b detect.BoundArg) []int {
 	var calls []*ast.CallExpr
 	switch x := ast.Unparen(b.Expr).(type) {
 	case *ast.CallExpr:
@@ -518,7 +519,7 @@ func (w *testWalk) requestsOf(b BoundArg) []int {
 }
 
 // envID identifies a binding.
-func envID(env Binding) uintptr {
+func envID(env detect.Binding) uintptr {
 	if env == nil {
 		return 0
 	}
@@ -527,20 +528,20 @@ func envID(env Binding) uintptr {
 
 // request records the request a call builds or sends, when its method
 // and target are known.
-func (w *testWalk) request(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env Binding) {
+func (w *testWalk) request(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env detect.Binding) {
 	method, methodExpr, target, ok := requestCall(fn, call)
 	if !ok {
 		return
 	}
 	s := w.rs.s
 	if methodExpr != nil {
-		m, ok := s.Str(ExprRef{Pkg: pkg, File: file, Expr: methodExpr}, env, 0)
+		m, ok := s.Str(detect.ExprRef{Pkg: pkg, File: file, Expr: methodExpr}, env, 0)
 		if !ok {
 			return
 		}
 		method = m
 	}
-	host, path, server, ok := requestTarget(s.Eval(ExprRef{Pkg: pkg, File: file, Expr: target}, env, 0))
+	host, path, server, ok := requestTarget(s.Eval(detect.ExprRef{Pkg: pkg, File: file, Expr: target}, env, 0))
 	if !ok {
 		return
 	}
@@ -589,14 +590,14 @@ func requestCall(fn *types.Func, call *ast.CallExpr) (method string, methodExpr,
 
 // requestTarget reads the host and path of an evaluated request target:
 // a constant path or URL, or a test server's URL and a constant path.
-func requestTarget(v PathVal) (host, path string, server int, ok bool) {
+func requestTarget(v detect.PathVal) (host, path string, server int, ok bool) {
 	if !v.OK {
 		return "", "", -1, false
 	}
 	raw := v.S
 	host, server = "example.com", -1 // httptest.NewRequest's default host
-	if origin, rest := SplitOrigin(raw); strings.HasPrefix(origin, ServerMarkOpen) {
-		n := strings.TrimSuffix(strings.TrimPrefix(origin, ServerMarkOpen), string(rune(ServerMarkClose)))
+	if origin, rest := detect.SplitOrigin(raw); strings.HasPrefix(origin, detect.ServerMarkOpen) {
+		n := strings.TrimSuffix(strings.TrimPrefix(origin, detect.ServerMarkOpen), string(rune(detect.ServerMarkClose)))
 		if n != "-" {
 			i, err := strconv.Atoi(n)
 			if err != nil {
@@ -633,14 +634,14 @@ func requestTarget(v PathVal) (host, path string, server int, ok bool) {
 
 // handlerName names the function a handler expression of a test's
 // registration denotes, as graph nodes are named, or "".
-func (w *testWalk) handlerName(b BoundArg, depth int) string {
-	if depth > MaxFlowDepth || b.Expr == nil {
+func (w *testWalk) handlerName(b detect.BoundArg, depth int) string {
+	if depth > detect.MaxFlowDepth || b.Expr == nil {
 		return ""
 	}
 	g, s := w.rs.g, w.rs.s
 	info := b.Pkg.TypesInfo
 	sub := func(e ast.Expr) string {
-		return w.handlerName(s.Bind(ExprRef{Pkg: b.Pkg, File: b.File, Expr: e}, b.Env), depth+1)
+		return w.handlerName(s.Bind(detect.ExprRef{Pkg: b.Pkg, File: b.File, Expr: e}, b.Env), depth+1)
 	}
 	e := ast.Unparen(b.Expr)
 	switch x := e.(type) {
@@ -656,7 +657,7 @@ func (w *testWalk) handlerName(b BoundArg, depth int) string {
 				return ""
 			}
 			if defs := s.Defs[obj]; len(defs) == 1 {
-				return w.handlerName(BoundArg{ExprRef: defs[0], Env: b.Env}, depth+1)
+				return w.handlerName(detect.BoundArg{ExprRef: defs[0], Env: b.Env}, depth+1)
 			}
 			return ""
 		}
@@ -666,7 +667,7 @@ func (w *testWalk) handlerName(b BoundArg, depth int) string {
 		}
 		// Middleware: the handler is the last handler-typed argument.
 		for i := len(x.Args) - 1; i >= 0; i-- {
-			if IsHandlerType(info.TypeOf(x.Args[i])) {
+			if detect.IsHandlerType(info.TypeOf(x.Args[i]), allRouterDialects()) {
 				return sub(x.Args[i])
 			}
 		}

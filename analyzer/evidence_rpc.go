@@ -10,6 +10,7 @@ import (
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -77,7 +78,7 @@ func (g *credit) rpcTest(t *testFunc) *rpcTestInfo {
 				info.calls[id] = true
 			}
 			if reg, ok := g.rpcRegistration(t.pkg, d, call); ok {
-				reg.cs = CallSite{Pkg: t.pkg, Call: call, Encl: -1}
+				reg.cs = detect.CallSite{Pkg: t.pkg, Call: call, Encl: -1}
 				g.addTestRegistration(info, reg)
 			}
 			return true

@@ -5,6 +5,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
@@ -55,7 +56,7 @@ const (
 // testSent is a request handed to a handler: apitest's Handler, or
 // httpexpect's NewBinder.
 type testSent struct {
-	router BoundArg
+	router detect.BoundArg
 	idx    int
 }
 
@@ -79,7 +80,7 @@ func recvType(fn *types.Func) string {
 
 // testLib reads the request a test library's chain builds, at the
 // chain's outermost call.
-func (w *testWalk) testLib(b BoundArg, call *ast.CallExpr, fn *types.Func) {
+func (w *testWalk) testLib(b detect.BoundArg, call *ast.CallExpr, fn *types.Func) {
 	if w.libInner == nil {
 		w.libInner = map[libKey]bool{}
 	}
@@ -87,7 +88,7 @@ func (w *testWalk) testLib(b BoundArg, call *ast.CallExpr, fn *types.Func) {
 		return
 	}
 	switch {
-	case LibPkg(fn, apitestPkg):
+	case detect.LibPkg(fn, apitestPkg):
 		switch recvType(fn) {
 		case "Request", "Response":
 		case "APITest":
@@ -101,7 +102,7 @@ func (w *testWalk) testLib(b BoundArg, call *ast.CallExpr, fn *types.Func) {
 			return
 		}
 		w.apitest(b)
-	case LibPkg(fn, httpexpectPkg):
+	case detect.LibPkg(fn, httpexpectPkg):
 		switch recvType(fn) {
 		case "Request":
 		case "Expect":
@@ -121,7 +122,7 @@ func (w *testWalk) testLib(b BoundArg, call *ast.CallExpr, fn *types.Func) {
 // returnedBuilder reports whether call is a request still being built
 // (an apitest or httpexpect *Request) that its function returns: the
 // caller may change it, and reads it where it sends it.
-func (w *testWalk) returnedBuilder(b BoundArg, call *ast.CallExpr) bool {
+func (w *testWalk) returnedBuilder(b detect.BoundArg, call *ast.CallExpr) bool {
 	ct := b.Pkg.TypesInfo.TypeOf(call)
 	if ct == nil || b.File == nil {
 		return false
@@ -156,7 +157,7 @@ var (
 
 // assignedMutated reports whether call is assigned to a variable one of
 // the methods named is called on.
-func (w *testWalk) assignedMutated(b BoundArg, call *ast.CallExpr, names ...string) bool {
+func (w *testWalk) assignedMutated(b detect.BoundArg, call *ast.CallExpr, names ...string) bool {
 	for obj, calls := range w.reqVars {
 		v, ok := obj.(*types.Var)
 		if !ok {
@@ -187,13 +188,13 @@ var httpexpectMethods = map[string]string{
 }
 
 // libCall is the call of the library an expression is, with its callee.
-func (w *testWalk) libCall(b BoundArg, path string) (*ast.CallExpr, *types.Func, *ast.SelectorExpr, bool) {
+func (w *testWalk) libCall(b detect.BoundArg, path string) (*ast.CallExpr, *types.Func, *ast.SelectorExpr, bool) {
 	call, ok := ast.Unparen(b.Expr).(*ast.CallExpr)
 	if !ok {
 		return nil, nil, nil, false
 	}
 	fn, ok := typeutil.Callee(b.Pkg.TypesInfo, call).(*types.Func)
-	if !ok || !LibPkg(fn, path) {
+	if !ok || !detect.LibPkg(fn, path) {
 		return call, nil, nil, false
 	}
 	sel, _ := ast.Unparen(call.Fun).(*ast.SelectorExpr)
@@ -207,8 +208,8 @@ func (w *testWalk) libCall(b BoundArg, path string) (*ast.CallExpr, *types.Func,
 // one of the library's mutators (r.URL(...) on the variable), and ok
 // false when there is no such call. Each step counts against the
 // caller's budget, *steps, as the chain's own steps do.
-func (w *testWalk) nextLibCall(b BoundArg, steps *int, path string, mutators ...string) (nb BoundArg, call *ast.CallExpr, fn *types.Func, sel *ast.SelectorExpr, mutated, ok bool) {
-	for ; *steps < MaxFlowDepth; *steps++ {
+func (w *testWalk) nextLibCall(b detect.BoundArg, steps *int, path string, mutators ...string) (nb detect.BoundArg, call *ast.CallExpr, fn *types.Func, sel *ast.SelectorExpr, mutated, ok bool) {
+	for ; *steps < detect.MaxFlowDepth; *steps++ {
 		call, fn, sel, isLib := w.libCall(b, path)
 		if isLib {
 			w.libInner[libKey{call, envID(b.Env)}] = true
@@ -227,15 +228,15 @@ func (w *testWalk) nextLibCall(b BoundArg, steps *int, path string, mutators ...
 }
 
 // sub is an expression beside b, under b's binding.
-func sub(b BoundArg, e ast.Expr) BoundArg {
-	return BoundArg{ExprRef: ExprRef{Pkg: b.Pkg, File: b.File, Expr: e}, Env: b.Env}
+func sub(b detect.BoundArg, e ast.Expr) detect.BoundArg {
+	return detect.BoundArg{ExprRef: detect.ExprRef{Pkg: b.Pkg, File: b.File, Expr: e}, Env: b.Env}
 }
 
 // follow steps from an expression to the one that gives its value: a
 // bound parameter to its argument, a variable written once to its
 // value, a call of a function of the module returning one value to that
 // value; false when there is no such step.
-func (w *testWalk) follow(b BoundArg) (BoundArg, bool) {
+func (w *testWalk) follow(b detect.BoundArg) (detect.BoundArg, bool) {
 	s := w.rs.s
 	if nb := s.Bind(b.ExprRef, b.Env); nb.Expr != b.Expr {
 		return nb, true
@@ -245,37 +246,37 @@ func (w *testWalk) follow(b BoundArg) (BoundArg, bool) {
 	case *ast.Ident:
 		v, ok := info.Uses[x].(*types.Var)
 		if !ok || s.Tainted[v] {
-			return BoundArg{}, false
+			return detect.BoundArg{}, false
 		}
 		if _, isParam := s.Params[v]; isParam {
-			return BoundArg{}, false
+			return detect.BoundArg{}, false
 		}
 		if defs := s.Defs[v]; len(defs) == 1 {
-			return BoundArg{ExprRef: defs[0], Env: b.Env}, true
+			return detect.BoundArg{ExprRef: defs[0], Env: b.Env}, true
 		}
 	case *ast.SelectorExpr:
 		// A field written once (a suite's e set in SetupTest).
 		if v, ok := assignee(info, x).(*types.Var); ok && v.IsField() && !s.Tainted[v] {
 			if defs := s.Defs[v]; len(defs) == 1 {
-				return BoundArg{ExprRef: defs[0]}, true
+				return detect.BoundArg{ExprRef: defs[0]}, true
 			}
 		}
 	case *ast.CallExpr:
 		fn, ok := typeutil.Callee(info, x).(*types.Func)
-		if !ok || fn.Pkg() == nil || isAbstract(fn) || LibPkg(fn, apitestPkg) || LibPkg(fn, httpexpectPkg) {
-			return BoundArg{}, false
+		if !ok || fn.Pkg() == nil || isAbstract(fn) || detect.LibPkg(fn, apitestPkg) || detect.LibPkg(fn, httpexpectPkg) {
+			return detect.BoundArg{}, false
 		}
 		if rets := s.Returns(fn.Origin()); len(rets) == 1 {
-			return BoundArg{ExprRef: rets[0], Env: s.BindCall(b.ExprRef, x, fn, b.Env)}, true
+			return detect.BoundArg{ExprRef: rets[0], Env: s.BindCall(b.ExprRef, x, fn, b.Env)}, true
 		}
 	}
-	return BoundArg{}, false
+	return detect.BoundArg{}, false
 }
 
 // mutated reports whether one of the methods named is called on the
 // variable an expression names, anywhere in its package: a statement
 // that changes what the chain read through the variable built.
-func (w *testWalk) mutated(b BoundArg, names ...string) bool {
+func (w *testWalk) mutated(b detect.BoundArg, names ...string) bool {
 	id, ok := ast.Unparen(b.Expr).(*ast.Ident)
 	if !ok {
 		return false
@@ -327,8 +328,8 @@ func (w *testWalk) mutatedVar(pkg *packages.Package, v *types.Var, names ...stri
 }
 
 // value follows an expression to the expression that makes it.
-func (w *testWalk) value(b BoundArg) BoundArg {
-	for i := 0; i < MaxFlowDepth; i++ {
+func (w *testWalk) value(b detect.BoundArg) detect.BoundArg {
+	for i := 0; i < detect.MaxFlowDepth; i++ {
 		nb, ok := w.follow(b)
 		if !ok {
 			return b
@@ -339,32 +340,32 @@ func (w *testWalk) value(b BoundArg) BoundArg {
 }
 
 // formatf evaluates fmt.Sprintf(format, args...) as the library calls it.
-func (w *testWalk) formatf(b BoundArg, format ast.Expr, args []ast.Expr, ellipsis bool) (PathVal, bool) {
+func (w *testWalk) formatf(b detect.BoundArg, format ast.Expr, args []ast.Expr, ellipsis bool) (detect.PathVal, bool) {
 	if ellipsis {
-		return PathVal{}, false
+		return detect.PathVal{}, false
 	}
 	s := w.rs.s
 	f := s.Eval(sub(b, format).ExprRef, b.Env, 0)
 	if !f.OK || !f.Exact {
-		return PathVal{}, false
+		return detect.PathVal{}, false
 	}
-	vals := make([]PathVal, len(args))
+	vals := make([]detect.PathVal, len(args))
 	exact := true
 	for i, a := range args {
 		v, ok := w.argString(sub(b, a))
 		if !ok {
-			return PathVal{}, false
+			return detect.PathVal{}, false
 		}
-		vals[i] = PathVal{S: v, Exact: true, OK: true}
+		vals[i] = detect.PathVal{S: v, Exact: true, OK: true}
 		exact = exact && ok
 	}
-	out, ok := Sprintf(f.S, vals)
-	return PathVal{S: out, Exact: exact, OK: ok}, ok
+	out, ok := detect.Sprintf(f.S, vals)
+	return detect.PathVal{S: out, Exact: exact, OK: ok}, ok
 }
 
 // argString is what fmt.Sprint prints for an argument known statically:
 // a string, an integer constant, or a String method's result.
-func (w *testWalk) argString(b BoundArg) (string, bool) {
+func (w *testWalk) argString(b detect.BoundArg) (string, bool) {
 	s := w.rs.s
 	b = s.Bind(b.ExprRef, b.Env) // a table row's field: its value
 	t := b.Pkg.TypesInfo.TypeOf(b.Expr)
@@ -389,7 +390,7 @@ func (w *testWalk) argString(b BoundArg) (string, bool) {
 // record adds a request of the test: method and target evaluated, its
 // host replaced when the library sets it; sent to a handler when h is
 // known.
-func (w *testWalk) record(method string, target PathVal, host string, h *BoundArg) {
+func (w *testWalk) record(method string, target detect.PathVal, host string, h *detect.BoundArg) {
 	if method == "" {
 		method = "GET"
 	}
@@ -415,7 +416,7 @@ func (w *testWalk) record(method string, target PathVal, host string, h *BoundAr
 // statically: the function it is (f, http.HandlerFunc(f)), or the
 // ServeHTTP method of its type; the library calls it with the request,
 // as the test's own h.ServeHTTP(w, r) would.
-func (w *testWalk) handlerFuncs(b BoundArg) {
+func (w *testWalk) handlerFuncs(b detect.BoundArg) {
 	b = w.value(b)
 	info := b.Pkg.TypesInfo
 	switch x := ast.Unparen(b.Expr).(type) {
@@ -453,12 +454,12 @@ func isMethodValue(info *types.Info, e ast.Expr) bool {
 }
 
 // apitest reads an apitest chain from its outermost call.
-func (w *testWalk) apitest(b BoundArg) {
+func (w *testWalk) apitest(b detect.BoundArg) {
 	var method string
-	var urlVal *PathVal
-	var httpReq *BoundArg
+	var urlVal *detect.PathVal
+	var httpReq *detect.BoundArg
 	methodKnown := false
-	for i := 0; i < MaxFlowDepth; i++ {
+	for i := 0; i < detect.MaxFlowDepth; i++ {
 		nb, call, fn, sel, _, ok := w.nextLibCall(b, &i, apitestPkg, apitestMutators...)
 		if !ok {
 			return
@@ -494,7 +495,7 @@ func (w *testWalk) apitest(b BoundArg) {
 		case apitestMethods[fn.Name()] != "":
 			method, methodKnown = apitestMethods[fn.Name()], true
 			if urlVal == nil && len(call.Args) >= 1 {
-				var v PathVal
+				var v detect.PathVal
 				if strings.HasSuffix(fn.Name(), "f") {
 					v, _ = w.formatf(b, call.Args[0], call.Args[1:], call.Ellipsis.IsValid())
 				} else if len(call.Args) == 1 {
@@ -540,11 +541,11 @@ func (w *testWalk) apitest(b BoundArg) {
 // apitestOrigin reads what an *apitest.APITest was made with: the
 // handler it serves requests with, whether networking is on; ok is false
 // when the chain may rewrite the request (Intercept).
-func (w *testWalk) apitestOrigin(b BoundArg) (h BoundArg, hasHandler, networking, ok bool) {
-	for i := 0; i < MaxFlowDepth; i++ {
+func (w *testWalk) apitestOrigin(b detect.BoundArg) (h detect.BoundArg, hasHandler, networking, ok bool) {
+	for i := 0; i < detect.MaxFlowDepth; i++ {
 		nb, call, fn, sel, mutated, isLib := w.nextLibCall(b, &i, apitestPkg, "Intercept", "Handler", "HandlerFunc", "EnableNetworking")
 		if !isLib {
-			return BoundArg{}, false, networking, !mutated
+			return detect.BoundArg{}, false, networking, !mutated
 		}
 		b = nb
 		switch {
@@ -555,36 +556,36 @@ func (w *testWalk) apitestOrigin(b BoundArg) (h BoundArg, hasHandler, networking
 					return sub(b, call.Args[0]), true, networking, true
 				}
 			}
-			return BoundArg{}, false, networking, true // New
+			return detect.BoundArg{}, false, networking, true // New
 		case fn.Name() == "Handler" || fn.Name() == "HandlerFunc":
 			if len(call.Args) == 1 {
 				return sub(b, call.Args[0]), true, networking, true
 			}
-			return BoundArg{}, false, networking, true
+			return detect.BoundArg{}, false, networking, true
 		case fn.Name() == "Intercept":
-			return BoundArg{}, false, networking, false
+			return detect.BoundArg{}, false, networking, false
 		case fn.Name() == "EnableNetworking":
 			networking = true
 		}
 		if sel == nil {
-			return BoundArg{}, false, networking, true
+			return detect.BoundArg{}, false, networking, true
 		}
 		b = sub(b, sel.X)
 	}
-	return BoundArg{}, false, networking, true
+	return detect.BoundArg{}, false, networking, true
 }
 
 // pathFill is a WithPath(key, value) of an httpexpect chain.
 type pathFill struct {
 	key   string
-	value BoundArg
+	value detect.BoundArg
 }
 
 // httpexpect reads an httpexpect chain from its outermost call on a
 // Request.
-func (w *testWalk) httpexpect(b BoundArg) {
+func (w *testWalk) httpexpect(b detect.BoundArg) {
 	var fills []pathFill // outermost first
-	for i := 0; i < MaxFlowDepth; i++ {
+	for i := 0; i < detect.MaxFlowDepth; i++ {
 		nb, call, fn, sel, _, ok := w.nextLibCall(b, &i, httpexpectPkg, httpexpectMutators...)
 		if !ok {
 			return
@@ -643,8 +644,8 @@ func (w *testWalk) httpexpect(b BoundArg) {
 		if !ok || !base.OK {
 			return
 		}
-		origin, rest := SplitOrigin(base.S)
-		target := PathVal{S: origin + concatPaths(rest, path), Exact: base.Exact, OK: true}
+		origin, rest := detect.SplitOrigin(base.S)
+		target := detect.PathVal{S: origin + concatPaths(rest, path), Exact: base.Exact, OK: true}
 		if hasBinder {
 			w.handlerFuncs(h)
 			w.record(method, target, "", &h)
@@ -670,7 +671,7 @@ func concatPaths(a, b string) string {
 // interpolate fills a path template's {name} segments: by the arguments
 // in order, then by the WithPath calls (innermost first); false when one
 // is left or a value is not known.
-func (w *testWalk) interpolate(b BoundArg, tmpl string, args []ast.Expr, ellipsis bool, fills []pathFill) (string, bool) {
+func (w *testWalk) interpolate(b detect.BoundArg, tmpl string, args []ast.Expr, ellipsis bool, fills []pathFill) (string, bool) {
 	var out strings.Builder
 	n := 0
 	for i := 0; i < len(tmpl); i++ {
@@ -691,7 +692,7 @@ func (w *testWalk) interpolate(b BoundArg, tmpl string, args []ast.Expr, ellipsi
 		if strings.ContainsAny(key, "{") {
 			return "", false
 		}
-		var val BoundArg
+		var val detect.BoundArg
 		switch {
 		case ellipsis:
 			return "", false
@@ -722,78 +723,78 @@ func (w *testWalk) interpolate(b BoundArg, tmpl string, args []ast.Expr, ellipsi
 // httpexpectOrigin reads what an *httpexpect.Expect was made with: its
 // base URL, and the handler its client's Binder serves requests with;
 // ok is false when it is not known or a Builder may rewrite requests.
-func (w *testWalk) httpexpectOrigin(b BoundArg) (base PathVal, h BoundArg, hasBinder, ok bool) {
+func (w *testWalk) httpexpectOrigin(b detect.BoundArg) (base detect.PathVal, h detect.BoundArg, hasBinder, ok bool) {
 	s := w.rs.s
-	for i := 0; i < MaxFlowDepth; i++ {
+	for i := 0; i < detect.MaxFlowDepth; i++ {
 		nb, call, fn, sel, _, isLib := w.nextLibCall(b, &i, httpexpectPkg)
 		if !isLib {
-			return PathVal{}, BoundArg{}, false, false
+			return detect.PathVal{}, detect.BoundArg{}, false, false
 		}
 		b = nb
 		if fn.Signature().Recv() == nil {
 			switch fn.Name() {
 			case "Default", "New":
 				if len(call.Args) != 2 {
-					return PathVal{}, BoundArg{}, false, false
+					return detect.PathVal{}, detect.BoundArg{}, false, false
 				}
-				return s.Eval(sub(b, call.Args[1]).ExprRef, b.Env, 0), BoundArg{}, false, true
+				return s.Eval(sub(b, call.Args[1]).ExprRef, b.Env, 0), detect.BoundArg{}, false, true
 			case "WithConfig":
 				if len(call.Args) != 1 {
-					return PathVal{}, BoundArg{}, false, false
+					return detect.PathVal{}, detect.BoundArg{}, false, false
 				}
 				return w.httpexpectConfig(w.value(sub(b, call.Args[0])))
 			}
-			return PathVal{}, BoundArg{}, false, false
+			return detect.PathVal{}, detect.BoundArg{}, false, false
 		}
 		switch fn.Name() {
 		case "Builder":
 			if len(call.Args) != 1 || !w.harmlessBuilder(sub(b, call.Args[0])) {
-				return PathVal{}, BoundArg{}, false, false
+				return detect.PathVal{}, detect.BoundArg{}, false, false
 			}
 		case "Matcher":
 		default:
-			return PathVal{}, BoundArg{}, false, false
+			return detect.PathVal{}, detect.BoundArg{}, false, false
 		}
 		if sel == nil {
-			return PathVal{}, BoundArg{}, false, false
+			return detect.PathVal{}, detect.BoundArg{}, false, false
 		}
 		b = sub(b, sel.X)
 	}
-	return PathVal{}, BoundArg{}, false, false
+	return detect.PathVal{}, detect.BoundArg{}, false, false
 }
 
 // httpexpectConfig reads an httpexpect.Config literal: BaseURL (empty
 // when left out) and a Client whose Transport is NewBinder(h).
-func (w *testWalk) httpexpectConfig(cfg BoundArg) (base PathVal, h BoundArg, hasBinder, ok bool) {
+func (w *testWalk) httpexpectConfig(cfg detect.BoundArg) (base detect.PathVal, h detect.BoundArg, hasBinder, ok bool) {
 	s := w.rs.s
 	if f, lit, ok := s.FieldOf(cfg, "BaseURL"); ok {
 		base = s.Eval(f.ExprRef, f.Env, 0)
 	} else if lit {
-		base = PathVal{S: "", Exact: true, OK: true}
+		base = detect.PathVal{S: "", Exact: true, OK: true}
 	} else {
-		return PathVal{}, BoundArg{}, false, false
+		return detect.PathVal{}, detect.BoundArg{}, false, false
 	}
 	if _, lit, ok := s.FieldOf(cfg, "RequestFactory"); ok || !lit {
-		return PathVal{}, BoundArg{}, false, false
+		return detect.PathVal{}, detect.BoundArg{}, false, false
 	}
 	client, _, ok := s.FieldOf(cfg, "Client")
 	if !ok {
-		return base, BoundArg{}, false, true
+		return base, detect.BoundArg{}, false, true
 	}
 	tr, _, ok := s.FieldOf(w.value(client), "Transport")
 	if !ok {
-		return base, BoundArg{}, false, true
+		return base, detect.BoundArg{}, false, true
 	}
 	tr = w.value(tr)
 	if call, fn, _, isLib := w.libCall(tr, httpexpectPkg); isLib && fn.Name() == "NewBinder" && len(call.Args) == 1 {
 		return base, sub(tr, call.Args[0]), true, true
 	}
-	return base, BoundArg{}, false, true
+	return base, detect.BoundArg{}, false, true
 }
 
 // harmlessBuilder reports whether a Builder is a function literal that
 // leaves the request's URL and path alone.
-func (w *testWalk) harmlessBuilder(b BoundArg) bool {
+func (w *testWalk) harmlessBuilder(b detect.BoundArg) bool {
 	lit, ok := ast.Unparen(b.Expr).(*ast.FuncLit)
 	if !ok {
 		return false
@@ -801,7 +802,7 @@ func (w *testWalk) harmlessBuilder(b BoundArg) bool {
 	harmless := true
 	ast.Inspect(lit.Body, func(n ast.Node) bool {
 		if call, ok := n.(*ast.CallExpr); ok {
-			if fn, ok := typeutil.Callee(b.Pkg.TypesInfo, call).(*types.Func); ok && LibPkg(fn, httpexpectPkg) {
+			if fn, ok := typeutil.Callee(b.Pkg.TypesInfo, call).(*types.Func); ok && detect.LibPkg(fn, httpexpectPkg) {
 				switch fn.Name() {
 				case "WithURL", "WithPath", "WithPathObject":
 					harmless = false

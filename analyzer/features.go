@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -31,12 +32,12 @@ type Feature struct {
 	// regs are the source spans that register a route: a change that
 	// touches one impacts the route even when it changes none of its
 	// roots (a path, a method, a middleware swapped in the registration).
-	regs []RegSpan
+	regs []detect.RegSpan
 	// cli ties a subcommand to its command tree (commands_cli.go).
 	cli *cliFeature
 	// holes say what the run-time parts of route ids stand for, shared by
 	// the routes of one Features call (evidence_prefix.go).
-	holes RouteHoles
+	holes detect.RouteHoles
 }
 
 // DeclaredFeature is a feature named in configuration.

@@ -4,6 +4,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -41,18 +42,18 @@ var chiMethods = map[string]bool{
 	"Patch": true, "Post": true, "Put": true, "Query": true, "Trace": true,
 }
 
-func (chiDialect) Op(c RouterCall) (RouterOp, bool) {
+func (chiDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
 	m, ok := c.Method("(*"+chiPkg+".Mux)", "("+chiPkg+".Router)")
 	if !ok {
-		return RouterOp{}, false
+		return detect.RouterOp{}, false
 	}
-	op := RouterOp{Recv: c.Recv(), Upper: true}
+	op := detect.RouterOp{Recv: c.Recv(), Upper: true}
 	switch {
 	case chiMethods[m]:
-		op.Kind, op.Paths, op.Handler = OpRoute, c.One(0), c.Arg(1)
+		op.Kind, op.Paths, op.Handler = detect.OpRoute, c.One(0), c.Arg(1)
 		op.Fixed = []string{strings.ToUpper(m)}
 	case m == "Handle" || m == "HandleFunc":
-		op.Kind, op.Paths, op.Handler = OpRoute, c.One(0), c.Arg(1)
+		op.Kind, op.Paths, op.Handler = detect.OpRoute, c.One(0), c.Arg(1)
 		op.Rewrite = func(p string) ([]string, string) {
 			// chi's Handle takes "METHOD /path" too.
 			if i := strings.IndexAny(p, " \t"); i >= 0 {
@@ -61,24 +62,24 @@ func (chiDialect) Op(c RouterCall) (RouterOp, bool) {
 			return nil, p
 		}
 	case m == "Method" || m == "MethodFunc":
-		op.Kind, op.Methods, op.Paths, op.Handler = OpRoute, c.One(0), c.One(1), c.Arg(2)
+		op.Kind, op.Methods, op.Paths, op.Handler = detect.OpRoute, c.One(0), c.One(1), c.Arg(2)
 	case m == "Route":
-		op.Kind, op.Paths, op.Closure = OpGroup, c.One(0), c.Arg(1)
+		op.Kind, op.Paths, op.Closure = detect.OpGroup, c.One(0), c.Arg(1)
 	case m == "Group":
-		op.Kind, op.Closure = OpGroup, c.Arg(0)
+		op.Kind, op.Closure = detect.OpGroup, c.Arg(0)
 	case m == "With":
-		op.Kind, op.Mws = OpGroup, c.Args(0)
+		op.Kind, op.Mws = detect.OpGroup, c.Args(0)
 	case m == "Use":
-		op.Kind, op.Mws = OpUse, c.Args(0)
+		op.Kind, op.Mws = detect.OpUse, c.Args(0)
 	case m == "Mount":
-		op.Kind, op.Paths, op.Handler = OpMount, c.One(0), c.Arg(1)
+		op.Kind, op.Paths, op.Handler = detect.OpMount, c.One(0), c.Arg(1)
 	default:
-		return RouterOp{}, false
+		return detect.RouterOp{}, false
 	}
 	return op, true
 }
 
-// join composes a Route or Mount prefix with a path, as chi.Walk reports
+// Join composes a Route or Mount prefix with a path, as chi.Walk reports
 // it: "/api" + "/users" and "/api/" + "/users" are "/api/users".
 func (chiDialect) Join(prefix, path string) string {
 	return strings.TrimSuffix(prefix, "/") + path

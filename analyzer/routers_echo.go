@@ -4,6 +4,7 @@ import (
 	"go/types"
 	"net/http"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -39,46 +40,46 @@ var echoMethods = map[string]bool{
 	"PATCH": true, "POST": true, "PUT": true, "TRACE": true,
 }
 
-func (echoDialect) Op(c RouterCall) (RouterOp, bool) {
+func (echoDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
 	m, ok := c.Method("(*"+echoPkg+".Echo)", "(*"+echoPkg+".Group)")
 	if !ok {
-		return RouterOp{}, false
+		return detect.RouterOp{}, false
 	}
-	op := RouterOp{Recv: c.Recv()}
+	op := detect.RouterOp{Recv: c.Recv()}
 	switch {
 	case echoMethods[m]:
-		op.Kind, op.Paths, op.Fixed, op.Handler, op.Mws = OpRoute, c.One(0), []string{m}, c.Arg(1), c.Args(2)
+		op.Kind, op.Paths, op.Fixed, op.Handler, op.Mws = detect.OpRoute, c.One(0), []string{m}, c.Arg(1), c.Args(2)
 	case m == "Any":
-		op.Kind, op.Paths, op.Handler, op.Mws = OpRoute, c.One(0), c.Arg(1), c.Args(2)
+		op.Kind, op.Paths, op.Handler, op.Mws = detect.OpRoute, c.One(0), c.Arg(1), c.Args(2)
 	case m == "Add":
-		op.Kind, op.Methods, op.Paths, op.Handler, op.Mws = OpRoute, c.One(0), c.One(1), c.Arg(2), c.Args(3)
+		op.Kind, op.Methods, op.Paths, op.Handler, op.Mws = detect.OpRoute, c.One(0), c.One(1), c.Arg(2), c.Args(3)
 	case m == "Match":
 		ms, ok := stringElems(c.Arg(0))
-		op.Kind, op.Methods, op.Dynamic, op.Paths, op.Handler, op.Mws = OpRoute, ms, !ok, c.One(1), c.Arg(2), c.Args(3)
+		op.Kind, op.Methods, op.Dynamic, op.Paths, op.Handler, op.Mws = detect.OpRoute, ms, !ok, c.One(1), c.Arg(2), c.Args(3)
 	case m == "Group":
-		op.Kind, op.Paths, op.Mws = OpGroup, c.One(0), c.Args(1)
+		op.Kind, op.Paths, op.Mws = detect.OpGroup, c.One(0), c.Args(1)
 	case m == "Use" || m == "Pre":
-		op.Kind, op.Mws = OpUse, c.Args(0)
+		op.Kind, op.Mws = detect.OpUse, c.Args(0)
 	case m == "Static" || m == "StaticFS":
-		op.Kind, op.Paths, op.Fixed, op.Handler = OpRoute, c.One(0), []string{http.MethodGet}, c.Call.Fun
+		op.Kind, op.Paths, op.Fixed, op.Handler = detect.OpRoute, c.One(0), []string{http.MethodGet}, c.Call.Fun
 		op.Rewrite = func(p string) ([]string, string) { return nil, p + "*" }
 	case m == "File" || m == "FileFS":
-		op.Kind, op.Paths, op.Fixed, op.Handler = OpRoute, c.One(0), []string{http.MethodGet}, c.Call.Fun
+		op.Kind, op.Paths, op.Fixed, op.Handler = detect.OpRoute, c.One(0), []string{http.MethodGet}, c.Call.Fun
 		if m == "File" {
 			op.Mws = c.Args(2)
 		} else {
 			op.Mws = c.Args(3)
 		}
 	default:
-		return RouterOp{}, false
+		return detect.RouterOp{}, false
 	}
 	return op, true
 }
 
-// join: echo concatenates a group's prefix and the path.
+// Join: echo concatenates a group's prefix and the path.
 func (echoDialect) Join(prefix, path string) string { return prefix + path }
 
-// clean is echo's normalizePathSlash.
+// Clean is echo's normalizePathSlash.
 func (echoDialect) Clean(path string) string {
 	if path == "" {
 		return "/"
@@ -89,7 +90,7 @@ func (echoDialect) Clean(path string) string {
 	return path
 }
 
-// isHandler: echo.HandlerFunc, or func(echo.Context) error.
+// IsHandler: echo.HandlerFunc, or func(echo.Context) error.
 func (echoDialect) IsHandler(t types.Type) bool {
 	if t == nil {
 		return false

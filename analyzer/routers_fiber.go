@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -43,7 +44,7 @@ type fiberDialect struct{}
 // evidence_requests.go): app.Test(req) hands the app the request req
 // and returns its response.
 func (fiberDialect) sentRequest(fn *types.Func, call *ast.CallExpr) (ast.Expr, bool) {
-	if fn.Name() != "Test" || fn.Signature().Recv() == nil || len(call.Args) == 0 || !LibPkg(fn, "github.com/gofiber/fiber") {
+	if fn.Name() != "Test" || fn.Signature().Recv() == nil || len(call.Args) == 0 || !detect.LibPkg(fn, "github.com/gofiber/fiber") {
 		return nil, false
 	}
 	return call.Args[0], true
@@ -58,12 +59,12 @@ var fiberMethods = map[string]bool{
 	"Patch": true, "Post": true, "Put": true, "Trace": true,
 }
 
-func (fiberDialect) Op(c RouterCall) (RouterOp, bool) {
+func (fiberDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
 	m, ok := c.Method("(*"+fiberPkg+".App)", "(*"+fiberPkg+".Group)", "("+fiberPkg+".Router)")
 	if !ok {
-		return RouterOp{}, false
+		return detect.RouterOp{}, false
 	}
-	op := RouterOp{Recv: c.Recv(), Upper: true, Chain: true}
+	op := detect.RouterOp{Recv: c.Recv(), Upper: true, Chain: true}
 	// A chain of handlers: the last is the route's handler, the others
 	// run before it (each calls c.Next()).
 	handlers := func(from int) {
@@ -74,23 +75,23 @@ func (fiberDialect) Op(c RouterCall) (RouterOp, bool) {
 	}
 	switch {
 	case fiberMethods[m]:
-		op.Kind, op.Paths, op.Fixed = OpRoute, c.One(0), []string{strings.ToUpper(m)}
+		op.Kind, op.Paths, op.Fixed = detect.OpRoute, c.One(0), []string{strings.ToUpper(m)}
 		handlers(1)
 	case m == "All":
-		op.Kind, op.Paths = OpRoute, c.One(0)
+		op.Kind, op.Paths = detect.OpRoute, c.One(0)
 		handlers(1)
 	case m == "Add":
-		op.Kind, op.Methods, op.Paths = OpRoute, c.One(0), c.One(1)
+		op.Kind, op.Methods, op.Paths = detect.OpRoute, c.One(0), c.One(1)
 		handlers(2)
 	case m == "Group":
-		op.Kind, op.Paths, op.Mws, op.Chain = OpGroup, c.One(0), c.Args(1), false
+		op.Kind, op.Paths, op.Mws, op.Chain = detect.OpGroup, c.One(0), c.Args(1), false
 	case m == "Route":
-		op.Kind, op.Paths, op.Closure, op.Chain = OpGroup, c.One(0), c.Arg(1), false
+		op.Kind, op.Paths, op.Closure, op.Chain = detect.OpGroup, c.One(0), c.Arg(1), false
 	case m == "Mount":
-		op.Kind, op.Paths, op.Handler = OpMount, c.One(0), c.Arg(1)
+		op.Kind, op.Paths, op.Handler = detect.OpMount, c.One(0), c.Arg(1)
 	case m == "Use":
 		// Use takes prefixes (string, []string) and handlers in any order.
-		op.Kind = OpUse
+		op.Kind = detect.OpUse
 		for _, a := range c.Args(0) {
 			if t := c.Info.TypeOf(a); t != nil && fiberIsPathArg(t) {
 				continue
@@ -98,13 +99,13 @@ func (fiberDialect) Op(c RouterCall) (RouterOp, bool) {
 			op.Mws = append(op.Mws, a)
 		}
 	case m == "Static":
-		op.Kind, op.Paths, op.Fixed = OpRoute, c.One(0), []string{http.MethodGet, http.MethodHead}
+		op.Kind, op.Paths, op.Fixed = detect.OpRoute, c.One(0), []string{http.MethodGet, http.MethodHead}
 		op.Rewrite = func(p string) ([]string, string) { return nil, fiberDialect{}.Join(p, "/*") }
 		op.Handler = c.Call.Fun // the file server is fiber's own
 	case m == "Name":
-		op.Kind = OpSame
+		op.Kind = detect.OpSame
 	default:
-		return RouterOp{}, false
+		return detect.RouterOp{}, false
 	}
 	return op, true
 }
@@ -119,7 +120,7 @@ func fiberIsPathArg(t types.Type) bool {
 	return ok && b.Info()&types.IsString != 0
 }
 
-// join is fiber's getGroupPath: the prefix without its trailing slashes,
+// Join is fiber's getGroupPath: the prefix without its trailing slashes,
 // then the path with a leading slash.
 func (fiberDialect) Join(prefix, path string) string {
 	if path == "" {
@@ -131,7 +132,7 @@ func (fiberDialect) Join(prefix, path string) string {
 	return strings.TrimRight(prefix, "/") + path
 }
 
-// clean is what register does to a path before it keeps it as the
+// Clean is what register does to a path before it keeps it as the
 // route's Path (what app.GetRoutes reports): "" is "/", and a path
 // starts with a slash. Fiber matches case-insensitively and ignores a
 // trailing slash by default (Config.CaseSensitive, StrictRouting); the
@@ -146,7 +147,7 @@ func (fiberDialect) Clean(path string) string {
 	return path
 }
 
-// isHandler: fiber.Handler, which is func(*fiber.Ctx) error.
+// IsHandler: fiber.Handler, which is func(*fiber.Ctx) error.
 func (fiberDialect) IsHandler(t types.Type) bool {
 	if t == nil {
 		return false

@@ -5,6 +5,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -43,39 +44,39 @@ const (
 
 func (muxDialect) Pkgs() []string { return []string{muxPkg} }
 
-func (muxDialect) Op(c RouterCall) (RouterOp, bool) {
-	op := RouterOp{Upper: true}
+func (muxDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
+	op := detect.RouterOp{Upper: true}
 	if m, ok := c.Method(muxRouter); ok {
 		switch m {
 		case "Handle", "HandleFunc":
-			op.Kind, op.Recv, op.Paths, op.Handler = OpRoute, c.Recv(), c.One(0), c.Arg(1)
+			op.Kind, op.Recv, op.Paths, op.Handler = detect.OpRoute, c.Recv(), c.One(0), c.Arg(1)
 			op.Methods, op.Dynamic = muxLaterMethods(c, c.Call)
 		case "Use":
-			op.Kind, op.Recv, op.Mws = OpUse, c.Recv(), c.Args(0)
+			op.Kind, op.Recv, op.Mws = detect.OpUse, c.Recv(), c.Args(0)
 		case "StrictSlash", "SkipClean", "UseEncodedPath":
-			op.Kind, op.Recv = OpSame, c.Recv()
+			op.Kind, op.Recv = detect.OpSame, c.Recv()
 		default:
-			return RouterOp{}, false
+			return detect.RouterOp{}, false
 		}
 		return op, true
 	}
 	m, ok := c.Method(muxRoute)
 	if !ok {
-		return RouterOp{}, false
+		return detect.RouterOp{}, false
 	}
 	switch m {
 	case "Handler", "HandlerFunc":
-		op.Kind, op.Handler = OpRoute, c.Arg(0)
+		op.Kind, op.Handler = detect.OpRoute, c.Arg(0)
 		recv, paths, methods, prefix, ok := muxRouteChain(c, c.Recv())
 		later, dyn := muxLaterMethods(c, c.Call)
 		op.Recv, op.Paths, op.Methods, op.Dynamic = recv, paths, append(methods, later...), !ok || dyn
 		op.Subtree = prefix
 	case "Subrouter":
-		op.Kind = OpGroup
+		op.Kind = detect.OpGroup
 		recv, paths, methods, _, ok := muxRouteChain(c, c.Recv())
 		op.Recv, op.Paths, op.Methods, op.Dynamic = recv, paths, methods, !ok
 	default:
-		return RouterOp{}, false
+		return detect.RouterOp{}, false
 	}
 	return op, true
 }
@@ -84,7 +85,7 @@ func (muxDialect) Op(c RouterCall) (RouterOp, bool) {
 // router it is made on: its Path and PathPrefix templates, in order, and
 // its Methods, and whether its last template is a PathPrefix. It reports
 // false when the route is not built in one expression.
-func muxRouteChain(c RouterCall, e ast.Expr) (recv ast.Expr, paths, methods []ast.Expr, prefix, ok bool) {
+func muxRouteChain(c detect.RouterCall, e ast.Expr) (recv ast.Expr, paths, methods []ast.Expr, prefix, ok bool) {
 	for {
 		call, isCall := ast.Unparen(e).(*ast.CallExpr)
 		if !isCall {
@@ -124,7 +125,7 @@ func muxRouteChain(c RouterCall, e ast.Expr) (recv ast.Expr, paths, methods []as
 
 // muxLaterMethods reads the Methods calls chained after a route's
 // registration: r.HandleFunc("/x", h).Methods("GET").
-func muxLaterMethods(c RouterCall, call *ast.CallExpr) (methods []ast.Expr, dynamic bool) {
+func muxLaterMethods(c detect.RouterCall, call *ast.CallExpr) (methods []ast.Expr, dynamic bool) {
 	for p := c.ChainParent(call); p != nil; p = c.ChainParent(p) {
 		m, ok := strings.CutPrefix(c.Callee(p), muxRoute+".")
 		if !ok {
@@ -138,7 +139,7 @@ func muxLaterMethods(c RouterCall, call *ast.CallExpr) (methods []ast.Expr, dyna
 	return methods, dynamic
 }
 
-// join: a sub-router's routes extend its prefix, without the prefix's
+// Join: a sub-router's routes extend its prefix, without the prefix's
 // trailing slashes.
 func (muxDialect) Join(prefix, path string) string {
 	return strings.TrimRight(prefix, "/") + path
@@ -149,5 +150,5 @@ func (muxDialect) Clean(path string) string { return path }
 // mux's handlers are net/http's.
 func (muxDialect) IsHandler(types.Type) bool { return false }
 
-// matching: gorilla/mux tries routes in the order they were added.
-func (muxDialect) Matching() RouteMatching { return RouteMatching{FirstMatch: true} }
+// Matching: gorilla/mux tries routes in the order they were added.
+func (muxDialect) Matching() detect.RouteMatching { return detect.RouteMatching{FirstMatch: true} }

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"go/types"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -30,25 +31,25 @@ const netHTTPPkg = "net/http"
 
 func (netHTTPDialect) Pkgs() []string { return []string{netHTTPPkg} }
 
-func (netHTTPDialect) Op(c RouterCall) (RouterOp, bool) {
+func (netHTTPDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
 	switch c.Name {
 	case "(*net/http.ServeMux).Handle", "(*net/http.ServeMux).HandleFunc":
-		return RouterOp{Kind: OpRoute, Recv: c.Recv(), Paths: c.One(0), Handler: c.Arg(1)}, len(c.Call.Args) == 2
+		return detect.RouterOp{Kind: detect.OpRoute, Recv: c.Recv(), Paths: c.One(0), Handler: c.Arg(1)}, len(c.Call.Args) == 2
 	case "net/http.Handle", "net/http.HandleFunc":
 		// The default mux: one root for every such call.
-		return RouterOp{Kind: OpRoute, Recv: c.Call.Fun, Paths: c.One(0), Handler: c.Arg(1)}, len(c.Call.Args) == 2
+		return detect.RouterOp{Kind: detect.OpRoute, Recv: c.Call.Fun, Paths: c.One(0), Handler: c.Arg(1)}, len(c.Call.Args) == 2
 	}
-	return RouterOp{}, false
+	return detect.RouterOp{}, false
 }
 
-// join: a ServeMux has no prefixes (a mux handed to another keeps its
+// Join: a ServeMux has no prefixes (a mux handed to another keeps its
 // own patterns).
 func (netHTTPDialect) Join(prefix, path string) string { return prefix + path }
 
-// clean normalises the pattern's whitespace (RouteID).
+// Clean normalises the pattern's whitespace (RouteID).
 func (netHTTPDialect) Clean(path string) string { return RouteID(path) }
 
 func (netHTTPDialect) IsHandler(types.Type) bool { return false }
 
-// matching: a pattern ending in "/" matches the subtree below it.
-func (netHTTPDialect) Matching() RouteMatching { return RouteMatching{Subtrees: true} }
+// Matching: a pattern ending in "/" matches the subtree below it.
+func (netHTTPDialect) Matching() detect.RouteMatching { return detect.RouteMatching{Subtrees: true} }

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -155,13 +156,13 @@ func (g *Graph) dependencyRPCs(pkgs []*packages.Package) []Feature {
 	return out
 }
 
-func (g *Graph) dependencyRPCFeatures(cs CallSite, dr depRegistered) []Feature {
+func (g *Graph) dependencyRPCFeatures(cs detect.CallSite, dr depRegistered) []Feature {
 	file, line := g.prog.Rel(cs.Call.Pos())
 	var out []Feature
 	for _, m := range dr.svc.methods {
 		f := Feature{Feature: report.Feature{ID: m.id, Kind: report.KindRPC, Position: report.Position{File: file, Line: line}, Tests: []report.Test{}}}
 		f.registrar = cs.Encl
-		f.regs = []RegSpan{CallSpan(cs.Call, nil, cs.Encl)}
+		f.regs = []detect.RegSpan{detect.CallSpan(cs.Call, nil, cs.Encl)}
 		f.Entry = "(registered by " + objName(typeutil.Callee(cs.Pkg.TypesInfo, cs.Call)) + ")"
 		goName := m.goName
 		if goName == "" {

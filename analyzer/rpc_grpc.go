@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -51,7 +52,7 @@ built at run time, and registration deeper than one dependency call.`,
 
 // rpcRegistration is a call that registers a service's implementation.
 type rpcRegistration struct {
-	cs    CallSite
+	cs    detect.CallSite
 	svc   rpcService
 	impl  ast.Expr   // the implementation argument
 	iface types.Type // the service's interface (XServer, XHandler), or nil
@@ -111,7 +112,7 @@ func (g *Graph) rpcRegistrations(pkgs []*packages.Package) []rpcRegistration {
 
 // declCall is a call site with the top-level declaration holding it.
 type declCall struct {
-	CallSite
+	detect.CallSite
 	decl ast.Decl
 }
 
@@ -132,7 +133,7 @@ func (g *Graph) callSites(pkgs []*packages.Package) iter.Seq[declCall] {
 						if stop || !ok {
 							return !stop
 						}
-						stop = !yield(declCall{CallSite{Pkg: pkg, File: file, Encl: encl, Call: call}, decl})
+						stop = !yield(declCall{detect.CallSite{Pkg: pkg, File: file, Encl: encl, Call: call}, decl})
 						return !stop
 					})
 					if stop {
@@ -272,7 +273,7 @@ func (g *Graph) rpcFeatures(reg rpcRegistration) []Feature {
 		for _, m := range reg.svc.methods {
 			f := Feature{Feature: report.Feature{ID: m.id, Kind: report.KindRPC, Position: report.Position{File: file, Line: line}, Tests: []report.Test{}}}
 			f.registrar = reg.cs.Encl
-			f.regs = []RegSpan{CallSpan(reg.cs.Call, nil, reg.cs.Encl)}
+			f.regs = []detect.RegSpan{detect.CallSpan(reg.cs.Call, nil, reg.cs.Encl)}
 			entry, name := g.rpcEntry(impl, m, reg)
 			f.Entry = name
 			if entry >= 0 {

@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"go/ast"
@@ -27,7 +27,7 @@ const (
 	maxInstances = 512 // instances of one registration
 )
 
-// pathVal is an evaluated path: its text, with <expr> for the run-time
+// PathVal is an evaluated path: its text, with <expr> for the run-time
 // parts.
 type PathVal struct {
 	S     string
@@ -36,13 +36,13 @@ type PathVal struct {
 	text  bool // some constant text of the program is part of it
 }
 
-// str evaluates a string that must be known exactly.
+// Str evaluates a string that must be known exactly.
 func (s *RouterScan) Str(r ExprRef, env Binding, depth int) (string, bool) {
 	v := s.Eval(r, env, depth)
 	return v.S, v.OK && v.Exact
 }
 
-// eval evaluates a path expression under a binding.
+// Eval evaluates a path expression under a binding.
 func (s *RouterScan) Eval(r ExprRef, env Binding, depth int) PathVal {
 	info := r.Pkg.TypesInfo
 	if c, ok := constString(info, r.Expr); ok {
@@ -154,7 +154,7 @@ func (s *RouterScan) reassigned(r ExprRef, v *types.Var, b BoundArg, defs []Expr
 	arg := s.Eval(b.ExprRef, b.Env, depth+1)
 	if arg.OK && !arg.Exact && !arg.text && strings.Count(arg.S, "<") == 1 && strings.HasPrefix(arg.S, "<") && strings.HasSuffix(arg.S, ">") {
 		// The argument's name now stands for it normalised: its value
-		// alone no longer gives the path (evidence_prefix.go).
+		// alone no longer gives the path (analyzer/evidence_prefix.go).
 		s.noteHole(arg, "")
 		return arg
 	}
@@ -308,7 +308,7 @@ func (s *RouterScan) evalCall(r ExprRef, call *ast.CallExpr, env Binding, depth 
 	return s.evalReturns(litReturns(litRef, lit), callee, depth)
 }
 
-// formatted is what fmt prints for a value that is not a string: its
+// Formatted is what fmt prints for a value that is not a string: its
 // String method's result (evaluated with the value as receiver), or an
 // integer constant.
 func (s *RouterScan) Formatted(r ExprRef, env Binding, depth int) (PathVal, bool) {
@@ -571,8 +571,8 @@ func (s *RouterScan) caseTaken(ret ExprRef, sw *ast.SwitchStmt, env Binding, dep
 	return def, true
 }
 
-// splitOrigin splits a URL's scheme and host (or a test server's URL,
-// evidence_requests.go) from its path.
+// SplitOrigin splits a URL's scheme and host (or a test server's URL,
+// analyzer/evidence_requests.go) from its path.
 func SplitOrigin(u string) (origin, rest string) {
 	if strings.HasPrefix(u, ServerMarkOpen) {
 		if i := strings.IndexByte(u[len(ServerMarkOpen):], ServerMarkClose); i >= 0 {
@@ -589,7 +589,7 @@ func SplitOrigin(u string) (origin, rest string) {
 	return "", u
 }
 
-// bindCall binds the parameters of fn to the arguments of a call of it.
+// BindCall binds the parameters of fn to the arguments of a call of it.
 func (s *RouterScan) BindCall(r ExprRef, call *ast.CallExpr, fn *types.Func, env Binding) Binding {
 	out := Binding{}
 	params := fn.Origin().Signature().Params()
@@ -603,7 +603,7 @@ func (s *RouterScan) BindCall(r ExprRef, call *ast.CallExpr, fn *types.Func, env
 	return out
 }
 
-// sprintf formats %s, %v and %d with evaluated arguments.
+// Sprintf formats %s, %v and %d with evaluated arguments.
 func Sprintf(format string, args []PathVal) (string, bool) {
 	var b strings.Builder
 	n := 0
@@ -633,7 +633,7 @@ func Sprintf(format string, args []PathVal) (string, bool) {
 	return b.String(), n == len(args)
 }
 
-// bind follows an expression to the value it denotes under a binding: a
+// Bind follows an expression to the value it denotes under a binding: a
 // bound parameter or range variable to its argument or element, a field
 // of a bound struct literal to the field's value.
 func (s *RouterScan) Bind(r ExprRef, env Binding) BoundArg {
@@ -663,7 +663,7 @@ func (s *RouterScan) Bind(r ExprRef, env Binding) BoundArg {
 	return b
 }
 
-// fieldOf is the value a struct literal (or a module function returning
+// FieldOf is the value a struct literal (or a module function returning
 // one, its parameters bound) gives a field; lit reports a literal that
 // leaves the field out.
 func (s *RouterScan) FieldOf(b BoundArg, name string) (f BoundArg, lit, ok bool) {
@@ -712,7 +712,7 @@ type tableElem struct {
 	Key, Val BoundArg
 }
 
-// tableElems lists the elements of the table an expression denotes: a
+// TableElems lists the elements of the table an expression denotes: a
 // literal, a variable or field written with literals (and appended to),
 // a bound variadic parameter, a function or method returning a table.
 func (s *RouterScan) TableElems(r ExprRef, env Binding, seen map[any]bool) []tableElem {
@@ -910,7 +910,7 @@ func (s *RouterScan) rangeInstances(cs CallSite, stmts []*ast.RangeStmt, inst Re
 	return out
 }
 
-// rangeDef is the variable a range statement's key or value defines.
+// RangeDef is the variable a range statement's key or value defines.
 func RangeDef(info *types.Info, e ast.Expr) (*types.Var, bool) {
 	id, ok := e.(*ast.Ident)
 	if !ok {
@@ -920,7 +920,7 @@ func RangeDef(info *types.Info, e ast.Expr) (*types.Var, bool) {
 	return v, ok
 }
 
-// usesFlow reports whether an expression names a parameter or a range
+// UsesFlow reports whether an expression names a parameter or a range
 // variable (its value then comes from elsewhere).
 func (s *RouterScan) UsesFlow(info *types.Info, e ast.Expr) bool {
 	found := false
@@ -975,11 +975,11 @@ func (s *RouterScan) implementers(fn *types.Func) []routerType {
 	return out
 }
 
-// modulePkgs are the import paths of the module's packages.
+// ModulePkgs are the import paths of the module's packages.
 func (s *RouterScan) ModulePkgs() map[string]bool {
 	if s.mine == nil {
 		s.mine = map[string]bool{}
-		for _, pkg := range s.g.prog.Packages {
+		for _, pkg := range s.g.Packages() {
 			s.mine[pkg.PkgPath] = true
 		}
 	}
@@ -999,7 +999,7 @@ func (s *RouterScan) routerTypes() []routerType {
 	}
 	s.rtypes = []routerType{}
 	done := map[string]bool{}
-	for _, pkg := range s.g.prog.Packages {
+	for _, pkg := range s.g.Packages() {
 		for path, imp := range pkg.Imports {
 			dets := s.ByPkg[path]
 			if len(dets) == 0 || done[path] || imp.Types == nil {
@@ -1131,7 +1131,7 @@ func (s *RouterScan) libraryChains(det RouterDetector, chains []RouterChain) []R
 		var t types.Type
 		switch x := c[0].ID.(type) {
 		case ast.Expr:
-			for _, pkg := range s.g.prog.Packages {
+			for _, pkg := range s.g.Packages() {
 				if pkg.TypesInfo != nil {
 					if tv, ok := pkg.TypesInfo.Types[x]; ok {
 						t = tv.Type
@@ -1211,7 +1211,7 @@ func (s *RouterScan) handlerParamIn(info *types.Info, e ast.Expr) *types.Var {
 	ast.Inspect(e, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok && out == nil {
 			if v, ok := info.Uses[id].(*types.Var); ok && !declaredIn(v, e) {
-				if _, isParam := s.Params[v]; isParam && IsHandlerType(v.Type()) {
+				if _, isParam := s.Params[v]; isParam && IsHandlerType(v.Type(), s.g.AllDialects()) {
 					out = v
 				}
 			}

@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ import (
 // Route discovery for every router: net/http's ServeMux, chi, gin,
 // gorilla/mux, echo, fiber.
 //
-// Each router library has a detector (routers_<name>.go) that looks at a
+// Each router library has a detector (analyzer/routers_<name>.go) that looks at a
 // call, identified by the function it calls (typeutil.Callee and
 // FullName, interface methods included), and says what it does: register
 // a route, derive a router (a group, a sub-router, a Route closure),
@@ -53,20 +53,20 @@ import (
 // path or prefix known only at run time keeps its place as <expr>; a path
 // with no static text is a dynamic route, named by its position.
 
-// routerDetector is a router library's dialect of the route engine: it
+// RouterDetector is a router library's dialect of the route engine: it
 // recognises the library's calls. A new router is one file: its dialect
-// and the *Detector holding it (detectors.go), listed in detectors.
+// and the *Detector holding it (analyzer/detectors.go), listed in detectors.
 type RouterDetector interface {
-	// pkgs are the import paths of the library's packages that declare
+	// Pkgs are the import paths of the library's packages that declare
 	// the functions op recognises.
 	Pkgs() []string
-	// op says what a call does to routes, or false when nothing.
+	// Op says what a call does to routes, or false when nothing.
 	Op(c RouterCall) (RouterOp, bool)
-	// join composes a prefix and a path the way the router does.
+	// Join composes a prefix and a path the way the router does.
 	Join(prefix, path string) string
-	// clean is the path the router registers for a composed path.
+	// Clean is the path the router registers for a composed path.
 	Clean(path string) string
-	// isHandler reports whether t is the library's own handler type (for
+	// IsHandler reports whether t is the library's own handler type (for
 	// finding the innermost handler under wrappers).
 	IsHandler(t types.Type) bool
 }
@@ -79,26 +79,26 @@ type requestMatcher interface {
 	Matching() RouteMatching
 }
 
-// routeMatching is how a router matches requests.
+// RouteMatching is how a router matches requests.
 type RouteMatching struct {
-	// subtrees: a pattern ending in "/" matches every path below it
+	// Subtrees: a pattern ending in "/" matches every path below it
 	// (net/http's ServeMux).
 	Subtrees bool
-	// firstMatch: the first registered route that matches wins, not the
+	// FirstMatch: the first registered route that matches wins, not the
 	// most specific (gorilla/mux).
 	FirstMatch bool
 }
 
-// matchingOf is how the router of a dialect matches requests.
+// MatchingOf is how the router of a dialect matches requests.
 func MatchingOf(d RouterDetector) RouteMatching {
 	if m, ok := d.(requestMatcher); ok {
-		defer func() { blame(d, recover()) }()
+		defer func() { Blame(d, recover()) }()
 		return m.Matching()
 	}
 	return RouteMatching{}
 }
 
-// routerCall is a call a detector looks at.
+// RouterCall is a call a detector looks at.
 type RouterCall struct {
 	fn   *types.Func
 	Name string // fn.FullName()
@@ -107,7 +107,7 @@ type RouterCall struct {
 	scan *RouterScan
 }
 
-// method returns the name of the method called when the callee is a
+// Method returns the name of the method called when the callee is a
 // method of one of the receivers, written as FullName writes them:
 // "(*example.com/r.Mux)" or "(example.com/r.Router)".
 func (c RouterCall) Method(receivers ...string) (string, bool) {
@@ -119,7 +119,7 @@ func (c RouterCall) Method(receivers ...string) (string, bool) {
 	return "", false
 }
 
-// recv is the receiver expression of a method call.
+// Recv is the receiver expression of a method call.
 func (c RouterCall) Recv() ast.Expr {
 	if sel, ok := ast.Unparen(c.Call.Fun).(*ast.SelectorExpr); ok {
 		return sel.X
@@ -134,7 +134,7 @@ func (c RouterCall) Arg(i int) ast.Expr {
 	return nil
 }
 
-// one is the argument i as a list of one, or none.
+// One is the argument i as a list of one, or none.
 func (c RouterCall) One(i int) []ast.Expr {
 	if i < len(c.Call.Args) {
 		return c.Call.Args[i : i+1]
@@ -149,13 +149,13 @@ func (c RouterCall) Args(from int) []ast.Expr {
 	return nil
 }
 
-// chainParent returns the call that calls a method on the result of
+// ChainParent returns the call that calls a method on the result of
 // call (call.M(...)), or nil.
 func (c RouterCall) ChainParent(call *ast.CallExpr) *ast.CallExpr {
 	return c.scan.parent[call]
 }
 
-// callee returns the full name of the function a call calls, or "".
+// Callee returns the full name of the function a call calls, or "".
 func (c RouterCall) Callee(call *ast.CallExpr) string {
 	if fn, ok := typeutil.Callee(c.Info, call).(*types.Func); ok {
 		return fn.FullName()
@@ -174,19 +174,19 @@ const (
 	OpSame               // returns recv (a configuration call)
 )
 
-// routerOp is what a call does.
+// RouterOp is what a call does.
 type RouterOp struct {
 	Kind routerOpKind
 	Recv ast.Expr // the router the call acts on; nil when unknown
-	// paths are constant path expressions composed in order with join;
+	// Paths are constant path expressions composed in order with join;
 	// none is "".
 	Paths []ast.Expr
-	// methods are constant method expressions; none (and no fixed) is
+	// Methods are constant method expressions; none (and no fixed) is
 	// any method.
 	Methods []ast.Expr
 	Fixed   []string // methods known from the function called
 	Upper   bool     // the router upper-cases methods
-	// rewrite turns the constant relative path into the registered one,
+	// Rewrite turns the constant relative path into the registered one,
 	// and may set the methods (chi's Handle("GET /x", h)).
 	Rewrite func(path string) (methods []string, rel string)
 	Handler ast.Expr   // the route's handler (its entry), or the mounted handler
@@ -194,7 +194,7 @@ type RouterOp struct {
 	Closure ast.Expr   // the function a derived router is passed to
 	Chain   bool       // a route or use call that returns its receiver
 	Dynamic bool       // the detector could not read the route's shape
-	// subtree: the route serves every path under its path when that ends
+	// Subtree: the route serves every path under its path when that ends
 	// in '/' (gorilla/mux's PathPrefix("/static/").Handler(fs)).
 	Subtree bool
 	// embed is the embedded router field a promoted call goes through
@@ -205,7 +205,7 @@ type RouterOp struct {
 	iface bool
 }
 
-// exprRef is an expression with the package and file it is in.
+// ExprRef is an expression with the package and file it is in.
 type ExprRef struct {
 	Pkg  *packages.Package
 	File *ast.File
@@ -228,7 +228,7 @@ type routerStep struct {
 	unmounted *types.Var
 }
 
-// routerChain is a router's steps, the root first.
+// RouterChain is a router's steps, the root first.
 type RouterChain []*routerStep
 
 // paramOwner says which function a parameter belongs to: the keys the
@@ -254,11 +254,11 @@ const (
 	maxRouterChains = 256 // chains kept per router expression
 )
 
-// routerScan holds the indexes the walking machinery uses.
+// RouterScan holds the indexes the walking machinery uses.
 type RouterScan struct {
-	g *Graph
+	g Graph
 	// holes are what each placeholder of a route id stands for: the
-	// package variables it is read from (evidence_prefix.go).
+	// package variables it is read from (analyzer/evidence_prefix.go).
 	holes       RouteHoles
 	ByPkg       map[string][]RouterDetector
 	calls       []CallSite
@@ -288,7 +288,7 @@ type RouterScan struct {
 	noMounts   bool
 	mounts     map[any][]mountUse // root step id -> the mounts that mount it
 
-	// The test side (evidence_requests.go) evaluates the values tests
+	// The test side (analyzer/evidence_requests.go) evaluates the values tests
 	// build requests from with the same machinery, strictly: a variable
 	// written other than by a plain assignment (+=, ++, its address
 	// taken, a tuple assignment) is not known (tainted), and hole gives
@@ -317,8 +317,9 @@ type routerOpAt struct {
 	Det RouterDetector
 }
 
-// routerRoutes finds the routes registered on third-party routers.
-func (g *Graph) routerRoutes() []Feature {
+// Routes finds the routes registered on every router: net/http's
+// ServeMux is one router dialect among the others.
+func Routes(g Graph) []Feature {
 	s := newRouterScan(g)
 	if s == nil {
 		return nil
@@ -455,12 +456,12 @@ func (g *Graph) routerRoutes() []Feature {
 					}
 					seen[id] = true
 					f := s.feature(cs, inst, op, chain, id, uses, useSites)
-					f.subtrees = MatchingOf(op.Det).Subtrees
-					f.subtrees = f.subtrees || op.Subtree
+					f.Subtrees = MatchingOf(op.Det).Subtrees
+					f.Subtrees = f.Subtrees || op.Subtree
 					key := f.ID + "\x00" + f.Entry + "\x00" + f.Position.File + fmt.Sprint(f.Position.Line)
 					if j, dup := index[key]; dup {
-						out[j].roots = append(out[j].roots, f.roots...)
-						out[j].regs = append(out[j].regs, f.regs...)
+						out[j].Roots = append(out[j].Roots, f.Roots...)
+						out[j].Regs = append(out[j].Regs, f.Regs...)
 						continue
 					}
 					index[key] = len(out)
@@ -470,7 +471,7 @@ func (g *Graph) routerRoutes() []Feature {
 		}
 	}
 	for i := range out {
-		out[i].holes = s.holes // what run-time parts of their ids stand for (evidence_prefix.go)
+		out[i].Holes = s.holes // what run-time parts of their ids stand for (analyzer/evidence_prefix.go)
 	}
 	return out
 }
@@ -487,8 +488,8 @@ func (s *RouterScan) feature(cs CallSite, inst RegInstance, op *routerOpAt, chai
 		// of the function that registers it, whose other statements are
 		// set-up (gotify's router.Create). Its registration still counts
 		// (regs): a change of the call impacts the route.
-		f = s.g.route(inst.Site, id, nil, nil)
-		f.roots = slices.DeleteFunc(f.roots, func(r int) bool { return r == inst.Site.Encl })
+		f = route(s.g, inst.Site, id, nil, nil)
+		f.Roots = slices.DeleteFunc(f.Roots, func(r int) bool { return r == inst.Site.Encl })
 	} else {
 		h := s.Bind(s.ref(cs, op.Handler), inst.Env)
 		var inner []int
@@ -497,16 +498,16 @@ func (s *RouterScan) feature(cs CallSite, inst RegInstance, op *routerOpAt, chai
 			// (func(w, r) { h.ServeHTTP(w, r) }): the given one is the
 			// entry, the wrapper's code runs too.
 			v := s.wrapsParam(cs.Pkg.TypesInfo, op.Handler)
-			if p := s.ParamOf(cs.Pkg.TypesInfo, op.Handler); v == nil && p != nil && IsHandlerType(p.Type()) {
+			if p := s.ParamOf(cs.Pkg.TypesInfo, op.Handler); v == nil && p != nil && IsHandlerType(p.Type(), s.g.AllDialects()) {
 				if _, isParam := s.Params[p]; isParam {
 					v = p // a handler parameter nobody gives
 				}
 			}
 			if v != nil {
-				inner = s.g.referencedIn(cs.Pkg, op.Handler)
+				inner = s.g.ReferencedIn(cs.Pkg, op.Handler)
 				if b, ok := inst.Env[v]; ok {
 					h = s.Bind(b.ExprRef, b.Env)
-					if p := s.ParamOf(h.Pkg.TypesInfo, h.Expr); p != nil && IsHandlerType(p.Type()) {
+					if p := s.ParamOf(h.Pkg.TypesInfo, h.Expr); p != nil && IsHandlerType(p.Type(), s.g.AllDialects()) {
 						if _, isParam := s.Params[p]; isParam {
 							h = BoundArg{} // a wrapper's parameter nobody gives
 						}
@@ -517,15 +518,15 @@ func (s *RouterScan) feature(cs CallSite, inst RegInstance, op *routerOpAt, chai
 			}
 		}
 		if h.Expr == nil {
-			f = s.g.route(inst.Site, id, nil, inner)
+			f = route(s.g, inst.Site, id, nil, inner)
 		} else {
 			// The handler is resolved where it is written; the route is
 			// registered at the site.
 			hs := CallSite{Pkg: h.Pkg, File: h.File, Encl: inst.Site.Encl, Call: inst.Site.Call}
-			f = s.g.route(hs, id, h.Expr, inner)
+			f = route(s.g, hs, id, h.Expr, inner)
 		}
-		f.roots = append(f.roots, s.g.startup) // startup.go
-		f.roots = append(f.roots, s.g.brokenStartup(inst.Site.Pkg)...)
+		f.Roots = append(f.Roots, s.g.Startup()) // the analyzer's startup.go
+		f.Roots = append(f.Roots, s.g.BrokenStartup(inst.Site.Pkg)...)
 	}
 	mws := make([]ExprRef, 0, len(op.Mws))
 	for _, mw := range op.Mws {
@@ -536,15 +537,15 @@ func (s *RouterScan) feature(cs CallSite, inst RegInstance, op *routerOpAt, chai
 		mws = append(mws, uses[st.ID]...)
 	}
 	for _, mw := range mws {
-		f.roots = append(f.roots, s.reach(mw)...)
+		f.Roots = append(f.Roots, s.reach(mw)...)
 	}
 	// Where it is registered: besides the call it is reported at (route
 	// adds it), the registration inside wrappers, its groups, mounts and
 	// Use calls.
-	f.regs = append(f.regs, s.opSpan(cs, op.RouterOp))
+	f.Regs = append(f.Regs, s.opSpan(cs, op.RouterOp))
 	for _, st := range chain {
-		f.regs = append(f.regs, st.sites...)
-		f.regs = append(f.regs, useSites[st.ID]...)
+		f.Regs = append(f.Regs, st.sites...)
+		f.Regs = append(f.Regs, useSites[st.ID]...)
 	}
 	return f
 }
@@ -598,7 +599,7 @@ func (s *RouterScan) sameRouter(det RouterDetector, cs CallSite, handler ast.Exp
 	return false
 }
 
-// routeIDs are the ids of the routes a registration makes on a router.
+// RouteIDs are the ids of the routes a registration makes on a router.
 func (s *RouterScan) RouteIDs(cs CallSite, inst RegInstance, op *routerOpAt, chain RouterChain) []string {
 	dynamic := op.Dynamic
 	prefix := ""
@@ -686,16 +687,16 @@ func (s *RouterScan) RouteIDs(cs CallSite, inst RegInstance, op *routerOpAt, cha
 // call of that function gives it: one instance per call, reported at the
 // call, wrappers of wrappers followed until one is already on the stack.
 
-// binding maps a wrapper's parameters to the arguments of one call.
+// Binding maps a wrapper's parameters to the arguments of one call.
 type Binding map[*types.Var]BoundArg
 
-// boundArg is an argument, with the binding of the function it is in.
+// BoundArg is an argument, with the binding of the function it is in.
 type BoundArg struct {
 	ExprRef
 	Env Binding
 }
 
-// regInstance is a registration as one call of its wrappers makes it.
+// RegInstance is a registration as one call of its wrappers makes it.
 type RegInstance struct {
 	Site CallSite // where the route is reported
 	Env  Binding
@@ -827,7 +828,7 @@ func (s *RouterScan) wrapperInstances(cs CallSite, exprs []ast.Expr, stack map[a
 	return out
 }
 
-// paramOf is the variable an expression names, or nil.
+// ParamOf is the variable an expression names, or nil.
 func (s *RouterScan) ParamOf(info *types.Info, e ast.Expr) *types.Var {
 	if id, ok := ast.Unparen(e).(*ast.Ident); ok {
 		v, _ := info.Uses[id].(*types.Var)
@@ -838,11 +839,11 @@ func (s *RouterScan) ParamOf(info *types.Info, e ast.Expr) *types.Var {
 
 // newRouterScan indexes the module for the detectors of the router
 // libraries it imports, or returns nil when it imports none.
-func newRouterScan(g *Graph) *RouterScan {
+func newRouterScan(g Graph) *RouterScan {
 	s := NewScan(g)
 	// Only a module that imports a router library can build its routers.
 	found := false
-	for _, pkg := range g.prog.Packages {
+	for _, pkg := range g.Packages() {
 		for path := range pkg.Imports {
 			_, ok := s.ByPkg[path]
 			found = found || ok
@@ -851,7 +852,7 @@ func newRouterScan(g *Graph) *RouterScan {
 	if !found {
 		return nil
 	}
-	for _, pkg := range g.prog.Packages {
+	for _, pkg := range g.Packages() {
 		if pkg.TypesInfo == nil {
 			continue
 		}
@@ -862,8 +863,8 @@ func newRouterScan(g *Graph) *RouterScan {
 	return s
 }
 
-// newScan makes an empty scan with every router library's detectors.
-func NewScan(g *Graph) *RouterScan {
+// NewScan makes an empty scan with every router library's detectors.
+func NewScan(g Graph) *RouterScan {
 	s := &RouterScan{
 		g:           g,
 		holes:       RouteHoles{},
@@ -889,7 +890,7 @@ func NewScan(g *Graph) *RouterScan {
 		mounts:      map[any][]mountUse{},
 		Tainted:     map[types.Object]bool{},
 	}
-	for _, d := range g.routerDialects() {
+	for _, d := range g.Dialects() {
 		for _, p := range d.Pkgs() {
 			s.ByPkg[p] = append(s.ByPkg[p], d)
 		}
@@ -897,11 +898,11 @@ func NewScan(g *Graph) *RouterScan {
 	return s
 }
 
-// index records a file's calls, assignments, parameters and functions.
+// Index records a file's calls, assignments, parameters and functions.
 func (s *RouterScan) Index(pkg *packages.Package, f *ast.File) {
 	info := pkg.TypesInfo
 	for _, decl := range f.Decls {
-		encl := s.g.declNode(pkg, decl)
+		encl := s.g.DeclNode(pkg, decl)
 		var stack []ast.Node
 		ast.Inspect(decl, func(n ast.Node) bool {
 			if n == nil {
@@ -1155,11 +1156,11 @@ func (s *RouterScan) moduleEmbedded(info *types.Info, call *ast.CallExpr) *types
 
 // callOp asks a dialect what a call does; a panic names its detector.
 func callOp(d RouterDetector, c RouterCall) (RouterOp, bool) {
-	defer func() { blame(d, recover()) }()
+	defer func() { Blame(d, recover()) }()
 	return d.Op(c)
 }
 
-// chains returns where the router an expression denotes comes from.
+// Chains returns where the router an expression denotes comes from.
 func (s *RouterScan) Chains(r ExprRef, depth int) []RouterChain {
 	e := ast.Unparen(r.Expr)
 	if cs, ok := s.memo[e]; ok {
@@ -1476,7 +1477,7 @@ func (s *RouterScan) dispatched(obj types.Object) []int {
 	return out
 }
 
-// returns lists what a function of the module returns, when it returns
+// Returns lists what a function of the module returns, when it returns
 // one value.
 func (s *RouterScan) Returns(fn *types.Func) []ExprRef {
 	if rets, ok := s.rets[fn]; ok {
@@ -1510,17 +1511,18 @@ func (s *RouterScan) reach(mw ExprRef) []int {
 	r.Resolve(mw.Expr)
 	var out []int
 	for _, e := range r.Visited {
-		out = append(out, s.g.referencedIn(mw.Pkg, e)...)
-		out = append(out, s.g.storageIn(mw.Pkg, e)...)
+		out = append(out, s.g.ReferencedIn(mw.Pkg, e)...)
+		out = append(out, s.g.StorageIn(mw.Pkg, e)...)
 	}
 	return out
 }
 
 // isRouterHandler reports whether t is the handler type of a supported
-// router library (isHandlerType asks, for wrappers around handlers).
-func isRouterHandler(t types.Type) bool {
-	for _, d := range detectors {
-		if d.router != nil && d.router.IsHandler(t) {
+// router library, of the dialects given (IsHandlerType asks, for
+// wrappers around handlers).
+func isRouterHandler(t types.Type, routers []RouterDetector) bool {
+	for _, d := range routers {
+		if d.IsHandler(t) {
 			return true
 		}
 	}

@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"go/ast"
@@ -10,7 +10,7 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 )
 
-// regSpan is a stretch of source that registers a route: the
+// RegSpan is a stretch of source that registers a route: the
 // registration call with its handler chain, a wrapper's call, or the
 // calls that make the route's groups, mount its router and add its
 // middleware (without the closures they are handed, which are code of
@@ -20,7 +20,7 @@ type RegSpan struct {
 	Encl     int // the node of the declaration the span is in
 }
 
-// callSpan is the span of a registering call: from its method's name
+// CallSpan is the span of a registering call: from its method's name
 // when it is called on the result of another call (r.Group("/v2").Get:
 // the Get), else from its start; to its end, or to the closure it is
 // handed; widened to the expressions the registration reads (a mux
@@ -44,18 +44,18 @@ func CallSpan(call *ast.CallExpr, closure ast.Expr, encl int, exprs ...ast.Expr)
 	return sp
 }
 
-// handlerResolver finds the innermost handler a route serves.
+// HandlerResolver finds the innermost handler a route serves.
 type HandlerResolver struct {
-	G    *Graph
+	G    Graph
 	Pkg  *packages.Package
 	File *ast.File
 	Seen map[types.Object]bool
-	// visited are the expressions resolve looked at: the handler
+	// Visited are the expressions resolve looked at: the handler
 	// expression and the definitions of the local variables it names.
 	Visited []ast.Expr
 }
 
-// resolve returns the node and name of the handler e denotes, or -1 and
+// Resolve returns the node and name of the handler e denotes, or -1 and
 // the name of a dependency's handler, or -1 and "" when unknown.
 func (r *HandlerResolver) Resolve(e ast.Expr) (int, string) {
 	info := r.Pkg.TypesInfo
@@ -63,15 +63,15 @@ func (r *HandlerResolver) Resolve(e ast.Expr) (int, string) {
 	r.Visited = append(r.Visited, e)
 	switch x := e.(type) {
 	case *ast.FuncLit:
-		if id, ok := r.G.byLit[x]; ok {
-			return id, r.G.nodes[id].name
+		if id, ok := r.G.Lit(x); ok {
+			return id, r.G.NodeName(id)
 		}
 	case *ast.Ident, *ast.SelectorExpr:
 		id := identOf(x)
 		switch obj := info.Uses[id].(type) {
 		case *types.Func:
-			if n, ok := r.G.byObj[obj.Origin()]; ok {
-				return n, r.G.nodes[n].name
+			if n, ok := r.G.Node(obj.Origin()); ok {
+				return n, r.G.NodeName(n)
 			}
 			return -1, objName(obj)
 		case *types.Var:
@@ -97,17 +97,17 @@ func (r *HandlerResolver) Resolve(e ast.Expr) (int, string) {
 		}
 		// Middleware: the handler is the last handler-typed argument.
 		for i := len(x.Args) - 1; i >= 0; i-- {
-			if IsHandlerType(info.TypeOf(x.Args[i])) {
+			if IsHandlerType(info.TypeOf(x.Args[i]), r.G.AllDialects()) {
 				return r.Resolve(x.Args[i])
 			}
 		}
 		// A factory: the closure it returns is what runs.
 		if fn, ok := typeutil.Callee(info, x).(*types.Func); ok {
-			if id, ok := r.G.byObj[fn.Origin()]; ok {
-				if lit := r.G.returnedClosure(fn.Origin()); lit >= 0 {
-					return lit, r.G.nodes[lit].name
+			if id, ok := r.G.Node(fn.Origin()); ok {
+				if lit := r.G.ReturnedClosure(fn.Origin()); lit >= 0 {
+					return lit, r.G.NodeName(lit)
 				}
-				return id, r.G.nodes[id].name
+				return id, r.G.NodeName(id)
 			}
 			return -1, objName(fn)
 		}
@@ -120,8 +120,8 @@ func (r *HandlerResolver) Resolve(e ast.Expr) (int, string) {
 	if t := info.TypeOf(e); t != nil && !types.IsInterface(t) {
 		sel := types.NewMethodSet(types.NewPointer(derefType(t))).Lookup(nil, "ServeHTTP")
 		if sel != nil {
-			if n, ok := r.G.byObj[sel.Obj().(*types.Func).Origin()]; ok {
-				return n, r.G.nodes[n].name
+			if n, ok := r.G.Node(sel.Obj().(*types.Func).Origin()); ok {
+				return n, r.G.NodeName(n)
 			}
 			return -1, objName(sel.Obj())
 		}
@@ -153,14 +153,14 @@ func (r *HandlerResolver) definitions(v *types.Var) []ast.Expr {
 	return defs
 }
 
-// isHandlerType reports whether t is an http.Handler, an
+// IsHandlerType reports whether t is an http.Handler, an
 // http.HandlerFunc or a function taking an http.ResponseWriter first, or
-// the handler type of a supported router library.
-func IsHandlerType(t types.Type) bool {
+// the handler type of one of the router dialects given.
+func IsHandlerType(t types.Type, routers []RouterDetector) bool {
 	if t == nil {
 		return false
 	}
-	if isRouterHandler(t) { // gin's, echo's... (routers.go)
+	if isRouterHandler(t, routers) { // gin's, echo's... (routers.go)
 		return true
 	}
 	if n, ok := types.Unalias(t).(*types.Named); ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "net/http" {
@@ -180,7 +180,7 @@ func IsHandlerType(t types.Type) bool {
 		(!types.IsInterface(t) && types.NewMethodSet(types.NewPointer(derefType(t))).Lookup(nil, "ServeHTTP") != nil)
 }
 
-// routeHoles maps a placeholder's text to the keys (pkgpath.Name) of the
+// RouteHoles maps a placeholder's text to the keys (pkgpath.Name) of the
 // package variables it stood for; "" is something else. The route side
 // fills it while it finds the routes (Feature.holes).
 type RouteHoles map[string]map[string]bool
@@ -199,7 +199,7 @@ func (s *RouterScan) noteHole(v PathVal, key string) {
 	m[key] = true
 }
 
-// packageVar is the key (pkgpath.Name) of the package-level string
+// PackageVar is the key (pkgpath.Name) of the package-level string
 // variable an expression names (v, pkg.V), or "".
 func PackageVar(info *types.Info, e ast.Expr) string {
 	var obj types.Object
@@ -232,7 +232,7 @@ const (
 	ServerMarkClose = '\x00'
 )
 
-// libPkg reports whether fn belongs to the library at path (or one of
+// LibPkg reports whether fn belongs to the library at path (or one of
 // its major versions).
 func LibPkg(fn *types.Func, path string) bool {
 	if fn == nil || fn.Pkg() == nil {

@@ -1,0 +1,142 @@
+package detect
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/types"
+
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// AST and type helpers the engine shares with the analyzer: copies of
+// analyzer/astutil.go's, so that this package imports nothing of the
+// analyzer.
+
+func identOf(e ast.Expr) *ast.Ident {
+	switch x := e.(type) {
+	case *ast.Ident:
+		return x
+	case *ast.SelectorExpr:
+		return x.Sel
+	}
+	return nil
+}
+
+func derefType(t types.Type) types.Type {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		return p.Elem()
+	}
+	return t
+}
+
+// isStringVar reports whether obj is a variable or field of a string
+// type.
+func isStringVar(obj types.Object) bool {
+	v, ok := obj.(*types.Var)
+	if !ok {
+		return false
+	}
+	b, ok := v.Type().Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsString != 0
+}
+
+// isAbstract reports whether fn is an interface method (or a method of a
+// type parameter's constraint).
+func isAbstract(fn *types.Func) bool {
+	recv := fn.Signature().Recv()
+	return recv != nil && types.IsInterface(recv.Type())
+}
+
+func recvName0(fn *types.Func) string {
+	recv := fn.Signature().Recv()
+	if recv == nil {
+		return ""
+	}
+	if n, ok := derefType(recv.Type()).(*types.Named); ok {
+		return n.Obj().Name() + "."
+	}
+	return ""
+}
+
+// objName formats obj the way stack traces and pprof do:
+// example.com/shop/prepaid.(*Handler).BuyToken.
+func objName(obj types.Object) string {
+	pkg := ""
+	if obj.Pkg() != nil {
+		pkg = obj.Pkg().Path() + "."
+	}
+	fn, ok := obj.(*types.Func)
+	if !ok || fn.Signature().Recv() == nil {
+		return pkg + obj.Name()
+	}
+	recv := fn.Signature().Recv().Type()
+	ptr := false
+	if p, ok := recv.(*types.Pointer); ok {
+		recv, ptr = p.Elem(), true
+	}
+	name := types.TypeString(recv, func(*types.Package) string { return "" })
+	if n, ok := recv.(*types.Named); ok {
+		name = n.Obj().Name()
+	}
+	if ptr {
+		return fmt.Sprintf("%s(*%s).%s", pkg, name, fn.Name())
+	}
+	return fmt.Sprintf("%s%s.%s", pkg, name, fn.Name())
+}
+
+// calledExpr is the function a call calls, without parentheses and
+// without the type arguments of a generic instance: f in (f)(x), f[int](x).
+func calledExpr(call *ast.CallExpr) ast.Expr {
+	fun := ast.Unparen(call.Fun)
+	switch f := fun.(type) {
+	case *ast.IndexExpr:
+		fun = ast.Unparen(f.X)
+	case *ast.IndexListExpr:
+		fun = ast.Unparen(f.X)
+	}
+	return fun
+}
+
+// calleeObj is the function or variable a call calls.
+func calleeObj(info *types.Info, call *ast.CallExpr) types.Object {
+	switch obj := typeutil.Callee(info, call).(type) {
+	case *types.Func:
+		return obj.Origin()
+	case *types.Var:
+		return obj
+	}
+	return nil
+}
+
+// assignee is the variable or field an assignment writes.
+func assignee(info *types.Info, lhs ast.Expr) types.Object {
+	switch x := ast.Unparen(lhs).(type) {
+	case *ast.Ident:
+		if obj := info.Defs[x]; obj != nil {
+			return obj
+		}
+		if v, ok := info.Uses[x].(*types.Var); ok {
+			return v
+		}
+	case *ast.SelectorExpr:
+		if sel := info.Selections[x]; sel != nil {
+			if sel.Kind() == types.FieldVal {
+				return sel.Obj().(*types.Var).Origin()
+			}
+			return nil
+		}
+		if v, ok := info.Uses[x.Sel].(*types.Var); ok { // pkg.Var
+			return v
+		}
+	}
+	return nil
+}
+
+func constString(info *types.Info, e ast.Expr) (string, bool) {
+	tv, ok := info.Types[e]
+	if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
+		return "", false
+	}
+	return constant.StringVal(tv.Value), true
+}
