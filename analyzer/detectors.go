@@ -70,6 +70,22 @@ var detectors = []*Detector{
 	urfaveDetector,
 }
 
+// The router detectors: each router's dialect of the route engine, with
+// its name, imports and doc, is in package detect (routers_<name>.go).
+var (
+	chiDetector     = routerDetector(detect.Chi)
+	echoDetector    = routerDetector(detect.Echo)
+	fiberDetector   = routerDetector(detect.Fiber)
+	ginDetector     = routerDetector(detect.Gin)
+	muxDetector     = routerDetector(detect.Mux)
+	netHTTPDetector = routerDetector(detect.NetHTTP)
+)
+
+// routerDetector is the Detector of a router library.
+func routerDetector(r *detect.Router) *Detector {
+	return &Detector{Name: r.Name, Kind: report.KindRoute, Imports: r.Imports, Doc: r.Doc, router: r.Dialect}
+}
+
 // activeDetectors are the detectors of g that run: those whose library a
 // loaded package imports, chosen at build.
 func (g *Graph) activeDetectors() []*Detector { return g.active }

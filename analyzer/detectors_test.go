@@ -124,7 +124,7 @@ func anchor(name string) string {
 // panicDialect is a router dialect whose op panics on net/http's calls.
 type panicDialect struct{}
 
-func (panicDialect) Pkgs() []string { return []string{netHTTPPkg} }
+func (panicDialect) Pkgs() []string { return []string{detect.NetHTTPPkg} }
 func (panicDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
 	if strings.HasPrefix(c.Name, "(*net/http.ServeMux).Handle") {
 		panic("op: boom")

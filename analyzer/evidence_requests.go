@@ -225,21 +225,12 @@ type testWalk struct {
 	routeSeen map[string]bool
 }
 
-// requestSender is a router dialect's optional hook for the test side:
-// a method of the library's routers, other than ServeHTTP, that hands
-// the router a request and returns its response (fiber's app.Test(req)).
-type requestSender interface {
-	// sentRequest returns the request a call of fn sends, or false when
-	// fn is no such method.
-	sentRequest(fn *types.Func, call *ast.CallExpr) (ast.Expr, bool)
-}
-
 // sentRequest returns the request a call hands a router through an
 // active dialect's requestSender, or false.
 func (g *Graph) sentRequest(fn *types.Func, call *ast.CallExpr) (ast.Expr, bool) {
 	for _, d := range g.routerDialects() {
-		if rs, ok := d.(requestSender); ok {
-			if req, ok := rs.sentRequest(fn, call); ok {
+		if rs, ok := d.(detect.RequestSender); ok {
+			if req, ok := rs.SentRequest(fn, call); ok {
 				return req, true
 			}
 		}

@@ -140,3 +140,39 @@ func constString(info *types.Info, e ast.Expr) (string, bool) {
 	}
 	return constant.StringVal(tv.Value), true
 }
+
+// isNamed reports whether t is (a pointer to) the named type pkg.name.
+func isNamed(t types.Type, pkg, name string) bool {
+	if t == nil {
+		return false
+	}
+	n, ok := types.Unalias(derefType(t)).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkg && n.Obj().Name() == name
+}
+
+// namedFrom reports whether t is the named type pkg.name (through
+// aliases).
+func namedFrom(t types.Type, pkg, name string) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkg && n.Obj().Name() == name
+}
+
+// pointerTo reports whether t is *pkg.name.
+func pointerTo(t types.Type, pkg, name string) bool {
+	p, ok := types.Unalias(t).(*types.Pointer)
+	return ok && namedFrom(p.Elem(), pkg, name)
+}
+
+// stringElems returns the elements of a []string{...} literal, or false.
+func stringElems(e ast.Expr) ([]ast.Expr, bool) {
+	lit, ok := ast.Unparen(e).(*ast.CompositeLit)
+	if !ok {
+		return nil, false
+	}
+	for _, el := range lit.Elts {
+		if _, kv := el.(*ast.KeyValueExpr); kv {
+			return nil, false
+		}
+	}
+	return lit.Elts, true
+}

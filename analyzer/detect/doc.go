@@ -13,7 +13,8 @@
 //     and makes one Feature per route (routes.go); a router library is a
 //     dialect of it (RouterDetector: which calls register, group, mount
 //     or use; how the router joins a prefix and a path; its handler
-//     type);
+//     type), one file each with its Router (routers_chi.go, _echo,
+//     _fiber, _gin, _mux, _nethttp: Chi, Echo, Fiber, Gin, Mux, NetHTTP);
 //   - the value evaluator (routers_flow.go: Eval, Str, Bind, Binding):
 //     the values a registration is made from, through every call of the
 //     function around it, range loops over tables, struct literals and
@@ -29,9 +30,10 @@
 //     (MoreSpecific), a request that reaches it (Example).
 //
 // The analyzer builds the symbol graph, implements the view
-// (analyzer/detect_view.go), lists the detectors and keeps the router
-// dialects, the RPC and CLI detectors and the test side's matchers,
-// which use the engine and the evaluator through this package's API.
+// (analyzer/detect_view.go), lists the detectors (a Router is one of
+// them) and keeps, for now, the RPC and CLI detectors and the test
+// side's matchers, which use the engine, the dialects and the evaluator
+// through this package's API.
 // Data flows one way: this package imports nothing of the analyzer and
 // nothing of the module but the report contract (TestLayering).
 //

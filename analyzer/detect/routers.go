@@ -16,7 +16,7 @@ import (
 // Route discovery for every router: net/http's ServeMux, chi, gin,
 // gorilla/mux, echo, fiber.
 //
-// Each router library has a detector (analyzer/routers_<name>.go) that looks at a
+// Each router library has a detector (routers_<name>.go) that looks at a
 // call, identified by the function it calls (typeutil.Callee and
 // FullName, interface methods included), and says what it does: register
 // a route, derive a router (a group, a sub-router, a Route closure),
@@ -54,8 +54,9 @@ import (
 // with no static text is a dynamic route, named by its position.
 
 // RouterDetector is a router library's dialect of the route engine: it
-// recognises the library's calls. A new router is one file: its dialect
-// and the *Detector holding it (analyzer/detectors.go), listed in detectors.
+// recognises the library's calls. A new router is one file here
+// (routers_<name>.go): its dialect and the *Router holding it, listed in
+// the analyzer's detectors (analyzer/detectors.go).
 type RouterDetector interface {
 	// Pkgs are the import paths of the library's packages that declare
 	// the functions op recognises.
@@ -69,6 +70,17 @@ type RouterDetector interface {
 	// IsHandler reports whether t is the library's own handler type (for
 	// finding the innermost handler under wrappers).
 	IsHandler(t types.Type) bool
+}
+
+// Router is a router library's detector: its name, the imports that
+// make it worth running, its doc (docs/detectors.md), and its dialect of
+// the route engine. The analyzer lists it among its detectors
+// (analyzer/detectors.go).
+type Router struct {
+	Name    string
+	Imports []string
+	Doc     string
+	Dialect RouterDetector
 }
 
 // requestMatcher is a dialect's optional hook for the test side: how the

@@ -11,7 +11,7 @@ import (
 	"github.com/blastgate/blastgate/report"
 )
 
-// Route features: what every router dialect (routers.go, analyzer/routers_*.go,
+// Route features: what every router dialect (routers.go, routers_*.go,
 // net/http's ServeMux included) makes a registration into.
 
 // CallSite is a call in the module with the context needed to resolve it.

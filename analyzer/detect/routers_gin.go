@@ -1,18 +1,14 @@
-package analyzer
+package detect
 
 import (
 	"go/types"
 	"net/http"
 	"path"
-
-	"github.com/blastgate/blastgate/analyzer/detect"
-	"github.com/blastgate/blastgate/report"
 )
 
-// ginDetector finds the routes of gin.
-var ginDetector = &Detector{
+// Gin finds the routes of gin.
+var Gin = &Router{
 	Name:    "gin",
-	Kind:    report.KindRoute,
 	Imports: []string{ginPkg},
 	Doc: `gin: routes on *gin.Engine and *gin.RouterGroup (the Engine's are the
 RouterGroup's, promoted) and on the gin.IRouter and gin.IRoutes
@@ -29,7 +25,7 @@ interfaces.
 
 Use on an Engine reaches the routes registered through its promoted
 RouterGroup methods. Ids keep gin's parameter syntax: :id, *path.`,
-	router: ginDialect{},
+	Dialect: ginDialect{},
 }
 
 // ginDialect is gin's dialect of the route engine (routers.go).
@@ -43,12 +39,12 @@ var ginMethods = map[string]bool{
 	"GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true, "HEAD": true, "OPTIONS": true,
 }
 
-func (ginDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
+func (ginDialect) Op(c RouterCall) (RouterOp, bool) {
 	m, ok := c.Method("(*"+ginPkg+".RouterGroup)", "(*"+ginPkg+".Engine)", "("+ginPkg+".IRoutes)", "("+ginPkg+".IRouter)")
 	if !ok {
-		return detect.RouterOp{}, false
+		return RouterOp{}, false
 	}
-	op := detect.RouterOp{Recv: c.Recv(), Chain: true}
+	op := RouterOp{Recv: c.Recv(), Chain: true}
 	// A chain of handlers: the last is the route's handler, the others
 	// run before it.
 	handlers := func(from int) {
@@ -59,32 +55,32 @@ func (ginDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
 	}
 	switch {
 	case ginMethods[m]:
-		op.Kind, op.Paths, op.Fixed = detect.OpRoute, c.One(0), []string{m}
+		op.Kind, op.Paths, op.Fixed = OpRoute, c.One(0), []string{m}
 		handlers(1)
 	case m == "Any":
-		op.Kind, op.Paths = detect.OpRoute, c.One(0)
+		op.Kind, op.Paths = OpRoute, c.One(0)
 		handlers(1)
 	case m == "Handle":
-		op.Kind, op.Methods, op.Paths = detect.OpRoute, c.One(0), c.One(1)
+		op.Kind, op.Methods, op.Paths = OpRoute, c.One(0), c.One(1)
 		handlers(2)
 	case m == "Match":
-		op.Kind, op.Paths = detect.OpRoute, c.One(1)
+		op.Kind, op.Paths = OpRoute, c.One(1)
 		ms, ok := stringElems(c.Arg(0))
 		op.Methods, op.Dynamic = ms, !ok
 		handlers(2)
 	case m == "Group":
-		op.Kind, op.Paths, op.Mws, op.Chain = detect.OpGroup, c.One(0), c.Args(1), false
+		op.Kind, op.Paths, op.Mws, op.Chain = OpGroup, c.One(0), c.Args(1), false
 	case m == "Use":
-		op.Kind, op.Mws = detect.OpUse, c.Args(0)
+		op.Kind, op.Mws = OpUse, c.Args(0)
 	case m == "Static" || m == "StaticFS":
-		op.Kind, op.Paths, op.Fixed = detect.OpRoute, c.One(0), []string{http.MethodGet, http.MethodHead}
+		op.Kind, op.Paths, op.Fixed = OpRoute, c.One(0), []string{http.MethodGet, http.MethodHead}
 		op.Rewrite = func(p string) ([]string, string) { return nil, path.Join(p, "/*filepath") }
 		op.Handler = c.Call.Fun // the file server is gin's own
 	case m == "StaticFile" || m == "StaticFileFS":
-		op.Kind, op.Paths, op.Fixed = detect.OpRoute, c.One(0), []string{http.MethodGet, http.MethodHead}
+		op.Kind, op.Paths, op.Fixed = OpRoute, c.One(0), []string{http.MethodGet, http.MethodHead}
 		op.Handler = c.Call.Fun
 	default:
-		return detect.RouterOp{}, false
+		return RouterOp{}, false
 	}
 	return op, true
 }

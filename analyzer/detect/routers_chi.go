@@ -1,17 +1,13 @@
-package analyzer
+package detect
 
 import (
 	"go/types"
 	"strings"
-
-	"github.com/blastgate/blastgate/analyzer/detect"
-	"github.com/blastgate/blastgate/report"
 )
 
-// chiDetector finds the routes of chi.
-var chiDetector = &Detector{
+// Chi finds the routes of chi.
+var Chi = &Router{
 	Name:    "chi",
-	Kind:    report.KindRoute,
 	Imports: []string{chiPkg},
 	Doc: `chi v5: routes on *chi.Mux and on the chi.Router interface (what Route,
 Group and With hand out).
@@ -27,7 +23,7 @@ Group and With hand out).
 	r.Use(mw)                          middleware of every route of r
 
 Ids keep chi's parameter syntax: {id}, {id:regexp}, *.`,
-	router: chiDialect{},
+	Dialect: chiDialect{},
 }
 
 // chiDialect is chi's dialect of the route engine (routers.go).
@@ -42,18 +38,18 @@ var chiMethods = map[string]bool{
 	"Patch": true, "Post": true, "Put": true, "Query": true, "Trace": true,
 }
 
-func (chiDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
+func (chiDialect) Op(c RouterCall) (RouterOp, bool) {
 	m, ok := c.Method("(*"+chiPkg+".Mux)", "("+chiPkg+".Router)")
 	if !ok {
-		return detect.RouterOp{}, false
+		return RouterOp{}, false
 	}
-	op := detect.RouterOp{Recv: c.Recv(), Upper: true}
+	op := RouterOp{Recv: c.Recv(), Upper: true}
 	switch {
 	case chiMethods[m]:
-		op.Kind, op.Paths, op.Handler = detect.OpRoute, c.One(0), c.Arg(1)
+		op.Kind, op.Paths, op.Handler = OpRoute, c.One(0), c.Arg(1)
 		op.Fixed = []string{strings.ToUpper(m)}
 	case m == "Handle" || m == "HandleFunc":
-		op.Kind, op.Paths, op.Handler = detect.OpRoute, c.One(0), c.Arg(1)
+		op.Kind, op.Paths, op.Handler = OpRoute, c.One(0), c.Arg(1)
 		op.Rewrite = func(p string) ([]string, string) {
 			// chi's Handle takes "METHOD /path" too.
 			if i := strings.IndexAny(p, " \t"); i >= 0 {
@@ -62,19 +58,19 @@ func (chiDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
 			return nil, p
 		}
 	case m == "Method" || m == "MethodFunc":
-		op.Kind, op.Methods, op.Paths, op.Handler = detect.OpRoute, c.One(0), c.One(1), c.Arg(2)
+		op.Kind, op.Methods, op.Paths, op.Handler = OpRoute, c.One(0), c.One(1), c.Arg(2)
 	case m == "Route":
-		op.Kind, op.Paths, op.Closure = detect.OpGroup, c.One(0), c.Arg(1)
+		op.Kind, op.Paths, op.Closure = OpGroup, c.One(0), c.Arg(1)
 	case m == "Group":
-		op.Kind, op.Closure = detect.OpGroup, c.Arg(0)
+		op.Kind, op.Closure = OpGroup, c.Arg(0)
 	case m == "With":
-		op.Kind, op.Mws = detect.OpGroup, c.Args(0)
+		op.Kind, op.Mws = OpGroup, c.Args(0)
 	case m == "Use":
-		op.Kind, op.Mws = detect.OpUse, c.Args(0)
+		op.Kind, op.Mws = OpUse, c.Args(0)
 	case m == "Mount":
-		op.Kind, op.Paths, op.Handler = detect.OpMount, c.One(0), c.Arg(1)
+		op.Kind, op.Paths, op.Handler = OpMount, c.One(0), c.Arg(1)
 	default:
-		return detect.RouterOp{}, false
+		return RouterOp{}, false
 	}
 	return op, true
 }

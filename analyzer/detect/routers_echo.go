@@ -1,17 +1,13 @@
-package analyzer
+package detect
 
 import (
 	"go/types"
 	"net/http"
-
-	"github.com/blastgate/blastgate/analyzer/detect"
-	"github.com/blastgate/blastgate/report"
 )
 
-// echoDetector finds the routes of echo.
-var echoDetector = &Detector{
+// Echo finds the routes of echo.
+var Echo = &Router{
 	Name:    "echo",
-	Kind:    report.KindRoute,
 	Imports: []string{echoPkg},
 	Doc: `echo v4: routes on *echo.Echo and *echo.Group.
 
@@ -25,7 +21,7 @@ var echoDetector = &Detector{
 	e.File("/favicon.ico", file)   GET /favicon.ico
 
 Ids keep echo's parameter syntax: :id, *.`,
-	router: echoDialect{},
+	Dialect: echoDialect{},
 }
 
 // echoDialect is echo's dialect of the route engine (routers.go).
@@ -40,38 +36,38 @@ var echoMethods = map[string]bool{
 	"PATCH": true, "POST": true, "PUT": true, "TRACE": true,
 }
 
-func (echoDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
+func (echoDialect) Op(c RouterCall) (RouterOp, bool) {
 	m, ok := c.Method("(*"+echoPkg+".Echo)", "(*"+echoPkg+".Group)")
 	if !ok {
-		return detect.RouterOp{}, false
+		return RouterOp{}, false
 	}
-	op := detect.RouterOp{Recv: c.Recv()}
+	op := RouterOp{Recv: c.Recv()}
 	switch {
 	case echoMethods[m]:
-		op.Kind, op.Paths, op.Fixed, op.Handler, op.Mws = detect.OpRoute, c.One(0), []string{m}, c.Arg(1), c.Args(2)
+		op.Kind, op.Paths, op.Fixed, op.Handler, op.Mws = OpRoute, c.One(0), []string{m}, c.Arg(1), c.Args(2)
 	case m == "Any":
-		op.Kind, op.Paths, op.Handler, op.Mws = detect.OpRoute, c.One(0), c.Arg(1), c.Args(2)
+		op.Kind, op.Paths, op.Handler, op.Mws = OpRoute, c.One(0), c.Arg(1), c.Args(2)
 	case m == "Add":
-		op.Kind, op.Methods, op.Paths, op.Handler, op.Mws = detect.OpRoute, c.One(0), c.One(1), c.Arg(2), c.Args(3)
+		op.Kind, op.Methods, op.Paths, op.Handler, op.Mws = OpRoute, c.One(0), c.One(1), c.Arg(2), c.Args(3)
 	case m == "Match":
 		ms, ok := stringElems(c.Arg(0))
-		op.Kind, op.Methods, op.Dynamic, op.Paths, op.Handler, op.Mws = detect.OpRoute, ms, !ok, c.One(1), c.Arg(2), c.Args(3)
+		op.Kind, op.Methods, op.Dynamic, op.Paths, op.Handler, op.Mws = OpRoute, ms, !ok, c.One(1), c.Arg(2), c.Args(3)
 	case m == "Group":
-		op.Kind, op.Paths, op.Mws = detect.OpGroup, c.One(0), c.Args(1)
+		op.Kind, op.Paths, op.Mws = OpGroup, c.One(0), c.Args(1)
 	case m == "Use" || m == "Pre":
-		op.Kind, op.Mws = detect.OpUse, c.Args(0)
+		op.Kind, op.Mws = OpUse, c.Args(0)
 	case m == "Static" || m == "StaticFS":
-		op.Kind, op.Paths, op.Fixed, op.Handler = detect.OpRoute, c.One(0), []string{http.MethodGet}, c.Call.Fun
+		op.Kind, op.Paths, op.Fixed, op.Handler = OpRoute, c.One(0), []string{http.MethodGet}, c.Call.Fun
 		op.Rewrite = func(p string) ([]string, string) { return nil, p + "*" }
 	case m == "File" || m == "FileFS":
-		op.Kind, op.Paths, op.Fixed, op.Handler = detect.OpRoute, c.One(0), []string{http.MethodGet}, c.Call.Fun
+		op.Kind, op.Paths, op.Fixed, op.Handler = OpRoute, c.One(0), []string{http.MethodGet}, c.Call.Fun
 		if m == "File" {
 			op.Mws = c.Args(2)
 		} else {
 			op.Mws = c.Args(3)
 		}
 	default:
-		return detect.RouterOp{}, false
+		return RouterOp{}, false
 	}
 	return op, true
 }

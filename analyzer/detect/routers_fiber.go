@@ -1,19 +1,15 @@
-package analyzer
+package detect
 
 import (
 	"go/ast"
 	"go/types"
 	"net/http"
 	"strings"
-
-	"github.com/blastgate/blastgate/analyzer/detect"
-	"github.com/blastgate/blastgate/report"
 )
 
-// fiberDetector finds the routes of fiber.
-var fiberDetector = &Detector{
+// Fiber finds the routes of fiber.
+var Fiber = &Router{
 	Name:    "fiber",
-	Kind:    report.KindRoute,
 	Imports: []string{fiberPkg},
 	Doc: `fiber v2: routes on *fiber.App, *fiber.Group and the fiber.Router
 interface (what Group and Route hand out).
@@ -34,7 +30,7 @@ Every call returns a router (the receiver, or the derived router for
 Group and Route), so calls chain.
 
 Ids keep fiber's parameter syntax: :id, :id?, *, +.`,
-	router: fiberDialect{},
+	Dialect: fiberDialect{},
 }
 
 // fiberDialect is fiber's dialect of the route engine (routers.go).
@@ -43,8 +39,8 @@ type fiberDialect struct{}
 // sentRequest is the test side's hook (requestSender,
 // evidence_requests.go): app.Test(req) hands the app the request req
 // and returns its response.
-func (fiberDialect) sentRequest(fn *types.Func, call *ast.CallExpr) (ast.Expr, bool) {
-	if fn.Name() != "Test" || fn.Signature().Recv() == nil || len(call.Args) == 0 || !detect.LibPkg(fn, "github.com/gofiber/fiber") {
+func (fiberDialect) SentRequest(fn *types.Func, call *ast.CallExpr) (ast.Expr, bool) {
+	if fn.Name() != "Test" || fn.Signature().Recv() == nil || len(call.Args) == 0 || !LibPkg(fn, "github.com/gofiber/fiber") {
 		return nil, false
 	}
 	return call.Args[0], true
@@ -59,12 +55,12 @@ var fiberMethods = map[string]bool{
 	"Patch": true, "Post": true, "Put": true, "Trace": true,
 }
 
-func (fiberDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
+func (fiberDialect) Op(c RouterCall) (RouterOp, bool) {
 	m, ok := c.Method("(*"+fiberPkg+".App)", "(*"+fiberPkg+".Group)", "("+fiberPkg+".Router)")
 	if !ok {
-		return detect.RouterOp{}, false
+		return RouterOp{}, false
 	}
-	op := detect.RouterOp{Recv: c.Recv(), Upper: true, Chain: true}
+	op := RouterOp{Recv: c.Recv(), Upper: true, Chain: true}
 	// A chain of handlers: the last is the route's handler, the others
 	// run before it (each calls c.Next()).
 	handlers := func(from int) {
@@ -75,23 +71,23 @@ func (fiberDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
 	}
 	switch {
 	case fiberMethods[m]:
-		op.Kind, op.Paths, op.Fixed = detect.OpRoute, c.One(0), []string{strings.ToUpper(m)}
+		op.Kind, op.Paths, op.Fixed = OpRoute, c.One(0), []string{strings.ToUpper(m)}
 		handlers(1)
 	case m == "All":
-		op.Kind, op.Paths = detect.OpRoute, c.One(0)
+		op.Kind, op.Paths = OpRoute, c.One(0)
 		handlers(1)
 	case m == "Add":
-		op.Kind, op.Methods, op.Paths = detect.OpRoute, c.One(0), c.One(1)
+		op.Kind, op.Methods, op.Paths = OpRoute, c.One(0), c.One(1)
 		handlers(2)
 	case m == "Group":
-		op.Kind, op.Paths, op.Mws, op.Chain = detect.OpGroup, c.One(0), c.Args(1), false
+		op.Kind, op.Paths, op.Mws, op.Chain = OpGroup, c.One(0), c.Args(1), false
 	case m == "Route":
-		op.Kind, op.Paths, op.Closure, op.Chain = detect.OpGroup, c.One(0), c.Arg(1), false
+		op.Kind, op.Paths, op.Closure, op.Chain = OpGroup, c.One(0), c.Arg(1), false
 	case m == "Mount":
-		op.Kind, op.Paths, op.Handler = detect.OpMount, c.One(0), c.Arg(1)
+		op.Kind, op.Paths, op.Handler = OpMount, c.One(0), c.Arg(1)
 	case m == "Use":
 		// Use takes prefixes (string, []string) and handlers in any order.
-		op.Kind = detect.OpUse
+		op.Kind = OpUse
 		for _, a := range c.Args(0) {
 			if t := c.Info.TypeOf(a); t != nil && fiberIsPathArg(t) {
 				continue
@@ -99,13 +95,13 @@ func (fiberDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
 			op.Mws = append(op.Mws, a)
 		}
 	case m == "Static":
-		op.Kind, op.Paths, op.Fixed = detect.OpRoute, c.One(0), []string{http.MethodGet, http.MethodHead}
+		op.Kind, op.Paths, op.Fixed = OpRoute, c.One(0), []string{http.MethodGet, http.MethodHead}
 		op.Rewrite = func(p string) ([]string, string) { return nil, fiberDialect{}.Join(p, "/*") }
 		op.Handler = c.Call.Fun // the file server is fiber's own
 	case m == "Name":
-		op.Kind = detect.OpSame
+		op.Kind = OpSame
 	default:
-		return detect.RouterOp{}, false
+		return RouterOp{}, false
 	}
 	return op, true
 }

@@ -1,18 +1,14 @@
-package analyzer
+package detect
 
 import (
 	"go/ast"
 	"go/types"
 	"strings"
-
-	"github.com/blastgate/blastgate/analyzer/detect"
-	"github.com/blastgate/blastgate/report"
 )
 
-// muxDetector finds the routes of gorilla/mux.
-var muxDetector = &Detector{
+// Mux finds the routes of gorilla/mux.
+var Mux = &Router{
 	Name:    "gorilla/mux",
-	Kind:    report.KindRoute,
 	Imports: []string{muxPkg},
 	Doc: `gorilla/mux: routes on *mux.Router, built by chains of *mux.Route
 calls.
@@ -30,7 +26,7 @@ calls.
 Host, header, query and scheme matchers are left out of the id.
 
 Ids keep gorilla/mux's parameter syntax: {id}, {id:regexp}.`,
-	router: muxDialect{},
+	Dialect: muxDialect{},
 }
 
 // muxDialect is gorilla/mux's dialect of the route engine (routers.go).
@@ -44,39 +40,39 @@ const (
 
 func (muxDialect) Pkgs() []string { return []string{muxPkg} }
 
-func (muxDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
-	op := detect.RouterOp{Upper: true}
+func (muxDialect) Op(c RouterCall) (RouterOp, bool) {
+	op := RouterOp{Upper: true}
 	if m, ok := c.Method(muxRouter); ok {
 		switch m {
 		case "Handle", "HandleFunc":
-			op.Kind, op.Recv, op.Paths, op.Handler = detect.OpRoute, c.Recv(), c.One(0), c.Arg(1)
+			op.Kind, op.Recv, op.Paths, op.Handler = OpRoute, c.Recv(), c.One(0), c.Arg(1)
 			op.Methods, op.Dynamic = muxLaterMethods(c, c.Call)
 		case "Use":
-			op.Kind, op.Recv, op.Mws = detect.OpUse, c.Recv(), c.Args(0)
+			op.Kind, op.Recv, op.Mws = OpUse, c.Recv(), c.Args(0)
 		case "StrictSlash", "SkipClean", "UseEncodedPath":
-			op.Kind, op.Recv = detect.OpSame, c.Recv()
+			op.Kind, op.Recv = OpSame, c.Recv()
 		default:
-			return detect.RouterOp{}, false
+			return RouterOp{}, false
 		}
 		return op, true
 	}
 	m, ok := c.Method(muxRoute)
 	if !ok {
-		return detect.RouterOp{}, false
+		return RouterOp{}, false
 	}
 	switch m {
 	case "Handler", "HandlerFunc":
-		op.Kind, op.Handler = detect.OpRoute, c.Arg(0)
+		op.Kind, op.Handler = OpRoute, c.Arg(0)
 		recv, paths, methods, prefix, ok := muxRouteChain(c, c.Recv())
 		later, dyn := muxLaterMethods(c, c.Call)
 		op.Recv, op.Paths, op.Methods, op.Dynamic = recv, paths, append(methods, later...), !ok || dyn
 		op.Subtree = prefix
 	case "Subrouter":
-		op.Kind = detect.OpGroup
+		op.Kind = OpGroup
 		recv, paths, methods, _, ok := muxRouteChain(c, c.Recv())
 		op.Recv, op.Paths, op.Methods, op.Dynamic = recv, paths, methods, !ok
 	default:
-		return detect.RouterOp{}, false
+		return RouterOp{}, false
 	}
 	return op, true
 }
@@ -85,7 +81,7 @@ func (muxDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
 // router it is made on: its Path and PathPrefix templates, in order, and
 // its Methods, and whether its last template is a PathPrefix. It reports
 // false when the route is not built in one expression.
-func muxRouteChain(c detect.RouterCall, e ast.Expr) (recv ast.Expr, paths, methods []ast.Expr, prefix, ok bool) {
+func muxRouteChain(c RouterCall, e ast.Expr) (recv ast.Expr, paths, methods []ast.Expr, prefix, ok bool) {
 	for {
 		call, isCall := ast.Unparen(e).(*ast.CallExpr)
 		if !isCall {
@@ -125,7 +121,7 @@ func muxRouteChain(c detect.RouterCall, e ast.Expr) (recv ast.Expr, paths, metho
 
 // muxLaterMethods reads the Methods calls chained after a route's
 // registration: r.HandleFunc("/x", h).Methods("GET").
-func muxLaterMethods(c detect.RouterCall, call *ast.CallExpr) (methods []ast.Expr, dynamic bool) {
+func muxLaterMethods(c RouterCall, call *ast.CallExpr) (methods []ast.Expr, dynamic bool) {
 	for p := c.ChainParent(call); p != nil; p = c.ChainParent(p) {
 		m, ok := strings.CutPrefix(c.Callee(p), muxRoute+".")
 		if !ok {
@@ -151,4 +147,4 @@ func (muxDialect) Clean(path string) string { return path }
 func (muxDialect) IsHandler(types.Type) bool { return false }
 
 // Matching: gorilla/mux tries routes in the order they were added.
-func (muxDialect) Matching() detect.RouteMatching { return detect.RouteMatching{FirstMatch: true} }
+func (muxDialect) Matching() RouteMatching { return RouteMatching{FirstMatch: true} }

@@ -1,17 +1,13 @@
-package analyzer
+package detect
 
 import (
 	"go/types"
-
-	"github.com/blastgate/blastgate/analyzer/detect"
-	"github.com/blastgate/blastgate/report"
 )
 
-// netHTTPDetector finds the routes of net/http.
-var netHTTPDetector = &Detector{
+// NetHTTP finds the routes of net/http.
+var NetHTTP = &Router{
 	Name:    "net/http",
-	Kind:    report.KindRoute,
-	Imports: []string{netHTTPPkg},
+	Imports: []string{NetHTTPPkg},
 	Doc: `net/http: routes on *http.ServeMux and on http.DefaultServeMux
 (http.Handle, http.HandleFunc). The pattern is kept whole, as the mux
 matches it: "GET /items/{id}", "example.com/x", "/static/".
@@ -21,25 +17,25 @@ matches it: "GET /items/{id}", "example.com/x", "/static/".
 	http.HandleFunc("/x", f)    /x, on the default mux
 
 Ids keep the pattern's syntax: {id}, {path...}, {$}, a host.`,
-	router: netHTTPDialect{},
+	Dialect: netHTTPDialect{},
 }
 
 // netHTTPDialect is net/http's dialect of the route engine (routers.go).
 type netHTTPDialect struct{}
 
-const netHTTPPkg = "net/http"
+const NetHTTPPkg = "net/http"
 
-func (netHTTPDialect) Pkgs() []string { return []string{netHTTPPkg} }
+func (netHTTPDialect) Pkgs() []string { return []string{NetHTTPPkg} }
 
-func (netHTTPDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
+func (netHTTPDialect) Op(c RouterCall) (RouterOp, bool) {
 	switch c.Name {
 	case "(*net/http.ServeMux).Handle", "(*net/http.ServeMux).HandleFunc":
-		return detect.RouterOp{Kind: detect.OpRoute, Recv: c.Recv(), Paths: c.One(0), Handler: c.Arg(1)}, len(c.Call.Args) == 2
+		return RouterOp{Kind: OpRoute, Recv: c.Recv(), Paths: c.One(0), Handler: c.Arg(1)}, len(c.Call.Args) == 2
 	case "net/http.Handle", "net/http.HandleFunc":
 		// The default mux: one root for every such call.
-		return detect.RouterOp{Kind: detect.OpRoute, Recv: c.Call.Fun, Paths: c.One(0), Handler: c.Arg(1)}, len(c.Call.Args) == 2
+		return RouterOp{Kind: OpRoute, Recv: c.Call.Fun, Paths: c.One(0), Handler: c.Arg(1)}, len(c.Call.Args) == 2
 	}
-	return detect.RouterOp{}, false
+	return RouterOp{}, false
 }
 
 // Join: a ServeMux has no prefixes (a mux handed to another keeps its
@@ -52,4 +48,4 @@ func (netHTTPDialect) Clean(path string) string { return RouteID(path) }
 func (netHTTPDialect) IsHandler(types.Type) bool { return false }
 
 // Matching: a pattern ending in "/" matches the subtree below it.
-func (netHTTPDialect) Matching() detect.RouteMatching { return detect.RouteMatching{Subtrees: true} }
+func (netHTTPDialect) Matching() RouteMatching { return RouteMatching{Subtrees: true} }
