@@ -68,6 +68,18 @@ func (v detectView) DeclNode(pkg *packages.Package, decl ast.Decl) int {
 
 func (v detectView) BrokenStartup(pkg *packages.Package) []int { return v.g.brokenStartup(pkg) }
 
+func (v detectView) Fset() *token.FileSet        { return v.g.prog.Fset }
+func (v detectView) NodeOf(obj types.Object) int { return v.g.nodeOf(obj) }
+func (v detectView) IsCode(id int) bool          { return isCode(v.g.nodes[id].kind) }
+
+func (v detectView) GeneratedFileMemo(name string, compute func() *detect.GeneratedFile) *detect.GeneratedFile {
+	return v.g.rpcFiles.get(name, compute)
+}
+
+func (v detectView) DepRegistrationsMemo(fn string, compute func() []detect.DepRegistered) []detect.DepRegistered {
+	return v.g.depRegs.get(fn, compute)
+}
+
 func (v detectView) Dialects() []detect.RouterDetector { return v.g.routerDialects() }
 
 func (v detectView) AllDialects() []detect.RouterDetector { return allRouterDialects() }
@@ -87,10 +99,20 @@ func allRouterDialects() []detect.RouterDetector {
 // routes finds every route of the module: net/http's ServeMux is one
 // router dialect among the others (routers_nethttp.go).
 func (g *Graph) routes() []Feature {
-	found := detect.Routes(detectView{g})
+	return features(detect.Routes(detectView{g}))
+}
+
+// features are the features a detector found, as the analyzer's.
+func features(found []detect.Feature) []Feature {
+	if found == nil {
+		return nil
+	}
 	out := make([]Feature, len(found))
 	for i, f := range found {
 		out[i] = Feature{Feature: f.Feature, roots: f.Roots, entries: f.Entries, registrar: f.Registrar, subtrees: f.Subtrees, regs: f.Regs, holes: f.Holes}
 	}
 	return out
 }
+
+// rpcScan is the graph as the RPC detector reads it.
+func (g *Graph) rpcScan() detect.RPCScan { return detect.RPCScan{Graph: detectView{g}} }

@@ -81,6 +81,17 @@ var (
 	netHTTPDetector = routerDetector(detect.NetHTTP)
 )
 
+// The detectors of their own, in package detect.
+var grpcDetector = finderDetector(detect.GRPC)
+
+// finderDetector is the Detector of a detect.Finder: its features, as
+// the analyzer's.
+func finderDetector(f *detect.Finder) *Detector {
+	return &Detector{Name: f.Name, Kind: f.Kind, Imports: f.Imports, Doc: f.Doc, run: func(g *Graph) []Feature {
+		return features(f.Run(detectView{g}))
+	}}
+}
+
 // routerDetector is the Detector of a router library.
 func routerDetector(r *detect.Router) *Detector {
 	return &Detector{Name: r.Name, Kind: report.KindRoute, Imports: r.Imports, Doc: r.Doc, router: r.Dialect}

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/types"
+	"iter"
 
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -175,4 +176,25 @@ func stringElems(e ast.Expr) ([]ast.Expr, bool) {
 		}
 	}
 	return lit.Elts, true
+}
+
+// keyedFields yields the fields of a composite literal written as
+// Key: value with an identifier key (struct fields by name), skipping
+// positional elements.
+func keyedFields(lit *ast.CompositeLit) iter.Seq2[string, *ast.KeyValueExpr] {
+	return func(yield func(string, *ast.KeyValueExpr) bool) {
+		for _, el := range lit.Elts {
+			kv, ok := el.(*ast.KeyValueExpr)
+			if !ok {
+				continue
+			}
+			key, ok := kv.Key.(*ast.Ident)
+			if !ok {
+				continue
+			}
+			if !yield(key.Name, kv) {
+				return
+			}
+		}
+	}
 }

@@ -50,6 +50,19 @@ type Graph interface {
 	// does not type-check, and its initialization.
 	Startup() int
 	BrokenStartup(pkg *packages.Package) []int
+	// Fset is the program's file set.
+	Fset() *token.FileSet
+	// NodeOf is the node of a used object (Node, or an interface
+	// method's), or -1; IsCode whether a node is code (a function, a
+	// closure, an interface method, a package that did not type-check).
+	NodeOf(obj types.Object) int
+	IsCode(id int) bool
+	// GeneratedFileMemo and DepRegistrationsMemo are memos of what is on
+	// disk (generated gRPC and Connect files, by name; the services a
+	// dependency function registers, by its name): compute runs once per
+	// key, and the result is shared, safe for concurrent use.
+	GeneratedFileMemo(name string, compute func() *GeneratedFile) *GeneratedFile
+	DepRegistrationsMemo(fn string, compute func() []DepRegistered) []DepRegistered
 	// Dialects are the route engine's dialects that run on this graph,
 	// in order; AllDialects every router dialect blastgate knows (the
 	// handler types of every router library count as handlers).
@@ -80,6 +93,17 @@ type Feature struct {
 	// Holes say what the run-time parts of route ids stand for, shared
 	// by the routes of one scan.
 	Holes RouteHoles
+}
+
+// Finder is a detector of its own, not a dialect of an engine: it finds
+// its features itself (Run). The analyzer lists it among its detectors
+// (analyzer/detectors.go).
+type Finder struct {
+	Name    string
+	Kind    string // report.KindRoute, KindRPC, KindCommand
+	Imports []string
+	Doc     string
+	Run     func(g Graph) []Feature
 }
 
 // Panic is a panic of a dialect's hook, tagged with the dialect (Blame);
