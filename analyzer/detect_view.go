@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"iter"
 
 	"github.com/blastgate/blastgate/analyzer/detect"
 	"golang.org/x/tools/go/packages"
@@ -80,6 +81,43 @@ func (v detectView) DepRegistrationsMemo(fn string, compute func() []detect.DepR
 	return v.g.depRegs.get(fn, compute)
 }
 
+func (v detectView) Root() string                  { return v.g.prog.Root }
+func (v detectView) RelFile(name string) string    { return v.g.prog.relFile(name) }
+func (v detectView) InitRuns(pkgPath string) []int { return v.g.initRuns[pkgPath] }
+func (v detectView) Calls(id int) []int            { return v.g.calls[id] }
+
+func (v detectView) Init(pkgPath string) (int, bool) {
+	id, ok := v.g.inits[pkgPath]
+	return id, ok
+}
+
+func (v detectView) Broken(pkgPath string) (int, bool) {
+	id, ok := v.g.pkgs[pkgPath]
+	return id, ok
+}
+
+func (v detectView) Succ(id int) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for _, e := range v.g.nodes[id].out {
+			if !yield(e.to) {
+				return
+			}
+		}
+	}
+}
+
+func (v detectView) CLIDialects() []detect.CLIDialect { return v.g.cliDialects() }
+
+func (v detectView) CLIImports() []string {
+	var out []string
+	for _, d := range v.g.activeDetectors() {
+		if d.cli != nil {
+			out = append(out, d.Imports...)
+		}
+	}
+	return out
+}
+
 func (v detectView) Dialects() []detect.RouterDetector { return v.g.routerDialects() }
 
 func (v detectView) AllDialects() []detect.RouterDetector { return allRouterDialects() }
@@ -109,9 +147,28 @@ func features(found []detect.Feature) []Feature {
 	}
 	out := make([]Feature, len(found))
 	for i, f := range found {
-		out[i] = Feature{Feature: f.Feature, roots: f.Roots, entries: f.Entries, registrar: f.Registrar, subtrees: f.Subtrees, regs: f.Regs, holes: f.Holes}
+		out[i] = Feature{Feature: f.Feature, roots: f.Roots, entries: f.Entries, registrar: f.Registrar, subtrees: f.Subtrees, regs: f.Regs, cli: f.CLI, holes: f.Holes}
 	}
 	return out
+}
+
+// detectFeatures are features as a detector reads them (features'
+// inverse).
+func detectFeatures(fs []Feature) []detect.Feature {
+	if fs == nil {
+		return nil
+	}
+	out := make([]detect.Feature, len(fs))
+	for i, f := range fs {
+		out[i] = detect.Feature{Feature: f.Feature, Roots: f.roots, Entries: f.entries, Registrar: f.registrar, Subtrees: f.subtrees, Regs: f.regs, CLI: f.cli, Holes: f.holes}
+	}
+	return out
+}
+
+// moduleImports lists the module packages pkg imports, directly or not,
+// and pkg itself (detect.ModuleImports).
+func (g *Graph) moduleImports(pkg *packages.Package) []string {
+	return detect.ModuleImports(detectView{g}, pkg)
 }
 
 // rpcScan is the graph as the RPC detector reads it.

@@ -22,17 +22,20 @@ import (
 //
 // A detector has exactly one of three hooks:
 //
-//   - router: a dialect of the route engine (routers.go), which follows
+//   - router: a dialect of the route engine (detect/routers.go), which follows
 //     router values, composes prefixes, and makes the route features for
 //     every router alike; the dialect says what one call does (register,
 //     group, mount, use), how the router joins a prefix and a path, and
-//     which type is its handler. The test side (evidence_requests.go)
-//     matches test requests through the same dialect.
-//   - cli: a dialect of the command-tree engine (commands_cli.go): which
+//     which type is its handler (a detect.Router). The test side
+//     (evidence_requests.go) matches test requests through the same
+//     dialect.
+//   - cli: a dialect of the command-tree engine (detect/commands_cli.go,
+//     a detect.CLI): which
 //     literals are commands and which calls add subcommands. The test
 //     side (evidence_args.go) matches test arguments through the trees
 //     it builds.
-//   - run: a detector of its own, that returns its features.
+//   - run: a detector of its own, that returns its features (a
+//     detect.Finder).
 //
 // A detector that panics is a bug in blastgate: see runDetectors.
 type Detector struct {
@@ -50,13 +53,14 @@ type Detector struct {
 	Doc string
 
 	router detect.RouterDetector
-	cli    cliDialect
+	cli    detect.CLIDialect
 	run    func(g *Graph) []Feature
 }
 
 // detectors are every detector, in the order they run. A new detector is
-// a file (routers_<name>.go, rpc_<name>.go, commands_<name>.go) declaring
-// a *Detector, and a line here.
+// a file of package detect (detect/routers_<name>.go, rpc_<name>.go,
+// commands_<name>.go) declaring a *detect.Router, *detect.CLI or
+// *detect.Finder, its *Detector below, and a line here.
 var detectors = []*Detector{
 	chiDetector,
 	echoDetector,
@@ -82,7 +86,23 @@ var (
 )
 
 // The detectors of their own, in package detect.
-var grpcDetector = finderDetector(detect.GRPC)
+var (
+	grpcDetector = finderDetector(detect.GRPC)
+	mainDetector = finderDetector(detect.Main)
+)
+
+// The CLI detectors: each CLI library's dialect of the command-tree
+// engine, with its name, imports and doc, is in package detect
+// (commands_<name>.go).
+var (
+	cobraDetector  = cliDetector(detect.Cobra)
+	urfaveDetector = cliDetector(detect.Urfave)
+)
+
+// cliDetector is the Detector of a CLI library.
+func cliDetector(c *detect.CLI) *Detector {
+	return &Detector{Name: c.Name, Kind: report.KindCommand, Imports: c.Imports, Doc: c.Doc, cli: c.Dialect}
+}
 
 // finderDetector is the Detector of a detect.Finder: its features, as
 // the analyzer's.
@@ -157,8 +177,8 @@ func (g *Graph) routerDialects() []detect.RouterDetector {
 }
 
 // cliDialects are the active command-tree engine's dialects, in order.
-func (g *Graph) cliDialects() []cliDialect {
-	var out []cliDialect
+func (g *Graph) cliDialects() []detect.CLIDialect {
+	var out []detect.CLIDialect
 	for _, d := range g.activeDetectors() {
 		if d.cli != nil {
 			out = append(out, d.cli)
@@ -269,7 +289,7 @@ func (g *Graph) runDetectors() ([]Feature, error) {
 			}
 		case d.cli != nil:
 			if d == clis[0] {
-				err = guard(clis, func() { out = g.withSubcommands(out) })
+				err = guard(clis, func() { out = features(detect.WithSubcommands(detectView{g}, detectFeatures(out))) })
 			}
 		case d.run != nil:
 			err = guard([]*Detector{d}, func() { out = append(out, d.run(g)...) })
@@ -279,26 +299,4 @@ func (g *Graph) runDetectors() ([]Feature, error) {
 		}
 	}
 	return out, nil
-}
-
-// mainDetector: every main package is a command.
-var mainDetector = &Detector{
-	Name: "main",
-	Kind: report.KindCommand,
-	Doc: `Every main package of the module is a command feature, id its
-directory relative to the module root (the last element of its import
-path for the root package), entry its main function. Its roots are main,
-its package's init and the initializers of the module packages it
-imports. A main package that does not type-check is analysed at package
-level. Subcommands are features of their own (cobra, urfave): a command's
-reach stops at their run functions.`,
-	run: func(g *Graph) []Feature {
-		var out []Feature
-		for _, pkg := range g.prog.Packages {
-			if cmd, ok := g.command(pkg); ok {
-				out = append(out, cmd)
-			}
-		}
-		return out
-	},
 }

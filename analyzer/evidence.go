@@ -311,13 +311,13 @@ func (g *Graph) invocation(f Feature) *evidence.Invocation {
 		}
 	case f.Kind == report.KindRPC && f.registrar >= 0:
 		return &evidence.Invocation{Kind: report.SuggestRPC, RPC: f.ID, Via: via(f.registrar)}
-	case f.cli != nil && f.cli.root.encl >= 0:
-		for _, c := range f.cli.chain {
-			if c != f.cli.root && !c.known {
+	case f.cli != nil && f.cli.Root.Encl >= 0:
+		for _, c := range f.cli.Chain {
+			if c != f.cli.Root && !c.Known {
 				return nil // a name known only at run time
 			}
 		}
-		return &evidence.Invocation{Kind: report.SuggestArgs, Args: f.cli.path, Via: via(f.cli.root.encl)}
+		return &evidence.Invocation{Kind: report.SuggestArgs, Args: f.cli.Path, Via: via(f.cli.Root.Encl)}
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
-	"path"
 	"sort"
 	"strings"
 
@@ -34,7 +33,7 @@ type Feature struct {
 	// roots (a path, a method, a middleware swapped in the registration).
 	regs []detect.RegSpan
 	// cli ties a subcommand to its command tree (commands_cli.go).
-	cli *cliFeature
+	cli *detect.CLIFeature
 	// holes say what the run-time parts of route ids stand for, shared by
 	// the routes of one Features call (evidence_prefix.go).
 	holes detect.RouteHoles
@@ -213,61 +212,6 @@ func (g *Graph) returnedClosure(fn *types.Func) int {
 		return -1
 	}
 	return found
-}
-
-// moduleImports lists the module packages pkg imports, directly or not,
-// and pkg itself.
-func (g *Graph) moduleImports(pkg *packages.Package) []string {
-	seen := map[string]bool{}
-	var out []string
-	var visit func(p *packages.Package)
-	visit = func(p *packages.Package) {
-		if seen[p.PkgPath] || g.prog.byPath[p.PkgPath] == nil {
-			return
-		}
-		seen[p.PkgPath] = true
-		out = append(out, p.PkgPath)
-		for _, imp := range p.Imports {
-			visit(imp)
-		}
-	}
-	visit(pkg)
-	sort.Strings(out)
-	return out
-}
-
-// command returns the feature of a main package.
-func (g *Graph) command(pkg *packages.Package) (Feature, bool) {
-	if pkg.Name != "main" {
-		return Feature{}, false
-	}
-	rel, _ := filepathRel(g.prog.Root, pkg.Dir)
-	id := rel
-	if id == "." || id == "" {
-		id = path.Base(pkg.PkgPath)
-	}
-	f := Feature{Feature: report.Feature{ID: id, Kind: report.KindCommand, Entry: pkg.PkgPath + ".main", Tests: []report.Test{}}, registrar: -1}
-	f.roots = []int{g.inits[pkg.PkgPath]}
-	if n, broken := g.pkgs[pkg.PkgPath]; broken {
-		f.roots = append(f.roots, n)
-		if len(pkg.GoFiles) > 0 {
-			f.Position = report.Position{File: g.prog.relFile(pkg.GoFiles[0]), Line: 1}
-		}
-		return f, true
-	}
-	obj, ok := pkg.Types.Scope().Lookup("main").(*types.Func)
-	if !ok {
-		return Feature{}, false
-	}
-	f.roots = append(f.roots, g.byObj[obj])
-	// The initializers its packages run at start-up (a template parsed
-	// into a variable): a failure there stops the command.
-	for _, p := range g.moduleImports(pkg) {
-		f.roots = append(f.roots, g.initRuns[p]...)
-	}
-	f.entries = []int{g.byObj[obj]}
-	f.Position.File, f.Position.Line = g.prog.Rel(obj.Pos())
-	return f, true
 }
 
 // declaredFeature resolves a configured entry: a function or method named

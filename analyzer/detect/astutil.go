@@ -198,3 +198,37 @@ func keyedFields(lit *ast.CompositeLit) iter.Seq2[string, *ast.KeyValueExpr] {
 		}
 	}
 }
+
+// chainRoot returns the identifier a selector and call chain starts
+// from: cmd in cmd.Flags().StringVar.
+func chainRoot(e ast.Expr) *ast.Ident {
+	for {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			return x
+		case *ast.SelectorExpr:
+			e = x.X
+		case *ast.CallExpr:
+			e = x.Fun
+		default:
+			return nil
+		}
+	}
+}
+
+// constStrings returns the constant elements of a []string literal.
+func constStrings(info *types.Info, e ast.Expr) ([]string, bool) {
+	lit, ok := ast.Unparen(e).(*ast.CompositeLit)
+	if !ok {
+		return nil, false
+	}
+	var out []string
+	for _, el := range lit.Elts {
+		s, ok := constString(info, el)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
+}

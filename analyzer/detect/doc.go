@@ -21,6 +21,15 @@
 //     string building; a part known only at run time keeps its place as
 //     <expression> (PathVal). The test side evaluates the requests tests
 //     send with it, strictly (RouterScan.Strict, Tainted, Hole);
+//   - gRPC and Connect (rpc_grpc.go: GRPC, RPCScan): the methods of the
+//     services registered on a server or served through a generated
+//     Connect handler, read from the generated code (rpc_generated.go),
+//     and the services dependencies register for the module
+//     (rpc_depregister.go); a detector of its own (a Finder);
+//   - commands (commands_main.go: Main, a command per main package) and
+//     subcommands (commands_cli.go: the command-tree engine,
+//     WithSubcommands, CLIScan), with a dialect per CLI library
+//     (CLIDialect; commands_cobra.go: Cobra, commands_urfave.go: Urfave);
 //   - the handler a route serves (feature.go: HandlerResolver), and the
 //     spans that register it (RegSpan, CallSpan);
 //   - route ids (pattern_id.go: RouteID) and the patterns they parse to
@@ -31,9 +40,9 @@
 //
 // The analyzer builds the symbol graph, implements the view
 // (analyzer/detect_view.go), lists the detectors (a Router is one of
-// them) and keeps, for now, the RPC and CLI detectors and the test
-// side's matchers, which use the engine, the dialects and the evaluator
-// through this package's API.
+// them, as are a Finder and a CLI) and keeps, for now, the test side's
+// matchers, which use the engines, the dialects, the RPC scan, the
+// command trees and the evaluator through this package's API.
 // Data flows one way: this package imports nothing of the analyzer and
 // nothing of the module but the report contract (TestLayering).
 //

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"iter"
 	"runtime/debug"
 
 	"golang.org/x/tools/go/packages"
@@ -63,6 +64,25 @@ type Graph interface {
 	// key, and the result is shared, safe for concurrent use.
 	GeneratedFileMemo(name string, compute func() *GeneratedFile) *GeneratedFile
 	DepRegistrationsMemo(fn string, compute func() []DepRegistered) []DepRegistered
+	// Root is the module's directory; RelFile a file name relative to
+	// the repository.
+	Root() string
+	RelFile(name string) string
+	// Init is the init node of a package; Broken the node standing for a
+	// package that does not type-check; InitRuns the package-level
+	// variables of a package whose initializers call something.
+	Init(pkgPath string) (int, bool)
+	Broken(pkgPath string) (int, bool)
+	InitRuns(pkgPath string) []int
+	// Calls are the static calls of a node; Succ the nodes its edges
+	// lead to.
+	Calls(id int) []int
+	Succ(id int) iter.Seq[int]
+	// CLIDialects are the command-tree engine's dialects that run on
+	// this graph, in order; CLIImports the import paths of their
+	// libraries.
+	CLIDialects() []CLIDialect
+	CLIImports() []string
 	// Dialects are the route engine's dialects that run on this graph,
 	// in order; AllDialects every router dialect blastgate knows (the
 	// handler types of every router library count as handlers).
@@ -90,6 +110,8 @@ type Feature struct {
 	// that touches one impacts it even when it changes none of its
 	// roots.
 	Regs []RegSpan
+	// CLI ties a subcommand to its command tree (commands_cli.go).
+	CLI *CLIFeature
 	// Holes say what the run-time parts of route ids stand for, shared
 	// by the routes of one scan.
 	Holes RouteHoles
@@ -104,6 +126,17 @@ type Finder struct {
 	Imports []string
 	Doc     string
 	Run     func(g Graph) []Feature
+}
+
+// CLI is a CLI library's detector: its name, the imports that make it
+// worth running, its doc (docs/detectors.md), and its dialect of the
+// command-tree engine. The analyzer lists it among its detectors
+// (analyzer/detectors.go).
+type CLI struct {
+	Name    string
+	Imports []string
+	Doc     string
+	Dialect CLIDialect
 }
 
 // Panic is a panic of a dialect's hook, tagged with the dialect (Blame);

@@ -26,7 +26,7 @@ import (
 // dependency's. A change of the call impacts them (its registration);
 // nothing credits them but declared evidence.
 
-// depRegistered is one generated registration inside a dependency function.
+// DepRegistered is one generated registration inside a dependency function.
 type DepRegistered struct {
 	svc       RPCService
 	ifaceName string // the service interface, pkg.XServer
@@ -127,7 +127,7 @@ func (g RPCScan) readDependencyRegistrations(fn *types.Func) []DepRegistered {
 	return out
 }
 
-// importDir is the directory of the package path, when it is in the
+// ImportDir is the directory of the package path, when it is in the
 // module of the package pkgPath whose directory is dir.
 func ImportDir(pkgPath, dir, path string) (string, bool) {
 	root, mod := filepath.ToSlash(dir), pkgPath

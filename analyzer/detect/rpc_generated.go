@@ -35,13 +35,13 @@ type rpcMethod struct {
 	handler    string // the generated handler function, or ""
 }
 
-// rpcService is a service as generated code describes it.
+// RPCService is a service as generated code describes it.
 type RPCService struct {
 	Methods     []rpcMethod
 	handlerType string // the XServer interface's name (grpc-go), or ""
 }
 
-// generatedFile is what one generated file declares.
+// GeneratedFile is what one generated file declares.
 type GeneratedFile struct {
 	descs     map[string]*ast.CompositeLit // ServiceDesc vars by name
 	Registers map[string]string            // RegisterXServer -> its desc var
@@ -55,7 +55,7 @@ type connectProc struct {
 	goName string
 }
 
-// generatedFileAt parses (once) the file that declares obj.
+// GeneratedFileAt parses (once) the file that declares obj.
 func (g RPCScan) GeneratedFileAt(obj types.Object) *GeneratedFile {
 	return g.generatedFile(g.Fset().Position(obj.Pos()).Filename)
 }
@@ -197,7 +197,7 @@ func stringValue(e ast.Expr, scope *types.Scope) (string, bool) {
 	return "", false
 }
 
-// grpcService reads a ServiceDesc literal: its methods and streams with
+// GRPCService reads a ServiceDesc literal: its methods and streams with
 // their ids and Go methods.
 func (gf *GeneratedFile) GRPCService(desc string, scope *types.Scope) (RPCService, bool) {
 	lit := gf.descs[desc]
@@ -267,7 +267,7 @@ func (gf *GeneratedFile) GRPCService(desc string, scope *types.Scope) (RPCServic
 	return svc, true
 }
 
-// connectService reads the procedures a Connect handler constructor serves.
+// ConnectService reads the procedures a Connect handler constructor serves.
 func (gf *GeneratedFile) ConnectService(fn string, scope *types.Scope) (RPCService, bool) {
 	procs, ok := gf.connect[fn]
 	if !ok {

@@ -149,7 +149,7 @@ func (g RPCScan) callSites(pkgs []*packages.Package) iter.Seq[declCall] {
 	}
 }
 
-// rpcRegistration recognises a registering call.
+// RPCRegistration recognises a registering call.
 func (g RPCScan) RPCRegistration(pkg *packages.Package, decl ast.Decl, call *ast.CallExpr) (RPCRegistration, bool) {
 	fn, ok := typeutil.Callee(pkg.TypesInfo, call).(*types.Func)
 	if !ok || fn.Pkg() == nil {
@@ -211,7 +211,7 @@ func (g RPCScan) RPCRegistration(pkg *packages.Package, decl ast.Decl, call *ast
 // grpcPath is grpc-go's import path.
 const grpcPath = "google.golang.org/grpc"
 
-// rpcImpls are the concrete types that may be the registered
+// RPCImpls are the concrete types that may be the registered
 // implementation: impl's own type, or every module type implementing the
 // service's interface when impl is an interface value.
 func (g RPCScan) RPCImpls(reg RPCRegistration) []types.Type {
@@ -297,7 +297,7 @@ func (g RPCScan) rpcFeatures(reg RPCRegistration) []Feature {
 	return out
 }
 
-// rpcEntry finds the Go method serving m on impl: its node (or -1) and name.
+// RPCEntry finds the Go method serving m on impl: its node (or -1) and name.
 func (g RPCScan) RPCEntry(impl types.Type, m rpcMethod, reg RPCRegistration) (int, string) {
 	goName := m.GoName
 	if goName == "" {
