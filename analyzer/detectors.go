@@ -69,6 +69,7 @@ var detectors = []*Detector{
 	muxDetector,
 	netHTTPDetector,
 	grpcDetector,
+	connectDetector,
 	mainDetector,
 	cobraDetector,
 	urfaveDetector,
@@ -87,8 +88,9 @@ var (
 
 // The detectors of their own, in package detect.
 var (
-	grpcDetector = finderDetector(detect.GRPC)
-	mainDetector = finderDetector(detect.Main)
+	grpcDetector    = finderDetector(detect.GRPC)
+	connectDetector = finderDetector(detect.Connect)
+	mainDetector    = finderDetector(detect.Main)
 )
 
 // The CLI detectors: each CLI library's dialect of the command-tree

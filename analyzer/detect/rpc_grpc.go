@@ -28,25 +28,25 @@ import (
 // implements (an embedded Unimplemented server of a dependency) keeps
 // the dependency's method as its entry, with no module code to reach.
 
-// GRPC finds the RPC methods of grpc-go and Connect servers.
+// GRPC finds the RPC methods of grpc-go servers (Connect's are
+// rpc_connect.go's).
 var GRPC = &Finder{
 	Name:    "grpc",
 	Kind:    report.KindRPC,
-	Imports: []string{grpcPath, connectPath},
-	Doc: `grpc-go and Connect: each method of a service registered on a server
-(a generated RegisterXServer(s, impl), s.RegisterService(&desc, impl))
-or served through a generated Connect handler (NewXHandler(impl, ...))
-is a feature, id /package.Service/Method as the server's GetServiceInfo
-names it, entry the implementation's method. The generated code (in the
-module or a dependency) is read from source for the service's methods.
-When impl is an interface value, every module type implementing the
-service's interface is an implementation (a feature each). Services a
-dependency registers for the module (reflection.Register(s),
-channelz, orca) are found one level into the dependency's source; a
-method no module type implements keeps the dependency's method as its
-entry. Not seen: services registered through reflection on descriptors
-built at run time, and registration deeper than one dependency call.`,
-	Run: func(g Graph) []Feature { return RPCScan{g}.rpcs() },
+	Imports: []string{grpcPath},
+	Doc: `grpc-go: each method of a service registered on a server (a
+generated RegisterXServer(s, impl), s.RegisterService(&desc, impl)) is a
+feature, id /package.Service/Method as the server's GetServiceInfo names
+it, entry the implementation's method. The generated code (in the module
+or a dependency) is read from source for the service's methods. When
+impl is an interface value, every module type implementing the service's
+interface is an implementation (a feature each). Services a dependency
+registers for the module (reflection.Register(s), channelz, orca) are
+found one level into the dependency's source; a method no module type
+implements keeps the dependency's method as its entry. Not seen:
+services registered through reflection on descriptors built at run time,
+and registration deeper than one dependency call.`,
+	Run: func(g Graph) []Feature { return RPCScan{g}.rpcs(false) },
 }
 
 // RPCScan finds the RPC methods of a graph; the test side
@@ -60,10 +60,15 @@ type RPCRegistration struct {
 	Service RPCService
 	impl    ast.Expr   // the implementation argument
 	iface   types.Type // the service's interface (XServer, XHandler), or nil
+	// connect: a Connect handler (NewXHandler), not a grpc-go
+	// registration.
+	connect bool
 }
 
-// rpcs finds every RPC method the module's code registers.
-func (g RPCScan) rpcs() []Feature {
+// rpcs finds every RPC method the module's code registers: Connect's
+// handlers (connect), or grpc-go's registrations, with the services
+// dependencies register.
+func (g RPCScan) rpcs(connect bool) []Feature {
 	var out []Feature
 	var pkgs []*packages.Package
 	for _, pkg := range g.Packages() {
@@ -72,9 +77,13 @@ func (g RPCScan) rpcs() []Feature {
 		}
 	}
 	for _, reg := range g.rpcRegistrations(pkgs) {
-		out = append(out, g.rpcFeatures(reg)...)
+		if reg.connect == connect {
+			out = append(out, g.rpcFeatures(reg)...)
+		}
 	}
-	out = append(out, g.dependencyRPCs(pkgs)...)
+	if !connect {
+		out = append(out, g.dependencyRPCs(pkgs)...)
+	}
 	return dedupeFeatures(out)
 }
 
@@ -98,9 +107,6 @@ func mayServeRPC(pkg *packages.Package) bool {
 	}
 	return false
 }
-
-// connectPath is Connect's import path.
-const connectPath = "connectrpc.com/connect"
 
 // rpcRegistrations finds the registering calls in pkgs' syntax.
 func (g RPCScan) rpcRegistrations(pkgs []*packages.Package) []RPCRegistration {
@@ -203,7 +209,7 @@ func (g RPCScan) RPCRegistration(pkg *packages.Package, decl ast.Decl, call *ast
 		if !ok {
 			return RPCRegistration{}, false
 		}
-		return RPCRegistration{Service: svc, impl: call.Args[0], iface: sig.Params().At(0).Type()}, true
+		return RPCRegistration{Service: svc, impl: call.Args[0], iface: sig.Params().At(0).Type(), connect: true}, true
 	}
 	return RPCRegistration{}, false
 }
