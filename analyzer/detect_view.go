@@ -24,6 +24,13 @@ func parsePattern(id string) (routePattern, bool) { return detect.ParsePattern(i
 // or "/static/" when the route accepts any method (detect.RouteID).
 func RouteID(pattern string) string { return detect.RouteID(pattern) }
 
+// regSpan is a registration span a change touches, as proof reads it
+// (touchedReg); a feature's own are detect.RegSpan.
+type regSpan struct {
+	from, to token.Pos
+	encl     int // the node of the declaration the span is in
+}
+
 // detectView is the Graph as the detectors read it (detect.Graph):
 // lookups into the graph and its program, none of which writes them.
 type detectView struct{ g *Graph }

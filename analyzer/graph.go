@@ -104,10 +104,10 @@ type Graph struct {
 	byLit  map[*ast.FuncLit]int
 	byName map[string]int
 	// rpcFiles are the generated gRPC and Connect files read, by name
-	// (rpc_generated.go): a memo of files, filled on demand (memo.go).
+	// (detect/rpc_generated.go): a memo of files, filled on demand (memo.go).
 	rpcFiles *memo[string, *detect.GeneratedFile]
 	// depRegs are the services dependency functions register
-	// (rpc_depregister.go): a memo of the dependencies' code (memo.go).
+	// (detect/rpc_depregister.go): a memo of the dependencies' code (memo.go).
 	depRegs *memo[string, []detect.DepRegistered]
 	inits   map[string]int // package path -> init node
 	// initRuns are the package-level variables whose initializers call

@@ -6,7 +6,6 @@ import (
 	"iter"
 	"path/filepath"
 
-	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/analyzer/impact"
 )
 
@@ -28,9 +27,9 @@ func mergeImpact(dst *Impact, src Impact) { impact.Merge(dst, src) }
 
 // touchedReg returns a registration span of f that the change touches
 // (impact.Touched).
-func (g *Graph) touchedReg(cs *ChangeSet, f Feature) (detect.RegSpan, bool) {
+func (g *Graph) touchedReg(cs *ChangeSet, f Feature) (regSpan, bool) {
 	sp, ok := impact.Touched(impactView{g}, impactChanges{cs}, impactFeature(f))
-	return detect.RegSpan{From: sp.From, To: sp.To, Encl: sp.Encl}, ok
+	return regSpan{from: sp.From, to: sp.To, encl: sp.Encl}, ok
 }
 
 // impactFeatures are features as impact reads them.

@@ -1204,7 +1204,7 @@ func (p *prover) proves(tp *testProof, fi int) bool {
 		}
 	}
 	// A change to the registration alone: the test runs it.
-	if sp, ok := p.g.touchedReg(p.cs, f); ok && sp.Encl >= 0 && sp.Encl < len(tp.reach) && tp.reach[sp.Encl] {
+	if sp, ok := p.g.touchedReg(p.cs, f); ok && sp.encl >= 0 && sp.encl < len(tp.reach) && tp.reach[sp.encl] {
 		return true
 	}
 	return false
