@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -21,17 +22,20 @@ import (
 //
 // A detector has exactly one of three hooks:
 //
-//   - router: a dialect of the route engine (routers.go), which follows
+//   - router: a dialect of the route engine (detect/routers.go), which follows
 //     router values, composes prefixes, and makes the route features for
 //     every router alike; the dialect says what one call does (register,
 //     group, mount, use), how the router joins a prefix and a path, and
-//     which type is its handler. The test side (evidence_requests.go)
-//     matches test requests through the same dialect.
-//   - cli: a dialect of the command-tree engine (commands_cli.go): which
+//     which type is its handler (a detect.Router). The test side
+//     (evidence_requests.go) matches test requests through the same
+//     dialect.
+//   - cli: a dialect of the command-tree engine (detect/commands_cli.go,
+//     a detect.CLI): which
 //     literals are commands and which calls add subcommands. The test
 //     side (evidence_args.go) matches test arguments through the trees
 //     it builds.
-//   - run: a detector of its own, that returns its features.
+//   - run: a detector of its own, that returns its features (a
+//     detect.Finder).
 //
 // A detector that panics is a bug in blastgate: see runDetectors.
 type Detector struct {
@@ -48,14 +52,15 @@ type Detector struct {
 	// mounts, the id syntax, and what it does not see.
 	Doc string
 
-	router routerDetector
-	cli    cliDialect
+	router detect.RouterDetector
+	cli    detect.CLIDialect
 	run    func(g *Graph) []Feature
 }
 
 // detectors are every detector, in the order they run. A new detector is
-// a file (routers_<name>.go, rpc_<name>.go, commands_<name>.go) declaring
-// a *Detector, and a line here.
+// a file of package detect (detect/routers_<name>.go, rpc_<name>.go,
+// commands_<name>.go) declaring a *detect.Router, *detect.CLI or
+// *detect.Finder, its *Detector below, and a line here.
 var detectors = []*Detector{
 	chiDetector,
 	echoDetector,
@@ -64,9 +69,54 @@ var detectors = []*Detector{
 	muxDetector,
 	netHTTPDetector,
 	grpcDetector,
+	connectDetector,
 	mainDetector,
 	cobraDetector,
 	urfaveDetector,
+}
+
+// The router detectors: each router's dialect of the route engine, with
+// its name, imports and doc, is in package detect (routers_<name>.go).
+var (
+	chiDetector     = routerDetector(detect.Chi)
+	echoDetector    = routerDetector(detect.Echo)
+	fiberDetector   = routerDetector(detect.Fiber)
+	ginDetector     = routerDetector(detect.Gin)
+	muxDetector     = routerDetector(detect.Mux)
+	netHTTPDetector = routerDetector(detect.NetHTTP)
+)
+
+// The detectors of their own, in package detect.
+var (
+	grpcDetector    = finderDetector(detect.GRPC)
+	connectDetector = finderDetector(detect.Connect)
+	mainDetector    = finderDetector(detect.Main)
+)
+
+// The CLI detectors: each CLI library's dialect of the command-tree
+// engine, with its name, imports and doc, is in package detect
+// (commands_<name>.go).
+var (
+	cobraDetector  = cliDetector(detect.Cobra)
+	urfaveDetector = cliDetector(detect.Urfave)
+)
+
+// cliDetector is the Detector of a CLI library.
+func cliDetector(c *detect.CLI) *Detector {
+	return &Detector{Name: c.Name, Kind: report.KindCommand, Imports: c.Imports, Doc: c.Doc, cli: c.Dialect}
+}
+
+// finderDetector is the Detector of a detect.Finder: its features, as
+// the analyzer's.
+func finderDetector(f *detect.Finder) *Detector {
+	return &Detector{Name: f.Name, Kind: f.Kind, Imports: f.Imports, Doc: f.Doc, run: func(g *Graph) []Feature {
+		return features(f.Run(detectView{g}))
+	}}
+}
+
+// routerDetector is the Detector of a router library.
+func routerDetector(r *detect.Router) *Detector {
+	return &Detector{Name: r.Name, Kind: report.KindRoute, Imports: r.Imports, Doc: r.Doc, router: r.Dialect}
 }
 
 // activeDetectors are the detectors of g that run: those whose library a
@@ -118,8 +168,8 @@ func (g *Graph) importedPaths() map[string]bool {
 }
 
 // routerDialects are the active route engine's dialects, in order.
-func (g *Graph) routerDialects() []routerDetector {
-	var out []routerDetector
+func (g *Graph) routerDialects() []detect.RouterDetector {
+	var out []detect.RouterDetector
 	for _, d := range g.activeDetectors() {
 		if d.router != nil {
 			out = append(out, d.router)
@@ -129,8 +179,8 @@ func (g *Graph) routerDialects() []routerDetector {
 }
 
 // cliDialects are the active command-tree engine's dialects, in order.
-func (g *Graph) cliDialects() []cliDialect {
-	var out []cliDialect
+func (g *Graph) cliDialects() []detect.CLIDialect {
+	var out []detect.CLIDialect
 	for _, d := range g.activeDetectors() {
 		if d.cli != nil {
 			out = append(out, d.cli)
@@ -162,35 +212,26 @@ func (e *DetectorError) Error() string {
 		"rather than let the gate pass without them.\n%s", who, e.Value, e.Stack)
 }
 
-// detectorPanic is a panic of a detector's hook, tagged with the
-// detector (blame).
-type detectorPanic struct {
-	det   string
-	val   any
-	stack string
-}
-
 // blame re-panics r, a value recovered from a dialect's hook, tagged with
-// the detector the dialect belongs to. Use as
+// the dialect (detect.Blame); guard and Credit name the detector it
+// belongs to (panicError). Use as
 //
 //	defer func() { blame(d, recover()) }()
-func blame(dialect any, r any) {
-	if r == nil {
-		return
-	}
-	if _, ok := r.(detectorPanic); ok {
-		panic(r)
-	}
-	name := fmt.Sprintf("%T", dialect)
+func blame(dialect any, r any) { detect.Blame(dialect, r) }
+
+// panicError is the *DetectorError of a dialect's panic: the detector
+// the dialect belongs to.
+func panicError(p detect.Panic) *DetectorError {
+	name := fmt.Sprintf("%T", p.Dialect)
 	for _, d := range allDetectors() {
-		if (d.router != nil && any(d.router) == dialect) || (d.cli != nil && any(d.cli) == dialect) {
+		if (d.router != nil && any(d.router) == p.Dialect) || (d.cli != nil && any(d.cli) == p.Dialect) {
 			name = d.Name
 		}
 	}
-	panic(detectorPanic{det: name, val: r, stack: string(debug.Stack())})
+	return &DetectorError{Detector: name, Value: p.Value, Stack: p.Stack}
 }
 
-// testDetectors are detectors a test adds (blame finds their names).
+// testDetectors are detectors a test adds (panicError finds their names).
 var testDetectors []*Detector
 
 func allDetectors() []*Detector {
@@ -205,8 +246,8 @@ func guard(ds []*Detector, fn func()) (err error) {
 		if r == nil {
 			return
 		}
-		if p, ok := r.(detectorPanic); ok {
-			err = &DetectorError{Detector: p.det, Value: p.val, Stack: p.stack}
+		if p, ok := r.(detect.Panic); ok {
+			err = panicError(p)
 			return
 		}
 		name := ds[0].Name
@@ -250,7 +291,7 @@ func (g *Graph) runDetectors() ([]Feature, error) {
 			}
 		case d.cli != nil:
 			if d == clis[0] {
-				err = guard(clis, func() { out = g.withSubcommands(out) })
+				err = guard(clis, func() { out = features(detect.WithSubcommands(detectView{g}, detectFeatures(out))) })
 			}
 		case d.run != nil:
 			err = guard([]*Detector{d}, func() { out = append(out, d.run(g)...) })
@@ -260,26 +301,4 @@ func (g *Graph) runDetectors() ([]Feature, error) {
 		}
 	}
 	return out, nil
-}
-
-// mainDetector: every main package is a command.
-var mainDetector = &Detector{
-	Name: "main",
-	Kind: report.KindCommand,
-	Doc: `Every main package of the module is a command feature, id its
-directory relative to the module root (the last element of its import
-path for the root package), entry its main function. Its roots are main,
-its package's init and the initializers of the module packages it
-imports. A main package that does not type-check is analysed at package
-level. Subcommands are features of their own (cobra, urfave): a command's
-reach stops at their run functions.`,
-	run: func(g *Graph) []Feature {
-		var out []Feature
-		for _, pkg := range g.prog.Packages {
-			if cmd, ok := g.command(pkg); ok {
-				out = append(out, cmd)
-			}
-		}
-		return out
-	},
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -33,7 +34,7 @@ func TestDetectorList(t *testing.T) {
 		}
 		require.Equal(t, 1, hooks, "%s: a detector has exactly one of router, cli, run", d.Name)
 		if d.router != nil {
-			require.Equal(t, d.router.pkgs(), d.Imports, "%s: Imports are its dialect's pkgs", d.Name)
+			require.Equal(t, d.router.Pkgs(), d.Imports, "%s: Imports are its dialect's pkgs", d.Name)
 		}
 	}
 }
@@ -123,27 +124,27 @@ func anchor(name string) string {
 // panicDialect is a router dialect whose op panics on net/http's calls.
 type panicDialect struct{}
 
-func (panicDialect) pkgs() []string { return []string{netHTTPPkg} }
-func (panicDialect) op(c routerCall) (routerOp, bool) {
-	if strings.HasPrefix(c.name, "(*net/http.ServeMux).Handle") {
+func (panicDialect) Pkgs() []string { return []string{detect.NetHTTPPkg} }
+func (panicDialect) Op(c detect.RouterCall) (detect.RouterOp, bool) {
+	if strings.HasPrefix(c.Name, "(*net/http.ServeMux).Handle") {
 		panic("op: boom")
 	}
-	return routerOp{}, false
+	return detect.RouterOp{}, false
 }
-func (panicDialect) join(prefix, path string) string { return prefix + path }
-func (panicDialect) clean(path string) string        { return path }
-func (panicDialect) isHandler(types.Type) bool       { return false }
+func (panicDialect) Join(prefix, path string) string { return prefix + path }
+func (panicDialect) Clean(path string) string        { return path }
+func (panicDialect) IsHandler(types.Type) bool       { return false }
 
 // rewritePanics is a router dialect whose route's rewrite panics: the
 // engine calls it, so the engine is blamed, with its dialects.
 type rewritePanics struct{ panicDialect }
 
-func (rewritePanics) op(c routerCall) (routerOp, bool) {
-	if !strings.HasPrefix(c.name, "(*net/http.ServeMux).Handle") {
-		return routerOp{}, false
+func (rewritePanics) Op(c detect.RouterCall) (detect.RouterOp, bool) {
+	if !strings.HasPrefix(c.Name, "(*net/http.ServeMux).Handle") {
+		return detect.RouterOp{}, false
 	}
-	return routerOp{kind: opRoute, recv: c.recv(), paths: c.one(0), handler: c.arg(1),
-		rewrite: func(string) ([]string, string) { panic("rewrite: boom") }}, true
+	return detect.RouterOp{Kind: detect.OpRoute, Recv: c.Recv(), Paths: c.One(0), Handler: c.Arg(1),
+		Rewrite: func(string) ([]string, string) { panic("rewrite: boom") }}, true
 }
 
 // TestDetectorPanic checks the panic policy: a detector that panics, in

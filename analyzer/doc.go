@@ -19,7 +19,12 @@
 //   - the symbol graph (BuildGraph, graph*.go, walk*.go): a node per
 //     declaration, an edge per use;
 //   - discovery (Features, features.go, detectors.go and the detectors'
-//     files): the features and their roots;
+//     files; the detectors themselves (the route engine and the
+//     routers' dialects, the value evaluator, gRPC and Connect, main
+//     packages and the command-tree engine with the CLI libraries'
+//     dialects) and route ids are in package analyzer/detect, which
+//     reads the graph through detect_view.go): the features and their
+//     roots;
 //   - change mapping (MapChanges; package analyzer/changes, read
 //     through changes_view.go): a diff to a ChangeSet of changed nodes;
 //   - impact (Impact; package analyzer/impact, read through
@@ -60,7 +65,8 @@
 // # Detectors
 //
 // A Detector finds the features of one library (chi, gin, grpc, cobra,
-// ...): a file declaring it and a line in the detectors list; the list
-// generates docs/detectors.md (go generate ./analyzer). CONTRIBUTING.md
-// says how to add one.
+// ...): a file of package analyzer/detect declaring it (a detect.Router,
+// detect.CLI or detect.Finder) and a line in the detectors list
+// (detectors.go); the list generates docs/detectors.md (go generate
+// ./analyzer). CONTRIBUTING.md says how to add one.
 package analyzer

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/analyzer/evidence"
 	"github.com/blastgate/blastgate/report"
 )
@@ -85,11 +86,11 @@ func (g *credit) Credit(features []Feature, opts EvidenceOptions) (err error) {
 	// a CLI invocation) fails the analysis as it does on discovery.
 	defer func() {
 		if r := recover(); r != nil {
-			p, ok := r.(detectorPanic)
+			p, ok := r.(detect.Panic)
 			if !ok {
 				panic(r)
 			}
-			err = &DetectorError{Detector: p.det, Value: p.val, Stack: p.stack}
+			err = panicError(p)
 		}
 	}()
 	tests := g.testFuncs()
@@ -117,7 +118,7 @@ func (g *credit) servesRequest(features []Feature, i int, t *testFunc) bool {
 		return false
 	}
 	for _, req := range t.requests {
-		if req.refused || !p.match(req.method, req.host, req.path) {
+		if req.refused || !p.Match(req.method, req.host, req.path) {
 			continue
 		}
 		// The most specific route wins, among every route the test may
@@ -134,7 +135,7 @@ func (g *credit) servesRequest(features []Feature, i int, t *testFunc) bool {
 				best = false
 				break
 			}
-			if ok && q.match(req.method, req.host, req.path) && q.moreSpecific(p) {
+			if ok && q.Match(req.method, req.host, req.path) && q.MoreSpecific(p) {
 				best = false
 				break
 			}
@@ -151,7 +152,7 @@ func (g *credit) servesRequest(features []Feature, i int, t *testFunc) bool {
 func (f Feature) pattern() (routePattern, bool) {
 	p, ok := parsePattern(f.ID)
 	if ok && !f.subtrees {
-		p.exact = true // gin, chi, echo, mux and fiber: "/" is the path "/", no subtree
+		p.Exact = true // gin, chi, echo, mux and fiber: "/" is the path "/", no subtree
 	}
 	return p, ok
 }
@@ -306,17 +307,17 @@ func (g *Graph) invocation(f Feature) *evidence.Invocation {
 	switch {
 	case f.Kind == report.KindRoute && f.registrar >= 0:
 		if p, ok := f.pattern(); ok {
-			return &evidence.Invocation{Kind: report.SuggestRequest, Request: p.example(), Via: via(f.registrar)}
+			return &evidence.Invocation{Kind: report.SuggestRequest, Request: p.Example(), Via: via(f.registrar)}
 		}
 	case f.Kind == report.KindRPC && f.registrar >= 0:
 		return &evidence.Invocation{Kind: report.SuggestRPC, RPC: f.ID, Via: via(f.registrar)}
-	case f.cli != nil && f.cli.root.encl >= 0:
-		for _, c := range f.cli.chain {
-			if c != f.cli.root && !c.known {
+	case f.cli != nil && f.cli.Root.Encl >= 0:
+		for _, c := range f.cli.Chain {
+			if c != f.cli.Root && !c.Known {
 				return nil // a name known only at run time
 			}
 		}
-		return &evidence.Invocation{Kind: report.SuggestArgs, Args: f.cli.path, Via: via(f.cli.root.encl)}
+		return &evidence.Invocation{Kind: report.SuggestArgs, Args: f.cli.Path, Via: via(f.cli.Root.Encl)}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -27,25 +28,25 @@ import (
 
 // cliExec is one execution of a command a test does.
 type cliExec struct {
-	cmds  []*cliCmd // what the executed command may be
-	fresh bool      // built by a call: a tree of its own
-	args  []string  // the arguments, without the program name
+	cmds  []*detect.Command // what the executed command may be
+	fresh bool              // built by a call: a tree of its own
+	args  []string          // the arguments, without the program name
 }
 
 // cliTest is what a test does with command trees.
 type cliTest struct {
 	execs []cliExec
-	runs  []*cliCmd // commands whose run field it calls
+	runs  []*detect.Command // commands whose run field it calls
 }
 
 // cliTestKey is a test and the command trees it is scanned against.
 type cliTestKey struct {
-	s *cliScan
+	s *detect.CLIScan
 	t *testFunc
 }
 
 // cliTestOf scans a test for command executions, once.
-func (c *credit) cliTestOf(s *cliScan, t *testFunc) *cliTest {
+func (c *credit) cliTestOf(s *detect.CLIScan, t *testFunc) *cliTest {
 	key := cliTestKey{s, t}
 	if c.cliTests == nil {
 		c.cliTests = map[cliTestKey]*cliTest{}
@@ -55,7 +56,7 @@ func (c *credit) cliTestOf(s *cliScan, t *testFunc) *cliTest {
 	}
 	ct := &cliTest{}
 	c.cliTests[key] = ct
-	if len(s.cmds) == 0 || t.decl == nil || t.pkg == nil || t.pkg.TypesInfo == nil {
+	if len(s.Cmds) == 0 || t.decl == nil || t.pkg == nil || t.pkg.TypesInfo == nil {
 		return ct
 	}
 	ts := &cliTestScan{s: s, pkg: t.pkg, out: ct}
@@ -63,25 +64,8 @@ func (c *credit) cliTestOf(s *cliScan, t *testFunc) *cliTest {
 	return ct
 }
 
-// index keys the module's command holders by name: a test package is
-// type-checked apart, with objects of its own.
-func (s *cliScan) index() {
-	if s.byName != nil {
-		return
-	}
-	s.byName = map[string][]*cliCmd{}
-	for obj, cs := range s.byVar {
-		if v, ok := obj.(*types.Var); ok && !v.IsField() && obj.Pkg() != nil && obj.Parent() == obj.Pkg().Scope() {
-			s.byName[objName(obj)] = cs
-		}
-	}
-	for fn, cs := range s.byFunc {
-		s.byName[objName(fn)] = cs
-	}
-}
-
 type cliTestScan struct {
-	s   *cliScan
+	s   *detect.CLIScan
 	pkg *packages.Package
 	out *cliTest
 }
@@ -105,12 +89,12 @@ func (ts *cliTestScan) body(d *ast.FuncDecl, bound map[types.Object][]string, de
 			ts.out.runs = append(ts.out.runs, cs...)
 		case fn != nil && fn.Pkg() != nil && isSel && ts.invoked(fn, call) != nil:
 			switch *ts.invoked(fn, call) {
-			case cliSetArgs, cliExecute:
+			case detect.CLISetArgs, detect.CLIExecute:
 				root := chainRoot(sel.X)
 				if root == nil || info.Uses[root] == nil {
 					break
 				}
-				if *ts.invoked(fn, call) == cliSetArgs {
+				if *ts.invoked(fn, call) == detect.CLISetArgs {
 					if len(call.Args) == 1 {
 						if args, ok := ts.strings(call.Args[0], bound); ok {
 							setArgs[info.Uses[root]] = args
@@ -119,7 +103,7 @@ func (ts *cliTestScan) body(d *ast.FuncDecl, bound map[types.Object][]string, de
 				} else if _, isIdent := ast.Unparen(sel.X).(*ast.Ident); isIdent {
 					executes = append(executes, root)
 				}
-			case cliRunArgs:
+			case detect.CLIRunArgs:
 				if args, ok := ts.strings(call.Args[len(call.Args)-1], bound); ok && len(args) > 0 {
 					cs, fresh := ts.resolve(d, sel.X, 0)
 					ts.out.execs = append(ts.out.execs, cliExec{cmds: cs, fresh: fresh, args: args[1:]})
@@ -146,7 +130,7 @@ func (ts *cliTestScan) isRunField(info *types.Info, sel *ast.SelectorExpr) bool 
 		return false
 	}
 	t := info.TypeOf(sel.X)
-	for _, d := range ts.s.g.cliDialects() {
+	for _, d := range ts.s.G.CLIDialects() {
 		if cliRunField(d, t, sel.Sel.Name) {
 			return true
 		}
@@ -156,8 +140,8 @@ func (ts *cliTestScan) isRunField(info *types.Info, sel *ast.SelectorExpr) bool 
 
 // invoked is what a call of fn does with a command, by the dialect of
 // fn's library, or nil when fn is no library's.
-func (ts *cliTestScan) invoked(fn *types.Func, call *ast.CallExpr) *cliInvocation {
-	for _, d := range ts.s.g.cliDialects() {
+func (ts *cliTestScan) invoked(fn *types.Func, call *ast.CallExpr) *detect.CLIInvocation {
+	for _, d := range ts.s.G.CLIDialects() {
 		if inv, ok := cliInvoked(d, fn, call); ok {
 			return &inv
 		}
@@ -165,14 +149,14 @@ func (ts *cliTestScan) invoked(fn *types.Func, call *ast.CallExpr) *cliInvocatio
 	return nil
 }
 
-func cliRunField(d cliDialect, t types.Type, field string) bool {
+func cliRunField(d detect.CLIDialect, t types.Type, field string) bool {
 	defer func() { blame(d, recover()) }()
-	return d.runField(t, field)
+	return d.RunField(t, field)
 }
 
-func cliInvoked(d cliDialect, fn *types.Func, call *ast.CallExpr) (cliInvocation, bool) {
+func cliInvoked(d detect.CLIDialect, fn *types.Func, call *ast.CallExpr) (detect.CLIInvocation, bool) {
 	defer func() { blame(d, recover()) }()
-	return d.invocation(fn, call)
+	return d.Invocation(fn, call)
 }
 
 // helper scans a function of the test's _test.go files the test calls,
@@ -223,7 +207,7 @@ func (ts *cliTestScan) decl(fn *types.Func) *ast.FuncDecl {
 		return nil
 	}
 	for _, f := range ts.pkg.Syntax {
-		if !strings.HasSuffix(ts.s.g.prog.Fset.File(f.Pos()).Name(), "_test.go") {
+		if !strings.HasSuffix(ts.s.G.Fset().File(f.Pos()).Name(), "_test.go") {
 			continue
 		}
 		for _, decl := range f.Decls {
@@ -247,7 +231,7 @@ func (ts *cliTestScan) strings(e ast.Expr, bound map[types.Object][]string) ([]s
 
 // resolve returns the module commands a test's expression may denote,
 // and whether it was built by a call (a tree of its own).
-func (ts *cliTestScan) resolve(d *ast.FuncDecl, e ast.Expr, depth int) ([]*cliCmd, bool) {
+func (ts *cliTestScan) resolve(d *ast.FuncDecl, e ast.Expr, depth int) ([]*detect.Command, bool) {
 	info := ts.pkg.TypesInfo
 	if depth > 4 {
 		return nil, false
@@ -257,11 +241,11 @@ func (ts *cliTestScan) resolve(d *ast.FuncDecl, e ast.Expr, depth int) ([]*cliCm
 		return ts.resolve(d, x.X, depth+1)
 	case *ast.CallExpr:
 		if fn, ok := typeutil.Callee(info, x).(*types.Func); ok {
-			return ts.s.byName[objName(fn.Origin())], true
+			return ts.s.ByName[objName(fn.Origin())], true
 		}
 	case *ast.SelectorExpr:
 		if obj := info.Uses[x.Sel]; obj != nil {
-			return ts.s.byName[objName(obj)], false
+			return ts.s.ByName[objName(obj)], false
 		}
 	case *ast.Ident:
 		obj := info.Uses[x]
@@ -269,7 +253,7 @@ func (ts *cliTestScan) resolve(d *ast.FuncDecl, e ast.Expr, depth int) ([]*cliCm
 			return nil, false
 		}
 		if obj.Pkg() != nil && obj.Parent() == obj.Pkg().Scope() {
-			return ts.s.byName[objName(obj)], false
+			return ts.s.ByName[objName(obj)], false
 		}
 		// A local: what its one definition in the function gives it.
 		var def ast.Expr
@@ -297,8 +281,8 @@ func (ts *cliTestScan) resolve(d *ast.FuncDecl, e ast.Expr, depth int) ([]*cliCm
 // leading non-flag arguments name children (or their aliases). It
 // returns the commands walked, c first, or false when the arguments do
 // not say for sure.
-func walkArgs(c *cliCmd, args []string) ([]*cliCmd, bool) {
-	chain := []*cliCmd{c}
+func walkArgs(c *detect.Command, args []string) ([]*detect.Command, bool) {
+	chain := []*detect.Command{c}
 	pendingFlag := false // a flag without "=": the next argument may be its value
 	for _, a := range args {
 		if a == "--" {
@@ -308,7 +292,7 @@ func walkArgs(c *cliCmd, args []string) ([]*cliCmd, bool) {
 			pendingFlag = !strings.Contains(a, "=")
 			continue
 		}
-		if len(c.children) == 0 {
+		if len(c.Children) == 0 {
 			break // the rest are the command's arguments
 		}
 		if pendingFlag {
@@ -329,17 +313,17 @@ func walkArgs(c *cliCmd, args []string) ([]*cliCmd, bool) {
 
 // childNamed returns c's child named (or aliased) a, nil when none is,
 // or false when a child's name is not known.
-func childNamed(c *cliCmd, a string) (*cliCmd, bool) {
-	for _, ch := range c.children {
-		if !ch.known {
+func childNamed(c *detect.Command, a string) (*detect.Command, bool) {
+	for _, ch := range c.Children {
+		if !ch.Known {
 			return nil, false
 		}
 	}
-	for _, ch := range c.children {
-		if ch.name == a {
+	for _, ch := range c.Children {
+		if ch.Name == a {
 			return ch, true
 		}
-		for _, al := range ch.aliases {
+		for _, al := range ch.Aliases {
 			if al == a {
 				return ch, true
 			}
@@ -354,14 +338,14 @@ func (c *credit) servesArgs(f Feature, t *testFunc) bool {
 	if f.cli == nil {
 		return false
 	}
-	for _, ex := range c.cliTestOf(f.cli.scan, t).execs {
+	for _, ex := range c.cliTestOf(f.cli.Scan, t).execs {
 		for _, c := range ex.cmds {
-			for k, on := range f.cli.chain {
+			for k, on := range f.cli.Chain {
 				if on != c || (k > 0 && !ex.fresh) {
 					continue
 				}
 				walked, ok := walkArgs(c, ex.args)
-				if ok && sameCmds(walked, f.cli.chain[k:]) {
+				if ok && sameCmds(walked, f.cli.Chain[k:]) {
 					return true
 				}
 			}
@@ -376,10 +360,10 @@ func (c *credit) runsField(f Feature, t *testFunc) bool {
 	if f.cli == nil {
 		return false
 	}
-	return containsCmd(c.cliTestOf(f.cli.scan, t).runs, f.cli.cmd)
+	return detect.ContainsCmd(c.cliTestOf(f.cli.Scan, t).runs, f.cli.Cmd)
 }
 
-func sameCmds(a, b []*cliCmd) bool {
+func sameCmds(a, b []*detect.Command) bool {
 	if len(a) != len(b) {
 		return false
 	}

@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -60,7 +61,7 @@ type mountedServe struct {
 
 // routerLibType reports whether t is (a pointer to) a type of a router
 // library the scan knows, or an interface of one (chi.Router).
-func (s *routerScan) routerLibType(t types.Type) bool {
+func routerLibType(s *detect.RouterScan, t types.Type) bool {
 	if t == nil {
 		return false
 	}
@@ -68,38 +69,38 @@ func (s *routerScan) routerLibType(t types.Type) bool {
 	if !ok || n.Obj().Pkg() == nil {
 		return false
 	}
-	return len(s.byPkg[n.Obj().Pkg().Path()]) > 0
+	return len(s.ByPkg[n.Obj().Pkg().Path()]) > 0
 }
 
 // mountCall reads a call of a module function that registers routes on
 // a router the test hands it.
-func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env binding) {
+func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env detect.Binding) {
 	s, g := w.rs.s, w.rs.g
 	params := fn.Origin().Signature().Params()
 	any := false
 	for i := 0; i < params.Len() && !any; i++ {
-		any = s.routerLibType(params.At(i).Type())
+		any = routerLibType(s, params.At(i).Type())
 	}
 	if !any {
 		return
 	}
-	d, ok := s.decls[fn.Origin()]
-	if !ok || d.decl.Body == nil {
+	d, ok := s.Decls[fn.Origin()]
+	if !ok || d.Decl.Body == nil {
 		return
 	}
 	if _, isHelper := w.helper(fn); isHelper {
 		return
 	}
-	callee := s.bindCall(exprRef{pkg: pkg, file: file, expr: call}, call, fn, env)
-	routers := map[*types.Var]boundArg{}
+	callee := s.BindCall(detect.ExprRef{Pkg: pkg, File: file, Expr: call}, call, fn, env)
+	routers := map[*types.Var]detect.BoundArg{}
 	for i := 0; i < params.Len(); i++ {
 		v := params.At(i)
 		arg, ok := callee[v]
-		if !ok || !s.routerLibType(v.Type()) {
+		if !ok || !routerLibType(s, v.Type()) {
 			continue
 		}
-		b := s.bind(arg.exprRef, arg.env)
-		if b.pkg == nil || b.pkg.TypesInfo == nil || s.usesFlow(b.pkg.TypesInfo, b.expr) {
+		b := s.Bind(arg.ExprRef, arg.Env)
+		if b.Pkg == nil || b.Pkg.TypesInfo == nil || s.UsesFlow(b.Pkg.TypesInfo, b.Expr) {
 			continue // a router handed through parameters: not followed
 		}
 		routers[v] = b
@@ -107,18 +108,18 @@ func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.Ca
 	if len(routers) == 0 {
 		return
 	}
-	info := d.pkg.TypesInfo
+	info := d.Pkg.TypesInfo
 	fnName := objName(fn.Origin())
-	ast.Inspect(d.decl.Body, func(n ast.Node) bool {
+	ast.Inspect(d.Decl.Body, func(n ast.Node) bool {
 		c, ok := n.(*ast.CallExpr)
 		if !ok {
 			return true
 		}
-		op := s.opOfCall(info, c)
-		if op == nil || op.kind != opRoute || op.recv == nil || op.handler == nil || op.dynamic {
+		op := s.OpOfCall(info, c)
+		if op == nil || op.Kind != detect.OpRoute || op.Recv == nil || op.Handler == nil || op.Dynamic {
 			return true
 		}
-		id, ok := ast.Unparen(op.recv).(*ast.Ident)
+		id, ok := ast.Unparen(op.Recv).(*ast.Ident)
 		if !ok {
 			return true
 		}
@@ -127,19 +128,19 @@ func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.Ca
 		if !ok {
 			return true
 		}
-		handler := w.handlerName(s.bind(exprRef{pkg: d.pkg, file: d.file, expr: op.handler}, callee), 0)
+		handler := w.handlerName(s.Bind(detect.ExprRef{Pkg: d.Pkg, File: d.File, Expr: op.Handler}, callee), 0)
 		if handler == "" {
 			return true
 		}
-		cs := callSite{pkg: d.pkg, file: d.file, encl: -1, call: c}
-		subtrees := matchingOf(op.det).subtrees || op.subtree
-		first := matchingOf(op.det).firstMatch
+		cs := detect.CallSite{Pkg: d.Pkg, File: d.File, Encl: -1, Call: c}
+		subtrees := detect.MatchingOf(op.Det).Subtrees || op.Subtree
+		first := detect.MatchingOf(op.Det).FirstMatch
 		rel, line := g.prog.Rel(c.Pos())
-		for _, chain := range s.chains(arg.exprRef, 0) {
+		for _, chain := range s.Chains(arg.ExprRef, 0) {
 			if len(chain) == 0 || chainDynamic(chain) {
 				continue
 			}
-			for _, rid := range s.routeIDs(cs, regInstance{site: cs, env: callee}, op, chain) {
+			for _, rid := range s.RouteIDs(cs, detect.RegInstance{Site: cs, Env: callee}, op, chain) {
 				if strings.ContainsAny(rid, "<(") {
 					continue
 				}
@@ -147,8 +148,8 @@ func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.Ca
 				if !ok {
 					continue
 				}
-				p.exact = p.exact || !subtrees
-				w.addRoute(testRoute{root: chain[0].id, pattern: p, handler: handler,
+				p.Exact = p.Exact || !subtrees
+				w.addRoute(testRoute{root: chain[0].ID, pattern: p, handler: handler,
 					mount: &mountSite{fn: fnName, file: rel, line: line}, firstMatch: first})
 			}
 		}
@@ -158,9 +159,9 @@ func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.Ca
 
 // chainDynamic reports whether a router chain has a prefix not known
 // statically.
-func chainDynamic(c routerChain) bool {
+func chainDynamic(c detect.RouterChain) bool {
 	for _, st := range c {
-		if st.dynamic || strings.ContainsAny(st.prefix, "<(") {
+		if st.Dynamic || strings.ContainsAny(st.Prefix, "<(") {
 			return true
 		}
 	}
@@ -171,8 +172,8 @@ func chainDynamic(c routerChain) bool {
 // is on file:line.
 func (g *Graph) registeredAt(f Feature, file string, line int) bool {
 	for _, r := range f.regs {
-		ff, from := g.prog.Rel(r.from)
-		_, to := g.prog.Rel(r.to)
+		ff, from := g.prog.Rel(r.From)
+		_, to := g.prog.Rel(r.To)
 		if ff == file && from <= line && line <= to {
 			return true
 		}
@@ -206,7 +207,7 @@ next:
 			if !ok && strings.Contains(other.ID, "<") && other.mayServe(req) {
 				continue next
 			}
-			if ok && q.match(req.method, req.host, req.path) {
+			if ok && q.Match(req.method, req.host, req.path) {
 				continue next
 			}
 		}

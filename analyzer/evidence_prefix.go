@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/analyzer/evidence"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
@@ -48,11 +49,6 @@ import (
 //   - the value must be plain path text, and the path it makes must not
 //     hold "//", "." or ".." segments (the router would clean them);
 //     a value with a router's syntax in it ({, :, *) is refused.
-
-// routeHoles maps a placeholder's text to the keys (pkgpath.Name) of the
-// package variables it stood for; "" is something else. The route side
-// fills it while it finds the routes (Feature.holes).
-type routeHoles map[string]map[string]bool
 
 // prefixState holds the values tests give the run-time parts of route
 // ids, for one pass of credit.
@@ -104,43 +100,6 @@ func (g *credit) prefixState() *prefixState {
 		g.prefixes = &prefixState{bins: map[string]*testBinary{}, values: map[prefixKey]prefixVal{}, runs: map[int]map[int]bool{}}
 	}
 	return g.prefixes
-}
-
-// noteHole records what a placeholder of the route side stands for: the
-// package variable key, or "" for anything else.
-func (s *routerScan) noteHole(v pathVal, key string) {
-	if !v.ok || s.strict || !strings.HasPrefix(v.s, "<") {
-		return
-	}
-	m := s.holes[v.s]
-	if m == nil {
-		m = map[string]bool{}
-		s.holes[v.s] = m
-	}
-	m[key] = true
-}
-
-// packageVar is the key (pkgpath.Name) of the package-level string
-// variable an expression names (v, pkg.V), or "".
-func packageVar(info *types.Info, e ast.Expr) string {
-	var obj types.Object
-	switch x := ast.Unparen(e).(type) {
-	case *ast.Ident:
-		obj = info.Uses[x]
-		if obj == nil {
-			obj = info.Defs[x]
-		}
-	case *ast.SelectorExpr:
-		if info.Selections[x] != nil {
-			return "" // a field or a method
-		}
-		obj = info.Uses[x.Sel]
-	}
-	v, ok := obj.(*types.Var)
-	if !ok || v.Pkg() == nil || v.Parent() != v.Pkg().Scope() || !isStringVar(v) {
-		return ""
-	}
-	return v.Pkg().Path() + "." + v.Name()
 }
 
 // testPattern is the pattern of route f that test t's requests are
@@ -197,7 +156,7 @@ func (g *credit) testPattern(f Feature, t *testFunc) (routePattern, bool) {
 	}
 	p, ok := parsePattern(id)
 	if ok && !f.subtrees {
-		p.exact = true
+		p.Exact = true
 	}
 	return p, ok
 }
@@ -232,14 +191,14 @@ func (f Feature) mayServe(req request) bool {
 		return true
 	}
 	if !f.subtrees {
-		p.exact = true
+		p.Exact = true
 	}
 	path := req.path
 	if i := strings.IndexAny(path, "?#"); i >= 0 {
 		path = path[:i]
 	}
 	for k := 0; k < len(path); k++ {
-		if path[k] == '/' && p.match(req.method, "", path[k:]) {
+		if path[k] == '/' && p.Match(req.method, "", path[k:]) {
 			return true
 		}
 	}
@@ -589,7 +548,7 @@ func (g *credit) prologueInto(pkg *packages.Package, stmts []ast.Stmt, key strin
 		case *ast.AssignStmt:
 			wrote := false
 			for i, lhs := range x.Lhs {
-				if packageVar(info, lhs) != key || x.Tok == token.DEFINE {
+				if detect.PackageVar(info, lhs) != key || x.Tok == token.DEFINE {
 					continue
 				}
 				wrote = true
@@ -614,16 +573,16 @@ func (g *credit) prologueInto(pkg *packages.Package, stmts []ast.Stmt, key strin
 			continue
 		case *ast.ExprStmt:
 			if call, ok := ast.Unparen(x.X).(*ast.CallExpr); ok {
-				if h, ok := g.prologueHelper(info, call); ok && !seen[h.decl] {
+				if h, ok := g.prologueHelper(info, call); ok && !seen[h.Decl] {
 					for _, a := range call.Args {
 						if g.mayRequest(pkg, a, map[*ast.FuncDecl]bool{}, main, registrar) {
 							out.stopped = true
 							return
 						}
 					}
-					seen[h.decl] = true
-					g.prologueInto(h.pkg, h.decl.Body.List, key, seen, main, registrar, out)
-					delete(seen, h.decl)
+					seen[h.Decl] = true
+					g.prologueInto(h.Pkg, h.Decl.Body.List, key, seen, main, registrar, out)
+					delete(seen, h.Decl)
 					continue
 				}
 			}
@@ -637,20 +596,20 @@ func (g *credit) prologueInto(pkg *packages.Package, stmts []ast.Stmt, key strin
 
 // prologueHelper is the declaration of a test helper a call calls: a
 // function of a _test.go file or of a test-only package.
-func (g *credit) prologueHelper(info *types.Info, call *ast.CallExpr) (declRef, bool) {
+func (g *credit) prologueHelper(info *types.Info, call *ast.CallExpr) (detect.DeclRef, bool) {
 	fn := typeutil.StaticCallee(info, call)
 	if fn == nil {
-		return declRef{}, false
+		return detect.DeclRef{}, false
 	}
 	rs := g.requestScan()
-	d, ok := rs.s.decls[fn.Origin()]
-	if !ok || d.decl.Body == nil {
-		return declRef{}, false
+	d, ok := rs.s.Decls[fn.Origin()]
+	if !ok || d.Decl.Body == nil {
+		return detect.DeclRef{}, false
 	}
-	if strings.HasSuffix(g.prog.Fset.File(d.file.Pos()).Name(), "_test.go") || rs.testOnly[d.pkg.PkgPath] {
+	if strings.HasSuffix(g.prog.Fset.File(d.File.Pos()).Name(), "_test.go") || rs.testOnly[d.Pkg.PkgPath] {
 		return d, true
 	}
-	return declRef{}, false
+	return detect.DeclRef{}, false
 }
 
 // mayRequest reports whether running n may send a request a test is
@@ -683,11 +642,11 @@ func (g *credit) mayRequest(pkg *packages.Package, n ast.Node, seen map[*ast.Fun
 			return false
 		}
 		if h, ok := g.prologueHelper(info, call); ok {
-			if seen[h.decl] {
+			if seen[h.Decl] {
 				return true
 			}
-			seen[h.decl] = true
-			found = g.mayRequest(h.pkg, h.decl.Body, seen, main, registrar)
+			seen[h.Decl] = true
+			found = g.mayRequest(h.Pkg, h.Decl.Body, seen, main, registrar)
 			return !found
 		}
 		path := fn.Pkg().Path()
@@ -705,7 +664,7 @@ func (g *credit) mayRequest(pkg *packages.Package, n ast.Node, seen map[*ast.Fun
 					}
 				}
 			}
-		case g.requestScan().s.modulePkgs()[path]:
+		case g.requestScan().s.ModulePkgs()[path]:
 			id, ok := g.byObj[fn.Origin()]
 			runs, known := g.runs(id)
 			found = !ok || !known || runs[registrar]
@@ -744,7 +703,7 @@ func (g *credit) scanWrites() {
 	ps.scanned = true
 	ps.writes = map[string][]varWrite{}
 	ps.inits = map[string]*string{}
-	mine := g.requestScan().s.modulePkgs()
+	mine := g.requestScan().s.ModulePkgs()
 	for n, set := range [][]*packages.Package{g.prog.Packages, g.prog.TestPackages} {
 		testSet := n == 1
 		for _, pkg := range set {
@@ -768,7 +727,7 @@ func (g *Graph) scanDecl(pkg *packages.Package, decl ast.Decl, testFile bool, mi
 	info := pkg.TypesInfo
 	var stack []ast.Node
 	add := func(n ast.Node, lhs ast.Expr, value *string) {
-		key := packageVar(info, lhs)
+		key := detect.PackageVar(info, lhs)
 		if key == "" {
 			return
 		}
@@ -839,7 +798,7 @@ func (g *Graph) scanDecl(pkg *packages.Package, decl ast.Decl, testFile bool, mi
 			}
 		case *ast.ValueSpec:
 			for i, name := range x.Names {
-				key := packageVar(info, name)
+				key := detect.PackageVar(info, name)
 				if key == "" || testFile {
 					continue
 				}

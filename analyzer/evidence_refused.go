@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -65,13 +66,13 @@ func (a walkPath) before(b walkPath) bool {
 
 // respAssign is a write of a variable or field the walk saw.
 type respAssign struct {
-	rhs  boundArg
+	rhs  detect.BoundArg
 	path walkPath
 }
 
 // respServe is ServeHTTP(writer, req).
 type respServe struct {
-	writer, req boundArg
+	writer, req detect.BoundArg
 	path        walkPath
 	env         uintptr // the walk's binding at the call
 }
@@ -80,14 +81,14 @@ type respServe struct {
 // two values; any holds a call's arguments, one of which may be the
 // status and another the constant refusal.
 type statusCheck struct {
-	pair []boundArg // the two compared values (==, !=, Equal)
-	any  []boundArg // a call's arguments
+	pair []detect.BoundArg // the two compared values (==, !=, Equal)
+	any  []detect.BoundArg // a call's arguments
 	path walkPath
 }
 
 // libStatus is a test library's .Status(code) on a request chain.
 type libStatus struct {
-	recv, value boundArg
+	recv, value detect.BoundArg
 }
 
 // sendKey names one sending of requests: a Do or fiber Test call under
@@ -107,7 +108,7 @@ type sentReqs struct {
 // sendCall is client.Do(req) or fiber's app.Test(req).
 type sendCall struct {
 	key libKey
-	req boundArg
+	req detect.BoundArg
 }
 
 // refusals collects, during one test's walk, what decides which of its
@@ -139,7 +140,7 @@ func (w *testWalk) pathAt(pos token.Pos) walkPath {
 }
 
 // noteAssign records the variables and fields an assignment writes.
-func (w *testWalk) noteAssign(pkg *packages.Package, file *ast.File, lhs, rhs []ast.Expr, pos token.Pos, env binding) {
+func (w *testWalk) noteAssign(pkg *packages.Package, file *ast.File, lhs, rhs []ast.Expr, pos token.Pos, env detect.Binding) {
 	r := w.ref()
 	for i, l := range lhs {
 		obj := assignee(pkg.TypesInfo, l)
@@ -155,21 +156,23 @@ func (w *testWalk) noteAssign(pkg *packages.Package, file *ast.File, lhs, rhs []
 		default:
 			continue
 		}
-		r.assigns[obj] = append(r.assigns[obj], respAssign{rhs: boundArg{exprRef: exprRef{pkg: pkg, file: file, expr: e}, env: env}, path: w.pathAt(pos)})
+		r.assigns[obj] = append(r.assigns[obj], respAssign{rhs: detect.BoundArg{ExprRef: detect.ExprRef{Pkg: pkg, File: file, Expr: e}, Env: env}, path: w.pathAt(pos)})
 	}
 }
 
 // noteCompare records a == or != comparison.
-func (w *testWalk) noteCompare(pkg *packages.Package, file *ast.File, x *ast.BinaryExpr, env binding) {
+func (w *testWalk) noteCompare(pkg *packages.Package, file *ast.File, x *ast.BinaryExpr, env detect.Binding) {
 	if x.Op != token.EQL && x.Op != token.NEQ {
 		return
 	}
 	if !maybeStatus(pkg.TypesInfo, x.X) && !maybeStatus(pkg.TypesInfo, x.Y) {
 		return
 	}
-	ref := func(e ast.Expr) boundArg { return boundArg{exprRef: exprRef{pkg: pkg, file: file, expr: e}, env: env} }
+	ref := func(e ast.Expr) detect.BoundArg {
+		return detect.BoundArg{ExprRef: detect.ExprRef{Pkg: pkg, File: file, Expr: e}, Env: env}
+	}
 	r := w.ref()
-	r.checks = append(r.checks, statusCheck{pair: []boundArg{ref(x.X), ref(x.Y)}, path: w.pathAt(x.Pos())})
+	r.checks = append(r.checks, statusCheck{pair: []detect.BoundArg{ref(x.X), ref(x.Y)}, path: w.pathAt(x.Pos())})
 }
 
 // testifyEquals are testify's assertions comparing two values.
@@ -180,17 +183,19 @@ var testifyEquals = map[string]bool{
 }
 
 // noteCall records an assertion call, and a test library's Status.
-func (w *testWalk) noteCall(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env binding) {
-	ref := func(e ast.Expr) boundArg { return boundArg{exprRef: exprRef{pkg: pkg, file: file, expr: e}, env: env} }
+func (w *testWalk) noteCall(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env detect.Binding) {
+	ref := func(e ast.Expr) detect.BoundArg {
+		return detect.BoundArg{ExprRef: detect.ExprRef{Pkg: pkg, File: file, Expr: e}, Env: env}
+	}
 	r := w.ref()
-	if fn != nil && fn.Name() == "Status" && len(call.Args) == 1 && recvType(fn) == "Response" && (libPkg(fn, apitestPkg) || libPkg(fn, httpexpectPkg)) {
+	if fn != nil && fn.Name() == "Status" && len(call.Args) == 1 && recvType(fn) == "Response" && (detect.LibPkg(fn, apitestPkg) || detect.LibPkg(fn, httpexpectPkg)) {
 		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
 			r.statuses = append(r.statuses, libStatus{recv: ref(sel.X), value: ref(call.Args[0])})
 		}
 		return
 	}
 	if fn != nil && w.isSendCall(fn, call) {
-		r.sends = append(r.sends, sendCall{key: libKey{call, envID(env)}, req: w.rs.s.bind(ref(call.Args[0]).exprRef, env)})
+		r.sends = append(r.sends, sendCall{key: libKey{call, envID(env)}, req: w.rs.s.Bind(ref(call.Args[0]).ExprRef, env)})
 	}
 	if len(call.Args) == 0 {
 		return
@@ -209,7 +214,7 @@ func (w *testWalk) noteCall(pkg *packages.Package, file *ast.File, call *ast.Cal
 			args = args[1:] // assert.Equal(t, want, got)
 		}
 		if len(args) >= 2 {
-			c.pair = []boundArg{ref(args[0]), ref(args[1])}
+			c.pair = []detect.BoundArg{ref(args[0]), ref(args[1])}
 		}
 	}
 	for _, a := range call.Args {
@@ -241,22 +246,24 @@ func isTestifyPkg(p string) bool {
 }
 
 // noteServe records ServeHTTP(w, req): what the writer receives.
-func (w *testWalk) noteServe(pkg *packages.Package, file *ast.File, call *ast.CallExpr, env binding) {
-	ref := func(e ast.Expr) boundArg { return boundArg{exprRef: exprRef{pkg: pkg, file: file, expr: e}, env: env} }
+func (w *testWalk) noteServe(pkg *packages.Package, file *ast.File, call *ast.CallExpr, env detect.Binding) {
+	ref := func(e ast.Expr) detect.BoundArg {
+		return detect.BoundArg{ExprRef: detect.ExprRef{Pkg: pkg, File: file, Expr: e}, Env: env}
+	}
 	r := w.ref()
-	r.serveW = append(r.serveW, respServe{writer: w.rs.s.bind(ref(call.Args[0]).exprRef, env), req: w.rs.s.bind(ref(call.Args[1]).exprRef, env), path: w.pathAt(call.Pos()), env: envID(env)})
+	r.serveW = append(r.serveW, respServe{writer: w.rs.s.Bind(ref(call.Args[0]).ExprRef, env), req: w.rs.s.Bind(ref(call.Args[1]).ExprRef, env), path: w.pathAt(call.Pos()), env: envID(env)})
 }
 
 // noteLib records the requests a test library's chain read at call
 // built, for each call of the chain below it.
-func (w *testWalk) noteLib(b boundArg, from, to int) {
+func (w *testWalk) noteLib(b detect.BoundArg, from, to int) {
 	var idx []int
 	for i := from; i < to; i++ {
 		idx = append(idx, i)
 	}
 	r := w.ref()
-	for i := 0; i < maxFlowDepth && b.expr != nil; i++ {
-		call, ok := ast.Unparen(b.expr).(*ast.CallExpr)
+	for i := 0; i < detect.MaxFlowDepth && b.Expr != nil; i++ {
+		call, ok := ast.Unparen(b.Expr).(*ast.CallExpr)
 		if !ok {
 			nb, ok := w.follow(b)
 			if !ok {
@@ -265,7 +272,7 @@ func (w *testWalk) noteLib(b boundArg, from, to int) {
 			b = nb
 			continue
 		}
-		k := libKey{call, envID(b.env)}
+		k := libKey{call, envID(b.Env)}
 		r.libReqs[k] = append(r.libReqs[k], idx...)
 		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 		if !ok {
@@ -338,9 +345,9 @@ func (w *testWalk) markRefused() {
 			continue
 		}
 		b := st.recv
-		for i := 0; i < maxFlowDepth && b.expr != nil; i++ {
-			if call, ok := ast.Unparen(b.expr).(*ast.CallExpr); ok {
-				if idx, ok := r.libReqs[libKey{call, envID(b.env)}]; ok {
+		for i := 0; i < detect.MaxFlowDepth && b.Expr != nil; i++ {
+			if call, ok := ast.Unparen(b.Expr).(*ast.CallExpr); ok {
+				if idx, ok := r.libReqs[libKey{call, envID(b.Env)}]; ok {
 					mark([]sentReqs{{reqs: idx, whole: true}})
 					break
 				}
@@ -387,13 +394,13 @@ func (w *testWalk) markRefused() {
 }
 
 // statusConst is the integer an expected status denotes, when known.
-func (w *testWalk) statusConst(b boundArg, p walkPath, depth int) (int64, bool) {
-	if depth > maxFlowDepth || b.expr == nil {
+func (w *testWalk) statusConst(b detect.BoundArg, p walkPath, depth int) (int64, bool) {
+	if depth > detect.MaxFlowDepth || b.Expr == nil {
 		return 0, false
 	}
 	s := w.rs.s
-	nb := s.bind(b.exprRef, b.env)
-	if tv, ok := nb.pkg.TypesInfo.Types[nb.expr]; ok && tv.Value != nil {
+	nb := s.Bind(b.ExprRef, b.Env)
+	if tv, ok := nb.Pkg.TypesInfo.Types[nb.Expr]; ok && tv.Value != nil {
 		iv := constant.ToInt(tv.Value)
 		if iv.Kind() != constant.Int {
 			return 0, true // not a status: a string, a float
@@ -401,25 +408,25 @@ func (w *testWalk) statusConst(b boundArg, p walkPath, depth int) (int64, bool) 
 		v, exact := constant.Int64Val(iv)
 		return v, exact
 	}
-	switch x := ast.Unparen(nb.expr).(type) {
+	switch x := ast.Unparen(nb.Expr).(type) {
 	case *ast.SelectorExpr:
 		// A row's field the literal leaves out: zero.
-		base := s.bind(exprRef{pkg: nb.pkg, file: nb.file, expr: x.X}, nb.env)
-		if base.expr != x.X || base.env != nil {
-			if _, lit, ok := s.fieldOf(base, x.Sel.Name); !ok && lit {
+		base := s.Bind(detect.ExprRef{Pkg: nb.Pkg, File: nb.File, Expr: x.X}, nb.Env)
+		if base.Expr != x.X || base.Env != nil {
+			if _, lit, ok := s.FieldOf(base, x.Sel.Name); !ok && lit {
 				return 0, true
 			}
 		}
 	case *ast.Ident:
-		v, ok := nb.pkg.TypesInfo.Uses[x].(*types.Var)
-		if !ok || s.tainted[v] {
+		v, ok := nb.Pkg.TypesInfo.Uses[x].(*types.Var)
+		if !ok || s.Tainted[v] {
 			return 0, false
 		}
-		if _, isParam := s.params[v]; isParam {
+		if _, isParam := s.Params[v]; isParam {
 			return 0, false
 		}
-		if defs := s.defs[v]; len(defs) == 1 {
-			return w.statusConst(boundArg{exprRef: defs[0], env: nb.env}, p, depth+1)
+		if defs := s.Defs[v]; len(defs) == 1 {
+			return w.statusConst(detect.BoundArg{ExprRef: defs[0], Env: nb.Env}, p, depth+1)
 		}
 		// A local written several times (want := 500; ...; want = 200):
 		// its last write before the assertion, when the walk saw it.
@@ -442,13 +449,13 @@ func (w *testWalk) statusConst(b boundArg, p walkPath, depth int) (int64, bool) 
 
 // statusReqs are the sendings whose status an expression reads, as
 // seen at path p of the walk.
-func (w *testWalk) statusReqs(b boundArg, p walkPath, depth int) []sentReqs {
-	if depth > maxFlowDepth || b.expr == nil {
+func (w *testWalk) statusReqs(b detect.BoundArg, p walkPath, depth int) []sentReqs {
+	if depth > detect.MaxFlowDepth || b.Expr == nil {
 		return nil
 	}
-	b = w.rs.s.bind(b.exprRef, b.env)
-	info := b.pkg.TypesInfo
-	switch x := ast.Unparen(b.expr).(type) {
+	b = w.rs.s.Bind(b.ExprRef, b.Env)
+	info := b.Pkg.TypesInfo
+	switch x := ast.Unparen(b.Expr).(type) {
 	case *ast.SelectorExpr:
 		t := info.TypeOf(x.X)
 		switch {
@@ -474,13 +481,13 @@ func (w *testWalk) statusReqs(b boundArg, p walkPath, depth int) []sentReqs {
 }
 
 // respReqs are the sendings an *http.Response expression answers.
-func (w *testWalk) respReqs(b boundArg, p walkPath, depth int) []sentReqs {
-	if depth > maxFlowDepth || b.expr == nil {
+func (w *testWalk) respReqs(b detect.BoundArg, p walkPath, depth int) []sentReqs {
+	if depth > detect.MaxFlowDepth || b.Expr == nil {
 		return nil
 	}
-	b = w.rs.s.bind(b.exprRef, b.env)
-	info := b.pkg.TypesInfo
-	switch x := ast.Unparen(b.expr).(type) {
+	b = w.rs.s.Bind(b.ExprRef, b.Env)
+	info := b.Pkg.TypesInfo
+	switch x := ast.Unparen(b.Expr).(type) {
 	case *ast.CallExpr:
 		fn, _ := typeutil.Callee(info, x).(*types.Func)
 		if fn == nil {
@@ -491,10 +498,10 @@ func (w *testWalk) respReqs(b boundArg, p walkPath, depth int) []sentReqs {
 		case fn.Name() == "Result" && sel != nil && isNamed(info.TypeOf(sel.X), "net/http/httptest", "ResponseRecorder"):
 			return w.recorderReqs(sub(b, sel.X), p, depth+1)
 		case w.isSendCall(fn, x):
-			return []sentReqs{{key: libKey{x, envID(b.env)}, reqs: w.requestsOf(w.rs.s.bind(sub(b, x.Args[0]).exprRef, b.env))}}
+			return []sentReqs{{key: libKey{x, envID(b.Env)}, reqs: w.requestsOf(w.rs.s.Bind(sub(b, x.Args[0]).ExprRef, b.Env))}}
 		}
 		if _, _, _, ok := requestCall(fn, x); ok {
-			return []sentReqs{{reqs: w.builtBy(x, b.env), whole: true}}
+			return []sentReqs{{reqs: w.builtBy(x, b.Env), whole: true}}
 		}
 		return w.helperReqs(b, x)
 	case *ast.UnaryExpr:
@@ -511,9 +518,9 @@ func (w *testWalk) respReqs(b boundArg, p walkPath, depth int) []sentReqs {
 
 // recorderReqs are the sendings served into a recorder: the last
 // ServeHTTP(rec, req) before p (every one for a field).
-func (w *testWalk) recorderReqs(b boundArg, p walkPath, depth int) []sentReqs {
-	b = w.rs.s.bind(b.exprRef, b.env)
-	obj := assignee(b.pkg.TypesInfo, ast.Unparen(b.expr))
+func (w *testWalk) recorderReqs(b detect.BoundArg, p walkPath, depth int) []sentReqs {
+	b = w.rs.s.Bind(b.ExprRef, b.Env)
+	obj := assignee(b.Pkg.TypesInfo, ast.Unparen(b.Expr))
 	if obj == nil {
 		return nil
 	}
@@ -524,7 +531,7 @@ func (w *testWalk) recorderReqs(b boundArg, p walkPath, depth int) []sentReqs {
 	var last []int
 	serves := w.refused.serveW
 	for n, sv := range serves {
-		if o := assignee(sv.writer.pkg.TypesInfo, ast.Unparen(sv.writer.expr)); o != obj {
+		if o := assignee(sv.writer.Pkg.TypesInfo, ast.Unparen(sv.writer.Expr)); o != obj {
 			continue
 		}
 		switch {
@@ -541,7 +548,7 @@ func (w *testWalk) recorderReqs(b boundArg, p walkPath, depth int) []sentReqs {
 		// One call walked under several bindings: the assertion's own.
 		var same []int
 		for _, n := range last {
-			if serves[n].env == envID(b.env) {
+			if serves[n].env == envID(b.Env) {
 				same = append(same, n)
 			}
 		}
@@ -553,7 +560,7 @@ func (w *testWalk) recorderReqs(b boundArg, p walkPath, depth int) []sentReqs {
 	for _, n := range last {
 		out = append(out, sentReqs{key: serveKey(n), reqs: w.requestsOf(serves[n].req)})
 	}
-	if len(out) == 0 && depth <= maxFlowDepth {
+	if len(out) == 0 && depth <= detect.MaxFlowDepth {
 		// A recorder a helper returns (w, err := testRestGet(url)).
 		return w.assignedReqs(obj, b, p, depth, w.respReqs)
 	}
@@ -563,7 +570,7 @@ func (w *testWalk) recorderReqs(b boundArg, p walkPath, depth int) []sentReqs {
 // assignedReqs follows a variable or field to the values written to it:
 // a local's last write before p (under the same binding when there is
 // one), every write of a field.
-func (w *testWalk) assignedReqs(obj types.Object, b boundArg, p walkPath, depth int, next func(boundArg, walkPath, int) []sentReqs) []sentReqs {
+func (w *testWalk) assignedReqs(obj types.Object, b detect.BoundArg, p walkPath, depth int, next func(detect.BoundArg, walkPath, int) []sentReqs) []sentReqs {
 	var out []sentReqs
 	for _, a := range w.lastAssigns(obj, b, p) {
 		out = append(out, next(a.rhs, a.path, depth+1)...)
@@ -574,7 +581,7 @@ func (w *testWalk) assignedReqs(obj types.Object, b boundArg, p walkPath, depth 
 // lastAssigns are the writes of a variable an expression at p reads: a
 // local's last write before p (under the same binding when there is
 // one), every write of a field.
-func (w *testWalk) lastAssigns(obj types.Object, b boundArg, p walkPath) []respAssign {
+func (w *testWalk) lastAssigns(obj types.Object, b detect.BoundArg, p walkPath) []respAssign {
 	field := false
 	if v, ok := obj.(*types.Var); ok && v.IsField() {
 		field = true
@@ -595,7 +602,7 @@ func (w *testWalk) lastAssigns(obj types.Object, b boundArg, p walkPath) []respA
 		// One write walked under several bindings: the assertion's own.
 		var same []respAssign
 		for _, a := range last {
-			if envID(a.rhs.env) == envID(b.env) {
+			if envID(a.rhs.Env) == envID(b.Env) {
 				same = append(same, a)
 			}
 		}
@@ -608,7 +615,7 @@ func (w *testWalk) lastAssigns(obj types.Object, b boundArg, p walkPath) []respA
 
 // builtBy are the requests a request call built under a binding (under
 // any, when none is that one).
-func (w *testWalk) builtBy(call *ast.CallExpr, env binding) []int {
+func (w *testWalk) builtBy(call *ast.CallExpr, env detect.Binding) []int {
 	var out, all []int
 	for _, br := range w.built[call] {
 		all = append(all, br.idx)
@@ -624,10 +631,10 @@ func (w *testWalk) builtBy(call *ast.CallExpr, env binding) []int {
 
 // helperReqs are the requests a helper call built (under any binding,
 // when not under b's), refused as a whole.
-func (w *testWalk) helperReqs(b boundArg, call *ast.CallExpr) []sentReqs {
+func (w *testWalk) helperReqs(b detect.BoundArg, call *ast.CallExpr) []sentReqs {
 	r := w.refused
 	var out []int
-	if rng, ok := r.helpers[libKey{call, envID(b.env)}]; ok {
+	if rng, ok := r.helpers[libKey{call, envID(b.Env)}]; ok {
 		for i := rng[0]; i < rng[1]; i++ {
 			out = append(out, i)
 		}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/analyzer/evidence"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
@@ -46,16 +47,6 @@ import (
 // test registered matches, and no more specific one of that router does.
 // Routes registered in tests are never features of their own.
 
-// serverMarkOpen and serverMarkClose delimit the stand-in for an
-// httptest.Server's URL in an evaluated string: "\x00//3\x00/users" is
-// the path /users on server 3 (or "-": a server whose handler is not
-// known). path.Join cleans the "//" away: it breaks such a URL at run
-// time, and the mark no longer reads as one.
-const (
-	serverMarkOpen  = "\x00//"
-	serverMarkClose = '\x00'
-)
-
 const (
 	maxTestWalks = 4096 // bodies walked for one test (helper calls and table rows)
 )
@@ -64,11 +55,11 @@ const (
 // packages and the module's packages.
 type requestScan struct {
 	g        *Graph
-	s        *routerScan
+	s        *detect.RouterScan
 	testOnly map[string]bool
 	// servers are the handlers of the httptest servers test URLs name,
 	// by the number in their mark.
-	servers []boundArg
+	servers []detect.BoundArg
 	// varCalls are the methods called on each variable, by package
 	// (evidence_testlibs.go).
 	varCalls map[*packages.Package]map[*types.Var]map[string]bool
@@ -79,16 +70,16 @@ func (g *credit) requestScan() *requestScan {
 	if g.reqScan != nil {
 		return g.reqScan
 	}
-	rs := &requestScan{g: g.Graph, s: newScan(g.Graph), testOnly: g.testOnlyPackages()}
-	rs.s.strict = true
-	rs.s.hole = rs.hole
+	rs := &requestScan{g: g.Graph, s: detect.NewScan(detectView{g.Graph}), testOnly: g.testOnlyPackages()}
+	rs.s.Strict = true
+	rs.s.Hole = rs.hole
 	for _, pkgs := range [][]*packages.Package{g.prog.Packages, g.prog.TestPackages} {
 		for _, pkg := range pkgs {
 			if pkg.TypesInfo == nil {
 				continue
 			}
 			for _, f := range pkg.Syntax {
-				rs.s.index(pkg, f)
+				rs.s.Index(pkg, f)
 			}
 		}
 	}
@@ -117,17 +108,17 @@ func (g *Graph) testOnlyPackages() map[string]bool {
 
 // hole stands for the run-time values the test side knows: the URL of
 // an httptest.Server.
-func (rs *requestScan) hole(r exprRef, env binding) (pathVal, bool) {
-	sel, ok := ast.Unparen(r.expr).(*ast.SelectorExpr)
-	if !ok || sel.Sel.Name != "URL" || !isTestServer(r.pkg.TypesInfo.TypeOf(sel.X)) {
-		return pathVal{}, false
+func (rs *requestScan) hole(r detect.ExprRef, env detect.Binding) (detect.PathVal, bool) {
+	sel, ok := ast.Unparen(r.Expr).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "URL" || !isTestServer(r.Pkg.TypesInfo.TypeOf(sel.X)) {
+		return detect.PathVal{}, false
 	}
 	n := "-"
-	if h, ok := rs.serverHandler(rs.s.bind(exprRef{pkg: r.pkg, file: r.file, expr: sel.X}, env), 0); ok {
+	if h, ok := rs.serverHandler(rs.s.Bind(detect.ExprRef{Pkg: r.Pkg, File: r.File, Expr: sel.X}, env), 0); ok {
 		n = strconv.Itoa(len(rs.servers))
 		rs.servers = append(rs.servers, h)
 	}
-	return pathVal{s: serverMarkOpen + n + string(rune(serverMarkClose)), exact: true, ok: true}, true
+	return detect.PathVal{S: detect.ServerMarkOpen + n + string(rune(detect.ServerMarkClose)), Exact: true, OK: true}, true
 }
 
 // isTestServer reports whether t is *httptest.Server.
@@ -142,44 +133,44 @@ func isTestServer(t types.Type) bool {
 // serverHandler is the handler an httptest.Server serves: the argument
 // of the httptest.NewServer call that makes it, through variables
 // written once and functions returning it.
-func (rs *requestScan) serverHandler(b boundArg, depth int) (boundArg, bool) {
-	if depth > maxFlowDepth || b.expr == nil {
-		return boundArg{}, false
+func (rs *requestScan) serverHandler(b detect.BoundArg, depth int) (detect.BoundArg, bool) {
+	if depth > detect.MaxFlowDepth || b.Expr == nil {
+		return detect.BoundArg{}, false
 	}
-	info := b.pkg.TypesInfo
-	switch x := ast.Unparen(b.expr).(type) {
+	info := b.Pkg.TypesInfo
+	switch x := ast.Unparen(b.Expr).(type) {
 	case *ast.CallExpr:
 		fn, ok := typeutil.Callee(info, x).(*types.Func)
 		if !ok || fn.Pkg() == nil {
-			return boundArg{}, false
+			return detect.BoundArg{}, false
 		}
 		if fn.Pkg().Path() == "net/http/httptest" {
 			switch fn.Name() {
 			case "NewServer", "NewTLSServer", "NewUnstartedServer":
 				if len(x.Args) == 1 {
-					return boundArg{exprRef: exprRef{pkg: b.pkg, file: b.file, expr: x.Args[0]}, env: b.env}, true
+					return detect.BoundArg{ExprRef: detect.ExprRef{Pkg: b.Pkg, File: b.File, Expr: x.Args[0]}, Env: b.Env}, true
 				}
 			}
-			return boundArg{}, false
+			return detect.BoundArg{}, false
 		}
-		rets := rs.s.returns(fn.Origin())
+		rets := rs.s.Returns(fn.Origin())
 		if len(rets) != 1 || isAbstract(fn) {
-			return boundArg{}, false
+			return detect.BoundArg{}, false
 		}
-		return rs.serverHandler(boundArg{exprRef: rets[0], env: rs.s.bindCall(b.exprRef, x, fn, b.env)}, depth+1)
+		return rs.serverHandler(detect.BoundArg{ExprRef: rets[0], Env: rs.s.BindCall(b.ExprRef, x, fn, b.Env)}, depth+1)
 	case *ast.Ident:
 		v, ok := info.Uses[x].(*types.Var)
-		if !ok || rs.s.tainted[v] {
-			return boundArg{}, false
+		if !ok || rs.s.Tainted[v] {
+			return detect.BoundArg{}, false
 		}
-		if _, isParam := rs.s.params[v]; isParam {
-			return boundArg{}, false
+		if _, isParam := rs.s.Params[v]; isParam {
+			return detect.BoundArg{}, false
 		}
-		if defs := rs.s.defs[v]; len(defs) == 1 {
-			return rs.serverHandler(boundArg{exprRef: defs[0], env: b.env}, depth+1)
+		if defs := rs.s.Defs[v]; len(defs) == 1 {
+			return rs.serverHandler(detect.BoundArg{ExprRef: defs[0], Env: b.Env}, depth+1)
 		}
 	}
-	return boundArg{}, false
+	return detect.BoundArg{}, false
 }
 
 // testRoute is a route a test registers on a router of its own.
@@ -199,7 +190,7 @@ type testRoute struct {
 // testServe is a call that hands requests to a router: ServeHTTP(w, req)
 // or fiber's Test(req).
 type testServe struct {
-	router, req boundArg
+	router, req detect.BoundArg
 }
 
 // builtReq is a request a call built, under one binding.
@@ -234,21 +225,12 @@ type testWalk struct {
 	routeSeen map[string]bool
 }
 
-// requestSender is a router dialect's optional hook for the test side:
-// a method of the library's routers, other than ServeHTTP, that hands
-// the router a request and returns its response (fiber's app.Test(req)).
-type requestSender interface {
-	// sentRequest returns the request a call of fn sends, or false when
-	// fn is no such method.
-	sentRequest(fn *types.Func, call *ast.CallExpr) (ast.Expr, bool)
-}
-
 // sentRequest returns the request a call hands a router through an
 // active dialect's requestSender, or false.
 func (g *Graph) sentRequest(fn *types.Func, call *ast.CallExpr) (ast.Expr, bool) {
 	for _, d := range g.routerDialects() {
-		if rs, ok := d.(requestSender); ok {
-			if req, ok := rs.sentRequest(fn, call); ok {
+		if rs, ok := d.(detect.RequestSender); ok {
+			if req, ok := rs.SentRequest(fn, call); ok {
 				return req, true
 			}
 		}
@@ -271,7 +253,7 @@ func (g *credit) walkTest(pkg *packages.Package, decls map[types.Object]*ast.Fun
 		built:   map[*ast.CallExpr][]builtReq{},
 		reqVars: map[types.Object][]*ast.CallExpr{},
 	}
-	w.body(pkg, fileOf(pkg, d.Pos()), d.Body, binding{})
+	w.body(pkg, fileOf(pkg, d.Pos()), d.Body, detect.Binding{})
 	w.markRefused()
 	w.route()
 }
@@ -288,24 +270,24 @@ func fileOf(pkg *packages.Package, pos token.Pos) *ast.File {
 
 // helper is the declaration of a function the walk enters: a function
 // of the test's files, of a _test.go file, or of a test-only package.
-func (w *testWalk) helper(fn *types.Func) (declRef, bool) {
+func (w *testWalk) helper(fn *types.Func) (detect.DeclRef, bool) {
 	fn = fn.Origin()
 	if d, ok := w.decls[fn]; ok {
-		return declRef{pkg: w.pkg, file: fileOf(w.pkg, d.Pos()), decl: d}, true
+		return detect.DeclRef{Pkg: w.pkg, File: fileOf(w.pkg, d.Pos()), Decl: d}, true
 	}
-	d, ok := w.rs.s.decls[fn]
-	if !ok || d.decl.Body == nil {
-		return declRef{}, false
+	d, ok := w.rs.s.Decls[fn]
+	if !ok || d.Decl.Body == nil {
+		return detect.DeclRef{}, false
 	}
-	if strings.HasSuffix(w.rs.g.prog.Fset.File(d.file.Pos()).Name(), "_test.go") || w.rs.testOnly[d.pkg.PkgPath] {
+	if strings.HasSuffix(w.rs.g.prog.Fset.File(d.File.Pos()).Name(), "_test.go") || w.rs.testOnly[d.Pkg.PkgPath] {
 		return d, true
 	}
-	return declRef{}, false
+	return detect.DeclRef{}, false
 }
 
 // body walks a function body (or a part of it) under a binding of the
 // parameters of the helpers it is in and of the range loops around it.
-func (w *testWalk) body(pkg *packages.Package, file *ast.File, n ast.Node, env binding) {
+func (w *testWalk) body(pkg *packages.Package, file *ast.File, n ast.Node, env detect.Binding) {
 	if pkg == nil || file == nil || n == nil {
 		return
 	}
@@ -324,9 +306,9 @@ func (w *testWalk) body(pkg *packages.Package, file *ast.File, n ast.Node, env b
 				// tc := tc: the copy of a bound row is bound alike (a
 				// string copy is evaluated through its definition).
 				for i, lhs := range x.Lhs {
-					to, _ := rangeDef(info, lhs)
-					from := w.rs.s.paramOf(info, x.Rhs[i])
-					if b, ok := env[from]; ok && to != nil && !w.rs.s.tainted[to] && !isStringVar(to) {
+					to, _ := detect.RangeDef(info, lhs)
+					from := w.rs.s.ParamOf(info, x.Rhs[i])
+					if b, ok := env[from]; ok && to != nil && !w.rs.s.Tainted[to] && !isStringVar(to) {
 						env[to] = b
 					}
 				}
@@ -348,29 +330,29 @@ func (w *testWalk) body(pkg *packages.Package, file *ast.File, n ast.Node, env b
 // rangeLoop walks a loop's body once per row of the table it ranges
 // over, with the loop's variables bound to the row; it reports false
 // when the table is not known (the body is then walked as it is).
-func (w *testWalk) rangeLoop(pkg *packages.Package, file *ast.File, st *ast.RangeStmt, env binding) bool {
+func (w *testWalk) rangeLoop(pkg *packages.Package, file *ast.File, st *ast.RangeStmt, env detect.Binding) bool {
 	s := w.rs.s
-	elems := s.tableElems(exprRef{pkg: pkg, file: file, expr: st.X}, env, map[any]bool{})
+	elems := s.TableElems(detect.ExprRef{Pkg: pkg, File: file, Expr: st.X}, env, map[any]bool{})
 	if len(elems) == 0 || st.Tok != token.DEFINE {
 		return false
 	}
 	w.body(pkg, file, st.X, env)
-	keyVar, _ := rangeDef(pkg.TypesInfo, st.Key)
-	valVar, _ := rangeDef(pkg.TypesInfo, st.Value)
+	keyVar, _ := detect.RangeDef(pkg.TypesInfo, st.Key)
+	valVar, _ := detect.RangeDef(pkg.TypesInfo, st.Value)
 	for _, el := range elems {
 		if w.walks >= maxTestWalks {
 			break
 		}
 		w.walks++
-		row := binding{}
+		row := detect.Binding{}
 		for k, v := range env {
 			row[k] = v
 		}
-		if keyVar != nil && el.key.expr != nil {
-			row[keyVar] = el.key
+		if keyVar != nil && el.Key.Expr != nil {
+			row[keyVar] = el.Key
 		}
 		if valVar != nil {
-			row[valVar] = el.val
+			row[valVar] = el.Val
 		}
 		w.body(pkg, file, st.Body, row)
 	}
@@ -378,11 +360,11 @@ func (w *testWalk) rangeLoop(pkg *packages.Package, file *ast.File, st *ast.Rang
 }
 
 // call looks at one call of the walk.
-func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExpr, env binding) {
+func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExpr, env detect.Binding) {
 	g, s := w.rs.g, w.rs.s
 	info := pkg.TypesInfo
-	ref := func(e ast.Expr) exprRef { return exprRef{pkg: pkg, file: file, expr: e} }
-	str := func(e ast.Expr) (string, bool) { return s.str(ref(e), env, 0) }
+	ref := func(e ast.Expr) detect.ExprRef { return detect.ExprRef{Pkg: pkg, File: file, Expr: e} }
+	str := func(e ast.Expr) (string, bool) { return s.Str(ref(e), env, 0) }
 	if fn := typeutil.StaticCallee(info, call); fn != nil {
 		w.reach(fn)
 		if h, ok := w.helper(fn); ok && !w.stack[fn.Origin()] && w.walks < maxTestWalks {
@@ -391,7 +373,7 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 			r := w.ref()
 			r.at = append(r.at, call.Pos())
 			from := len(w.t.requests)
-			w.body(h.pkg, h.file, h.decl.Body, s.bindCall(ref(call), call, fn, env))
+			w.body(h.Pkg, h.File, h.Decl.Body, s.BindCall(ref(call), call, fn, env))
 			r.helpers[libKey{call, envID(env)}] = [2]int{from, len(w.t.requests)}
 			r.byCall[call] = append(r.byCall[call], [2]int{from, len(w.t.requests)})
 			r.at = r.at[:len(r.at)-1]
@@ -400,9 +382,9 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 		w.mountCall(pkg, file, call, fn, env)
 		w.request(pkg, file, call, fn, env)
 		from := len(w.t.requests)
-		w.testLib(boundArg{exprRef: ref(call), env: env}, call, fn)
+		w.testLib(detect.BoundArg{ExprRef: ref(call), Env: env}, call, fn)
 		if len(w.t.requests) > from {
-			w.noteLib(boundArg{exprRef: ref(call), env: env}, from, len(w.t.requests))
+			w.noteLib(detect.BoundArg{ExprRef: ref(call), Env: env}, from, len(w.t.requests))
 		}
 		w.noteCall(pkg, file, call, fn, env)
 		if v, ok := evidence.FeatureAttr(str, fn, call); ok {
@@ -425,22 +407,22 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 		w.serve(pkg, file, call, fn, env)
 	}
 	// A route the test registers on a router of its own.
-	if op := s.opOfCall(info, call); op != nil && op.kind == opRoute && op.recv != nil && op.handler != nil {
-		handler := w.handlerName(s.bind(ref(op.handler), env), 0)
+	if op := s.OpOfCall(info, call); op != nil && op.Kind == detect.OpRoute && op.Recv != nil && op.Handler != nil {
+		handler := w.handlerName(s.Bind(ref(op.Handler), env), 0)
 		if handler == "" {
 			return
 		}
-		cs := callSite{pkg: pkg, file: file, encl: -1, call: call}
-		subtrees := matchingOf(op.det).subtrees
-		for _, chain := range s.chains(s.bind(ref(op.recv), env).exprRef, 0) {
-			for _, id := range s.routeIDs(cs, regInstance{site: cs, env: env}, op, chain) {
+		cs := detect.CallSite{Pkg: pkg, File: file, Encl: -1, Call: call}
+		subtrees := detect.MatchingOf(op.Det).Subtrees
+		for _, chain := range s.Chains(s.Bind(ref(op.Recv), env).ExprRef, 0) {
+			for _, id := range s.RouteIDs(cs, detect.RegInstance{Site: cs, Env: env}, op, chain) {
 				p, ok := parsePattern(id)
 				if !ok || strings.HasPrefix(id, "(") {
 					continue
 				}
-				p.exact = p.exact || !subtrees
-				first := matchingOf(op.det).firstMatch
-				w.addRoute(testRoute{root: chain[0].id, pattern: p, handler: handler, firstMatch: first})
+				p.Exact = p.Exact || !subtrees
+				first := detect.MatchingOf(op.Det).FirstMatch
+				w.addRoute(testRoute{root: chain[0].ID, pattern: p, handler: handler, firstMatch: first})
 			}
 		}
 	}
@@ -448,7 +430,7 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 
 // serve records a call handing requests to a router, and
 // http.HandlerFunc(f).ServeHTTP(w, r) as a call of f.
-func (w *testWalk) serve(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env binding) {
+func (w *testWalk) serve(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env detect.Binding) {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok || fn.Signature().Recv() == nil {
 		return
@@ -472,18 +454,18 @@ func (w *testWalk) serve(pkg *packages.Package, file *ast.File, call *ast.CallEx
 		}
 		req = r
 	}
-	ref := func(e ast.Expr) exprRef { return exprRef{pkg: pkg, file: file, expr: e} }
+	ref := func(e ast.Expr) detect.ExprRef { return detect.ExprRef{Pkg: pkg, File: file, Expr: e} }
 	// Resolved once the walk is over: the request is built in the
 	// call's own arguments, walked after it.
-	w.serves = append(w.serves, testServe{router: w.rs.s.bind(ref(sel.X), env), req: w.rs.s.bind(ref(req), env)})
+	w.serves = append(w.serves, testServe{router: w.rs.s.Bind(ref(sel.X), env), req: w.rs.s.Bind(ref(req), env)})
 }
 
 // roots are the routers an expression may be: the roots of its chains.
-func (w *testWalk) roots(b boundArg) []any {
+func (w *testWalk) roots(b detect.BoundArg) []any {
 	var out []any
-	for _, c := range w.rs.s.chains(b.exprRef, 0) {
+	for _, c := range w.rs.s.Chains(b.ExprRef, 0) {
 		if len(c) > 0 {
-			out = append(out, c[0].id)
+			out = append(out, c[0].ID)
 		}
 	}
 	return out
@@ -491,17 +473,17 @@ func (w *testWalk) roots(b boundArg) []any {
 
 // requestsOf are the requests of t an expression is: the call that built
 // it under the same binding, or through the variable it was assigned to.
-func (w *testWalk) requestsOf(b boundArg) []int {
+func (w *testWalk) requestsOf(b detect.BoundArg) []int {
 	var calls []*ast.CallExpr
-	switch x := ast.Unparen(b.expr).(type) {
+	switch x := ast.Unparen(b.Expr).(type) {
 	case *ast.CallExpr:
 		calls = append(calls, x)
 	case *ast.Ident:
-		if v, ok := b.pkg.TypesInfo.Uses[x].(*types.Var); ok {
+		if v, ok := b.Pkg.TypesInfo.Uses[x].(*types.Var); ok {
 			calls = w.reqVars[v]
 		}
 	}
-	env := envID(b.env)
+	env := envID(b.Env)
 	var out []int
 	for _, c := range calls {
 		built := w.built[c]
@@ -528,7 +510,7 @@ func (w *testWalk) requestsOf(b boundArg) []int {
 }
 
 // envID identifies a binding.
-func envID(env binding) uintptr {
+func envID(env detect.Binding) uintptr {
 	if env == nil {
 		return 0
 	}
@@ -537,20 +519,20 @@ func envID(env binding) uintptr {
 
 // request records the request a call builds or sends, when its method
 // and target are known.
-func (w *testWalk) request(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env binding) {
+func (w *testWalk) request(pkg *packages.Package, file *ast.File, call *ast.CallExpr, fn *types.Func, env detect.Binding) {
 	method, methodExpr, target, ok := requestCall(fn, call)
 	if !ok {
 		return
 	}
 	s := w.rs.s
 	if methodExpr != nil {
-		m, ok := s.str(exprRef{pkg: pkg, file: file, expr: methodExpr}, env, 0)
+		m, ok := s.Str(detect.ExprRef{Pkg: pkg, File: file, Expr: methodExpr}, env, 0)
 		if !ok {
 			return
 		}
 		method = m
 	}
-	host, path, server, ok := requestTarget(s.eval(exprRef{pkg: pkg, file: file, expr: target}, env, 0))
+	host, path, server, ok := requestTarget(s.Eval(detect.ExprRef{Pkg: pkg, File: file, Expr: target}, env, 0))
 	if !ok {
 		return
 	}
@@ -599,14 +581,14 @@ func requestCall(fn *types.Func, call *ast.CallExpr) (method string, methodExpr,
 
 // requestTarget reads the host and path of an evaluated request target:
 // a constant path or URL, or a test server's URL and a constant path.
-func requestTarget(v pathVal) (host, path string, server int, ok bool) {
-	if !v.ok {
+func requestTarget(v detect.PathVal) (host, path string, server int, ok bool) {
+	if !v.OK {
 		return "", "", -1, false
 	}
-	raw := v.s
+	raw := v.S
 	host, server = "example.com", -1 // httptest.NewRequest's default host
-	if origin, rest := splitOrigin(raw); strings.HasPrefix(origin, serverMarkOpen) {
-		n := strings.TrimSuffix(strings.TrimPrefix(origin, serverMarkOpen), string(rune(serverMarkClose)))
+	if origin, rest := detect.SplitOrigin(raw); strings.HasPrefix(origin, detect.ServerMarkOpen) {
+		n := strings.TrimSuffix(strings.TrimPrefix(origin, detect.ServerMarkOpen), string(rune(detect.ServerMarkClose)))
 		if n != "-" {
 			i, err := strconv.Atoi(n)
 			if err != nil {
@@ -618,7 +600,7 @@ func requestTarget(v pathVal) (host, path string, server int, ok bool) {
 			return "", "", -1, false // srv.URL + "x": another host
 		}
 		host, raw = "127.0.0.1", rest
-	} else if !v.exact {
+	} else if !v.Exact {
 		return "", "", -1, false
 	}
 	if strings.ContainsAny(raw, "\x00<>") {
@@ -643,30 +625,30 @@ func requestTarget(v pathVal) (host, path string, server int, ok bool) {
 
 // handlerName names the function a handler expression of a test's
 // registration denotes, as graph nodes are named, or "".
-func (w *testWalk) handlerName(b boundArg, depth int) string {
-	if depth > maxFlowDepth || b.expr == nil {
+func (w *testWalk) handlerName(b detect.BoundArg, depth int) string {
+	if depth > detect.MaxFlowDepth || b.Expr == nil {
 		return ""
 	}
 	g, s := w.rs.g, w.rs.s
-	info := b.pkg.TypesInfo
+	info := b.Pkg.TypesInfo
 	sub := func(e ast.Expr) string {
-		return w.handlerName(s.bind(exprRef{pkg: b.pkg, file: b.file, expr: e}, b.env), depth+1)
+		return w.handlerName(s.Bind(detect.ExprRef{Pkg: b.Pkg, File: b.File, Expr: e}, b.Env), depth+1)
 	}
-	e := ast.Unparen(b.expr)
+	e := ast.Unparen(b.Expr)
 	switch x := e.(type) {
 	case *ast.Ident, *ast.SelectorExpr:
 		switch obj := info.Uses[identOf(x)].(type) {
 		case *types.Func:
 			return objName(obj.Origin())
 		case *types.Var:
-			if obj.IsField() || s.tainted[obj] {
+			if obj.IsField() || s.Tainted[obj] {
 				return ""
 			}
-			if _, isParam := s.params[obj]; isParam {
+			if _, isParam := s.Params[obj]; isParam {
 				return ""
 			}
-			if defs := s.defs[obj]; len(defs) == 1 {
-				return w.handlerName(boundArg{exprRef: defs[0], env: b.env}, depth+1)
+			if defs := s.Defs[obj]; len(defs) == 1 {
+				return w.handlerName(detect.BoundArg{ExprRef: defs[0], Env: b.Env}, depth+1)
 			}
 			return ""
 		}
@@ -676,7 +658,7 @@ func (w *testWalk) handlerName(b boundArg, depth int) string {
 		}
 		// Middleware: the handler is the last handler-typed argument.
 		for i := len(x.Args) - 1; i >= 0; i-- {
-			if isHandlerType(info.TypeOf(x.Args[i])) {
+			if detect.IsHandlerType(info.TypeOf(x.Args[i]), allRouterDialects()) {
 				return sub(x.Args[i])
 			}
 		}
@@ -720,7 +702,7 @@ func (w *testWalk) route() {
 			// The routes of this router that match, each matched once.
 			var matching []int
 			for i, r := range w.routes {
-				if r.root == root && r.pattern.match(req.method, req.host, req.path) {
+				if r.root == root && r.pattern.Match(req.method, req.host, req.path) {
 					matching = append(matching, i)
 				}
 			}
@@ -730,7 +712,7 @@ func (w *testWalk) route() {
 				for _, j := range matching {
 					// gorilla/mux serves the first route registered that
 					// matches, the other routers the most specific.
-					if j != i && (r.firstMatch && j < i || !r.firstMatch && w.routes[j].pattern.moreSpecific(r.pattern)) {
+					if j != i && (r.firstMatch && j < i || !r.firstMatch && w.routes[j].pattern.MoreSpecific(r.pattern)) {
 						best = false
 						break
 					}
@@ -761,7 +743,7 @@ func (w *testWalk) route() {
 	for idx, srv := range w.servers {
 		if srv >= 0 && srv < len(w.rs.servers) {
 			h := w.rs.servers[srv]
-			send(w.roots(w.rs.s.bind(h.exprRef, h.env)), idx)
+			send(w.roots(w.rs.s.Bind(h.ExprRef, h.Env)), idx)
 		}
 	}
 }
@@ -771,7 +753,7 @@ func (w *testWalk) route() {
 // same routes on the same router again, and each copy would be matched
 // against every request (k routes, n builds: n*k routes, n²k² steps).
 func (w *testWalk) addRoute(r testRoute) {
-	key := fmt.Sprintf("%p|%v|%s|%s|%q|%v|%v|%s|%v|%v", r.root, r.root, r.pattern.method, r.pattern.host, r.pattern.segs, r.pattern.exact, r.pattern.router, r.handler, r.mount, r.firstMatch)
+	key := fmt.Sprintf("%p|%v|%s|%s|%v|%v", r.root, r.root, r.pattern.Key(), r.handler, r.mount, r.firstMatch)
 	if w.routeSeen == nil {
 		w.routeSeen = map[string]bool{}
 	}

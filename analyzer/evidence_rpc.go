@@ -10,6 +10,7 @@ import (
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -76,8 +77,8 @@ func (g *credit) rpcTest(t *testFunc) *rpcTestInfo {
 			if id, ok := g.rpcClientCall(fn); ok {
 				info.calls[id] = true
 			}
-			if reg, ok := g.rpcRegistration(t.pkg, d, call); ok {
-				reg.cs = callSite{pkg: t.pkg, call: call, encl: -1}
+			if reg, ok := g.rpcScan().RPCRegistration(t.pkg, d, call); ok {
+				reg.Site = detect.CallSite{Pkg: t.pkg, Call: call, Encl: -1}
 				g.addTestRegistration(info, reg)
 			}
 			return true
@@ -87,18 +88,18 @@ func (g *credit) rpcTest(t *testFunc) *rpcTestInfo {
 }
 
 // addTestRegistration files the entries a test's own registration serves.
-func (g *Graph) addTestRegistration(info *rpcTestInfo, reg rpcRegistration) {
-	impls := g.rpcImpls(reg)
+func (g *Graph) addTestRegistration(info *rpcTestInfo, reg detect.RPCRegistration) {
+	impls := g.rpcScan().RPCImpls(reg)
 	if len(impls) == 0 {
 		impls = []types.Type{nil}
 	}
 	for _, impl := range impls {
-		for _, m := range reg.svc.methods {
-			_, name := g.rpcEntry(impl, m, reg)
-			if info.regs[m.id] == nil {
-				info.regs[m.id] = map[string]bool{}
+		for _, m := range reg.Service.Methods {
+			_, name := g.rpcScan().RPCEntry(impl, m, reg)
+			if info.regs[m.ID] == nil {
+				info.regs[m.ID] = map[string]bool{}
 			}
-			info.regs[m.id][name] = true
+			info.regs[m.ID][name] = true
 		}
 	}
 }
@@ -148,23 +149,23 @@ func (g *Graph) rpcClientCall(fn *types.Func) (string, bool) {
 		return "", false
 	}
 	stem = upperFirst(stem)
-	gf := g.generatedFileAt(n.Obj())
+	gf := g.rpcScan().GeneratedFileAt(n.Obj())
 	if gf == nil {
 		return "", false
 	}
 	scope := fn.Pkg().Scope()
-	var svc rpcService
-	if desc := gf.registers["Register"+stem+"Server"]; desc != "" {
-		svc, ok = gf.grpcService(desc, scope)
+	var svc detect.RPCService
+	if desc := gf.Registers["Register"+stem+"Server"]; desc != "" {
+		svc, ok = gf.GRPCService(desc, scope)
 	} else {
-		svc, ok = gf.connectService("New"+stem+"Handler", scope)
+		svc, ok = gf.ConnectService("New"+stem+"Handler", scope)
 	}
 	if !ok {
 		return "", false
 	}
-	for _, m := range svc.methods {
-		if m.goName == fn.Name() {
-			return m.id, true
+	for _, m := range svc.Methods {
+		if m.GoName == fn.Name() {
+			return m.ID, true
 		}
 	}
 	return "", false

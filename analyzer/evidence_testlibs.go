@@ -5,6 +5,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
@@ -55,7 +56,7 @@ const (
 // testSent is a request handed to a handler: apitest's Handler, or
 // httpexpect's NewBinder.
 type testSent struct {
-	router boundArg
+	router detect.BoundArg
 	idx    int
 }
 
@@ -63,16 +64,6 @@ type testSent struct {
 type libKey struct {
 	call *ast.CallExpr
 	env  uintptr
-}
-
-// libPkg reports whether fn belongs to the library at path (or one of
-// its major versions).
-func libPkg(fn *types.Func, path string) bool {
-	if fn == nil || fn.Pkg() == nil {
-		return false
-	}
-	p := fn.Pkg().Path()
-	return p == path || strings.HasPrefix(p, path+"/v")
 }
 
 // recvType names the receiver type of a method, or "".
@@ -89,15 +80,15 @@ func recvType(fn *types.Func) string {
 
 // testLib reads the request a test library's chain builds, at the
 // chain's outermost call.
-func (w *testWalk) testLib(b boundArg, call *ast.CallExpr, fn *types.Func) {
+func (w *testWalk) testLib(b detect.BoundArg, call *ast.CallExpr, fn *types.Func) {
 	if w.libInner == nil {
 		w.libInner = map[libKey]bool{}
 	}
-	if w.libInner[libKey{call, envID(b.env)}] || w.returnedBuilder(b, call) {
+	if w.libInner[libKey{call, envID(b.Env)}] || w.returnedBuilder(b, call) {
 		return
 	}
 	switch {
-	case libPkg(fn, apitestPkg):
+	case detect.LibPkg(fn, apitestPkg):
 		switch recvType(fn) {
 		case "Request", "Response":
 		case "APITest":
@@ -111,7 +102,7 @@ func (w *testWalk) testLib(b boundArg, call *ast.CallExpr, fn *types.Func) {
 			return
 		}
 		w.apitest(b)
-	case libPkg(fn, httpexpectPkg):
+	case detect.LibPkg(fn, httpexpectPkg):
 		switch recvType(fn) {
 		case "Request":
 		case "Expect":
@@ -131,9 +122,9 @@ func (w *testWalk) testLib(b boundArg, call *ast.CallExpr, fn *types.Func) {
 // returnedBuilder reports whether call is a request still being built
 // (an apitest or httpexpect *Request) that its function returns: the
 // caller may change it, and reads it where it sends it.
-func (w *testWalk) returnedBuilder(b boundArg, call *ast.CallExpr) bool {
-	ct := b.pkg.TypesInfo.TypeOf(call)
-	if ct == nil || b.file == nil {
+func (w *testWalk) returnedBuilder(b detect.BoundArg, call *ast.CallExpr) bool {
+	ct := b.Pkg.TypesInfo.TypeOf(call)
+	if ct == nil || b.File == nil {
 		return false
 	}
 	t, ok := types.Unalias(derefType(ct)).(*types.Named)
@@ -143,7 +134,7 @@ func (w *testWalk) returnedBuilder(b boundArg, call *ast.CallExpr) bool {
 	if p := t.Obj().Pkg().Path(); p != apitestPkg && p != httpexpectPkg && !strings.HasPrefix(p, httpexpectPkg+"/v") {
 		return false
 	}
-	path, _ := astutil.PathEnclosingInterval(b.file, call.Pos(), call.End())
+	path, _ := astutil.PathEnclosingInterval(b.File, call.Pos(), call.End())
 	if len(path) < 2 || path[0] != call {
 		return false
 	}
@@ -166,14 +157,14 @@ var (
 
 // assignedMutated reports whether call is assigned to a variable one of
 // the methods named is called on.
-func (w *testWalk) assignedMutated(b boundArg, call *ast.CallExpr, names ...string) bool {
+func (w *testWalk) assignedMutated(b detect.BoundArg, call *ast.CallExpr, names ...string) bool {
 	for obj, calls := range w.reqVars {
 		v, ok := obj.(*types.Var)
 		if !ok {
 			continue
 		}
 		for _, c := range calls {
-			if c == call && w.mutatedVar(b.pkg, v, names...) {
+			if c == call && w.mutatedVar(b.Pkg, v, names...) {
 				return true
 			}
 		}
@@ -197,13 +188,13 @@ var httpexpectMethods = map[string]string{
 }
 
 // libCall is the call of the library an expression is, with its callee.
-func (w *testWalk) libCall(b boundArg, path string) (*ast.CallExpr, *types.Func, *ast.SelectorExpr, bool) {
-	call, ok := ast.Unparen(b.expr).(*ast.CallExpr)
+func (w *testWalk) libCall(b detect.BoundArg, path string) (*ast.CallExpr, *types.Func, *ast.SelectorExpr, bool) {
+	call, ok := ast.Unparen(b.Expr).(*ast.CallExpr)
 	if !ok {
 		return nil, nil, nil, false
 	}
-	fn, ok := typeutil.Callee(b.pkg.TypesInfo, call).(*types.Func)
-	if !ok || !libPkg(fn, path) {
+	fn, ok := typeutil.Callee(b.Pkg.TypesInfo, call).(*types.Func)
+	if !ok || !detect.LibPkg(fn, path) {
 		return call, nil, nil, false
 	}
 	sel, _ := ast.Unparen(call.Fun).(*ast.SelectorExpr)
@@ -217,11 +208,11 @@ func (w *testWalk) libCall(b boundArg, path string) (*ast.CallExpr, *types.Func,
 // one of the library's mutators (r.URL(...) on the variable), and ok
 // false when there is no such call. Each step counts against the
 // caller's budget, *steps, as the chain's own steps do.
-func (w *testWalk) nextLibCall(b boundArg, steps *int, path string, mutators ...string) (nb boundArg, call *ast.CallExpr, fn *types.Func, sel *ast.SelectorExpr, mutated, ok bool) {
-	for ; *steps < maxFlowDepth; *steps++ {
+func (w *testWalk) nextLibCall(b detect.BoundArg, steps *int, path string, mutators ...string) (nb detect.BoundArg, call *ast.CallExpr, fn *types.Func, sel *ast.SelectorExpr, mutated, ok bool) {
+	for ; *steps < detect.MaxFlowDepth; *steps++ {
 		call, fn, sel, isLib := w.libCall(b, path)
 		if isLib {
-			w.libInner[libKey{call, envID(b.env)}] = true
+			w.libInner[libKey{call, envID(b.Env)}] = true
 			return b, call, fn, sel, false, true
 		}
 		if len(mutators) > 0 && w.mutated(b, mutators...) {
@@ -237,61 +228,61 @@ func (w *testWalk) nextLibCall(b boundArg, steps *int, path string, mutators ...
 }
 
 // sub is an expression beside b, under b's binding.
-func sub(b boundArg, e ast.Expr) boundArg {
-	return boundArg{exprRef: exprRef{pkg: b.pkg, file: b.file, expr: e}, env: b.env}
+func sub(b detect.BoundArg, e ast.Expr) detect.BoundArg {
+	return detect.BoundArg{ExprRef: detect.ExprRef{Pkg: b.Pkg, File: b.File, Expr: e}, Env: b.Env}
 }
 
 // follow steps from an expression to the one that gives its value: a
 // bound parameter to its argument, a variable written once to its
 // value, a call of a function of the module returning one value to that
 // value; false when there is no such step.
-func (w *testWalk) follow(b boundArg) (boundArg, bool) {
+func (w *testWalk) follow(b detect.BoundArg) (detect.BoundArg, bool) {
 	s := w.rs.s
-	if nb := s.bind(b.exprRef, b.env); nb.expr != b.expr {
+	if nb := s.Bind(b.ExprRef, b.Env); nb.Expr != b.Expr {
 		return nb, true
 	}
-	info := b.pkg.TypesInfo
-	switch x := ast.Unparen(b.expr).(type) {
+	info := b.Pkg.TypesInfo
+	switch x := ast.Unparen(b.Expr).(type) {
 	case *ast.Ident:
 		v, ok := info.Uses[x].(*types.Var)
-		if !ok || s.tainted[v] {
-			return boundArg{}, false
+		if !ok || s.Tainted[v] {
+			return detect.BoundArg{}, false
 		}
-		if _, isParam := s.params[v]; isParam {
-			return boundArg{}, false
+		if _, isParam := s.Params[v]; isParam {
+			return detect.BoundArg{}, false
 		}
-		if defs := s.defs[v]; len(defs) == 1 {
-			return boundArg{exprRef: defs[0], env: b.env}, true
+		if defs := s.Defs[v]; len(defs) == 1 {
+			return detect.BoundArg{ExprRef: defs[0], Env: b.Env}, true
 		}
 	case *ast.SelectorExpr:
 		// A field written once (a suite's e set in SetupTest).
-		if v, ok := assignee(info, x).(*types.Var); ok && v.IsField() && !s.tainted[v] {
-			if defs := s.defs[v]; len(defs) == 1 {
-				return boundArg{exprRef: defs[0]}, true
+		if v, ok := assignee(info, x).(*types.Var); ok && v.IsField() && !s.Tainted[v] {
+			if defs := s.Defs[v]; len(defs) == 1 {
+				return detect.BoundArg{ExprRef: defs[0]}, true
 			}
 		}
 	case *ast.CallExpr:
 		fn, ok := typeutil.Callee(info, x).(*types.Func)
-		if !ok || fn.Pkg() == nil || isAbstract(fn) || libPkg(fn, apitestPkg) || libPkg(fn, httpexpectPkg) {
-			return boundArg{}, false
+		if !ok || fn.Pkg() == nil || isAbstract(fn) || detect.LibPkg(fn, apitestPkg) || detect.LibPkg(fn, httpexpectPkg) {
+			return detect.BoundArg{}, false
 		}
-		if rets := s.returns(fn.Origin()); len(rets) == 1 {
-			return boundArg{exprRef: rets[0], env: s.bindCall(b.exprRef, x, fn, b.env)}, true
+		if rets := s.Returns(fn.Origin()); len(rets) == 1 {
+			return detect.BoundArg{ExprRef: rets[0], Env: s.BindCall(b.ExprRef, x, fn, b.Env)}, true
 		}
 	}
-	return boundArg{}, false
+	return detect.BoundArg{}, false
 }
 
 // mutated reports whether one of the methods named is called on the
 // variable an expression names, anywhere in its package: a statement
 // that changes what the chain read through the variable built.
-func (w *testWalk) mutated(b boundArg, names ...string) bool {
-	id, ok := ast.Unparen(b.expr).(*ast.Ident)
+func (w *testWalk) mutated(b detect.BoundArg, names ...string) bool {
+	id, ok := ast.Unparen(b.Expr).(*ast.Ident)
 	if !ok {
 		return false
 	}
-	v, ok := b.pkg.TypesInfo.Uses[id].(*types.Var)
-	return ok && w.mutatedVar(b.pkg, v, names...)
+	v, ok := b.Pkg.TypesInfo.Uses[id].(*types.Var)
+	return ok && w.mutatedVar(b.Pkg, v, names...)
 }
 
 // mutatedVar reports whether one of the methods named is called on v.
@@ -337,8 +328,8 @@ func (w *testWalk) mutatedVar(pkg *packages.Package, v *types.Var, names ...stri
 }
 
 // value follows an expression to the expression that makes it.
-func (w *testWalk) value(b boundArg) boundArg {
-	for i := 0; i < maxFlowDepth; i++ {
+func (w *testWalk) value(b detect.BoundArg) detect.BoundArg {
+	for i := 0; i < detect.MaxFlowDepth; i++ {
 		nb, ok := w.follow(b)
 		if !ok {
 			return b
@@ -349,35 +340,35 @@ func (w *testWalk) value(b boundArg) boundArg {
 }
 
 // formatf evaluates fmt.Sprintf(format, args...) as the library calls it.
-func (w *testWalk) formatf(b boundArg, format ast.Expr, args []ast.Expr, ellipsis bool) (pathVal, bool) {
+func (w *testWalk) formatf(b detect.BoundArg, format ast.Expr, args []ast.Expr, ellipsis bool) (detect.PathVal, bool) {
 	if ellipsis {
-		return pathVal{}, false
+		return detect.PathVal{}, false
 	}
 	s := w.rs.s
-	f := s.eval(sub(b, format).exprRef, b.env, 0)
-	if !f.ok || !f.exact {
-		return pathVal{}, false
+	f := s.Eval(sub(b, format).ExprRef, b.Env, 0)
+	if !f.OK || !f.Exact {
+		return detect.PathVal{}, false
 	}
-	vals := make([]pathVal, len(args))
+	vals := make([]detect.PathVal, len(args))
 	exact := true
 	for i, a := range args {
 		v, ok := w.argString(sub(b, a))
 		if !ok {
-			return pathVal{}, false
+			return detect.PathVal{}, false
 		}
-		vals[i] = pathVal{s: v, exact: true, ok: true}
+		vals[i] = detect.PathVal{S: v, Exact: true, OK: true}
 		exact = exact && ok
 	}
-	out, ok := sprintf(f.s, vals)
-	return pathVal{s: out, exact: exact, ok: ok}, ok
+	out, ok := detect.Sprintf(f.S, vals)
+	return detect.PathVal{S: out, Exact: exact, OK: ok}, ok
 }
 
 // argString is what fmt.Sprint prints for an argument known statically:
 // a string, an integer constant, or a String method's result.
-func (w *testWalk) argString(b boundArg) (string, bool) {
+func (w *testWalk) argString(b detect.BoundArg) (string, bool) {
 	s := w.rs.s
-	b = s.bind(b.exprRef, b.env) // a table row's field: its value
-	t := b.pkg.TypesInfo.TypeOf(b.expr)
+	b = s.Bind(b.ExprRef, b.Env) // a table row's field: its value
+	t := b.Pkg.TypesInfo.TypeOf(b.Expr)
 	if t == nil {
 		return "", false
 	}
@@ -386,20 +377,20 @@ func (w *testWalk) argString(b boundArg) (string, bool) {
 	}
 	if obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "String"); obj == nil {
 		if bt, ok := t.Underlying().(*types.Basic); ok && bt.Info()&types.IsString != 0 {
-			return s.str(b.exprRef, b.env, 0)
+			return s.Str(b.ExprRef, b.Env, 0)
 		}
 	}
-	v, ok := s.formatted(b.exprRef, b.env, 0)
-	if !ok || !v.ok || !v.exact {
+	v, ok := s.Formatted(b.ExprRef, b.Env, 0)
+	if !ok || !v.OK || !v.Exact {
 		return "", false
 	}
-	return v.s, true
+	return v.S, true
 }
 
 // record adds a request of the test: method and target evaluated, its
 // host replaced when the library sets it; sent to a handler when h is
 // known.
-func (w *testWalk) record(method string, target pathVal, host string, h *boundArg) {
+func (w *testWalk) record(method string, target detect.PathVal, host string, h *detect.BoundArg) {
 	if method == "" {
 		method = "GET"
 	}
@@ -425,10 +416,10 @@ func (w *testWalk) record(method string, target pathVal, host string, h *boundAr
 // statically: the function it is (f, http.HandlerFunc(f)), or the
 // ServeHTTP method of its type; the library calls it with the request,
 // as the test's own h.ServeHTTP(w, r) would.
-func (w *testWalk) handlerFuncs(b boundArg) {
+func (w *testWalk) handlerFuncs(b detect.BoundArg) {
 	b = w.value(b)
-	info := b.pkg.TypesInfo
-	switch x := ast.Unparen(b.expr).(type) {
+	info := b.Pkg.TypesInfo
+	switch x := ast.Unparen(b.Expr).(type) {
 	case *ast.Ident, *ast.SelectorExpr:
 		if f, ok := info.Uses[identOf(x)].(*types.Func); ok && f.Signature().Recv() == nil || ok && isMethodValue(info, x) {
 			w.reach(f)
@@ -442,7 +433,7 @@ func (w *testWalk) handlerFuncs(b boundArg) {
 			}
 		}
 	}
-	if t := info.TypeOf(b.expr); t != nil && !types.IsInterface(t) {
+	if t := info.TypeOf(b.Expr); t != nil && !types.IsInterface(t) {
 		if sel := types.NewMethodSet(types.NewPointer(derefType(t))).Lookup(nil, "ServeHTTP"); sel != nil {
 			if m, ok := sel.Obj().(*types.Func); ok {
 				w.reach(m)
@@ -463,12 +454,12 @@ func isMethodValue(info *types.Info, e ast.Expr) bool {
 }
 
 // apitest reads an apitest chain from its outermost call.
-func (w *testWalk) apitest(b boundArg) {
+func (w *testWalk) apitest(b detect.BoundArg) {
 	var method string
-	var urlVal *pathVal
-	var httpReq *boundArg
+	var urlVal *detect.PathVal
+	var httpReq *detect.BoundArg
 	methodKnown := false
-	for i := 0; i < maxFlowDepth; i++ {
+	for i := 0; i < detect.MaxFlowDepth; i++ {
 		nb, call, fn, sel, _, ok := w.nextLibCall(b, &i, apitestPkg, apitestMutators...)
 		if !ok {
 			return
@@ -485,7 +476,7 @@ func (w *testWalk) apitest(b boundArg) {
 			switch fn.Name() {
 			case "URL":
 				if urlVal == nil && len(call.Args) == 1 {
-					v := w.rs.s.eval(sub(b, call.Args[0]).exprRef, b.env, 0)
+					v := w.rs.s.Eval(sub(b, call.Args[0]).ExprRef, b.Env, 0)
 					urlVal = &v
 				}
 			case "URLf":
@@ -504,19 +495,19 @@ func (w *testWalk) apitest(b boundArg) {
 		case apitestMethods[fn.Name()] != "":
 			method, methodKnown = apitestMethods[fn.Name()], true
 			if urlVal == nil && len(call.Args) >= 1 {
-				var v pathVal
+				var v detect.PathVal
 				if strings.HasSuffix(fn.Name(), "f") {
 					v, _ = w.formatf(b, call.Args[0], call.Args[1:], call.Ellipsis.IsValid())
 				} else if len(call.Args) == 1 {
-					v = w.rs.s.eval(sub(b, call.Args[0]).exprRef, b.env, 0)
+					v = w.rs.s.Eval(sub(b, call.Args[0]).ExprRef, b.Env, 0)
 				}
 				urlVal = &v
 			}
 		case fn.Name() == "Method" && len(call.Args) == 1:
-			m, ok := w.rs.s.str(sub(b, call.Args[0]).exprRef, b.env, 0)
+			m, ok := w.rs.s.Str(sub(b, call.Args[0]).ExprRef, b.Env, 0)
 			method, methodKnown = m, ok
 		case fn.Name() == "HttpRequest" && len(call.Args) == 1:
-			r := w.rs.s.bind(sub(b, call.Args[0]).exprRef, b.env)
+			r := w.rs.s.Bind(sub(b, call.Args[0]).ExprRef, b.Env)
 			httpReq = &r
 		default:
 			return
@@ -550,11 +541,11 @@ func (w *testWalk) apitest(b boundArg) {
 // apitestOrigin reads what an *apitest.APITest was made with: the
 // handler it serves requests with, whether networking is on; ok is false
 // when the chain may rewrite the request (Intercept).
-func (w *testWalk) apitestOrigin(b boundArg) (h boundArg, hasHandler, networking, ok bool) {
-	for i := 0; i < maxFlowDepth; i++ {
+func (w *testWalk) apitestOrigin(b detect.BoundArg) (h detect.BoundArg, hasHandler, networking, ok bool) {
+	for i := 0; i < detect.MaxFlowDepth; i++ {
 		nb, call, fn, sel, mutated, isLib := w.nextLibCall(b, &i, apitestPkg, "Intercept", "Handler", "HandlerFunc", "EnableNetworking")
 		if !isLib {
-			return boundArg{}, false, networking, !mutated
+			return detect.BoundArg{}, false, networking, !mutated
 		}
 		b = nb
 		switch {
@@ -565,36 +556,36 @@ func (w *testWalk) apitestOrigin(b boundArg) (h boundArg, hasHandler, networking
 					return sub(b, call.Args[0]), true, networking, true
 				}
 			}
-			return boundArg{}, false, networking, true // New
+			return detect.BoundArg{}, false, networking, true // New
 		case fn.Name() == "Handler" || fn.Name() == "HandlerFunc":
 			if len(call.Args) == 1 {
 				return sub(b, call.Args[0]), true, networking, true
 			}
-			return boundArg{}, false, networking, true
+			return detect.BoundArg{}, false, networking, true
 		case fn.Name() == "Intercept":
-			return boundArg{}, false, networking, false
+			return detect.BoundArg{}, false, networking, false
 		case fn.Name() == "EnableNetworking":
 			networking = true
 		}
 		if sel == nil {
-			return boundArg{}, false, networking, true
+			return detect.BoundArg{}, false, networking, true
 		}
 		b = sub(b, sel.X)
 	}
-	return boundArg{}, false, networking, true
+	return detect.BoundArg{}, false, networking, true
 }
 
 // pathFill is a WithPath(key, value) of an httpexpect chain.
 type pathFill struct {
 	key   string
-	value boundArg
+	value detect.BoundArg
 }
 
 // httpexpect reads an httpexpect chain from its outermost call on a
 // Request.
-func (w *testWalk) httpexpect(b boundArg) {
+func (w *testWalk) httpexpect(b detect.BoundArg) {
 	var fills []pathFill // outermost first
-	for i := 0; i < maxFlowDepth; i++ {
+	for i := 0; i < detect.MaxFlowDepth; i++ {
 		nb, call, fn, sel, _, ok := w.nextLibCall(b, &i, httpexpectPkg, httpexpectMutators...)
 		if !ok {
 			return
@@ -610,7 +601,7 @@ func (w *testWalk) httpexpect(b boundArg) {
 				if len(call.Args) != 2 {
 					return
 				}
-				k, ok := w.rs.s.str(sub(b, call.Args[0]).exprRef, b.env, 0)
+				k, ok := w.rs.s.Str(sub(b, call.Args[0]).ExprRef, b.Env, 0)
 				if !ok {
 					return
 				}
@@ -630,7 +621,7 @@ func (w *testWalk) httpexpect(b boundArg) {
 		case httpexpectMethods[fn.Name()] != "":
 			method, args = httpexpectMethods[fn.Name()], call.Args
 		case fn.Name() == "Request" && len(call.Args) >= 2:
-			m, ok := w.rs.s.str(sub(b, call.Args[0]).exprRef, b.env, 0)
+			m, ok := w.rs.s.Str(sub(b, call.Args[0]).ExprRef, b.Env, 0)
 			if !ok {
 				return
 			}
@@ -641,7 +632,7 @@ func (w *testWalk) httpexpect(b boundArg) {
 		if len(args) == 0 {
 			return
 		}
-		tmpl, ok := w.rs.s.str(sub(b, args[0]).exprRef, b.env, 0)
+		tmpl, ok := w.rs.s.Str(sub(b, args[0]).ExprRef, b.Env, 0)
 		if !ok {
 			return
 		}
@@ -650,11 +641,11 @@ func (w *testWalk) httpexpect(b boundArg) {
 			return
 		}
 		base, h, hasBinder, ok := w.httpexpectOrigin(sub(b, sel.X))
-		if !ok || !base.ok {
+		if !ok || !base.OK {
 			return
 		}
-		origin, rest := splitOrigin(base.s)
-		target := pathVal{s: origin + concatPaths(rest, path), exact: base.exact, ok: true}
+		origin, rest := detect.SplitOrigin(base.S)
+		target := detect.PathVal{S: origin + concatPaths(rest, path), Exact: base.Exact, OK: true}
 		if hasBinder {
 			w.handlerFuncs(h)
 			w.record(method, target, "", &h)
@@ -680,7 +671,7 @@ func concatPaths(a, b string) string {
 // interpolate fills a path template's {name} segments: by the arguments
 // in order, then by the WithPath calls (innermost first); false when one
 // is left or a value is not known.
-func (w *testWalk) interpolate(b boundArg, tmpl string, args []ast.Expr, ellipsis bool, fills []pathFill) (string, bool) {
+func (w *testWalk) interpolate(b detect.BoundArg, tmpl string, args []ast.Expr, ellipsis bool, fills []pathFill) (string, bool) {
 	var out strings.Builder
 	n := 0
 	for i := 0; i < len(tmpl); i++ {
@@ -701,7 +692,7 @@ func (w *testWalk) interpolate(b boundArg, tmpl string, args []ast.Expr, ellipsi
 		if strings.ContainsAny(key, "{") {
 			return "", false
 		}
-		var val boundArg
+		var val detect.BoundArg
 		switch {
 		case ellipsis:
 			return "", false
@@ -732,86 +723,86 @@ func (w *testWalk) interpolate(b boundArg, tmpl string, args []ast.Expr, ellipsi
 // httpexpectOrigin reads what an *httpexpect.Expect was made with: its
 // base URL, and the handler its client's Binder serves requests with;
 // ok is false when it is not known or a Builder may rewrite requests.
-func (w *testWalk) httpexpectOrigin(b boundArg) (base pathVal, h boundArg, hasBinder, ok bool) {
+func (w *testWalk) httpexpectOrigin(b detect.BoundArg) (base detect.PathVal, h detect.BoundArg, hasBinder, ok bool) {
 	s := w.rs.s
-	for i := 0; i < maxFlowDepth; i++ {
+	for i := 0; i < detect.MaxFlowDepth; i++ {
 		nb, call, fn, sel, _, isLib := w.nextLibCall(b, &i, httpexpectPkg)
 		if !isLib {
-			return pathVal{}, boundArg{}, false, false
+			return detect.PathVal{}, detect.BoundArg{}, false, false
 		}
 		b = nb
 		if fn.Signature().Recv() == nil {
 			switch fn.Name() {
 			case "Default", "New":
 				if len(call.Args) != 2 {
-					return pathVal{}, boundArg{}, false, false
+					return detect.PathVal{}, detect.BoundArg{}, false, false
 				}
-				return s.eval(sub(b, call.Args[1]).exprRef, b.env, 0), boundArg{}, false, true
+				return s.Eval(sub(b, call.Args[1]).ExprRef, b.Env, 0), detect.BoundArg{}, false, true
 			case "WithConfig":
 				if len(call.Args) != 1 {
-					return pathVal{}, boundArg{}, false, false
+					return detect.PathVal{}, detect.BoundArg{}, false, false
 				}
 				return w.httpexpectConfig(w.value(sub(b, call.Args[0])))
 			}
-			return pathVal{}, boundArg{}, false, false
+			return detect.PathVal{}, detect.BoundArg{}, false, false
 		}
 		switch fn.Name() {
 		case "Builder":
 			if len(call.Args) != 1 || !w.harmlessBuilder(sub(b, call.Args[0])) {
-				return pathVal{}, boundArg{}, false, false
+				return detect.PathVal{}, detect.BoundArg{}, false, false
 			}
 		case "Matcher":
 		default:
-			return pathVal{}, boundArg{}, false, false
+			return detect.PathVal{}, detect.BoundArg{}, false, false
 		}
 		if sel == nil {
-			return pathVal{}, boundArg{}, false, false
+			return detect.PathVal{}, detect.BoundArg{}, false, false
 		}
 		b = sub(b, sel.X)
 	}
-	return pathVal{}, boundArg{}, false, false
+	return detect.PathVal{}, detect.BoundArg{}, false, false
 }
 
 // httpexpectConfig reads an httpexpect.Config literal: BaseURL (empty
 // when left out) and a Client whose Transport is NewBinder(h).
-func (w *testWalk) httpexpectConfig(cfg boundArg) (base pathVal, h boundArg, hasBinder, ok bool) {
+func (w *testWalk) httpexpectConfig(cfg detect.BoundArg) (base detect.PathVal, h detect.BoundArg, hasBinder, ok bool) {
 	s := w.rs.s
-	if f, lit, ok := s.fieldOf(cfg, "BaseURL"); ok {
-		base = s.eval(f.exprRef, f.env, 0)
+	if f, lit, ok := s.FieldOf(cfg, "BaseURL"); ok {
+		base = s.Eval(f.ExprRef, f.Env, 0)
 	} else if lit {
-		base = pathVal{s: "", exact: true, ok: true}
+		base = detect.PathVal{S: "", Exact: true, OK: true}
 	} else {
-		return pathVal{}, boundArg{}, false, false
+		return detect.PathVal{}, detect.BoundArg{}, false, false
 	}
-	if _, lit, ok := s.fieldOf(cfg, "RequestFactory"); ok || !lit {
-		return pathVal{}, boundArg{}, false, false
+	if _, lit, ok := s.FieldOf(cfg, "RequestFactory"); ok || !lit {
+		return detect.PathVal{}, detect.BoundArg{}, false, false
 	}
-	client, _, ok := s.fieldOf(cfg, "Client")
+	client, _, ok := s.FieldOf(cfg, "Client")
 	if !ok {
-		return base, boundArg{}, false, true
+		return base, detect.BoundArg{}, false, true
 	}
-	tr, _, ok := s.fieldOf(w.value(client), "Transport")
+	tr, _, ok := s.FieldOf(w.value(client), "Transport")
 	if !ok {
-		return base, boundArg{}, false, true
+		return base, detect.BoundArg{}, false, true
 	}
 	tr = w.value(tr)
 	if call, fn, _, isLib := w.libCall(tr, httpexpectPkg); isLib && fn.Name() == "NewBinder" && len(call.Args) == 1 {
 		return base, sub(tr, call.Args[0]), true, true
 	}
-	return base, boundArg{}, false, true
+	return base, detect.BoundArg{}, false, true
 }
 
 // harmlessBuilder reports whether a Builder is a function literal that
 // leaves the request's URL and path alone.
-func (w *testWalk) harmlessBuilder(b boundArg) bool {
-	lit, ok := ast.Unparen(b.expr).(*ast.FuncLit)
+func (w *testWalk) harmlessBuilder(b detect.BoundArg) bool {
+	lit, ok := ast.Unparen(b.Expr).(*ast.FuncLit)
 	if !ok {
 		return false
 	}
 	harmless := true
 	ast.Inspect(lit.Body, func(n ast.Node) bool {
 		if call, ok := n.(*ast.CallExpr); ok {
-			if fn, ok := typeutil.Callee(b.pkg.TypesInfo, call).(*types.Func); ok && libPkg(fn, httpexpectPkg) {
+			if fn, ok := typeutil.Callee(b.Pkg.TypesInfo, call).(*types.Func); ok && detect.LibPkg(fn, httpexpectPkg) {
 				switch fn.Name() {
 				case "WithURL", "WithPath", "WithPathObject":
 					harmless = false

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/blastgate/blastgate/analyzer/detect"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -108,11 +109,11 @@ type Graph struct {
 	byLit  map[*ast.FuncLit]int
 	byName map[string]int
 	// rpcFiles are the generated gRPC and Connect files read, by name
-	// (rpc_generated.go): a memo of files, filled on demand (memo.go).
-	rpcFiles *memo[string, *generatedFile]
+	// (detect/rpc_generated.go): a memo of files, filled on demand (memo.go).
+	rpcFiles *memo[string, *detect.GeneratedFile]
 	// depRegs are the services dependency functions register
-	// (rpc_depregister.go): a memo of the dependencies' code (memo.go).
-	depRegs *memo[string, []depRegistered]
+	// (detect/rpc_depregister.go): a memo of the dependencies' code (memo.go).
+	depRegs *memo[string, []detect.DepRegistered]
 	inits   map[string]int // package path -> init node
 	// initRuns are the package-level variables whose initializers call
 	// something, by package: code a program runs at start-up.
@@ -257,8 +258,8 @@ func buildGraphContext(ctx context.Context, prog *Program, list []*Detector) *Gr
 		deps:      map[string]int{},
 		initRuns:  map[string][]int{},
 		depUses:   map[[2]int]bool{},
-		rpcFiles:  &memo[string, *generatedFile]{},
-		depRegs:   &memo[string, []depRegistered]{},
+		rpcFiles:  &memo[string, *detect.GeneratedFile]{},
+		depRegs:   &memo[string, []detect.DepRegistered]{},
 	}
 	g.module = g.add(&node{name: "go.mod", kind: externalNode})
 	g.startup = g.add(&node{name: "(start-up)", kind: handoffNode})

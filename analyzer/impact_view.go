@@ -44,7 +44,7 @@ func impactFeatures(features []Feature) []impact.Feature {
 func impactFeature(f Feature) impact.Feature {
 	regs := make([]impact.Reg, len(f.regs))
 	for i, sp := range f.regs {
-		regs[i] = impact.Reg{From: sp.from, To: sp.to, Encl: sp.encl}
+		regs[i] = impact.Reg{From: sp.From, To: sp.To, Encl: sp.Encl}
 	}
 	return impact.Feature{Feature: f.Feature, Roots: f.roots, Entries: f.entries, Regs: regs, Subcommand: f.cli != nil}
 }

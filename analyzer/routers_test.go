@@ -139,10 +139,10 @@ func TestRouterPatterns(t *testing.T) {
 	} {
 		p, ok := parsePattern(c.pattern)
 		require.True(t, ok, c.pattern)
-		require.Equal(t, c.want, p.match(c.method, "example.com", c.path), "%s vs %s %s", c.pattern, c.method, c.path)
-		ex := p.example()
+		require.Equal(t, c.want, p.Match(c.method, "example.com", c.path), "%s vs %s %s", c.pattern, c.method, c.path)
+		ex := p.Example()
 		m, rest, _ := strings.Cut(ex, " ")
-		require.True(t, p.match(m, "example.com", rest), "%s must match its example %s", c.pattern, ex)
+		require.True(t, p.Match(m, "example.com", rest), "%s must match its example %s", c.pattern, ex)
 	}
 	for _, c := range []struct{ winner, loser string }{
 		{"GET /users/new", "GET /users/:id"},
@@ -151,8 +151,8 @@ func TestRouterPatterns(t *testing.T) {
 	} {
 		w, _ := parsePattern(c.winner)
 		l, _ := parsePattern(c.loser)
-		require.True(t, w.moreSpecific(l), "%s should beat %s", c.winner, c.loser)
-		require.False(t, l.moreSpecific(w), "%s should not beat %s", c.loser, c.winner)
+		require.True(t, w.MoreSpecific(l), "%s should beat %s", c.winner, c.loser)
+		require.False(t, l.MoreSpecific(w), "%s should not beat %s", c.loser, c.winner)
 	}
 	_, ok := parsePattern("GET /items/{id:[0-9+}")
 	require.False(t, ok, "a regexp that does not compile matches nothing")

@@ -32,13 +32,13 @@ func RouteIDServes(id, method, host, path string) bool {
 		return false
 	}
 	if method == "" {
-		method = p.method // any method: the route's own
+		method = p.Method // any method: the route's own
 		if method == "" {
 			method = "GET"
 		}
 	}
 	if host == "" {
-		host = p.host // any host: the route's own
+		host = p.Host // any host: the route's own
 	}
-	return p.match(method, host, path)
+	return p.Match(method, host, path)
 }

@@ -1,17 +1,14 @@
-package analyzer
+package detect
 
 import (
 	"go/types"
 	"net/http"
 	"path"
-
-	"github.com/blastgate/blastgate/report"
 )
 
-// ginDetector finds the routes of gin.
-var ginDetector = &Detector{
+// Gin finds the routes of gin.
+var Gin = &Router{
 	Name:    "gin",
-	Kind:    report.KindRoute,
 	Imports: []string{ginPkg},
 	Doc: `gin: routes on *gin.Engine and *gin.RouterGroup (the Engine's are the
 RouterGroup's, promoted) and on the gin.IRouter and gin.IRoutes
@@ -28,7 +25,7 @@ interfaces.
 
 Use on an Engine reaches the routes registered through its promoted
 RouterGroup methods. Ids keep gin's parameter syntax: :id, *path.`,
-	router: ginDialect{},
+	Dialect: ginDialect{},
 }
 
 // ginDialect is gin's dialect of the route engine (routers.go).
@@ -36,61 +33,61 @@ type ginDialect struct{}
 
 const ginPkg = "github.com/gin-gonic/gin"
 
-func (ginDialect) pkgs() []string { return []string{ginPkg} }
+func (ginDialect) Pkgs() []string { return []string{ginPkg} }
 
 var ginMethods = map[string]bool{
 	"GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true, "HEAD": true, "OPTIONS": true,
 }
 
-func (ginDialect) op(c routerCall) (routerOp, bool) {
-	m, ok := c.method("(*"+ginPkg+".RouterGroup)", "(*"+ginPkg+".Engine)", "("+ginPkg+".IRoutes)", "("+ginPkg+".IRouter)")
+func (ginDialect) Op(c RouterCall) (RouterOp, bool) {
+	m, ok := c.Method("(*"+ginPkg+".RouterGroup)", "(*"+ginPkg+".Engine)", "("+ginPkg+".IRoutes)", "("+ginPkg+".IRouter)")
 	if !ok {
-		return routerOp{}, false
+		return RouterOp{}, false
 	}
-	op := routerOp{recv: c.recv(), chain: true}
+	op := RouterOp{Recv: c.Recv(), Chain: true}
 	// A chain of handlers: the last is the route's handler, the others
 	// run before it.
 	handlers := func(from int) {
-		hs := c.args(from)
+		hs := c.Args(from)
 		if len(hs) > 0 {
-			op.handler, op.mws = hs[len(hs)-1], hs[:len(hs)-1]
+			op.Handler, op.Mws = hs[len(hs)-1], hs[:len(hs)-1]
 		}
 	}
 	switch {
 	case ginMethods[m]:
-		op.kind, op.paths, op.fixed = opRoute, c.one(0), []string{m}
+		op.Kind, op.Paths, op.Fixed = OpRoute, c.One(0), []string{m}
 		handlers(1)
 	case m == "Any":
-		op.kind, op.paths = opRoute, c.one(0)
+		op.Kind, op.Paths = OpRoute, c.One(0)
 		handlers(1)
 	case m == "Handle":
-		op.kind, op.methods, op.paths = opRoute, c.one(0), c.one(1)
+		op.Kind, op.Methods, op.Paths = OpRoute, c.One(0), c.One(1)
 		handlers(2)
 	case m == "Match":
-		op.kind, op.paths = opRoute, c.one(1)
-		ms, ok := stringElems(c.arg(0))
-		op.methods, op.dynamic = ms, !ok
+		op.Kind, op.Paths = OpRoute, c.One(1)
+		ms, ok := stringElems(c.Arg(0))
+		op.Methods, op.Dynamic = ms, !ok
 		handlers(2)
 	case m == "Group":
-		op.kind, op.paths, op.mws, op.chain = opGroup, c.one(0), c.args(1), false
+		op.Kind, op.Paths, op.Mws, op.Chain = OpGroup, c.One(0), c.Args(1), false
 	case m == "Use":
-		op.kind, op.mws = opUse, c.args(0)
+		op.Kind, op.Mws = OpUse, c.Args(0)
 	case m == "Static" || m == "StaticFS":
-		op.kind, op.paths, op.fixed = opRoute, c.one(0), []string{http.MethodGet, http.MethodHead}
-		op.rewrite = func(p string) ([]string, string) { return nil, path.Join(p, "/*filepath") }
-		op.handler = c.call.Fun // the file server is gin's own
+		op.Kind, op.Paths, op.Fixed = OpRoute, c.One(0), []string{http.MethodGet, http.MethodHead}
+		op.Rewrite = func(p string) ([]string, string) { return nil, path.Join(p, "/*filepath") }
+		op.Handler = c.Call.Fun // the file server is gin's own
 	case m == "StaticFile" || m == "StaticFileFS":
-		op.kind, op.paths, op.fixed = opRoute, c.one(0), []string{http.MethodGet, http.MethodHead}
-		op.handler = c.call.Fun
+		op.Kind, op.Paths, op.Fixed = OpRoute, c.One(0), []string{http.MethodGet, http.MethodHead}
+		op.Handler = c.Call.Fun
 	default:
-		return routerOp{}, false
+		return RouterOp{}, false
 	}
 	return op, true
 }
 
-// join is gin's joinPaths: path.Join, keeping the relative path's
+// Join is gin's joinPaths: path.Join, keeping the relative path's
 // trailing slash; the root group's path is "/".
-func (ginDialect) join(prefix, rel string) string {
+func (ginDialect) Join(prefix, rel string) string {
 	if prefix == "" {
 		prefix = "/"
 	}
@@ -104,10 +101,10 @@ func (ginDialect) join(prefix, rel string) string {
 	return final
 }
 
-func (ginDialect) clean(p string) string { return p }
+func (ginDialect) Clean(p string) string { return p }
 
-// isHandler: gin.HandlerFunc, or func(*gin.Context).
-func (ginDialect) isHandler(t types.Type) bool {
+// IsHandler: gin.HandlerFunc, or func(*gin.Context).
+func (ginDialect) IsHandler(t types.Type) bool {
 	if t == nil {
 		return false
 	}

@@ -1,62 +1,63 @@
-package analyzer
+package detect
 
 import (
+	"fmt"
 	"strings"
 )
 
-// routePattern is a net/http (Go 1.22) pattern, parsed for matching
+// Pattern is a net/http (Go 1.22) pattern, parsed for matching
 // requests: [METHOD ][HOST]/[PATH], with {name}, {name...} and {$}.
-type routePattern struct {
-	method string
-	host   string
-	segs   []string          // path segments; "" for a trailing slash (subtree)
-	exact  bool              // ends in {$}
-	router map[int]routerSeg // segments in a router's own syntax (routers_pattern.go)
+type Pattern struct {
+	Method string
+	Host   string
+	Segs   []string          // path segments; "" for a trailing slash (subtree)
+	Exact  bool              // ends in {$}
+	router map[int]routerSeg // segments in a router's own syntax (pattern_router.go)
 }
 
-// parsePattern parses a route id as RouteID writes it. A path with '?' or
+// ParsePattern parses a route id as RouteID writes it. A path with '?' or
 // '#' is refused: match compares request targets, where those characters
 // start the query or fragment, so no request would match it.
-func parsePattern(id string) (routePattern, bool) {
-	var p routePattern
+func ParsePattern(id string) (Pattern, bool) {
+	var p Pattern
 	if strings.ContainsAny(id, "<>") { // a placeholder for a run-time value
 		return p, false
 	}
 	rest := id
 	if i := strings.IndexByte(id, ' '); i >= 0 {
-		p.method, rest = id[:i], id[i+1:]
+		p.Method, rest = id[:i], id[i+1:]
 	}
 	slash := strings.IndexByte(rest, '/')
 	if slash < 0 {
 		return p, false
 	}
-	p.host, rest = rest[:slash], rest[slash+1:]
+	p.Host, rest = rest[:slash], rest[slash+1:]
 	if strings.ContainsAny(rest, "?#") {
 		return p, false
 	}
 	if rest == "" {
-		p.segs = []string{""}
+		p.Segs = []string{""}
 		return p, true
 	}
-	p.segs = strings.Split(rest, "/")
-	if last := p.segs[len(p.segs)-1]; last == "{$}" {
-		p.segs, p.exact = p.segs[:len(p.segs)-1], true
-		p.segs = append(p.segs, "")
+	p.Segs = strings.Split(rest, "/")
+	if last := p.Segs[len(p.Segs)-1]; last == "{$}" {
+		p.Segs, p.Exact = p.Segs[:len(p.Segs)-1], true
+		p.Segs = append(p.Segs, "")
 	}
 	return p, p.routerSyntax()
 }
 
-// match reports whether the pattern serves a request, as ServeMux would
+// Match reports whether the pattern serves a request, as ServeMux would
 // before it weighs other patterns.
-func (p routePattern) match(method, host, path string) bool {
+func (p Pattern) Match(method, host, path string) bool {
 	switch {
-	case p.method == "":
-	case p.method == method:
-	case p.method == "GET" && method == "HEAD":
+	case p.Method == "":
+	case p.Method == method:
+	case p.Method == "GET" && method == "HEAD":
 	default:
 		return false
 	}
-	if p.host != "" && p.host != host {
+	if p.Host != "" && p.Host != host {
 		return false
 	}
 	if i := strings.IndexAny(path, "?#"); i >= 0 {
@@ -66,9 +67,9 @@ func (p routePattern) match(method, host, path string) bool {
 		return false
 	}
 	segs := strings.Split(path[1:], "/")
-	for i, ps := range p.segs {
-		last := i == len(p.segs)-1
-		if _, ok := p.router[i]; ok { // a router's own syntax (routers_pattern.go)
+	for i, ps := range p.Segs {
+		last := i == len(p.Segs)-1
+		if _, ok := p.router[i]; ok { // a router's own syntax (pattern_router.go)
 			ok, done := p.matchRouterSeg(i, segs)
 			if !ok || done {
 				return ok
@@ -77,7 +78,7 @@ func (p routePattern) match(method, host, path string) bool {
 		}
 		switch {
 		case ps == "" && last: // a trailing slash
-			if p.exact {
+			if p.Exact {
 				return len(segs) == i+1 && segs[i] == ""
 			}
 			return len(segs) > i // a subtree: anything below
@@ -93,40 +94,40 @@ func (p routePattern) match(method, host, path string) bool {
 			return false
 		}
 	}
-	return len(segs) == len(p.segs)
+	return len(segs) == len(p.Segs)
 }
 
-// moreSpecific reports whether p wins over q for a request both match:
+// MoreSpecific reports whether p wins over q for a request both match:
 // a host beats none; then, segment by segment, a literal beats a
 // wildcard, which beats a multi-segment wildcard or a subtree; a longer
 // pattern beats its prefix; a method beats none.
-func (p routePattern) moreSpecific(q routePattern) bool {
-	if (p.host != "") != (q.host != "") {
-		return p.host != ""
+func (p Pattern) MoreSpecific(q Pattern) bool {
+	if (p.Host != "") != (q.Host != "") {
+		return p.Host != ""
 	}
-	for i := 0; i < len(p.segs) && i < len(q.segs); i++ {
+	for i := 0; i < len(p.Segs) && i < len(q.Segs); i++ {
 		a, b := segRank(p, i), segRank(q, i)
 		if a != b {
 			return a > b
 		}
 	}
-	if len(p.segs) != len(q.segs) {
-		return len(p.segs) > len(q.segs)
+	if len(p.Segs) != len(q.Segs) {
+		return len(p.Segs) > len(q.Segs)
 	}
-	if p.exact != q.exact {
-		return p.exact
+	if p.Exact != q.Exact {
+		return p.Exact
 	}
-	return p.method != "" && q.method == ""
+	return p.Method != "" && q.Method == ""
 }
 
 // segRank orders the kinds of segment by how much they narrow a match.
-func segRank(p routePattern, i int) int {
-	s := p.segs[i]
-	if rs, ok := p.router[i]; ok { // a router's own syntax (routers_pattern.go)
+func segRank(p Pattern, i int) int {
+	s := p.Segs[i]
+	if rs, ok := p.router[i]; ok { // a router's own syntax (pattern_router.go)
 		return rs.rank
 	}
 	switch {
-	case s == "" && i == len(p.segs)-1 && !p.exact:
+	case s == "" && i == len(p.Segs)-1 && !p.Exact:
 		return 0 // a subtree
 	case isMultiWildcard(s):
 		return 1
@@ -147,16 +148,16 @@ func isMultiWildcard(s string) bool {
 	return isWildcard(s) && strings.HasSuffix(s, "...}")
 }
 
-// example is a request the pattern serves: "POST /items/1".
-func (p routePattern) example() string {
+// Example is a request the pattern serves: "POST /items/1".
+func (p Pattern) Example() string {
 	var segs []string
-	for i, s := range p.segs {
-		if rs, ok := p.router[i]; ok { // a router's own syntax (routers_pattern.go)
+	for i, s := range p.Segs {
+		if rs, ok := p.router[i]; ok { // a router's own syntax (pattern_router.go)
 			segs = append(segs, rs.example)
 			continue
 		}
 		switch {
-		case s == "" && i == len(p.segs)-1:
+		case s == "" && i == len(p.Segs)-1:
 			segs = append(segs, "")
 		case isMultiWildcard(s):
 			segs = append(segs, "x")
@@ -166,9 +167,15 @@ func (p routePattern) example() string {
 			segs = append(segs, s)
 		}
 	}
-	method := p.method
+	method := p.Method
 	if method == "" {
 		method = "GET"
 	}
-	return method + " " + p.host + "/" + strings.Join(segs, "/")
+	return method + " " + p.Host + "/" + strings.Join(segs, "/")
+}
+
+// Key tells patterns apart: two patterns with the same key match the
+// same requests the same way.
+func (p Pattern) Key() string {
+	return fmt.Sprintf("%s|%s|%q|%v|%v", p.Method, p.Host, p.Segs, p.Exact, p.router)
 }

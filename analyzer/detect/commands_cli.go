@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"go/ast"
@@ -30,18 +30,18 @@ import (
 // it as any code does. A command whose name is not a constant keeps its
 // place in the id as <expr>.
 
-// cliCmd is one command of a tree as the source declares it.
-type cliCmd struct {
+// Command is one command of a tree as the source declares it.
+type Command struct {
 	lib  string // "cobra", "urfave"
-	name string // the command's name, or <expr>
-	// known is false when the name is not a constant: requests cannot
+	Name string // the command's name, or <expr>
+	// Known is false when the name is not a constant: requests cannot
 	// be matched against it.
-	known   bool
-	aliases []string
+	Known   bool
+	Aliases []string
 	pkg     *packages.Package
 	file    *ast.File
 	lit     *ast.CompositeLit
-	encl    int      // the node of the declaration that builds it
+	Encl    int      // the node of the declaration that builds it
 	run     ast.Expr // Run, RunE, Action; nil: not runnable
 	// hooks run when the command runs (PreRun, Args, Before...);
 	// persistent ones run for its descendants too.
@@ -49,33 +49,49 @@ type cliCmd struct {
 	// childExprs are the expressions listing its children in the
 	// literal itself (urfave's Commands, Subcommands).
 	childExprs []ast.Expr
-	children   []*cliCmd
+	Children   []*Command
 	parents    int
 	// app: urfave v2's *cli.App, a root that is never a subcommand.
 	app  bool
-	regs []regSpan
+	regs []RegSpan
 }
 
-// cliScan finds the command trees of the module and the values that
+// cliGraph is the graph as the command-tree engine reads it.
+type cliGraph struct{ Graph }
+
+// NodeID is the node of a declared object, 0 when it has none (as an
+// index of a map of nodes gives).
+func (g cliGraph) NodeID(obj types.Object) int {
+	id, _ := g.Node(obj)
+	return id
+}
+
+// initOf is the init node of a package path, 0 when it has none.
+func (g cliGraph) initOf(path string) int {
+	id, _ := g.Init(path)
+	return id
+}
+
+// CLIScan finds the command trees of the module and the values that
 // hold their commands.
-type cliScan struct {
-	g     *Graph
-	cmds  []*cliCmd
-	byLit map[*ast.CompositeLit]*cliCmd
-	// byVar and byFunc are the commands a variable (or struct field) is
+type CLIScan struct {
+	G     cliGraph
+	Cmds  []*Command
+	byLit map[*ast.CompositeLit]*Command
+	// ByVar and byFunc are the commands a variable (or struct field) is
 	// given and a function returns.
-	byVar  map[types.Object][]*cliCmd
-	byFunc map[*types.Func][]*cliCmd
-	// byName keys package variables and functions by name, for tests
+	ByVar  map[types.Object][]*Command
+	ByFunc map[*types.Func][]*Command
+	// ByName keys package variables and functions by name, for tests
 	// (evidence_args.go).
-	byName map[string][]*cliCmd
+	ByName map[string][]*Command
 }
 
-// cliDialect recognises one library's command literals.
-type cliDialect interface {
+// CLIDialect recognises one library's command literals.
+type CLIDialect interface {
 	// literal fills in a command from a composite literal of the
 	// library's command type, or reports false.
-	literal(g *Graph, pkg *packages.Package, lit *ast.CompositeLit) (*cliCmd, bool)
+	literal(g cliGraph, pkg *packages.Package, lit *ast.CompositeLit) (*Command, bool)
 	// edges returns the (parent, children) expressions of a call or an
 	// assignment that adds subcommands outside a literal.
 	edges(pkg *packages.Package, n ast.Node) (parent ast.Expr, children []ast.Expr, span ast.Node)
@@ -89,65 +105,65 @@ type cliDialect interface {
 	//
 	// runField reports whether field of a value of type t is a
 	// command's run function (a test calling it runs the command).
-	runField(t types.Type, field string) bool
-	// invocation says what a test's call of fn, a method called on a
+	RunField(t types.Type, field string) bool
+	// Invocation says what a test's call of fn, a method called on a
 	// command value, does with the command, or false when fn is none
 	// of the library's.
-	invocation(fn *types.Func, call *ast.CallExpr) (cliInvocation, bool)
+	Invocation(fn *types.Func, call *ast.CallExpr) (CLIInvocation, bool)
 }
 
-// cliInvocation is what a test's call does with a command.
-type cliInvocation int
+// CLIInvocation is what a test's call does with a command.
+type CLIInvocation int
 
 const (
-	cliNoInvocation cliInvocation = iota
-	// cliSetArgs sets the arguments (call.Args[0], without the program
+	cliNoInvocation CLIInvocation = iota
+	// CLISetArgs sets the arguments (call.Args[0], without the program
 	// name) that a later cliExecute runs the command with (cobra's
 	// SetArgs).
-	cliSetArgs
-	// cliExecute runs the command with the arguments set (cobra's
+	CLISetArgs
+	// CLIExecute runs the command with the arguments set (cobra's
 	// Execute).
-	cliExecute
-	// cliRunArgs runs the command with the arguments of its last
+	CLIExecute
+	// CLIRunArgs runs the command with the arguments of its last
 	// argument, the program name first (urfave's Run).
-	cliRunArgs
+	CLIRunArgs
 )
 
 // cliLiteral and cliEdges call a dialect's hooks; a panic names its
 // detector.
-func cliLiteral(d cliDialect, g *Graph, pkg *packages.Package, lit *ast.CompositeLit) (*cliCmd, bool) {
-	defer func() { blame(d, recover()) }()
+func cliLiteral(d CLIDialect, g cliGraph, pkg *packages.Package, lit *ast.CompositeLit) (*Command, bool) {
+	defer func() { Blame(d, recover()) }()
 	return d.literal(g, pkg, lit)
 }
 
-func cliEdges(d cliDialect, pkg *packages.Package, n ast.Node) (ast.Expr, []ast.Expr, ast.Node) {
-	defer func() { blame(d, recover()) }()
+func cliEdges(d CLIDialect, pkg *packages.Package, n ast.Node) (ast.Expr, []ast.Expr, ast.Node) {
+	defer func() { Blame(d, recover()) }()
 	return d.edges(pkg, n)
 }
 
 // cliTrees scans the module's command trees. Features does, once; the
-// subcommand features it finds hold the scan (cliFeature.scan), for the
+// subcommand features it finds hold the scan (CLIFeature.Scan), for the
 // test side.
-func (g *Graph) cliTrees() *cliScan {
-	s := &cliScan{g: g, byLit: map[*ast.CompositeLit]*cliCmd{}, byVar: map[types.Object][]*cliCmd{}, byFunc: map[*types.Func][]*cliCmd{}}
-	for _, pkg := range g.prog.Packages {
+func (g cliGraph) cliTrees() *CLIScan {
+	s := &CLIScan{G: g, byLit: map[*ast.CompositeLit]*Command{}, ByVar: map[types.Object][]*Command{}, ByFunc: map[*types.Func][]*Command{}}
+	for _, pkg := range g.Packages() {
 		if pkg.TypesInfo == nil || !g.importsCLI(pkg) {
 			continue
 		}
-		if _, broken := g.pkgs[pkg.PkgPath]; broken {
+		if _, broken := g.Broken(pkg.PkgPath); broken {
 			continue
 		}
 		for _, f := range pkg.Syntax {
 			s.literals(pkg, f)
 		}
 	}
-	if len(s.cmds) == 0 {
+	if len(s.Cmds) == 0 {
 		return s
 	}
 	// Variables and functions that hold commands: a few rounds let a
 	// function return a variable given another function's command.
 	for range 4 {
-		for _, pkg := range g.prog.Packages {
+		for _, pkg := range g.Packages() {
 			if s.relevant(pkg) {
 				for _, f := range pkg.Syntax {
 					s.bind(pkg, f)
@@ -155,7 +171,7 @@ func (g *Graph) cliTrees() *cliScan {
 			}
 		}
 	}
-	for _, pkg := range g.prog.Packages {
+	for _, pkg := range g.Packages() {
 		if s.relevant(pkg) {
 			for _, f := range pkg.Syntax {
 				s.link(pkg, f)
@@ -167,44 +183,39 @@ func (g *Graph) cliTrees() *cliScan {
 }
 
 // importsCLI reports whether pkg imports a supported CLI library.
-func (g *Graph) importsCLI(pkg *packages.Package) bool {
-	for _, d := range g.activeDetectors() {
-		if d.cli == nil {
-			continue
-		}
-		for _, p := range d.Imports {
-			if _, ok := pkg.Imports[p]; ok {
-				return true
-			}
+func (g cliGraph) importsCLI(pkg *packages.Package) bool {
+	for _, p := range g.CLIImports() {
+		if _, ok := pkg.Imports[p]; ok {
+			return true
 		}
 	}
 	return false
 }
 
-func (s *cliScan) relevant(pkg *packages.Package) bool {
+func (s *CLIScan) relevant(pkg *packages.Package) bool {
 	if pkg.TypesInfo == nil {
 		return false
 	}
-	_, broken := s.g.pkgs[pkg.PkgPath]
+	_, broken := s.G.Broken(pkg.PkgPath)
 	return !broken
 }
 
 // literals records every command literal of a file.
-func (s *cliScan) literals(pkg *packages.Package, f *ast.File) {
+func (s *CLIScan) literals(pkg *packages.Package, f *ast.File) {
 	for _, decl := range f.Decls {
-		encl := s.g.declNode(pkg, decl)
+		encl := s.G.DeclNode(pkg, decl)
 		ast.Inspect(decl, func(n ast.Node) bool {
 			lit, ok := n.(*ast.CompositeLit)
 			if !ok {
 				return true
 			}
-			for _, d := range s.g.cliDialects() {
-				if c, ok := cliLiteral(d, s.g, pkg, lit); ok {
-					c.pkg, c.file, c.lit, c.encl = pkg, f, lit, encl
+			for _, d := range s.G.CLIDialects() {
+				if c, ok := cliLiteral(d, s.G, pkg, lit); ok {
+					c.pkg, c.file, c.lit, c.Encl = pkg, f, lit, encl
 					for i := range c.regs {
-						c.regs[i].encl = encl
+						c.regs[i].Encl = encl
 					}
-					s.cmds = append(s.cmds, c)
+					s.Cmds = append(s.Cmds, c)
 					s.byLit[lit] = c
 					break
 				}
@@ -215,7 +226,7 @@ func (s *cliScan) literals(pkg *packages.Package, f *ast.File) {
 }
 
 // resolve returns the commands an expression may denote.
-func (s *cliScan) resolve(pkg *packages.Package, e ast.Expr) []*cliCmd {
+func (s *CLIScan) resolve(pkg *packages.Package, e ast.Expr) []*Command {
 	switch x := ast.Unparen(e).(type) {
 	case *ast.UnaryExpr:
 		if x.Op == token.AND {
@@ -223,21 +234,21 @@ func (s *cliScan) resolve(pkg *packages.Package, e ast.Expr) []*cliCmd {
 		}
 	case *ast.CompositeLit:
 		if c := s.byLit[x]; c != nil {
-			return []*cliCmd{c}
+			return []*Command{c}
 		}
 	case *ast.Ident:
-		return s.byVar[pkg.TypesInfo.Uses[x]]
+		return s.ByVar[pkg.TypesInfo.Uses[x]]
 	case *ast.SelectorExpr:
 		if sel := pkg.TypesInfo.Selections[x]; sel != nil {
-			return s.byVar[sel.Obj()]
+			return s.ByVar[sel.Obj()]
 		}
-		return s.byVar[pkg.TypesInfo.Uses[x.Sel]]
+		return s.ByVar[pkg.TypesInfo.Uses[x.Sel]]
 	case *ast.CallExpr:
 		if fn, ok := typeutil.Callee(pkg.TypesInfo, x).(*types.Func); ok {
 			if isInterfaceMethod(fn) {
 				return s.implementations(fn)
 			}
-			return s.byFunc[fn.Origin()]
+			return s.ByFunc[fn.Origin()]
 		}
 	}
 	return nil
@@ -251,20 +262,20 @@ func isInterfaceMethod(fn *types.Func) bool {
 // implementations returns the commands the module's implementations of
 // an interface method return: for _, c := range commands {
 // root.AddCommand(c.New(opts)) }.
-func (s *cliScan) implementations(m *types.Func) []*cliCmd {
+func (s *CLIScan) implementations(m *types.Func) []*Command {
 	iface, _ := m.Signature().Recv().Type().Underlying().(*types.Interface)
 	if iface == nil {
 		return nil
 	}
-	var out []*cliCmd
-	for _, fn := range sortedFuncs(s.byFunc) {
+	var out []*Command
+	for _, fn := range sortedFuncs(s.ByFunc) {
 		recv := fn.Signature().Recv()
 		if recv == nil || fn.Name() != m.Name() {
 			continue
 		}
 		t := derefType(recv.Type())
 		if types.Implements(t, iface) || types.Implements(types.NewPointer(t), iface) {
-			out = append(out, s.byFunc[fn]...)
+			out = append(out, s.ByFunc[fn]...)
 		}
 	}
 	return out
@@ -272,7 +283,7 @@ func (s *cliScan) implementations(m *types.Func) []*cliCmd {
 
 // sortedFuncs orders a function map's keys by position, for stable
 // output.
-func sortedFuncs(m map[*types.Func][]*cliCmd) []*types.Func {
+func sortedFuncs(m map[*types.Func][]*Command) []*types.Func {
 	out := make([]*types.Func, 0, len(m))
 	for fn := range m {
 		out = append(out, fn)
@@ -282,15 +293,15 @@ func sortedFuncs(m map[*types.Func][]*cliCmd) []*types.Func {
 }
 
 // bind records what variables, fields and functions hold commands.
-func (s *cliScan) bind(pkg *packages.Package, f *ast.File) {
+func (s *CLIScan) bind(pkg *packages.Package, f *ast.File) {
 	info := pkg.TypesInfo
-	give := func(obj types.Object, cs []*cliCmd) {
+	give := func(obj types.Object, cs []*Command) {
 		if obj == nil {
 			return
 		}
 		for _, c := range cs {
-			if !containsCmd(s.byVar[obj], c) {
-				s.byVar[obj] = append(s.byVar[obj], c)
+			if !ContainsCmd(s.ByVar[obj], c) {
+				s.ByVar[obj] = append(s.ByVar[obj], c)
 			}
 		}
 	}
@@ -318,7 +329,7 @@ func (s *cliScan) bind(pkg *packages.Package, f *ast.File) {
 						continue
 					}
 					if key, ok := kv.Key.(*ast.Ident); ok {
-						if v, ok := info.Uses[key].(*types.Var); ok && v.IsField() && s.g.inModule(v) {
+						if v, ok := info.Uses[key].(*types.Var); ok && v.IsField() && s.G.InModule(v) {
 							give(v, s.resolve(pkg, kv.Value))
 						}
 					}
@@ -341,8 +352,8 @@ func (s *cliScan) bind(pkg *packages.Package, f *ast.File) {
 			if ret, ok := n.(*ast.ReturnStmt); ok {
 				for _, r := range ret.Results {
 					for _, c := range s.listed(pkg, r) {
-						if !containsCmd(s.byFunc[fn], c) {
-							s.byFunc[fn] = append(s.byFunc[fn], c)
+						if !ContainsCmd(s.ByFunc[fn], c) {
+							s.ByFunc[fn] = append(s.ByFunc[fn], c)
 						}
 					}
 				}
@@ -368,7 +379,7 @@ func assignedObj(info *types.Info, lhs ast.Expr) types.Object {
 	return nil
 }
 
-func containsCmd(cs []*cliCmd, c *cliCmd) bool {
+func ContainsCmd(cs []*Command, c *Command) bool {
 	for _, x := range cs {
 		if x == c {
 			return true
@@ -379,8 +390,8 @@ func containsCmd(cs []*cliCmd, c *cliCmd) bool {
 
 // link connects parents to their children: the literals' own child
 // lists and the dialects' adding calls and assignments.
-func (s *cliScan) link(pkg *packages.Package, f *ast.File) {
-	for _, c := range s.cmds {
+func (s *CLIScan) link(pkg *packages.Package, f *ast.File) {
+	for _, c := range s.Cmds {
 		if c.pkg != pkg || c.file != f {
 			continue
 		}
@@ -391,16 +402,16 @@ func (s *cliScan) link(pkg *packages.Package, f *ast.File) {
 		}
 	}
 	for _, decl := range f.Decls {
-		encl := s.g.declNode(pkg, decl)
+		encl := s.G.DeclNode(pkg, decl)
 		ast.Inspect(decl, func(n ast.Node) bool {
-			for _, d := range s.g.cliDialects() {
+			for _, d := range s.G.CLIDialects() {
 				parent, children, span := cliEdges(d, pkg, n)
 				if parent == nil {
 					continue
 				}
-				var sp *regSpan
+				var sp *RegSpan
 				if span != nil {
-					sp = &regSpan{from: span.Pos(), to: span.End(), encl: encl}
+					sp = &RegSpan{From: span.Pos(), To: span.End(), Encl: encl}
 				}
 				for _, p := range s.resolve(pkg, parent) {
 					for _, ce := range children {
@@ -418,8 +429,8 @@ func (s *cliScan) link(pkg *packages.Package, f *ast.File) {
 
 // childrenField reports whether a field of the name lists a command's
 // subcommands, in any dialect.
-func (s *cliScan) childrenField(name string) bool {
-	for _, d := range s.g.cliDialects() {
+func (s *CLIScan) childrenField(name string) bool {
+	for _, d := range s.G.CLIDialects() {
 		if cliChildrenField(d, name) {
 			return true
 		}
@@ -427,18 +438,18 @@ func (s *cliScan) childrenField(name string) bool {
 	return false
 }
 
-func cliChildrenField(d cliDialect, name string) bool {
-	defer func() { blame(d, recover()) }()
+func cliChildrenField(d CLIDialect, name string) bool {
+	defer func() { Blame(d, recover()) }()
 	return d.childrenField(name)
 }
 
 // listed resolves an element list ([]*cli.Command{a, b}, append(x, a))
 // or a single command expression.
-func (s *cliScan) listed(pkg *packages.Package, e ast.Expr) []*cliCmd {
+func (s *CLIScan) listed(pkg *packages.Package, e ast.Expr) []*Command {
 	switch x := ast.Unparen(e).(type) {
 	case *ast.CompositeLit:
 		if s.byLit[x] == nil {
-			var out []*cliCmd
+			var out []*Command
 			for _, el := range x.Elts {
 				out = append(out, s.listed(pkg, el)...)
 			}
@@ -447,7 +458,7 @@ func (s *cliScan) listed(pkg *packages.Package, e ast.Expr) []*cliCmd {
 	case *ast.CallExpr:
 		if id, ok := ast.Unparen(x.Fun).(*ast.Ident); ok && id.Name == "append" {
 			if _, builtin := pkg.TypesInfo.Uses[id].(*types.Builtin); builtin {
-				var out []*cliCmd
+				var out []*Command
 				for i, a := range x.Args {
 					if sel, ok := ast.Unparen(a).(*ast.SelectorExpr); i == 0 && ok && s.childrenField(sel.Sel.Name) {
 						continue // app.Commands = append(app.Commands, c): its own children
@@ -462,22 +473,22 @@ func (s *cliScan) listed(pkg *packages.Package, e ast.Expr) []*cliCmd {
 }
 
 // adopt makes child a subcommand of parent, with the span that adds it.
-func (s *cliScan) adopt(parent, child *cliCmd, sp *regSpan) {
+func (s *CLIScan) adopt(parent, child *Command, sp *RegSpan) {
 	if sp != nil {
 		child.regs = append(child.regs, *sp)
 	}
-	if parent == child || containsCmd(parent.children, child) {
+	if parent == child || ContainsCmd(parent.Children, child) {
 		return
 	}
-	parent.children = append(parent.children, child)
+	parent.Children = append(parent.Children, child)
 	child.parents++
 }
 
 // flagWiring adds to a command's registration the calls on a variable
 // that holds it alone: cmd.Flags().StringVar(...), cmd.MarkFlagRequired.
-func (s *cliScan) flagWiring(pkg *packages.Package, f *ast.File) {
+func (s *CLIScan) flagWiring(pkg *packages.Package, f *ast.File) {
 	for _, decl := range f.Decls {
-		encl := s.g.declNode(pkg, decl)
+		encl := s.G.DeclNode(pkg, decl)
 		ast.Inspect(decl, func(n ast.Node) bool {
 			st, ok := n.(*ast.ExprStmt)
 			if !ok {
@@ -491,14 +502,14 @@ func (s *cliScan) flagWiring(pkg *packages.Package, f *ast.File) {
 			if root == nil {
 				return true
 			}
-			cs := s.byVar[pkg.TypesInfo.Uses[root]]
+			cs := s.ByVar[pkg.TypesInfo.Uses[root]]
 			if len(cs) != 1 {
 				return true
 			}
 			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "AddCommand") {
 				return true // the children's registration, not the parent's
 			}
-			cs[0].regs = append(cs[0].regs, regSpan{from: call.Pos(), to: call.End(), encl: encl})
+			cs[0].regs = append(cs[0].regs, RegSpan{From: call.Pos(), To: call.End(), Encl: encl})
 			return true
 		})
 	}
@@ -506,12 +517,12 @@ func (s *cliScan) flagWiring(pkg *packages.Package, f *ast.File) {
 
 // litSpans are the spans of a literal's fields but its children and the
 // closures it is handed (code of their own, roots of the feature).
-func litSpans(lit *ast.CompositeLit, encl int, skip map[string]bool) []regSpan {
-	var out []regSpan
+func litSpans(lit *ast.CompositeLit, encl int, skip map[string]bool) []RegSpan {
+	var out []RegSpan
 	for _, el := range lit.Elts {
 		kv, ok := el.(*ast.KeyValueExpr)
 		if !ok {
-			out = append(out, regSpan{from: el.Pos(), to: el.End(), encl: encl})
+			out = append(out, RegSpan{From: el.Pos(), To: el.End(), Encl: encl})
 			continue
 		}
 		key, _ := kv.Key.(*ast.Ident)
@@ -519,39 +530,44 @@ func litSpans(lit *ast.CompositeLit, encl int, skip map[string]bool) []regSpan {
 			continue
 		}
 		if fl, ok := kv.Value.(*ast.FuncLit); ok {
-			out = append(out, regSpan{from: kv.Pos(), to: fl.Type.End(), encl: encl})
+			out = append(out, RegSpan{From: kv.Pos(), To: fl.Type.End(), Encl: encl})
 			continue
 		}
-		out = append(out, regSpan{from: kv.Pos(), to: kv.End(), encl: encl})
+		out = append(out, RegSpan{From: kv.Pos(), To: kv.End(), Encl: encl})
 	}
 	if len(out) == 0 {
-		out = append(out, regSpan{from: lit.Pos(), to: lit.End(), encl: encl})
+		out = append(out, RegSpan{From: lit.Pos(), To: lit.End(), Encl: encl})
 	}
 	return out
 }
 
 // cliRoot is a tree's root command and the main package that runs it.
 type cliRoot struct {
-	cmd *cliCmd
+	cmd *Command
 	dir string // the main package's feature id
 }
 
-// withSubcommands adds to features (the routes and main packages) a
+// WithSubcommands adds to features (the routes and main packages) a
 // feature for every runnable subcommand of the trees the module's main
 // packages reach.
-func (g *Graph) withSubcommands(features []Feature) []Feature {
+func WithSubcommands(g Graph, features []Feature) []Feature {
+	return cliGraph{g}.withSubcommands(features)
+}
+
+// withSubcommands is WithSubcommands.
+func (g cliGraph) withSubcommands(features []Feature) []Feature {
 	s := g.cliTrees()
 	var subs []Feature
 	roots := s.roots()
 	for _, r := range roots {
-		g.walkTree(r, r.cmd, nil, nil, map[*cliCmd]bool{}, &subs)
+		g.walkTree(r, r.cmd, nil, nil, map[*Command]bool{}, &subs)
 	}
 	if len(subs) == 0 {
 		return features
 	}
 	for _, f := range subs {
-		if f.cli != nil {
-			f.cli.scan = s
+		if f.CLI != nil {
+			f.CLI.Scan = s
 		}
 	}
 	g.callsBetween(subs)
@@ -563,32 +579,32 @@ func (g *Graph) withSubcommands(features []Feature) []Feature {
 // functions of subcommands that its own code calls statically (the
 // root's Run falling back to serve's, main calling it when no command
 // matches): its reach stops at them (impact.Stops), yet it runs them.
-func (g *Graph) mainsCallingSubcommands(features []Feature, roots []cliRoot, subs []Feature) {
+func (g cliGraph) mainsCallingSubcommands(features []Feature, roots []cliRoot, subs []Feature) {
 	entries := map[int]bool{}
 	for _, f := range subs {
-		for _, e := range f.entries {
+		for _, e := range f.Entries {
 			entries[e] = true
 		}
 	}
 	for i := range features {
 		f := &features[i]
-		if f.Kind != report.KindCommand || f.cli != nil {
+		if f.Kind != report.KindCommand || f.CLI != nil {
 			continue
 		}
-		start := append([]int(nil), f.roots...)
+		start := append([]int(nil), f.Roots...)
 		for _, r := range roots {
 			if r.dir != f.ID {
 				continue
 			}
 			for _, e := range append(append([]ast.Expr{r.cmd.run}, r.cmd.hooks...), r.cmd.persistent...) {
 				if e != nil {
-					start = append(start, g.referencedIn(r.cmd.pkg, e)...)
+					start = append(start, g.ReferencedIn(r.cmd.pkg, e)...)
 				}
 			}
 		}
 		for id := range g.staticReach(start) {
 			if entries[id] {
-				f.roots = append(f.roots, id)
+				f.Roots = append(f.Roots, id)
 			}
 		}
 	}
@@ -596,7 +612,7 @@ func (g *Graph) mainsCallingSubcommands(features []Feature, roots []cliRoot, sub
 
 // staticReach returns the nodes reachable from start through static
 // calls, start included.
-func (g *Graph) staticReach(start []int) map[int]bool {
+func (g cliGraph) staticReach(start []int) map[int]bool {
 	seen := map[int]bool{}
 	queue := []int{}
 	for _, id := range start {
@@ -608,7 +624,7 @@ func (g *Graph) staticReach(start []int) map[int]bool {
 	for len(queue) > 0 {
 		id := queue[0]
 		queue = queue[1:]
-		for _, next := range g.calls[id] {
+		for _, next := range g.Calls(id) {
 			if !seen[next] {
 				seen[next] = true
 				queue = append(queue, next)
@@ -622,30 +638,30 @@ func (g *Graph) staticReach(start []int) map[int]bool {
 // other subcommands its own run function calls: every subcommand's
 // reach stops at the others' run functions (impact.Stops), and one that
 // runs another's runs what that one reaches.
-func (g *Graph) callsBetween(subs []Feature) {
+func (g cliGraph) callsBetween(subs []Feature) {
 	entries := map[int]bool{}
 	for _, f := range subs {
-		for _, e := range f.entries {
+		for _, e := range f.Entries {
 			entries[e] = true
 		}
 	}
 	for i := range subs {
 		seen := map[int]bool{}
-		queue := append([]int(nil), subs[i].entries...)
+		queue := append([]int(nil), subs[i].Entries...)
 		for _, e := range queue {
 			seen[e] = true
 		}
 		for len(queue) > 0 {
 			id := queue[0]
 			queue = queue[1:]
-			for _, next := range g.calls[id] {
+			for _, next := range g.Calls(id) {
 				if seen[next] {
 					continue
 				}
 				seen[next] = true
 				queue = append(queue, next)
 				if entries[next] {
-					subs[i].roots = append(subs[i].roots, next)
+					subs[i].Roots = append(subs[i].Roots, next)
 				}
 			}
 		}
@@ -654,10 +670,10 @@ func (g *Graph) callsBetween(subs []Feature) {
 
 // roots pairs each tree root with the main packages whose main reaches
 // the code that builds it.
-func (s *cliScan) roots() []cliRoot {
-	var roots []*cliCmd
-	for _, c := range s.cmds {
-		if c.parents == 0 && len(c.children) > 0 {
+func (s *CLIScan) roots() []cliRoot {
+	var roots []*Command
+	for _, c := range s.Cmds {
+		if c.parents == 0 && len(c.Children) > 0 {
 			roots = append(roots, c)
 		}
 	}
@@ -665,18 +681,18 @@ func (s *cliScan) roots() []cliRoot {
 		return nil
 	}
 	var out []cliRoot
-	for _, pkg := range s.g.prog.Packages {
-		main, ok := s.g.command(pkg)
-		if !ok || len(main.entries) == 0 {
+	for _, pkg := range s.G.Packages() {
+		main, ok := s.G.command(pkg)
+		if !ok || len(main.Entries) == 0 {
 			continue
 		}
 		// Only a main that imports a root's package can build it: the
 		// walk over the graph is for those.
 		imports := map[string]bool{}
-		for _, p := range s.g.moduleImports(pkg) {
+		for _, p := range ModuleImports(s.G, pkg) {
 			imports[p] = true
 		}
-		var mine []*cliCmd
+		var mine []*Command
 		for _, r := range roots {
 			if imports[r.pkg.PkgPath] {
 				mine = append(mine, r)
@@ -685,9 +701,9 @@ func (s *cliScan) roots() []cliRoot {
 		if len(mine) == 0 {
 			continue
 		}
-		reach := s.g.forward(main.roots)
+		reach := s.G.forward(main.Roots)
 		for _, r := range mine {
-			if r.encl >= 0 && reach[r.encl] {
+			if r.Encl >= 0 && reach[r.Encl] {
 				out = append(out, cliRoot{cmd: r, dir: main.ID})
 			}
 		}
@@ -696,7 +712,7 @@ func (s *cliScan) roots() []cliRoot {
 }
 
 // forward returns the nodes reachable from roots along the graph's edges.
-func (g *Graph) forward(roots []int) map[int]bool {
+func (g cliGraph) forward(roots []int) map[int]bool {
 	seen := map[int]bool{}
 	queue := []int{}
 	for _, r := range roots {
@@ -708,10 +724,10 @@ func (g *Graph) forward(roots []int) map[int]bool {
 	for len(queue) > 0 {
 		id := queue[0]
 		queue = queue[1:]
-		for _, e := range g.nodes[id].out {
-			if !seen[e.to] {
-				seen[e.to] = true
-				queue = append(queue, e.to)
+		for to := range g.Succ(id) {
+			if !seen[to] {
+				seen[to] = true
+				queue = append(queue, to)
 			}
 		}
 	}
@@ -720,7 +736,7 @@ func (g *Graph) forward(roots []int) map[int]bool {
 
 // walkTree makes the features of c's subtree; path are the names from
 // the root, persistent the hooks its ancestors run for it.
-func (g *Graph) walkTree(r cliRoot, c *cliCmd, path []string, persistent []*cliCmd, onPath map[*cliCmd]bool, out *[]Feature) {
+func (g cliGraph) walkTree(r cliRoot, c *Command, path []string, persistent []*Command, onPath map[*Command]bool, out *[]Feature) {
 	if onPath[c] {
 		return
 	}
@@ -730,56 +746,56 @@ func (g *Graph) walkTree(r cliRoot, c *cliCmd, path []string, persistent []*cliC
 		*out = append(*out, g.subcommand(r, c, path, persistent))
 	}
 	persistent = append(persistent, c)
-	for _, child := range c.children {
-		g.walkTree(r, child, append(append([]string(nil), path...), child.name), persistent[:len(persistent):len(persistent)], onPath, out)
+	for _, child := range c.Children {
+		g.walkTree(r, child, append(append([]string(nil), path...), child.Name), persistent[:len(persistent):len(persistent)], onPath, out)
 	}
 }
 
 // subcommand makes the feature of one runnable subcommand.
-func (g *Graph) subcommand(r cliRoot, c *cliCmd, path []string, ancestors []*cliCmd) Feature {
-	f := Feature{Feature: report.Feature{ID: r.dir + " " + strings.Join(path, " "), Kind: report.KindCommand, Tests: []report.Test{}}, registrar: -1}
-	f.Position.File, f.Position.Line = g.prog.Rel(c.lit.Pos())
-	res := handlerResolver{g: g, pkg: c.pkg, file: c.file, seen: map[types.Object]bool{}}
-	entry, name := res.resolve(c.run)
+func (g cliGraph) subcommand(r cliRoot, c *Command, path []string, ancestors []*Command) Feature {
+	f := Feature{Feature: report.Feature{ID: r.dir + " " + strings.Join(path, " "), Kind: report.KindCommand, Tests: []report.Test{}}, Registrar: -1}
+	f.Position.File, f.Position.Line = g.Rel(c.lit.Pos())
+	res := HandlerResolver{G: g.Graph, Pkg: c.pkg, File: c.file, Seen: map[types.Object]bool{}}
+	entry, name := res.Resolve(c.run)
 	if entry < 0 && name == "" {
-		name = "(unresolved run function in " + g.nodes[max(c.encl, 0)].name + ")"
+		name = "(unresolved run function in " + g.NodeName(max(c.Encl, 0)) + ")"
 	}
 	f.Entry = name
 	if entry >= 0 {
-		f.entries = []int{entry}
-		f.roots = append(f.roots, entry)
+		f.Entries = []int{entry}
+		f.Roots = append(f.Roots, entry)
 	}
-	for _, e := range res.visited {
-		f.roots = append(f.roots, g.referencedIn(c.pkg, e)...)
+	for _, e := range res.Visited {
+		f.Roots = append(f.Roots, g.ReferencedIn(c.pkg, e)...)
 	}
 	for _, h := range c.hooks {
-		f.roots = append(f.roots, g.referencedIn(c.pkg, h)...)
+		f.Roots = append(f.Roots, g.ReferencedIn(c.pkg, h)...)
 	}
 	for _, a := range append(ancestors, c) {
 		for _, h := range a.persistent {
-			f.roots = append(f.roots, g.referencedIn(a.pkg, h)...)
+			f.Roots = append(f.Roots, g.ReferencedIn(a.pkg, h)...)
 		}
 	}
-	f.roots = append(f.roots, g.inits[c.pkg.PkgPath])
-	if entry >= 0 && g.nodes[entry].pkg != "" {
-		if init, ok := g.inits[g.nodes[entry].pkg]; ok {
-			f.roots = append(f.roots, init)
+	f.Roots = append(f.Roots, g.initOf(c.pkg.PkgPath))
+	if entry >= 0 && g.NodePkg(entry) != "" {
+		if init, ok := g.Init(g.NodePkg(entry)); ok {
+			f.Roots = append(f.Roots, init)
 		}
 	}
-	f.regs = append(f.regs, c.regs...)
-	f.cli = &cliFeature{root: r.cmd, cmd: c, path: path, chain: append(append([]*cliCmd(nil), ancestors...), c)}
+	f.Regs = append(f.Regs, c.regs...)
+	f.CLI = &CLIFeature{Root: r.cmd, Cmd: c, Path: path, Chain: append(append([]*Command(nil), ancestors...), c)}
 	return f
 }
 
-// cliFeature ties a subcommand feature to its tree, for evidence.
-type cliFeature struct {
-	// scan is the scan of the command trees that found it.
-	scan *cliScan
-	root *cliCmd
-	cmd  *cliCmd
-	path []string
-	// chain are the commands from the root to cmd.
-	chain []*cliCmd
+// CLIFeature ties a subcommand feature to its tree, for evidence.
+type CLIFeature struct {
+	// Scan is the scan of the command trees that found it.
+	Scan *CLIScan
+	Root *Command
+	Cmd  *Command
+	Path []string
+	// Chain are the commands from the root to cmd.
+	Chain []*Command
 }
 
 // cliName returns a command name expression's constant value, or the
@@ -798,8 +814,25 @@ func cliName(info *types.Info, e ast.Expr, firstWord bool) (string, bool) {
 }
 
 // sortedCmds orders commands by position, for stable output.
-func sortedCmds(cs []*cliCmd) []*cliCmd {
-	out := append([]*cliCmd(nil), cs...)
+func sortedCmds(cs []*Command) []*Command {
+	out := append([]*Command(nil), cs...)
 	sort.Slice(out, func(i, j int) bool { return out[i].lit.Pos() < out[j].lit.Pos() })
 	return out
+}
+
+// index keys the module's command holders by name: a test package is
+// type-checked apart, with objects of its own.
+func (s *CLIScan) index() {
+	if s.ByName != nil {
+		return
+	}
+	s.ByName = map[string][]*Command{}
+	for obj, cs := range s.ByVar {
+		if v, ok := obj.(*types.Var); ok && !v.IsField() && obj.Pkg() != nil && obj.Parent() == obj.Pkg().Scope() {
+			s.ByName[objName(obj)] = cs
+		}
+	}
+	for fn, cs := range s.ByFunc {
+		s.ByName[objName(fn)] = cs
+	}
 }

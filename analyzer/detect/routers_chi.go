@@ -1,16 +1,13 @@
-package analyzer
+package detect
 
 import (
 	"go/types"
 	"strings"
-
-	"github.com/blastgate/blastgate/report"
 )
 
-// chiDetector finds the routes of chi.
-var chiDetector = &Detector{
+// Chi finds the routes of chi.
+var Chi = &Router{
 	Name:    "chi",
-	Kind:    report.KindRoute,
 	Imports: []string{chiPkg},
 	Doc: `chi v5: routes on *chi.Mux and on the chi.Router interface (what Route,
 Group and With hand out).
@@ -26,7 +23,7 @@ Group and With hand out).
 	r.Use(mw)                          middleware of every route of r
 
 Ids keep chi's parameter syntax: {id}, {id:regexp}, *.`,
-	router: chiDialect{},
+	Dialect: chiDialect{},
 }
 
 // chiDialect is chi's dialect of the route engine (routers.go).
@@ -34,26 +31,26 @@ type chiDialect struct{}
 
 const chiPkg = "github.com/go-chi/chi/v5"
 
-func (chiDialect) pkgs() []string { return []string{chiPkg} }
+func (chiDialect) Pkgs() []string { return []string{chiPkg} }
 
 var chiMethods = map[string]bool{
 	"Connect": true, "Delete": true, "Get": true, "Head": true, "Options": true,
 	"Patch": true, "Post": true, "Put": true, "Query": true, "Trace": true,
 }
 
-func (chiDialect) op(c routerCall) (routerOp, bool) {
-	m, ok := c.method("(*"+chiPkg+".Mux)", "("+chiPkg+".Router)")
+func (chiDialect) Op(c RouterCall) (RouterOp, bool) {
+	m, ok := c.Method("(*"+chiPkg+".Mux)", "("+chiPkg+".Router)")
 	if !ok {
-		return routerOp{}, false
+		return RouterOp{}, false
 	}
-	op := routerOp{recv: c.recv(), upper: true}
+	op := RouterOp{Recv: c.Recv(), Upper: true}
 	switch {
 	case chiMethods[m]:
-		op.kind, op.paths, op.handler = opRoute, c.one(0), c.arg(1)
-		op.fixed = []string{strings.ToUpper(m)}
+		op.Kind, op.Paths, op.Handler = OpRoute, c.One(0), c.Arg(1)
+		op.Fixed = []string{strings.ToUpper(m)}
 	case m == "Handle" || m == "HandleFunc":
-		op.kind, op.paths, op.handler = opRoute, c.one(0), c.arg(1)
-		op.rewrite = func(p string) ([]string, string) {
+		op.Kind, op.Paths, op.Handler = OpRoute, c.One(0), c.Arg(1)
+		op.Rewrite = func(p string) ([]string, string) {
 			// chi's Handle takes "METHOD /path" too.
 			if i := strings.IndexAny(p, " \t"); i >= 0 {
 				return []string{strings.ToUpper(p[:i])}, strings.TrimLeft(p[i+1:], " \t")
@@ -61,30 +58,30 @@ func (chiDialect) op(c routerCall) (routerOp, bool) {
 			return nil, p
 		}
 	case m == "Method" || m == "MethodFunc":
-		op.kind, op.methods, op.paths, op.handler = opRoute, c.one(0), c.one(1), c.arg(2)
+		op.Kind, op.Methods, op.Paths, op.Handler = OpRoute, c.One(0), c.One(1), c.Arg(2)
 	case m == "Route":
-		op.kind, op.paths, op.closure = opGroup, c.one(0), c.arg(1)
+		op.Kind, op.Paths, op.Closure = OpGroup, c.One(0), c.Arg(1)
 	case m == "Group":
-		op.kind, op.closure = opGroup, c.arg(0)
+		op.Kind, op.Closure = OpGroup, c.Arg(0)
 	case m == "With":
-		op.kind, op.mws = opGroup, c.args(0)
+		op.Kind, op.Mws = OpGroup, c.Args(0)
 	case m == "Use":
-		op.kind, op.mws = opUse, c.args(0)
+		op.Kind, op.Mws = OpUse, c.Args(0)
 	case m == "Mount":
-		op.kind, op.paths, op.handler = opMount, c.one(0), c.arg(1)
+		op.Kind, op.Paths, op.Handler = OpMount, c.One(0), c.Arg(1)
 	default:
-		return routerOp{}, false
+		return RouterOp{}, false
 	}
 	return op, true
 }
 
-// join composes a Route or Mount prefix with a path, as chi.Walk reports
+// Join composes a Route or Mount prefix with a path, as chi.Walk reports
 // it: "/api" + "/users" and "/api/" + "/users" are "/api/users".
-func (chiDialect) join(prefix, path string) string {
+func (chiDialect) Join(prefix, path string) string {
 	return strings.TrimSuffix(prefix, "/") + path
 }
 
-func (chiDialect) clean(path string) string { return path }
+func (chiDialect) Clean(path string) string { return path }
 
 // chi's handlers are net/http's.
-func (chiDialect) isHandler(types.Type) bool { return false }
+func (chiDialect) IsHandler(types.Type) bool { return false }

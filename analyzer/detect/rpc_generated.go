@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"go/ast"
@@ -31,20 +31,20 @@ import (
 // rpcMethod is one method of a service: its id and the Go method that
 // serves it ("" when the generated code does not say).
 type rpcMethod struct {
-	id, goName string
+	ID, GoName string
 	handler    string // the generated handler function, or ""
 }
 
-// rpcService is a service as generated code describes it.
-type rpcService struct {
-	methods     []rpcMethod
+// RPCService is a service as generated code describes it.
+type RPCService struct {
+	Methods     []rpcMethod
 	handlerType string // the XServer interface's name (grpc-go), or ""
 }
 
-// generatedFile is what one generated file declares.
-type generatedFile struct {
+// GeneratedFile is what one generated file declares.
+type GeneratedFile struct {
 	descs     map[string]*ast.CompositeLit // ServiceDesc vars by name
-	registers map[string]string            // RegisterXServer -> its desc var
+	Registers map[string]string            // RegisterXServer -> its desc var
 	handlers  map[string]string            // handler function -> Go method it calls
 	connect   map[string][]connectProc     // NewXHandler -> its procedures
 }
@@ -55,18 +55,18 @@ type connectProc struct {
 	goName string
 }
 
-// generatedFileAt parses (once) the file that declares obj.
-func (g *Graph) generatedFileAt(obj types.Object) *generatedFile {
-	return g.generatedFile(g.prog.Fset.Position(obj.Pos()).Filename)
+// GeneratedFileAt parses (once) the file that declares obj.
+func (g RPCScan) GeneratedFileAt(obj types.Object) *GeneratedFile {
+	return g.generatedFile(g.Fset().Position(obj.Pos()).Filename)
 }
 
 // generatedFile parses (once) the named file.
-func (g *Graph) generatedFile(name string) *generatedFile {
+func (g RPCScan) generatedFile(name string) *GeneratedFile {
 	if name == "" {
 		return nil
 	}
-	return g.rpcFiles.get(name, func() *generatedFile {
-		var gf *generatedFile
+	return g.GeneratedFileMemo(name, func() *GeneratedFile {
+		var gf *GeneratedFile
 		if src, err := os.ReadFile(name); err == nil {
 			if f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.SkipObjectResolution); err == nil {
 				gf = readGenerated(f)
@@ -78,8 +78,8 @@ func (g *Graph) generatedFile(name string) *generatedFile {
 
 // readGenerated collects the service descriptions, registration and
 // handler functions of a file.
-func readGenerated(f *ast.File) *generatedFile {
-	gf := &generatedFile{descs: map[string]*ast.CompositeLit{}, registers: map[string]string{}, handlers: map[string]string{}, connect: map[string][]connectProc{}}
+func readGenerated(f *ast.File) *GeneratedFile {
+	gf := &GeneratedFile{descs: map[string]*ast.CompositeLit{}, Registers: map[string]string{}, handlers: map[string]string{}, connect: map[string][]connectProc{}}
 	for _, decl := range f.Decls {
 		switch d := decl.(type) {
 		case *ast.GenDecl:
@@ -100,7 +100,7 @@ func readGenerated(f *ast.File) *generatedFile {
 			}
 			name := d.Name.Name
 			if desc := registeredDesc(d.Body); desc != "" && strings.HasPrefix(name, "Register") {
-				gf.registers[name] = desc
+				gf.Registers[name] = desc
 			}
 			if m := assertedMethod(d.Body); m != "" {
 				gf.handlers[name] = m
@@ -197,20 +197,20 @@ func stringValue(e ast.Expr, scope *types.Scope) (string, bool) {
 	return "", false
 }
 
-// grpcService reads a ServiceDesc literal: its methods and streams with
+// GRPCService reads a ServiceDesc literal: its methods and streams with
 // their ids and Go methods.
-func (gf *generatedFile) grpcService(desc string, scope *types.Scope) (rpcService, bool) {
+func (gf *GeneratedFile) GRPCService(desc string, scope *types.Scope) (RPCService, bool) {
 	lit := gf.descs[desc]
 	if lit == nil {
-		return rpcService{}, false
+		return RPCService{}, false
 	}
-	var svc rpcService
+	var svc RPCService
 	name, known := "", false
 	var entries []*ast.CompositeLit
 	for _, elt := range lit.Elts {
 		kv, ok := elt.(*ast.KeyValueExpr)
 		if !ok {
-			return rpcService{}, false
+			return RPCService{}, false
 		}
 		key, _ := kv.Key.(*ast.Ident)
 		if key == nil {
@@ -231,19 +231,19 @@ func (gf *generatedFile) grpcService(desc string, scope *types.Scope) (rpcServic
 		case "Methods", "Streams":
 			list, ok := kv.Value.(*ast.CompositeLit)
 			if !ok {
-				return rpcService{}, false
+				return RPCService{}, false
 			}
 			for _, e := range list.Elts {
 				m, ok := e.(*ast.CompositeLit)
 				if !ok {
-					return rpcService{}, false
+					return RPCService{}, false
 				}
 				entries = append(entries, m)
 			}
 		}
 	}
 	if !known {
-		return rpcService{}, false
+		return RPCService{}, false
 	}
 	for _, m := range entries {
 		var method, handler string
@@ -260,26 +260,26 @@ func (gf *generatedFile) grpcService(desc string, scope *types.Scope) (rpcServic
 			}
 		}
 		if method == "" {
-			return rpcService{}, false
+			return RPCService{}, false
 		}
-		svc.methods = append(svc.methods, rpcMethod{id: "/" + name + "/" + method, goName: gf.handlers[handler], handler: handler})
+		svc.Methods = append(svc.Methods, rpcMethod{ID: "/" + name + "/" + method, GoName: gf.handlers[handler], handler: handler})
 	}
 	return svc, true
 }
 
-// connectService reads the procedures a Connect handler constructor serves.
-func (gf *generatedFile) connectService(fn string, scope *types.Scope) (rpcService, bool) {
+// ConnectService reads the procedures a Connect handler constructor serves.
+func (gf *GeneratedFile) ConnectService(fn string, scope *types.Scope) (RPCService, bool) {
 	procs, ok := gf.connect[fn]
 	if !ok {
-		return rpcService{}, false
+		return RPCService{}, false
 	}
-	var svc rpcService
+	var svc RPCService
 	for _, p := range procs {
 		id, ok := stringValue(p.proc, scope)
 		if !ok || !strings.HasPrefix(id, "/") {
-			return rpcService{}, false
+			return RPCService{}, false
 		}
-		svc.methods = append(svc.methods, rpcMethod{id: id, goName: p.goName})
+		svc.Methods = append(svc.Methods, rpcMethod{ID: id, GoName: p.goName})
 	}
 	return svc, true
 }

@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"go/ast"
@@ -23,82 +23,82 @@ import (
 // <expression>.
 
 const (
-	maxFlowDepth = 64  // how deep one value is followed (a guard: recursion is cut by what is on the stack)
+	MaxFlowDepth = 64  // how deep one value is followed (a guard: recursion is cut by what is on the stack)
 	maxInstances = 512 // instances of one registration
 )
 
-// pathVal is an evaluated path: its text, with <expr> for the run-time
+// PathVal is an evaluated path: its text, with <expr> for the run-time
 // parts.
-type pathVal struct {
-	s     string
-	exact bool // no run-time part
-	ok    bool // representable
+type PathVal struct {
+	S     string
+	Exact bool // no run-time part
+	OK    bool // representable
 	text  bool // some constant text of the program is part of it
 }
 
-// str evaluates a string that must be known exactly.
-func (s *routerScan) str(r exprRef, env binding, depth int) (string, bool) {
-	v := s.eval(r, env, depth)
-	return v.s, v.ok && v.exact
+// Str evaluates a string that must be known exactly.
+func (s *RouterScan) Str(r ExprRef, env Binding, depth int) (string, bool) {
+	v := s.Eval(r, env, depth)
+	return v.S, v.OK && v.Exact
 }
 
-// eval evaluates a path expression under a binding.
-func (s *routerScan) eval(r exprRef, env binding, depth int) pathVal {
-	info := r.pkg.TypesInfo
-	if c, ok := constString(info, r.expr); ok {
-		return pathVal{s: c, exact: true, ok: true, text: c != ""}
+// Eval evaluates a path expression under a binding.
+func (s *RouterScan) Eval(r ExprRef, env Binding, depth int) PathVal {
+	info := r.Pkg.TypesInfo
+	if c, ok := constString(info, r.Expr); ok {
+		return PathVal{S: c, Exact: true, OK: true, text: c != ""}
 	}
-	if depth > maxFlowDepth {
-		return pathVal{}
+	if depth > MaxFlowDepth {
+		return PathVal{}
 	}
-	sub := func(e ast.Expr) pathVal { return s.eval(exprRef{pkg: r.pkg, file: r.file, expr: e}, env, depth+1) }
-	switch x := ast.Unparen(r.expr).(type) {
+	sub := func(e ast.Expr) PathVal { return s.Eval(ExprRef{Pkg: r.Pkg, File: r.File, Expr: e}, env, depth+1) }
+	switch x := ast.Unparen(r.Expr).(type) {
 	case *ast.BinaryExpr:
 		if x.Op != token.ADD {
-			return pathVal{}
+			return PathVal{}
 		}
 		a, b := sub(x.X), sub(x.Y)
-		return pathVal{s: a.s + b.s, exact: a.exact && b.exact, ok: a.ok && b.ok, text: a.text || b.text}
+		return PathVal{S: a.S + b.S, Exact: a.Exact && b.Exact, OK: a.OK && b.OK, text: a.text || b.text}
 	case *ast.Ident:
 		v, ok := info.Uses[x].(*types.Var)
 		if !ok {
-			return pathVal{}
+			return PathVal{}
 		}
-		if s.strict && s.tainted[v] {
-			return pathVal{}
+		if s.Strict && s.Tainted[v] {
+			return PathVal{}
 		}
 		if b, ok := env[v]; ok {
-			if defs := s.defs[v]; len(defs) > 0 {
+			if defs := s.Defs[v]; len(defs) > 0 {
 				return s.reassigned(r, v, b, defs, depth)
 			}
-			return s.eval(b.exprRef, b.env, depth+1)
+			return s.Eval(b.ExprRef, b.Env, depth+1)
 		}
-		_, isParam := s.params[v]
+		_, isParam := s.Params[v]
 		_, isRange := s.ranges[v]
 		if !isParam && !isRange && !v.IsField() && !s.evaluating[v] {
 			s.evaluating[v] = true
-			val, ok := s.sameDefs(s.defs[v], env, depth)
+			val, ok := s.sameDefs(s.Defs[v], env, depth)
 			delete(s.evaluating, v)
 			if ok {
 				return val
 			}
 		}
 	case *ast.SelectorExpr:
-		if base := s.bind(exprRef{pkg: r.pkg, file: r.file, expr: x.X}, env); base.expr != x.X || base.env != nil {
-			if f, lit, ok := s.fieldOf(base, x.Sel.Name); ok {
-				return s.eval(f.exprRef, f.env, depth+1)
+		if base := s.Bind(ExprRef{Pkg: r.Pkg, File: r.File, Expr: x.X}, env); base.Expr != x.X || base.Env != nil {
+			if f, lit, ok := s.FieldOf(base, x.Sel.Name); ok {
+				return s.Eval(f.ExprRef, f.Env, depth+1)
 			} else if lit {
-				return pathVal{s: "", exact: true, ok: true} // a field the literal leaves out
+				return PathVal{S: "", Exact: true, OK: true} // a field the literal leaves out
 			}
 		}
 		// A field every write gives the same constant (a.prefix set
 		// once), or a package variable.
-		if v, ok := assignee(info, x).(*types.Var); ok && !(s.strict && s.tainted[v]) && !s.evaluating[v] {
+		if v, ok := assignee(info, x).(*types.Var); ok && !(s.Strict && s.Tainted[v]) && !s.evaluating[v] {
 			if sel := info.Selections[x]; sel == nil || sel.Kind() == types.FieldVal {
 				s.evaluating[v] = true
-				val, ok := s.sameDefs(s.defs[v], nil, depth)
+				val, ok := s.sameDefs(s.Defs[v], nil, depth)
 				delete(s.evaluating, v)
-				if ok && (val.exact || sel == nil) {
+				if ok && (val.Exact || sel == nil) {
 					return val
 				}
 			}
@@ -109,30 +109,30 @@ func (s *routerScan) eval(r exprRef, env binding, depth int) pathVal {
 		}
 	case *ast.IndexExpr:
 		if el, ok := s.indexed(r, x, env); ok {
-			return s.eval(el.exprRef, el.env, depth+1)
+			return s.Eval(el.ExprRef, el.Env, depth+1)
 		}
 	}
-	if s.hole != nil {
-		if v, ok := s.hole(r, env); ok {
+	if s.Hole != nil {
+		if v, ok := s.Hole(r, env); ok {
 			return v
 		}
 	}
-	v := placeholderVal(r.expr)
-	s.noteHole(v, packageVar(info, r.expr))
+	v := placeholderVal(r.Expr)
+	s.noteHole(v, PackageVar(info, r.Expr))
 	return v
 }
 
 // placeholderVal is <expr>, for a part known only at run time.
-func placeholderVal(e ast.Expr) pathVal {
+func placeholderVal(e ast.Expr) PathVal {
 	switch ast.Unparen(e).(type) {
 	case *ast.Ident, *ast.SelectorExpr, *ast.CallExpr, *ast.IndexExpr:
 		str := types.ExprString(e)
 		if len(str) > 60 || strings.ContainsAny(str, "<> \t\n") {
-			return pathVal{}
+			return PathVal{}
 		}
-		return pathVal{s: "<" + str + ">", ok: true}
+		return PathVal{S: "<" + str + ">", OK: true}
 	}
-	return pathVal{}
+	return PathVal{}
 }
 
 // reassigned is the value of a parameter bound to an argument that its
@@ -140,21 +140,21 @@ func placeholderVal(e ast.Expr) pathVal {
 // every write only trims or adds slashes (base = strings.Trim(base, "/"),
 // base = "/" + base), a run-time argument keeps its name; otherwise the
 // value is the parameter's own run-time part.
-func (s *routerScan) reassigned(r exprRef, v *types.Var, b boundArg, defs []exprRef, depth int) pathVal {
-	own := func() pathVal {
-		p := placeholderVal(r.expr)
+func (s *RouterScan) reassigned(r ExprRef, v *types.Var, b BoundArg, defs []ExprRef, depth int) PathVal {
+	own := func() PathVal {
+		p := placeholderVal(r.Expr)
 		s.noteHole(p, "")
 		return p
 	}
 	for _, d := range defs {
-		if !slashNormalization(d.pkg.TypesInfo, d.expr, v) {
+		if !slashNormalization(d.Pkg.TypesInfo, d.Expr, v) {
 			return own()
 		}
 	}
-	arg := s.eval(b.exprRef, b.env, depth+1)
-	if arg.ok && !arg.exact && !arg.text && strings.Count(arg.s, "<") == 1 && strings.HasPrefix(arg.s, "<") && strings.HasSuffix(arg.s, ">") {
+	arg := s.Eval(b.ExprRef, b.Env, depth+1)
+	if arg.OK && !arg.Exact && !arg.text && strings.Count(arg.S, "<") == 1 && strings.HasPrefix(arg.S, "<") && strings.HasSuffix(arg.S, ">") {
 		// The argument's name now stands for it normalised: its value
-		// alone no longer gives the path (evidence_prefix.go).
+		// alone no longer gives the path (analyzer/evidence_prefix.go).
 		s.noteHole(arg, "")
 		return arg
 	}
@@ -194,9 +194,9 @@ func slashNormalization(info *types.Info, e ast.Expr, v *types.Var) bool {
 // function literal returned by one (a closure, its captured parameters
 // bound), through local variables defined once (link := paths.Link,
 // prefix := paths.Prefixer(cfg.BasePath)).
-func (s *routerScan) funcValue(r exprRef, fun ast.Expr, env binding, depth int) (*types.Func, *ast.FuncLit, exprRef, binding, bool) {
-	info := r.pkg.TypesInfo
-	for i := 0; i < maxFlowDepth && depth+i <= maxFlowDepth; i++ {
+func (s *RouterScan) funcValue(r ExprRef, fun ast.Expr, env Binding, depth int) (*types.Func, *ast.FuncLit, ExprRef, Binding, bool) {
+	info := r.Pkg.TypesInfo
+	for i := 0; i < MaxFlowDepth && depth+i <= MaxFlowDepth; i++ {
 		switch x := ast.Unparen(fun).(type) {
 		case *ast.FuncLit:
 			return nil, x, r, env, true
@@ -207,7 +207,7 @@ func (s *routerScan) funcValue(r exprRef, fun ast.Expr, env binding, depth int) 
 			} else {
 				sel := x.(*ast.SelectorExpr)
 				if s := info.Selections[sel]; s != nil && s.Kind() != types.MethodVal {
-					return nil, nil, exprRef{}, nil, false
+					return nil, nil, ExprRef{}, nil, false
 				}
 				obj = info.Uses[sel.Sel]
 			}
@@ -215,57 +215,57 @@ func (s *routerScan) funcValue(r exprRef, fun ast.Expr, env binding, depth int) 
 			case *types.Func:
 				return o, nil, r, env, true
 			case *types.Var:
-				if b, ok := env[o]; ok && len(s.defs[o]) == 0 {
-					r, fun, env = b.exprRef, b.expr, b.env
-					info = r.pkg.TypesInfo
+				if b, ok := env[o]; ok && len(s.Defs[o]) == 0 {
+					r, fun, env = b.ExprRef, b.Expr, b.Env
+					info = r.Pkg.TypesInfo
 					continue
 				}
-				defs := s.defs[o]
+				defs := s.Defs[o]
 				if len(defs) != 1 || o.IsField() {
-					return nil, nil, exprRef{}, nil, false
+					return nil, nil, ExprRef{}, nil, false
 				}
-				if _, isParam := s.params[o]; isParam {
-					return nil, nil, exprRef{}, nil, false
+				if _, isParam := s.Params[o]; isParam {
+					return nil, nil, ExprRef{}, nil, false
 				}
-				r, fun, env = defs[0], defs[0].expr, nil
-				info = r.pkg.TypesInfo
+				r, fun, env = defs[0], defs[0].Expr, nil
+				info = r.Pkg.TypesInfo
 				continue
 			}
-			return nil, nil, exprRef{}, nil, false
+			return nil, nil, ExprRef{}, nil, false
 		case *ast.CallExpr:
 			// A function of the module that returns one closure.
 			fn, ok := typeutil.Callee(info, x).(*types.Func)
 			if !ok || isAbstract(fn) {
-				return nil, nil, exprRef{}, nil, false
+				return nil, nil, ExprRef{}, nil, false
 			}
-			rets := s.returns(fn.Origin())
+			rets := s.Returns(fn.Origin())
 			if len(rets) != 1 {
-				return nil, nil, exprRef{}, nil, false
+				return nil, nil, ExprRef{}, nil, false
 			}
-			env = s.bindCall(r, x, fn, env)
-			r, fun = rets[0], rets[0].expr
-			info = r.pkg.TypesInfo
+			env = s.BindCall(r, x, fn, env)
+			r, fun = rets[0], rets[0].Expr
+			info = r.Pkg.TypesInfo
 		default:
-			return nil, nil, exprRef{}, nil, false
+			return nil, nil, ExprRef{}, nil, false
 		}
 	}
-	return nil, nil, exprRef{}, nil, false
+	return nil, nil, ExprRef{}, nil, false
 }
 
 // litReturns lists what a function literal returns, when it returns one
 // value (its nested literals' returns are theirs).
-func litReturns(r exprRef, lit *ast.FuncLit) []exprRef {
+func litReturns(r ExprRef, lit *ast.FuncLit) []ExprRef {
 	if lit.Type.Results.NumFields() != 1 {
 		return nil
 	}
-	var rets []exprRef
+	var rets []ExprRef
 	ast.Inspect(lit.Body, func(n ast.Node) bool {
 		switch x := n.(type) {
 		case *ast.FuncLit:
 			return false
 		case *ast.ReturnStmt:
 			if len(x.Results) == 1 {
-				rets = append(rets, exprRef{pkg: r.pkg, file: r.file, expr: x.Results[0]})
+				rets = append(rets, ExprRef{Pkg: r.Pkg, File: r.File, Expr: x.Results[0]})
 			}
 		}
 		return true
@@ -275,32 +275,32 @@ func litReturns(r exprRef, lit *ast.FuncLit) []exprRef {
 
 // evalCall evaluates fmt.Sprintf, path.Join, url.JoinPath and the
 // module's functions that return one string.
-func (s *routerScan) evalCall(r exprRef, call *ast.CallExpr, env binding, depth int) (pathVal, bool) {
+func (s *RouterScan) evalCall(r ExprRef, call *ast.CallExpr, env Binding, depth int) (PathVal, bool) {
 	if call.Ellipsis.IsValid() {
-		return pathVal{}, false
+		return PathVal{}, false
 	}
-	fn, ok := typeutil.Callee(r.pkg.TypesInfo, call).(*types.Func)
+	fn, ok := typeutil.Callee(r.Pkg.TypesInfo, call).(*types.Func)
 	if ok {
 		return s.evalFunc(r, call, fn, env, depth)
 	}
 	fn, lit, litRef, litEnv, ok := s.funcValue(r, call.Fun, env, depth)
 	switch {
 	case !ok:
-		return pathVal{}, false
+		return PathVal{}, false
 	case fn != nil:
 		return s.evalFunc(r, call, fn, env, depth)
 	}
 	// A closure: its parameters bound to the call's arguments, what it
 	// captures to what the function that made it was given.
-	callee := binding{}
+	callee := Binding{}
 	for k, v := range litEnv {
 		callee[k] = v
 	}
 	i := 0
 	for _, field := range lit.Type.Params.List {
 		for _, name := range field.Names {
-			if v, ok := litRef.pkg.TypesInfo.Defs[name].(*types.Var); ok && i < len(call.Args) {
-				callee[v] = boundArg{exprRef: exprRef{pkg: r.pkg, file: r.file, expr: call.Args[i]}, env: env}
+			if v, ok := litRef.Pkg.TypesInfo.Defs[name].(*types.Var); ok && i < len(call.Args) {
+				callee[v] = BoundArg{ExprRef: ExprRef{Pkg: r.Pkg, File: r.File, Expr: call.Args[i]}, Env: env}
 			}
 			i++
 		}
@@ -308,108 +308,108 @@ func (s *routerScan) evalCall(r exprRef, call *ast.CallExpr, env binding, depth 
 	return s.evalReturns(litReturns(litRef, lit), callee, depth)
 }
 
-// formatted is what fmt prints for a value that is not a string: its
+// Formatted is what fmt prints for a value that is not a string: its
 // String method's result (evaluated with the value as receiver), or an
 // integer constant.
-func (s *routerScan) formatted(r exprRef, env binding, depth int) (pathVal, bool) {
-	t := r.pkg.TypesInfo.TypeOf(r.expr)
+func (s *RouterScan) Formatted(r ExprRef, env Binding, depth int) (PathVal, bool) {
+	t := r.Pkg.TypesInfo.TypeOf(r.Expr)
 	if t == nil {
-		return pathVal{}, false
+		return PathVal{}, false
 	}
 	if obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "String"); obj != nil {
 		m, ok := obj.(*types.Func)
 		if !ok || m.Signature().Params().Len() != 0 || m.Signature().Results().Len() != 1 || isAbstract(m) {
-			return pathVal{}, false
+			return PathVal{}, false
 		}
 		m = m.Origin()
 		recv := m.Signature().Recv()
-		rets := s.returns(m)
+		rets := s.Returns(m)
 		if recv == nil || len(rets) == 0 {
-			return pathVal{}, false
+			return PathVal{}, false
 		}
-		return s.evalReturns(rets, binding{recv: {exprRef: r, env: env}}, depth)
+		return s.evalReturns(rets, Binding{recv: {ExprRef: r, Env: env}}, depth)
 	}
 	if c := s.constVal(r, env, depth); c != nil && c.Kind() == constant.Int {
-		return pathVal{s: c.ExactString(), exact: true, ok: true, text: true}, true
+		return PathVal{S: c.ExactString(), Exact: true, OK: true, text: true}, true
 	}
-	return pathVal{}, false
+	return PathVal{}, false
 }
 
 // constVal is the constant an expression denotes under a binding: a
 // constant, or a parameter bound (and never reassigned) to one.
-func (s *routerScan) constVal(r exprRef, env binding, depth int) constant.Value {
-	for i := 0; depth+i <= maxFlowDepth; i++ {
-		if tv, ok := r.pkg.TypesInfo.Types[r.expr]; ok && tv.Value != nil {
+func (s *RouterScan) constVal(r ExprRef, env Binding, depth int) constant.Value {
+	for i := 0; depth+i <= MaxFlowDepth; i++ {
+		if tv, ok := r.Pkg.TypesInfo.Types[r.Expr]; ok && tv.Value != nil {
 			return tv.Value
 		}
-		id, ok := ast.Unparen(r.expr).(*ast.Ident)
+		id, ok := ast.Unparen(r.Expr).(*ast.Ident)
 		if !ok {
 			return nil
 		}
-		v, ok := r.pkg.TypesInfo.Uses[id].(*types.Var)
-		if !ok || len(s.defs[v]) > 0 {
+		v, ok := r.Pkg.TypesInfo.Uses[id].(*types.Var)
+		if !ok || len(s.Defs[v]) > 0 {
 			return nil
 		}
 		b, ok := env[v]
 		if !ok {
 			return nil
 		}
-		r, env = b.exprRef, b.env
+		r, env = b.ExprRef, b.Env
 	}
 	return nil
 }
 
 // evalFunc evaluates a call of fn.
-func (s *routerScan) evalFunc(r exprRef, call *ast.CallExpr, fn *types.Func, env binding, depth int) (pathVal, bool) {
-	args := make([]pathVal, len(call.Args))
+func (s *RouterScan) evalFunc(r ExprRef, call *ast.CallExpr, fn *types.Func, env Binding, depth int) (PathVal, bool) {
+	args := make([]PathVal, len(call.Args))
 	for i, a := range call.Args {
-		args[i] = s.eval(exprRef{pkg: r.pkg, file: r.file, expr: a}, env, depth+1)
+		args[i] = s.Eval(ExprRef{Pkg: r.Pkg, File: r.File, Expr: a}, env, depth+1)
 	}
-	all := func(vs []pathVal) (exact, ok bool) {
+	all := func(vs []PathVal) (exact, ok bool) {
 		exact, ok = true, true
 		for _, v := range vs {
-			exact, ok = exact && v.exact, ok && v.ok
+			exact, ok = exact && v.Exact, ok && v.OK
 		}
 		return
 	}
 	switch fn.FullName() {
 	case "fmt.Sprintf":
-		if len(args) == 0 || !args[0].exact {
-			return pathVal{}, false
+		if len(args) == 0 || !args[0].Exact {
+			return PathVal{}, false
 		}
 		for i := 1; i < len(args); i++ {
-			if v, ok := s.formatted(exprRef{pkg: r.pkg, file: r.file, expr: call.Args[i]}, env, depth); ok {
+			if v, ok := s.Formatted(ExprRef{Pkg: r.Pkg, File: r.File, Expr: call.Args[i]}, env, depth); ok {
 				args[i] = v
 			}
 		}
-		out, ok := sprintf(args[0].s, args[1:])
+		out, ok := Sprintf(args[0].S, args[1:])
 		exact, _ := all(args[1:])
 		text := false
 		for _, a := range args[1:] {
 			text = text || a.text
 		}
-		blank := make([]pathVal, len(args)-1)
+		blank := make([]PathVal, len(args)-1)
 		for i := range blank {
-			blank[i].ok = true
+			blank[i].OK = true
 		}
-		literal, _ := sprintf(args[0].s, blank) // the format without its verbs
+		literal, _ := Sprintf(args[0].S, blank) // the format without its verbs
 		text = text || literal != ""
-		return pathVal{s: out, exact: exact, ok: ok, text: text}, ok
+		return PathVal{S: out, Exact: exact, OK: ok, text: text}, ok
 	case "path.Join", "net/url.JoinPath":
 		exact, ok := all(args)
 		if !ok {
-			return pathVal{}, false
+			return PathVal{}, false
 		}
 		var parts []string
 		text := false
 		for _, a := range args {
-			parts = append(parts, a.s)
+			parts = append(parts, a.S)
 			text = text || a.text
 		}
 		origin := ""
 		if fn.FullName() == "net/url.JoinPath" && len(parts) > 0 {
 			// JoinPath joins the path of a URL: its scheme and host stay.
-			origin, parts[0] = splitOrigin(parts[0])
+			origin, parts[0] = SplitOrigin(parts[0])
 		}
 		out := path.Join(parts...)
 		if fn.FullName() == "net/url.JoinPath" && len(parts) > 0 {
@@ -428,30 +428,30 @@ func (s *routerScan) evalFunc(r exprRef, call *ast.CallExpr, fn *types.Func, env
 			out = "/" + out
 		}
 		out = origin + out
-		return pathVal{s: out, exact: exact, ok: true, text: text}, true
+		return PathVal{S: out, Exact: exact, OK: true, text: text}, true
 	}
 	// A function of the module that returns one string: its returns, with
 	// its parameters bound to the call's arguments.
-	rets := s.returns(fn.Origin())
+	rets := s.Returns(fn.Origin())
 	if len(rets) == 0 || isAbstract(fn) {
-		return pathVal{}, false
+		return PathVal{}, false
 	}
-	return s.evalReturns(rets, s.bindCall(r, call, fn, env), depth)
+	return s.evalReturns(rets, s.BindCall(r, call, fn, env), depth)
 }
 
 // evalReturns is the one value a function's returns give under a
 // binding: those a switch on a known value cannot reach left out, the
 // rest must agree.
-func (s *routerScan) evalReturns(rets []exprRef, callee binding, depth int) (pathVal, bool) {
-	var out pathVal
+func (s *RouterScan) evalReturns(rets []ExprRef, callee Binding, depth int) (PathVal, bool) {
+	var out PathVal
 	n := 0
 	for _, ret := range rets {
 		if !s.mayReturn(ret, callee, depth) {
 			continue
 		}
-		v := s.eval(ret, callee, depth+1)
-		if !v.ok || (n > 0 && v.s != out.s) {
-			return pathVal{}, false
+		v := s.Eval(ret, callee, depth+1)
+		if !v.OK || (n > 0 && v.S != out.S) {
+			return PathVal{}, false
 		}
 		out = v
 		n++
@@ -462,8 +462,8 @@ func (s *routerScan) evalReturns(rets []exprRef, callee binding, depth int) (pat
 // mayReturn reports whether a return can run under a binding: false when
 // it sits in a case of a switch whose tag and case values are known and
 // differ (switch kind { case A: return ...; default: return "" }).
-func (s *routerScan) mayReturn(ret exprRef, env binding, depth int) bool {
-	path, _ := astutil.PathEnclosingInterval(ret.file, ret.expr.Pos(), ret.expr.End())
+func (s *RouterScan) mayReturn(ret ExprRef, env Binding, depth int) bool {
+	path, _ := astutil.PathEnclosingInterval(ret.File, ret.Expr.Pos(), ret.Expr.End())
 	for i, n := range path {
 		if _, isLit := n.(*ast.FuncLit); isLit {
 			return true
@@ -497,7 +497,7 @@ func (s *routerScan) mayReturn(ret exprRef, env binding, depth int) bool {
 
 // switchReturns reports whether the case a switch takes under a binding
 // ends in a return.
-func (s *routerScan) switchReturns(ret exprRef, sw *ast.SwitchStmt, env binding, depth int) bool {
+func (s *RouterScan) switchReturns(ret ExprRef, sw *ast.SwitchStmt, env Binding, depth int) bool {
 	c, known := s.caseTaken(ret, sw, env, depth)
 	if !known || c == nil || len(c.Body) == 0 {
 		return false
@@ -516,17 +516,17 @@ func (s *routerScan) switchReturns(ret exprRef, sw *ast.SwitchStmt, env binding,
 
 // caseTaken is the clause a switch on a known value takes (nil for none),
 // and whether that is known.
-func (s *routerScan) caseTaken(ret exprRef, sw *ast.SwitchStmt, env binding, depth int) (*ast.CaseClause, bool) {
+func (s *RouterScan) caseTaken(ret ExprRef, sw *ast.SwitchStmt, env Binding, depth int) (*ast.CaseClause, bool) {
 	if sw.Tag == nil || sw.Init != nil {
 		return nil, false
 	}
 	// The tag and the cases as constants, or as strings.
 	sub := func(e ast.Expr) (constant.Value, bool) {
-		ref := exprRef{pkg: ret.pkg, file: ret.file, expr: e}
+		ref := ExprRef{Pkg: ret.Pkg, File: ret.File, Expr: e}
 		if c := s.constVal(ref, env, depth+1); c != nil {
 			return c, true
 		}
-		str, ok := s.str(ref, env, depth+1)
+		str, ok := s.Str(ref, env, depth+1)
 		return constant.MakeString(str), ok
 	}
 	tag, ok := sub(sw.Tag)
@@ -571,12 +571,12 @@ func (s *routerScan) caseTaken(ret exprRef, sw *ast.SwitchStmt, env binding, dep
 	return def, true
 }
 
-// splitOrigin splits a URL's scheme and host (or a test server's URL,
-// evidence_requests.go) from its path.
-func splitOrigin(u string) (origin, rest string) {
-	if strings.HasPrefix(u, serverMarkOpen) {
-		if i := strings.IndexByte(u[len(serverMarkOpen):], serverMarkClose); i >= 0 {
-			n := len(serverMarkOpen) + i + 1
+// SplitOrigin splits a URL's scheme and host (or a test server's URL,
+// analyzer/evidence_requests.go) from its path.
+func SplitOrigin(u string) (origin, rest string) {
+	if strings.HasPrefix(u, ServerMarkOpen) {
+		if i := strings.IndexByte(u[len(ServerMarkOpen):], ServerMarkClose); i >= 0 {
+			n := len(ServerMarkOpen) + i + 1
 			return u[:n], u[n:]
 		}
 	}
@@ -589,22 +589,22 @@ func splitOrigin(u string) (origin, rest string) {
 	return "", u
 }
 
-// bindCall binds the parameters of fn to the arguments of a call of it.
-func (s *routerScan) bindCall(r exprRef, call *ast.CallExpr, fn *types.Func, env binding) binding {
-	out := binding{}
+// BindCall binds the parameters of fn to the arguments of a call of it.
+func (s *RouterScan) BindCall(r ExprRef, call *ast.CallExpr, fn *types.Func, env Binding) Binding {
+	out := Binding{}
 	params := fn.Origin().Signature().Params()
 	for i := 0; i < params.Len() && i < len(call.Args); i++ {
 		if fn.Signature().Variadic() && i == params.Len()-1 && !call.Ellipsis.IsValid() {
-			out[params.At(i)] = boundArg{exprRef: exprRef{pkg: r.pkg, file: r.file, expr: &ast.CompositeLit{Elts: call.Args[i:]}}, env: env}
+			out[params.At(i)] = BoundArg{ExprRef: ExprRef{Pkg: r.Pkg, File: r.File, Expr: &ast.CompositeLit{Elts: call.Args[i:]}}, Env: env}
 			break
 		}
-		out[params.At(i)] = boundArg{exprRef: exprRef{pkg: r.pkg, file: r.file, expr: call.Args[i]}, env: env}
+		out[params.At(i)] = BoundArg{ExprRef: ExprRef{Pkg: r.Pkg, File: r.File, Expr: call.Args[i]}, Env: env}
 	}
 	return out
 }
 
-// sprintf formats %s, %v and %d with evaluated arguments.
-func sprintf(format string, args []pathVal) (string, bool) {
+// Sprintf formats %s, %v and %d with evaluated arguments.
+func Sprintf(format string, args []PathVal) (string, bool) {
 	var b strings.Builder
 	n := 0
 	for i := 0; i < len(format); i++ {
@@ -621,10 +621,10 @@ func sprintf(format string, args []pathVal) (string, bool) {
 		case '%':
 			b.WriteByte('%')
 		case 's', 'v', 'd':
-			if n >= len(args) || !args[n].ok {
+			if n >= len(args) || !args[n].OK {
 				return "", false
 			}
-			b.WriteString(args[n].s)
+			b.WriteString(args[n].S)
 			n++
 		default:
 			return "", false
@@ -633,25 +633,25 @@ func sprintf(format string, args []pathVal) (string, bool) {
 	return b.String(), n == len(args)
 }
 
-// bind follows an expression to the value it denotes under a binding: a
+// Bind follows an expression to the value it denotes under a binding: a
 // bound parameter or range variable to its argument or element, a field
 // of a bound struct literal to the field's value.
-func (s *routerScan) bind(r exprRef, env binding) boundArg {
-	b := boundArg{exprRef: r, env: env}
-	for i := 0; i < maxFlowDepth; i++ {
-		switch x := ast.Unparen(b.expr).(type) {
+func (s *RouterScan) Bind(r ExprRef, env Binding) BoundArg {
+	b := BoundArg{ExprRef: r, Env: env}
+	for i := 0; i < MaxFlowDepth; i++ {
+		switch x := ast.Unparen(b.Expr).(type) {
 		case *ast.Ident:
-			arg, ok := b.env[s.paramOf(b.pkg.TypesInfo, x)]
+			arg, ok := b.Env[s.ParamOf(b.Pkg.TypesInfo, x)]
 			if !ok {
 				return b
 			}
 			b = arg
 		case *ast.SelectorExpr:
-			base := s.bind(exprRef{pkg: b.pkg, file: b.file, expr: x.X}, b.env)
-			if base.expr == x.X && base.env == nil {
+			base := s.Bind(ExprRef{Pkg: b.Pkg, File: b.File, Expr: x.X}, b.Env)
+			if base.Expr == x.X && base.Env == nil {
 				return b
 			}
-			f, _, ok := s.fieldOf(base, x.Sel.Name)
+			f, _, ok := s.FieldOf(base, x.Sel.Name)
 			if !ok {
 				return b
 			}
@@ -663,42 +663,42 @@ func (s *routerScan) bind(r exprRef, env binding) boundArg {
 	return b
 }
 
-// fieldOf is the value a struct literal (or a module function returning
+// FieldOf is the value a struct literal (or a module function returning
 // one, its parameters bound) gives a field; lit reports a literal that
 // leaves the field out.
-func (s *routerScan) fieldOf(b boundArg, name string) (f boundArg, lit, ok bool) {
-	e := ast.Unparen(b.expr)
+func (s *RouterScan) FieldOf(b BoundArg, name string) (f BoundArg, lit, ok bool) {
+	e := ast.Unparen(b.Expr)
 	if u, isAddr := e.(*ast.UnaryExpr); isAddr && u.Op == token.AND {
 		e = ast.Unparen(u.X)
 	}
 	switch x := e.(type) {
 	case *ast.CompositeLit:
 		var st *types.Struct
-		if t := b.pkg.TypesInfo.TypeOf(x); t != nil {
+		if t := b.Pkg.TypesInfo.TypeOf(x); t != nil {
 			st, _ = derefType(t).Underlying().(*types.Struct)
 		}
 		for i, el := range x.Elts {
 			if kv, isKV := el.(*ast.KeyValueExpr); isKV {
 				if id, isID := kv.Key.(*ast.Ident); isID && id.Name == name {
-					return boundArg{exprRef: exprRef{pkg: b.pkg, file: b.file, expr: kv.Value}, env: b.env}, true, true
+					return BoundArg{ExprRef: ExprRef{Pkg: b.Pkg, File: b.File, Expr: kv.Value}, Env: b.Env}, true, true
 				}
 			} else if st != nil && i < st.NumFields() && st.Field(i).Name() == name {
-				return boundArg{exprRef: exprRef{pkg: b.pkg, file: b.file, expr: el}, env: b.env}, true, true
+				return BoundArg{ExprRef: ExprRef{Pkg: b.Pkg, File: b.File, Expr: el}, Env: b.Env}, true, true
 			}
 		}
-		return boundArg{}, st != nil, false
+		return BoundArg{}, st != nil, false
 	case *ast.CallExpr:
-		fn, isFn := typeutil.Callee(b.pkg.TypesInfo, x).(*types.Func)
+		fn, isFn := typeutil.Callee(b.Pkg.TypesInfo, x).(*types.Func)
 		if !isFn || isAbstract(fn) {
-			return boundArg{}, false, false
+			return BoundArg{}, false, false
 		}
-		rets := s.returns(fn.Origin())
+		rets := s.Returns(fn.Origin())
 		if len(rets) != 1 {
-			return boundArg{}, false, false
+			return BoundArg{}, false, false
 		}
-		return s.fieldOf(boundArg{exprRef: rets[0], env: s.bindCall(b.exprRef, x, fn, b.env)}, name)
+		return s.FieldOf(BoundArg{ExprRef: rets[0], Env: s.BindCall(b.ExprRef, x, fn, b.Env)}, name)
 	}
-	return boundArg{}, false, false
+	return BoundArg{}, false, false
 }
 
 // rangeVar is a variable a range statement defines.
@@ -709,32 +709,32 @@ type rangeVar struct {
 
 // tableElem is one element of a table: its key (maps) and value.
 type tableElem struct {
-	key, val boundArg
+	Key, Val BoundArg
 }
 
-// tableElems lists the elements of the table an expression denotes: a
+// TableElems lists the elements of the table an expression denotes: a
 // literal, a variable or field written with literals (and appended to),
 // a bound variadic parameter, a function or method returning a table.
-func (s *routerScan) tableElems(r exprRef, env binding, seen map[any]bool) []tableElem {
-	b := s.bind(r, env)
-	e := ast.Unparen(b.expr)
-	if seen[e] || len(seen) > maxFlowDepth {
+func (s *RouterScan) TableElems(r ExprRef, env Binding, seen map[any]bool) []tableElem {
+	b := s.Bind(r, env)
+	e := ast.Unparen(b.Expr)
+	if seen[e] || len(seen) > MaxFlowDepth {
 		return nil
 	}
 	seen[e] = true
 	defer delete(seen, e)
-	info := b.pkg.TypesInfo
+	info := b.Pkg.TypesInfo
 	sub := func(x ast.Expr) []tableElem {
-		return s.tableElems(exprRef{pkg: b.pkg, file: b.file, expr: x}, b.env, seen)
+		return s.TableElems(ExprRef{Pkg: b.Pkg, File: b.File, Expr: x}, b.Env, seen)
 	}
 	switch x := e.(type) {
 	case *ast.CompositeLit:
 		var out []tableElem
 		for _, el := range x.Elts {
 			if kv, ok := el.(*ast.KeyValueExpr); ok {
-				out = append(out, tableElem{key: boundArg{exprRef: exprRef{pkg: b.pkg, file: b.file, expr: kv.Key}, env: b.env}, val: boundArg{exprRef: exprRef{pkg: b.pkg, file: b.file, expr: kv.Value}, env: b.env}})
+				out = append(out, tableElem{Key: BoundArg{ExprRef: ExprRef{Pkg: b.Pkg, File: b.File, Expr: kv.Key}, Env: b.Env}, Val: BoundArg{ExprRef: ExprRef{Pkg: b.Pkg, File: b.File, Expr: kv.Value}, Env: b.Env}})
 			} else {
-				out = append(out, tableElem{val: boundArg{exprRef: exprRef{pkg: b.pkg, file: b.file, expr: el}, env: b.env}})
+				out = append(out, tableElem{Val: BoundArg{ExprRef: ExprRef{Pkg: b.Pkg, File: b.File, Expr: el}, Env: b.Env}})
 			}
 		}
 		return out
@@ -743,7 +743,7 @@ func (s *routerScan) tableElems(r exprRef, env binding, seen map[any]bool) []tab
 		if !ok {
 			return nil
 		}
-		if _, isParam := s.params[v]; isParam {
+		if _, isParam := s.Params[v]; isParam {
 			return nil
 		}
 		// Each variable is expanded once on the way down: what
@@ -755,8 +755,8 @@ func (s *routerScan) tableElems(r exprRef, env binding, seen map[any]bool) []tab
 		seen[v] = true
 		defer delete(seen, v)
 		var out []tableElem
-		for _, d := range s.defs[v] {
-			out = append(out, s.tableElems(d, nil, seen)...)
+		for _, d := range s.Defs[v] {
+			out = append(out, s.TableElems(d, nil, seen)...)
 		}
 		return out
 	case *ast.CallExpr:
@@ -767,7 +767,7 @@ func (s *routerScan) tableElems(r exprRef, env binding, seen map[any]bool) []tab
 					return append(out, sub(x.Args[1])...)
 				}
 				for _, a := range x.Args[1:] {
-					out = append(out, tableElem{val: boundArg{exprRef: exprRef{pkg: b.pkg, file: b.file, expr: a}, env: b.env}})
+					out = append(out, tableElem{Val: BoundArg{ExprRef: ExprRef{Pkg: b.Pkg, File: b.File, Expr: a}, Env: b.Env}})
 				}
 				return out
 			}
@@ -779,8 +779,8 @@ func (s *routerScan) tableElems(r exprRef, env binding, seen map[any]bool) []tab
 		impls := s.implementations(fn)
 		if sel, isSel := ast.Unparen(x.Fun).(*ast.SelectorExpr); isSel && isAbstract(fn) {
 			// m.Routes() with m bound to a value of a concrete type.
-			if recv := s.bind(exprRef{pkg: b.pkg, file: b.file, expr: sel.X}, b.env); recv.expr != sel.X {
-				if t := recv.pkg.TypesInfo.TypeOf(recv.expr); t != nil && !types.IsInterface(t) {
+			if recv := s.Bind(ExprRef{Pkg: b.Pkg, File: b.File, Expr: sel.X}, b.Env); recv.Expr != sel.X {
+				if t := recv.Pkg.TypesInfo.TypeOf(recv.Expr); t != nil && !types.IsInterface(t) {
 					if m, _, _ := types.LookupFieldOrMethod(t, true, fn.Pkg(), fn.Name()); m != nil {
 						if mf, ok := m.(*types.Func); ok {
 							impls = []*types.Func{mf.Origin()}
@@ -791,12 +791,12 @@ func (s *routerScan) tableElems(r exprRef, env binding, seen map[any]bool) []tab
 		}
 		var out []tableElem
 		for _, impl := range impls {
-			callee := binding{}
+			callee := Binding{}
 			if !isAbstract(fn) {
-				callee = s.bindCall(b.exprRef, x, impl, b.env)
+				callee = s.BindCall(b.ExprRef, x, impl, b.Env)
 			}
-			for _, ret := range s.returns(impl) {
-				out = append(out, s.tableElems(ret, callee, seen)...)
+			for _, ret := range s.Returns(impl) {
+				out = append(out, s.TableElems(ret, callee, seen)...)
 			}
 		}
 		return out
@@ -807,7 +807,7 @@ func (s *routerScan) tableElems(r exprRef, env binding, seen map[any]bool) []tab
 // implementations are the module functions a call of fn may run: fn, or
 // for an interface method the methods of the module's types that
 // implement the interface.
-func (s *routerScan) implementations(fn *types.Func) []*types.Func {
+func (s *RouterScan) implementations(fn *types.Func) []*types.Func {
 	if !isAbstract(fn) {
 		return []*types.Func{fn.Origin()}
 	}
@@ -816,7 +816,7 @@ func (s *routerScan) implementations(fn *types.Func) []*types.Func {
 	}
 	iface, _ := fn.Signature().Recv().Type().Underlying().(*types.Interface)
 	var out []*types.Func
-	for m := range s.decls {
+	for m := range s.Decls {
 		recv := m.Signature().Recv()
 		if m.Name() != fn.Name() || recv == nil || iface == nil {
 			continue
@@ -834,7 +834,7 @@ func (s *routerScan) implementations(fn *types.Func) []*types.Func {
 // rangesOf returns the range statements whose variables the expressions
 // use (outermost first), and the expressions with the ranged tables
 // added.
-func (s *routerScan) rangesOf(info *types.Info, exprs []ast.Expr) ([]*ast.RangeStmt, []ast.Expr) {
+func (s *RouterScan) rangesOf(info *types.Info, exprs []ast.Expr) ([]*ast.RangeStmt, []ast.Expr) {
 	var stmts []*ast.RangeStmt
 	all := append([]ast.Expr(nil), exprs...)
 	seen := map[*ast.RangeStmt]bool{}
@@ -863,17 +863,17 @@ func (s *routerScan) rangesOf(info *types.Info, exprs []ast.Expr) ([]*ast.RangeS
 // expandAt returns the instances of a call whose expressions come from
 // the parameters of the functions around it and from range loops: one
 // per call of the wrappers and per element of the tables.
-func (s *routerScan) expandAt(cs callSite, exprs []ast.Expr) []regInstance {
-	info := cs.pkg.TypesInfo
+func (s *RouterScan) expandAt(cs CallSite, exprs []ast.Expr) []RegInstance {
+	info := cs.Pkg.TypesInfo
 	stmts, all := s.rangesOf(info, exprs)
 	out := s.wrapperInstances(cs, all, map[any]bool{})
 	if len(out) == 0 {
-		out = []regInstance{{site: cs}}
+		out = []RegInstance{{Site: cs}}
 	}
 	if len(stmts) == 0 {
 		return out
 	}
-	var res []regInstance
+	var res []RegInstance
 	for _, inst := range out {
 		res = s.rangeInstances(cs, stmts, inst, res)
 	}
@@ -882,36 +882,36 @@ func (s *routerScan) expandAt(cs callSite, exprs []ast.Expr) []regInstance {
 
 // rangeInstances binds the variables of each range statement to the
 // elements of its table, in turn.
-func (s *routerScan) rangeInstances(cs callSite, stmts []*ast.RangeStmt, inst regInstance, out []regInstance) []regInstance {
+func (s *RouterScan) rangeInstances(cs CallSite, stmts []*ast.RangeStmt, inst RegInstance, out []RegInstance) []RegInstance {
 	if len(stmts) == 0 || len(out) >= maxInstances {
 		return append(out, inst)
 	}
 	st := stmts[0]
-	info := cs.pkg.TypesInfo
-	elems := s.tableElems(s.ref(cs, st.X), inst.env, map[any]bool{})
+	info := cs.Pkg.TypesInfo
+	elems := s.TableElems(s.ref(cs, st.X), inst.Env, map[any]bool{})
 	if len(elems) == 0 {
 		return s.rangeInstances(cs, stmts[1:], inst, out)
 	}
-	keyVar, _ := rangeDef(info, st.Key)
-	valVar, _ := rangeDef(info, st.Value)
+	keyVar, _ := RangeDef(info, st.Key)
+	valVar, _ := RangeDef(info, st.Value)
 	for _, el := range elems {
-		env := binding{}
-		for k, v := range inst.env {
+		env := Binding{}
+		for k, v := range inst.Env {
 			env[k] = v
 		}
-		if keyVar != nil && el.key.expr != nil {
-			env[keyVar] = el.key
+		if keyVar != nil && el.Key.Expr != nil {
+			env[keyVar] = el.Key
 		}
 		if valVar != nil {
-			env[valVar] = el.val
+			env[valVar] = el.Val
 		}
-		out = s.rangeInstances(cs, stmts[1:], regInstance{site: inst.site, env: env}, out)
+		out = s.rangeInstances(cs, stmts[1:], RegInstance{Site: inst.Site, Env: env}, out)
 	}
 	return out
 }
 
-// rangeDef is the variable a range statement's key or value defines.
-func rangeDef(info *types.Info, e ast.Expr) (*types.Var, bool) {
+// RangeDef is the variable a range statement's key or value defines.
+func RangeDef(info *types.Info, e ast.Expr) (*types.Var, bool) {
 	id, ok := e.(*ast.Ident)
 	if !ok {
 		return nil, false
@@ -920,14 +920,14 @@ func rangeDef(info *types.Info, e ast.Expr) (*types.Var, bool) {
 	return v, ok
 }
 
-// usesFlow reports whether an expression names a parameter or a range
+// UsesFlow reports whether an expression names a parameter or a range
 // variable (its value then comes from elsewhere).
-func (s *routerScan) usesFlow(info *types.Info, e ast.Expr) bool {
+func (s *RouterScan) UsesFlow(info *types.Info, e ast.Expr) bool {
 	found := false
 	ast.Inspect(e, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok {
 			if v, ok := info.Uses[id].(*types.Var); ok && !declaredIn(v, e) {
-				_, p := s.params[v]
+				_, p := s.Params[v]
 				_, r := s.ranges[v]
 				found = found || p || r
 			}
@@ -940,17 +940,17 @@ func (s *routerScan) usesFlow(info *types.Info, e ast.Expr) bool {
 // ifaceOp classifies a call of a method of the module's own interface
 // (type Router interface{ MethodFunc(...) }) as the call of the router
 // type that implements it.
-func (s *routerScan) ifaceOp(info *types.Info, call *ast.CallExpr, fn *types.Func) *routerOpAt {
+func (s *RouterScan) ifaceOp(info *types.Info, call *ast.CallExpr, fn *types.Func) *routerOpAt {
 	for _, rt := range s.implementers(fn) {
 		obj, _, _ := types.LookupFieldOrMethod(rt.t, true, fn.Pkg(), fn.Name())
 		m, ok := obj.(*types.Func)
 		if !ok {
 			continue
 		}
-		c := routerCall{fn: m, name: m.FullName(), call: call, info: info, scan: s}
-		if op, ok := callOp(rt.det, c); ok && op.kind != opNone {
+		c := RouterCall{fn: m, Name: m.FullName(), Call: call, Info: info, scan: s}
+		if op, ok := callOp(rt.det, c); ok && op.Kind != opNone {
 			op.iface = true
-			return &routerOpAt{routerOp: op, det: rt.det}
+			return &routerOpAt{RouterOp: op, Det: rt.det}
 		}
 	}
 	return nil
@@ -958,13 +958,13 @@ func (s *routerScan) ifaceOp(info *types.Info, call *ast.CallExpr, fn *types.Fun
 
 // implementers are the router types implementing the module's
 // interface that declares fn.
-func (s *routerScan) implementers(fn *types.Func) []routerType {
+func (s *RouterScan) implementers(fn *types.Func) []routerType {
 	if out, ok := s.ifaceTypes[fn]; ok {
 		return out
 	}
 	var out []routerType
 	iface, ok := fn.Signature().Recv().Type().Underlying().(*types.Interface)
-	if ok && fn.Pkg() != nil && s.modulePkgs()[fn.Pkg().Path()] {
+	if ok && fn.Pkg() != nil && s.ModulePkgs()[fn.Pkg().Path()] {
 		for _, rt := range s.routerTypes() {
 			if obj, _, _ := types.LookupFieldOrMethod(rt.t, true, fn.Pkg(), fn.Name()); obj != nil && types.Implements(rt.t, iface) {
 				out = append(out, rt)
@@ -975,11 +975,11 @@ func (s *routerScan) implementers(fn *types.Func) []routerType {
 	return out
 }
 
-// modulePkgs are the import paths of the module's packages.
-func (s *routerScan) modulePkgs() map[string]bool {
+// ModulePkgs are the import paths of the module's packages.
+func (s *RouterScan) ModulePkgs() map[string]bool {
 	if s.mine == nil {
 		s.mine = map[string]bool{}
-		for _, pkg := range s.g.prog.Packages {
+		for _, pkg := range s.g.Packages() {
 			s.mine[pkg.PkgPath] = true
 		}
 	}
@@ -988,20 +988,20 @@ func (s *routerScan) modulePkgs() map[string]bool {
 
 type routerType struct {
 	t   types.Type
-	det routerDetector
+	det RouterDetector
 }
 
 // routerTypes are the concrete types of the router libraries the module
 // imports (and pointers to them).
-func (s *routerScan) routerTypes() []routerType {
+func (s *RouterScan) routerTypes() []routerType {
 	if s.rtypes != nil {
 		return s.rtypes
 	}
 	s.rtypes = []routerType{}
 	done := map[string]bool{}
-	for _, pkg := range s.g.prog.Packages {
+	for _, pkg := range s.g.Packages() {
 		for path, imp := range pkg.Imports {
-			dets := s.byPkg[path]
+			dets := s.ByPkg[path]
 			if len(dets) == 0 || done[path] || imp.Types == nil {
 				continue
 			}
@@ -1059,10 +1059,10 @@ func embeddedFields(info *types.Info, call *ast.CallExpr) (fields []*types.Var, 
 
 // fieldChains are where the router a field holds comes from: what is
 // written to it.
-func (s *routerScan) fieldChains(v *types.Var, depth int) []routerChain {
-	var out []routerChain
-	for _, d := range s.defs[v] {
-		out = append(out, s.chains(d, depth+1)...)
+func (s *RouterScan) fieldChains(v *types.Var, depth int) []RouterChain {
+	var out []RouterChain
+	for _, d := range s.Defs[v] {
+		out = append(out, s.Chains(d, depth+1)...)
 	}
 	if len(out) == 0 {
 		return s.root(v, depth)
@@ -1071,23 +1071,23 @@ func (s *routerScan) fieldChains(v *types.Var, depth int) []routerChain {
 }
 
 // recvChains are the chains of the router a call acts on.
-func (s *routerScan) recvChains(r exprRef, op *routerOpAt, env binding, depth int) []routerChain {
+func (s *RouterScan) recvChains(r ExprRef, op *routerOpAt, env Binding, depth int) []RouterChain {
 	if op.embed != nil {
 		return s.fieldChains(op.embed, depth)
 	}
 	if env != nil {
-		if b := s.bind(r, env); b.expr != r.expr {
-			if cs := s.chains(b.exprRef, depth); len(cs) > 0 {
+		if b := s.Bind(r, env); b.Expr != r.Expr {
+			if cs := s.Chains(b.ExprRef, depth); len(cs) > 0 {
 				return cs
 			}
 		}
 	}
-	return s.chains(r, depth)
+	return s.Chains(r, depth)
 }
 
 // embeddedRouters are the fields of the library's router types that a
 // mounted struct embeds (a handler serving through its embedded router).
-func embeddedRouters(t types.Type, det routerDetector) []*types.Var {
+func embeddedRouters(t types.Type, det RouterDetector) []*types.Var {
 	if t == nil {
 		return nil
 	}
@@ -1102,7 +1102,7 @@ func embeddedRouters(t types.Type, det routerDetector) []*types.Var {
 			continue
 		}
 		if n, ok := types.Unalias(derefType(f.Type())).(*types.Named); ok && n.Obj().Pkg() != nil {
-			for _, p := range det.pkgs() {
+			for _, p := range det.Pkgs() {
 				if n.Obj().Pkg().Path() == p {
 					out = append(out, f.Origin())
 				}
@@ -1125,13 +1125,13 @@ func isJoinPath(info *types.Info, e ast.Expr) bool {
 // libraryChains drops the chains whose root is a value of a concrete
 // type of the module (a wrapper implementing the module's interface: its
 // own methods register, and are followed as wrappers).
-func (s *routerScan) libraryChains(det routerDetector, chains []routerChain) []routerChain {
-	var out []routerChain
+func (s *RouterScan) libraryChains(det RouterDetector, chains []RouterChain) []RouterChain {
+	var out []RouterChain
 	for _, c := range chains {
 		var t types.Type
-		switch x := c[0].id.(type) {
+		switch x := c[0].ID.(type) {
 		case ast.Expr:
-			for _, pkg := range s.g.prog.Packages {
+			for _, pkg := range s.g.Packages() {
 				if pkg.TypesInfo != nil {
 					if tv, ok := pkg.TypesInfo.Types[x]; ok {
 						t = tv.Type
@@ -1151,12 +1151,12 @@ func (s *routerScan) libraryChains(det routerDetector, chains []routerChain) []r
 }
 
 // ownType reports whether t is (a pointer to) a type of the library.
-func ownType(t types.Type, det routerDetector) bool {
+func ownType(t types.Type, det RouterDetector) bool {
 	n, ok := types.Unalias(derefType(t)).(*types.Named)
 	if !ok || n.Obj().Pkg() == nil {
 		return false
 	}
-	for _, p := range det.pkgs() {
+	for _, p := range det.Pkgs() {
 		if n.Obj().Pkg().Path() == p {
 			return true
 		}
@@ -1166,9 +1166,9 @@ func ownType(t types.Type, det routerDetector) bool {
 
 // pathsFlow reports whether an operation's paths come from parameters or
 // range variables.
-func (s *routerScan) pathsFlow(info *types.Info, op *routerOpAt) bool {
-	for _, p := range op.paths {
-		if s.usesFlow(info, p) {
+func (s *RouterScan) pathsFlow(info *types.Info, op *routerOpAt) bool {
+	for _, p := range op.Paths {
+		if s.UsesFlow(info, p) {
 			return true
 		}
 	}
@@ -1176,42 +1176,42 @@ func (s *routerScan) pathsFlow(info *types.Info, op *routerOpAt) bool {
 }
 
 // indexed is the element a constant index selects in a table.
-func (s *routerScan) indexed(r exprRef, x *ast.IndexExpr, env binding) (boundArg, bool) {
-	tv, ok := r.pkg.TypesInfo.Types[x.Index]
+func (s *RouterScan) indexed(r ExprRef, x *ast.IndexExpr, env Binding) (BoundArg, bool) {
+	tv, ok := r.Pkg.TypesInfo.Types[x.Index]
 	if !ok || tv.Value == nil {
-		return boundArg{}, false
+		return BoundArg{}, false
 	}
-	elems := s.tableElems(exprRef{pkg: r.pkg, file: r.file, expr: x.X}, env, map[any]bool{})
+	elems := s.TableElems(ExprRef{Pkg: r.Pkg, File: r.File, Expr: x.X}, env, map[any]bool{})
 	if tv.Value.Kind() == constant.String {
 		for _, el := range elems {
-			if el.key.expr != nil {
-				if k, ok := s.str(el.key.exprRef, el.key.env, 0); ok && k == constant.StringVal(tv.Value) {
-					return el.val, true
+			if el.Key.Expr != nil {
+				if k, ok := s.Str(el.Key.ExprRef, el.Key.Env, 0); ok && k == constant.StringVal(tv.Value) {
+					return el.Val, true
 				}
 			}
 		}
-		return boundArg{}, false
+		return BoundArg{}, false
 	}
 	i, ok := constant.Int64Val(constant.ToInt(tv.Value))
 	if !ok || i < 0 || int(i) >= len(elems) {
-		return boundArg{}, false
+		return BoundArg{}, false
 	}
 	for _, el := range elems {
-		if el.key.expr != nil {
-			return boundArg{}, false // indexed literals: not followed
+		if el.Key.Expr != nil {
+			return BoundArg{}, false // indexed literals: not followed
 		}
 	}
-	return elems[i].val, true
+	return elems[i].Val, true
 }
 
 // handlerParamIn is the first handler-typed parameter an expression
 // names, or nil.
-func (s *routerScan) handlerParamIn(info *types.Info, e ast.Expr) *types.Var {
+func (s *RouterScan) handlerParamIn(info *types.Info, e ast.Expr) *types.Var {
 	var out *types.Var
 	ast.Inspect(e, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok && out == nil {
 			if v, ok := info.Uses[id].(*types.Var); ok && !declaredIn(v, e) {
-				if _, isParam := s.params[v]; isParam && isHandlerType(v.Type()) {
+				if _, isParam := s.Params[v]; isParam && IsHandlerType(v.Type(), s.g.AllDialects()) {
 					out = v
 				}
 			}
@@ -1226,12 +1226,12 @@ func (s *routerScan) handlerParamIn(info *types.Info, e ast.Expr) *types.Var {
 // it) have the prefix that the instance's own binding gives: a function
 // given both a prefix and a handler registers each handler under its own
 // prefix only.
-func (s *routerScan) consistent(chain routerChain, env binding) bool {
+func (s *RouterScan) consistent(chain RouterChain, env Binding) bool {
 	if env == nil {
 		return true
 	}
 	for _, st := range chain {
-		k, ok := st.id.(stepKey)
+		k, ok := st.ID.(stepKey)
 		if !ok {
 			continue
 		}
@@ -1240,14 +1240,14 @@ func (s *routerScan) consistent(chain routerChain, env binding) bool {
 			continue
 		}
 		cs, op := s.calls[i], s.opOf(i)
-		if op == nil || !s.binds(cs.pkg.TypesInfo, env, op.paths) {
+		if op == nil || !s.binds(cs.Pkg.TypesInfo, env, op.Paths) {
 			continue
 		}
 		exact := true
-		for _, p := range op.paths {
-			exact = exact && s.eval(s.ref(cs, p), env, 0).exact
+		for _, p := range op.Paths {
+			exact = exact && s.Eval(s.ref(cs, p), env, 0).Exact
 		}
-		if p, dyn, _ := s.constPath(cs, op.paths, op.det, env); exact && !dyn && p != k.prefix {
+		if p, dyn, _ := s.constPath(cs, op.Paths, op.Det, env); exact && !dyn && p != k.prefix {
 			return false
 		}
 	}
@@ -1255,7 +1255,7 @@ func (s *routerScan) consistent(chain routerChain, env binding) bool {
 }
 
 // binds reports whether a binding gives a parameter the expressions use.
-func (s *routerScan) binds(info *types.Info, env binding, exprs []ast.Expr) bool {
+func (s *RouterScan) binds(info *types.Info, env Binding, exprs []ast.Expr) bool {
 	found := false
 	for _, e := range exprs {
 		ast.Inspect(e, func(n ast.Node) bool {
@@ -1273,21 +1273,21 @@ func (s *routerScan) binds(info *types.Info, env binding, exprs []ast.Expr) bool
 
 // sameDefs evaluates a variable from its definitions: all of them the
 // same exact string, or its one definition (run-time parts kept).
-func (s *routerScan) sameDefs(defs []exprRef, env binding, depth int) (pathVal, bool) {
+func (s *RouterScan) sameDefs(defs []ExprRef, env Binding, depth int) (PathVal, bool) {
 	if len(defs) == 1 {
 		// Its one definition, when that says more than <name> would.
-		v := s.eval(defs[0], env, depth+1)
-		return v, v.ok && (v.exact || v.text)
+		v := s.Eval(defs[0], env, depth+1)
+		return v, v.OK && (v.Exact || v.text)
 	}
 	out := ""
 	for i, d := range defs {
-		c, ok := s.str(d, nil, depth+1)
+		c, ok := s.Str(d, nil, depth+1)
 		if !ok || (i > 0 && c != out) {
-			return pathVal{}, false
+			return PathVal{}, false
 		}
 		out = c
 	}
-	return pathVal{s: out, exact: true, ok: true, text: out != ""}, len(defs) > 0
+	return PathVal{S: out, Exact: true, OK: true, text: out != ""}, len(defs) > 0
 }
 
 // declaredIn reports whether a variable is declared inside an expression
@@ -1297,7 +1297,7 @@ func declaredIn(v *types.Var, e ast.Expr) bool {
 }
 
 // usesRange reports whether an expression names a range variable.
-func (s *routerScan) usesRange(info *types.Info, e ast.Expr) bool {
+func (s *RouterScan) usesRange(info *types.Info, e ast.Expr) bool {
 	found := false
 	ast.Inspect(e, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok {
@@ -1312,7 +1312,7 @@ func (s *routerScan) usesRange(info *types.Info, e ast.Expr) bool {
 
 // wrapsParam is the handler parameter a wrapper's own handler (a closure
 // or a call around it) wraps, or nil.
-func (s *routerScan) wrapsParam(info *types.Info, e ast.Expr) *types.Var {
+func (s *RouterScan) wrapsParam(info *types.Info, e ast.Expr) *types.Var {
 	switch ast.Unparen(e).(type) {
 	case *ast.FuncLit, *ast.CallExpr:
 		return s.handlerParamIn(info, e)

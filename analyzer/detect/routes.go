@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"fmt"
@@ -14,82 +14,76 @@ import (
 // Route features: what every router dialect (routers.go, routers_*.go,
 // net/http's ServeMux included) makes a registration into.
 
-// callSite is a call in the module with the context needed to resolve it.
-type callSite struct {
-	pkg  *packages.Package
-	file *ast.File
-	encl int // the node of the enclosing declaration
-	call *ast.CallExpr
-}
-
-// routes finds every route of the module: net/http's ServeMux is one
-// router dialect among the others (routers_nethttp.go).
-func (g *Graph) routes() []Feature {
-	return g.routerRoutes()
+// CallSite is a call in the module with the context needed to resolve it.
+type CallSite struct {
+	Pkg  *packages.Package
+	File *ast.File
+	Encl int // the node of the enclosing declaration
+	Call *ast.CallExpr
 }
 
 // route makes the route feature registered at cs; handler is resolved in
 // cs's package, inner are nodes a wrapper adds around it.
-func (g *Graph) route(cs callSite, id string, handler ast.Expr, inner []int) Feature {
-	file, line := g.prog.Rel(cs.call.Pos())
+func route(g Graph, cs CallSite, id string, handler ast.Expr, inner []int) Feature {
+	file, line := g.Rel(cs.Call.Pos())
 	f := Feature{Feature: report.Feature{ID: id, Kind: report.KindRoute, Position: report.Position{File: file, Line: line}, Tests: []report.Test{}}}
 	entry, name := -1, ""
-	r := handlerResolver{g: g, pkg: cs.pkg, file: cs.file, seen: map[types.Object]bool{}}
+	r := HandlerResolver{G: g, Pkg: cs.Pkg, File: cs.File, Seen: map[types.Object]bool{}}
 	if handler != nil {
-		entry, name = r.resolve(handler)
+		entry, name = r.Resolve(handler)
 	} else if len(inner) > 0 {
-		entry, name = inner[0], g.nodes[inner[0]].name
+		entry, name = inner[0], g.NodeName(inner[0])
 	}
 	if entry < 0 && name == "" {
-		entry, name = cs.encl, "(unresolved handler in "+g.nodes[max(cs.encl, 0)].name+")"
+		entry, name = cs.Encl, "(unresolved handler in "+g.NodeName(max(cs.Encl, 0))+")"
 	}
 	f.Entry = name
-	f.registrar = cs.encl
-	f.regs = append([]regSpan{callSpan(cs.call, nil, cs.encl)}, g.handlerDefs(cs, r.visited)...)
-	if entry >= 0 && entry != cs.encl {
-		f.entries = []int{entry}
+	f.Registrar = cs.Encl
+	f.Regs = append([]RegSpan{CallSpan(cs.Call, nil, cs.Encl)}, handlerDefs(cs, r.Visited)...)
+	if entry >= 0 && entry != cs.Encl {
+		f.Entries = []int{entry}
 	}
-	f.roots = append(f.roots, entry)
+	f.Roots = append(f.Roots, entry)
 	// Middleware, factories and closures around the handler run too,
 	// including those reached through local variables.
-	for _, e := range r.visited {
-		f.roots = append(f.roots, g.referencedIn(cs.pkg, e)...)
-		f.roots = append(f.roots, g.storageIn(cs.pkg, e)...)
+	for _, e := range r.Visited {
+		f.Roots = append(f.Roots, g.ReferencedIn(cs.Pkg, e)...)
+		f.Roots = append(f.Roots, g.StorageIn(cs.Pkg, e)...)
 	}
-	f.roots = append(f.roots, inner...)
+	f.Roots = append(f.Roots, inner...)
 	// What start-up leaves behind for a request, not the whole init of
-	// the packages serving the route (startup.go).
-	f.roots = append(f.roots, g.startup)
-	f.roots = append(f.roots, g.brokenStartup(cs.pkg)...)
-	if entry >= 0 && g.prog.byPath[g.nodes[entry].pkg] != nil {
-		f.roots = append(f.roots, g.brokenStartup(g.prog.byPath[g.nodes[entry].pkg])...)
+	// the packages serving the route (the analyzer's startup.go).
+	f.Roots = append(f.Roots, g.Startup())
+	f.Roots = append(f.Roots, g.BrokenStartup(cs.Pkg)...)
+	if entry >= 0 && g.Package(g.NodePkg(entry)) != nil {
+		f.Roots = append(f.Roots, g.BrokenStartup(g.Package(g.NodePkg(entry)))...)
 	}
-	f.roots = append(f.roots, g.routerLibrary(cs)...)
+	f.Roots = append(f.Roots, routerLibrary(g, cs)...)
 	return f
 }
 
 // handlerDefs are the spans of the definitions of local variables a
 // route's handler names (guarded := auth(h); mux.Handle(p, guarded)) in
 // the declaration of the registration: part of the registration too.
-func (g *Graph) handlerDefs(cs callSite, visited []ast.Expr) []regSpan {
+func handlerDefs(cs CallSite, visited []ast.Expr) []RegSpan {
 	var decl ast.Decl
-	for _, d := range cs.file.Decls {
-		if d.Pos() <= cs.call.Pos() && cs.call.End() <= d.End() {
+	for _, d := range cs.File.Decls {
+		if d.Pos() <= cs.Call.Pos() && cs.Call.End() <= d.End() {
 			decl = d
 		}
 	}
-	var out []regSpan
+	var out []RegSpan
 	for _, e := range visited {
-		if decl != nil && decl.Pos() <= e.Pos() && e.End() <= decl.End() && (e.End() <= cs.call.Pos() || cs.call.End() <= e.Pos()) {
-			out = append(out, regSpan{from: e.Pos(), to: e.End(), encl: cs.encl})
+		if decl != nil && decl.Pos() <= e.Pos() && e.End() <= decl.End() && (e.End() <= cs.Call.Pos() || cs.Call.End() <= e.Pos()) {
+			out = append(out, RegSpan{From: e.Pos(), To: e.End(), Encl: cs.Encl})
 		}
 	}
 	return out
 }
 
 // dynamicID names a route whose pattern is only known at run time.
-func dynamicID(g *Graph, call *ast.CallExpr) string {
-	file, line := g.prog.Rel(call.Pos())
+func dynamicID(g Graph, call *ast.CallExpr) string {
+	file, line := g.Rel(call.Pos())
 	return fmt.Sprintf("(dynamic route at %s:%d)", file, line)
 }
 
@@ -128,12 +122,12 @@ func litVar(info *types.Info, stack []ast.Node, lit *ast.FuncLit) types.Object {
 // handler uses nothing of it (a standard library file server, a wrapper
 // closure of the library's own). The registering call's walk made the
 // node at build.
-func (g *Graph) routerLibrary(cs callSite) []int {
-	fn, ok := typeutil.Callee(cs.pkg.TypesInfo, cs.call).(*types.Func)
-	if !ok || fn.Pkg() == nil || g.inModule(fn) {
+func routerLibrary(g Graph, cs CallSite) []int {
+	fn, ok := typeutil.Callee(cs.Pkg.TypesInfo, cs.Call).(*types.Func)
+	if !ok || fn.Pkg() == nil || g.InModule(fn) {
 		return nil
 	}
-	if id, ok := g.deps[fn.Pkg().Path()]; ok {
+	if id, ok := g.Dependency(fn.Pkg().Path()); ok {
 		return []int{id}
 	}
 	return nil

@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"go/ast"
@@ -6,14 +6,11 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/packages"
-
-	"github.com/blastgate/blastgate/report"
 )
 
-// urfaveDetector finds urfave/cli's subcommands.
-var urfaveDetector = &Detector{
+// Urfave finds urfave/cli's subcommands.
+var Urfave = &CLI{
 	Name:    "urfave",
-	Kind:    report.KindCommand,
 	Imports: []string{urfaveV2, urfaveV3},
 	Doc: `urfave/cli: v2's &cli.App{Commands: []*cli.Command{{Name: "send",
 Action: f, Subcommands: ...}}} and v3's &cli.Command{Name:, Commands:,
@@ -24,7 +21,7 @@ entry its Action, with its own and its ancestors' Before, After and
 OnUsageError as roots. A name that is not a constant keeps its place as <expr>. Not
 seen: commands built from data at run time, and trees no main of the
 module reaches.`,
-	cli: urfaveDialect{},
+	Dialect: urfaveDialect{},
 }
 
 const (
@@ -48,18 +45,18 @@ func urfaveType(t ast.Expr, pkg *packages.Package) (cmd, app bool) {
 	return false, isNamed(typ, urfaveV2, "App")
 }
 
-func (urfaveDialect) literal(g *Graph, pkg *packages.Package, lit *ast.CompositeLit) (*cliCmd, bool) {
+func (urfaveDialect) literal(g cliGraph, pkg *packages.Package, lit *ast.CompositeLit) (*Command, bool) {
 	cmd, app := urfaveType(lit, pkg)
 	if !cmd && !app {
 		return nil, false
 	}
-	c := &cliCmd{lib: "urfave", name: "<>", encl: -1, app: app}
+	c := &Command{lib: "urfave", Name: "<>", Encl: -1, app: app}
 	for key, kv := range keyedFields(lit) {
 		switch key {
 		case "Name":
-			c.name, c.known = cliName(pkg.TypesInfo, kv.Value, false)
+			c.Name, c.Known = cliName(pkg.TypesInfo, kv.Value, false)
 		case "Aliases":
-			c.aliases, _ = constStrings(pkg.TypesInfo, kv.Value)
+			c.Aliases, _ = constStrings(pkg.TypesInfo, kv.Value)
 		case "Action":
 			c.run = kv.Value
 		case "Before", "After", "OnUsageError":
@@ -89,16 +86,16 @@ func (urfaveDialect) edges(pkg *packages.Package, n ast.Node) (ast.Expr, []ast.E
 	return sel.X, as.Rhs, as
 }
 
-// runField: Action runs the command.
-func (urfaveDialect) runField(t types.Type, field string) bool {
+// RunField: Action runs the command.
+func (urfaveDialect) RunField(t types.Type, field string) bool {
 	return (isNamed(t, urfaveV2, "Command") || isNamed(t, urfaveV3, "Command")) && field == "Action"
 }
 
-// invocation: app.Run(args) and cmd.Run(ctx, args) (RunContext), the
+// Invocation: app.Run(args) and cmd.Run(ctx, args) (RunContext), the
 // program name first.
-func (urfaveDialect) invocation(fn *types.Func, call *ast.CallExpr) (cliInvocation, bool) {
+func (urfaveDialect) Invocation(fn *types.Func, call *ast.CallExpr) (CLIInvocation, bool) {
 	if p := fn.Pkg().Path(); (p == urfaveV2 || p == urfaveV3) && (fn.Name() == "Run" || fn.Name() == "RunContext") && len(call.Args) > 0 {
-		return cliRunArgs, true
+		return CLIRunArgs, true
 	}
 	return cliNoInvocation, false
 }

@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"fmt"
@@ -53,22 +53,34 @@ import (
 // path or prefix known only at run time keeps its place as <expr>; a path
 // with no static text is a dynamic route, named by its position.
 
-// routerDetector is a router library's dialect of the route engine: it
-// recognises the library's calls. A new router is one file: its dialect
-// and the *Detector holding it (detectors.go), listed in detectors.
-type routerDetector interface {
-	// pkgs are the import paths of the library's packages that declare
+// RouterDetector is a router library's dialect of the route engine: it
+// recognises the library's calls. A new router is one file here
+// (routers_<name>.go): its dialect and the *Router holding it, listed in
+// the analyzer's detectors (analyzer/detectors.go).
+type RouterDetector interface {
+	// Pkgs are the import paths of the library's packages that declare
 	// the functions op recognises.
-	pkgs() []string
-	// op says what a call does to routes, or false when nothing.
-	op(c routerCall) (routerOp, bool)
-	// join composes a prefix and a path the way the router does.
-	join(prefix, path string) string
-	// clean is the path the router registers for a composed path.
-	clean(path string) string
-	// isHandler reports whether t is the library's own handler type (for
+	Pkgs() []string
+	// Op says what a call does to routes, or false when nothing.
+	Op(c RouterCall) (RouterOp, bool)
+	// Join composes a prefix and a path the way the router does.
+	Join(prefix, path string) string
+	// Clean is the path the router registers for a composed path.
+	Clean(path string) string
+	// IsHandler reports whether t is the library's own handler type (for
 	// finding the innermost handler under wrappers).
-	isHandler(t types.Type) bool
+	IsHandler(t types.Type) bool
+}
+
+// Router is a router library's detector: its name, the imports that
+// make it worth running, its doc (docs/detectors.md), and its dialect of
+// the route engine. The analyzer lists it among its detectors
+// (analyzer/detectors.go).
+type Router struct {
+	Name    string
+	Imports []string
+	Doc     string
+	Dialect RouterDetector
 }
 
 // requestMatcher is a dialect's optional hook for the test side: how the
@@ -76,88 +88,88 @@ type routerDetector interface {
 // default (a pattern matches its own path only; the most specific
 // pattern wins).
 type requestMatcher interface {
-	matching() routeMatching
+	Matching() RouteMatching
 }
 
-// routeMatching is how a router matches requests.
-type routeMatching struct {
-	// subtrees: a pattern ending in "/" matches every path below it
+// RouteMatching is how a router matches requests.
+type RouteMatching struct {
+	// Subtrees: a pattern ending in "/" matches every path below it
 	// (net/http's ServeMux).
-	subtrees bool
-	// firstMatch: the first registered route that matches wins, not the
+	Subtrees bool
+	// FirstMatch: the first registered route that matches wins, not the
 	// most specific (gorilla/mux).
-	firstMatch bool
+	FirstMatch bool
 }
 
-// matchingOf is how the router of a dialect matches requests.
-func matchingOf(d routerDetector) routeMatching {
+// MatchingOf is how the router of a dialect matches requests.
+func MatchingOf(d RouterDetector) RouteMatching {
 	if m, ok := d.(requestMatcher); ok {
-		defer func() { blame(d, recover()) }()
-		return m.matching()
+		defer func() { Blame(d, recover()) }()
+		return m.Matching()
 	}
-	return routeMatching{}
+	return RouteMatching{}
 }
 
-// routerCall is a call a detector looks at.
-type routerCall struct {
+// RouterCall is a call a detector looks at.
+type RouterCall struct {
 	fn   *types.Func
-	name string // fn.FullName()
-	call *ast.CallExpr
-	info *types.Info
-	scan *routerScan
+	Name string // fn.FullName()
+	Call *ast.CallExpr
+	Info *types.Info
+	scan *RouterScan
 }
 
-// method returns the name of the method called when the callee is a
+// Method returns the name of the method called when the callee is a
 // method of one of the receivers, written as FullName writes them:
 // "(*example.com/r.Mux)" or "(example.com/r.Router)".
-func (c routerCall) method(receivers ...string) (string, bool) {
+func (c RouterCall) Method(receivers ...string) (string, bool) {
 	for _, r := range receivers {
-		if rest, ok := strings.CutPrefix(c.name, r+"."); ok {
+		if rest, ok := strings.CutPrefix(c.Name, r+"."); ok {
 			return rest, true
 		}
 	}
 	return "", false
 }
 
-// recv is the receiver expression of a method call.
-func (c routerCall) recv() ast.Expr {
-	if sel, ok := ast.Unparen(c.call.Fun).(*ast.SelectorExpr); ok {
+// Recv is the receiver expression of a method call.
+func (c RouterCall) Recv() ast.Expr {
+	if sel, ok := ast.Unparen(c.Call.Fun).(*ast.SelectorExpr); ok {
 		return sel.X
 	}
 	return nil
 }
 
-func (c routerCall) arg(i int) ast.Expr {
-	if i < len(c.call.Args) {
-		return c.call.Args[i]
+func (c RouterCall) Arg(i int) ast.Expr {
+	if i < len(c.Call.Args) {
+		return c.Call.Args[i]
 	}
 	return nil
 }
 
-// one is the argument i as a list of one, or none.
-func (c routerCall) one(i int) []ast.Expr {
-	if i < len(c.call.Args) {
-		return c.call.Args[i : i+1]
+// One is the argument i as a list of one, or none.
+func (c RouterCall) One(i int) []ast.Expr {
+	if i < len(c.Call.Args) {
+		return c.Call.Args[i : i+1]
 	}
 	return nil
 }
 
-func (c routerCall) args(from int) []ast.Expr {
-	if from < len(c.call.Args) {
-		return c.call.Args[from:]
+func (c RouterCall) Args(from int) []ast.Expr {
+	if from < len(c.Call.Args) {
+		return c.Call.Args[from:]
 	}
 	return nil
 }
 
-// chainParent returns the call that calls a method on the result of
+// ChainParent returns the call that calls a method on the result of
 // call (call.M(...)), or nil.
-func (c routerCall) chainParent(call *ast.CallExpr) *ast.CallExpr {
+func (c RouterCall) ChainParent(call *ast.CallExpr) *ast.CallExpr {
 	return c.scan.parent[call]
 }
 
-// callee returns the full name of the function a call calls, or "".
-func (c routerCall) callee(call *ast.CallExpr) string {
-	if fn, ok := typeutil.Callee(c.info, call).(*types.Func); ok {
+// Callee returns the full name of the function a call calls, or "".
+func (c RouterCall) Callee(call *ast.CallExpr) string {
+	if fn, ok := typeutil.Callee(c.Info, call).(*types.Func); ok {
 		return fn.FullName()
 	}
 	return ""
@@ -167,36 +179,36 @@ type routerOpKind int
 
 const (
 	opNone  routerOpKind = iota
-	opRoute              // registers routes on recv
-	opGroup              // derives a router from recv: the call's result, and the first parameter of closure
-	opUse                // adds middleware to the routes of recv
-	opMount              // serves handler under path on recv; a router mounted there gets the prefix
-	opSame               // returns recv (a configuration call)
+	OpRoute              // registers routes on recv
+	OpGroup              // derives a router from recv: the call's result, and the first parameter of closure
+	OpUse                // adds middleware to the routes of recv
+	OpMount              // serves handler under path on recv; a router mounted there gets the prefix
+	OpSame               // returns recv (a configuration call)
 )
 
-// routerOp is what a call does.
-type routerOp struct {
-	kind routerOpKind
-	recv ast.Expr // the router the call acts on; nil when unknown
-	// paths are constant path expressions composed in order with join;
+// RouterOp is what a call does.
+type RouterOp struct {
+	Kind routerOpKind
+	Recv ast.Expr // the router the call acts on; nil when unknown
+	// Paths are constant path expressions composed in order with join;
 	// none is "".
-	paths []ast.Expr
-	// methods are constant method expressions; none (and no fixed) is
+	Paths []ast.Expr
+	// Methods are constant method expressions; none (and no fixed) is
 	// any method.
-	methods []ast.Expr
-	fixed   []string // methods known from the function called
-	upper   bool     // the router upper-cases methods
-	// rewrite turns the constant relative path into the registered one,
+	Methods []ast.Expr
+	Fixed   []string // methods known from the function called
+	Upper   bool     // the router upper-cases methods
+	// Rewrite turns the constant relative path into the registered one,
 	// and may set the methods (chi's Handle("GET /x", h)).
-	rewrite func(path string) (methods []string, rel string)
-	handler ast.Expr   // the route's handler (its entry), or the mounted handler
-	mws     []ast.Expr // middleware of the route or the derived router
-	closure ast.Expr   // the function a derived router is passed to
-	chain   bool       // a route or use call that returns its receiver
-	dynamic bool       // the detector could not read the route's shape
-	// subtree: the route serves every path under its path when that ends
+	Rewrite func(path string) (methods []string, rel string)
+	Handler ast.Expr   // the route's handler (its entry), or the mounted handler
+	Mws     []ast.Expr // middleware of the route or the derived router
+	Closure ast.Expr   // the function a derived router is passed to
+	Chain   bool       // a route or use call that returns its receiver
+	Dynamic bool       // the detector could not read the route's shape
+	// Subtree: the route serves every path under its path when that ends
 	// in '/' (gorilla/mux's PathPrefix("/static/").Handler(fs)).
-	subtree bool
+	Subtree bool
 	// embed is the embedded router field a promoted call goes through
 	// (set by the machinery, not by detectors).
 	embed *types.Var
@@ -205,31 +217,31 @@ type routerOp struct {
 	iface bool
 }
 
-// exprRef is an expression with the package and file it is in.
-type exprRef struct {
-	pkg  *packages.Package
-	file *ast.File
-	expr ast.Expr
+// ExprRef is an expression with the package and file it is in.
+type ExprRef struct {
+	Pkg  *packages.Package
+	File *ast.File
+	Expr ast.Expr
 }
 
 // routerStep is one router on the way from a root router to the router a
 // call acts on.
 type routerStep struct {
-	id      any    // what makes the router value: a call, or an object for a router of unknown origin
-	prefix  string // the path it adds
-	dynamic bool   // the prefix is not static
+	ID      any    // what makes the router value: a call, or an object for a router of unknown origin
+	Prefix  string // the path it adds
+	Dynamic bool   // the prefix is not static
 	text    bool   // the prefix holds constant text of the program
 	methods []string
-	mws     []exprRef
-	det     routerDetector
-	sites   []regSpan // the call that makes it (a group, a mount)
+	mws     []ExprRef
+	det     RouterDetector
+	sites   []RegSpan // the call that makes it (a group, a mount)
 	// unmounted is the router parameter a root stands for when no call
 	// of the module gives it.
 	unmounted *types.Var
 }
 
-// routerChain is a router's steps, the root first.
-type routerChain []*routerStep
+// RouterChain is a router's steps, the root first.
+type RouterChain []*routerStep
 
 // paramOwner says which function a parameter belongs to: the keys the
 // function is known by (its *types.Func, the *ast.FuncLit, the variable a
@@ -243,10 +255,10 @@ type paramOwner struct {
 // argUse is a function passed as an argument: calls[call].Args[arg].
 type argUse struct{ call, arg int }
 
-type declRef struct {
-	pkg  *packages.Package
-	file *ast.File
-	decl *ast.FuncDecl
+type DeclRef struct {
+	Pkg  *packages.Package
+	File *ast.File
+	Decl *ast.FuncDecl
 }
 
 const (
@@ -254,24 +266,24 @@ const (
 	maxRouterChains = 256 // chains kept per router expression
 )
 
-// routerScan holds the indexes the walking machinery uses.
-type routerScan struct {
-	g *Graph
+// RouterScan holds the indexes the walking machinery uses.
+type RouterScan struct {
+	g Graph
 	// holes are what each placeholder of a route id stands for: the
-	// package variables it is read from (evidence_prefix.go).
-	holes       routeHoles
-	byPkg       map[string][]routerDetector
-	calls       []callSite
+	// package variables it is read from (analyzer/evidence_prefix.go).
+	holes       RouteHoles
+	ByPkg       map[string][]RouterDetector
+	calls       []CallSite
 	site        map[*ast.CallExpr]int
 	byCallee    map[types.Object][]int
 	parent      map[*ast.CallExpr]*ast.CallExpr
-	defs        map[types.Object][]exprRef
+	Defs        map[types.Object][]ExprRef
 	funcArgs    map[any][]argUse
 	litCalls    map[*ast.FuncLit][]int // literals called where they are written
 	ifaceCalls  map[string][]int       // calls of interface methods, by method name
-	params      map[*types.Var]paramOwner
-	decls       map[*types.Func]declRef
-	rets        map[*types.Func][]exprRef
+	Params      map[*types.Var]paramOwner
+	Decls       map[*types.Func]DeclRef
+	rets        map[*types.Func][]ExprRef
 	ranges      map[*types.Var]rangeVar
 	ownerParams map[any][]*types.Var // a function's parameters, by its first key
 	impls       map[*types.Func][]*types.Func
@@ -280,7 +292,7 @@ type routerScan struct {
 	rtypes      []routerType
 
 	ops  map[*ast.CallExpr]*routerOpAt
-	memo map[ast.Expr][]routerChain
+	memo map[ast.Expr][]RouterChain
 	// evaluating are the variables whose definitions are being evaluated
 	// (p += "/x" refers to p: followed once, not k^depth times).
 	evaluating map[*types.Var]bool
@@ -288,21 +300,21 @@ type routerScan struct {
 	noMounts   bool
 	mounts     map[any][]mountUse // root step id -> the mounts that mount it
 
-	// The test side (evidence_requests.go) evaluates the values tests
+	// The test side (analyzer/evidence_requests.go) evaluates the values tests
 	// build requests from with the same machinery, strictly: a variable
 	// written other than by a plain assignment (+=, ++, its address
 	// taken, a tuple assignment) is not known (tainted), and hole gives
 	// the run-time values it knows (an httptest.Server's URL).
-	strict  bool
-	tainted map[types.Object]bool
-	hole    func(r exprRef, env binding) (pathVal, bool)
+	Strict  bool
+	Tainted map[types.Object]bool
+	Hole    func(r ExprRef, env Binding) (PathVal, bool)
 }
 
 // mountUse is a mount call, with the binding of the wrapper call it is
 // made through.
 type mountUse struct {
 	call int
-	env  binding
+	env  Binding
 }
 
 // stepKey identifies a router derived by one call under one binding of
@@ -313,12 +325,13 @@ type stepKey struct {
 }
 
 type routerOpAt struct {
-	routerOp
-	det routerDetector
+	RouterOp
+	Det RouterDetector
 }
 
-// routerRoutes finds the routes registered on third-party routers.
-func (g *Graph) routerRoutes() []Feature {
+// Routes finds the routes registered on every router: net/http's
+// ServeMux is one router dialect among the others.
+func Routes(g Graph) []Feature {
 	s := newRouterScan(g)
 	if s == nil {
 		return nil
@@ -333,72 +346,72 @@ func (g *Graph) routerRoutes() []Feature {
 	}
 	mountedBy := map[mountArg][]any{} // the roots one argument of a mount helper mounts
 	for i, cs := range s.calls {
-		if op := s.opOf(i); op != nil && op.kind == opMount && op.handler != nil {
-			for _, inst := range s.expandAt(cs, append(append([]ast.Expr{}, op.paths...), op.handler)) {
-				h := s.bind(s.ref(cs, op.handler), inst.env)
-				for _, id := range s.mountedRoots(op.det, h) {
-					mountedBy[mountArg{i, h.expr}] = append(mountedBy[mountArg{i, h.expr}], id)
+		if op := s.opOf(i); op != nil && op.Kind == OpMount && op.Handler != nil {
+			for _, inst := range s.expandAt(cs, append(append([]ast.Expr{}, op.Paths...), op.Handler)) {
+				h := s.Bind(s.ref(cs, op.Handler), inst.Env)
+				for _, id := range s.mountedRoots(op.Det, h) {
+					mountedBy[mountArg{i, h.Expr}] = append(mountedBy[mountArg{i, h.Expr}], id)
 					if !slices.Contains(mounted[i], id) {
 						mounted[i] = append(mounted[i], id)
 					}
-					s.mounts[id] = append(s.mounts[id], mountUse{call: i, env: inst.env})
+					s.mounts[id] = append(s.mounts[id], mountUse{call: i, env: inst.Env})
 				}
 			}
 		}
 	}
 	s.noMounts = false
-	s.memo = map[ast.Expr][]routerChain{}
+	s.memo = map[ast.Expr][]RouterChain{}
 
 	type reg struct {
 		call   int
 		op     *routerOpAt
-		chains []routerChain
+		chains []RouterChain
 	}
 	var regs []reg
-	uses := map[any][]exprRef{}
-	useSites := map[any][]regSpan{}
+	uses := map[any][]ExprRef{}
+	useSites := map[any][]RegSpan{}
 	routed := map[any]bool{}
 	for i, cs := range s.calls {
 		op := s.opOf(i)
 		if op == nil {
 			continue
 		}
-		switch op.kind {
-		case opRoute, opMount:
-			var chains []routerChain
-			if op.recv != nil {
-				chains = s.recvChains(s.ref(cs, op.recv), op, nil, 0)
+		switch op.Kind {
+		case OpRoute, OpMount:
+			var chains []RouterChain
+			if op.Recv != nil {
+				chains = s.recvChains(s.ref(cs, op.Recv), op, nil, 0)
 			}
 			if op.iface {
-				if chains = s.libraryChains(op.det, chains); len(chains) == 0 {
+				if chains = s.libraryChains(op.Det, chains); len(chains) == 0 {
 					continue // the interface is implemented by the module's own wrapper
 				}
 			}
 			if len(chains) == 0 {
-				chains = []routerChain{{{id: cs.call, dynamic: op.recv == nil}}}
+				chains = []RouterChain{{{ID: cs.Call, Dynamic: op.Recv == nil}}}
 			}
-			if op.kind == opRoute {
+			if op.Kind == OpRoute {
 				for _, c := range chains {
 					for _, st := range c {
-						routed[st.id] = true
+						routed[st.ID] = true
 					}
 				}
 			}
 			regs = append(regs, reg{call: i, op: op, chains: chains})
-		case opUse:
-			if op.recv == nil {
+		case OpUse:
+			if op.Recv == nil {
 				continue
 			}
-			chains := s.recvChains(s.ref(cs, op.recv), op, nil, 0)
+			chains := s.recvChains(s.ref(cs, op.Recv), op, nil, 0)
 			if op.iface {
-				chains = s.libraryChains(op.det, chains)
+				chains = s.libraryChains(op.Det, chains)
 			}
 			for _, c := range chains {
-				last := c[len(c)-1].id
-				for _, mw := range op.mws {
+				last := c[len(c)-1].ID
+				for _, mw := range op.Mws {
 					uses[last] = append(uses[last], s.ref(cs, mw))
 				}
-				useSites[last] = append(useSites[last], callSpan(cs.call, nil, cs.encl, op.mws...))
+				useSites[last] = append(useSites[last], CallSpan(cs.Call, nil, cs.Encl, op.Mws...))
 			}
 		}
 	}
@@ -410,7 +423,7 @@ func (g *Graph) routerRoutes() []Feature {
 	index := map[string]int{}
 	for _, r := range regs {
 		cs, op := s.calls[r.call], r.op
-		if op.kind == opMount {
+		if op.Kind == OpMount {
 			skip := false
 			for _, id := range mounted[r.call] {
 				skip = skip || routed[id] // the mounted router's routes stand for it
@@ -420,11 +433,11 @@ func (g *Graph) routerRoutes() []Feature {
 			}
 		}
 		for _, inst := range s.instances(cs, op) {
-			if op.kind == opMount && op.handler != nil {
+			if op.Kind == OpMount && op.Handler != nil {
 				// Through a helper: the mounts of routers whose routes
 				// are seen stand for themselves.
 				skip := false
-				for _, id := range mountedBy[mountArg{r.call, s.bind(s.ref(cs, op.handler), inst.env).expr}] {
+				for _, id := range mountedBy[mountArg{r.call, s.Bind(s.ref(cs, op.Handler), inst.Env).Expr}] {
 					skip = skip || routed[id]
 				}
 				if skip {
@@ -432,35 +445,35 @@ func (g *Graph) routerRoutes() []Feature {
 				}
 			}
 			chains := r.chains
-			if op.recv != nil && op.embed == nil {
-				if recv := s.bind(s.ref(cs, op.recv), inst.env); recv.expr != op.recv {
-					if cs := s.chains(recv.exprRef, 0); len(cs) > 0 {
+			if op.Recv != nil && op.embed == nil {
+				if recv := s.Bind(s.ref(cs, op.Recv), inst.Env); recv.Expr != op.Recv {
+					if cs := s.Chains(recv.ExprRef, 0); len(cs) > 0 {
 						chains = cs
 					}
 				}
 			}
 			seen := map[string]bool{}
 			for _, chain := range chains {
-				if !s.consistent(chain, inst.env) {
+				if !s.consistent(chain, inst.Env) {
 					continue // a prefix another call of the same function gives
 				}
 				mount := unmountedAt(chain, chains)
 				if mount != "" {
-					s.noteHole(pathVal{s: mount, ok: true}, "")
+					s.noteHole(PathVal{S: mount, OK: true}, "")
 				}
-				for _, id := range s.routeIDs(cs, inst, op, chain) {
+				for _, id := range s.RouteIDs(cs, inst, op, chain) {
 					id = withMount(id, mount)
 					if seen[id] {
 						continue
 					}
 					seen[id] = true
 					f := s.feature(cs, inst, op, chain, id, uses, useSites)
-					f.subtrees = matchingOf(op.det).subtrees
-					f.subtrees = f.subtrees || op.subtree
+					f.Subtrees = MatchingOf(op.Det).Subtrees
+					f.Subtrees = f.Subtrees || op.Subtree
 					key := f.ID + "\x00" + f.Entry + "\x00" + f.Position.File + fmt.Sprint(f.Position.Line)
 					if j, dup := index[key]; dup {
-						out[j].roots = append(out[j].roots, f.roots...)
-						out[j].regs = append(out[j].regs, f.regs...)
+						out[j].Roots = append(out[j].Roots, f.Roots...)
+						out[j].Regs = append(out[j].Regs, f.Regs...)
 						continue
 					}
 					index[key] = len(out)
@@ -470,7 +483,7 @@ func (g *Graph) routerRoutes() []Feature {
 		}
 	}
 	for i := range out {
-		out[i].holes = s.holes // what run-time parts of their ids stand for (evidence_prefix.go)
+		out[i].Holes = s.holes // what run-time parts of their ids stand for (analyzer/evidence_prefix.go)
 	}
 	return out
 }
@@ -479,98 +492,98 @@ func (g *Graph) routerRoutes() []Feature {
 // the registration is (or the outermost call of the wrappers it is
 // in), with the handler as its entry and the middleware of the route,
 // of its groups and of the Use calls on them as roots.
-func (s *routerScan) feature(cs callSite, inst regInstance, op *routerOpAt, chain routerChain, id string, uses map[any][]exprRef, useSites map[any][]regSpan) Feature {
+func (s *RouterScan) feature(cs CallSite, inst RegInstance, op *routerOpAt, chain RouterChain, id string, uses map[any][]ExprRef, useSites map[any][]RegSpan) Feature {
 	var f Feature
-	if op.handler == nil {
+	if op.Handler == nil {
 		// No handler at all (gin's `g.OPTIONS("/*any")`): a request runs
 		// the middleware of the route's chain (added below) and nothing
 		// of the function that registers it, whose other statements are
 		// set-up (gotify's router.Create). Its registration still counts
 		// (regs): a change of the call impacts the route.
-		f = s.g.route(inst.site, id, nil, nil)
-		f.roots = slices.DeleteFunc(f.roots, func(r int) bool { return r == inst.site.encl })
+		f = route(s.g, inst.Site, id, nil, nil)
+		f.Roots = slices.DeleteFunc(f.Roots, func(r int) bool { return r == inst.Site.Encl })
 	} else {
-		h := s.bind(s.ref(cs, op.handler), inst.env)
+		h := s.Bind(s.ref(cs, op.Handler), inst.Env)
 		var inner []int
-		if h.expr == op.handler {
+		if h.Expr == op.Handler {
 			// A wrapper's own handler around the one it is given
 			// (func(w, r) { h.ServeHTTP(w, r) }): the given one is the
 			// entry, the wrapper's code runs too.
-			v := s.wrapsParam(cs.pkg.TypesInfo, op.handler)
-			if p := s.paramOf(cs.pkg.TypesInfo, op.handler); v == nil && p != nil && isHandlerType(p.Type()) {
-				if _, isParam := s.params[p]; isParam {
+			v := s.wrapsParam(cs.Pkg.TypesInfo, op.Handler)
+			if p := s.ParamOf(cs.Pkg.TypesInfo, op.Handler); v == nil && p != nil && IsHandlerType(p.Type(), s.g.AllDialects()) {
+				if _, isParam := s.Params[p]; isParam {
 					v = p // a handler parameter nobody gives
 				}
 			}
 			if v != nil {
-				inner = s.g.referencedIn(cs.pkg, op.handler)
-				if b, ok := inst.env[v]; ok {
-					h = s.bind(b.exprRef, b.env)
-					if p := s.paramOf(h.pkg.TypesInfo, h.expr); p != nil && isHandlerType(p.Type()) {
-						if _, isParam := s.params[p]; isParam {
-							h = boundArg{} // a wrapper's parameter nobody gives
+				inner = s.g.ReferencedIn(cs.Pkg, op.Handler)
+				if b, ok := inst.Env[v]; ok {
+					h = s.Bind(b.ExprRef, b.Env)
+					if p := s.ParamOf(h.Pkg.TypesInfo, h.Expr); p != nil && IsHandlerType(p.Type(), s.g.AllDialects()) {
+						if _, isParam := s.Params[p]; isParam {
+							h = BoundArg{} // a wrapper's parameter nobody gives
 						}
 					}
 				} else {
-					h = boundArg{} // given by nobody the module sees
+					h = BoundArg{} // given by nobody the module sees
 				}
 			}
 		}
-		if h.expr == nil {
-			f = s.g.route(inst.site, id, nil, inner)
+		if h.Expr == nil {
+			f = route(s.g, inst.Site, id, nil, inner)
 		} else {
 			// The handler is resolved where it is written; the route is
 			// registered at the site.
-			hs := callSite{pkg: h.pkg, file: h.file, encl: inst.site.encl, call: inst.site.call}
-			f = s.g.route(hs, id, h.expr, inner)
+			hs := CallSite{Pkg: h.Pkg, File: h.File, Encl: inst.Site.Encl, Call: inst.Site.Call}
+			f = route(s.g, hs, id, h.Expr, inner)
 		}
-		f.roots = append(f.roots, s.g.startup) // startup.go
-		f.roots = append(f.roots, s.g.brokenStartup(inst.site.pkg)...)
+		f.Roots = append(f.Roots, s.g.Startup()) // the analyzer's startup.go
+		f.Roots = append(f.Roots, s.g.BrokenStartup(inst.Site.Pkg)...)
 	}
-	mws := make([]exprRef, 0, len(op.mws))
-	for _, mw := range op.mws {
+	mws := make([]ExprRef, 0, len(op.Mws))
+	for _, mw := range op.Mws {
 		mws = append(mws, s.ref(cs, mw))
 	}
 	for _, st := range chain {
 		mws = append(mws, st.mws...)
-		mws = append(mws, uses[st.id]...)
+		mws = append(mws, uses[st.ID]...)
 	}
 	for _, mw := range mws {
-		f.roots = append(f.roots, s.reach(mw)...)
+		f.Roots = append(f.Roots, s.reach(mw)...)
 	}
 	// Where it is registered: besides the call it is reported at (route
 	// adds it), the registration inside wrappers, its groups, mounts and
 	// Use calls.
-	f.regs = append(f.regs, s.opSpan(cs, op.routerOp))
+	f.Regs = append(f.Regs, s.opSpan(cs, op.RouterOp))
 	for _, st := range chain {
-		f.regs = append(f.regs, st.sites...)
-		f.regs = append(f.regs, useSites[st.id]...)
+		f.Regs = append(f.Regs, st.sites...)
+		f.Regs = append(f.Regs, useSites[st.ID]...)
 	}
 	return f
 }
 
 // opSpan is the span of a registering call: the call, widened to the
 // expressions the detector read from it, without its closure.
-func (s *routerScan) opSpan(cs callSite, op routerOp) regSpan {
-	exprs := append(append(append([]ast.Expr{op.handler}, op.paths...), op.methods...), op.mws...)
-	return callSpan(cs.call, op.closure, cs.encl, exprs...)
+func (s *RouterScan) opSpan(cs CallSite, op RouterOp) RegSpan {
+	exprs := append(append(append([]ast.Expr{op.Handler}, op.Paths...), op.Methods...), op.Mws...)
+	return CallSpan(cs.Call, op.Closure, cs.Encl, exprs...)
 }
 
 // mountedRoots are the routers of the library a mounted handler is: the
 // roots of its chains, and the routers in the embedded fields of a struct
 // it is.
-func (s *routerScan) mountedRoots(det routerDetector, h boundArg) []any {
+func (s *RouterScan) mountedRoots(det RouterDetector, h BoundArg) []any {
 	var out []any
-	cs := callSite{pkg: h.pkg, file: h.file}
-	for _, c := range s.chains(h.exprRef, 0) {
-		if len(c) == 1 && s.sameRouter(det, cs, h.expr, c[0].id) {
-			out = append(out, c[0].id)
+	cs := CallSite{Pkg: h.Pkg, File: h.File}
+	for _, c := range s.Chains(h.ExprRef, 0) {
+		if len(c) == 1 && s.sameRouter(det, cs, h.Expr, c[0].ID) {
+			out = append(out, c[0].ID)
 		}
 	}
-	for _, f := range embeddedRouters(h.pkg.TypesInfo.TypeOf(h.expr), det) {
+	for _, f := range embeddedRouters(h.Pkg.TypesInfo.TypeOf(h.Expr), det) {
 		for _, c := range s.fieldChains(f, 0) {
 			if len(c) == 1 {
-				out = append(out, c[0].id)
+				out = append(out, c[0].ID)
 			}
 		}
 	}
@@ -582,15 +595,15 @@ func (s *routerScan) mountedRoots(det routerDetector, h boundArg) []any {
 // prefix: chi's Mount hands a chi sub-router the rest of the path, any
 // other handler the whole path): the handler's type, or the type of the
 // root it comes from, is one of the library's.
-func (s *routerScan) sameRouter(det routerDetector, cs callSite, handler ast.Expr, root any) bool {
+func (s *RouterScan) sameRouter(det RouterDetector, cs CallSite, handler ast.Expr, root any) bool {
 	own := func(t types.Type) bool { return t != nil && ownType(t, det) }
-	if own(cs.pkg.TypesInfo.TypeOf(handler)) {
+	if own(cs.Pkg.TypesInfo.TypeOf(handler)) {
 		return true
 	}
 	switch x := root.(type) {
 	case *ast.CallExpr:
 		if i, ok := s.site[x]; ok {
-			return own(s.calls[i].pkg.TypesInfo.TypeOf(x))
+			return own(s.calls[i].Pkg.TypesInfo.TypeOf(x))
 		}
 	case types.Object:
 		return own(x.Type())
@@ -598,26 +611,26 @@ func (s *routerScan) sameRouter(det routerDetector, cs callSite, handler ast.Exp
 	return false
 }
 
-// routeIDs are the ids of the routes a registration makes on a router.
-func (s *routerScan) routeIDs(cs callSite, inst regInstance, op *routerOpAt, chain routerChain) []string {
-	dynamic := op.dynamic
+// RouteIDs are the ids of the routes a registration makes on a router.
+func (s *RouterScan) RouteIDs(cs CallSite, inst RegInstance, op *routerOpAt, chain RouterChain) []string {
+	dynamic := op.Dynamic
 	prefix := ""
 	text := false
 	var constraint []string
 	for _, st := range chain {
-		dynamic = dynamic || st.dynamic
+		dynamic = dynamic || st.Dynamic
 		text = text || st.text
-		if st.prefix != "" {
-			prefix = op.det.join(prefix, st.prefix)
+		if st.Prefix != "" {
+			prefix = op.Det.Join(prefix, st.Prefix)
 		}
 		if st.methods != nil {
 			constraint = st.methods
 		}
 	}
 	rel := ""
-	for i, p := range op.paths {
-		v := s.eval(s.ref(cs, p), inst.env, 0) // <config.Webroot>api/x
-		c, ok := v.s, v.ok
+	for i, p := range op.Paths {
+		v := s.Eval(s.ref(cs, p), inst.Env, 0) // <config.Webroot>api/x
+		c, ok := v.S, v.OK
 		if !ok {
 			dynamic = true
 			break
@@ -626,42 +639,42 @@ func (s *routerScan) routeIDs(cs callSite, inst regInstance, op *routerOpAt, cha
 		if i == 0 {
 			rel = c
 		} else {
-			rel = op.det.join(rel, c)
+			rel = op.Det.Join(rel, c)
 		}
 	}
-	methods := append([]string(nil), op.fixed...)
-	for _, m := range op.methods {
-		c, ok := s.str(s.ref(cs, m), inst.env, 0)
+	methods := append([]string(nil), op.Fixed...)
+	for _, m := range op.Methods {
+		c, ok := s.Str(s.ref(cs, m), inst.Env, 0)
 		if !ok {
 			dynamic = true
 			break
 		}
 		methods = append(methods, c)
 	}
-	if op.rewrite != nil {
-		if ms, r := op.rewrite(rel); ms != nil {
+	if op.Rewrite != nil {
+		if ms, r := op.Rewrite(rel); ms != nil {
 			methods, rel = ms, r
 		} else {
 			rel = r
 		}
 	}
 	if dynamic {
-		return []string{dynamicID(s.g, inst.site.call)}
+		return []string{dynamicID(s.g, inst.Site.Call)}
 	}
 	path := rel
-	if op.kind == opMount {
+	if op.Kind == OpMount {
 		if strings.HasSuffix(path, "/") {
 			path += "*"
 		} else {
 			path += "/*"
 		}
 	}
-	if path = op.det.join(prefix, path); !strings.HasPrefix(path, "<") {
-		path = op.det.clean(path) // a run-time base keeps its place
+	if path = op.Det.Join(prefix, path); !strings.HasPrefix(path, "<") {
+		path = op.Det.Clean(path) // a run-time base keeps its place
 	}
 	if strings.Contains(path, "<") && !text {
 		// Nothing of the program's own text: the path names no page.
-		return []string{dynamicID(s.g, inst.site.call)}
+		return []string{dynamicID(s.g, inst.Site.Call)}
 	}
 	if len(methods) == 0 {
 		methods = constraint
@@ -671,7 +684,7 @@ func (s *routerScan) routeIDs(cs callSite, inst regInstance, op *routerOpAt, cha
 	}
 	var ids []string
 	for _, m := range methods {
-		if op.upper {
+		if op.Upper {
 			m = strings.ToUpper(m)
 		}
 		ids = append(ids, m+" "+path)
@@ -686,31 +699,31 @@ func (s *routerScan) routeIDs(cs callSite, inst regInstance, op *routerOpAt, cha
 // call of that function gives it: one instance per call, reported at the
 // call, wrappers of wrappers followed until one is already on the stack.
 
-// binding maps a wrapper's parameters to the arguments of one call.
-type binding map[*types.Var]boundArg
+// Binding maps a wrapper's parameters to the arguments of one call.
+type Binding map[*types.Var]BoundArg
 
-// boundArg is an argument, with the binding of the function it is in.
-type boundArg struct {
-	exprRef
-	env binding
+// BoundArg is an argument, with the binding of the function it is in.
+type BoundArg struct {
+	ExprRef
+	Env Binding
 }
 
-// regInstance is a registration as one call of its wrappers makes it.
-type regInstance struct {
-	site callSite // where the route is reported
-	env  binding
+// RegInstance is a registration as one call of its wrappers makes it.
+type RegInstance struct {
+	Site CallSite // where the route is reported
+	Env  Binding
 }
 
 // instances returns the instances of a registration: itself, or one per
 // call of the wrapper it is in.
-func (s *routerScan) instances(cs callSite, op *routerOpAt) []regInstance {
-	uses := append(append([]ast.Expr{}, op.paths...), op.methods...)
-	if op.handler != nil && op.handler != cs.call.Fun {
+func (s *RouterScan) instances(cs CallSite, op *routerOpAt) []RegInstance {
+	uses := append(append([]ast.Expr{}, op.Paths...), op.Methods...)
+	if op.Handler != nil && op.Handler != cs.Call.Fun {
 		// A handler given by the callers: a parameter, a row of a table,
 		// or what a wrapper's own handler wraps.
-		info := cs.pkg.TypesInfo
-		if _, isParam := s.params[s.paramOf(info, op.handler)]; isParam || s.usesRange(info, op.handler) || s.wrapsParam(info, op.handler) != nil {
-			uses = append(uses, op.handler)
+		info := cs.Pkg.TypesInfo
+		if _, isParam := s.Params[s.ParamOf(info, op.Handler)]; isParam || s.usesRange(info, op.Handler) || s.wrapsParam(info, op.Handler) != nil {
+			uses = append(uses, op.Handler)
 		}
 	}
 	return s.expandAt(cs, uses)
@@ -719,8 +732,8 @@ func (s *routerScan) instances(cs callSite, op *routerOpAt) []regInstance {
 // wrapperInstances binds the parameters the expressions at cs use to the
 // arguments of each call of the function they belong to, or returns nil
 // when they use none (or nobody calls it).
-func (s *routerScan) wrapperInstances(cs callSite, exprs []ast.Expr, stack map[any]bool) []regInstance {
-	info := cs.pkg.TypesInfo
+func (s *RouterScan) wrapperInstances(cs CallSite, exprs []ast.Expr, stack map[any]bool) []RegInstance {
+	info := cs.Pkg.TypesInfo
 	var owner *paramOwner
 	var params []*types.Var
 	for _, e := range exprs {
@@ -736,14 +749,14 @@ func (s *routerScan) wrapperInstances(cs callSite, exprs []ast.Expr, stack map[a
 			if !ok || declaredIn(v, e) {
 				return true
 			}
-			if p, ok := s.params[v]; ok && (owner == nil || owner.keys[0] == p.keys[0]) {
+			if p, ok := s.Params[v]; ok && (owner == nil || owner.keys[0] == p.keys[0]) {
 				owner = &p
 				params = append(params, v)
 			}
 			return true
 		})
 	}
-	if owner == nil || stack[owner.keys[0]] || len(stack) > maxFlowDepth {
+	if owner == nil || stack[owner.keys[0]] || len(stack) > MaxFlowDepth {
 		return nil
 	}
 	stack[owner.keys[0]] = true
@@ -763,11 +776,11 @@ func (s *routerScan) wrapperInstances(cs callSite, exprs []ast.Expr, stack map[a
 			aliases = aliases[1:]
 			for _, use := range s.funcArgs[a] {
 				uc := s.calls[use.call]
-				fn, ok := typeutil.Callee(uc.pkg.TypesInfo, uc.call).(*types.Func)
+				fn, ok := typeutil.Callee(uc.Pkg.TypesInfo, uc.Call).(*types.Func)
 				if !ok || fn.Pkg() == nil || isAbstract(fn) {
 					continue
 				}
-				if _, mine := s.decls[fn.Origin()]; !mine {
+				if _, mine := s.Decls[fn.Origin()]; !mine {
 					continue
 				}
 				if ps := fn.Origin().Signature().Params(); use.arg < ps.Len() && !seen[ps.At(use.arg)] {
@@ -782,43 +795,43 @@ func (s *routerScan) wrapperInstances(cs callSite, exprs []ast.Expr, stack map[a
 	if lit, ok := owner.keys[0].(*ast.FuncLit); ok {
 		callers = append(callers, s.litCalls[lit]...)
 	}
-	var out []regInstance
+	var out []RegInstance
 	for _, i := range callers {
 		caller := s.calls[i]
-		env := binding{}
+		env := Binding{}
 		var args []ast.Expr
 		for _, v := range params {
-			p := s.params[v]
+			p := s.Params[v]
 			switch {
-			case p.index >= len(caller.call.Args):
-			case p.variadic && !caller.call.Ellipsis.IsValid():
+			case p.index >= len(caller.Call.Args):
+			case p.variadic && !caller.Call.Ellipsis.IsValid():
 				// paths ...string: the arguments from there on, a table.
-				rest := caller.call.Args[p.index:]
-				env[v] = boundArg{exprRef: s.ref(caller, &ast.CompositeLit{Elts: rest})}
+				rest := caller.Call.Args[p.index:]
+				env[v] = BoundArg{ExprRef: s.ref(caller, &ast.CompositeLit{Elts: rest})}
 				args = append(args, rest...)
 			default:
-				env[v] = boundArg{exprRef: s.ref(caller, caller.call.Args[p.index])}
-				args = append(args, caller.call.Args[p.index])
+				env[v] = BoundArg{ExprRef: s.ref(caller, caller.Call.Args[p.index])}
+				args = append(args, caller.Call.Args[p.index])
 			}
 		}
 		// The function's other string parameters too (a prefix its Route
 		// call uses): consistent pairs them with the chains.
 		for _, v := range s.ownerParams[owner.keys[0]] {
-			if p := s.params[v]; env[v].expr == nil && !p.variadic && p.index < len(caller.call.Args) && types.Identical(v.Type().Underlying(), types.Typ[types.String]) {
-				env[v] = boundArg{exprRef: s.ref(caller, caller.call.Args[p.index])}
+			if p := s.Params[v]; env[v].Expr == nil && !p.variadic && p.index < len(caller.Call.Args) && types.Identical(v.Type().Underlying(), types.Typ[types.String]) {
+				env[v] = BoundArg{ExprRef: s.ref(caller, caller.Call.Args[p.index])}
 			}
 		}
 		outer := s.wrapperInstances(caller, args, stack)
 		if len(outer) == 0 {
-			out = append(out, regInstance{site: caller, env: env})
+			out = append(out, RegInstance{Site: caller, Env: env})
 			continue
 		}
 		for _, o := range outer {
-			e := binding{}
+			e := Binding{}
 			for v, b := range env {
-				e[v] = boundArg{exprRef: b.exprRef, env: o.env}
+				e[v] = BoundArg{ExprRef: b.ExprRef, Env: o.Env}
 			}
-			out = append(out, regInstance{site: o.site, env: e})
+			out = append(out, RegInstance{Site: o.Site, Env: e})
 		}
 		if len(out) >= maxInstances {
 			break
@@ -827,8 +840,8 @@ func (s *routerScan) wrapperInstances(cs callSite, exprs []ast.Expr, stack map[a
 	return out
 }
 
-// paramOf is the variable an expression names, or nil.
-func (s *routerScan) paramOf(info *types.Info, e ast.Expr) *types.Var {
+// ParamOf is the variable an expression names, or nil.
+func (s *RouterScan) ParamOf(info *types.Info, e ast.Expr) *types.Var {
 	if id, ok := ast.Unparen(e).(*ast.Ident); ok {
 		v, _ := info.Uses[id].(*types.Var)
 		return v
@@ -838,70 +851,70 @@ func (s *routerScan) paramOf(info *types.Info, e ast.Expr) *types.Var {
 
 // newRouterScan indexes the module for the detectors of the router
 // libraries it imports, or returns nil when it imports none.
-func newRouterScan(g *Graph) *routerScan {
-	s := newScan(g)
+func newRouterScan(g Graph) *RouterScan {
+	s := NewScan(g)
 	// Only a module that imports a router library can build its routers.
 	found := false
-	for _, pkg := range g.prog.Packages {
+	for _, pkg := range g.Packages() {
 		for path := range pkg.Imports {
-			_, ok := s.byPkg[path]
+			_, ok := s.ByPkg[path]
 			found = found || ok
 		}
 	}
 	if !found {
 		return nil
 	}
-	for _, pkg := range g.prog.Packages {
+	for _, pkg := range g.Packages() {
 		if pkg.TypesInfo == nil {
 			continue
 		}
 		for _, f := range pkg.Syntax {
-			s.index(pkg, f)
+			s.Index(pkg, f)
 		}
 	}
 	return s
 }
 
-// newScan makes an empty scan with every router library's detectors.
-func newScan(g *Graph) *routerScan {
-	s := &routerScan{
+// NewScan makes an empty scan with every router library's detectors.
+func NewScan(g Graph) *RouterScan {
+	s := &RouterScan{
 		g:           g,
-		holes:       routeHoles{},
-		byPkg:       map[string][]routerDetector{},
+		holes:       RouteHoles{},
+		ByPkg:       map[string][]RouterDetector{},
 		site:        map[*ast.CallExpr]int{},
 		byCallee:    map[types.Object][]int{},
 		parent:      map[*ast.CallExpr]*ast.CallExpr{},
-		defs:        map[types.Object][]exprRef{},
+		Defs:        map[types.Object][]ExprRef{},
 		funcArgs:    map[any][]argUse{},
 		litCalls:    map[*ast.FuncLit][]int{},
 		ifaceCalls:  map[string][]int{},
-		params:      map[*types.Var]paramOwner{},
-		decls:       map[*types.Func]declRef{},
-		rets:        map[*types.Func][]exprRef{},
+		Params:      map[*types.Var]paramOwner{},
+		Decls:       map[*types.Func]DeclRef{},
+		rets:        map[*types.Func][]ExprRef{},
 		ranges:      map[*types.Var]rangeVar{},
 		ownerParams: map[any][]*types.Var{},
 		impls:       map[*types.Func][]*types.Func{},
 		ifaceTypes:  map[*types.Func][]routerType{},
 		ops:         map[*ast.CallExpr]*routerOpAt{},
-		memo:        map[ast.Expr][]routerChain{},
+		memo:        map[ast.Expr][]RouterChain{},
 		evaluating:  map[*types.Var]bool{},
 		busy:        map[ast.Expr]bool{},
 		mounts:      map[any][]mountUse{},
-		tainted:     map[types.Object]bool{},
+		Tainted:     map[types.Object]bool{},
 	}
-	for _, d := range g.routerDialects() {
-		for _, p := range d.pkgs() {
-			s.byPkg[p] = append(s.byPkg[p], d)
+	for _, d := range g.Dialects() {
+		for _, p := range d.Pkgs() {
+			s.ByPkg[p] = append(s.ByPkg[p], d)
 		}
 	}
 	return s
 }
 
-// index records a file's calls, assignments, parameters and functions.
-func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
+// Index records a file's calls, assignments, parameters and functions.
+func (s *RouterScan) Index(pkg *packages.Package, f *ast.File) {
 	info := pkg.TypesInfo
 	for _, decl := range f.Decls {
-		encl := s.g.declNode(pkg, decl)
+		encl := s.g.DeclNode(pkg, decl)
 		var stack []ast.Node
 		ast.Inspect(decl, func(n ast.Node) bool {
 			if n == nil {
@@ -911,7 +924,7 @@ func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
 			switch x := n.(type) {
 			case *ast.FuncDecl:
 				if fn, ok := info.Defs[x.Name].(*types.Func); ok {
-					s.decls[fn] = declRef{pkg: pkg, file: f, decl: x}
+					s.Decls[fn] = DeclRef{Pkg: pkg, File: f, Decl: x}
 					s.addParams(info, x.Type, []any{fn})
 				}
 			case *ast.FuncLit:
@@ -922,7 +935,7 @@ func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
 				s.addParams(info, x.Type, keys)
 			case *ast.CallExpr:
 				i := len(s.calls)
-				s.calls = append(s.calls, callSite{pkg: pkg, file: f, encl: encl, call: x})
+				s.calls = append(s.calls, CallSite{Pkg: pkg, File: f, Encl: encl, Call: x})
 				s.site[x] = i
 				if obj := calleeObj(info, x); obj != nil {
 					s.byCallee[obj] = append(s.byCallee[obj], i)
@@ -950,14 +963,14 @@ func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
 				if len(x.Lhs) == 2 && len(x.Rhs) == 1 && isJoinPath(info, x.Rhs[0]) {
 					// p, err := url.JoinPath(base, "x")
 					if obj := assignee(info, x.Lhs[0]); obj != nil {
-						s.defs[obj] = append(s.defs[obj], exprRef{pkg: pkg, file: f, expr: x.Rhs[0]})
+						s.Defs[obj] = append(s.Defs[obj], ExprRef{Pkg: pkg, File: f, Expr: x.Rhs[0]})
 					}
 				}
 				switch {
 				case len(x.Lhs) == len(x.Rhs) && (x.Tok == token.DEFINE || x.Tok == token.ASSIGN):
 					for i, lhs := range x.Lhs {
 						if obj := assignee(info, lhs); obj != nil {
-							s.defs[obj] = append(s.defs[obj], exprRef{pkg: pkg, file: f, expr: x.Rhs[i]})
+							s.Defs[obj] = append(s.Defs[obj], ExprRef{Pkg: pkg, File: f, Expr: x.Rhs[i]})
 						}
 					}
 				case len(x.Lhs) == 1 && len(x.Rhs) == 1:
@@ -968,14 +981,14 @@ func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
 						if x.Tok == token.ADD_ASSIGN {
 							op = token.ADD
 						}
-						s.defs[obj] = append(s.defs[obj], exprRef{pkg: pkg, file: f, expr: &ast.BinaryExpr{X: x.Lhs[0], OpPos: x.TokPos, Op: op, Y: x.Rhs[0]}})
+						s.Defs[obj] = append(s.Defs[obj], ExprRef{Pkg: pkg, File: f, Expr: &ast.BinaryExpr{X: x.Lhs[0], OpPos: x.TokPos, Op: op, Y: x.Rhs[0]}})
 					}
 				case len(x.Rhs) == 1 && !isJoinPath(info, x.Rhs[0]):
 					// a, err := f(): each string written by a call of
 					// several results is known only at run time.
 					for _, lhs := range x.Lhs {
 						if obj := assignee(info, lhs); obj != nil && isStringVar(obj) {
-							s.defs[obj] = append(s.defs[obj], exprRef{pkg: pkg, file: f, expr: x.Rhs[0]})
+							s.Defs[obj] = append(s.Defs[obj], ExprRef{Pkg: pkg, File: f, Expr: x.Rhs[0]})
 						}
 					}
 				}
@@ -983,7 +996,7 @@ func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
 				// &p: the string may be written through the pointer.
 				if x.Op == token.AND {
 					if obj := assignee(info, x.X); obj != nil && isStringVar(obj) {
-						s.defs[obj] = append(s.defs[obj], exprRef{pkg: pkg, file: f, expr: x})
+						s.Defs[obj] = append(s.Defs[obj], ExprRef{Pkg: pkg, File: f, Expr: x})
 					}
 					s.taint(info, x.X)
 				}
@@ -991,7 +1004,7 @@ func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
 				if len(x.Values) == len(x.Names) {
 					for i, name := range x.Names {
 						if obj := info.Defs[name]; obj != nil {
-							s.defs[obj] = append(s.defs[obj], exprRef{pkg: pkg, file: f, expr: x.Values[i]})
+							s.Defs[obj] = append(s.Defs[obj], ExprRef{Pkg: pkg, File: f, Expr: x.Values[i]})
 						}
 					}
 				}
@@ -1002,10 +1015,10 @@ func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
 					s.taint(info, x.Key, x.Value)
 				}
 				if x.Tok == token.DEFINE {
-					if v, ok := rangeDef(info, x.Key); ok {
+					if v, ok := RangeDef(info, x.Key); ok {
 						s.ranges[v] = rangeVar{stmt: x, key: true}
 					}
-					if v, ok := rangeDef(info, x.Value); ok {
+					if v, ok := RangeDef(info, x.Value); ok {
 						s.ranges[v] = rangeVar{stmt: x}
 					}
 				}
@@ -1014,7 +1027,7 @@ func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
 					if kv, ok := el.(*ast.KeyValueExpr); ok {
 						if id, ok := kv.Key.(*ast.Ident); ok {
 							if v, ok := info.Uses[id].(*types.Var); ok && v.IsField() {
-								s.defs[v.Origin()] = append(s.defs[v.Origin()], exprRef{pkg: pkg, file: f, expr: kv.Value})
+								s.Defs[v.Origin()] = append(s.Defs[v.Origin()], ExprRef{Pkg: pkg, File: f, Expr: kv.Value})
 							}
 						}
 					}
@@ -1028,18 +1041,18 @@ func (s *routerScan) index(pkg *packages.Package, f *ast.File) {
 
 // taint marks the variables and fields the expressions write as not
 // known from their assignments.
-func (s *routerScan) taint(info *types.Info, exprs ...ast.Expr) {
+func (s *RouterScan) taint(info *types.Info, exprs ...ast.Expr) {
 	for _, e := range exprs {
 		if e == nil {
 			continue
 		}
 		if obj := assignee(info, e); obj != nil {
-			s.tainted[obj] = true
+			s.Tainted[obj] = true
 		}
 	}
 }
 
-func (s *routerScan) addParams(info *types.Info, ft *ast.FuncType, keys []any) {
+func (s *RouterScan) addParams(info *types.Info, ft *ast.FuncType, keys []any) {
 	if ft.Params == nil {
 		return
 	}
@@ -1052,7 +1065,7 @@ func (s *routerScan) addParams(info *types.Info, ft *ast.FuncType, keys []any) {
 		_, variadic := field.Type.(*ast.Ellipsis)
 		for _, name := range field.Names {
 			if v, ok := info.Defs[name].(*types.Var); ok {
-				s.params[v] = paramOwner{keys: keys, index: i, variadic: variadic}
+				s.Params[v] = paramOwner{keys: keys, index: i, variadic: variadic}
 				s.ownerParams[keys[0]] = append(s.ownerParams[keys[0]], v)
 			}
 			i++
@@ -1079,17 +1092,17 @@ func funcKey(info *types.Info, arg ast.Expr) any {
 	return nil
 }
 
-func (s *routerScan) ref(cs callSite, e ast.Expr) exprRef {
-	return exprRef{pkg: cs.pkg, file: cs.file, expr: e}
+func (s *RouterScan) ref(cs CallSite, e ast.Expr) ExprRef {
+	return ExprRef{Pkg: cs.Pkg, File: cs.File, Expr: e}
 }
 
 // opOf classifies calls[i], or returns nil.
-func (s *routerScan) opOf(i int) *routerOpAt {
+func (s *RouterScan) opOf(i int) *routerOpAt {
 	cs := s.calls[i]
-	return s.opOfCall(cs.pkg.TypesInfo, cs.call)
+	return s.OpOfCall(cs.Pkg.TypesInfo, cs.Call)
 }
 
-func (s *routerScan) opOfCall(info *types.Info, call *ast.CallExpr) *routerOpAt {
+func (s *RouterScan) OpOfCall(info *types.Info, call *ast.CallExpr) *routerOpAt {
 	if op, ok := s.ops[call]; ok {
 		return op
 	}
@@ -1098,7 +1111,7 @@ func (s *routerScan) opOfCall(info *types.Info, call *ast.CallExpr) *routerOpAt 
 	if !ok || fn.Pkg() == nil {
 		return nil
 	}
-	dets := s.byPkg[fn.Pkg().Path()]
+	dets := s.ByPkg[fn.Pkg().Path()]
 	if len(dets) == 0 {
 		// A method of the module's own interface that a router type
 		// implements.
@@ -1110,12 +1123,12 @@ func (s *routerScan) opOfCall(info *types.Info, call *ast.CallExpr) *routerOpAt 
 		}
 		return nil
 	}
-	c := routerCall{fn: fn, name: fn.FullName(), call: call, info: info, scan: s}
+	c := RouterCall{fn: fn, Name: fn.FullName(), Call: call, Info: info, scan: s}
 	for _, d := range dets {
-		if op, ok := callOp(d, c); ok && op.kind != opNone {
-			at := &routerOpAt{routerOp: op, det: d}
+		if op, ok := callOp(d, c); ok && op.Kind != opNone {
+			at := &routerOpAt{RouterOp: op, Det: d}
 			at.embed = embedded(info, call)
-			if at.embed != nil && at.embed.Pkg() != nil && !s.modulePkgs()[at.embed.Pkg().Path()] {
+			if at.embed != nil && at.embed.Pkg() != nil && !s.ModulePkgs()[at.embed.Pkg().Path()] {
 				// A library's own embedding (gin's Engine embeds a
 				// RouterGroup: r.GET on an Engine is RouterGroup.GET) is
 				// the router the call is made on: the route's chain is
@@ -1126,7 +1139,7 @@ func (s *routerScan) opOfCall(info *types.Info, call *ast.CallExpr) *routerOpAt 
 				// own field (moduleEmbedded). The test side tells routers
 				// apart by the receiver alone.
 				at.embed = nil
-				if !s.strict {
+				if !s.Strict {
 					at.embed = s.moduleEmbedded(info, call)
 				}
 			}
@@ -1141,11 +1154,11 @@ func (s *routerScan) opOfCall(info *types.Info, call *ast.CallExpr) *routerOpAt 
 // from a call's receiver to the promoted method it calls
 // (`type API struct{ *gin.Engine }`: api.GET is api.Engine's), or nil
 // when the receiver is the library's own type.
-func (s *routerScan) moduleEmbedded(info *types.Info, call *ast.CallExpr) *types.Var {
+func (s *RouterScan) moduleEmbedded(info *types.Info, call *ast.CallExpr) *types.Var {
 	fields, _ := embeddedFields(info, call)
 	var f *types.Var
 	for _, fld := range fields {
-		if fld.Pkg() == nil || !s.modulePkgs()[fld.Pkg().Path()] {
+		if fld.Pkg() == nil || !s.ModulePkgs()[fld.Pkg().Path()] {
 			return f
 		}
 		f = fld.Origin()
@@ -1154,14 +1167,14 @@ func (s *routerScan) moduleEmbedded(info *types.Info, call *ast.CallExpr) *types
 }
 
 // callOp asks a dialect what a call does; a panic names its detector.
-func callOp(d routerDetector, c routerCall) (routerOp, bool) {
-	defer func() { blame(d, recover()) }()
-	return d.op(c)
+func callOp(d RouterDetector, c RouterCall) (RouterOp, bool) {
+	defer func() { Blame(d, recover()) }()
+	return d.Op(c)
 }
 
-// chains returns where the router an expression denotes comes from.
-func (s *routerScan) chains(r exprRef, depth int) []routerChain {
-	e := ast.Unparen(r.expr)
+// Chains returns where the router an expression denotes comes from.
+func (s *RouterScan) Chains(r ExprRef, depth int) []RouterChain {
+	e := ast.Unparen(r.Expr)
 	if cs, ok := s.memo[e]; ok {
 		return cs
 	}
@@ -1180,7 +1193,7 @@ func (s *routerScan) chains(r exprRef, depth int) []routerChain {
 
 // dedupeChains drops the chains that repeat an earlier one, step for
 // step (a function called many times with the same router).
-func dedupeChains(chains []routerChain) []routerChain {
+func dedupeChains(chains []RouterChain) []RouterChain {
 	out := chains[:0:0]
 next:
 	for _, c := range chains {
@@ -1194,43 +1207,43 @@ next:
 	return out
 }
 
-func sameChain(a, b routerChain) bool {
+func sameChain(a, b RouterChain) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := range a {
-		if a[i].id != b[i].id || a[i].prefix != b[i].prefix || a[i].dynamic != b[i].dynamic {
+		if a[i].ID != b[i].ID || a[i].Prefix != b[i].Prefix || a[i].Dynamic != b[i].Dynamic {
 			return false
 		}
 	}
 	return true
 }
 
-func (s *routerScan) chains0(r exprRef, e ast.Expr, depth int) []routerChain {
-	info := r.pkg.TypesInfo
+func (s *RouterScan) chains0(r ExprRef, e ast.Expr, depth int) []RouterChain {
+	info := r.Pkg.TypesInfo
 	switch x := e.(type) {
 	case *ast.CallExpr:
-		if op := s.opOfCall(info, x); op != nil {
+		if op := s.OpOfCall(info, x); op != nil {
 			switch {
-			case op.kind == opGroup:
+			case op.Kind == OpGroup:
 				return s.derived(r, x, op, depth)
-			case (op.kind == opSame || op.chain) && op.recv != nil:
-				return s.recvChains(exprRef{pkg: r.pkg, file: r.file, expr: op.recv}, op, nil, depth+1)
+			case (op.Kind == OpSame || op.Chain) && op.Recv != nil:
+				return s.recvChains(ExprRef{Pkg: r.Pkg, File: r.File, Expr: op.Recv}, op, nil, depth+1)
 			}
 		}
 		// A function of the module that returns a router.
 		if fn, ok := typeutil.Callee(info, x).(*types.Func); ok {
-			var out []routerChain
-			for _, ret := range s.returns(fn.Origin()) {
+			var out []RouterChain
+			for _, ret := range s.Returns(fn.Origin()) {
 				// A group made from the function's parameters: under this
 				// call's arguments.
-				if rc, ok := ast.Unparen(ret.expr).(*ast.CallExpr); ok && !isAbstract(fn) {
-					if op := s.opOfCall(ret.pkg.TypesInfo, rc); op != nil && op.kind == opGroup && s.pathsFlow(ret.pkg.TypesInfo, op) {
-						out = append(out, s.derivedEnv(ret, rc, op, depth+1, s.bindCall(r, x, fn, nil))...)
+				if rc, ok := ast.Unparen(ret.Expr).(*ast.CallExpr); ok && !isAbstract(fn) {
+					if op := s.OpOfCall(ret.Pkg.TypesInfo, rc); op != nil && op.Kind == OpGroup && s.pathsFlow(ret.Pkg.TypesInfo, op) {
+						out = append(out, s.derivedEnv(ret, rc, op, depth+1, s.BindCall(r, x, fn, nil))...)
 						continue
 					}
 				}
-				out = append(out, s.chains(ret, depth+1)...)
+				out = append(out, s.Chains(ret, depth+1)...)
 			}
 			if len(out) > 0 {
 				return out
@@ -1242,12 +1255,12 @@ func (s *routerScan) chains0(r exprRef, e ast.Expr, depth int) []routerChain {
 		if !ok {
 			return s.root(e, depth)
 		}
-		if p, ok := s.params[v]; ok {
+		if p, ok := s.Params[v]; ok {
 			return s.paramChains(v, p, depth)
 		}
-		var out []routerChain
-		for _, def := range s.defs[v] {
-			out = append(out, s.chains(def, depth+1)...)
+		var out []RouterChain
+		for _, def := range s.Defs[v] {
+			out = append(out, s.Chains(def, depth+1)...)
 		}
 		if len(out) > 0 {
 			return out
@@ -1255,12 +1268,12 @@ func (s *routerScan) chains0(r exprRef, e ast.Expr, depth int) []routerChain {
 		return s.root(v, depth)
 	case *ast.UnaryExpr:
 		if x.Op == token.AND {
-			return s.chains(exprRef{pkg: r.pkg, file: r.file, expr: x.X}, depth+1)
+			return s.Chains(ExprRef{Pkg: r.Pkg, File: r.File, Expr: x.X}, depth+1)
 		}
 	case *ast.StarExpr:
-		return s.chains(exprRef{pkg: r.pkg, file: r.file, expr: x.X}, depth+1)
+		return s.Chains(ExprRef{Pkg: r.Pkg, File: r.File, Expr: x.X}, depth+1)
 	case *ast.TypeAssertExpr:
-		return s.chains(exprRef{pkg: r.pkg, file: r.file, expr: x.X}, depth+1)
+		return s.Chains(ExprRef{Pkg: r.Pkg, File: r.File, Expr: x.X}, depth+1)
 	}
 	return s.root(e, depth)
 }
@@ -1268,98 +1281,98 @@ func (s *routerScan) chains0(r exprRef, e ast.Expr, depth int) []routerChain {
 // root is a router made by something the detectors do not derive (a
 // constructor, say), identified by id; mounted somewhere, it serves its
 // routes under the mount's prefix.
-func (s *routerScan) root(id any, depth int) []routerChain {
+func (s *RouterScan) root(id any, depth int) []RouterChain {
 	if s.noMounts || len(s.mounts[id]) == 0 {
-		return []routerChain{{{id: id}}}
+		return []RouterChain{{{ID: id}}}
 	}
-	var out []routerChain
+	var out []RouterChain
 	for _, m := range s.mounts[id] {
 		cs, op := s.calls[m.call], s.opOf(m.call)
-		step := &routerStep{id: id, det: op.det, sites: []regSpan{s.opSpan(cs, op.routerOp)}}
-		step.prefix, step.dynamic, step.text = s.constPath(cs, op.paths, op.det, m.env)
-		for _, parent := range s.recvChains(s.ref(cs, op.recv), op, m.env, depth+1) {
-			out = append(out, append(append(routerChain{}, parent...), step))
+		step := &routerStep{ID: id, det: op.Det, sites: []RegSpan{s.opSpan(cs, op.RouterOp)}}
+		step.Prefix, step.Dynamic, step.text = s.constPath(cs, op.Paths, op.Det, m.env)
+		for _, parent := range s.recvChains(s.ref(cs, op.Recv), op, m.env, depth+1) {
+			out = append(out, append(append(RouterChain{}, parent...), step))
 		}
 	}
 	if len(out) == 0 {
-		return []routerChain{{{id: id}}}
+		return []RouterChain{{{ID: id}}}
 	}
 	return out
 }
 
 // derived is the router a group call returns (or passes to its closure).
-func (s *routerScan) derived(r exprRef, call *ast.CallExpr, op *routerOpAt, depth int) []routerChain {
+func (s *RouterScan) derived(r ExprRef, call *ast.CallExpr, op *routerOpAt, depth int) []RouterChain {
 	return s.derivedEnv(r, call, op, depth, nil)
 }
 
 // derivedEnv is derived, under the binding of a call of the function
 // returning the router (func (s *Server) groupAt(p string) *echo.Group
 // { return s.Group(p) }) when env is not nil.
-func (s *routerScan) derivedEnv(r exprRef, call *ast.CallExpr, op *routerOpAt, depth int, env binding) []routerChain {
-	cs := callSite{pkg: r.pkg, file: r.file, call: call, encl: -1}
+func (s *RouterScan) derivedEnv(r ExprRef, call *ast.CallExpr, op *routerOpAt, depth int, env Binding) []RouterChain {
+	cs := CallSite{Pkg: r.Pkg, File: r.File, Call: call, Encl: -1}
 	if i, ok := s.site[call]; ok {
-		cs.encl = s.calls[i].encl
+		cs.Encl = s.calls[i].Encl
 	}
 	// A prefix given by the callers of the function around (func api(r
 	// chi.Router, prefix string) { r.Route(prefix, ...) }): one router
 	// per call, its prefix and parent router from that call.
-	insts := []regInstance{{site: cs}}
+	insts := []RegInstance{{Site: cs}}
 	split := false
-	for _, p := range op.paths {
-		split = split || s.usesFlow(r.pkg.TypesInfo, p)
+	for _, p := range op.Paths {
+		split = split || s.UsesFlow(r.Pkg.TypesInfo, p)
 	}
 	if split && env != nil {
-		insts = []regInstance{{site: cs, env: env}}
+		insts = []RegInstance{{Site: cs, Env: env}}
 	} else if split {
-		exprs := append([]ast.Expr{}, op.paths...)
-		if op.recv != nil {
-			exprs = append(exprs, op.recv)
+		exprs := append([]ast.Expr{}, op.Paths...)
+		if op.Recv != nil {
+			exprs = append(exprs, op.Recv)
 		}
 		insts = s.expandAt(cs, exprs)
 	}
-	var out []routerChain
+	var out []RouterChain
 	for _, inst := range insts {
-		step := &routerStep{id: call, det: op.det}
-		step.sites = []regSpan{s.opSpan(cs, op.routerOp)}
-		step.prefix, step.dynamic, step.text = s.constPath(cs, op.paths, op.det, inst.env)
+		step := &routerStep{ID: call, det: op.Det}
+		step.sites = []RegSpan{s.opSpan(cs, op.RouterOp)}
+		step.Prefix, step.Dynamic, step.text = s.constPath(cs, op.Paths, op.Det, inst.Env)
 		if split {
-			step.id = stepKey{call: call, prefix: step.prefix}
+			step.ID = stepKey{call: call, prefix: step.Prefix}
 		}
-		for _, mw := range op.mws {
+		for _, mw := range op.Mws {
 			step.mws = append(step.mws, s.ref(cs, mw))
 		}
-		for _, m := range op.methods {
-			c, ok := s.str(exprRef{pkg: r.pkg, file: r.file, expr: m}, inst.env, 0)
+		for _, m := range op.Methods {
+			c, ok := s.Str(ExprRef{Pkg: r.Pkg, File: r.File, Expr: m}, inst.Env, 0)
 			if !ok {
-				step.dynamic = true
+				step.Dynamic = true
 				continue
 			}
-			if op.upper {
+			if op.Upper {
 				c = strings.ToUpper(c)
 			}
 			step.methods = append(step.methods, c)
 		}
-		step.methods = append(step.methods, op.fixed...)
-		var parents []routerChain
-		if op.recv != nil {
-			parents = s.recvChains(exprRef{pkg: r.pkg, file: r.file, expr: op.recv}, op, inst.env, depth+1)
+		step.methods = append(step.methods, op.Fixed...)
+		var parents []RouterChain
+		if op.Recv != nil {
+			parents = s.recvChains(ExprRef{Pkg: r.Pkg, File: r.File, Expr: op.Recv}, op, inst.Env, depth+1)
 		}
 		if len(parents) == 0 {
-			parents = []routerChain{{{id: op.recv, dynamic: op.recv == nil}}}
+			parents = []RouterChain{{{ID: op.Recv, Dynamic: op.Recv == nil}}}
 		}
 		for _, p := range parents {
-			out = append(out, append(append(routerChain{}, p...), step))
+			out = append(out, append(append(RouterChain{}, p...), step))
 		}
 	}
 	return out
 }
 
 // constPath composes constant path expressions, or reports them dynamic.
-func (s *routerScan) constPath(cs callSite, paths []ast.Expr, det routerDetector, env binding) (string, bool, bool) {
+func (s *RouterScan) constPath(cs CallSite, paths []ast.Expr, det RouterDetector, env Binding) (string, bool, bool) {
 	out, text := "", false
 	for i, p := range paths {
-		v := s.eval(s.ref(cs, p), env, 0)
-		c, ok := v.s, v.ok
+		v := s.Eval(s.ref(cs, p), env, 0)
+		c, ok := v.S, v.OK
 		if !ok {
 			return "", true, false
 		}
@@ -1367,7 +1380,7 @@ func (s *routerScan) constPath(cs callSite, paths []ast.Expr, det routerDetector
 		if i == 0 {
 			out = c
 		} else {
-			out = det.join(out, c)
+			out = det.Join(out, c)
 		}
 	}
 	return out, false, text
@@ -1376,14 +1389,14 @@ func (s *routerScan) constPath(cs callSite, paths []ast.Expr, det routerDetector
 // paramChains follows a parameter to what the function is given: the
 // router a group call passes to it as its closure, and the arguments of
 // the calls of the function.
-func (s *routerScan) paramChains(v *types.Var, p paramOwner, depth int) []routerChain {
-	var out []routerChain
+func (s *RouterScan) paramChains(v *types.Var, p paramOwner, depth int) []RouterChain {
+	var out []RouterChain
 	for _, key := range p.keys {
 		for _, use := range s.funcArgs[key] {
 			cs := s.calls[use.call]
 			op := s.opOf(use.call)
-			if op != nil && op.kind == opGroup && p.index == 0 && op.closure == cs.call.Args[use.arg] {
-				out = append(out, s.derived(s.ref(cs, cs.call), cs.call, op, depth+1)...)
+			if op != nil && op.Kind == OpGroup && p.index == 0 && op.Closure == cs.Call.Args[use.arg] {
+				out = append(out, s.derived(s.ref(cs, cs.Call), cs.Call, op, depth+1)...)
 			}
 		}
 		obj, ok := key.(types.Object)
@@ -1392,16 +1405,16 @@ func (s *routerScan) paramChains(v *types.Var, p paramOwner, depth int) []router
 		}
 		for _, i := range append(s.byCallee[obj], s.dispatched(obj)...) {
 			cs := s.calls[i]
-			if p.index < len(cs.call.Args) {
-				out = append(out, s.chains(s.ref(cs, cs.call.Args[p.index]), depth+1)...)
+			if p.index < len(cs.Call.Args) {
+				out = append(out, s.Chains(s.ref(cs, cs.Call.Args[p.index]), depth+1)...)
 			}
 		}
 	}
 	if lit, ok := p.keys[0].(*ast.FuncLit); ok { // func(r Router){...}(router)
 		for _, i := range s.litCalls[lit] {
 			cs := s.calls[i]
-			if p.index < len(cs.call.Args) {
-				out = append(out, s.chains(s.ref(cs, cs.call.Args[p.index]), depth+1)...)
+			if p.index < len(cs.Call.Args) {
+				out = append(out, s.Chains(s.ref(cs, cs.Call.Args[p.index]), depth+1)...)
 			}
 		}
 	}
@@ -1410,7 +1423,7 @@ func (s *routerScan) paramChains(v *types.Var, p paramOwner, depth int) []router
 		// unless the same routes are mounted elsewhere (see unmountedAt).
 		out = s.root(v, depth)
 		for _, c := range out {
-			if len(c) == 1 && c[0].id == v {
+			if len(c) == 1 && c[0].ID == v {
 				c[0].unmounted = v
 			}
 		}
@@ -1424,7 +1437,7 @@ func (s *routerScan) paramChains(v *types.Var, p paramOwner, depth int) []router
 // mount the same routes under a prefix: where this one is mounted is
 // known only at run time, never the root (<r>/new-nonce, not
 // /new-nonce beside /acme/new-nonce).
-func unmountedAt(chain routerChain, chains []routerChain) string {
+func unmountedAt(chain RouterChain, chains []RouterChain) string {
 	if chain[0].unmounted == nil {
 		return ""
 	}
@@ -1433,7 +1446,7 @@ func unmountedAt(chain routerChain, chains []routerChain) string {
 			continue
 		}
 		for _, st := range c {
-			if st.prefix != "" {
+			if st.Prefix != "" {
 				return "<" + chain[0].unmounted.Name() + ">"
 			}
 		}
@@ -1455,7 +1468,7 @@ func withMount(id, mount string) string {
 // dispatched returns the calls of interface methods that a method may
 // be running: for modules registering their routes through an interface
 // (for _, m := range modules { m.Register(api) }).
-func (s *routerScan) dispatched(obj types.Object) []int {
+func (s *RouterScan) dispatched(obj types.Object) []int {
 	fn, ok := obj.(*types.Func)
 	if !ok || fn.Signature().Recv() == nil || isAbstract(fn) {
 		return nil
@@ -1464,7 +1477,7 @@ func (s *routerScan) dispatched(obj types.Object) []int {
 	var out []int
 	for _, i := range s.ifaceCalls[fn.Name()] {
 		cs := s.calls[i]
-		m, ok := typeutil.Callee(cs.pkg.TypesInfo, cs.call).(*types.Func)
+		m, ok := typeutil.Callee(cs.Pkg.TypesInfo, cs.Call).(*types.Func)
 		if !ok {
 			continue
 		}
@@ -1476,25 +1489,25 @@ func (s *routerScan) dispatched(obj types.Object) []int {
 	return out
 }
 
-// returns lists what a function of the module returns, when it returns
+// Returns lists what a function of the module returns, when it returns
 // one value.
-func (s *routerScan) returns(fn *types.Func) []exprRef {
+func (s *RouterScan) Returns(fn *types.Func) []ExprRef {
 	if rets, ok := s.rets[fn]; ok {
 		return rets
 	}
 	s.rets[fn] = nil
-	d, ok := s.decls[fn]
-	if !ok || d.decl.Body == nil || fn.Signature().Results().Len() != 1 {
+	d, ok := s.Decls[fn]
+	if !ok || d.Decl.Body == nil || fn.Signature().Results().Len() != 1 {
 		return nil
 	}
-	var rets []exprRef
-	ast.Inspect(d.decl.Body, func(n ast.Node) bool {
+	var rets []ExprRef
+	ast.Inspect(d.Decl.Body, func(n ast.Node) bool {
 		switch x := n.(type) {
 		case *ast.FuncLit:
 			return false
 		case *ast.ReturnStmt:
 			if len(x.Results) == 1 {
-				rets = append(rets, exprRef{pkg: d.pkg, file: d.file, expr: x.Results[0]})
+				rets = append(rets, ExprRef{Pkg: d.Pkg, File: d.File, Expr: x.Results[0]})
 			}
 		}
 		return true
@@ -1505,22 +1518,23 @@ func (s *routerScan) returns(fn *types.Func) []exprRef {
 
 // reach returns the nodes a middleware expression runs: what it refers
 // to, and the definitions of the local variables it names.
-func (s *routerScan) reach(mw exprRef) []int {
-	r := handlerResolver{g: s.g, pkg: mw.pkg, file: mw.file, seen: map[types.Object]bool{}}
-	r.resolve(mw.expr)
+func (s *RouterScan) reach(mw ExprRef) []int {
+	r := HandlerResolver{G: s.g, Pkg: mw.Pkg, File: mw.File, Seen: map[types.Object]bool{}}
+	r.Resolve(mw.Expr)
 	var out []int
-	for _, e := range r.visited {
-		out = append(out, s.g.referencedIn(mw.pkg, e)...)
-		out = append(out, s.g.storageIn(mw.pkg, e)...)
+	for _, e := range r.Visited {
+		out = append(out, s.g.ReferencedIn(mw.Pkg, e)...)
+		out = append(out, s.g.StorageIn(mw.Pkg, e)...)
 	}
 	return out
 }
 
 // isRouterHandler reports whether t is the handler type of a supported
-// router library (isHandlerType asks, for wrappers around handlers).
-func isRouterHandler(t types.Type) bool {
-	for _, d := range detectors {
-		if d.router != nil && d.router.isHandler(t) {
+// router library, of the dialects given (IsHandlerType asks, for
+// wrappers around handlers).
+func isRouterHandler(t types.Type, routers []RouterDetector) bool {
+	for _, d := range routers {
+		if d.IsHandler(t) {
 			return true
 		}
 	}

@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"strings"
@@ -32,24 +32,24 @@ func FuzzRoutePattern(f *testing.F) {
 		if again := RouteID(id); again != id {
 			t.Fatalf("RouteID is not idempotent: RouteID(%q) = %q, RouteID of that = %q", pattern, id, again)
 		}
-		p, ok := parsePattern(id)
+		p, ok := ParsePattern(id)
 		if !ok {
 			return
 		}
-		p.match(method, "example.com", path) // must not panic
-		if p.moreSpecific(p) {
+		p.Match(method, "example.com", path) // must not panic
+		if p.MoreSpecific(p) {
 			t.Fatalf("%q is more specific than itself", id)
 		}
-		ex := p.example()
+		ex := p.Example()
 		exMethod, rest, _ := strings.Cut(ex, " ")
 		slash := strings.IndexByte(rest, '/')
 		if slash < 0 {
 			t.Fatalf("example %q of %q has no path", ex, id)
 		}
-		if !p.match(exMethod, rest[:slash], rest[slash:]) {
+		if !p.Match(exMethod, rest[:slash], rest[slash:]) {
 			t.Fatalf("%q does not match its example %q", id, ex)
 		}
-		if q, ok := parsePattern(RouteID(other)); ok && p.moreSpecific(q) && q.moreSpecific(p) {
+		if q, ok := ParsePattern(RouteID(other)); ok && p.MoreSpecific(q) && q.MoreSpecific(p) {
 			t.Fatalf("%q and %q are each more specific than the other", id, RouteID(other))
 		}
 	})

@@ -1,16 +1,13 @@
-package analyzer
+package detect
 
 import (
 	"go/types"
 	"net/http"
-
-	"github.com/blastgate/blastgate/report"
 )
 
-// echoDetector finds the routes of echo.
-var echoDetector = &Detector{
+// Echo finds the routes of echo.
+var Echo = &Router{
 	Name:    "echo",
-	Kind:    report.KindRoute,
 	Imports: []string{echoPkg},
 	Doc: `echo v4: routes on *echo.Echo and *echo.Group.
 
@@ -24,7 +21,7 @@ var echoDetector = &Detector{
 	e.File("/favicon.ico", file)   GET /favicon.ico
 
 Ids keep echo's parameter syntax: :id, *.`,
-	router: echoDialect{},
+	Dialect: echoDialect{},
 }
 
 // echoDialect is echo's dialect of the route engine (routers.go).
@@ -32,54 +29,54 @@ type echoDialect struct{}
 
 const echoPkg = "github.com/labstack/echo/v4"
 
-func (echoDialect) pkgs() []string { return []string{echoPkg} }
+func (echoDialect) Pkgs() []string { return []string{echoPkg} }
 
 var echoMethods = map[string]bool{
 	"CONNECT": true, "DELETE": true, "GET": true, "HEAD": true, "OPTIONS": true,
 	"PATCH": true, "POST": true, "PUT": true, "TRACE": true,
 }
 
-func (echoDialect) op(c routerCall) (routerOp, bool) {
-	m, ok := c.method("(*"+echoPkg+".Echo)", "(*"+echoPkg+".Group)")
+func (echoDialect) Op(c RouterCall) (RouterOp, bool) {
+	m, ok := c.Method("(*"+echoPkg+".Echo)", "(*"+echoPkg+".Group)")
 	if !ok {
-		return routerOp{}, false
+		return RouterOp{}, false
 	}
-	op := routerOp{recv: c.recv()}
+	op := RouterOp{Recv: c.Recv()}
 	switch {
 	case echoMethods[m]:
-		op.kind, op.paths, op.fixed, op.handler, op.mws = opRoute, c.one(0), []string{m}, c.arg(1), c.args(2)
+		op.Kind, op.Paths, op.Fixed, op.Handler, op.Mws = OpRoute, c.One(0), []string{m}, c.Arg(1), c.Args(2)
 	case m == "Any":
-		op.kind, op.paths, op.handler, op.mws = opRoute, c.one(0), c.arg(1), c.args(2)
+		op.Kind, op.Paths, op.Handler, op.Mws = OpRoute, c.One(0), c.Arg(1), c.Args(2)
 	case m == "Add":
-		op.kind, op.methods, op.paths, op.handler, op.mws = opRoute, c.one(0), c.one(1), c.arg(2), c.args(3)
+		op.Kind, op.Methods, op.Paths, op.Handler, op.Mws = OpRoute, c.One(0), c.One(1), c.Arg(2), c.Args(3)
 	case m == "Match":
-		ms, ok := stringElems(c.arg(0))
-		op.kind, op.methods, op.dynamic, op.paths, op.handler, op.mws = opRoute, ms, !ok, c.one(1), c.arg(2), c.args(3)
+		ms, ok := stringElems(c.Arg(0))
+		op.Kind, op.Methods, op.Dynamic, op.Paths, op.Handler, op.Mws = OpRoute, ms, !ok, c.One(1), c.Arg(2), c.Args(3)
 	case m == "Group":
-		op.kind, op.paths, op.mws = opGroup, c.one(0), c.args(1)
+		op.Kind, op.Paths, op.Mws = OpGroup, c.One(0), c.Args(1)
 	case m == "Use" || m == "Pre":
-		op.kind, op.mws = opUse, c.args(0)
+		op.Kind, op.Mws = OpUse, c.Args(0)
 	case m == "Static" || m == "StaticFS":
-		op.kind, op.paths, op.fixed, op.handler = opRoute, c.one(0), []string{http.MethodGet}, c.call.Fun
-		op.rewrite = func(p string) ([]string, string) { return nil, p + "*" }
+		op.Kind, op.Paths, op.Fixed, op.Handler = OpRoute, c.One(0), []string{http.MethodGet}, c.Call.Fun
+		op.Rewrite = func(p string) ([]string, string) { return nil, p + "*" }
 	case m == "File" || m == "FileFS":
-		op.kind, op.paths, op.fixed, op.handler = opRoute, c.one(0), []string{http.MethodGet}, c.call.Fun
+		op.Kind, op.Paths, op.Fixed, op.Handler = OpRoute, c.One(0), []string{http.MethodGet}, c.Call.Fun
 		if m == "File" {
-			op.mws = c.args(2)
+			op.Mws = c.Args(2)
 		} else {
-			op.mws = c.args(3)
+			op.Mws = c.Args(3)
 		}
 	default:
-		return routerOp{}, false
+		return RouterOp{}, false
 	}
 	return op, true
 }
 
-// join: echo concatenates a group's prefix and the path.
-func (echoDialect) join(prefix, path string) string { return prefix + path }
+// Join: echo concatenates a group's prefix and the path.
+func (echoDialect) Join(prefix, path string) string { return prefix + path }
 
-// clean is echo's normalizePathSlash.
-func (echoDialect) clean(path string) string {
+// Clean is echo's normalizePathSlash.
+func (echoDialect) Clean(path string) string {
 	if path == "" {
 		return "/"
 	}
@@ -89,8 +86,8 @@ func (echoDialect) clean(path string) string {
 	return path
 }
 
-// isHandler: echo.HandlerFunc, or func(echo.Context) error.
-func (echoDialect) isHandler(t types.Type) bool {
+// IsHandler: echo.HandlerFunc, or func(echo.Context) error.
+func (echoDialect) IsHandler(t types.Type) bool {
 	if t == nil {
 		return false
 	}

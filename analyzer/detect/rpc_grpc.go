@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"fmt"
@@ -28,48 +28,62 @@ import (
 // implements (an embedded Unimplemented server of a dependency) keeps
 // the dependency's method as its entry, with no module code to reach.
 
-// grpcDetector finds the RPC methods of grpc-go and Connect servers.
-var grpcDetector = &Detector{
+// GRPC finds the RPC methods of grpc-go servers (Connect's are
+// rpc_connect.go's).
+var GRPC = &Finder{
 	Name:    "grpc",
 	Kind:    report.KindRPC,
-	Imports: []string{grpcPath, connectPath},
-	Doc: `grpc-go and Connect: each method of a service registered on a server
-(a generated RegisterXServer(s, impl), s.RegisterService(&desc, impl))
-or served through a generated Connect handler (NewXHandler(impl, ...))
-is a feature, id /package.Service/Method as the server's GetServiceInfo
-names it, entry the implementation's method. The generated code (in the
-module or a dependency) is read from source for the service's methods.
-When impl is an interface value, every module type implementing the
-service's interface is an implementation (a feature each). Services a
-dependency registers for the module (reflection.Register(s),
-channelz, orca) are found one level into the dependency's source; a
-method no module type implements keeps the dependency's method as its
-entry. Not seen: services registered through reflection on descriptors
-built at run time, and registration deeper than one dependency call.`,
-	run: (*Graph).rpcs,
+	Imports: []string{grpcPath},
+	Doc: `grpc-go: each method of a service registered on a server (a
+generated RegisterXServer(s, impl), s.RegisterService(&desc, impl)) is a
+feature, id /package.Service/Method as the server's GetServiceInfo names
+it, entry the implementation's method. The generated code (in the module
+or a dependency) is read from source for the service's methods. When
+impl is an interface value, every module type implementing the service's
+interface is an implementation (a feature each). Services a dependency
+registers for the module (reflection.Register(s), channelz, orca) are
+found one level into the dependency's source; a method no module type
+implements keeps the dependency's method as its entry. Not seen:
+services registered through reflection on descriptors built at run time,
+and registration deeper than one dependency call.`,
+	Run: func(g Graph) []Feature { return RPCScan{g}.rpcs(false) },
 }
 
-// rpcRegistration is a call that registers a service's implementation.
-type rpcRegistration struct {
-	cs    callSite
-	svc   rpcService
-	impl  ast.Expr   // the implementation argument
-	iface types.Type // the service's interface (XServer, XHandler), or nil
+// RPCScan finds the RPC methods of a graph; the test side
+// (analyzer/evidence_rpc.go) matches a test's clients with its
+// registrations through it.
+type RPCScan struct{ Graph }
+
+// RPCRegistration is a call that registers a service's implementation.
+type RPCRegistration struct {
+	Site    CallSite
+	Service RPCService
+	impl    ast.Expr   // the implementation argument
+	iface   types.Type // the service's interface (XServer, XHandler), or nil
+	// connect: a Connect handler (NewXHandler), not a grpc-go
+	// registration.
+	connect bool
 }
 
-// rpcs finds every RPC method the module's code registers.
-func (g *Graph) rpcs() []Feature {
+// rpcs finds every RPC method the module's code registers: Connect's
+// handlers (connect), or grpc-go's registrations, with the services
+// dependencies register.
+func (g RPCScan) rpcs(connect bool) []Feature {
 	var out []Feature
 	var pkgs []*packages.Package
-	for _, pkg := range g.prog.Packages {
+	for _, pkg := range g.Packages() {
 		if mayServeRPC(pkg) {
 			pkgs = append(pkgs, pkg)
 		}
 	}
 	for _, reg := range g.rpcRegistrations(pkgs) {
-		out = append(out, g.rpcFeatures(reg)...)
+		if reg.connect == connect {
+			out = append(out, g.rpcFeatures(reg)...)
+		}
 	}
-	out = append(out, g.dependencyRPCs(pkgs)...)
+	if !connect {
+		out = append(out, g.dependencyRPCs(pkgs)...)
+	}
 	return dedupeFeatures(out)
 }
 
@@ -94,15 +108,12 @@ func mayServeRPC(pkg *packages.Package) bool {
 	return false
 }
 
-// connectPath is Connect's import path.
-const connectPath = "connectrpc.com/connect"
-
 // rpcRegistrations finds the registering calls in pkgs' syntax.
-func (g *Graph) rpcRegistrations(pkgs []*packages.Package) []rpcRegistration {
-	var out []rpcRegistration
+func (g RPCScan) rpcRegistrations(pkgs []*packages.Package) []RPCRegistration {
+	var out []RPCRegistration
 	for cs := range g.callSites(pkgs) {
-		if reg, ok := g.rpcRegistration(cs.pkg, cs.decl, cs.call); ok {
-			reg.cs = cs.callSite
+		if reg, ok := g.RPCRegistration(cs.Pkg, cs.decl, cs.Call); ok {
+			reg.Site = cs.CallSite
 			out = append(out, reg)
 		}
 	}
@@ -111,13 +122,13 @@ func (g *Graph) rpcRegistrations(pkgs []*packages.Package) []rpcRegistration {
 
 // declCall is a call site with the top-level declaration holding it.
 type declCall struct {
-	callSite
+	CallSite
 	decl ast.Decl
 }
 
 // callSites yields every call in the syntax of pkgs (type-checked ones),
 // with its file, enclosing declaration and its node.
-func (g *Graph) callSites(pkgs []*packages.Package) iter.Seq[declCall] {
+func (g RPCScan) callSites(pkgs []*packages.Package) iter.Seq[declCall] {
 	return func(yield func(declCall) bool) {
 		for _, pkg := range pkgs {
 			if pkg.TypesInfo == nil {
@@ -125,14 +136,14 @@ func (g *Graph) callSites(pkgs []*packages.Package) iter.Seq[declCall] {
 			}
 			for _, file := range pkg.Syntax {
 				for _, decl := range file.Decls {
-					encl := g.declNode(pkg, decl)
+					encl := g.DeclNode(pkg, decl)
 					stop := false
 					ast.Inspect(decl, func(n ast.Node) bool {
 						call, ok := n.(*ast.CallExpr)
 						if stop || !ok {
 							return !stop
 						}
-						stop = !yield(declCall{callSite{pkg: pkg, file: file, encl: encl, call: call}, decl})
+						stop = !yield(declCall{CallSite{Pkg: pkg, File: file, Encl: encl, Call: call}, decl})
 						return !stop
 					})
 					if stop {
@@ -144,11 +155,11 @@ func (g *Graph) callSites(pkgs []*packages.Package) iter.Seq[declCall] {
 	}
 }
 
-// rpcRegistration recognises a registering call.
-func (g *Graph) rpcRegistration(pkg *packages.Package, decl ast.Decl, call *ast.CallExpr) (rpcRegistration, bool) {
+// RPCRegistration recognises a registering call.
+func (g RPCScan) RPCRegistration(pkg *packages.Package, decl ast.Decl, call *ast.CallExpr) (RPCRegistration, bool) {
 	fn, ok := typeutil.Callee(pkg.TypesInfo, call).(*types.Func)
 	if !ok || fn.Pkg() == nil {
-		return rpcRegistration{}, false
+		return RPCRegistration{}, false
 	}
 	sig := fn.Signature()
 	name := fn.Name()
@@ -156,61 +167,61 @@ func (g *Graph) rpcRegistration(pkg *packages.Package, decl ast.Decl, call *ast.
 	case name == "RegisterService" && sig.Recv() != nil && fn.Pkg().Path() == grpcPath && len(call.Args) == 2:
 		// Inside a generated RegisterXServer: its callers are the registrations.
 		if d, ok := decl.(*ast.FuncDecl); ok && d.Recv == nil && strings.HasPrefix(d.Name.Name, "Register") && strings.HasSuffix(d.Name.Name, "Server") {
-			return rpcRegistration{}, false
+			return RPCRegistration{}, false
 		}
 		u, ok := ast.Unparen(call.Args[0]).(*ast.UnaryExpr)
 		if !ok || u.Op != token.AND {
-			return rpcRegistration{}, false
+			return RPCRegistration{}, false
 		}
 		desc, ok := pkg.TypesInfo.Uses[identOf(ast.Unparen(u.X))].(*types.Var)
 		if !ok || desc.Pkg() == nil {
-			return rpcRegistration{}, false
+			return RPCRegistration{}, false
 		}
-		gf := g.generatedFileAt(desc)
+		gf := g.GeneratedFileAt(desc)
 		if gf == nil {
-			return rpcRegistration{}, false
+			return RPCRegistration{}, false
 		}
-		svc, ok := gf.grpcService(desc.Name(), desc.Pkg().Scope())
+		svc, ok := gf.GRPCService(desc.Name(), desc.Pkg().Scope())
 		if !ok {
-			return rpcRegistration{}, false
+			return RPCRegistration{}, false
 		}
 		var iface types.Type
 		if tn, ok := desc.Pkg().Scope().Lookup(svc.handlerType).(*types.TypeName); ok {
 			iface = tn.Type()
 		}
-		return rpcRegistration{svc: svc, impl: call.Args[1], iface: iface}, true
+		return RPCRegistration{Service: svc, impl: call.Args[1], iface: iface}, true
 	case sig.Recv() == nil && strings.HasPrefix(name, "Register") && strings.HasSuffix(name, "Server") && sig.Params().Len() == 2 && len(call.Args) == 2:
-		gf := g.generatedFileAt(fn)
-		if gf == nil || gf.registers[name] == "" {
-			return rpcRegistration{}, false
+		gf := g.GeneratedFileAt(fn)
+		if gf == nil || gf.Registers[name] == "" {
+			return RPCRegistration{}, false
 		}
-		svc, ok := gf.grpcService(gf.registers[name], fn.Pkg().Scope())
+		svc, ok := gf.GRPCService(gf.Registers[name], fn.Pkg().Scope())
 		if !ok {
-			return rpcRegistration{}, false
+			return RPCRegistration{}, false
 		}
-		return rpcRegistration{svc: svc, impl: call.Args[1], iface: sig.Params().At(1).Type()}, true
+		return RPCRegistration{Service: svc, impl: call.Args[1], iface: sig.Params().At(1).Type()}, true
 	case sig.Recv() == nil && strings.HasPrefix(name, "New") && strings.HasSuffix(name, "Handler") && sig.Params().Len() >= 1 && len(call.Args) >= 1 && sig.Results().Len() == 2:
-		gf := g.generatedFileAt(fn)
+		gf := g.GeneratedFileAt(fn)
 		if gf == nil {
-			return rpcRegistration{}, false
+			return RPCRegistration{}, false
 		}
-		svc, ok := gf.connectService(name, fn.Pkg().Scope())
+		svc, ok := gf.ConnectService(name, fn.Pkg().Scope())
 		if !ok {
-			return rpcRegistration{}, false
+			return RPCRegistration{}, false
 		}
-		return rpcRegistration{svc: svc, impl: call.Args[0], iface: sig.Params().At(0).Type()}, true
+		return RPCRegistration{Service: svc, impl: call.Args[0], iface: sig.Params().At(0).Type(), connect: true}, true
 	}
-	return rpcRegistration{}, false
+	return RPCRegistration{}, false
 }
 
 // grpcPath is grpc-go's import path.
 const grpcPath = "google.golang.org/grpc"
 
-// rpcImpls are the concrete types that may be the registered
+// RPCImpls are the concrete types that may be the registered
 // implementation: impl's own type, or every module type implementing the
 // service's interface when impl is an interface value.
-func (g *Graph) rpcImpls(reg rpcRegistration) []types.Type {
-	t := reg.cs.pkg.TypesInfo.TypeOf(reg.impl)
+func (g RPCScan) RPCImpls(reg RPCRegistration) []types.Type {
+	t := reg.Site.Pkg.TypesInfo.TypeOf(reg.impl)
 	if t == nil {
 		return nil
 	}
@@ -225,7 +236,7 @@ func (g *Graph) rpcImpls(reg rpcRegistration) []types.Type {
 		}
 	}
 	var out []types.Type
-	for _, pkg := range g.prog.Packages {
+	for _, pkg := range g.Packages() {
 		if pkg.Types == nil {
 			continue
 		}
@@ -261,47 +272,47 @@ func (g *Graph) rpcImpls(reg rpcRegistration) []types.Type {
 
 // rpcFeatures makes the features of one registration: one per method and
 // possible implementation.
-func (g *Graph) rpcFeatures(reg rpcRegistration) []Feature {
-	impls := g.rpcImpls(reg)
+func (g RPCScan) rpcFeatures(reg RPCRegistration) []Feature {
+	impls := g.RPCImpls(reg)
 	if len(impls) == 0 {
 		impls = []types.Type{nil}
 	}
-	file, line := g.prog.Rel(reg.cs.call.Pos())
+	file, line := g.Rel(reg.Site.Call.Pos())
 	var out []Feature
 	for _, impl := range impls {
-		for _, m := range reg.svc.methods {
-			f := Feature{Feature: report.Feature{ID: m.id, Kind: report.KindRPC, Position: report.Position{File: file, Line: line}, Tests: []report.Test{}}}
-			f.registrar = reg.cs.encl
-			f.regs = []regSpan{callSpan(reg.cs.call, nil, reg.cs.encl)}
-			entry, name := g.rpcEntry(impl, m, reg)
+		for _, m := range reg.Service.Methods {
+			f := Feature{Feature: report.Feature{ID: m.ID, Kind: report.KindRPC, Position: report.Position{File: file, Line: line}, Tests: []report.Test{}}}
+			f.Registrar = reg.Site.Encl
+			f.Regs = []RegSpan{CallSpan(reg.Site.Call, nil, reg.Site.Encl)}
+			entry, name := g.RPCEntry(impl, m, reg)
 			f.Entry = name
 			if entry >= 0 {
-				f.entries = []int{entry}
-				f.roots = append(f.roots, entry)
-				f.roots = append(f.roots, g.brokenStartup(g.prog.byPath[g.nodes[entry].pkg])...)
+				f.Entries = []int{entry}
+				f.Roots = append(f.Roots, entry)
+				f.Roots = append(f.Roots, g.BrokenStartup(g.Package(g.NodePkg(entry)))...)
 			}
-			f.roots = append(f.roots, g.rpcImplRefs(reg)...)
-			f.roots = append(f.roots, g.rpcHandlerNode(reg, m)...)
+			f.Roots = append(f.Roots, g.rpcImplRefs(reg)...)
+			f.Roots = append(f.Roots, g.rpcHandlerNode(reg, m)...)
 			// A call runs at request time, as a route's request does: it
-			// depends on what start-up leaves behind (startup.go).
-			f.roots = append(f.roots, g.startup)
-			f.roots = append(f.roots, g.brokenStartup(reg.cs.pkg)...)
+			// depends on what start-up leaves behind (the analyzer's startup.go).
+			f.Roots = append(f.Roots, g.Startup())
+			f.Roots = append(f.Roots, g.BrokenStartup(reg.Site.Pkg)...)
 			out = append(out, f)
 		}
 	}
 	return out
 }
 
-// rpcEntry finds the Go method serving m on impl: its node (or -1) and name.
-func (g *Graph) rpcEntry(impl types.Type, m rpcMethod, reg rpcRegistration) (int, string) {
-	goName := m.goName
+// RPCEntry finds the Go method serving m on impl: its node (or -1) and name.
+func (g RPCScan) RPCEntry(impl types.Type, m rpcMethod, reg RPCRegistration) (int, string) {
+	goName := m.GoName
 	if goName == "" {
-		goName = m.id[strings.LastIndex(m.id, "/")+1:]
+		goName = m.ID[strings.LastIndex(m.ID, "/")+1:]
 	}
 	if impl == nil {
 		t := reg.iface
 		if t == nil {
-			t = reg.cs.pkg.TypesInfo.TypeOf(reg.impl)
+			t = reg.Site.Pkg.TypesInfo.TypeOf(reg.impl)
 		}
 		if t != nil {
 			// The interface's method names the entry; no module code is
@@ -310,7 +321,7 @@ func (g *Graph) rpcEntry(impl types.Type, m rpcMethod, reg rpcRegistration) (int
 				return -1, objName(obj)
 			}
 		}
-		return -1, "(unresolved implementation of " + m.id + ")"
+		return -1, "(unresolved implementation of " + m.ID + ")"
 	}
 	obj, _, _ := types.LookupFieldOrMethod(impl, true, nil, goName)
 	fn, ok := obj.(*types.Func)
@@ -321,28 +332,28 @@ func (g *Graph) rpcEntry(impl types.Type, m rpcMethod, reg rpcRegistration) (int
 			fn, ok = obj.(*types.Func)
 		}
 		if !ok {
-			return -1, "(unresolved implementation of " + m.id + ")"
+			return -1, "(unresolved implementation of " + m.ID + ")"
 		}
 	}
-	if id, ok := g.byObj[fn.Origin()]; ok {
-		return id, g.nodes[id].name
+	if id, ok := g.Node(fn.Origin()); ok {
+		return id, g.NodeName(id)
 	}
-	return g.nodeOf(fn), objName(fn.Origin())
+	return g.NodeOf(fn), objName(fn.Origin())
 }
 
 // rpcImplRefs are the module functions and variables the implementation
 // expression names (a constructor, a factory): they run at registration.
 // The implementation's other methods are not roots: each is a feature.
-func (g *Graph) rpcImplRefs(reg rpcRegistration) []int {
+func (g RPCScan) rpcImplRefs(reg RPCRegistration) []int {
 	var ids []int
 	ast.Inspect(reg.impl, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.Ident:
-			if id := g.nodeOf(reg.cs.pkg.TypesInfo.Uses[n]); id >= 0 && isCode(g.nodes[id].kind) {
+			if id := g.NodeOf(reg.Site.Pkg.TypesInfo.Uses[n]); id >= 0 && g.IsCode(id) {
 				ids = append(ids, id)
 			}
 		case *ast.FuncLit:
-			if id, ok := g.byLit[n]; ok {
+			if id, ok := g.Lit(n); ok {
 				ids = append(ids, id)
 			}
 			return false
@@ -354,7 +365,7 @@ func (g *Graph) rpcImplRefs(reg rpcRegistration) []int {
 
 // rpcHandlerNode is the generated handler function of m when it is the
 // module's own code.
-func (g *Graph) rpcHandlerNode(reg rpcRegistration, m rpcMethod) []int {
+func (g RPCScan) rpcHandlerNode(reg RPCRegistration, m rpcMethod) []int {
 	if m.handler == "" || reg.iface == nil {
 		return nil
 	}
@@ -363,7 +374,7 @@ func (g *Graph) rpcHandlerNode(reg rpcRegistration, m rpcMethod) []int {
 		return nil
 	}
 	if fn, ok := n.Obj().Pkg().Scope().Lookup(m.handler).(*types.Func); ok {
-		if id, ok := g.byObj[fn]; ok {
+		if id, ok := g.Node(fn); ok {
 			return []int{id}
 		}
 	}

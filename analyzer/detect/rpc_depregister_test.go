@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import "testing"
 
@@ -14,7 +14,7 @@ func TestImportDir(t *testing.T) {
 		{"google.golang.org/grpc/orca", "/m/google.golang.org/grpc@v1.81.1/orca", "github.com/cncf/xds/go/xds/service/orca/v3", "", false},
 		{"example.com/a", "/m/example.com/a@v1.0.0", "example.com/ab/x", "", false},
 	} {
-		got, ok := importDir(c.pkg, c.dir, c.path)
+		got, ok := ImportDir(c.pkg, c.dir, c.path)
 		if got != c.want || ok != c.ok {
 			t.Errorf("importDir(%q, %q, %q) = %q, %v; want %q, %v", c.pkg, c.dir, c.path, got, ok, c.want, c.ok)
 		}

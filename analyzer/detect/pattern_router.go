@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"regexp"
@@ -41,9 +41,9 @@ type routerSeg struct {
 // routerSyntax finds the segments of p in a router's own syntax. It
 // reports false when one cannot be matched (a regexp that does not
 // compile, or whose example does not match).
-func (p *routePattern) routerSyntax() bool {
-	for i, s := range p.segs {
-		last := i == len(p.segs)-1
+func (p *Pattern) routerSyntax() bool {
+	for i, s := range p.Segs {
+		last := i == len(p.Segs)-1
 		switch {
 		case len(s) > 1 && s[0] == ':':
 			if strings.ContainsAny(s[1:], ":<") {
@@ -73,12 +73,12 @@ func (p *routePattern) routerSyntax() bool {
 	if len(p.router) == 0 {
 		return true
 	}
-	method, rest, _ := strings.Cut(p.example(), " ")
+	method, rest, _ := strings.Cut(p.Example(), " ")
 	slash := strings.IndexByte(rest, '/')
-	return slash >= 0 && p.match(method, rest[:slash], rest[slash:])
+	return slash >= 0 && p.Match(method, rest[:slash], rest[slash:])
 }
 
-func (p *routePattern) setRouterSeg(i int, s routerSeg) {
+func (p *Pattern) setRouterSeg(i int, s routerSeg) {
 	if p.router == nil {
 		p.router = map[int]routerSeg{}
 	}
@@ -88,7 +88,7 @@ func (p *routePattern) setRouterSeg(i int, s routerSeg) {
 // matchRouterSeg matches segment i of p, in a router's syntax, against
 // the request's segments: matched, and whether the rest of the request
 // is consumed.
-func (p routePattern) matchRouterSeg(i int, segs []string) (ok, done bool) {
+func (p Pattern) matchRouterSeg(i int, segs []string) (ok, done bool) {
 	rs := p.router[i]
 	switch {
 	case rs.multi && rs.some:

@@ -1,18 +1,15 @@
-package analyzer
+package detect
 
 import (
 	"go/ast"
 	"go/types"
 	"net/http"
 	"strings"
-
-	"github.com/blastgate/blastgate/report"
 )
 
-// fiberDetector finds the routes of fiber.
-var fiberDetector = &Detector{
+// Fiber finds the routes of fiber.
+var Fiber = &Router{
 	Name:    "fiber",
-	Kind:    report.KindRoute,
 	Imports: []string{fiberPkg},
 	Doc: `fiber v2: routes on *fiber.App, *fiber.Group and the fiber.Router
 interface (what Group and Route hand out).
@@ -33,7 +30,7 @@ Every call returns a router (the receiver, or the derived router for
 Group and Route), so calls chain.
 
 Ids keep fiber's parameter syntax: :id, :id?, *, +.`,
-	router: fiberDialect{},
+	Dialect: fiberDialect{},
 }
 
 // fiberDialect is fiber's dialect of the route engine (routers.go).
@@ -42,8 +39,8 @@ type fiberDialect struct{}
 // sentRequest is the test side's hook (requestSender,
 // evidence_requests.go): app.Test(req) hands the app the request req
 // and returns its response.
-func (fiberDialect) sentRequest(fn *types.Func, call *ast.CallExpr) (ast.Expr, bool) {
-	if fn.Name() != "Test" || fn.Signature().Recv() == nil || len(call.Args) == 0 || !libPkg(fn, "github.com/gofiber/fiber") {
+func (fiberDialect) SentRequest(fn *types.Func, call *ast.CallExpr) (ast.Expr, bool) {
+	if fn.Name() != "Test" || fn.Signature().Recv() == nil || len(call.Args) == 0 || !LibPkg(fn, "github.com/gofiber/fiber") {
 		return nil, false
 	}
 	return call.Args[0], true
@@ -51,60 +48,60 @@ func (fiberDialect) sentRequest(fn *types.Func, call *ast.CallExpr) (ast.Expr, b
 
 const fiberPkg = "github.com/gofiber/fiber/v2"
 
-func (fiberDialect) pkgs() []string { return []string{fiberPkg} }
+func (fiberDialect) Pkgs() []string { return []string{fiberPkg} }
 
 var fiberMethods = map[string]bool{
 	"Connect": true, "Delete": true, "Get": true, "Head": true, "Options": true,
 	"Patch": true, "Post": true, "Put": true, "Trace": true,
 }
 
-func (fiberDialect) op(c routerCall) (routerOp, bool) {
-	m, ok := c.method("(*"+fiberPkg+".App)", "(*"+fiberPkg+".Group)", "("+fiberPkg+".Router)")
+func (fiberDialect) Op(c RouterCall) (RouterOp, bool) {
+	m, ok := c.Method("(*"+fiberPkg+".App)", "(*"+fiberPkg+".Group)", "("+fiberPkg+".Router)")
 	if !ok {
-		return routerOp{}, false
+		return RouterOp{}, false
 	}
-	op := routerOp{recv: c.recv(), upper: true, chain: true}
+	op := RouterOp{Recv: c.Recv(), Upper: true, Chain: true}
 	// A chain of handlers: the last is the route's handler, the others
 	// run before it (each calls c.Next()).
 	handlers := func(from int) {
-		hs := c.args(from)
+		hs := c.Args(from)
 		if len(hs) > 0 {
-			op.handler, op.mws = hs[len(hs)-1], hs[:len(hs)-1]
+			op.Handler, op.Mws = hs[len(hs)-1], hs[:len(hs)-1]
 		}
 	}
 	switch {
 	case fiberMethods[m]:
-		op.kind, op.paths, op.fixed = opRoute, c.one(0), []string{strings.ToUpper(m)}
+		op.Kind, op.Paths, op.Fixed = OpRoute, c.One(0), []string{strings.ToUpper(m)}
 		handlers(1)
 	case m == "All":
-		op.kind, op.paths = opRoute, c.one(0)
+		op.Kind, op.Paths = OpRoute, c.One(0)
 		handlers(1)
 	case m == "Add":
-		op.kind, op.methods, op.paths = opRoute, c.one(0), c.one(1)
+		op.Kind, op.Methods, op.Paths = OpRoute, c.One(0), c.One(1)
 		handlers(2)
 	case m == "Group":
-		op.kind, op.paths, op.mws, op.chain = opGroup, c.one(0), c.args(1), false
+		op.Kind, op.Paths, op.Mws, op.Chain = OpGroup, c.One(0), c.Args(1), false
 	case m == "Route":
-		op.kind, op.paths, op.closure, op.chain = opGroup, c.one(0), c.arg(1), false
+		op.Kind, op.Paths, op.Closure, op.Chain = OpGroup, c.One(0), c.Arg(1), false
 	case m == "Mount":
-		op.kind, op.paths, op.handler = opMount, c.one(0), c.arg(1)
+		op.Kind, op.Paths, op.Handler = OpMount, c.One(0), c.Arg(1)
 	case m == "Use":
 		// Use takes prefixes (string, []string) and handlers in any order.
-		op.kind = opUse
-		for _, a := range c.args(0) {
-			if t := c.info.TypeOf(a); t != nil && fiberIsPathArg(t) {
+		op.Kind = OpUse
+		for _, a := range c.Args(0) {
+			if t := c.Info.TypeOf(a); t != nil && fiberIsPathArg(t) {
 				continue
 			}
-			op.mws = append(op.mws, a)
+			op.Mws = append(op.Mws, a)
 		}
 	case m == "Static":
-		op.kind, op.paths, op.fixed = opRoute, c.one(0), []string{http.MethodGet, http.MethodHead}
-		op.rewrite = func(p string) ([]string, string) { return nil, fiberDialect{}.join(p, "/*") }
-		op.handler = c.call.Fun // the file server is fiber's own
+		op.Kind, op.Paths, op.Fixed = OpRoute, c.One(0), []string{http.MethodGet, http.MethodHead}
+		op.Rewrite = func(p string) ([]string, string) { return nil, fiberDialect{}.Join(p, "/*") }
+		op.Handler = c.Call.Fun // the file server is fiber's own
 	case m == "Name":
-		op.kind = opSame
+		op.Kind = OpSame
 	default:
-		return routerOp{}, false
+		return RouterOp{}, false
 	}
 	return op, true
 }
@@ -119,9 +116,9 @@ func fiberIsPathArg(t types.Type) bool {
 	return ok && b.Info()&types.IsString != 0
 }
 
-// join is fiber's getGroupPath: the prefix without its trailing slashes,
+// Join is fiber's getGroupPath: the prefix without its trailing slashes,
 // then the path with a leading slash.
-func (fiberDialect) join(prefix, path string) string {
+func (fiberDialect) Join(prefix, path string) string {
 	if path == "" {
 		return prefix
 	}
@@ -131,12 +128,12 @@ func (fiberDialect) join(prefix, path string) string {
 	return strings.TrimRight(prefix, "/") + path
 }
 
-// clean is what register does to a path before it keeps it as the
+// Clean is what register does to a path before it keeps it as the
 // route's Path (what app.GetRoutes reports): "" is "/", and a path
 // starts with a slash. Fiber matches case-insensitively and ignores a
 // trailing slash by default (Config.CaseSensitive, StrictRouting); the
 // id keeps the path as written.
-func (fiberDialect) clean(path string) string {
+func (fiberDialect) Clean(path string) string {
 	if path == "" {
 		return "/"
 	}
@@ -146,8 +143,8 @@ func (fiberDialect) clean(path string) string {
 	return path
 }
 
-// isHandler: fiber.Handler, which is func(*fiber.Ctx) error.
-func (fiberDialect) isHandler(t types.Type) bool {
+// IsHandler: fiber.Handler, which is func(*fiber.Ctx) error.
+func (fiberDialect) IsHandler(t types.Type) bool {
 	if t == nil {
 		return false
 	}

@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"go/ast"
@@ -6,14 +6,11 @@ import (
 
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
-
-	"github.com/blastgate/blastgate/report"
 )
 
-// cobraDetector finds cobra's subcommands.
-var cobraDetector = &Detector{
+// Cobra finds cobra's subcommands.
+var Cobra = &CLI{
 	Name:    "cobra",
-	Kind:    report.KindCommand,
 	Imports: []string{cobraPath},
 	Doc: `cobra: &cobra.Command{Use: "send [flags]", RunE: ...} and
 parent.AddCommand(child...). The name is Use's first word (Aliases too,
@@ -24,7 +21,7 @@ its roots add PreRun, PostRun, Args and the ancestors' Persistent hooks.
 A name that is not a constant keeps its place as <expr>. Not seen:
 commands built by reflection or from data at run time, and trees no main
 of the module reaches (a library's: its code impacts what uses it).`,
-	cli: cobraDialect{},
+	Dialect: cobraDialect{},
 }
 
 const cobraPath = "github.com/spf13/cobra"
@@ -39,17 +36,17 @@ var (
 	cobraPersistent = map[string]bool{"PersistentPreRun": true, "PersistentPreRunE": true, "PersistentPostRun": true, "PersistentPostRunE": true}
 )
 
-func (cobraDialect) literal(g *Graph, pkg *packages.Package, lit *ast.CompositeLit) (*cliCmd, bool) {
+func (cobraDialect) literal(g cliGraph, pkg *packages.Package, lit *ast.CompositeLit) (*Command, bool) {
 	if !isNamed(derefType(pkg.TypesInfo.TypeOf(lit)), cobraPath, "Command") {
 		return nil, false
 	}
-	c := &cliCmd{lib: "cobra", name: "<>", encl: -1}
+	c := &Command{lib: "cobra", Name: "<>", Encl: -1}
 	for key, kv := range keyedFields(lit) {
 		switch name := key; {
 		case name == "Use":
-			c.name, c.known = cliName(pkg.TypesInfo, kv.Value, true)
+			c.Name, c.Known = cliName(pkg.TypesInfo, kv.Value, true)
 		case name == "Aliases":
-			c.aliases, _ = constStrings(pkg.TypesInfo, kv.Value)
+			c.Aliases, _ = constStrings(pkg.TypesInfo, kv.Value)
 		case cobraRun[name]:
 			// cobra runs RunE when it has both: Run is then never run,
 			// but kept as a root (sound).
@@ -86,23 +83,23 @@ func (cobraDialect) edges(pkg *packages.Package, n ast.Node) (ast.Expr, []ast.Ex
 	return sel.X, call.Args, call
 }
 
-// runField: Run and RunE run the command.
-func (cobraDialect) runField(t types.Type, field string) bool {
+// RunField: Run and RunE run the command.
+func (cobraDialect) RunField(t types.Type, field string) bool {
 	return isNamed(t, cobraPath, "Command") && cobraRun[field]
 }
 
-// invocation: cmd.SetArgs(args) then cmd.Execute() (ExecuteC,
+// Invocation: cmd.SetArgs(args) then cmd.Execute() (ExecuteC,
 // ExecuteContext, ExecuteContextC); any other method of the library is
 // no invocation.
-func (cobraDialect) invocation(fn *types.Func, call *ast.CallExpr) (cliInvocation, bool) {
+func (cobraDialect) Invocation(fn *types.Func, call *ast.CallExpr) (CLIInvocation, bool) {
 	if fn.Pkg().Path() != cobraPath {
 		return cliNoInvocation, false
 	}
 	switch fn.Name() {
 	case "SetArgs":
-		return cliSetArgs, true
+		return CLISetArgs, true
 	case "Execute", "ExecuteC", "ExecuteContext", "ExecuteContextC":
-		return cliExecute, true
+		return CLIExecute, true
 	}
 	return cliNoInvocation, true
 }

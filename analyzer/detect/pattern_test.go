@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"strings"
@@ -31,10 +31,10 @@ func TestPatternMatch(t *testing.T) {
 		{"/healthz", "GET", "/healthz/x", false},
 		{"GET example.com/host", "GET", "/host", true},
 	} {
-		p, ok := parsePattern(c.pattern)
+		p, ok := ParsePattern(c.pattern)
 		require.True(t, ok, c.pattern)
 		host := "example.com"
-		require.Equal(t, c.want, p.match(c.method, host, c.path), "%s vs %s %s", c.pattern, c.method, c.path)
+		require.Equal(t, c.want, p.Match(c.method, host, c.path), "%s vs %s %s", c.pattern, c.method, c.path)
 	}
 }
 
@@ -47,10 +47,10 @@ func TestPatternPrecedence(t *testing.T) {
 		{"/static/css/", "/static/"},
 		{"example.com/x", "/x"},
 	} {
-		w, _ := parsePattern(c.winner)
-		l, _ := parsePattern(c.loser)
-		require.True(t, w.moreSpecific(l), "%s should beat %s", c.winner, c.loser)
-		require.False(t, l.moreSpecific(w), "%s should not beat %s", c.loser, c.winner)
+		w, _ := ParsePattern(c.winner)
+		l, _ := ParsePattern(c.loser)
+		require.True(t, w.MoreSpecific(l), "%s should beat %s", c.winner, c.loser)
+		require.False(t, l.MoreSpecific(w), "%s should not beat %s", c.loser, c.winner)
 	}
 }
 
@@ -63,9 +63,9 @@ func TestPatternExample(t *testing.T) {
 		"GET /{$}":              "GET /",
 		"GET example.com/a/{b}": "GET example.com/a/1",
 	} {
-		p, ok := parsePattern(pattern)
+		p, ok := ParsePattern(pattern)
 		require.True(t, ok)
-		require.Equal(t, want, p.example(), pattern)
-		require.True(t, p.match(strings.Fields(want)[0], "example.com", "/"+strings.SplitN(strings.Fields(want)[1], "/", 2)[1]), "the example must match: %s", want)
+		require.Equal(t, want, p.Example(), pattern)
+		require.True(t, p.Match(strings.Fields(want)[0], "example.com", "/"+strings.SplitN(strings.Fields(want)[1], "/", 2)[1]), "the example must match: %s", want)
 	}
 }

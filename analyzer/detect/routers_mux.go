@@ -1,17 +1,14 @@
-package analyzer
+package detect
 
 import (
 	"go/ast"
 	"go/types"
 	"strings"
-
-	"github.com/blastgate/blastgate/report"
 )
 
-// muxDetector finds the routes of gorilla/mux.
-var muxDetector = &Detector{
+// Mux finds the routes of gorilla/mux.
+var Mux = &Router{
 	Name:    "gorilla/mux",
-	Kind:    report.KindRoute,
 	Imports: []string{muxPkg},
 	Doc: `gorilla/mux: routes on *mux.Router, built by chains of *mux.Route
 calls.
@@ -29,7 +26,7 @@ calls.
 Host, header, query and scheme matchers are left out of the id.
 
 Ids keep gorilla/mux's parameter syntax: {id}, {id:regexp}.`,
-	router: muxDialect{},
+	Dialect: muxDialect{},
 }
 
 // muxDialect is gorilla/mux's dialect of the route engine (routers.go).
@@ -41,41 +38,41 @@ const (
 	muxRoute  = "(*" + muxPkg + ".Route)"
 )
 
-func (muxDialect) pkgs() []string { return []string{muxPkg} }
+func (muxDialect) Pkgs() []string { return []string{muxPkg} }
 
-func (muxDialect) op(c routerCall) (routerOp, bool) {
-	op := routerOp{upper: true}
-	if m, ok := c.method(muxRouter); ok {
+func (muxDialect) Op(c RouterCall) (RouterOp, bool) {
+	op := RouterOp{Upper: true}
+	if m, ok := c.Method(muxRouter); ok {
 		switch m {
 		case "Handle", "HandleFunc":
-			op.kind, op.recv, op.paths, op.handler = opRoute, c.recv(), c.one(0), c.arg(1)
-			op.methods, op.dynamic = muxLaterMethods(c, c.call)
+			op.Kind, op.Recv, op.Paths, op.Handler = OpRoute, c.Recv(), c.One(0), c.Arg(1)
+			op.Methods, op.Dynamic = muxLaterMethods(c, c.Call)
 		case "Use":
-			op.kind, op.recv, op.mws = opUse, c.recv(), c.args(0)
+			op.Kind, op.Recv, op.Mws = OpUse, c.Recv(), c.Args(0)
 		case "StrictSlash", "SkipClean", "UseEncodedPath":
-			op.kind, op.recv = opSame, c.recv()
+			op.Kind, op.Recv = OpSame, c.Recv()
 		default:
-			return routerOp{}, false
+			return RouterOp{}, false
 		}
 		return op, true
 	}
-	m, ok := c.method(muxRoute)
+	m, ok := c.Method(muxRoute)
 	if !ok {
-		return routerOp{}, false
+		return RouterOp{}, false
 	}
 	switch m {
 	case "Handler", "HandlerFunc":
-		op.kind, op.handler = opRoute, c.arg(0)
-		recv, paths, methods, prefix, ok := muxRouteChain(c, c.recv())
-		later, dyn := muxLaterMethods(c, c.call)
-		op.recv, op.paths, op.methods, op.dynamic = recv, paths, append(methods, later...), !ok || dyn
-		op.subtree = prefix
+		op.Kind, op.Handler = OpRoute, c.Arg(0)
+		recv, paths, methods, prefix, ok := muxRouteChain(c, c.Recv())
+		later, dyn := muxLaterMethods(c, c.Call)
+		op.Recv, op.Paths, op.Methods, op.Dynamic = recv, paths, append(methods, later...), !ok || dyn
+		op.Subtree = prefix
 	case "Subrouter":
-		op.kind = opGroup
-		recv, paths, methods, _, ok := muxRouteChain(c, c.recv())
-		op.recv, op.paths, op.methods, op.dynamic = recv, paths, methods, !ok
+		op.Kind = OpGroup
+		recv, paths, methods, _, ok := muxRouteChain(c, c.Recv())
+		op.Recv, op.Paths, op.Methods, op.Dynamic = recv, paths, methods, !ok
 	default:
-		return routerOp{}, false
+		return RouterOp{}, false
 	}
 	return op, true
 }
@@ -84,7 +81,7 @@ func (muxDialect) op(c routerCall) (routerOp, bool) {
 // router it is made on: its Path and PathPrefix templates, in order, and
 // its Methods, and whether its last template is a PathPrefix. It reports
 // false when the route is not built in one expression.
-func muxRouteChain(c routerCall, e ast.Expr) (recv ast.Expr, paths, methods []ast.Expr, prefix, ok bool) {
+func muxRouteChain(c RouterCall, e ast.Expr) (recv ast.Expr, paths, methods []ast.Expr, prefix, ok bool) {
 	for {
 		call, isCall := ast.Unparen(e).(*ast.CallExpr)
 		if !isCall {
@@ -94,7 +91,7 @@ func muxRouteChain(c routerCall, e ast.Expr) (recv ast.Expr, paths, methods []as
 		if !isSel {
 			return nil, nil, nil, false, false
 		}
-		name := c.callee(call)
+		name := c.Callee(call)
 		m, onRoute := strings.CutPrefix(name, muxRoute+".")
 		if !onRoute {
 			if m, ok = strings.CutPrefix(name, muxRouter+"."); !ok {
@@ -124,9 +121,9 @@ func muxRouteChain(c routerCall, e ast.Expr) (recv ast.Expr, paths, methods []as
 
 // muxLaterMethods reads the Methods calls chained after a route's
 // registration: r.HandleFunc("/x", h).Methods("GET").
-func muxLaterMethods(c routerCall, call *ast.CallExpr) (methods []ast.Expr, dynamic bool) {
-	for p := c.chainParent(call); p != nil; p = c.chainParent(p) {
-		m, ok := strings.CutPrefix(c.callee(p), muxRoute+".")
+func muxLaterMethods(c RouterCall, call *ast.CallExpr) (methods []ast.Expr, dynamic bool) {
+	for p := c.ChainParent(call); p != nil; p = c.ChainParent(p) {
+		m, ok := strings.CutPrefix(c.Callee(p), muxRoute+".")
 		if !ok {
 			break
 		}
@@ -138,16 +135,16 @@ func muxLaterMethods(c routerCall, call *ast.CallExpr) (methods []ast.Expr, dyna
 	return methods, dynamic
 }
 
-// join: a sub-router's routes extend its prefix, without the prefix's
+// Join: a sub-router's routes extend its prefix, without the prefix's
 // trailing slashes.
-func (muxDialect) join(prefix, path string) string {
+func (muxDialect) Join(prefix, path string) string {
 	return strings.TrimRight(prefix, "/") + path
 }
 
-func (muxDialect) clean(path string) string { return path }
+func (muxDialect) Clean(path string) string { return path }
 
 // mux's handlers are net/http's.
-func (muxDialect) isHandler(types.Type) bool { return false }
+func (muxDialect) IsHandler(types.Type) bool { return false }
 
-// matching: gorilla/mux tries routes in the order they were added.
-func (muxDialect) matching() routeMatching { return routeMatching{firstMatch: true} }
+// Matching: gorilla/mux tries routes in the order they were added.
+func (muxDialect) Matching() RouteMatching { return RouteMatching{FirstMatch: true} }

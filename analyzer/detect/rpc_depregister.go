@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"go/ast"
@@ -26,21 +26,21 @@ import (
 // dependency's. A change of the call impacts them (its registration);
 // nothing credits them but declared evidence.
 
-// depRegistered is one generated registration inside a dependency function.
-type depRegistered struct {
-	svc       rpcService
+// DepRegistered is one generated registration inside a dependency function.
+type DepRegistered struct {
+	svc       RPCService
 	ifaceName string // the service interface, pkg.XServer
 }
 
 // dependencyRegistrations finds the services a call of a dependency
 // function registers, or none.
-func (g *Graph) dependencyRegistrations(pkg *packages.Package, call *ast.CallExpr) []depRegistered {
+func (g RPCScan) dependencyRegistrations(pkg *packages.Package, call *ast.CallExpr) []DepRegistered {
 	fn, ok := typeutil.Callee(pkg.TypesInfo, call).(*types.Func)
-	if !ok || fn.Pkg() == nil || fn.Signature().Recv() != nil || g.prog.byPath[fn.Pkg().Path()] != nil || !importsGRPC(fn.Pkg()) {
+	if !ok || fn.Pkg() == nil || fn.Signature().Recv() != nil || g.Package(fn.Pkg().Path()) != nil || !importsGRPC(fn.Pkg()) {
 		return nil
 	}
-	return g.depRegs.get(fn.Pkg().Path()+"."+fn.Name(), func() []depRegistered {
-		if gf := g.generatedFileAt(fn); gf == nil || gf.registers[fn.Name()] == "" { // generated: rpc_grpc.go reads it
+	return g.DepRegistrationsMemo(fn.Pkg().Path()+"."+fn.Name(), func() []DepRegistered {
+		if gf := g.GeneratedFileAt(fn); gf == nil || gf.Registers[fn.Name()] == "" { // generated: rpc_grpc.go reads it
 			return g.readDependencyRegistrations(fn)
 		}
 		return nil
@@ -58,8 +58,8 @@ func importsGRPC(p *types.Package) bool {
 
 // readDependencyRegistrations parses fn's file and reads the generated
 // RegisterXServer calls of its body.
-func (g *Graph) readDependencyRegistrations(fn *types.Func) []depRegistered {
-	name := g.prog.Fset.Position(fn.Pos()).Filename
+func (g RPCScan) readDependencyRegistrations(fn *types.Func) []DepRegistered {
+	name := g.Fset().Position(fn.Pos()).Filename
 	src, err := os.ReadFile(name)
 	if err != nil {
 		return nil
@@ -77,7 +77,7 @@ func (g *Graph) readDependencyRegistrations(fn *types.Func) []depRegistered {
 		}
 		imports[local] = p
 	}
-	var out []depRegistered
+	var out []DepRegistered
 	for _, decl := range f.Decls {
 		d, ok := decl.(*ast.FuncDecl)
 		if !ok || d.Recv != nil || d.Name.Name != fn.Name() || d.Body == nil {
@@ -103,7 +103,7 @@ func (g *Graph) readDependencyRegistrations(fn *types.Func) []depRegistered {
 			// A dependency's imports are known from export data only in
 			// part: the generated package is found by its directory, in
 			// the module of fn.
-			dir, ok := importDir(fn.Pkg().Path(), filepath.Dir(name), path)
+			dir, ok := ImportDir(fn.Pkg().Path(), filepath.Dir(name), path)
 			if !ok {
 				return true
 			}
@@ -113,11 +113,11 @@ func (g *Graph) readDependencyRegistrations(fn *types.Func) []depRegistered {
 					continue
 				}
 				gf := g.generatedFile(file)
-				if gf == nil || gf.registers[reg] == "" {
+				if gf == nil || gf.Registers[reg] == "" {
 					continue
 				}
-				if svc, ok := gf.grpcService(gf.registers[reg], nil); ok {
-					out = append(out, depRegistered{svc: svc, ifaceName: path + "." + svc.handlerType})
+				if svc, ok := gf.GRPCService(gf.Registers[reg], nil); ok {
+					out = append(out, DepRegistered{svc: svc, ifaceName: path + "." + svc.handlerType})
 				}
 				break
 			}
@@ -127,9 +127,9 @@ func (g *Graph) readDependencyRegistrations(fn *types.Func) []depRegistered {
 	return out
 }
 
-// importDir is the directory of the package path, when it is in the
+// ImportDir is the directory of the package path, when it is in the
 // module of the package pkgPath whose directory is dir.
-func importDir(pkgPath, dir, path string) (string, bool) {
+func ImportDir(pkgPath, dir, path string) (string, bool) {
 	root, mod := filepath.ToSlash(dir), pkgPath
 	for {
 		if strings.HasPrefix(path, mod+"/") || path == mod {
@@ -145,34 +145,34 @@ func importDir(pkgPath, dir, path string) (string, bool) {
 
 // dependencyRPCs makes the features of the services dependencies
 // register for the module's calls.
-func (g *Graph) dependencyRPCs(pkgs []*packages.Package) []Feature {
+func (g RPCScan) dependencyRPCs(pkgs []*packages.Package) []Feature {
 	var out []Feature
 	for cs := range g.callSites(pkgs) {
-		for _, dr := range g.dependencyRegistrations(cs.pkg, cs.call) {
-			out = append(out, g.dependencyRPCFeatures(cs.callSite, dr)...)
+		for _, dr := range g.dependencyRegistrations(cs.Pkg, cs.Call) {
+			out = append(out, g.dependencyRPCFeatures(cs.CallSite, dr)...)
 		}
 	}
 	return out
 }
 
-func (g *Graph) dependencyRPCFeatures(cs callSite, dr depRegistered) []Feature {
-	file, line := g.prog.Rel(cs.call.Pos())
+func (g RPCScan) dependencyRPCFeatures(cs CallSite, dr DepRegistered) []Feature {
+	file, line := g.Rel(cs.Call.Pos())
 	var out []Feature
-	for _, m := range dr.svc.methods {
-		f := Feature{Feature: report.Feature{ID: m.id, Kind: report.KindRPC, Position: report.Position{File: file, Line: line}, Tests: []report.Test{}}}
-		f.registrar = cs.encl
-		f.regs = []regSpan{callSpan(cs.call, nil, cs.encl)}
-		f.Entry = "(registered by " + objName(typeutil.Callee(cs.pkg.TypesInfo, cs.call)) + ")"
-		goName := m.goName
+	for _, m := range dr.svc.Methods {
+		f := Feature{Feature: report.Feature{ID: m.ID, Kind: report.KindRPC, Position: report.Position{File: file, Line: line}, Tests: []report.Test{}}}
+		f.Registrar = cs.Encl
+		f.Regs = []RegSpan{CallSpan(cs.Call, nil, cs.Encl)}
+		f.Entry = "(registered by " + objName(typeutil.Callee(cs.Pkg.TypesInfo, cs.Call)) + ")"
+		goName := m.GoName
 		if goName == "" {
-			goName = m.id[strings.LastIndex(m.id, "/")+1:]
+			goName = m.ID[strings.LastIndex(m.ID, "/")+1:]
 		}
 		if dr.svc.handlerType != "" {
 			f.Entry = dr.ifaceName + "." + goName
 		}
-		f.roots = append(f.roots, g.referencedIn(cs.pkg, cs.call)...)
-		f.roots = append(f.roots, g.startup) // request time (startup.go)
-		f.roots = append(f.roots, g.brokenStartup(cs.pkg)...)
+		f.Roots = append(f.Roots, g.ReferencedIn(cs.Pkg, cs.Call)...)
+		f.Roots = append(f.Roots, g.Startup()) // request time (the analyzer's startup.go)
+		f.Roots = append(f.Roots, g.BrokenStartup(cs.Pkg)...)
 		out = append(out, f)
 	}
 	return out
