@@ -1,11 +1,15 @@
 package analyzer
 
 import (
+	"go/parser"
+	"go/token"
 	"go/types"
 	"path"
 	"slices"
+	"strconv"
 
 	"github.com/blastgate/blastgate/report"
+	"golang.org/x/tools/go/packages"
 )
 
 // Start-up per program (issue 16).
@@ -49,6 +53,7 @@ type program struct {
 
 // addPrograms makes the start-up node of each main package.
 func (g *Graph) addPrograms() {
+	ignoredImports := map[string][]string{}
 	for _, pkg := range g.prog.Packages {
 		if pkg.Name != "main" {
 			continue
@@ -68,12 +73,12 @@ func (g *Graph) addPrograms() {
 			}
 		}
 		for _, imp := range g.moduleImports(pkg) {
-			p.linked[imp] = true
 			if id, ok := g.inits[imp]; ok {
 				p.inits[id] = true
 			}
 			p.seeds = append(p.seeds, g.initRuns[imp]...)
 		}
+		p.linked = g.linkedAnyBuild(pkg, ignoredImports)
 		name := pkg.PkgPath
 		if rel, err := filepathRel(g.prog.Root, pkg.Dir); err == nil && pkg.Dir != "" {
 			name = rel
@@ -184,4 +189,45 @@ func (g *Graph) startsUp(root int, pkg string) bool {
 	}
 	k, ok := g.programOf[root]
 	return ok && g.programs[k].linked[pkg]
+}
+
+// linkedAnyBuild returns the module packages pkg imports, directly or
+// not, itself included, also through the files outside the default
+// build (build constraints): a change of such a file is mapped to its
+// package's init as a whole (impact), and another build may link what
+// it imports. memo keeps each package's imports from those files.
+func (g *Graph) linkedAnyBuild(pkg *packages.Package, memo map[string][]string) map[string]bool {
+	seen := map[string]bool{}
+	var visit func(path string)
+	visit = func(path string) {
+		p := g.prog.byPath[path]
+		if seen[path] || p == nil {
+			return
+		}
+		seen[path] = true
+		for imp := range p.Imports {
+			visit(imp)
+		}
+		imps, ok := memo[path]
+		if !ok {
+			fset := token.NewFileSet()
+			for _, name := range p.IgnoredFiles {
+				f, err := parser.ParseFile(fset, name, nil, parser.ImportsOnly)
+				if err != nil || f == nil {
+					continue
+				}
+				for _, spec := range f.Imports {
+					if s, err := strconv.Unquote(spec.Path.Value); err == nil {
+						imps = append(imps, s)
+					}
+				}
+			}
+			memo[path] = imps
+		}
+		for _, imp := range imps {
+			visit(imp)
+		}
+	}
+	visit(pkg.PkgPath)
+	return seen
 }
