@@ -30,11 +30,12 @@ import (
 //     node, "(start-up call of sql.Register)", which depends on the
 //     values the call carries: its receiver and arguments, followed
 //     through locals and parameters to the code computing them, and the
-//     methods of the module values it converts to an interface. Every
-//     route depends on every such hand-off through the start-up node:
-//     which dependency a request reaches (gorm reaching database/sql)
-//     is not known without analysing the dependencies, so a hand-off
-//     counts for every route.
+//     methods of the module values it converts to an interface. A
+//     route depends on every hand-off of the programs serving it,
+//     through their start-up nodes (startup_programs.go): which
+//     dependency a request reaches (gorm reaching database/sql) is not
+//     known without analysing the dependencies, so a hand-off counts for
+//     every route of the program.
 //
 // So a route's roots hold the start-up node instead of the init nodes of
 // its packages: a change in start-up code whose values no handler or
