@@ -67,6 +67,7 @@ func (g *Graph) Features(declared []DeclaredFeature) ([]Feature, error) {
 	if err != nil {
 		return nil, err
 	}
+	g.programStartups(out) // startup_programs.go
 	for _, d := range declared {
 		if d.Entry == "" { // annotates a discovered feature
 			found := false

@@ -200,6 +200,10 @@ type Graph struct {
 	deferredLits map[int]bool
 	valueNodes   map[*types.Var]int
 	run          map[int]bool
+	// programs are the main packages, with their start-up nodes; programOf
+	// maps a start-up node to its program (startup_programs.go).
+	programs  []program
+	programOf map[int]int
 }
 
 type dynCall struct {

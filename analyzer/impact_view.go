@@ -117,7 +117,7 @@ func (v impactView) Named(name string) (int, bool) {
 	return id, ok
 }
 
-func (v impactView) Startup() int { return v.g.startup }
+func (v impactView) StartsUp(root int, pkg string) bool { return v.g.startsUp(root, pkg) }
 
 func (v impactView) Package(path string) (loaded, broken bool) {
 	if v.g.prog.byPath[path] == nil {

@@ -30,11 +30,12 @@ import (
 //     node, "(start-up call of sql.Register)", which depends on the
 //     values the call carries: its receiver and arguments, followed
 //     through locals and parameters to the code computing them, and the
-//     methods of the module values it converts to an interface. Every
-//     route depends on every such hand-off through the start-up node:
-//     which dependency a request reaches (gorm reaching database/sql)
-//     is not known without analysing the dependencies, so a hand-off
-//     counts for every route.
+//     methods of the module values it converts to an interface. A
+//     route depends on every hand-off of the programs serving it,
+//     through their start-up nodes (startup_programs.go): which
+//     dependency a request reaches (gorm reaching database/sql) is not
+//     known without analysing the dependencies, so a hand-off counts for
+//     every route of the program.
 //
 // So a route's roots hold the start-up node instead of the init nodes of
 // its packages: a change in start-up code whose values no handler or
@@ -332,6 +333,18 @@ func takesCallback(fn *types.Func) bool {
 // through the edge of its literal unless it is called or handed to a
 // call where it is written.
 func (g *Graph) initTime() map[int]bool {
+	var seeds []int
+	for _, id := range g.inits {
+		seeds = append(seeds, id)
+	}
+	for _, ids := range g.initRuns {
+		seeds = append(seeds, ids...)
+	}
+	return g.startupFrom(seeds)
+}
+
+// startupFrom returns the start-up code seeds reach (initTime).
+func (g *Graph) startupFrom(seeds []int) map[int]bool {
 	seen := map[int]bool{}
 	var queue []int
 	push := func(id int) {
@@ -340,13 +353,8 @@ func (g *Graph) initTime() map[int]bool {
 			queue = append(queue, id)
 		}
 	}
-	for _, id := range g.inits {
+	for _, id := range seeds {
 		push(id)
-	}
-	for _, ids := range g.initRuns {
-		for _, id := range ids {
-			push(id)
-		}
 	}
 	for len(queue) > 0 {
 		id := queue[0]
@@ -372,6 +380,13 @@ func (g *Graph) resolveStartup() {
 	g.edge(g.startup, g.module, token.NoPos)
 	run := g.initTime()
 	g.run = run
+	// Each program's start-up node holds the hand-offs of its own
+	// start-up code (startup_programs.go).
+	g.addPrograms()
+	runs := g.programsStartupTime()
+	for _, p := range g.programs {
+		g.edge(p.startup, g.module, token.NoPos)
+	}
 	for _, dc := range g.depCalls {
 		if !run[dc.from] || g.nodes[dc.from].kind == packageNode {
 			continue // a broken package's start-up: brokenStartup
@@ -397,6 +412,11 @@ func (g *Graph) resolveStartup() {
 		}
 		id := g.add(&node{name: name, kind: handoffNode, pkg: g.nodes[dc.from].pkg, pos: dc.call.Pos()})
 		g.edge(g.startup, id, dc.call.Pos())
+		for k, p := range g.programs {
+			if runs[k][dc.from] {
+				g.edge(p.startup, id, dc.call.Pos())
+			}
+		}
 		if dc.dynamic {
 			// What is handed over is the arguments: the function value or
 			// the method called is start-up code itself (initTime follows

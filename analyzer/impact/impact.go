@@ -35,12 +35,11 @@ func Impact(g Graph, features []Feature, cs Changes) Result {
 	// A change mapped to a package's init as a whole (a blank variable,
 	// an init function added or removed, a file outside the default
 	// build) is a change of start-up: it impacts the features rooted at
-	// the start-up node, traced to that init.
-	initChanged := -1
+	// the start-up of a program running that init, traced to the init.
+	var initsChanged []int
 	for _, id := range cs.IDs() {
 		if g.Node(id).Kind == NodeInit {
-			initChanged = id
-			break
+			initsChanged = append(initsChanged, id)
 		}
 	}
 	var out Result
@@ -59,10 +58,12 @@ func Impact(g Graph, features []Feature, cs Changes) Result {
 				best = r
 			}
 		}
-		if best < 0 && initChanged >= 0 && slices.Contains(f.Roots, g.Startup()) {
+		if best < 0 {
 			// A package's init changed as a whole: start-up changed.
-			best = initChanged
-			reach[i] = append(reach[i], initChanged)
+			if id := startupChange(g, f.Roots, initsChanged); id >= 0 {
+				best = id
+				reach[i] = append(reach[i], id)
+			}
 		}
 		rf := f.Feature
 		// A change of the registration itself (its path, method or
@@ -266,4 +267,16 @@ func Merge(dst *Result, src Result) {
 		}
 	}
 	sort.Slice(dst.Packages, func(i, j int) bool { return dst.Packages[i].Path < dst.Packages[j].Path })
+}
+
+// startupChange returns the first of the changed init nodes whose
+// package the start-up of roots runs, or -1.
+func startupChange(g Graph, roots, inits []int) int {
+	for _, id := range inits {
+		pkg := g.Node(id).Package
+		if slices.ContainsFunc(roots, func(r int) bool { return g.StartsUp(r, pkg) }) {
+			return id
+		}
+	}
+	return -1
 }

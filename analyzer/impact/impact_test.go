@@ -46,8 +46,11 @@ type testGraph struct {
 	nodes   []Node
 	out     [][]testEdge
 	startup int
-	named   map[string]int
-	broken  map[string]bool
+	// links are the packages each program's start-up node runs the
+	// init of.
+	links  map[int]map[string]bool
+	named  map[string]int
+	broken map[string]bool
 }
 
 type testEdge struct {
@@ -138,7 +141,9 @@ func (g *testGraph) Named(name string) (int, bool) {
 	id, ok := g.named[name]
 	return id, ok
 }
-func (g *testGraph) Startup() int { return g.startup }
+func (g *testGraph) StartsUp(root int, pkg string) bool {
+	return root >= 0 && (root == g.startup || g.links[root][pkg])
+}
 func (g *testGraph) Package(path string) (loaded, broken bool) {
 	return path == "p", g.broken[path]
 }
@@ -294,14 +299,22 @@ func TestRegistrationTouched(t *testing.T) {
 }
 
 // TestInitChanged: a package's init changed as a whole impacts the
-// features rooted at start-up, traced to the init.
+// features rooted at start-up (the module's, or a program's linking the
+// package), traced to the init.
 func TestInitChanged(t *testing.T) {
 	g := newTestGraph(t)
 	g.startup = g.add("(start-up)", NodeOther, "", token.NoPos)
+	withP := g.add("(start-up of a)", NodeOther, "", token.NoPos)
+	withoutP := g.add("(start-up of b)", NodeOther, "", token.NoPos)
+	g.links = map[int]map[string]bool{withP: {"p": true, "a": true}, withoutP: {"b": true}}
 	init := g.add("p.init", NodeInit, "p", token.NoPos)
-	features := []Feature{route("GET /s", g.id(t, "Flags"), g.startup), route("GET /f", g.id(t, "Flags"))}
+	features := []Feature{
+		route("GET /s", g.id(t, "Flags"), g.startup), route("GET /f", g.id(t, "Flags")),
+		route("GET /a", g.id(t, "Flags"), withP), route("GET /b", g.id(t, "Flags"), withoutP),
+	}
 	got := impacted(Impact(g, features, testChanges{ids: []int{init}}))
-	require.Len(t, got, 1)
+	require.Len(t, got, 2)
+	require.Equal(t, "p.init", got["GET /a"].Trace[0].Function)
 	require.Equal(t, "p.init", got["GET /s"].Trace[0].Function)
 	require.Equal(t, []report.Declaration{{Symbol: "p.init", Package: "p", Position: report.Position{File: "p/a.go", Line: 1}}}, got["GET /s"].Reaches)
 }

@@ -21,9 +21,10 @@ type Graph interface {
 	// Named returns the node of a name (NodeSite nodes stand for the
 	// declaration named as they are).
 	Named(name string) (int, bool)
-	// Startup is the node standing for what start-up leaves behind for
-	// request time (-1: none).
-	Startup() int
+	// StartsUp reports whether root stands for what the start-up of a
+	// program running the init of package pkg leaves behind for request
+	// time: a feature rooted there depends on that init as a whole.
+	StartsUp(root int, pkg string) bool
 	// Package reports whether a package is one of the loaded program's
 	// and whether it failed to type-check (its precision is the package).
 	Package(path string) (loaded, broken bool)
