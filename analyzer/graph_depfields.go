@@ -107,33 +107,19 @@ func (w *walker) handOff(pkg string, value ast.Expr, t types.Type) {
 // mayHoldFunc reports whether a value of type t may hold a function
 // value other than through an interface or a struct's field.
 func mayHoldFunc(t types.Type, seen map[types.Type]bool) bool {
-	if seen[t] {
-		return false
-	}
-	seen[t] = true
-	if _, ok := types.Unalias(t).(*types.TypeParam); ok {
-		return true
-	}
-	switch u := t.Underlying().(type) {
-	case *types.Signature:
-		return true
-	case *types.Pointer:
-		return mayHoldFunc(u.Elem(), seen)
-	case *types.Slice:
-		return mayHoldFunc(u.Elem(), seen)
-	case *types.Array:
-		return mayHoldFunc(u.Elem(), seen)
-	case *types.Chan:
-		return mayHoldFunc(u.Elem(), seen)
-	case *types.Map:
-		return mayHoldFunc(u.Key(), seen) || mayHoldFunc(u.Elem(), seen)
-	}
-	return false
+	return holds(t, func(*types.Signature) bool { return true }, seen)
 }
 
 // holdsSig reports whether a value of type t may hold a function of
 // signature s (an underlying type), as mayHoldFunc.
 func holdsSig(s *types.Signature, t types.Type, seen map[types.Type]bool) bool {
+	return holds(t, func(u *types.Signature) bool { return types.Identical(u, s) }, seen)
+}
+
+// holds reports whether a value of type t may hold a function whose
+// signature is, by sig, one: itself, or through a pointer, slice, array,
+// channel or map of it, or as a type parameter (anything).
+func holds(t types.Type, sig func(*types.Signature) bool, seen map[types.Type]bool) bool {
 	if seen[t] {
 		return false
 	}
@@ -143,17 +129,17 @@ func holdsSig(s *types.Signature, t types.Type, seen map[types.Type]bool) bool {
 	}
 	switch u := t.Underlying().(type) {
 	case *types.Signature:
-		return types.Identical(u, s)
+		return sig(u)
 	case *types.Pointer:
-		return holdsSig(s, u.Elem(), seen)
+		return holds(u.Elem(), sig, seen)
 	case *types.Slice:
-		return holdsSig(s, u.Elem(), seen)
+		return holds(u.Elem(), sig, seen)
 	case *types.Array:
-		return holdsSig(s, u.Elem(), seen)
+		return holds(u.Elem(), sig, seen)
 	case *types.Chan:
-		return holdsSig(s, u.Elem(), seen)
+		return holds(u.Elem(), sig, seen)
 	case *types.Map:
-		return holdsSig(s, u.Key(), seen) || holdsSig(s, u.Elem(), seen)
+		return holds(u.Key(), sig, seen) || holds(u.Elem(), sig, seen)
 	}
 	return false
 }
@@ -297,10 +283,7 @@ func (g *Graph) depFieldNode(fld *types.Var) int {
 		}
 	}
 	st.nodes[fld] = id
-	if g.funcValueNodes == nil {
-		g.funcValueNodes = map[int]*types.Signature{}
-	}
-	g.funcValueNodes[id] = sig
+	g.funcValueNode(id, sig)
 	return id
 }
 

@@ -110,10 +110,7 @@ func (g *Graph) funcParamNode(v *types.Var) int {
 		}
 	}
 	g.funcParamNodes[v] = id
-	if g.funcValueNodes == nil {
-		g.funcValueNodes = map[int]*types.Signature{}
-	}
-	g.funcValueNodes[id] = sig
+	g.funcValueNode(id, sig)
 	return id
 }
 
@@ -143,4 +140,14 @@ func containsInt(l []int, x int) bool {
 		}
 	}
 	return false
+}
+
+// funcValueNode records id as a node standing for the function values of
+// signature sig that a parameter or a dependency's field holds: proof
+// treats it as a call through a function value.
+func (g *Graph) funcValueNode(id int, sig *types.Signature) {
+	if g.funcValueNodes == nil {
+		g.funcValueNodes = map[int]*types.Signature{}
+	}
+	g.funcValueNodes[id] = sig
 }
