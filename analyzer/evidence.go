@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/analyzer/evidence"
 	"github.com/blastgate/blastgate/report"
@@ -207,7 +208,7 @@ func (g *credit) followTest(pkg *packages.Package, decls map[types.Object]*ast.F
 		if fn == nil {
 			return
 		}
-		if id, ok := g.byName[objName(fn.Origin())]; ok && isCode(g.nodes[id].kind) && !t.reach[id] {
+		if id, ok := g.byName[astq.ObjName(fn.Origin())]; ok && isCode(g.nodes[id].kind) && !t.reach[id] {
 			t.reach[id] = true
 			queue = append(queue, id)
 		}

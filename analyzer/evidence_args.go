@@ -5,6 +5,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"github.com/blastgate/blastgate/analyzer/detect"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
@@ -90,7 +91,7 @@ func (ts *cliTestScan) body(d *ast.FuncDecl, bound map[types.Object][]string, de
 		case fn != nil && fn.Pkg() != nil && isSel && ts.invoked(fn, call) != nil:
 			switch *ts.invoked(fn, call) {
 			case detect.CLISetArgs, detect.CLIExecute:
-				root := chainRoot(sel.X)
+				root := astq.ChainRoot(sel.X)
 				if root == nil || info.Uses[root] == nil {
 					break
 				}
@@ -182,7 +183,7 @@ func (ts *cliTestScan) helper(call *ast.CallExpr, fn *types.Func, bound map[type
 			var vals []string
 			ok := true
 			for _, a := range call.Args[min(i, len(call.Args)):] {
-				s, isConst := constString(ts.pkg.TypesInfo, a)
+				s, isConst := astq.ConstString(ts.pkg.TypesInfo, a)
 				ok = ok && isConst
 				vals = append(vals, s)
 			}
@@ -226,7 +227,7 @@ func (ts *cliTestScan) strings(e ast.Expr, bound map[types.Object][]string) ([]s
 		v, ok := bound[ts.pkg.TypesInfo.Uses[id]]
 		return v, ok
 	}
-	return constStrings(ts.pkg.TypesInfo, e)
+	return astq.ConstStrings(ts.pkg.TypesInfo, e)
 }
 
 // resolve returns the module commands a test's expression may denote,
@@ -241,11 +242,11 @@ func (ts *cliTestScan) resolve(d *ast.FuncDecl, e ast.Expr, depth int) ([]*detec
 		return ts.resolve(d, x.X, depth+1)
 	case *ast.CallExpr:
 		if fn, ok := typeutil.Callee(info, x).(*types.Func); ok {
-			return ts.s.ByName[objName(fn.Origin())], true
+			return ts.s.ByName[astq.ObjName(fn.Origin())], true
 		}
 	case *ast.SelectorExpr:
 		if obj := info.Uses[x.Sel]; obj != nil {
-			return ts.s.ByName[objName(obj)], false
+			return ts.s.ByName[astq.ObjName(obj)], false
 		}
 	case *ast.Ident:
 		obj := info.Uses[x]
@@ -253,7 +254,7 @@ func (ts *cliTestScan) resolve(d *ast.FuncDecl, e ast.Expr, depth int) ([]*detec
 			return nil, false
 		}
 		if obj.Pkg() != nil && obj.Parent() == obj.Pkg().Scope() {
-			return ts.s.ByName[objName(obj)], false
+			return ts.s.ByName[astq.ObjName(obj)], false
 		}
 		// A local: what its one definition in the function gives it.
 		var def ast.Expr

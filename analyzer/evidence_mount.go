@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
@@ -65,7 +66,7 @@ func routerLibType(s *detect.RouterScan, t types.Type) bool {
 	if t == nil {
 		return false
 	}
-	n, ok := types.Unalias(derefType(t)).(*types.Named)
+	n, ok := types.Unalias(astq.Deref(t)).(*types.Named)
 	if !ok || n.Obj().Pkg() == nil {
 		return false
 	}
@@ -109,7 +110,7 @@ func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.Ca
 		return
 	}
 	info := d.Pkg.TypesInfo
-	fnName := objName(fn.Origin())
+	fnName := astq.ObjName(fn.Origin())
 	ast.Inspect(d.Decl.Body, func(n ast.Node) bool {
 		c, ok := n.(*ast.CallExpr)
 		if !ok {

@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/analyzer/evidence"
 	"golang.org/x/tools/go/packages"
@@ -556,7 +557,7 @@ func (g *credit) prologueInto(pkg *packages.Package, stmts []ast.Stmt, key strin
 					out.bad = true
 					return
 				}
-				c, ok := constString(info, x.Rhs[i])
+				c, ok := astq.ConstString(info, x.Rhs[i])
 				if !ok {
 					out.bad = true
 					return
@@ -655,7 +656,7 @@ func (g *credit) mayRequest(pkg *packages.Package, n ast.Node, seen map[*ast.Fun
 			if fn.Name() == "Run" {
 				// t.Run(name, f): f's body is looked at in place only
 				// when it is written there; m.Run runs the tests.
-				if main && recvName0(fn) == "M." {
+				if main && astq.RecvPrefix(fn) == "M." {
 					found = true
 				}
 				if len(call.Args) == 2 {
@@ -767,7 +768,7 @@ func (g *Graph) scanDecl(pkg *packages.Package, decl ast.Decl, testFile bool, mi
 				}
 				var value *string
 				if x.Tok == token.ASSIGN && len(x.Lhs) == len(x.Rhs) {
-					if c, ok := constString(info, x.Rhs[i]); ok {
+					if c, ok := astq.ConstString(info, x.Rhs[i]); ok {
 						value = &c
 					}
 				}
@@ -806,7 +807,7 @@ func (g *Graph) scanDecl(pkg *packages.Package, decl ast.Decl, testFile bool, mi
 					empty := ""
 					ps.inits[key] = &empty
 				} else if len(x.Values) == len(x.Names) {
-					if c, ok := constString(info, x.Values[i]); ok {
+					if c, ok := astq.ConstString(info, x.Values[i]); ok {
 						ps.inits[key] = &c
 					} else {
 						ps.inits[key] = nil

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/report"
 )
@@ -140,7 +141,7 @@ func (g *Graph) rpcClientCall(fn *types.Func) (string, bool) {
 	if recv == nil || fn.Pkg() == nil {
 		return "", false
 	}
-	n, ok := types.Unalias(derefType(recv.Type())).(*types.Named)
+	n, ok := types.Unalias(astq.Deref(recv.Type())).(*types.Named)
 	if !ok {
 		return "", false
 	}
