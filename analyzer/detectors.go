@@ -110,7 +110,7 @@ func cliDetector(c *detect.CLI) *Detector {
 // the analyzer's.
 func finderDetector(f *detect.Finder) *Detector {
 	return &Detector{Name: f.Name, Kind: f.Kind, Imports: f.Imports, Doc: f.Doc, run: func(g *Graph) []Feature {
-		return features(f.Run(detectView{g}))
+		return f.Run(detectView{g})
 	}}
 }
 
@@ -291,7 +291,7 @@ func (g *Graph) runDetectors() ([]Feature, error) {
 			}
 		case d.cli != nil:
 			if d == clis[0] {
-				err = guard(clis, func() { out = features(detect.WithSubcommands(detectView{g}, detectFeatures(out))) })
+				err = guard(clis, func() { out = detect.WithSubcommands(detectView{g}, out) })
 			}
 		case d.run != nil:
 			err = guard([]*Detector{d}, func() { out = append(out, d.run(g)...) })

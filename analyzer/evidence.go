@@ -111,7 +111,7 @@ func (g *credit) Credit(features []Feature, opts EvidenceOptions) (err error) {
 func (g *credit) servesRequest(features []Feature, i int, t *testFunc) bool {
 	f := features[i]
 	holds := func(registrar int) bool { return t.reach[registrar] || t.setup[registrar] }
-	if f.Kind != report.KindRoute || f.registrar < 0 || !holds(f.registrar) {
+	if f.Kind != report.KindRoute || f.Registrar < 0 || !holds(f.Registrar) {
 		return false
 	}
 	p, ok := g.testPattern(f, t) // run-time parts given their values (evidence_prefix.go)
@@ -126,11 +126,11 @@ func (g *credit) servesRequest(features []Feature, i int, t *testFunc) bool {
 		// have registered on its router, whichever function registered it.
 		best := true
 		for j, other := range features {
-			if j == i || other.Kind != report.KindRoute || other.registrar < 0 || !holds(other.registrar) {
+			if j == i || other.Kind != report.KindRoute || other.Registrar < 0 || !holds(other.Registrar) {
 				continue
 			}
 			q, ok := g.testPattern(other, t)
-			if !ok && strings.Contains(other.ID, "<") && other.mayServe(req) {
+			if !ok && strings.Contains(other.ID, "<") && other.MayServe(req.method, req.path) {
 				// A run-time part the test does not know: that route
 				// may be the one the request reaches.
 				best = false
@@ -146,16 +146,6 @@ func (g *credit) servesRequest(features []Feature, i int, t *testFunc) bool {
 		}
 	}
 	return false
-}
-
-// pattern parses the route's id for matching requests, with its router's
-// meaning of a trailing slash.
-func (f Feature) pattern() (routePattern, bool) {
-	p, ok := parsePattern(f.ID)
-	if ok && !f.subtrees {
-		p.Exact = true // gin, chi, echo, mux and fiber: "/" is the path "/", no subtree
-	}
-	return p, ok
 }
 
 // testFuncs finds the test functions of the loaded test packages (which
@@ -286,8 +276,8 @@ func (g *Graph) extent(id int) (int, int) {
 // has one function a test can call, send its route a request.
 func (g *Graph) suggestion(f Feature) *report.Suggestion {
 	var entry *evidence.Func
-	if len(f.entries) == 1 {
-		e := g.nodes[f.entries[0]]
+	if len(f.Entries) == 1 {
+		e := g.nodes[f.Entries[0]]
 		if file, _ := g.prog.Rel(e.pos); file != "" && e.kind != closureNode {
 			entry = &evidence.Func{File: file, Package: e.pkg, Name: e.name}
 		}
@@ -306,19 +296,19 @@ func (g *Graph) invocation(f Feature) *evidence.Invocation {
 		return evidence.Func{File: file, Package: n.pkg, Name: n.name}
 	}
 	switch {
-	case f.Kind == report.KindRoute && f.registrar >= 0:
-		if p, ok := f.pattern(); ok {
-			return &evidence.Invocation{Kind: report.SuggestRequest, Request: p.Example(), Via: via(f.registrar)}
+	case f.Kind == report.KindRoute && f.Registrar >= 0:
+		if p, ok := f.Pattern(); ok {
+			return &evidence.Invocation{Kind: report.SuggestRequest, Request: p.Example(), Via: via(f.Registrar)}
 		}
-	case f.Kind == report.KindRPC && f.registrar >= 0:
-		return &evidence.Invocation{Kind: report.SuggestRPC, RPC: f.ID, Via: via(f.registrar)}
-	case f.cli != nil && f.cli.Root.Encl >= 0:
-		for _, c := range f.cli.Chain {
-			if c != f.cli.Root && !c.Known {
+	case f.Kind == report.KindRPC && f.Registrar >= 0:
+		return &evidence.Invocation{Kind: report.SuggestRPC, RPC: f.ID, Via: via(f.Registrar)}
+	case f.CLI != nil && f.CLI.Root.Encl >= 0:
+		for _, c := range f.CLI.Chain {
+			if c != f.CLI.Root && !c.Known {
 				return nil // a name known only at run time
 			}
 		}
-		return &evidence.Invocation{Kind: report.SuggestArgs, Args: f.cli.Path, Via: via(f.cli.Root.Encl)}
+		return &evidence.Invocation{Kind: report.SuggestArgs, Args: f.CLI.Path, Via: via(f.CLI.Root.Encl)}
 	}
 	return nil
 }

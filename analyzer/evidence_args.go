@@ -336,17 +336,17 @@ func childNamed(c *detect.Command, a string) (*detect.Command, bool) {
 // servesArgs reports whether test t executes a command tree with
 // arguments that select subcommand feature f.
 func (c *credit) servesArgs(f Feature, t *testFunc) bool {
-	if f.cli == nil {
+	if f.CLI == nil {
 		return false
 	}
-	for _, ex := range c.cliTestOf(f.cli.Scan, t).execs {
+	for _, ex := range c.cliTestOf(f.CLI.Scan, t).execs {
 		for _, c := range ex.cmds {
-			for k, on := range f.cli.Chain {
+			for k, on := range f.CLI.Chain {
 				if on != c || (k > 0 && !ex.fresh) {
 					continue
 				}
 				walked, ok := walkArgs(c, ex.args)
-				if ok && sameCmds(walked, f.cli.Chain[k:]) {
+				if ok && sameCmds(walked, f.CLI.Chain[k:]) {
 					return true
 				}
 			}
@@ -358,10 +358,10 @@ func (c *credit) servesArgs(f Feature, t *testFunc) bool {
 // runsField reports whether test t calls f's run field on a command it
 // holds.
 func (c *credit) runsField(f Feature, t *testFunc) bool {
-	if f.cli == nil {
+	if f.CLI == nil {
 		return false
 	}
-	return detect.ContainsCmd(c.cliTestOf(f.cli.Scan, t).runs, f.cli.Cmd)
+	return detect.ContainsCmd(c.cliTestOf(f.CLI.Scan, t).runs, f.CLI.Cmd)
 }
 
 func sameCmds(a, b []*detect.Command) bool {

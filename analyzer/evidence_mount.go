@@ -172,7 +172,7 @@ func chainDynamic(c detect.RouterChain) bool {
 // registeredAt reports whether one of the feature's registration spans
 // is on file:line.
 func (g *Graph) registeredAt(f Feature, file string, line int) bool {
-	for _, r := range f.regs {
+	for _, r := range f.Regs {
 		ff, from := g.prog.Rel(r.From)
 		_, to := g.prog.Rel(r.To)
 		if ff == file && from <= line && line <= to {
@@ -187,25 +187,25 @@ func (g *Graph) registeredAt(f Feature, file string, line int) bool {
 // holds may take that request.
 func (g *credit) servesMounted(features []Feature, i int, t *testFunc) bool {
 	f := features[i]
-	if f.Kind != report.KindRoute || f.registrar < 0 || len(f.entries) == 0 || len(t.mounted) == 0 {
+	if f.Kind != report.KindRoute || f.Registrar < 0 || len(f.Entries) == 0 || len(t.mounted) == 0 {
 		return false
 	}
 	holds := func(registrar int) bool { return t.reach[registrar] || t.setup[registrar] }
 next:
 	for _, ms := range t.mounted {
-		if ms.handler != f.Entry || g.nodes[f.registrar].name != ms.site.fn || !g.registeredAt(f, ms.site.file, ms.site.line) {
+		if ms.handler != f.Entry || g.nodes[f.Registrar].name != ms.site.fn || !g.registeredAt(f, ms.site.file, ms.site.line) {
 			continue
 		}
 		req := ms.req
 		for j, other := range features {
-			if j == i || other.Kind != report.KindRoute || other.registrar < 0 || !holds(other.registrar) {
+			if j == i || other.Kind != report.KindRoute || other.Registrar < 0 || !holds(other.Registrar) {
 				continue
 			}
-			if g.nodes[other.registrar].name == ms.site.fn {
+			if g.nodes[other.Registrar].name == ms.site.fn {
 				continue // the mounted function's own: under the test's prefix
 			}
 			q, ok := g.testPattern(other, t)
-			if !ok && strings.Contains(other.ID, "<") && other.mayServe(req) {
+			if !ok && strings.Contains(other.ID, "<") && other.MayServe(req.method, req.path) {
 				continue next
 			}
 			if ok && q.Match(req.method, req.host, req.path) {

@@ -108,7 +108,7 @@ func (g *credit) prefixState() *prefixState {
 // t gives it.
 func (g *credit) testPattern(f Feature, t *testFunc) (routePattern, bool) {
 	if !strings.Contains(f.ID, "<") {
-		return f.pattern()
+		return f.Pattern()
 	}
 	var b strings.Builder
 	rest := f.ID
@@ -123,7 +123,7 @@ func (g *credit) testPattern(f Feature, t *testFunc) (routePattern, bool) {
 			return routePattern{}, false
 		}
 		text := rest[i : i+j+1]
-		keys := f.holes[text]
+		keys := f.Holes[text]
 		if len(keys) != 1 || keys[""] {
 			return routePattern{}, false
 		}
@@ -131,7 +131,7 @@ func (g *credit) testPattern(f Feature, t *testFunc) (routePattern, bool) {
 		for k := range keys {
 			key = k
 		}
-		v, ok := g.prefixValue(key, t, f.registrar)
+		v, ok := g.prefixValue(key, t, f.Registrar)
 		if !ok || strings.ContainsAny(v, "{}<>:*+ ?#%\\\t\n\r") {
 			return routePattern{}, false
 		}
@@ -156,54 +156,10 @@ func (g *credit) testPattern(f Feature, t *testFunc) (routePattern, bool) {
 		return routePattern{}, false
 	}
 	p, ok := parsePattern(id)
-	if ok && !f.subtrees {
+	if ok && !f.Subtrees {
 		p.Exact = true
 	}
 	return p, ok
-}
-
-// mayServe reports whether a route whose id holds run-time parts not
-// known may serve a request: whether, whatever the parts are, the
-// constant rest after the last of them may match the end of the path.
-func (f Feature) mayServe(req request) bool {
-	id := f.ID
-	last := strings.LastIndexByte(id, '>')
-	if last < 0 {
-		return true
-	}
-	method := ""
-	if k := strings.IndexByte(id, ' '); k >= 0 && k < strings.IndexByte(id, '<') {
-		method = id[:k]
-	}
-	tail := id[last+1:]
-	if !strings.HasPrefix(tail, "/") {
-		// The run-time part may end inside the segment: any segment.
-		i := strings.IndexByte(tail, '/')
-		if i < 0 {
-			return true
-		}
-		tail = "/{x}" + tail[i:]
-	}
-	if method != "" {
-		tail = method + " " + tail
-	}
-	p, ok := parsePattern(tail)
-	if !ok {
-		return true
-	}
-	if !f.subtrees {
-		p.Exact = true
-	}
-	path := req.path
-	if i := strings.IndexAny(path, "?#"); i >= 0 {
-		path = path[:i]
-	}
-	for k := 0; k < len(path); k++ {
-		if path[k] == '/' && p.Match(req.method, "", path[k:]) {
-			return true
-		}
-	}
-	return false
 }
 
 // prefixValue is the value the package variable key has while test t

@@ -182,7 +182,7 @@ func upperFirst(s string) string {
 // same method it holds may serve instead.
 func (g *credit) servesRPC(features []Feature, i int, t *testFunc) bool {
 	f := features[i]
-	if f.Kind != report.KindRPC || len(f.entries) == 0 {
+	if f.Kind != report.KindRPC || len(f.Entries) == 0 {
 		return false
 	}
 	info := g.rpcTest(t)
@@ -195,7 +195,7 @@ func (g *credit) servesRPC(features []Feature, i int, t *testFunc) bool {
 		serving[name] = true
 	}
 	for _, other := range features {
-		if other.Kind == report.KindRPC && other.ID == f.ID && holds(other.registrar) {
+		if other.Kind == report.KindRPC && other.ID == f.ID && holds(other.Registrar) {
 			serving[other.Entry] = true
 		}
 	}

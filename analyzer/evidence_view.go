@@ -41,7 +41,7 @@ func (g *Graph) evidenceModules() []evidence.Module {
 func evidenceFeatures(features []Feature) []evidence.Feature {
 	out := make([]evidence.Feature, len(features))
 	for i, f := range features {
-		out[i] = evidence.Feature{ID: f.ID, Entries: f.entries}
+		out[i] = evidence.Feature{ID: f.ID, Entries: f.Entries}
 	}
 	return out
 }
@@ -87,5 +87,5 @@ func (c creditFacts) RunsField(feature, test int) bool {
 // to one it mounted the application's routes on) or an RPC.
 func (c creditFacts) Sends(feature, test int) bool {
 	g, f, t := c.g, c.features[feature], c.tests[test]
-	return g.servesArgs(f, t) || g.servesRequest(c.features, feature, t) || (f.Kind == report.KindRoute && len(f.entries) > 0 && t.served[f.Entry]) || g.servesMounted(c.features, feature, t) || g.servesRPC(c.features, feature, t)
+	return g.servesArgs(f, t) || g.servesRequest(c.features, feature, t) || (f.Kind == report.KindRoute && len(f.Entries) > 0 && t.served[f.Entry]) || g.servesMounted(c.features, feature, t) || g.servesRPC(c.features, feature, t)
 }

@@ -183,7 +183,7 @@ func IsHandlerType(t types.Type, routers []RouterDetector) bool {
 
 // RouteHoles maps a placeholder's text to the keys (pkgpath.Name) of the
 // package variables it stood for; "" is something else. The route side
-// fills it while it finds the routes (Feature.holes).
+// fills it while it finds the routes (Feature.Holes).
 type RouteHoles map[string]map[string]bool
 
 // noteHole records what a placeholder of the route side stands for: the
