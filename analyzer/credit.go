@@ -1,5 +1,7 @@
 package analyzer
 
+import "github.com/blastgate/blastgate/analyzer/detect"
+
 // credit is the state of one pass of test evidence (Credit, Tests,
 // FeatureAttrs, the suites' warnings): the test functions found and
 // what each does, and the test side's evaluators, computed on demand.
@@ -17,9 +19,9 @@ type credit struct {
 	// suiteWarns are the testify suites that get no credit
 	// (evidence_suite.go).
 	suiteWarns []string
-	// cliTests are what each test does with the command trees
-	// (evidence_args.go).
-	cliTests map[cliTestKey]*cliTest
+	// match is the pass's test side in package detect: the matchers
+	// that have moved there (detect/match_cli.go).
+	match detect.Matcher
 }
 
 // newCredit starts a pass of test evidence over g.
@@ -40,3 +42,6 @@ func (g *Graph) FeatureAttrs() []AttrDecl { return g.newCredit().FeatureAttrs() 
 func (g *Graph) Credit(features []Feature, opts EvidenceOptions) error {
 	return g.newCredit().Credit(features, opts)
 }
+
+// detectTest is test t as detect's matchers read it.
+func (t *testFunc) detectTest() detect.TestFunc { return detect.TestFunc{Decl: t.decl, Pkg: t.pkg} }

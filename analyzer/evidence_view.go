@@ -56,9 +56,9 @@ func evidenceTests(tests []*testFunc) []evidence.Test {
 }
 
 // creditFacts is a credit pass as evidence.Facts: the graph, and the
-// matchers of the test side (evidence_args.go, evidence_requests.go,
-// evidence_mount.go, evidence_rpc.go) over the features and tests of
-// one Credit call.
+// matchers of the test side (detect.Matcher for command lines;
+// evidence_requests.go, evidence_mount.go, evidence_rpc.go) over the
+// features and tests of one Credit call.
 type creditFacts struct {
 	g        *credit
 	features []Feature
@@ -77,9 +77,9 @@ func (c creditFacts) Extent(id int) evidence.Extent {
 func (c creditFacts) Whole(id int) bool { return c.g.nodes[id].kind == packageNode }
 
 // RunsField reports whether the test calls the feature's command's run
-// field itself (evidence_args.go).
+// field itself (detect.Matcher.RunsField).
 func (c creditFacts) RunsField(feature, test int) bool {
-	return c.g.runsField(c.features[feature], c.tests[test])
+	return c.g.match.RunsField(c.features[feature], c.tests[test].detectTest())
 }
 
 // Sends reports whether the test sends the feature a command line, an
@@ -87,5 +87,5 @@ func (c creditFacts) RunsField(feature, test int) bool {
 // to one it mounted the application's routes on) or an RPC.
 func (c creditFacts) Sends(feature, test int) bool {
 	g, f, t := c.g, c.features[feature], c.tests[test]
-	return g.servesArgs(f, t) || g.servesRequest(c.features, feature, t) || (f.Kind == report.KindRoute && len(f.Entries) > 0 && t.served[f.Entry]) || g.servesMounted(c.features, feature, t) || g.servesRPC(c.features, feature, t)
+	return g.match.SendsArgs(f, t.detectTest()) || g.servesRequest(c.features, feature, t) || (f.Kind == report.KindRoute && len(f.Entries) > 0 && t.served[f.Entry]) || g.servesMounted(c.features, feature, t) || g.servesRPC(c.features, feature, t)
 }
