@@ -14,18 +14,18 @@ type credit struct {
 	tests    []*testFunc
 	reqScan  *requestScan // the test side's evaluator (evidence_requests.go)
 	prefixes *prefixState // what run-time parts of route ids stand for (evidence_prefix.go)
-	// rpcTests are the RPCs each test sends and serves (evidence_rpc.go).
-	rpcTests map[*testFunc]*rpcTestInfo
 	// suiteWarns are the testify suites that get no credit
 	// (evidence_suite.go).
 	suiteWarns []string
 	// match is the pass's test side in package detect: the matchers
-	// that have moved there (detect/match_cli.go).
-	match detect.Matcher
+	// that have moved there (command lines, RPCs).
+	match *detect.Matcher
 }
 
 // newCredit starts a pass of test evidence over g.
-func (g *Graph) newCredit() *credit { return &credit{Graph: g} }
+func (g *Graph) newCredit() *credit {
+	return &credit{Graph: g, match: detect.NewMatcher(detectView{g})}
+}
 
 // Tests lists the module's test functions, sorted.
 func (g *Graph) Tests() []TestRef { return g.newCredit().Tests() }
@@ -44,4 +44,6 @@ func (g *Graph) Credit(features []Feature, opts EvidenceOptions) error {
 }
 
 // detectTest is test t as detect's matchers read it.
-func (t *testFunc) detectTest() detect.TestFunc { return detect.TestFunc{Decl: t.decl, Pkg: t.pkg} }
+func (t *testFunc) detectTest() detect.TestFunc {
+	return detect.TestFunc{Decl: t.decl, Pkg: t.pkg, Reach: t.reach, Setup: t.setup}
+}

@@ -49,7 +49,7 @@ import (
 // Routes registered in tests are never features of their own.
 
 const (
-	maxTestWalks = 4096 // bodies walked for one test (helper calls and table rows)
+	maxTestWalks = detect.MaxTestWalks // bodies walked for one test (helper calls and table rows)
 )
 
 // requestScan evaluates test code: the route side's scan over the test

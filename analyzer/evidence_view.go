@@ -56,8 +56,8 @@ func evidenceTests(tests []*testFunc) []evidence.Test {
 }
 
 // creditFacts is a credit pass as evidence.Facts: the graph, and the
-// matchers of the test side (detect.Matcher for command lines;
-// evidence_requests.go, evidence_mount.go, evidence_rpc.go) over the
+// matchers of the test side (detect.Matcher for command lines and RPCs;
+// evidence_requests.go, evidence_mount.go for requests) over the
 // features and tests of one Credit call.
 type creditFacts struct {
 	g        *credit
@@ -87,5 +87,5 @@ func (c creditFacts) RunsField(feature, test int) bool {
 // to one it mounted the application's routes on) or an RPC.
 func (c creditFacts) Sends(feature, test int) bool {
 	g, f, t := c.g, c.features[feature], c.tests[test]
-	return g.match.SendsArgs(f, t.detectTest()) || g.servesRequest(c.features, feature, t) || (f.Kind == report.KindRoute && len(f.Entries) > 0 && t.served[f.Entry]) || g.servesMounted(c.features, feature, t) || g.servesRPC(c.features, feature, t)
+	return g.match.SendsArgs(f, t.detectTest()) || g.servesRequest(c.features, feature, t) || (f.Kind == report.KindRoute && len(f.Entries) > 0 && t.served[f.Entry]) || g.servesMounted(c.features, feature, t) || g.match.SendsRPC(c.features, feature, t.detectTest())
 }

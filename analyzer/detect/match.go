@@ -1,9 +1,57 @@
 package detect
 
-import "strings"
+import (
+	"go/ast"
+	"strings"
 
-// Matching a feature against what a test sends: the route side of the
-// test-side matchers (issue 15), read by the analyzer's evidence code.
+	"golang.org/x/tools/go/packages"
+)
+
+// Matching a feature against what a test sends (issue 15): which test
+// invocations (command lines, RPC calls, requests) reach a feature.
+
+// MaxTestWalks bounds the bodies walked for one test (helper calls and
+// table rows).
+const MaxTestWalks = 4096
+
+// Matcher is one pass's test side of the features: it tells evidence
+// which test invocations reach a feature, and keeps what it found of
+// each test. A pass of test evidence makes one (NewMatcher) and reads it
+// from one goroutine; passes over one graph each have their own. It
+// holds the command-line matcher (match_cli.go) and the RPC matcher
+// (match_rpc.go); the request matchers are still the analyzer's
+// (analyzer/evidence_requests.go and the files beside it).
+type Matcher struct {
+	G Graph
+	// cliTests are what each test does with the command trees.
+	cliTests map[cliTestKey]*cliTest
+	// rpcTests are the RPCs each test sends and serves.
+	rpcTests map[testKey]*rpcTestInfo
+}
+
+// NewMatcher starts the test side of a pass over g.
+func NewMatcher(g Graph) *Matcher { return &Matcher{G: g} }
+
+// TestFunc is a test function as the matchers read it (the test-side
+// view): its declaration (nil for a suite's method) in its package, and
+// the graph nodes it holds.
+type TestFunc struct {
+	Decl *ast.FuncDecl
+	Pkg  *packages.Package
+	// Reach are the module nodes the test reaches through static calls;
+	// Setup those that what runs before every test of its binary
+	// reaches (TestMain, test-file variable initializers).
+	Reach, Setup map[int]bool
+}
+
+// testKey is what a test's scans read of it: its declaration and
+// package.
+type testKey struct {
+	decl *ast.FuncDecl
+	pkg  *packages.Package
+}
+
+func (t TestFunc) key() testKey { return testKey{t.Decl, t.Pkg} }
 
 // Pattern parses the route's id for matching requests, with its router's
 // meaning of a trailing slash.

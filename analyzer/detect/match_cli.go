@@ -26,24 +26,6 @@ import (
 //   - static: the test calls the run function, or a command's run field
 //     on a command it built (newSendCmd().RunE(cmd, nil)).
 
-// Matcher is one pass's test side of the features (issue 15): it tells
-// evidence which test invocations reach a feature, and keeps what it
-// found of each test. A pass of test evidence makes one and reads it
-// from one goroutine; passes over one graph each have their own.
-// So far it holds the command-line matchers (the route and RPC matchers
-// are still the analyzer's, analyzer/evidence_*.go).
-type Matcher struct {
-	// cliTests are what each test does with the command trees.
-	cliTests map[cliTestKey]*cliTest
-}
-
-// TestFunc is a test function as the matchers read it: its declaration
-// (nil for a suite's method) in its package.
-type TestFunc struct {
-	Decl *ast.FuncDecl
-	Pkg  *packages.Package
-}
-
 // cliExec is one execution of a command a test does.
 type cliExec struct {
 	cmds  []*Command // what the executed command may be
@@ -60,12 +42,12 @@ type cliTest struct {
 // cliTestKey is a test and the command trees it is scanned against.
 type cliTestKey struct {
 	s *CLIScan
-	t TestFunc
+	t testKey
 }
 
 // cliTestOf scans a test for command executions, once.
 func (m *Matcher) cliTestOf(s *CLIScan, t TestFunc) *cliTest {
-	key := cliTestKey{s, t}
+	key := cliTestKey{s, t.key()}
 	if m.cliTests == nil {
 		m.cliTests = map[cliTestKey]*cliTest{}
 	}
