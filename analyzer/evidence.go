@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/types"
 	"sort"
-	"strings"
 
 	"golang.org/x/tools/go/packages"
 
@@ -62,12 +61,9 @@ type testFunc struct {
 	pkg  *packages.Package
 }
 
-type request struct {
-	method, host, path string
-	// refused: the test asserts the response refused it (401, 403):
-	// the route's guard answered, not the feature (evidence_refused.go).
-	refused bool
-}
+// request is an HTTP request a test sends; refused when the test
+// asserts the response refused it (evidence_refused.go).
+type request = detect.Request
 
 // Tests lists the module's test functions, sorted.
 func (g *credit) Tests() []TestRef {
@@ -104,48 +100,6 @@ func (g *credit) Credit(features []Feature, opts EvidenceOptions) (err error) {
 		features[i].Tests = ledgers[i].Tests()
 	}
 	return nil
-}
-
-// servesRequest reports whether test t sends a request that the router
-// registering features[i] routes to it.
-func (g *credit) servesRequest(features []Feature, i int, t *testFunc) bool {
-	f := features[i]
-	holds := func(registrar int) bool { return t.reach[registrar] || t.setup[registrar] }
-	if f.Kind != report.KindRoute || f.Registrar < 0 || !holds(f.Registrar) {
-		return false
-	}
-	p, ok := g.testPattern(f, t) // run-time parts given their values (evidence_prefix.go)
-	if !ok {
-		return false
-	}
-	for _, req := range t.requests {
-		if req.refused || !p.Match(req.method, req.host, req.path) {
-			continue
-		}
-		// The most specific route wins, among every route the test may
-		// have registered on its router, whichever function registered it.
-		best := true
-		for j, other := range features {
-			if j == i || other.Kind != report.KindRoute || other.Registrar < 0 || !holds(other.Registrar) {
-				continue
-			}
-			q, ok := g.testPattern(other, t)
-			if !ok && strings.Contains(other.ID, "<") && other.MayServe(req.method, req.path) {
-				// A run-time part the test does not know: that route
-				// may be the one the request reaches.
-				best = false
-				break
-			}
-			if ok && q.Match(req.method, req.host, req.path) && q.MoreSpecific(p) {
-				best = false
-				break
-			}
-		}
-		if best {
-			return true
-		}
-	}
-	return false
 }
 
 // testFuncs finds the test functions of the loaded test packages (which

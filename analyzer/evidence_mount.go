@@ -205,10 +205,10 @@ next:
 				continue // the mounted function's own: under the test's prefix
 			}
 			q, ok := g.testPattern(other, t)
-			if !ok && strings.Contains(other.ID, "<") && other.MayServe(req.method, req.path) {
+			if !ok && strings.Contains(other.ID, "<") && other.MayServe(req.Method, req.Path) {
 				continue next
 			}
-			if ok && q.Match(req.method, req.host, req.path) {
+			if ok && q.Match(req.Method, req.Host, req.Path) {
 				continue next
 			}
 		}

@@ -105,61 +105,9 @@ func (g *credit) prefixState() *prefixState {
 
 // testPattern is the pattern of route f that test t's requests are
 // matched against: its id with each run-time part replaced by the value
-// t gives it.
+// t gives it (detect's Feature.PatternWith).
 func (g *credit) testPattern(f Feature, t *testFunc) (routePattern, bool) {
-	if !strings.Contains(f.ID, "<") {
-		return f.Pattern()
-	}
-	var b strings.Builder
-	rest := f.ID
-	for {
-		i := strings.IndexByte(rest, '<')
-		if i < 0 {
-			b.WriteString(rest)
-			break
-		}
-		j := strings.IndexByte(rest[i:], '>')
-		if j < 0 {
-			return routePattern{}, false
-		}
-		text := rest[i : i+j+1]
-		keys := f.Holes[text]
-		if len(keys) != 1 || keys[""] {
-			return routePattern{}, false
-		}
-		var key string
-		for k := range keys {
-			key = k
-		}
-		v, ok := g.prefixValue(key, t, f.Registrar)
-		if !ok || strings.ContainsAny(v, "{}<>:*+ ?#%\\\t\n\r") {
-			return routePattern{}, false
-		}
-		b.WriteString(rest[:i])
-		b.WriteString(v)
-		rest = rest[i+j+1:]
-	}
-	id := b.String()
-	before, after := f.ID, id
-	if k := strings.IndexByte(f.ID, ' '); k >= 0 {
-		before = f.ID[k+1:]
-	}
-	if k := strings.IndexByte(id, ' '); k >= 0 {
-		after = id[k+1:]
-	}
-	// The value must not become a host, nor leave a path the router
-	// would clean.
-	if !strings.HasPrefix(before, "/") && !strings.HasPrefix(before, "<") || !strings.HasPrefix(after, "/") {
-		return routePattern{}, false
-	}
-	if strings.Contains(after, "//") || strings.Contains(after+"/", "/./") || strings.Contains(after+"/", "/../") {
-		return routePattern{}, false
-	}
-	p, ok := parsePattern(id)
-	if ok && !f.Subtrees {
-		p.Exact = true
-	}
-	return p, ok
+	return f.PatternWith(func(key string) (string, bool) { return g.prefixValue(key, t, f.Registrar) })
 }
 
 // prefixValue is the value the package variable key has while test t

@@ -389,7 +389,7 @@ func (w *testWalk) markRefused() {
 			}
 		}
 		if refused && i >= 0 && i < len(w.t.requests) {
-			w.t.requests[i].refused = true
+			w.t.requests[i].Refused = true
 		}
 	}
 }

@@ -541,7 +541,7 @@ func (w *testWalk) request(pkg *packages.Package, file *ast.File, call *ast.Call
 		method = "GET" // http.NewRequest treats "" as GET
 	}
 	idx := len(w.t.requests)
-	w.t.requests = append(w.t.requests, request{method: strings.ToUpper(method), host: host, path: path})
+	w.t.requests = append(w.t.requests, request{Method: strings.ToUpper(method), Host: host, Path: path})
 	w.servers = append(w.servers, server)
 	w.built[call] = append(w.built[call], builtReq{env: envID(env), idx: idx})
 }
@@ -696,14 +696,14 @@ func (w *testWalk) handlerName(b detect.BoundArg, depth int) string {
 func (w *testWalk) route() {
 	send := func(roots []any, idx int) {
 		req := w.t.requests[idx]
-		if req.refused {
+		if req.Refused {
 			return
 		}
 		for _, root := range roots {
 			// The routes of this router that match, each matched once.
 			var matching []int
 			for i, r := range w.routes {
-				if r.root == root && r.pattern.Match(req.method, req.host, req.path) {
+				if r.root == root && r.pattern.Match(req.Method, req.Host, req.Path) {
 					matching = append(matching, i)
 				}
 			}

@@ -406,7 +406,7 @@ func (w *testWalk) record(method string, target detect.PathVal, host string, h *
 		}
 	}
 	idx := len(w.t.requests)
-	w.t.requests = append(w.t.requests, request{method: strings.ToUpper(method), host: reqHost, path: path})
+	w.t.requests = append(w.t.requests, request{Method: strings.ToUpper(method), Host: reqHost, Path: path})
 	w.servers = append(w.servers, server)
 	if h != nil {
 		w.sent = append(w.sent, testSent{router: *h, idx: idx})

@@ -87,5 +87,5 @@ func (c creditFacts) RunsField(feature, test int) bool {
 // to one it mounted the application's routes on) or an RPC.
 func (c creditFacts) Sends(feature, test int) bool {
 	g, f, t := c.g, c.features[feature], c.tests[test]
-	return g.match.SendsArgs(f, t.detectTest()) || g.servesRequest(c.features, feature, t) || (f.Kind == report.KindRoute && len(f.Entries) > 0 && t.served[f.Entry]) || g.servesMounted(c.features, feature, t) || g.match.SendsRPC(c.features, feature, t.detectTest())
+	return g.match.SendsArgs(f, t.detectTest()) || g.match.SendsRequest(c.features, feature, t.detectTest(), func(f Feature) (routePattern, bool) { return g.testPattern(f, t) }) || (f.Kind == report.KindRoute && len(f.Entries) > 0 && t.served[f.Entry]) || g.servesMounted(c.features, feature, t) || g.match.SendsRPC(c.features, feature, t.detectTest())
 }

@@ -18,9 +18,11 @@ const MaxTestWalks = 4096
 // which test invocations reach a feature, and keeps what it found of
 // each test. A pass of test evidence makes one (NewMatcher) and reads it
 // from one goroutine; passes over one graph each have their own. It
-// holds the command-line matcher (match_cli.go) and the RPC matcher
-// (match_rpc.go); the request matchers are still the analyzer's
-// (analyzer/evidence_requests.go and the files beside it).
+// holds the command-line matcher (match_cli.go), the RPC matcher
+// (match_rpc.go) and the route side of the request matcher
+// (match_request.go); the test walks that find a test's requests are
+// still the analyzer's (analyzer/evidence_requests.go and the files
+// beside it).
 type Matcher struct {
 	G Graph
 	// cliTests are what each test does with the command trees.
@@ -42,7 +44,13 @@ type TestFunc struct {
 	// Setup those that what runs before every test of its binary
 	// reaches (TestMain, test-file variable initializers).
 	Reach, Setup map[int]bool
+	// Requests are the HTTP requests the test sends.
+	Requests []Request
 }
+
+// Holds reports whether the test holds what node id registers: it
+// reaches id, or what runs before it does.
+func (t TestFunc) Holds(id int) bool { return t.Reach[id] || t.Setup[id] }
 
 // testKey is what a test's scans read of it: its declaration and
 // package.
