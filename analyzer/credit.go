@@ -45,5 +45,5 @@ func (g *Graph) Credit(features []Feature, opts EvidenceOptions) error {
 
 // detectTest is test t as detect's matchers read it.
 func (t *testFunc) detectTest() detect.TestFunc {
-	return detect.TestFunc{Decl: t.decl, Pkg: t.pkg, Reach: t.reach, Setup: t.setup, Requests: t.requests}
+	return detect.TestFunc{Decl: t.decl, Pkg: t.pkg, Reach: t.reach, Setup: t.setup, Requests: t.requests, Served: t.served, Mounted: t.mounted}
 }

@@ -719,7 +719,7 @@ func (w *testWalk) route() {
 					}
 				}
 				if best && r.mount != nil {
-					w.t.mounted = append(w.t.mounted, mountedServe{site: *r.mount, handler: r.handler, pattern: r.pattern, req: req})
+					w.t.mounted = append(w.t.mounted, mountedServe{Site: *r.mount, Handler: r.handler, Pattern: r.pattern, Req: req})
 				} else if best {
 					if w.t.served == nil {
 						w.t.served = map[string]bool{}

@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"github.com/blastgate/blastgate/analyzer/evidence"
-	"github.com/blastgate/blastgate/report"
 )
 
 // Test evidence's contract and rules live in package evidence; these
@@ -56,9 +55,8 @@ func evidenceTests(tests []*testFunc) []evidence.Test {
 }
 
 // creditFacts is a credit pass as evidence.Facts: the graph, and the
-// matchers of the test side (detect.Matcher for command lines and RPCs;
-// evidence_requests.go, evidence_mount.go for requests) over the
-// features and tests of one Credit call.
+// matchers of the test side (detect.Matcher) over the features and
+// tests of one Credit call.
 type creditFacts struct {
 	g        *credit
 	features []Feature
@@ -84,8 +82,10 @@ func (c creditFacts) RunsField(feature, test int) bool {
 
 // Sends reports whether the test sends the feature a command line, an
 // HTTP request (to the application's router, to a router of its own, or
-// to one it mounted the application's routes on) or an RPC.
+// to one it mounted the application's routes on) or an RPC
+// (detect.Matcher.Sends), the run-time parts of route ids given the
+// values the test gives them (testPattern).
 func (c creditFacts) Sends(feature, test int) bool {
-	g, f, t := c.g, c.features[feature], c.tests[test]
-	return g.match.SendsArgs(f, t.detectTest()) || g.match.SendsRequest(c.features, feature, t.detectTest(), func(f Feature) (routePattern, bool) { return g.testPattern(f, t) }) || (f.Kind == report.KindRoute && len(f.Entries) > 0 && t.served[f.Entry]) || g.servesMounted(c.features, feature, t) || g.match.SendsRPC(c.features, feature, t.detectTest())
+	g, t := c.g, c.tests[test]
+	return g.match.Sends(c.features, feature, t.detectTest(), func(f Feature) (routePattern, bool) { return g.testPattern(f, t) })
 }

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"strings"
 
+	"github.com/blastgate/blastgate/report"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -46,6 +47,12 @@ type TestFunc struct {
 	Reach, Setup map[int]bool
 	// Requests are the HTTP requests the test sends.
 	Requests []Request
+	// Served are the handlers (by name) that routers the test builds
+	// itself route its requests to.
+	Served map[string]bool
+	// Mounted are the requests the test sent to routes of the
+	// application it mounted on a router of its own.
+	Mounted []MountedServe
 }
 
 // Holds reports whether the test holds what node id registers: it
@@ -112,4 +119,13 @@ func (f Feature) MayServe(method, path string) bool {
 		}
 	}
 	return false
+}
+
+// Sends reports whether test t sends features[i] a command line, an
+// HTTP request (to the application's router, to a router of its own, or
+// to one it mounted the application's routes on) or an RPC. pattern
+// gives a route's pattern as the test sees it (SendsRequest).
+func (m *Matcher) Sends(features []Feature, i int, t TestFunc, pattern func(Feature) (Pattern, bool)) bool {
+	f := features[i]
+	return m.SendsArgs(f, t) || m.SendsRequest(features, i, t, pattern) || (f.Kind == report.KindRoute && len(f.Entries) > 0 && t.Served[f.Entry]) || m.SendsMounted(features, i, t, pattern) || m.SendsRPC(features, i, t)
 }

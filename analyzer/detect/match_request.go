@@ -122,3 +122,66 @@ func (m *Matcher) SendsRequest(features []Feature, i int, t TestFunc, pattern fu
 	}
 	return false
 }
+
+// MountSite is the registration a mounted route comes from.
+type MountSite struct {
+	Fn   string // the registration function, as graph nodes are named
+	File string
+	Line int
+}
+
+// MountedServe is a request a test sent to a route of the application
+// it mounted on a router of its own.
+type MountedServe struct {
+	Site    MountSite
+	Handler string
+	Pattern Pattern
+	Req     Request
+}
+
+// registeredAt reports whether one of the feature's registration spans
+// is on file:line.
+func (m *Matcher) registeredAt(f Feature, file string, line int) bool {
+	for _, r := range f.Regs {
+		ff, from := m.G.Rel(r.From)
+		_, to := m.G.Rel(r.To)
+		if ff == file && from <= line && line <= to {
+			return true
+		}
+	}
+	return false
+}
+
+// SendsMounted reports whether test t sent a request to a route it
+// mounted that is features[i]'s registration, and no other route it
+// holds may take that request. pattern is as SendsRequest's.
+func (m *Matcher) SendsMounted(features []Feature, i int, t TestFunc, pattern func(Feature) (Pattern, bool)) bool {
+	f := features[i]
+	if f.Kind != report.KindRoute || f.Registrar < 0 || len(f.Entries) == 0 || len(t.Mounted) == 0 {
+		return false
+	}
+next:
+	for _, ms := range t.Mounted {
+		if ms.Handler != f.Entry || m.G.NodeName(f.Registrar) != ms.Site.Fn || !m.registeredAt(f, ms.Site.File, ms.Site.Line) {
+			continue
+		}
+		req := ms.Req
+		for j, other := range features {
+			if j == i || other.Kind != report.KindRoute || other.Registrar < 0 || !t.Holds(other.Registrar) {
+				continue
+			}
+			if m.G.NodeName(other.Registrar) == ms.Site.Fn {
+				continue // the mounted function's own: under the test's prefix
+			}
+			q, ok := pattern(other)
+			if !ok && strings.Contains(other.ID, "<") && other.MayServe(req.Method, req.Path) {
+				continue next
+			}
+			if ok && q.Match(req.Method, req.Host, req.Path) {
+				continue next
+			}
+		}
+		return true
+	}
+	return false
+}
