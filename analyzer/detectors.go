@@ -32,7 +32,7 @@ import (
 //   - cli: a dialect of the command-tree engine (detect/commands_cli.go,
 //     a detect.CLI): which
 //     literals are commands and which calls add subcommands. The test
-//     side (evidence_args.go) matches test arguments through the trees
+//     side (detect/match_cli.go) matches test arguments through the trees
 //     it builds.
 //   - run: a detector of its own, that returns its features (a
 //     detect.Finder).

@@ -84,7 +84,7 @@ type CLIScan struct {
 	ByVar  map[types.Object][]*Command
 	ByFunc map[*types.Func][]*Command
 	// ByName keys package variables and functions by name, for tests
-	// (evidence_args.go).
+	// (match_cli.go).
 	ByName map[string][]*Command
 }
 
@@ -102,7 +102,7 @@ type CLIDialect interface {
 	// app.Commands, c) keeps the children it has.
 	childrenField(name string) bool
 
-	// The test side (evidence_args.go): how a test runs a command.
+	// The test side (match_cli.go): how a test runs a command.
 	//
 	// runField reports whether field of a value of type t is a
 	// command's run function (a test calling it runs the command).

@@ -51,7 +51,7 @@ and registration deeper than one dependency call.`,
 }
 
 // RPCScan finds the RPC methods of a graph; the test side
-// (analyzer/evidence_rpc.go) matches a test's clients with its
+// (match_rpc.go) matches a test's clients with its
 // registrations through it.
 type RPCScan struct{ Graph }
 
