@@ -68,9 +68,9 @@ func featureEntries(features []Feature, id string) []int {
 		if f.ID != id {
 			continue
 		}
-		nodes := f.entries
+		nodes := f.Entries
 		if len(nodes) == 0 {
-			nodes = f.roots
+			nodes = f.Roots
 		}
 		for _, n := range nodes {
 			if n >= 0 {

@@ -1,5 +1,7 @@
 package analyzer
 
+import "github.com/blastgate/blastgate/analyzer/detect"
+
 // credit is the state of one pass of test evidence (Credit, Tests,
 // FeatureAttrs, the suites' warnings): the test functions found and
 // what each does, and the test side's evaluators, computed on demand.
@@ -12,18 +14,18 @@ type credit struct {
 	tests    []*testFunc
 	reqScan  *requestScan // the test side's evaluator (evidence_requests.go)
 	prefixes *prefixState // what run-time parts of route ids stand for (evidence_prefix.go)
-	// rpcTests are the RPCs each test sends and serves (evidence_rpc.go).
-	rpcTests map[*testFunc]*rpcTestInfo
 	// suiteWarns are the testify suites that get no credit
 	// (evidence_suite.go).
 	suiteWarns []string
-	// cliTests are what each test does with the command trees
-	// (evidence_args.go).
-	cliTests map[cliTestKey]*cliTest
+	// match is the pass's test side in package detect: the matchers
+	// that have moved there (command lines, RPCs).
+	match *detect.Matcher
 }
 
 // newCredit starts a pass of test evidence over g.
-func (g *Graph) newCredit() *credit { return &credit{Graph: g} }
+func (g *Graph) newCredit() *credit {
+	return &credit{Graph: g, match: detect.NewMatcher(detectView{g})}
+}
 
 // Tests lists the module's test functions, sorted.
 func (g *Graph) Tests() []TestRef { return g.newCredit().Tests() }
@@ -39,4 +41,9 @@ func (g *Graph) FeatureAttrs() []AttrDecl { return g.newCredit().FeatureAttrs() 
 // features of its own.
 func (g *Graph) Credit(features []Feature, opts EvidenceOptions) error {
 	return g.newCredit().Credit(features, opts)
+}
+
+// detectTest is test t as detect's matchers read it.
+func (t *testFunc) detectTest() detect.TestFunc {
+	return detect.TestFunc{Decl: t.decl, Pkg: t.pkg, Reach: t.reach, Setup: t.setup, Requests: t.requests, Served: t.served, Mounted: t.mounted}
 }

@@ -144,32 +144,7 @@ func allRouterDialects() []detect.RouterDetector {
 // routes finds every route of the module: net/http's ServeMux is one
 // router dialect among the others (routers_nethttp.go).
 func (g *Graph) routes() []Feature {
-	return features(detect.Routes(detectView{g}))
-}
-
-// features are the features a detector found, as the analyzer's.
-func features(found []detect.Feature) []Feature {
-	if found == nil {
-		return nil
-	}
-	out := make([]Feature, len(found))
-	for i, f := range found {
-		out[i] = Feature{Feature: f.Feature, roots: f.Roots, entries: f.Entries, registrar: f.Registrar, subtrees: f.Subtrees, regs: f.Regs, cli: f.CLI, holes: f.Holes}
-	}
-	return out
-}
-
-// detectFeatures are features as a detector reads them (features'
-// inverse).
-func detectFeatures(fs []Feature) []detect.Feature {
-	if fs == nil {
-		return nil
-	}
-	out := make([]detect.Feature, len(fs))
-	for i, f := range fs {
-		out[i] = detect.Feature{Feature: f.Feature, Roots: f.roots, Entries: f.entries, Registrar: f.registrar, Subtrees: f.subtrees, Regs: f.regs, CLI: f.cli, Holes: f.holes}
-	}
-	return out
+	return detect.Routes(detectView{g})
 }
 
 // moduleImports lists the module packages pkg imports, directly or not,

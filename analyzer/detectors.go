@@ -32,7 +32,7 @@ import (
 //   - cli: a dialect of the command-tree engine (detect/commands_cli.go,
 //     a detect.CLI): which
 //     literals are commands and which calls add subcommands. The test
-//     side (evidence_args.go) matches test arguments through the trees
+//     side (detect/match_cli.go) matches test arguments through the trees
 //     it builds.
 //   - run: a detector of its own, that returns its features (a
 //     detect.Finder).
@@ -110,7 +110,7 @@ func cliDetector(c *detect.CLI) *Detector {
 // the analyzer's.
 func finderDetector(f *detect.Finder) *Detector {
 	return &Detector{Name: f.Name, Kind: f.Kind, Imports: f.Imports, Doc: f.Doc, run: func(g *Graph) []Feature {
-		return features(f.Run(detectView{g}))
+		return f.Run(detectView{g})
 	}}
 }
 
@@ -291,7 +291,7 @@ func (g *Graph) runDetectors() ([]Feature, error) {
 			}
 		case d.cli != nil:
 			if d == clis[0] {
-				err = guard(clis, func() { out = features(detect.WithSubcommands(detectView{g}, detectFeatures(out))) })
+				err = guard(clis, func() { out = detect.WithSubcommands(detectView{g}, out) })
 			}
 		case d.run != nil:
 			err = guard([]*Detector{d}, func() { out = append(out, d.run(g)...) })

@@ -4,10 +4,10 @@ import (
 	"go/ast"
 	"go/types"
 	"sort"
-	"strings"
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/analyzer/evidence"
 	"github.com/blastgate/blastgate/report"
@@ -61,12 +61,9 @@ type testFunc struct {
 	pkg  *packages.Package
 }
 
-type request struct {
-	method, host, path string
-	// refused: the test asserts the response refused it (401, 403):
-	// the route's guard answered, not the feature (evidence_refused.go).
-	refused bool
-}
+// request is an HTTP request a test sends; refused when the test
+// asserts the response refused it (evidence_refused.go).
+type request = detect.Request
 
 // Tests lists the module's test functions, sorted.
 func (g *credit) Tests() []TestRef {
@@ -103,58 +100,6 @@ func (g *credit) Credit(features []Feature, opts EvidenceOptions) (err error) {
 		features[i].Tests = ledgers[i].Tests()
 	}
 	return nil
-}
-
-// servesRequest reports whether test t sends a request that the router
-// registering features[i] routes to it.
-func (g *credit) servesRequest(features []Feature, i int, t *testFunc) bool {
-	f := features[i]
-	holds := func(registrar int) bool { return t.reach[registrar] || t.setup[registrar] }
-	if f.Kind != report.KindRoute || f.registrar < 0 || !holds(f.registrar) {
-		return false
-	}
-	p, ok := g.testPattern(f, t) // run-time parts given their values (evidence_prefix.go)
-	if !ok {
-		return false
-	}
-	for _, req := range t.requests {
-		if req.refused || !p.Match(req.method, req.host, req.path) {
-			continue
-		}
-		// The most specific route wins, among every route the test may
-		// have registered on its router, whichever function registered it.
-		best := true
-		for j, other := range features {
-			if j == i || other.Kind != report.KindRoute || other.registrar < 0 || !holds(other.registrar) {
-				continue
-			}
-			q, ok := g.testPattern(other, t)
-			if !ok && strings.Contains(other.ID, "<") && other.mayServe(req) {
-				// A run-time part the test does not know: that route
-				// may be the one the request reaches.
-				best = false
-				break
-			}
-			if ok && q.Match(req.method, req.host, req.path) && q.MoreSpecific(p) {
-				best = false
-				break
-			}
-		}
-		if best {
-			return true
-		}
-	}
-	return false
-}
-
-// pattern parses the route's id for matching requests, with its router's
-// meaning of a trailing slash.
-func (f Feature) pattern() (routePattern, bool) {
-	p, ok := parsePattern(f.ID)
-	if ok && !f.subtrees {
-		p.Exact = true // gin, chi, echo, mux and fiber: "/" is the path "/", no subtree
-	}
-	return p, ok
 }
 
 // testFuncs finds the test functions of the loaded test packages (which
@@ -207,7 +152,7 @@ func (g *credit) followTest(pkg *packages.Package, decls map[types.Object]*ast.F
 		if fn == nil {
 			return
 		}
-		if id, ok := g.byName[objName(fn.Origin())]; ok && isCode(g.nodes[id].kind) && !t.reach[id] {
+		if id, ok := g.byName[astq.ObjName(fn.Origin())]; ok && isCode(g.nodes[id].kind) && !t.reach[id] {
 			t.reach[id] = true
 			queue = append(queue, id)
 		}
@@ -285,8 +230,8 @@ func (g *Graph) extent(id int) (int, int) {
 // has one function a test can call, send its route a request.
 func (g *Graph) suggestion(f Feature) *report.Suggestion {
 	var entry *evidence.Func
-	if len(f.entries) == 1 {
-		e := g.nodes[f.entries[0]]
+	if len(f.Entries) == 1 {
+		e := g.nodes[f.Entries[0]]
 		if file, _ := g.prog.Rel(e.pos); file != "" && e.kind != closureNode {
 			entry = &evidence.Func{File: file, Package: e.pkg, Name: e.name}
 		}
@@ -305,19 +250,19 @@ func (g *Graph) invocation(f Feature) *evidence.Invocation {
 		return evidence.Func{File: file, Package: n.pkg, Name: n.name}
 	}
 	switch {
-	case f.Kind == report.KindRoute && f.registrar >= 0:
-		if p, ok := f.pattern(); ok {
-			return &evidence.Invocation{Kind: report.SuggestRequest, Request: p.Example(), Via: via(f.registrar)}
+	case f.Kind == report.KindRoute && f.Registrar >= 0:
+		if p, ok := f.Pattern(); ok {
+			return &evidence.Invocation{Kind: report.SuggestRequest, Request: p.Example(), Via: via(f.Registrar)}
 		}
-	case f.Kind == report.KindRPC && f.registrar >= 0:
-		return &evidence.Invocation{Kind: report.SuggestRPC, RPC: f.ID, Via: via(f.registrar)}
-	case f.cli != nil && f.cli.Root.Encl >= 0:
-		for _, c := range f.cli.Chain {
-			if c != f.cli.Root && !c.Known {
+	case f.Kind == report.KindRPC && f.Registrar >= 0:
+		return &evidence.Invocation{Kind: report.SuggestRPC, RPC: f.ID, Via: via(f.Registrar)}
+	case f.CLI != nil && f.CLI.Root.Encl >= 0:
+		for _, c := range f.CLI.Chain {
+			if c != f.CLI.Root && !c.Known {
 				return nil // a name known only at run time
 			}
 		}
-		return &evidence.Invocation{Kind: report.SuggestArgs, Args: f.cli.Path, Via: via(f.cli.Root.Encl)}
+		return &evidence.Invocation{Kind: report.SuggestArgs, Args: f.CLI.Path, Via: via(f.CLI.Root.Encl)}
 	}
 	return nil
 }

@@ -7,8 +7,8 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"github.com/blastgate/blastgate/analyzer/detect"
-	"github.com/blastgate/blastgate/report"
 )
 
 // Routes a test mounts itself (issue 12). A test that calls the
@@ -45,19 +45,10 @@ import (
 //     excepted: the test replaced their prefix).
 
 // mountSite is the registration a mounted route comes from.
-type mountSite struct {
-	fn   string // the registration function, as graph nodes are named
-	file string
-	line int
-}
+type mountSite = detect.MountSite
 
 // mountedServe is a request the test sent to a route it mounted.
-type mountedServe struct {
-	site    mountSite
-	handler string
-	pattern routePattern
-	req     request
-}
+type mountedServe = detect.MountedServe
 
 // routerLibType reports whether t is (a pointer to) a type of a router
 // library the scan knows, or an interface of one (chi.Router).
@@ -65,7 +56,7 @@ func routerLibType(s *detect.RouterScan, t types.Type) bool {
 	if t == nil {
 		return false
 	}
-	n, ok := types.Unalias(derefType(t)).(*types.Named)
+	n, ok := types.Unalias(astq.Deref(t)).(*types.Named)
 	if !ok || n.Obj().Pkg() == nil {
 		return false
 	}
@@ -109,7 +100,7 @@ func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.Ca
 		return
 	}
 	info := d.Pkg.TypesInfo
-	fnName := objName(fn.Origin())
+	fnName := astq.ObjName(fn.Origin())
 	ast.Inspect(d.Decl.Body, func(n ast.Node) bool {
 		c, ok := n.(*ast.CallExpr)
 		if !ok {
@@ -150,7 +141,7 @@ func (w *testWalk) mountCall(pkg *packages.Package, file *ast.File, call *ast.Ca
 				}
 				p.Exact = p.Exact || !subtrees
 				w.addRoute(testRoute{root: chain[0].ID, pattern: p, handler: handler,
-					mount: &mountSite{fn: fnName, file: rel, line: line}, firstMatch: first})
+					mount: &mountSite{Fn: fnName, File: rel, Line: line}, firstMatch: first})
 			}
 		}
 		return true
@@ -164,54 +155,6 @@ func chainDynamic(c detect.RouterChain) bool {
 		if st.Dynamic || strings.ContainsAny(st.Prefix, "<(") {
 			return true
 		}
-	}
-	return false
-}
-
-// registeredAt reports whether one of the feature's registration spans
-// is on file:line.
-func (g *Graph) registeredAt(f Feature, file string, line int) bool {
-	for _, r := range f.regs {
-		ff, from := g.prog.Rel(r.From)
-		_, to := g.prog.Rel(r.To)
-		if ff == file && from <= line && line <= to {
-			return true
-		}
-	}
-	return false
-}
-
-// servesMounted reports whether test t sent a request to a route it
-// mounted that is features[i]'s registration, and no other route it
-// holds may take that request.
-func (g *credit) servesMounted(features []Feature, i int, t *testFunc) bool {
-	f := features[i]
-	if f.Kind != report.KindRoute || f.registrar < 0 || len(f.entries) == 0 || len(t.mounted) == 0 {
-		return false
-	}
-	holds := func(registrar int) bool { return t.reach[registrar] || t.setup[registrar] }
-next:
-	for _, ms := range t.mounted {
-		if ms.handler != f.Entry || g.nodes[f.registrar].name != ms.site.fn || !g.registeredAt(f, ms.site.file, ms.site.line) {
-			continue
-		}
-		req := ms.req
-		for j, other := range features {
-			if j == i || other.Kind != report.KindRoute || other.registrar < 0 || !holds(other.registrar) {
-				continue
-			}
-			if g.nodes[other.registrar].name == ms.site.fn {
-				continue // the mounted function's own: under the test's prefix
-			}
-			q, ok := g.testPattern(other, t)
-			if !ok && strings.Contains(other.ID, "<") && other.mayServe(req) {
-				continue next
-			}
-			if ok && q.Match(req.method, req.host, req.path) {
-				continue next
-			}
-		}
-		return true
 	}
 	return false
 }

@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/analyzer/evidence"
 	"golang.org/x/tools/go/packages"
@@ -104,105 +105,9 @@ func (g *credit) prefixState() *prefixState {
 
 // testPattern is the pattern of route f that test t's requests are
 // matched against: its id with each run-time part replaced by the value
-// t gives it.
+// t gives it (detect's Feature.PatternWith).
 func (g *credit) testPattern(f Feature, t *testFunc) (routePattern, bool) {
-	if !strings.Contains(f.ID, "<") {
-		return f.pattern()
-	}
-	var b strings.Builder
-	rest := f.ID
-	for {
-		i := strings.IndexByte(rest, '<')
-		if i < 0 {
-			b.WriteString(rest)
-			break
-		}
-		j := strings.IndexByte(rest[i:], '>')
-		if j < 0 {
-			return routePattern{}, false
-		}
-		text := rest[i : i+j+1]
-		keys := f.holes[text]
-		if len(keys) != 1 || keys[""] {
-			return routePattern{}, false
-		}
-		var key string
-		for k := range keys {
-			key = k
-		}
-		v, ok := g.prefixValue(key, t, f.registrar)
-		if !ok || strings.ContainsAny(v, "{}<>:*+ ?#%\\\t\n\r") {
-			return routePattern{}, false
-		}
-		b.WriteString(rest[:i])
-		b.WriteString(v)
-		rest = rest[i+j+1:]
-	}
-	id := b.String()
-	before, after := f.ID, id
-	if k := strings.IndexByte(f.ID, ' '); k >= 0 {
-		before = f.ID[k+1:]
-	}
-	if k := strings.IndexByte(id, ' '); k >= 0 {
-		after = id[k+1:]
-	}
-	// The value must not become a host, nor leave a path the router
-	// would clean.
-	if !strings.HasPrefix(before, "/") && !strings.HasPrefix(before, "<") || !strings.HasPrefix(after, "/") {
-		return routePattern{}, false
-	}
-	if strings.Contains(after, "//") || strings.Contains(after+"/", "/./") || strings.Contains(after+"/", "/../") {
-		return routePattern{}, false
-	}
-	p, ok := parsePattern(id)
-	if ok && !f.subtrees {
-		p.Exact = true
-	}
-	return p, ok
-}
-
-// mayServe reports whether a route whose id holds run-time parts not
-// known may serve a request: whether, whatever the parts are, the
-// constant rest after the last of them may match the end of the path.
-func (f Feature) mayServe(req request) bool {
-	id := f.ID
-	last := strings.LastIndexByte(id, '>')
-	if last < 0 {
-		return true
-	}
-	method := ""
-	if k := strings.IndexByte(id, ' '); k >= 0 && k < strings.IndexByte(id, '<') {
-		method = id[:k]
-	}
-	tail := id[last+1:]
-	if !strings.HasPrefix(tail, "/") {
-		// The run-time part may end inside the segment: any segment.
-		i := strings.IndexByte(tail, '/')
-		if i < 0 {
-			return true
-		}
-		tail = "/{x}" + tail[i:]
-	}
-	if method != "" {
-		tail = method + " " + tail
-	}
-	p, ok := parsePattern(tail)
-	if !ok {
-		return true
-	}
-	if !f.subtrees {
-		p.Exact = true
-	}
-	path := req.path
-	if i := strings.IndexAny(path, "?#"); i >= 0 {
-		path = path[:i]
-	}
-	for k := 0; k < len(path); k++ {
-		if path[k] == '/' && p.Match(req.method, "", path[k:]) {
-			return true
-		}
-	}
-	return false
+	return f.PatternWith(func(key string) (string, bool) { return g.prefixValue(key, t, f.Registrar) })
 }
 
 // prefixValue is the value the package variable key has while test t
@@ -556,7 +461,7 @@ func (g *credit) prologueInto(pkg *packages.Package, stmts []ast.Stmt, key strin
 					out.bad = true
 					return
 				}
-				c, ok := constString(info, x.Rhs[i])
+				c, ok := astq.ConstString(info, x.Rhs[i])
 				if !ok {
 					out.bad = true
 					return
@@ -655,7 +560,7 @@ func (g *credit) mayRequest(pkg *packages.Package, n ast.Node, seen map[*ast.Fun
 			if fn.Name() == "Run" {
 				// t.Run(name, f): f's body is looked at in place only
 				// when it is written there; m.Run runs the tests.
-				if main && recvName0(fn) == "M." {
+				if main && astq.RecvPrefix(fn) == "M." {
 					found = true
 				}
 				if len(call.Args) == 2 {
@@ -767,7 +672,7 @@ func (g *Graph) scanDecl(pkg *packages.Package, decl ast.Decl, testFile bool, mi
 				}
 				var value *string
 				if x.Tok == token.ASSIGN && len(x.Lhs) == len(x.Rhs) {
-					if c, ok := constString(info, x.Rhs[i]); ok {
+					if c, ok := astq.ConstString(info, x.Rhs[i]); ok {
 						value = &c
 					}
 				}
@@ -806,7 +711,7 @@ func (g *Graph) scanDecl(pkg *packages.Package, decl ast.Decl, testFile bool, mi
 					empty := ""
 					ps.inits[key] = &empty
 				} else if len(x.Values) == len(x.Names) {
-					if c, ok := constString(info, x.Values[i]); ok {
+					if c, ok := astq.ConstString(info, x.Values[i]); ok {
 						ps.inits[key] = &c
 					} else {
 						ps.inits[key] = nil

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"github.com/blastgate/blastgate/analyzer/detect"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
@@ -143,7 +144,7 @@ func (w *testWalk) pathAt(pos token.Pos) walkPath {
 func (w *testWalk) noteAssign(pkg *packages.Package, file *ast.File, lhs, rhs []ast.Expr, pos token.Pos, env detect.Binding) {
 	r := w.ref()
 	for i, l := range lhs {
-		obj := assignee(pkg.TypesInfo, l)
+		obj := astq.Assignee(pkg.TypesInfo, l)
 		if obj == nil {
 			continue
 		}
@@ -388,7 +389,7 @@ func (w *testWalk) markRefused() {
 			}
 		}
 		if refused && i >= 0 && i < len(w.t.requests) {
-			w.t.requests[i].refused = true
+			w.t.requests[i].Refused = true
 		}
 	}
 }
@@ -459,16 +460,16 @@ func (w *testWalk) statusReqs(b detect.BoundArg, p walkPath, depth int) []sentRe
 	case *ast.SelectorExpr:
 		t := info.TypeOf(x.X)
 		switch {
-		case x.Sel.Name == "StatusCode" && isNamed(t, "net/http", "Response"):
+		case x.Sel.Name == "StatusCode" && astq.IsNamed(t, "net/http", "Response"):
 			return w.respReqs(sub(b, x.X), p, depth+1)
-		case x.Sel.Name == "Code" && isNamed(t, "net/http/httptest", "ResponseRecorder"):
+		case x.Sel.Name == "Code" && astq.IsNamed(t, "net/http/httptest", "ResponseRecorder"):
 			return w.recorderReqs(sub(b, x.X), p, depth+1)
 		}
-		if obj := assignee(info, x); obj != nil && isIntVar(obj) {
+		if obj := astq.Assignee(info, x); obj != nil && isIntVar(obj) {
 			return w.assignedReqs(obj, b, p, depth, w.statusReqs)
 		}
 	case *ast.Ident:
-		if obj := assignee(info, x); obj != nil && isIntVar(obj) {
+		if obj := astq.Assignee(info, x); obj != nil && isIntVar(obj) {
 			return w.assignedReqs(obj, b, p, depth, w.statusReqs)
 		}
 	case *ast.CallExpr:
@@ -495,7 +496,7 @@ func (w *testWalk) respReqs(b detect.BoundArg, p walkPath, depth int) []sentReqs
 		}
 		sel, _ := ast.Unparen(x.Fun).(*ast.SelectorExpr)
 		switch {
-		case fn.Name() == "Result" && sel != nil && isNamed(info.TypeOf(sel.X), "net/http/httptest", "ResponseRecorder"):
+		case fn.Name() == "Result" && sel != nil && astq.IsNamed(info.TypeOf(sel.X), "net/http/httptest", "ResponseRecorder"):
 			return w.recorderReqs(sub(b, sel.X), p, depth+1)
 		case w.isSendCall(fn, x):
 			return []sentReqs{{key: libKey{x, envID(b.Env)}, reqs: w.requestsOf(w.rs.s.Bind(sub(b, x.Args[0]).ExprRef, b.Env))}}
@@ -509,7 +510,7 @@ func (w *testWalk) respReqs(b detect.BoundArg, p walkPath, depth int) []sentReqs
 			return w.respReqs(sub(b, x.X), p, depth+1)
 		}
 	case *ast.Ident, *ast.SelectorExpr:
-		if obj := assignee(info, x); obj != nil {
+		if obj := astq.Assignee(info, x); obj != nil {
 			return w.assignedReqs(obj, b, p, depth, w.respReqs)
 		}
 	}
@@ -520,7 +521,7 @@ func (w *testWalk) respReqs(b detect.BoundArg, p walkPath, depth int) []sentReqs
 // ServeHTTP(rec, req) before p (every one for a field).
 func (w *testWalk) recorderReqs(b detect.BoundArg, p walkPath, depth int) []sentReqs {
 	b = w.rs.s.Bind(b.ExprRef, b.Env)
-	obj := assignee(b.Pkg.TypesInfo, ast.Unparen(b.Expr))
+	obj := astq.Assignee(b.Pkg.TypesInfo, ast.Unparen(b.Expr))
 	if obj == nil {
 		return nil
 	}
@@ -531,7 +532,7 @@ func (w *testWalk) recorderReqs(b detect.BoundArg, p walkPath, depth int) []sent
 	var last []int
 	serves := w.refused.serveW
 	for n, sv := range serves {
-		if o := assignee(sv.writer.Pkg.TypesInfo, ast.Unparen(sv.writer.Expr)); o != obj {
+		if o := astq.Assignee(sv.writer.Pkg.TypesInfo, ast.Unparen(sv.writer.Expr)); o != obj {
 			continue
 		}
 		switch {

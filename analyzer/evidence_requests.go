@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"github.com/blastgate/blastgate/analyzer/detect"
 	"github.com/blastgate/blastgate/analyzer/evidence"
 	"golang.org/x/tools/go/packages"
@@ -48,7 +49,7 @@ import (
 // Routes registered in tests are never features of their own.
 
 const (
-	maxTestWalks = 4096 // bodies walked for one test (helper calls and table rows)
+	maxTestWalks = detect.MaxTestWalks // bodies walked for one test (helper calls and table rows)
 )
 
 // requestScan evaluates test code: the route side's scan over the test
@@ -126,7 +127,7 @@ func isTestServer(t types.Type) bool {
 	if t == nil {
 		return false
 	}
-	n, ok := types.Unalias(derefType(t)).(*types.Named)
+	n, ok := types.Unalias(astq.Deref(t)).(*types.Named)
 	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "net/http/httptest" && n.Obj().Name() == "Server"
 }
 
@@ -154,7 +155,7 @@ func (rs *requestScan) serverHandler(b detect.BoundArg, depth int) (detect.Bound
 			return detect.BoundArg{}, false
 		}
 		rets := rs.s.Returns(fn.Origin())
-		if len(rets) != 1 || isAbstract(fn) {
+		if len(rets) != 1 || astq.IsAbstract(fn) {
 			return detect.BoundArg{}, false
 		}
 		return rs.serverHandler(detect.BoundArg{ExprRef: rets[0], Env: rs.s.BindCall(b.ExprRef, x, fn, b.Env)}, depth+1)
@@ -308,14 +309,14 @@ func (w *testWalk) body(pkg *packages.Package, file *ast.File, n ast.Node, env d
 				for i, lhs := range x.Lhs {
 					to, _ := detect.RangeDef(info, lhs)
 					from := w.rs.s.ParamOf(info, x.Rhs[i])
-					if b, ok := env[from]; ok && to != nil && !w.rs.s.Tainted[to] && !isStringVar(to) {
+					if b, ok := env[from]; ok && to != nil && !w.rs.s.Tainted[to] && !astq.IsStringVar(to) {
 						env[to] = b
 					}
 				}
 			}
 			if len(x.Rhs) == 1 {
 				if call, ok := ast.Unparen(x.Rhs[0]).(*ast.CallExpr); ok {
-					if obj := assignee(info, x.Lhs[0]); obj != nil {
+					if obj := astq.Assignee(info, x.Lhs[0]); obj != nil {
 						w.reqVars[obj] = append(w.reqVars[obj], call)
 					}
 				}
@@ -394,7 +395,7 @@ func (w *testWalk) call(pkg *packages.Package, file *ast.File, call *ast.CallExp
 	// factory(args)(w, r): the closure the factory returns.
 	if inner, ok := ast.Unparen(call.Fun).(*ast.CallExpr); ok {
 		if f := typeutil.StaticCallee(info, inner); f != nil {
-			if id, ok := g.byName[objName(f.Origin())]; ok {
+			if id, ok := g.byName[astq.ObjName(f.Origin())]; ok {
 				if obj := g.funcObj(id); obj != nil {
 					if lit := g.returnedClosure(obj); lit >= 0 {
 						w.node(lit)
@@ -443,7 +444,7 @@ func (w *testWalk) serve(pkg *packages.Package, file *ast.File, call *ast.CallEx
 		w.noteServe(pkg, file, call, env)
 		// http.HandlerFunc(f).ServeHTTP(w, r): f itself.
 		if conv, ok := ast.Unparen(sel.X).(*ast.CallExpr); ok && len(conv.Args) == 1 && info.Types[conv.Fun].IsType() {
-			if f, ok := info.Uses[identOf(ast.Unparen(conv.Args[0]))].(*types.Func); ok {
+			if f, ok := info.Uses[astq.IdentOf(ast.Unparen(conv.Args[0]))].(*types.Func); ok {
 				w.reach(f)
 			}
 		}
@@ -540,7 +541,7 @@ func (w *testWalk) request(pkg *packages.Package, file *ast.File, call *ast.Call
 		method = "GET" // http.NewRequest treats "" as GET
 	}
 	idx := len(w.t.requests)
-	w.t.requests = append(w.t.requests, request{method: strings.ToUpper(method), host: host, path: path})
+	w.t.requests = append(w.t.requests, request{Method: strings.ToUpper(method), Host: host, Path: path})
 	w.servers = append(w.servers, server)
 	w.built[call] = append(w.built[call], builtReq{env: envID(env), idx: idx})
 }
@@ -557,7 +558,7 @@ func requestCall(fn *types.Func, call *ast.CallExpr) (method string, methodExpr,
 		}
 		return call.Args[0]
 	}
-	switch fn.Pkg().Path() + "." + recvName0(fn) + fn.Name() {
+	switch fn.Pkg().Path() + "." + astq.RecvPrefix(fn) + fn.Name() {
 	case "net/http/httptest.NewRequest", "net/http/httptest.NewRequestWithContext", "net/http.NewRequest", "net/http.NewRequestWithContext":
 		args := call.Args
 		if strings.HasSuffix(fn.Name(), "WithContext") && len(args) > 0 {
@@ -637,9 +638,9 @@ func (w *testWalk) handlerName(b detect.BoundArg, depth int) string {
 	e := ast.Unparen(b.Expr)
 	switch x := e.(type) {
 	case *ast.Ident, *ast.SelectorExpr:
-		switch obj := info.Uses[identOf(x)].(type) {
+		switch obj := info.Uses[astq.IdentOf(x)].(type) {
 		case *types.Func:
-			return objName(obj.Origin())
+			return astq.ObjName(obj.Origin())
 		case *types.Var:
 			if obj.IsField() || s.Tainted[obj] {
 				return ""
@@ -664,7 +665,7 @@ func (w *testWalk) handlerName(b detect.BoundArg, depth int) string {
 		}
 		// A factory of the module: the closure it returns.
 		if fn, ok := typeutil.Callee(info, x).(*types.Func); ok {
-			if id, ok := g.byName[objName(fn.Origin())]; ok {
+			if id, ok := g.byName[astq.ObjName(fn.Origin())]; ok {
 				if obj := g.funcObj(id); obj != nil {
 					if lit := g.returnedClosure(obj); lit >= 0 {
 						return g.nodes[lit].name
@@ -683,8 +684,8 @@ func (w *testWalk) handlerName(b detect.BoundArg, depth int) string {
 	}
 	// A value of a type with a ServeHTTP method.
 	if t := info.TypeOf(e); t != nil && !types.IsInterface(t) {
-		if sel := types.NewMethodSet(types.NewPointer(derefType(t))).Lookup(nil, "ServeHTTP"); sel != nil {
-			return objName(sel.Obj().(*types.Func).Origin())
+		if sel := types.NewMethodSet(types.NewPointer(astq.Deref(t))).Lookup(nil, "ServeHTTP"); sel != nil {
+			return astq.ObjName(sel.Obj().(*types.Func).Origin())
 		}
 	}
 	return ""
@@ -695,14 +696,14 @@ func (w *testWalk) handlerName(b detect.BoundArg, depth int) string {
 func (w *testWalk) route() {
 	send := func(roots []any, idx int) {
 		req := w.t.requests[idx]
-		if req.refused {
+		if req.Refused {
 			return
 		}
 		for _, root := range roots {
 			// The routes of this router that match, each matched once.
 			var matching []int
 			for i, r := range w.routes {
-				if r.root == root && r.pattern.Match(req.method, req.host, req.path) {
+				if r.root == root && r.pattern.Match(req.Method, req.Host, req.Path) {
 					matching = append(matching, i)
 				}
 			}
@@ -718,7 +719,7 @@ func (w *testWalk) route() {
 					}
 				}
 				if best && r.mount != nil {
-					w.t.mounted = append(w.t.mounted, mountedServe{site: *r.mount, handler: r.handler, pattern: r.pattern, req: req})
+					w.t.mounted = append(w.t.mounted, mountedServe{Site: *r.mount, Handler: r.handler, Pattern: r.pattern, Req: req})
 				} else if best {
 					if w.t.served == nil {
 						w.t.served = map[string]bool{}

@@ -2,6 +2,8 @@ package analyzer
 
 import (
 	"go/types"
+
+	"github.com/blastgate/blastgate/analyzer/astq"
 )
 
 // testify suites: which methods run as tests TestX/TestM, and what
@@ -11,7 +13,7 @@ import (
 // reachStatic adds to t what fn reaches through static calls in the
 // module.
 func (g *Graph) reachStatic(t *testFunc, fn *types.Func) {
-	id, ok := g.byName[objName(fn.Origin())]
+	id, ok := g.byName[astq.ObjName(fn.Origin())]
 	if !ok || !isCode(g.nodes[id].kind) || t.reach[id] {
 		return
 	}

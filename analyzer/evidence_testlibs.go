@@ -5,6 +5,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"github.com/blastgate/blastgate/analyzer/detect"
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/packages"
@@ -72,7 +73,7 @@ func recvType(fn *types.Func) string {
 	if recv == nil {
 		return ""
 	}
-	if n, ok := types.Unalias(derefType(recv.Type())).(*types.Named); ok {
+	if n, ok := types.Unalias(astq.Deref(recv.Type())).(*types.Named); ok {
 		return n.Obj().Name()
 	}
 	return ""
@@ -127,7 +128,7 @@ func (w *testWalk) returnedBuilder(b detect.BoundArg, call *ast.CallExpr) bool {
 	if ct == nil || b.File == nil {
 		return false
 	}
-	t, ok := types.Unalias(derefType(ct)).(*types.Named)
+	t, ok := types.Unalias(astq.Deref(ct)).(*types.Named)
 	if !ok || t.Obj().Pkg() == nil || t.Obj().Name() != "Request" {
 		return false
 	}
@@ -256,14 +257,14 @@ func (w *testWalk) follow(b detect.BoundArg) (detect.BoundArg, bool) {
 		}
 	case *ast.SelectorExpr:
 		// A field written once (a suite's e set in SetupTest).
-		if v, ok := assignee(info, x).(*types.Var); ok && v.IsField() && !s.Tainted[v] {
+		if v, ok := astq.Assignee(info, x).(*types.Var); ok && v.IsField() && !s.Tainted[v] {
 			if defs := s.Defs[v]; len(defs) == 1 {
 				return detect.BoundArg{ExprRef: defs[0]}, true
 			}
 		}
 	case *ast.CallExpr:
 		fn, ok := typeutil.Callee(info, x).(*types.Func)
-		if !ok || fn.Pkg() == nil || isAbstract(fn) || detect.LibPkg(fn, apitestPkg) || detect.LibPkg(fn, httpexpectPkg) {
+		if !ok || fn.Pkg() == nil || astq.IsAbstract(fn) || detect.LibPkg(fn, apitestPkg) || detect.LibPkg(fn, httpexpectPkg) {
 			return detect.BoundArg{}, false
 		}
 		if rets := s.Returns(fn.Origin()); len(rets) == 1 {
@@ -405,7 +406,7 @@ func (w *testWalk) record(method string, target detect.PathVal, host string, h *
 		}
 	}
 	idx := len(w.t.requests)
-	w.t.requests = append(w.t.requests, request{method: strings.ToUpper(method), host: reqHost, path: path})
+	w.t.requests = append(w.t.requests, request{Method: strings.ToUpper(method), Host: reqHost, Path: path})
 	w.servers = append(w.servers, server)
 	if h != nil {
 		w.sent = append(w.sent, testSent{router: *h, idx: idx})
@@ -421,7 +422,7 @@ func (w *testWalk) handlerFuncs(b detect.BoundArg) {
 	info := b.Pkg.TypesInfo
 	switch x := ast.Unparen(b.Expr).(type) {
 	case *ast.Ident, *ast.SelectorExpr:
-		if f, ok := info.Uses[identOf(x)].(*types.Func); ok && f.Signature().Recv() == nil || ok && isMethodValue(info, x) {
+		if f, ok := info.Uses[astq.IdentOf(x)].(*types.Func); ok && f.Signature().Recv() == nil || ok && isMethodValue(info, x) {
 			w.reach(f)
 			return
 		}
@@ -434,7 +435,7 @@ func (w *testWalk) handlerFuncs(b detect.BoundArg) {
 		}
 	}
 	if t := info.TypeOf(b.Expr); t != nil && !types.IsInterface(t) {
-		if sel := types.NewMethodSet(types.NewPointer(derefType(t))).Lookup(nil, "ServeHTTP"); sel != nil {
+		if sel := types.NewMethodSet(types.NewPointer(astq.Deref(t))).Lookup(nil, "ServeHTTP"); sel != nil {
 			if m, ok := sel.Obj().(*types.Func); ok {
 				w.reach(m)
 			}

@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"github.com/blastgate/blastgate/analyzer/evidence"
-	"github.com/blastgate/blastgate/report"
 )
 
 // Test evidence's contract and rules live in package evidence; these
@@ -41,7 +40,7 @@ func (g *Graph) evidenceModules() []evidence.Module {
 func evidenceFeatures(features []Feature) []evidence.Feature {
 	out := make([]evidence.Feature, len(features))
 	for i, f := range features {
-		out[i] = evidence.Feature{ID: f.ID, Entries: f.entries}
+		out[i] = evidence.Feature{ID: f.ID, Entries: f.Entries}
 	}
 	return out
 }
@@ -56,9 +55,8 @@ func evidenceTests(tests []*testFunc) []evidence.Test {
 }
 
 // creditFacts is a credit pass as evidence.Facts: the graph, and the
-// matchers of the test side (evidence_args.go, evidence_requests.go,
-// evidence_mount.go, evidence_rpc.go) over the features and tests of
-// one Credit call.
+// matchers of the test side (detect.Matcher) over the features and
+// tests of one Credit call.
 type creditFacts struct {
 	g        *credit
 	features []Feature
@@ -77,15 +75,17 @@ func (c creditFacts) Extent(id int) evidence.Extent {
 func (c creditFacts) Whole(id int) bool { return c.g.nodes[id].kind == packageNode }
 
 // RunsField reports whether the test calls the feature's command's run
-// field itself (evidence_args.go).
+// field itself (detect.Matcher.RunsField).
 func (c creditFacts) RunsField(feature, test int) bool {
-	return c.g.runsField(c.features[feature], c.tests[test])
+	return c.g.match.RunsField(c.features[feature], c.tests[test].detectTest())
 }
 
 // Sends reports whether the test sends the feature a command line, an
 // HTTP request (to the application's router, to a router of its own, or
-// to one it mounted the application's routes on) or an RPC.
+// to one it mounted the application's routes on) or an RPC
+// (detect.Matcher.Sends), the run-time parts of route ids given the
+// values the test gives them (testPattern).
 func (c creditFacts) Sends(feature, test int) bool {
-	g, f, t := c.g, c.features[feature], c.tests[test]
-	return g.servesArgs(f, t) || g.servesRequest(c.features, feature, t) || (f.Kind == report.KindRoute && len(f.entries) > 0 && t.served[f.Entry]) || g.servesMounted(c.features, feature, t) || g.servesRPC(c.features, feature, t)
+	g, t := c.g, c.tests[test]
+	return g.match.Sends(c.features, feature, t.detectTest(), func(f Feature) (routePattern, bool) { return g.testPattern(f, t) })
 }

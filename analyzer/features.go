@@ -13,31 +13,9 @@ import (
 	"github.com/blastgate/blastgate/report"
 )
 
-// Feature is a discovered feature and the graph nodes it starts from.
-type Feature struct {
-	report.Feature
-	// roots are the nodes whose reach is the feature's reach: the entry,
-	// the middleware and factories around it, and the init of the
-	// packages that serve it.
-	roots []int
-	// entries are the nodes a test must reach to exercise the feature.
-	entries []int
-	// registrar is the function that registers a route on its router, or -1.
-	registrar int
-	// subtrees is set when the route's router serves a path ending in '/'
-	// as a subtree (net/http's ServeMux); the other routers serve it as
-	// the exact path.
-	subtrees bool
-	// regs are the source spans that register a route: a change that
-	// touches one impacts the route even when it changes none of its
-	// roots (a path, a method, a middleware swapped in the registration).
-	regs []detect.RegSpan
-	// cli ties a subcommand to its command tree (commands_cli.go).
-	cli *detect.CLIFeature
-	// holes say what the run-time parts of route ids stand for, shared by
-	// the routes of one Features call (evidence_prefix.go).
-	holes detect.RouteHoles
-}
+// Feature is a discovered feature and the graph nodes it starts from:
+// one type for the detectors and the analyzer (detect.Feature).
+type Feature = detect.Feature
 
 // DeclaredFeature is a feature named in configuration.
 type DeclaredFeature struct {
@@ -218,16 +196,16 @@ func (g *Graph) returnedClosure(fn *types.Func) int {
 // declaredFeature resolves a configured entry: a function or method named
 // as in traces, or a package path (every declaration in it is an entry).
 func (g *Graph) declaredFeature(d DeclaredFeature) (Feature, error) {
-	f := Feature{Feature: report.Feature{ID: d.ID, Kind: report.KindDeclared, Entry: d.Entry, Owners: d.Owners, Tier: d.Tier, Tests: []report.Test{}}, registrar: -1}
+	f := Feature{Feature: report.Feature{ID: d.ID, Kind: report.KindDeclared, Entry: d.Entry, Owners: d.Owners, Tier: d.Tier, Tests: []report.Test{}}, Registrar: -1}
 	if pkg := g.prog.byPath[d.Entry]; pkg != nil {
-		f.roots = append([]int{g.inits[pkg.PkgPath]}, g.declared[pkg.PkgPath]...)
+		f.Roots = append([]int{g.inits[pkg.PkgPath]}, g.declared[pkg.PkgPath]...)
 		for _, id := range g.declared[pkg.PkgPath] {
 			if isCode(g.nodes[id].kind) {
-				f.entries = append(f.entries, id)
+				f.Entries = append(f.Entries, id)
 			}
 		}
 		if n, broken := g.pkgs[pkg.PkgPath]; broken {
-			f.roots = append(f.roots, n)
+			f.Roots = append(f.Roots, n)
 		}
 		if len(pkg.GoFiles) > 0 {
 			f.Position = report.Position{File: g.prog.relFile(pkg.GoFiles[0]), Line: 1}
@@ -237,13 +215,13 @@ func (g *Graph) declaredFeature(d DeclaredFeature) (Feature, error) {
 	id, ok := g.byName[d.Entry]
 	if !ok || !isCode(g.nodes[id].kind) || g.nodes[id].kind == methodNode {
 		if pkgPath := g.brokenOwner(d.Entry); pkgPath != "" {
-			f.roots = []int{g.pkgs[pkgPath], g.inits[pkgPath]}
+			f.Roots = []int{g.pkgs[pkgPath], g.inits[pkgPath]}
 			return f, nil
 		}
 		return Feature{}, fmt.Errorf("%s: feature %q: entry %q is neither a function nor a package of this module: write it as example.com/mod/pkg.Func, example.com/mod/pkg.(*Type).Method or a package path", d.Where, d.ID, d.Entry)
 	}
-	f.roots = []int{id, g.inits[g.nodes[id].pkg]}
-	f.entries = []int{id}
+	f.Roots = []int{id, g.inits[g.nodes[id].pkg]}
+	f.Entries = []int{id}
 	f.Position.File, f.Position.Line = g.prog.Rel(g.nodes[id].pos)
 	return f, nil
 }
@@ -261,9 +239,9 @@ func (g *Graph) brokenOwner(name string) string {
 // EntryFile returns the repository file that holds the feature's entry,
 // or "" when it has none of the module's code.
 func (g *Graph) EntryFile(f Feature) string {
-	if len(f.entries) == 0 {
+	if len(f.Entries) == 0 {
 		return ""
 	}
-	file, _ := g.prog.Rel(g.nodes[f.entries[0]].pos)
+	file, _ := g.prog.Rel(g.nodes[f.Entries[0]].pos)
 	return file
 }

@@ -95,7 +95,7 @@ type edge struct {
 //     safe for concurrent use: rpcFiles and depRegs (memo.go), held
 //     (under heldMu).
 //
-// What is not here: the features' own state (Feature.holes, the command
+// What is not here: the features' own state (Feature.Holes, the command
 // trees in cliFeature.scan), change mapping's (ChangeSet, with the
 // AssetRules it is given), and the test side's (credit, one per pass).
 type Graph struct {

@@ -42,11 +42,11 @@ func impactFeatures(features []Feature) []impact.Feature {
 }
 
 func impactFeature(f Feature) impact.Feature {
-	regs := make([]impact.Reg, len(f.regs))
-	for i, sp := range f.regs {
+	regs := make([]impact.Reg, len(f.Regs))
+	for i, sp := range f.Regs {
 		regs[i] = impact.Reg{From: sp.From, To: sp.To, Encl: sp.Encl}
 	}
-	return impact.Feature{Feature: f.Feature, Roots: f.roots, Entries: f.entries, Regs: regs, Subcommand: f.cli != nil}
+	return impact.Feature{Feature: f.Feature, Roots: f.Roots, Entries: f.Entries, Regs: regs, Subcommand: f.CLI != nil}
 }
 
 // impactChanges is a ChangeSet as impact reads it (impact.Changes).

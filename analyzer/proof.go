@@ -1210,7 +1210,7 @@ func (p *prover) proves(tp *testProof, fi int) bool {
 	f := p.features[fi]
 	stop := f.Kind == report.KindCommand && len(p.handlers) > 0
 	dist := p.toChange(tp, stop)
-	for _, r := range f.roots {
+	for _, r := range f.Roots {
 		if r >= 0 && r < len(tp.reach) && tp.reach[r] && dist[r] >= 0 {
 			return true
 		}
@@ -1252,7 +1252,7 @@ func (p *prover) double(tp *testProof, fi int) *report.Double {
 	}
 	depth := map[int]int{}
 	var queue []int
-	for _, r := range f.roots {
+	for _, r := range f.Roots {
 		if r >= 0 && r < len(tp.reach) && tp.reach[r] {
 			if _, ok := depth[r]; !ok {
 				depth[r] = 0

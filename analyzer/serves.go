@@ -17,7 +17,7 @@ func RouteIDServes(id, method, host, path string) bool {
 	if i := strings.IndexAny(path, "?#"); i >= 0 {
 		path = path[:i]
 	}
-	f := Feature{subtrees: true}
+	f := Feature{Subtrees: true}
 	f.ID = id
 	if strings.Contains(id, "<") {
 		if method == "" {
@@ -25,9 +25,9 @@ func RouteIDServes(id, method, host, path string) bool {
 				method = id[:k]
 			}
 		}
-		return f.mayServe(request{method: method, path: path})
+		return f.MayServe(method, path)
 	}
-	p, ok := f.pattern()
+	p, ok := f.Pattern()
 	if !ok {
 		return false
 	}

@@ -124,7 +124,7 @@ func (g *Graph) programStartups(features []Feature) {
 	reach := make([]map[int]bool, len(g.programs))
 	for i := range features {
 		f := &features[i]
-		if (f.Kind != report.KindRoute && f.Kind != report.KindRPC) || f.registrar < 0 || !slices.Contains(f.roots, g.startup) {
+		if (f.Kind != report.KindRoute && f.Kind != report.KindRPC) || f.Registrar < 0 || !slices.Contains(f.Roots, g.startup) {
 			continue
 		}
 		var ids []int
@@ -132,7 +132,7 @@ func (g *Graph) programStartups(features []Feature) {
 			if reach[k] == nil {
 				reach[k] = g.reachFrom(p.seeds)
 			}
-			if reach[k][f.registrar] {
+			if reach[k][f.Registrar] {
 				ids = append(ids, p.startup)
 			}
 		}
@@ -140,8 +140,8 @@ func (g *Graph) programStartups(features []Feature) {
 			continue // reached by no program: all of them
 		}
 		// A new slice: features may share their roots' arrays.
-		roots := make([]int, 0, len(f.roots)+len(ids))
-		for _, r := range f.roots {
+		roots := make([]int, 0, len(f.Roots)+len(ids))
+		for _, r := range f.Roots {
 			switch {
 			case r != g.startup:
 				roots = append(roots, r)
@@ -150,7 +150,7 @@ func (g *Graph) programStartups(features []Feature) {
 				ids = nil
 			}
 		}
-		f.roots = roots
+		f.Roots = roots
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -83,7 +84,7 @@ type CLIScan struct {
 	ByVar  map[types.Object][]*Command
 	ByFunc map[*types.Func][]*Command
 	// ByName keys package variables and functions by name, for tests
-	// (evidence_args.go).
+	// (match_cli.go).
 	ByName map[string][]*Command
 }
 
@@ -101,7 +102,7 @@ type CLIDialect interface {
 	// app.Commands, c) keeps the children it has.
 	childrenField(name string) bool
 
-	// The test side (evidence_args.go): how a test runs a command.
+	// The test side (match_cli.go): how a test runs a command.
 	//
 	// runField reports whether field of a value of type t is a
 	// command's run function (a test calling it runs the command).
@@ -273,7 +274,7 @@ func (s *CLIScan) implementations(m *types.Func) []*Command {
 		if recv == nil || fn.Name() != m.Name() {
 			continue
 		}
-		t := derefType(recv.Type())
+		t := astq.Deref(recv.Type())
 		if types.Implements(t, iface) || types.Implements(types.NewPointer(t), iface) {
 			out = append(out, s.ByFunc[fn]...)
 		}
@@ -498,7 +499,7 @@ func (s *CLIScan) flagWiring(pkg *packages.Package, f *ast.File) {
 			if !ok {
 				return true
 			}
-			root := chainRoot(call.Fun)
+			root := astq.ChainRoot(call.Fun)
 			if root == nil {
 				return true
 			}
@@ -801,7 +802,7 @@ type CLIFeature struct {
 // cliName returns a command name expression's constant value, or the
 // expression in angle brackets.
 func cliName(info *types.Info, e ast.Expr, firstWord bool) (string, bool) {
-	if s, ok := constString(info, e); ok {
+	if s, ok := astq.ConstString(info, e); ok {
 		if firstWord {
 			if fs := strings.Fields(s); len(fs) > 0 {
 				return fs[0], true
@@ -829,10 +830,10 @@ func (s *CLIScan) index() {
 	s.ByName = map[string][]*Command{}
 	for obj, cs := range s.ByVar {
 		if v, ok := obj.(*types.Var); ok && !v.IsField() && obj.Pkg() != nil && obj.Parent() == obj.Pkg().Scope() {
-			s.ByName[objName(obj)] = cs
+			s.ByName[astq.ObjName(obj)] = cs
 		}
 	}
 	for fn, cs := range s.ByFunc {
-		s.ByName[objName(fn)] = cs
+		s.ByName[astq.ObjName(fn)] = cs
 	}
 }

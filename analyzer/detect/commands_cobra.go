@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/types"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -37,16 +38,16 @@ var (
 )
 
 func (cobraDialect) literal(g cliGraph, pkg *packages.Package, lit *ast.CompositeLit) (*Command, bool) {
-	if !isNamed(derefType(pkg.TypesInfo.TypeOf(lit)), cobraPath, "Command") {
+	if !astq.IsNamed(astq.Deref(pkg.TypesInfo.TypeOf(lit)), cobraPath, "Command") {
 		return nil, false
 	}
 	c := &Command{lib: "cobra", Name: "<>", Encl: -1}
-	for key, kv := range keyedFields(lit) {
+	for key, kv := range astq.KeyedFields(lit) {
 		switch name := key; {
 		case name == "Use":
 			c.Name, c.Known = cliName(pkg.TypesInfo, kv.Value, true)
 		case name == "Aliases":
-			c.Aliases, _ = constStrings(pkg.TypesInfo, kv.Value)
+			c.Aliases, _ = astq.ConstStrings(pkg.TypesInfo, kv.Value)
 		case cobraRun[name]:
 			// cobra runs RunE when it has both: Run is then never run,
 			// but kept as a root (sound).
@@ -85,7 +86,7 @@ func (cobraDialect) edges(pkg *packages.Package, n ast.Node) (ast.Expr, []ast.Ex
 
 // RunField: Run and RunE run the command.
 func (cobraDialect) RunField(t types.Type, field string) bool {
-	return isNamed(t, cobraPath, "Command") && cobraRun[field]
+	return astq.IsNamed(t, cobraPath, "Command") && cobraRun[field]
 }
 
 // Invocation: cmd.SetArgs(args) then cmd.Execute() (ExecuteC,

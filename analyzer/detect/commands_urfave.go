@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -38,11 +39,11 @@ var urfaveChildren = map[string]bool{"Commands": true, "Subcommands": true}
 func urfaveType(t ast.Expr, pkg *packages.Package) (cmd, app bool) {
 	typ := pkg.TypesInfo.TypeOf(t)
 	for _, p := range []string{urfaveV2, urfaveV3} {
-		if isNamed(typ, p, "Command") {
+		if astq.IsNamed(typ, p, "Command") {
 			return true, false
 		}
 	}
-	return false, isNamed(typ, urfaveV2, "App")
+	return false, astq.IsNamed(typ, urfaveV2, "App")
 }
 
 func (urfaveDialect) literal(g cliGraph, pkg *packages.Package, lit *ast.CompositeLit) (*Command, bool) {
@@ -51,12 +52,12 @@ func (urfaveDialect) literal(g cliGraph, pkg *packages.Package, lit *ast.Composi
 		return nil, false
 	}
 	c := &Command{lib: "urfave", Name: "<>", Encl: -1, app: app}
-	for key, kv := range keyedFields(lit) {
+	for key, kv := range astq.KeyedFields(lit) {
 		switch key {
 		case "Name":
 			c.Name, c.Known = cliName(pkg.TypesInfo, kv.Value, false)
 		case "Aliases":
-			c.Aliases, _ = constStrings(pkg.TypesInfo, kv.Value)
+			c.Aliases, _ = astq.ConstStrings(pkg.TypesInfo, kv.Value)
 		case "Action":
 			c.run = kv.Value
 		case "Before", "After", "OnUsageError":
@@ -88,7 +89,7 @@ func (urfaveDialect) edges(pkg *packages.Package, n ast.Node) (ast.Expr, []ast.E
 
 // RunField: Action runs the command.
 func (urfaveDialect) RunField(t types.Type, field string) bool {
-	return (isNamed(t, urfaveV2, "Command") || isNamed(t, urfaveV3, "Command")) && field == "Action"
+	return (astq.IsNamed(t, urfaveV2, "Command") || astq.IsNamed(t, urfaveV3, "Command")) && field == "Action"
 }
 
 // Invocation: app.Run(args) and cmd.Run(ctx, args) (RunContext), the

@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -67,13 +68,13 @@ func (r *HandlerResolver) Resolve(e ast.Expr) (int, string) {
 			return id, r.G.NodeName(id)
 		}
 	case *ast.Ident, *ast.SelectorExpr:
-		id := identOf(x)
+		id := astq.IdentOf(x)
 		switch obj := info.Uses[id].(type) {
 		case *types.Func:
 			if n, ok := r.G.Node(obj.Origin()); ok {
 				return n, r.G.NodeName(n)
 			}
-			return -1, objName(obj)
+			return -1, astq.ObjName(obj)
 		case *types.Var:
 			if !obj.IsField() && !r.Seen[obj] {
 				r.Seen[obj] = true
@@ -109,7 +110,7 @@ func (r *HandlerResolver) Resolve(e ast.Expr) (int, string) {
 				}
 				return id, r.G.NodeName(id)
 			}
-			return -1, objName(fn)
+			return -1, astq.ObjName(fn)
 		}
 	case *ast.UnaryExpr:
 		if x.Op == token.AND {
@@ -118,12 +119,12 @@ func (r *HandlerResolver) Resolve(e ast.Expr) (int, string) {
 	}
 	// A value of a type with a ServeHTTP method.
 	if t := info.TypeOf(e); t != nil && !types.IsInterface(t) {
-		sel := types.NewMethodSet(types.NewPointer(derefType(t))).Lookup(nil, "ServeHTTP")
+		sel := types.NewMethodSet(types.NewPointer(astq.Deref(t))).Lookup(nil, "ServeHTTP")
 		if sel != nil {
 			if n, ok := r.G.Node(sel.Obj().(*types.Func).Origin()); ok {
 				return n, r.G.NodeName(n)
 			}
-			return -1, objName(sel.Obj())
+			return -1, astq.ObjName(sel.Obj())
 		}
 	}
 	return -1, ""
@@ -177,12 +178,12 @@ func IsHandlerType(t types.Type, routers []RouterDetector) bool {
 	}
 	// An interface with ServeHTTP, or a type whose values have it.
 	return types.NewMethodSet(t).Lookup(nil, "ServeHTTP") != nil ||
-		(!types.IsInterface(t) && types.NewMethodSet(types.NewPointer(derefType(t))).Lookup(nil, "ServeHTTP") != nil)
+		(!types.IsInterface(t) && types.NewMethodSet(types.NewPointer(astq.Deref(t))).Lookup(nil, "ServeHTTP") != nil)
 }
 
 // RouteHoles maps a placeholder's text to the keys (pkgpath.Name) of the
 // package variables it stood for; "" is something else. The route side
-// fills it while it finds the routes (Feature.holes).
+// fills it while it finds the routes (Feature.Holes).
 type RouteHoles map[string]map[string]bool
 
 // noteHole records what a placeholder of the route side stands for: the
@@ -216,7 +217,7 @@ func PackageVar(info *types.Info, e ast.Expr) string {
 		obj = info.Uses[x.Sel]
 	}
 	v, ok := obj.(*types.Var)
-	if !ok || v.Pkg() == nil || v.Parent() != v.Pkg().Scope() || !isStringVar(v) {
+	if !ok || v.Pkg() == nil || v.Parent() != v.Pkg().Scope() || !astq.IsStringVar(v) {
 		return ""
 	}
 	return v.Pkg().Path() + "." + v.Name()

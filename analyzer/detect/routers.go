@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -737,7 +738,7 @@ func (s *RouterScan) wrapperInstances(cs CallSite, exprs []ast.Expr, stack map[a
 	var owner *paramOwner
 	var params []*types.Var
 	for _, e := range exprs {
-		if _, ok := constString(info, e); ok {
+		if _, ok := astq.ConstString(info, e); ok {
 			continue
 		}
 		ast.Inspect(e, func(n ast.Node) bool {
@@ -777,7 +778,7 @@ func (s *RouterScan) wrapperInstances(cs CallSite, exprs []ast.Expr, stack map[a
 			for _, use := range s.funcArgs[a] {
 				uc := s.calls[use.call]
 				fn, ok := typeutil.Callee(uc.Pkg.TypesInfo, uc.Call).(*types.Func)
-				if !ok || fn.Pkg() == nil || isAbstract(fn) {
+				if !ok || fn.Pkg() == nil || astq.IsAbstract(fn) {
 					continue
 				}
 				if _, mine := s.Decls[fn.Origin()]; !mine {
@@ -937,9 +938,9 @@ func (s *RouterScan) Index(pkg *packages.Package, f *ast.File) {
 				i := len(s.calls)
 				s.calls = append(s.calls, CallSite{Pkg: pkg, File: f, Encl: encl, Call: x})
 				s.site[x] = i
-				if obj := calleeObj(info, x); obj != nil {
+				if obj := astq.CalleeObj(info, x); obj != nil {
 					s.byCallee[obj] = append(s.byCallee[obj], i)
-					if fn, ok := obj.(*types.Func); ok && isAbstract(fn) {
+					if fn, ok := obj.(*types.Func); ok && astq.IsAbstract(fn) {
 						s.ifaceCalls[fn.Name()] = append(s.ifaceCalls[fn.Name()], i)
 					}
 				}
@@ -962,21 +963,21 @@ func (s *RouterScan) Index(pkg *packages.Package, f *ast.File) {
 				}
 				if len(x.Lhs) == 2 && len(x.Rhs) == 1 && isJoinPath(info, x.Rhs[0]) {
 					// p, err := url.JoinPath(base, "x")
-					if obj := assignee(info, x.Lhs[0]); obj != nil {
+					if obj := astq.Assignee(info, x.Lhs[0]); obj != nil {
 						s.Defs[obj] = append(s.Defs[obj], ExprRef{Pkg: pkg, File: f, Expr: x.Rhs[0]})
 					}
 				}
 				switch {
 				case len(x.Lhs) == len(x.Rhs) && (x.Tok == token.DEFINE || x.Tok == token.ASSIGN):
 					for i, lhs := range x.Lhs {
-						if obj := assignee(info, lhs); obj != nil {
+						if obj := astq.Assignee(info, lhs); obj != nil {
 							s.Defs[obj] = append(s.Defs[obj], ExprRef{Pkg: pkg, File: f, Expr: x.Rhs[i]})
 						}
 					}
 				case len(x.Lhs) == 1 && len(x.Rhs) == 1:
 					// p += "/x" is p = p + "/x"; any other operator is
 					// a value the evaluator does not know.
-					if obj := assignee(info, x.Lhs[0]); obj != nil && isStringVar(obj) {
+					if obj := astq.Assignee(info, x.Lhs[0]); obj != nil && astq.IsStringVar(obj) {
 						op := token.SUB
 						if x.Tok == token.ADD_ASSIGN {
 							op = token.ADD
@@ -987,7 +988,7 @@ func (s *RouterScan) Index(pkg *packages.Package, f *ast.File) {
 					// a, err := f(): each string written by a call of
 					// several results is known only at run time.
 					for _, lhs := range x.Lhs {
-						if obj := assignee(info, lhs); obj != nil && isStringVar(obj) {
+						if obj := astq.Assignee(info, lhs); obj != nil && astq.IsStringVar(obj) {
 							s.Defs[obj] = append(s.Defs[obj], ExprRef{Pkg: pkg, File: f, Expr: x.Rhs[0]})
 						}
 					}
@@ -995,7 +996,7 @@ func (s *RouterScan) Index(pkg *packages.Package, f *ast.File) {
 			case *ast.UnaryExpr:
 				// &p: the string may be written through the pointer.
 				if x.Op == token.AND {
-					if obj := assignee(info, x.X); obj != nil && isStringVar(obj) {
+					if obj := astq.Assignee(info, x.X); obj != nil && astq.IsStringVar(obj) {
 						s.Defs[obj] = append(s.Defs[obj], ExprRef{Pkg: pkg, File: f, Expr: x})
 					}
 					s.taint(info, x.X)
@@ -1046,7 +1047,7 @@ func (s *RouterScan) taint(info *types.Info, exprs ...ast.Expr) {
 		if e == nil {
 			continue
 		}
-		if obj := assignee(info, e); obj != nil {
+		if obj := astq.Assignee(info, e); obj != nil {
 			s.Tainted[obj] = true
 		}
 	}
@@ -1080,7 +1081,7 @@ func funcKey(info *types.Info, arg ast.Expr) any {
 	case *ast.FuncLit:
 		return x
 	case *ast.Ident, *ast.SelectorExpr:
-		switch obj := info.Uses[identOf(x)].(type) {
+		switch obj := info.Uses[astq.IdentOf(x)].(type) {
 		case *types.Func:
 			return obj.Origin()
 		case *types.Var:
@@ -1115,7 +1116,7 @@ func (s *RouterScan) OpOfCall(info *types.Info, call *ast.CallExpr) *routerOpAt 
 	if len(dets) == 0 {
 		// A method of the module's own interface that a router type
 		// implements.
-		if isAbstract(fn) {
+		if astq.IsAbstract(fn) {
 			if at := s.ifaceOp(info, call, fn); at != nil {
 				s.ops[call] = at
 				return at
@@ -1237,7 +1238,7 @@ func (s *RouterScan) chains0(r ExprRef, e ast.Expr, depth int) []RouterChain {
 			for _, ret := range s.Returns(fn.Origin()) {
 				// A group made from the function's parameters: under this
 				// call's arguments.
-				if rc, ok := ast.Unparen(ret.Expr).(*ast.CallExpr); ok && !isAbstract(fn) {
+				if rc, ok := ast.Unparen(ret.Expr).(*ast.CallExpr); ok && !astq.IsAbstract(fn) {
 					if op := s.OpOfCall(ret.Pkg.TypesInfo, rc); op != nil && op.Kind == OpGroup && s.pathsFlow(ret.Pkg.TypesInfo, op) {
 						out = append(out, s.derivedEnv(ret, rc, op, depth+1, s.BindCall(r, x, fn, nil))...)
 						continue
@@ -1251,7 +1252,7 @@ func (s *RouterScan) chains0(r ExprRef, e ast.Expr, depth int) []RouterChain {
 		}
 		return s.root(x, depth)
 	case *ast.Ident, *ast.SelectorExpr:
-		v, ok := assignee(info, x).(*types.Var)
+		v, ok := astq.Assignee(info, x).(*types.Var)
 		if !ok {
 			return s.root(e, depth)
 		}
@@ -1470,7 +1471,7 @@ func withMount(id, mount string) string {
 // (for _, m := range modules { m.Register(api) }).
 func (s *RouterScan) dispatched(obj types.Object) []int {
 	fn, ok := obj.(*types.Func)
-	if !ok || fn.Signature().Recv() == nil || isAbstract(fn) {
+	if !ok || fn.Signature().Recv() == nil || astq.IsAbstract(fn) {
 		return nil
 	}
 	recv := fn.Signature().Recv().Type()
@@ -1482,7 +1483,7 @@ func (s *RouterScan) dispatched(obj types.Object) []int {
 			continue
 		}
 		iface, ok := m.Signature().Recv().Type().Underlying().(*types.Interface)
-		if ok && (types.Implements(recv, iface) || types.Implements(types.NewPointer(derefType(recv)), iface)) {
+		if ok && (types.Implements(recv, iface) || types.Implements(types.NewPointer(astq.Deref(recv)), iface)) {
 			out = append(out, i)
 		}
 	}

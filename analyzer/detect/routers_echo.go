@@ -3,6 +3,8 @@ package detect
 import (
 	"go/types"
 	"net/http"
+
+	"github.com/blastgate/blastgate/analyzer/astq"
 )
 
 // Echo finds the routes of echo.
@@ -50,7 +52,7 @@ func (echoDialect) Op(c RouterCall) (RouterOp, bool) {
 	case m == "Add":
 		op.Kind, op.Methods, op.Paths, op.Handler, op.Mws = OpRoute, c.One(0), c.One(1), c.Arg(2), c.Args(3)
 	case m == "Match":
-		ms, ok := stringElems(c.Arg(0))
+		ms, ok := astq.StringElems(c.Arg(0))
 		op.Kind, op.Methods, op.Dynamic, op.Paths, op.Handler, op.Mws = OpRoute, ms, !ok, c.One(1), c.Arg(2), c.Args(3)
 	case m == "Group":
 		op.Kind, op.Paths, op.Mws = OpGroup, c.One(0), c.Args(1)
@@ -91,11 +93,11 @@ func (echoDialect) IsHandler(t types.Type) bool {
 	if t == nil {
 		return false
 	}
-	if namedFrom(t, echoPkg, "HandlerFunc") {
+	if astq.NamedFrom(t, echoPkg, "HandlerFunc") {
 		return true
 	}
 	sig, ok := t.Underlying().(*types.Signature)
 	return ok && sig.Params().Len() == 1 && sig.Results().Len() == 1 &&
-		namedFrom(sig.Params().At(0).Type(), echoPkg, "Context") &&
+		astq.NamedFrom(sig.Params().At(0).Type(), echoPkg, "Context") &&
 		types.Identical(sig.Results().At(0).Type(), types.Universe.Lookup("error").Type())
 }

@@ -5,6 +5,8 @@ import (
 	"go/types"
 	"net/http"
 	"strings"
+
+	"github.com/blastgate/blastgate/analyzer/astq"
 )
 
 // Fiber finds the routes of fiber.
@@ -150,6 +152,6 @@ func (fiberDialect) IsHandler(t types.Type) bool {
 	}
 	sig, ok := t.Underlying().(*types.Signature)
 	return ok && sig.Params().Len() == 1 && sig.Results().Len() == 1 &&
-		pointerTo(sig.Params().At(0).Type(), fiberPkg, "Ctx") &&
+		astq.PointerTo(sig.Params().At(0).Type(), fiberPkg, "Ctx") &&
 		types.Identical(sig.Results().At(0).Type(), types.Universe.Lookup("error").Type())
 }

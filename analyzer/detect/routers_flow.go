@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -45,7 +46,7 @@ func (s *RouterScan) Str(r ExprRef, env Binding, depth int) (string, bool) {
 // Eval evaluates a path expression under a binding.
 func (s *RouterScan) Eval(r ExprRef, env Binding, depth int) PathVal {
 	info := r.Pkg.TypesInfo
-	if c, ok := constString(info, r.Expr); ok {
+	if c, ok := astq.ConstString(info, r.Expr); ok {
 		return PathVal{S: c, Exact: true, OK: true, text: c != ""}
 	}
 	if depth > MaxFlowDepth {
@@ -93,7 +94,7 @@ func (s *RouterScan) Eval(r ExprRef, env Binding, depth int) PathVal {
 		}
 		// A field every write gives the same constant (a.prefix set
 		// once), or a package variable.
-		if v, ok := assignee(info, x).(*types.Var); ok && !(s.Strict && s.Tainted[v]) && !s.evaluating[v] {
+		if v, ok := astq.Assignee(info, x).(*types.Var); ok && !(s.Strict && s.Tainted[v]) && !s.evaluating[v] {
 			if sel := info.Selections[x]; sel == nil || sel.Kind() == types.FieldVal {
 				s.evaluating[v] = true
 				val, ok := s.sameDefs(s.Defs[v], nil, depth)
@@ -169,7 +170,7 @@ func slashNormalization(info *types.Info, e ast.Expr, v *types.Var) bool {
 		return ok && info.Uses[id] == v
 	}
 	slashes := func(e ast.Expr) bool {
-		c, ok := constString(info, e)
+		c, ok := astq.ConstString(info, e)
 		return ok && strings.Trim(c, "/") == ""
 	}
 	switch x := ast.Unparen(e).(type) {
@@ -235,7 +236,7 @@ func (s *RouterScan) funcValue(r ExprRef, fun ast.Expr, env Binding, depth int) 
 		case *ast.CallExpr:
 			// A function of the module that returns one closure.
 			fn, ok := typeutil.Callee(info, x).(*types.Func)
-			if !ok || isAbstract(fn) {
+			if !ok || astq.IsAbstract(fn) {
 				return nil, nil, ExprRef{}, nil, false
 			}
 			rets := s.Returns(fn.Origin())
@@ -318,7 +319,7 @@ func (s *RouterScan) Formatted(r ExprRef, env Binding, depth int) (PathVal, bool
 	}
 	if obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "String"); obj != nil {
 		m, ok := obj.(*types.Func)
-		if !ok || m.Signature().Params().Len() != 0 || m.Signature().Results().Len() != 1 || isAbstract(m) {
+		if !ok || m.Signature().Params().Len() != 0 || m.Signature().Results().Len() != 1 || astq.IsAbstract(m) {
 			return PathVal{}, false
 		}
 		m = m.Origin()
@@ -433,7 +434,7 @@ func (s *RouterScan) evalFunc(r ExprRef, call *ast.CallExpr, fn *types.Func, env
 	// A function of the module that returns one string: its returns, with
 	// its parameters bound to the call's arguments.
 	rets := s.Returns(fn.Origin())
-	if len(rets) == 0 || isAbstract(fn) {
+	if len(rets) == 0 || astq.IsAbstract(fn) {
 		return PathVal{}, false
 	}
 	return s.evalReturns(rets, s.BindCall(r, call, fn, env), depth)
@@ -675,7 +676,7 @@ func (s *RouterScan) FieldOf(b BoundArg, name string) (f BoundArg, lit, ok bool)
 	case *ast.CompositeLit:
 		var st *types.Struct
 		if t := b.Pkg.TypesInfo.TypeOf(x); t != nil {
-			st, _ = derefType(t).Underlying().(*types.Struct)
+			st, _ = astq.Deref(t).Underlying().(*types.Struct)
 		}
 		for i, el := range x.Elts {
 			if kv, isKV := el.(*ast.KeyValueExpr); isKV {
@@ -689,7 +690,7 @@ func (s *RouterScan) FieldOf(b BoundArg, name string) (f BoundArg, lit, ok bool)
 		return BoundArg{}, st != nil, false
 	case *ast.CallExpr:
 		fn, isFn := typeutil.Callee(b.Pkg.TypesInfo, x).(*types.Func)
-		if !isFn || isAbstract(fn) {
+		if !isFn || astq.IsAbstract(fn) {
 			return BoundArg{}, false, false
 		}
 		rets := s.Returns(fn.Origin())
@@ -739,7 +740,7 @@ func (s *RouterScan) TableElems(r ExprRef, env Binding, seen map[any]bool) []tab
 		}
 		return out
 	case *ast.Ident, *ast.SelectorExpr:
-		v, ok := assignee(info, x).(*types.Var)
+		v, ok := astq.Assignee(info, x).(*types.Var)
 		if !ok {
 			return nil
 		}
@@ -777,7 +778,7 @@ func (s *RouterScan) TableElems(r ExprRef, env Binding, seen map[any]bool) []tab
 			return nil
 		}
 		impls := s.implementations(fn)
-		if sel, isSel := ast.Unparen(x.Fun).(*ast.SelectorExpr); isSel && isAbstract(fn) {
+		if sel, isSel := ast.Unparen(x.Fun).(*ast.SelectorExpr); isSel && astq.IsAbstract(fn) {
 			// m.Routes() with m bound to a value of a concrete type.
 			if recv := s.Bind(ExprRef{Pkg: b.Pkg, File: b.File, Expr: sel.X}, b.Env); recv.Expr != sel.X {
 				if t := recv.Pkg.TypesInfo.TypeOf(recv.Expr); t != nil && !types.IsInterface(t) {
@@ -792,7 +793,7 @@ func (s *RouterScan) TableElems(r ExprRef, env Binding, seen map[any]bool) []tab
 		var out []tableElem
 		for _, impl := range impls {
 			callee := Binding{}
-			if !isAbstract(fn) {
+			if !astq.IsAbstract(fn) {
 				callee = s.BindCall(b.ExprRef, x, impl, b.Env)
 			}
 			for _, ret := range s.Returns(impl) {
@@ -808,7 +809,7 @@ func (s *RouterScan) TableElems(r ExprRef, env Binding, seen map[any]bool) []tab
 // for an interface method the methods of the module's types that
 // implement the interface.
 func (s *RouterScan) implementations(fn *types.Func) []*types.Func {
-	if !isAbstract(fn) {
+	if !astq.IsAbstract(fn) {
 		return []*types.Func{fn.Origin()}
 	}
 	if impls, ok := s.impls[fn]; ok {
@@ -822,7 +823,7 @@ func (s *RouterScan) implementations(fn *types.Func) []*types.Func {
 			continue
 		}
 		t := recv.Type()
-		if types.Implements(t, iface) || types.Implements(types.NewPointer(derefType(t)), iface) {
+		if types.Implements(t, iface) || types.Implements(types.NewPointer(astq.Deref(t)), iface) {
 			out = append(out, m)
 		}
 	}
@@ -1046,7 +1047,7 @@ func embeddedFields(info *types.Info, call *ast.CallExpr) (fields []*types.Var, 
 	}
 	t := selection.Recv()
 	for _, i := range selection.Index()[:len(selection.Index())-1] {
-		st, ok := derefType(t).Underlying().(*types.Struct)
+		st, ok := astq.Deref(t).Underlying().(*types.Struct)
 		if !ok {
 			return fields, false
 		}
@@ -1091,7 +1092,7 @@ func embeddedRouters(t types.Type, det RouterDetector) []*types.Var {
 	if t == nil {
 		return nil
 	}
-	st, ok := derefType(t).Underlying().(*types.Struct)
+	st, ok := astq.Deref(t).Underlying().(*types.Struct)
 	if !ok {
 		return nil
 	}
@@ -1101,7 +1102,7 @@ func embeddedRouters(t types.Type, det RouterDetector) []*types.Var {
 		if !f.Embedded() {
 			continue
 		}
-		if n, ok := types.Unalias(derefType(f.Type())).(*types.Named); ok && n.Obj().Pkg() != nil {
+		if n, ok := types.Unalias(astq.Deref(f.Type())).(*types.Named); ok && n.Obj().Pkg() != nil {
 			for _, p := range det.Pkgs() {
 				if n.Obj().Pkg().Path() == p {
 					out = append(out, f.Origin())
@@ -1152,7 +1153,7 @@ func (s *RouterScan) libraryChains(det RouterDetector, chains []RouterChain) []R
 
 // ownType reports whether t is (a pointer to) a type of the library.
 func ownType(t types.Type, det RouterDetector) bool {
-	n, ok := types.Unalias(derefType(t)).(*types.Named)
+	n, ok := types.Unalias(astq.Deref(t)).(*types.Named)
 	if !ok || n.Obj().Pkg() == nil {
 		return false
 	}

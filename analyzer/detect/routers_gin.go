@@ -4,6 +4,8 @@ import (
 	"go/types"
 	"net/http"
 	"path"
+
+	"github.com/blastgate/blastgate/analyzer/astq"
 )
 
 // Gin finds the routes of gin.
@@ -65,7 +67,7 @@ func (ginDialect) Op(c RouterCall) (RouterOp, bool) {
 		handlers(2)
 	case m == "Match":
 		op.Kind, op.Paths = OpRoute, c.One(1)
-		ms, ok := stringElems(c.Arg(0))
+		ms, ok := astq.StringElems(c.Arg(0))
 		op.Methods, op.Dynamic = ms, !ok
 		handlers(2)
 	case m == "Group":
@@ -108,9 +110,9 @@ func (ginDialect) IsHandler(t types.Type) bool {
 	if t == nil {
 		return false
 	}
-	if namedFrom(t, ginPkg, "HandlerFunc") {
+	if astq.NamedFrom(t, ginPkg, "HandlerFunc") {
 		return true
 	}
 	sig, ok := t.Underlying().(*types.Signature)
-	return ok && sig.Params().Len() == 1 && sig.Results().Len() == 0 && pointerTo(sig.Params().At(0).Type(), ginPkg, "Context")
+	return ok && sig.Params().Len() == 1 && sig.Results().Len() == 0 && astq.PointerTo(sig.Params().At(0).Type(), ginPkg, "Context")
 }

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -162,7 +163,7 @@ func (g RPCScan) dependencyRPCFeatures(cs CallSite, dr DepRegistered) []Feature 
 		f := Feature{Feature: report.Feature{ID: m.ID, Kind: report.KindRPC, Position: report.Position{File: file, Line: line}, Tests: []report.Test{}}}
 		f.Registrar = cs.Encl
 		f.Regs = []RegSpan{CallSpan(cs.Call, nil, cs.Encl)}
-		f.Entry = "(registered by " + objName(typeutil.Callee(cs.Pkg.TypesInfo, cs.Call)) + ")"
+		f.Entry = "(registered by " + astq.ObjName(typeutil.Callee(cs.Pkg.TypesInfo, cs.Call)) + ")"
 		goName := m.GoName
 		if goName == "" {
 			goName = m.ID[strings.LastIndex(m.ID, "/")+1:]

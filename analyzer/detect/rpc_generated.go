@@ -9,6 +9,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/blastgate/blastgate/analyzer/astq"
 )
 
 // Reading the code protoc-gen-go-grpc and protoc-gen-connect-go
@@ -247,7 +249,7 @@ func (gf *GeneratedFile) GRPCService(desc string, scope *types.Scope) (RPCServic
 	}
 	for _, m := range entries {
 		var method, handler string
-		for key, kv := range keyedFields(m) {
+		for key, kv := range astq.KeyedFields(m) {
 			switch key {
 			case "MethodName", "StreamName":
 				if s, ok := stringValue(kv.Value, scope); ok {

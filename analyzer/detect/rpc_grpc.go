@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -50,7 +51,7 @@ and registration deeper than one dependency call.`,
 }
 
 // RPCScan finds the RPC methods of a graph; the test side
-// (analyzer/evidence_rpc.go) matches a test's clients with its
+// (match_rpc.go) matches a test's clients with its
 // registrations through it.
 type RPCScan struct{ Graph }
 
@@ -173,7 +174,7 @@ func (g RPCScan) RPCRegistration(pkg *packages.Package, decl ast.Decl, call *ast
 		if !ok || u.Op != token.AND {
 			return RPCRegistration{}, false
 		}
-		desc, ok := pkg.TypesInfo.Uses[identOf(ast.Unparen(u.X))].(*types.Var)
+		desc, ok := pkg.TypesInfo.Uses[astq.IdentOf(ast.Unparen(u.X))].(*types.Var)
 		if !ok || desc.Pkg() == nil {
 			return RPCRegistration{}, false
 		}
@@ -260,7 +261,7 @@ func (g RPCScan) RPCImpls(reg RPCRegistration) []types.Type {
 	// Generated Unimplemented servers stand in only when nothing else does.
 	var real []types.Type
 	for _, c := range out {
-		if n, ok := types.Unalias(derefType(c)).(*types.Named); ok && !strings.HasPrefix(n.Obj().Name(), "Unimplemented") {
+		if n, ok := types.Unalias(astq.Deref(c)).(*types.Named); ok && !strings.HasPrefix(n.Obj().Name(), "Unimplemented") {
 			real = append(real, c)
 		}
 	}
@@ -318,7 +319,7 @@ func (g RPCScan) RPCEntry(impl types.Type, m rpcMethod, reg RPCRegistration) (in
 			// The interface's method names the entry; no module code is
 			// known to serve it, so there is none to reach.
 			if obj, _, _ := types.LookupFieldOrMethod(t, true, nil, goName); obj != nil {
-				return -1, objName(obj)
+				return -1, astq.ObjName(obj)
 			}
 		}
 		return -1, "(unresolved implementation of " + m.ID + ")"
@@ -327,7 +328,7 @@ func (g RPCScan) RPCEntry(impl types.Type, m rpcMethod, reg RPCRegistration) (in
 	fn, ok := obj.(*types.Func)
 	if !ok {
 		// Unexported or renamed: look by package too.
-		if n, ok := types.Unalias(derefType(impl)).(*types.Named); ok {
+		if n, ok := types.Unalias(astq.Deref(impl)).(*types.Named); ok {
 			obj, _, _ = types.LookupFieldOrMethod(impl, true, n.Obj().Pkg(), goName)
 			fn, ok = obj.(*types.Func)
 		}
@@ -338,7 +339,7 @@ func (g RPCScan) RPCEntry(impl types.Type, m rpcMethod, reg RPCRegistration) (in
 	if id, ok := g.Node(fn.Origin()); ok {
 		return id, g.NodeName(id)
 	}
-	return g.NodeOf(fn), objName(fn.Origin())
+	return g.NodeOf(fn), astq.ObjName(fn.Origin())
 }
 
 // rpcImplRefs are the module functions and variables the implementation

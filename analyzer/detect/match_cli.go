@@ -1,11 +1,11 @@
-package analyzer
+package detect
 
 import (
 	"go/ast"
 	"go/types"
 	"strings"
 
-	"github.com/blastgate/blastgate/analyzer/detect"
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -28,44 +28,44 @@ import (
 
 // cliExec is one execution of a command a test does.
 type cliExec struct {
-	cmds  []*detect.Command // what the executed command may be
-	fresh bool              // built by a call: a tree of its own
-	args  []string          // the arguments, without the program name
+	cmds  []*Command // what the executed command may be
+	fresh bool       // built by a call: a tree of its own
+	args  []string   // the arguments, without the program name
 }
 
 // cliTest is what a test does with command trees.
 type cliTest struct {
 	execs []cliExec
-	runs  []*detect.Command // commands whose run field it calls
+	runs  []*Command // commands whose run field it calls
 }
 
 // cliTestKey is a test and the command trees it is scanned against.
 type cliTestKey struct {
-	s *detect.CLIScan
-	t *testFunc
+	s *CLIScan
+	t testKey
 }
 
 // cliTestOf scans a test for command executions, once.
-func (c *credit) cliTestOf(s *detect.CLIScan, t *testFunc) *cliTest {
-	key := cliTestKey{s, t}
-	if c.cliTests == nil {
-		c.cliTests = map[cliTestKey]*cliTest{}
+func (m *Matcher) cliTestOf(s *CLIScan, t TestFunc) *cliTest {
+	key := cliTestKey{s, t.key()}
+	if m.cliTests == nil {
+		m.cliTests = map[cliTestKey]*cliTest{}
 	}
-	if ct, ok := c.cliTests[key]; ok {
+	if ct, ok := m.cliTests[key]; ok {
 		return ct
 	}
 	ct := &cliTest{}
-	c.cliTests[key] = ct
-	if len(s.Cmds) == 0 || t.decl == nil || t.pkg == nil || t.pkg.TypesInfo == nil {
+	m.cliTests[key] = ct
+	if len(s.Cmds) == 0 || t.Decl == nil || t.Pkg == nil || t.Pkg.TypesInfo == nil {
 		return ct
 	}
-	ts := &cliTestScan{s: s, pkg: t.pkg, out: ct}
-	ts.body(t.decl, nil, 0)
+	ts := &cliTestScan{s: s, pkg: t.Pkg, out: ct}
+	ts.body(t.Decl, nil, 0)
 	return ct
 }
 
 type cliTestScan struct {
-	s   *detect.CLIScan
+	s   *CLIScan
 	pkg *packages.Package
 	out *cliTest
 }
@@ -89,12 +89,12 @@ func (ts *cliTestScan) body(d *ast.FuncDecl, bound map[types.Object][]string, de
 			ts.out.runs = append(ts.out.runs, cs...)
 		case fn != nil && fn.Pkg() != nil && isSel && ts.invoked(fn, call) != nil:
 			switch *ts.invoked(fn, call) {
-			case detect.CLISetArgs, detect.CLIExecute:
-				root := chainRoot(sel.X)
+			case CLISetArgs, CLIExecute:
+				root := astq.ChainRoot(sel.X)
 				if root == nil || info.Uses[root] == nil {
 					break
 				}
-				if *ts.invoked(fn, call) == detect.CLISetArgs {
+				if *ts.invoked(fn, call) == CLISetArgs {
 					if len(call.Args) == 1 {
 						if args, ok := ts.strings(call.Args[0], bound); ok {
 							setArgs[info.Uses[root]] = args
@@ -103,7 +103,7 @@ func (ts *cliTestScan) body(d *ast.FuncDecl, bound map[types.Object][]string, de
 				} else if _, isIdent := ast.Unparen(sel.X).(*ast.Ident); isIdent {
 					executes = append(executes, root)
 				}
-			case detect.CLIRunArgs:
+			case CLIRunArgs:
 				if args, ok := ts.strings(call.Args[len(call.Args)-1], bound); ok && len(args) > 0 {
 					cs, fresh := ts.resolve(d, sel.X, 0)
 					ts.out.execs = append(ts.out.execs, cliExec{cmds: cs, fresh: fresh, args: args[1:]})
@@ -140,7 +140,7 @@ func (ts *cliTestScan) isRunField(info *types.Info, sel *ast.SelectorExpr) bool 
 
 // invoked is what a call of fn does with a command, by the dialect of
 // fn's library, or nil when fn is no library's.
-func (ts *cliTestScan) invoked(fn *types.Func, call *ast.CallExpr) *detect.CLIInvocation {
+func (ts *cliTestScan) invoked(fn *types.Func, call *ast.CallExpr) *CLIInvocation {
 	for _, d := range ts.s.G.CLIDialects() {
 		if inv, ok := cliInvoked(d, fn, call); ok {
 			return &inv
@@ -149,13 +149,13 @@ func (ts *cliTestScan) invoked(fn *types.Func, call *ast.CallExpr) *detect.CLIIn
 	return nil
 }
 
-func cliRunField(d detect.CLIDialect, t types.Type, field string) bool {
-	defer func() { blame(d, recover()) }()
+func cliRunField(d CLIDialect, t types.Type, field string) bool {
+	defer func() { Blame(d, recover()) }()
 	return d.RunField(t, field)
 }
 
-func cliInvoked(d detect.CLIDialect, fn *types.Func, call *ast.CallExpr) (detect.CLIInvocation, bool) {
-	defer func() { blame(d, recover()) }()
+func cliInvoked(d CLIDialect, fn *types.Func, call *ast.CallExpr) (CLIInvocation, bool) {
+	defer func() { Blame(d, recover()) }()
 	return d.Invocation(fn, call)
 }
 
@@ -182,7 +182,7 @@ func (ts *cliTestScan) helper(call *ast.CallExpr, fn *types.Func, bound map[type
 			var vals []string
 			ok := true
 			for _, a := range call.Args[min(i, len(call.Args)):] {
-				s, isConst := constString(ts.pkg.TypesInfo, a)
+				s, isConst := astq.ConstString(ts.pkg.TypesInfo, a)
 				ok = ok && isConst
 				vals = append(vals, s)
 			}
@@ -226,12 +226,12 @@ func (ts *cliTestScan) strings(e ast.Expr, bound map[types.Object][]string) ([]s
 		v, ok := bound[ts.pkg.TypesInfo.Uses[id]]
 		return v, ok
 	}
-	return constStrings(ts.pkg.TypesInfo, e)
+	return astq.ConstStrings(ts.pkg.TypesInfo, e)
 }
 
 // resolve returns the module commands a test's expression may denote,
 // and whether it was built by a call (a tree of its own).
-func (ts *cliTestScan) resolve(d *ast.FuncDecl, e ast.Expr, depth int) ([]*detect.Command, bool) {
+func (ts *cliTestScan) resolve(d *ast.FuncDecl, e ast.Expr, depth int) ([]*Command, bool) {
 	info := ts.pkg.TypesInfo
 	if depth > 4 {
 		return nil, false
@@ -241,11 +241,11 @@ func (ts *cliTestScan) resolve(d *ast.FuncDecl, e ast.Expr, depth int) ([]*detec
 		return ts.resolve(d, x.X, depth+1)
 	case *ast.CallExpr:
 		if fn, ok := typeutil.Callee(info, x).(*types.Func); ok {
-			return ts.s.ByName[objName(fn.Origin())], true
+			return ts.s.ByName[astq.ObjName(fn.Origin())], true
 		}
 	case *ast.SelectorExpr:
 		if obj := info.Uses[x.Sel]; obj != nil {
-			return ts.s.ByName[objName(obj)], false
+			return ts.s.ByName[astq.ObjName(obj)], false
 		}
 	case *ast.Ident:
 		obj := info.Uses[x]
@@ -253,7 +253,7 @@ func (ts *cliTestScan) resolve(d *ast.FuncDecl, e ast.Expr, depth int) ([]*detec
 			return nil, false
 		}
 		if obj.Pkg() != nil && obj.Parent() == obj.Pkg().Scope() {
-			return ts.s.ByName[objName(obj)], false
+			return ts.s.ByName[astq.ObjName(obj)], false
 		}
 		// A local: what its one definition in the function gives it.
 		var def ast.Expr
@@ -281,8 +281,8 @@ func (ts *cliTestScan) resolve(d *ast.FuncDecl, e ast.Expr, depth int) ([]*detec
 // leading non-flag arguments name children (or their aliases). It
 // returns the commands walked, c first, or false when the arguments do
 // not say for sure.
-func walkArgs(c *detect.Command, args []string) ([]*detect.Command, bool) {
-	chain := []*detect.Command{c}
+func walkArgs(c *Command, args []string) ([]*Command, bool) {
+	chain := []*Command{c}
 	pendingFlag := false // a flag without "=": the next argument may be its value
 	for _, a := range args {
 		if a == "--" {
@@ -313,7 +313,7 @@ func walkArgs(c *detect.Command, args []string) ([]*detect.Command, bool) {
 
 // childNamed returns c's child named (or aliased) a, nil when none is,
 // or false when a child's name is not known.
-func childNamed(c *detect.Command, a string) (*detect.Command, bool) {
+func childNamed(c *Command, a string) (*Command, bool) {
 	for _, ch := range c.Children {
 		if !ch.Known {
 			return nil, false
@@ -332,20 +332,20 @@ func childNamed(c *detect.Command, a string) (*detect.Command, bool) {
 	return nil, true
 }
 
-// servesArgs reports whether test t executes a command tree with
+// SendsArgs reports whether test t executes a command tree with
 // arguments that select subcommand feature f.
-func (c *credit) servesArgs(f Feature, t *testFunc) bool {
-	if f.cli == nil {
+func (m *Matcher) SendsArgs(f Feature, t TestFunc) bool {
+	if f.CLI == nil {
 		return false
 	}
-	for _, ex := range c.cliTestOf(f.cli.Scan, t).execs {
+	for _, ex := range m.cliTestOf(f.CLI.Scan, t).execs {
 		for _, c := range ex.cmds {
-			for k, on := range f.cli.Chain {
+			for k, on := range f.CLI.Chain {
 				if on != c || (k > 0 && !ex.fresh) {
 					continue
 				}
 				walked, ok := walkArgs(c, ex.args)
-				if ok && sameCmds(walked, f.cli.Chain[k:]) {
+				if ok && sameCmds(walked, f.CLI.Chain[k:]) {
 					return true
 				}
 			}
@@ -354,16 +354,16 @@ func (c *credit) servesArgs(f Feature, t *testFunc) bool {
 	return false
 }
 
-// runsField reports whether test t calls f's run field on a command it
+// RunsField reports whether test t calls f's run field on a command it
 // holds.
-func (c *credit) runsField(f Feature, t *testFunc) bool {
-	if f.cli == nil {
+func (m *Matcher) RunsField(f Feature, t TestFunc) bool {
+	if f.CLI == nil {
 		return false
 	}
-	return detect.ContainsCmd(c.cliTestOf(f.cli.Scan, t).runs, f.cli.Cmd)
+	return ContainsCmd(m.cliTestOf(f.CLI.Scan, t).runs, f.CLI.Cmd)
 }
 
-func sameCmds(a, b []*detect.Command) bool {
+func sameCmds(a, b []*Command) bool {
 	if len(a) != len(b) {
 		return false
 	}

@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"go/ast"
@@ -10,7 +10,7 @@ import (
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 
-	"github.com/blastgate/blastgate/analyzer/detect"
+	"github.com/blastgate/blastgate/analyzer/astq"
 	"github.com/blastgate/blastgate/report"
 )
 
@@ -37,20 +37,21 @@ type rpcTestInfo struct {
 
 // rpcTest finds (once) the RPCs a test calls and the implementations it
 // registers.
-func (g *credit) rpcTest(t *testFunc) *rpcTestInfo {
-	if info, ok := g.rpcTests[t]; ok {
+func (m *Matcher) rpcTest(t TestFunc) *rpcTestInfo {
+	key := t.key()
+	if info, ok := m.rpcTests[key]; ok {
 		return info
 	}
-	if g.rpcTests == nil {
-		g.rpcTests = map[*testFunc]*rpcTestInfo{}
+	if m.rpcTests == nil {
+		m.rpcTests = map[testKey]*rpcTestInfo{}
 	}
 	info := &rpcTestInfo{calls: map[string]bool{}, regs: map[string]map[string]bool{}}
-	g.rpcTests[t] = info
-	if t.decl == nil || t.pkg == nil || t.pkg.TypesInfo == nil {
+	m.rpcTests[key] = info
+	if t.Decl == nil || t.Pkg == nil || t.Pkg.TypesInfo == nil {
 		return info
 	}
-	decls := testFileDecls(g.Graph, t.pkg)
-	bodies := []*ast.FuncDecl{t.decl}
+	decls := testFileDecls(m.G, t.Pkg)
+	bodies := []*ast.FuncDecl{t.Decl}
 	if main := decls.main; main != nil {
 		bodies = append(bodies, main)
 	}
@@ -58,7 +59,7 @@ func (g *credit) rpcTest(t *testFunc) *rpcTestInfo {
 	for len(bodies) > 0 {
 		d := bodies[0]
 		bodies = bodies[1:]
-		if seen[d] || len(seen) > maxTestWalks {
+		if seen[d] || len(seen) > MaxTestWalks {
 			continue
 		}
 		seen[d] = true
@@ -67,19 +68,19 @@ func (g *credit) rpcTest(t *testFunc) *rpcTestInfo {
 			if !ok {
 				return true
 			}
-			fn, _ := typeutil.Callee(t.pkg.TypesInfo, call).(*types.Func)
+			fn, _ := typeutil.Callee(t.Pkg.TypesInfo, call).(*types.Func)
 			if fn == nil {
 				return true
 			}
 			if h, ok := decls.funcs[fn.Origin()]; ok {
 				bodies = append(bodies, h)
 			}
-			if id, ok := g.rpcClientCall(fn); ok {
+			if id, ok := m.rpcClientCall(fn); ok {
 				info.calls[id] = true
 			}
-			if reg, ok := g.rpcScan().RPCRegistration(t.pkg, d, call); ok {
-				reg.Site = detect.CallSite{Pkg: t.pkg, Call: call, Encl: -1}
-				g.addTestRegistration(info, reg)
+			if reg, ok := m.rpcScan().RPCRegistration(t.Pkg, d, call); ok {
+				reg.Site = CallSite{Pkg: t.Pkg, Call: call, Encl: -1}
+				m.addTestRegistration(info, reg)
 			}
 			return true
 		})
@@ -88,18 +89,18 @@ func (g *credit) rpcTest(t *testFunc) *rpcTestInfo {
 }
 
 // addTestRegistration files the entries a test's own registration serves.
-func (g *Graph) addTestRegistration(info *rpcTestInfo, reg detect.RPCRegistration) {
-	impls := g.rpcScan().RPCImpls(reg)
+func (m *Matcher) addTestRegistration(info *rpcTestInfo, reg RPCRegistration) {
+	impls := m.rpcScan().RPCImpls(reg)
 	if len(impls) == 0 {
 		impls = []types.Type{nil}
 	}
 	for _, impl := range impls {
-		for _, m := range reg.Service.Methods {
-			_, name := g.rpcScan().RPCEntry(impl, m, reg)
-			if info.regs[m.ID] == nil {
-				info.regs[m.ID] = map[string]bool{}
+		for _, meth := range reg.Service.Methods {
+			_, name := m.rpcScan().RPCEntry(impl, meth, reg)
+			if info.regs[meth.ID] == nil {
+				info.regs[meth.ID] = map[string]bool{}
 			}
-			info.regs[m.ID][name] = true
+			info.regs[meth.ID][name] = true
 		}
 	}
 }
@@ -110,10 +111,10 @@ type testDecls struct {
 	main  *ast.FuncDecl // TestMain, or nil
 }
 
-func testFileDecls(g *Graph, pkg *packages.Package) testDecls {
+func testFileDecls(g Graph, pkg *packages.Package) testDecls {
 	out := testDecls{funcs: map[types.Object]*ast.FuncDecl{}}
 	for _, f := range pkg.Syntax {
-		if !strings.HasSuffix(g.prog.Fset.File(f.Pos()).Name(), "_test.go") {
+		if !strings.HasSuffix(g.Fset().File(f.Pos()).Name(), "_test.go") {
 			continue
 		}
 		for _, decl := range f.Decls {
@@ -135,12 +136,12 @@ func testFileDecls(g *Graph, pkg *packages.Package) testDecls {
 // rpcClientCall returns the id of the RPC a call of fn sends when fn is a
 // method of a generated client (grpc-go's XClient or *xClient, Connect's
 // XClient or *xClient).
-func (g *Graph) rpcClientCall(fn *types.Func) (string, bool) {
+func (m *Matcher) rpcClientCall(fn *types.Func) (string, bool) {
 	recv := fn.Signature().Recv()
 	if recv == nil || fn.Pkg() == nil {
 		return "", false
 	}
-	n, ok := types.Unalias(derefType(recv.Type())).(*types.Named)
+	n, ok := types.Unalias(astq.Deref(recv.Type())).(*types.Named)
 	if !ok {
 		return "", false
 	}
@@ -149,12 +150,12 @@ func (g *Graph) rpcClientCall(fn *types.Func) (string, bool) {
 		return "", false
 	}
 	stem = upperFirst(stem)
-	gf := g.rpcScan().GeneratedFileAt(n.Obj())
+	gf := m.rpcScan().GeneratedFileAt(n.Obj())
 	if gf == nil {
 		return "", false
 	}
 	scope := fn.Pkg().Scope()
-	var svc detect.RPCService
+	var svc RPCService
 	if desc := gf.Registers["Register"+stem+"Server"]; desc != "" {
 		svc, ok = gf.GRPCService(desc, scope)
 	} else {
@@ -163,9 +164,9 @@ func (g *Graph) rpcClientCall(fn *types.Func) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	for _, m := range svc.Methods {
-		if m.GoName == fn.Name() {
-			return m.ID, true
+	for _, meth := range svc.Methods {
+		if meth.GoName == fn.Name() {
+			return meth.ID, true
 		}
 	}
 	return "", false
@@ -176,27 +177,30 @@ func upperFirst(s string) string {
 	return string(unicode.ToUpper(r)) + s[size:]
 }
 
-// servesRPC reports whether test t sends an RPC that features[i] serves,
+// SendsRPC reports whether test t sends an RPC that features[i] serves,
 // through a server the test holds, and no other implementation of the
 // same method it holds may serve instead.
-func (g *credit) servesRPC(features []Feature, i int, t *testFunc) bool {
+func (m *Matcher) SendsRPC(features []Feature, i int, t TestFunc) bool {
 	f := features[i]
-	if f.Kind != report.KindRPC || len(f.entries) == 0 {
+	if f.Kind != report.KindRPC || len(f.Entries) == 0 {
 		return false
 	}
-	info := g.rpcTest(t)
+	info := m.rpcTest(t)
 	if !info.calls[f.ID] {
 		return false
 	}
-	holds := func(registrar int) bool { return registrar >= 0 && (t.reach[registrar] || t.setup[registrar]) }
+	holds := func(registrar int) bool { return registrar >= 0 && (t.Reach[registrar] || t.Setup[registrar]) }
 	serving := map[string]bool{}
 	for name := range info.regs[f.ID] {
 		serving[name] = true
 	}
 	for _, other := range features {
-		if other.Kind == report.KindRPC && other.ID == f.ID && holds(other.registrar) {
+		if other.Kind == report.KindRPC && other.ID == f.ID && holds(other.Registrar) {
 			serving[other.Entry] = true
 		}
 	}
 	return len(serving) == 1 && serving[f.Entry]
 }
+
+// rpcScan is the matcher's graph as the RPC detector reads it.
+func (m *Matcher) rpcScan() RPCScan { return RPCScan{Graph: m.G} }
