@@ -14,6 +14,7 @@
 //
 // The stages run in order, each reading what the one before made:
 //
+//   - shared AST and type queries: analyzer/astq;
 //   - loading (analyzer/load, program.go): the packages, with their
 //     syntax and types, and the module's files;
 //   - the symbol graph (BuildGraph, graph*.go, walk*.go): a node per
@@ -34,8 +35,9 @@
 //   - evidence (Credit; analyzer/evidence, evidence*.go, credit.go,
 //     evidence_view.go): package evidence says which tests go test runs
 //     and weighs the evidence (static, request, declared, coverage); the
-//     analyzer walks each test and matches its requests, RPCs and
-//     command lines through the detectors' dialects;
+//     analyzer walks each test, and detect.Matcher (package
+//     analyzer/detect) matches its requests, RPCs and command lines
+//     through the detectors' dialects;
 //   - proof (Prove, proof.go): which credited tests ran the changed code.
 //
 // # State
