@@ -200,6 +200,11 @@ type Graph struct {
 	deferredLits map[int]bool
 	valueNodes   map[*types.Var]int
 	run          map[int]bool
+	// startupHandoffs are the hand-offs of start-up calls, and
+	// startupParamNodes what start-up's calls bind to the parameters
+	// they read (graph_params_startup.go).
+	startupHandoffs   map[int]bool
+	startupParamNodes map[*types.Var]int
 	// programs are the main packages, with their start-up nodes; programOf
 	// maps a start-up node to its program (startup_programs.go).
 	programs  []program

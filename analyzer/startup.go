@@ -411,6 +411,7 @@ func (g *Graph) resolveStartup() {
 			continue // nothing handed over: the callee's own code is start-up code
 		}
 		id := g.add(&node{name: name, kind: handoffNode, pkg: g.nodes[dc.from].pkg, pos: dc.call.Pos()})
+		g.markStartupHandoff(id) // graph_params_startup.go
 		g.edge(g.startup, id, dc.call.Pos())
 		for k, p := range g.programs {
 			if runs[k][dc.from] {
@@ -437,8 +438,9 @@ func (g *Graph) resolveStartup() {
 		}
 	}
 	// localDefs serve function-typed fields too (graph_funcfields.go):
-	// buildGraph drops them after.
-	g.depCalls, g.paramArgs, g.valueNodes, g.run = nil, nil, nil, nil
+	// buildGraph drops them after; run serves resolveSiteParams
+	// (graph_params_startup.go), which drops it.
+	g.depCalls, g.paramArgs, g.valueNodes = nil, nil, nil
 }
 
 // valueUses makes from depend on what the values n computes come from:
