@@ -67,14 +67,25 @@ type edgeKey struct {
 // code their programs run at start-up, handlers handed to routers left
 // out (see the top of the file).
 func (g *Graph) linkStartup() {
-	handed := g.handedToRouters()
-	if len(handed) > 0 {
+	handed, stored := g.handedToRouters()
+	if len(handed) > 0 || len(stored) > 0 {
 		// The hand-off of a call made by the code registering a handler
-		// (the registration's own) does not depend on the handler either.
+		// (the registration's own) does not depend on the handler either,
+		// nor on the handler argument of the registration (the value the
+		// router keeps for the route: `authnz(h)`, whose calls are
+		// start-up code of their own, and which the route roots).
 		for _, h := range g.pendingHandoffs {
 			n := g.nodes[h.id]
 			n.out = slices.DeleteFunc(n.out, func(e edge) bool {
-				return handed[edgeKey{from: h.from, to: e.to, pos: e.pos}]
+				if handed[edgeKey{from: h.from, to: e.to, pos: e.pos}] {
+					return true
+				}
+				for _, st := range stored {
+					if st.from == h.from && st.call == h.pos && st.lo <= e.pos && e.pos < st.hi {
+						return true
+					}
+				}
+				return false
 			})
 		}
 	}
@@ -97,14 +108,15 @@ func (g *Graph) linkStartup() {
 // handedToRouters returns the edges by which code takes the value of a
 // route's or RPC method's entry as the handler of its registration
 // (handedAt).
-func (g *Graph) handedToRouters() map[edgeKey]bool {
+func (g *Graph) handedToRouters() (map[edgeKey]bool, []storedArg) {
 	if len(g.pendingHandoffs) == 0 {
-		return nil
+		return nil, nil
 	}
 	features, err := g.runDetectors()
 	if err != nil {
-		return nil // Features reports it
+		return nil, nil // Features reports it
 	}
+	var stored []storedArg
 	spans := map[int][]detect.RegSpan{}
 	for _, f := range features {
 		if f.Kind != report.KindRoute && f.Kind != report.KindRPC {
@@ -117,7 +129,7 @@ func (g *Graph) handedToRouters() map[edgeKey]bool {
 		}
 	}
 	if len(spans) == 0 {
-		return nil
+		return nil, stored
 	}
 	handed := map[edgeKey]bool{}
 	for from, n := range g.nodes {
@@ -129,14 +141,57 @@ func (g *Graph) handedToRouters() map[edgeKey]bool {
 				continue
 			}
 			for _, sp := range spans[e.to] {
-				if sp.From <= e.pos && e.pos < sp.To && g.handedAt(e.pos, sp) {
-					handed[edgeKey{from: from, to: e.to, pos: e.pos}] = true
-					break
+				if sp.From > e.pos || e.pos >= sp.To {
+					continue
 				}
+				if g.handedAt(e.pos, sp) {
+					handed[edgeKey{from: from, to: e.to, pos: e.pos}] = true
+				}
+				if call, arg := g.handlerArg(e.pos, sp); arg != nil {
+					stored = append(stored, storedArg{from: from, call: call.Pos(), lo: arg.Pos(), hi: arg.End()})
+				}
+				break
 			}
 		}
 	}
-	return handed
+	return handed, stored
+}
+
+// storedArg is the handler argument [lo, hi) of a registration call at
+// call made by code node from: what the router keeps for a route.
+type storedArg struct {
+	from     int
+	call, lo token.Pos
+	hi       token.Pos
+}
+
+// handlerArg returns the registration call of span sp and its argument
+// holding the identifier at pos: the outermost call but conversions in
+// the span that the identifier is handed to.
+func (g *Graph) handlerArg(pos token.Pos, sp detect.RegSpan) (*ast.CallExpr, ast.Expr) {
+	tf := g.prog.Fset.File(pos)
+	if tf == nil {
+		return nil, nil
+	}
+	ref, ok := g.prog.byFile[filepath.Clean(tf.Name())]
+	if !ok || ref.pkg.TypesInfo == nil {
+		return nil, nil
+	}
+	path, _ := xastutil.PathEnclosingInterval(ref.file, pos, pos)
+	var reg *ast.CallExpr
+	var arg ast.Expr
+	for i := 1; i < len(path); i++ {
+		call, ok := path[i].(*ast.CallExpr)
+		if !ok || ref.pkg.TypesInfo.Types[call.Fun].IsType() || !within(call, sp) {
+			continue
+		}
+		child, ok := path[i-1].(ast.Expr)
+		if !ok || child == call.Fun || !slices.Contains(call.Args, child) {
+			continue
+		}
+		reg, arg = call, child
+	}
+	return reg, arg
 }
 
 // handedAt reports whether the identifier at pos names a function value
