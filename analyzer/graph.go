@@ -200,6 +200,13 @@ type Graph struct {
 	deferredLits map[int]bool
 	valueNodes   map[*types.Var]int
 	run          map[int]bool
+	// startupHandoffs are the hand-offs of start-up calls, and
+	// startupParamNodes what start-up's calls bind to the parameters
+	// they read (graph_params_startup.go).
+	startupHandoffs   map[int]bool
+	startupParamNodes map[*types.Var]int
+	// pendingHandoffs wait for linkStartup (startup_handlers.go).
+	pendingHandoffs []pendingHandoff
 	// programs are the main packages, with their start-up nodes; programOf
 	// maps a start-up node to its program (startup_programs.go).
 	programs  []program
@@ -316,6 +323,7 @@ func buildGraphContext(ctx context.Context, prog *Program, list []*Detector) *Gr
 	g.localDefs, g.resolvingVars, g.depFields, g.ctx = nil, nil, nil, nil
 	g.funcArgs, g.funcParamNodes, g.nodeFuncs = nil, nil, nil
 	g.active = g.chooseDetectors(list)
+	g.linkStartup() // startup_handlers.go
 	return g
 }
 

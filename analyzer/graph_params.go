@@ -15,6 +15,7 @@ type argBind struct {
 	arg  ast.Expr
 	info *types.Info
 	src  *types.Var
+	from int // the code node making the call
 }
 
 // bindArgs records the arguments of a static call of a module function
@@ -38,7 +39,7 @@ func (w *walker) bindArgs(call *ast.CallExpr) {
 		if !holdsInterface(pv.Type(), map[types.Type]bool{}) {
 			continue
 		}
-		b := argBind{arg: arg, info: w.info}
+		b := argBind{arg: arg, info: w.info, from: w.cur}
 		if id, ok := ast.Unparen(arg).(*ast.Ident); ok {
 			if v, ok := w.info.Uses[id].(*types.Var); ok && w.params[v] {
 				b.src = v
@@ -95,7 +96,13 @@ func (g *Graph) resolveSiteParams(convs []conversion) {
 				if !ok || g.binds[v] == nil {
 					return true
 				}
-				if id := g.paramNode(v, convs); id >= 0 && !seen[id] {
+				id := -1
+				if g.startupHandoffs[s.id] {
+					id = g.startupParamNode(v, convs) // graph_params_startup.go
+				} else {
+					id = g.paramNode(v, convs)
+				}
+				if id >= 0 && !seen[id] {
 					seen[id] = true
 					g.edge(s.id, id, n.Pos())
 				}
@@ -103,7 +110,7 @@ func (g *Graph) resolveSiteParams(convs []conversion) {
 			return true
 		})
 	}
-	g.binds, g.paramOwners = nil, nil
+	g.binds, g.paramOwners, g.run, g.startupHandoffs, g.startupParamNodes = nil, nil, nil, nil, nil
 }
 
 // paramNode returns the node standing for what the static callers of a

@@ -48,7 +48,11 @@ import (
 // Start-up code is what the init nodes reach along the graph's edges
 // (initTime), except the body of a function literal that is neither
 // called where it is written nor handed to a call: it runs when
-// something calls it later, at request time for a handler closure.
+// something calls it later, at request time for a handler closure, and
+// the reference to a handler written as the handler argument of a route
+// or RPC registration the detectors recognise: the router keeps it for
+// requests (startup_handlers.go). A hand-off's parameters are bound at
+// the calls start-up code makes (graph_params_startup.go).
 // Over-approximating start-up code only adds hand-offs, never loses one.
 //
 // Calls through a function value or an interface method bind no
@@ -332,7 +336,7 @@ func takesCallback(fn *types.Func) bool {
 // nodes and the initializers in initRuns reach, not entering a closure
 // through the edge of its literal unless it is called or handed to a
 // call where it is written.
-func (g *Graph) initTime() map[int]bool {
+func (g *Graph) initTime(handed map[edgeKey]bool) map[int]bool {
 	var seeds []int
 	for _, id := range g.inits {
 		seeds = append(seeds, id)
@@ -340,11 +344,12 @@ func (g *Graph) initTime() map[int]bool {
 	for _, ids := range g.initRuns {
 		seeds = append(seeds, ids...)
 	}
-	return g.startupFrom(seeds)
+	return g.startupFrom(seeds, handed)
 }
 
-// startupFrom returns the start-up code seeds reach (initTime).
-func (g *Graph) startupFrom(seeds []int) map[int]bool {
+// startupFrom returns the start-up code seeds reach (initTime), not
+// following the references in handed (startup_handlers.go).
+func (g *Graph) startupFrom(seeds []int, handed map[edgeKey]bool) map[int]bool {
 	seen := map[int]bool{}
 	var queue []int
 	push := func(id int) {
@@ -363,6 +368,9 @@ func (g *Graph) startupFrom(seeds []int) map[int]bool {
 			if g.deferredLits[e.to] && e.pos == g.nodes[e.to].pos {
 				continue // the literal written here: runs when called
 			}
+			if handed[edgeKey{from: id, to: e.to, pos: e.pos}] {
+				continue // a handler handed to a router: runs at request time
+			}
 			push(e.to)
 		}
 	}
@@ -378,12 +386,11 @@ func (g *Graph) resolveStartup() {
 	// What start-up changes in the module's configuration (go.mod: a
 	// version, a replacement) changes what every request runs.
 	g.edge(g.startup, g.module, token.NoPos)
-	run := g.initTime()
+	run := g.initTime(nil)
 	g.run = run
 	// Each program's start-up node holds the hand-offs of its own
 	// start-up code (startup_programs.go).
 	g.addPrograms()
-	runs := g.programsStartupTime()
 	for _, p := range g.programs {
 		g.edge(p.startup, g.module, token.NoPos)
 	}
@@ -411,12 +418,10 @@ func (g *Graph) resolveStartup() {
 			continue // nothing handed over: the callee's own code is start-up code
 		}
 		id := g.add(&node{name: name, kind: handoffNode, pkg: g.nodes[dc.from].pkg, pos: dc.call.Pos()})
-		g.edge(g.startup, id, dc.call.Pos())
-		for k, p := range g.programs {
-			if runs[k][dc.from] {
-				g.edge(p.startup, id, dc.call.Pos())
-			}
-		}
+		g.markStartupHandoff(id) // graph_params_startup.go
+		// The start-up nodes depend on it once the handlers handed to
+		// routers are known (linkStartup, startup_handlers.go).
+		g.pendingHandoffs = append(g.pendingHandoffs, pendingHandoff{id: id, from: dc.from, pos: dc.call.Pos()})
 		if dc.dynamic {
 			// What is handed over is the arguments: the function value or
 			// the method called is start-up code itself (initTime follows
@@ -437,8 +442,9 @@ func (g *Graph) resolveStartup() {
 		}
 	}
 	// localDefs serve function-typed fields too (graph_funcfields.go):
-	// buildGraph drops them after.
-	g.depCalls, g.paramArgs, g.valueNodes, g.run = nil, nil, nil, nil
+	// buildGraph drops them after; run serves resolveSiteParams
+	// (graph_params_startup.go), which drops it.
+	g.depCalls, g.paramArgs, g.valueNodes = nil, nil, nil
 }
 
 // valueUses makes from depend on what the values n computes come from:

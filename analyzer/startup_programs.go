@@ -98,7 +98,7 @@ func (g *Graph) addPrograms() {
 // programsStartupTime returns, for each program, the start-up code it
 // runs: what initTime computes, from the init of the packages it links
 // only.
-func (g *Graph) programsStartupTime() []map[int]bool {
+func (g *Graph) programsStartupTime(handed map[edgeKey]bool) []map[int]bool {
 	out := make([]map[int]bool, len(g.programs))
 	for i, p := range g.programs {
 		var seeds []int
@@ -108,7 +108,7 @@ func (g *Graph) programsStartupTime() []map[int]bool {
 		for imp := range p.linked {
 			seeds = append(seeds, g.initRuns[imp]...)
 		}
-		out[i] = g.startupFrom(seeds)
+		out[i] = g.startupFrom(seeds, handed)
 	}
 	return out
 }
