@@ -122,9 +122,9 @@ func (g *Graph) handedToRouters() (map[edgeKey]bool, []storedArg) {
 		if f.Kind != report.KindRoute && f.Kind != report.KindRPC {
 			continue
 		}
-		for _, e := range f.entries {
+		for _, e := range f.Entries {
 			if e >= 0 {
-				spans[e] = append(spans[e], f.regs...)
+				spans[e] = append(spans[e], f.Regs...)
 			}
 		}
 	}
