@@ -127,19 +127,26 @@ func (g *Graph) paramNode(v *types.Var, convs []conversion) int {
 	id := g.add(&node{name: name, kind: handoffNode, pos: v.Pos()})
 	g.paramNodes[v] = id
 	for _, b := range g.binds[v] {
-		from, to := b.arg.Pos(), b.arg.End()
-		i := sort.Search(len(convs), func(i int) bool { return convs[i].pos >= from })
-		for ; i < len(convs) && convs[i].pos < to; i++ {
-			if h := g.storedAsInterface(convs[i].t); h >= 0 {
-				g.edge(id, h, convs[i].pos)
-			}
-		}
-		g.argUses(id, b)
+		g.argEdges(id, b, convs)
 		if b.src != nil && g.binds[b.src] != nil {
-			g.edge(id, g.paramNode(b.src, convs), from)
+			g.edge(id, g.paramNode(b.src, convs), b.arg.Pos())
 		}
 	}
 	return id
+}
+
+// argEdges makes a parameter's node id depend on what the argument of b
+// carries: the methods of the module values it converts to an interface
+// (convs, by position) and the code computing it (argUses).
+func (g *Graph) argEdges(id int, b argBind, convs []conversion) {
+	from, to := b.arg.Pos(), b.arg.End()
+	i := sort.Search(len(convs), func(i int) bool { return convs[i].pos >= from })
+	for ; i < len(convs) && convs[i].pos < to; i++ {
+		if h := g.storedAsInterface(convs[i].t); h >= 0 {
+			g.edge(id, h, convs[i].pos)
+		}
+	}
+	g.argUses(id, b)
 }
 
 // argUses makes a parameter's node depend on the code an argument runs

@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"go/types"
-	"sort"
 )
 
 // Start-up hand-offs bind parameters at start-up's own calls (issue 16).
@@ -57,16 +56,9 @@ func (g *Graph) startupParamNode(v *types.Var, convs []conversion) int {
 	id := g.add(&node{name: name, kind: handoffNode, pos: v.Pos()})
 	g.startupParamNodes[v] = id
 	for _, b := range binds {
-		from, to := b.arg.Pos(), b.arg.End()
-		i := sort.Search(len(convs), func(i int) bool { return convs[i].pos >= from })
-		for ; i < len(convs) && convs[i].pos < to; i++ {
-			if h := g.storedAsInterface(convs[i].t); h >= 0 {
-				g.edge(id, h, convs[i].pos)
-			}
-		}
-		g.argUses(id, b)
+		g.argEdges(id, b, convs)
 		if b.src != nil && g.binds[b.src] != nil {
-			g.edge(id, g.startupParamNode(b.src, convs), from)
+			g.edge(id, g.startupParamNode(b.src, convs), b.arg.Pos())
 		}
 	}
 	return id
