@@ -47,14 +47,7 @@ func TestFuncValueNodes(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			ar, err := txtar.ParseFile(filepath.Join("testdata/impact", tc.file+".txtar"))
-			require.NoError(t, err)
-			dir := t.TempDir()
-			for _, f := range ar.Files {
-				if f.Name != "want" && f.Name != "env" {
-					writeFile(t, dir, f.Name, f.Data)
-				}
-			}
+			dir := writeImpactModule(t, tc.file)
 			prog, err := Load(context.Background(), dir, dir, false)
 			require.NoError(t, err)
 			g := BuildGraph(prog)
@@ -82,14 +75,7 @@ func TestFuncValueNodes(t *testing.T) {
 // field (the rule falls back, never narrows on no knowledge).
 func TestDepFieldsUnderContext(t *testing.T) {
 	t.Setenv("GOWORK", "off")
-	ar, err := txtar.ParseFile(filepath.Join("testdata/impact", "depfields-exec-cancel.txtar"))
-	require.NoError(t, err)
-	dir := t.TempDir()
-	for _, f := range ar.Files {
-		if f.Name != "want" && f.Name != "env" {
-			writeFile(t, dir, f.Name, f.Data)
-		}
-	}
+	dir := writeImpactModule(t, "depfields-exec-cancel")
 	targets := func(g *Graph) []string {
 		var got []string
 		for _, n := range g.nodes {
@@ -114,4 +100,19 @@ func TestDepFieldsUnderContext(t *testing.T) {
 	unlisted := targets(BuildGraphContext(canceled, load()))
 	require.Subset(t, unlisted, listed)
 	require.Greater(t, len(unlisted), len(listed), "a canceled listing must widen the field's targets: %v", unlisted)
+}
+
+// writeImpactModule writes the module of testdata/impact/NAME.txtar
+// (every file but its want and env sections) to a new directory.
+func writeImpactModule(t *testing.T, name string) string {
+	t.Helper()
+	ar, err := txtar.ParseFile(filepath.Join("testdata/impact", name+".txtar"))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	for _, f := range ar.Files {
+		if f.Name != "want" && f.Name != "env" {
+			writeFile(t, dir, f.Name, f.Data)
+		}
+	}
+	return dir
 }
